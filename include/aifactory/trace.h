@@ -1,0 +1,124 @@
+/* Cluster job traces: read a CSV (or zstd-compressed CSV) job log into a compact job array.
+ *
+ * A trace is the input of `aifactory replay` and of the fleet simulation's research-job
+ * population. The reader streams the file (a 10^7-row trace never sits in memory as text),
+ * splits RFC-4180-style fields (quotes, doubled quotes, quoted newlines, CRLF), maps the
+ * columns of one of the known formats by their header names, validates every row, and
+ * stores each job as a fixed-size record; strings such as user and virtual cluster are
+ * interned in one table, so memory is O(jobs) with a small constant and there is no
+ * allocation per row. Jobs are then sorted stably by submit time (ties keep file order).
+ * Times are aif_time-compatible int64 nanoseconds; dates in the file are read as UTC. */
+#ifndef AIFACTORY_TRACE_H
+#define AIFACTORY_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/status.h"
+
+/* Trace formats. AUTO detects the format from the header row. */
+typedef enum aif_trace_format {
+    AIF_TRACE_AUTO,
+    AIF_TRACE_GENERIC, /* job_id,submit_s,gpus,duration_s[,user,vc,priority,gpu_type,status] */
+    AIF_TRACE_PHILLY,  /* timestamp,duration,num_gpus,gpu_time,cluster (Pollux's philly.csv) */
+    AIF_TRACE_HELIOS,  /* job_id,user,vc,gpu_num,...,submit_time,...,duration,state */
+    AIF_TRACE_ACME,    /* as Helios, without a vc column */
+    AIF_TRACE_ALIBABA_OPENB, /* name,...,num_gpu,gpu_milli,...,creation_time,deletion_time,... */
+    AIF_TRACE_TIRESIAS,      /* job_id,num_gpu,submit_time,iterations,model_name,duration,... */
+    AIF_TRACE_FORMAT_COUNT
+} aif_trace_format;
+
+/* The name used on the command line ("generic", "alibaba-openb", ...); "?" if out of range. */
+const char *aif_trace_format_name(aif_trace_format format);
+
+/* Parse a format name (including "auto"). Errors: AIF_EINVAL (NULL), AIF_ENOTFOUND. */
+aif_status aif_trace_format_parse(const char *name, aif_trace_format *out);
+
+/* One job. String fields are ids into the trace's intern table (0 = absent, ""). */
+typedef struct aif_job {
+    int64_t submit_ns;   /* as in the file (absolute epoch time for dated formats) */
+    int64_t duration_ns; /* > 0: the time the job holds its GPUs when run uninterrupted */
+    int64_t id;          /* numeric job id, or the 1-based data row when the id is not a number */
+    int32_t gpus;        /* >= 1 whole GPUs requested */
+    int32_t gpu_milli;   /* share of each GPU in 1/1000 (1000 = whole GPU; Alibaba sharing) */
+    int32_t priority;    /* larger = more important; 0 when the trace has none */
+    uint32_t name;       /* the job id text when it is not a plain integer, else 0 */
+    uint32_t user;
+    uint32_t vc;
+    uint32_t gpu_type;
+    uint32_t status;
+    uint32_t line; /* 1-based line of the row in the file (its first line if quoted newlines) */
+} aif_job;
+
+typedef struct aif_trace_options {
+    aif_trace_format format; /* AIF_TRACE_AUTO to detect */
+    bool skip_bad;           /* skip and count invalid rows instead of failing */
+} aif_trace_options;
+
+/* Why a read failed, or the first skipped row: "FILE:LINE: field 'gpus': expected ..., found
+ * '...'". `line` is 0 when the problem is not tied to a row (I/O, header). */
+typedef struct aif_trace_error {
+    unsigned long line;
+    char field[32];
+    char message[320];
+} aif_trace_error;
+
+typedef struct aif_trace aif_trace;
+
+/* Read the trace at `path` (.csv, or zstd-compressed: detected by its magic number, so the
+ * .csv.zst extension is only a convention). `opt` NULL means auto-detection, no skipping.
+ * On success *out owns the jobs (free with aif_trace_destroy). `err` (may be NULL) receives
+ * the reason on failure and the first skipped row with skip_bad.
+ * Errors: AIF_EINVAL (NULL path/out), AIF_EIO (cannot open/read, corrupt zstd), AIF_EPARSE
+ * (unknown header, a bad row without skip_bad, unterminated quote), AIF_ENOMEM.
+ * Cost: O(bytes) parsing plus O(n log n) sorting when the rows are not already in order;
+ * memory O(jobs + distinct strings + longest row). *out is untouched on error. */
+aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_trace_options *opt,
+                          aif_trace **out, aif_trace_error *err);
+
+/* As aif_trace_read, from `len` bytes of CSV text in memory (not compressed); `name` is used
+ * in messages. The text is not retained. */
+aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char *text, size_t len,
+                           const aif_trace_options *opt, aif_trace **out, aif_trace_error *err);
+
+/* Free the trace; NULL is a no-op. */
+void aif_trace_destroy(aif_trace *trace);
+
+/* The jobs, sorted by submit time (stable); valid until destroy. O(1). */
+const aif_job *aif_trace_jobs(const aif_trace *trace);
+size_t aif_trace_count(const aif_trace *trace);
+
+/* The format that was read (the detected one under AUTO). */
+aif_trace_format aif_trace_format_of(const aif_trace *trace);
+
+/* Rows skipped as invalid (skip_bad), and rows dropped by design (jobs without GPUs in the
+ * Helios, Acme and Alibaba logs, which also list CPU-only jobs). */
+size_t aif_trace_skipped_rows(const aif_trace *trace);
+size_t aif_trace_filtered_rows(const aif_trace *trace);
+
+/* An interned string by id: "" for 0, NULL for an id the table does not hold. O(1). */
+const char *aif_trace_string(const aif_trace *trace, uint32_t id);
+
+/* Number of distinct interned strings (id 0 excluded); ids run 1..count. */
+uint32_t aif_trace_string_count(const aif_trace *trace);
+
+/* Summary statistics of a trace, as the datasets' READMEs report them. */
+typedef struct aif_trace_stats {
+    size_t jobs;
+    size_t single_gpu_jobs;
+    double median_duration_s; /* mean of the two middle values when the count is even */
+    double mean_duration_s;
+    double gpu_hours; /* sum of gpus * duration / 3600 */
+    int64_t first_submit_ns;
+    int64_t last_submit_ns;
+    int32_t max_gpus;
+} aif_trace_stats;
+
+/* Compute the statistics. Errors: AIF_EINVAL (NULL), AIF_ENOMEM (the median needs a copy of
+ * the durations). Cost O(n) expected (selection), memory O(n) temporary. An empty trace
+ * gives zeros. */
+aif_status aif_trace_stats_compute(const aif_trace *trace, aif_trace_stats *out);
+
+#endif

@@ -1,0 +1,296 @@
+/* CSV field splitting and the value parsers of the trace reader (see trace_internal.h).
+ *
+ * Numbers are parsed by hand rather than with strtod so that decimal seconds become exact
+ * integer nanoseconds ("0.1" is 100,000,000 ns, not the nearest double) and so that the
+ * parsers never depend on the process locale. */
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "io/trace_internal.h"
+
+static bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+int aif__csv_split(char *rec, size_t len, char **fields, int max) {
+    char *p = rec;
+    char *end = rec + len;
+    int n = 0;
+    for (;;) {
+        while (p < end && is_blank(*p)) {
+            p++;
+        }
+        char *field;
+        if (p < end && *p == '"') {
+            /* Quoted: unquote in place; the writer trails the reader by >= 1 byte. */
+            char *w = p;
+            field = p;
+            p++;
+            for (;;) {
+                if (p >= end) {
+                    return -1; /* the source guarantees balance; be safe anyway */
+                }
+                if (*p == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        *w++ = '"';
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    break;
+                }
+                *w++ = *p++;
+            }
+            while (p < end && is_blank(*p)) {
+                p++;
+            }
+            if (p < end && *p != ',') {
+                return -1;
+            }
+            *w = '\0';
+        } else {
+            field = p;
+            char *c = memchr(p, ',', (size_t)(end - p));
+            char *stop = c ? c : end;
+            char *t = stop;
+            while (t > field && is_blank(t[-1])) {
+                t--;
+            }
+            p = stop;
+            *t = '\0'; /* overwrites the comma, a blank, or the record's terminator slot */
+        }
+        if (n < max) {
+            fields[n] = field;
+        }
+        n++;
+        if (p >= end) {
+            return n;
+        }
+        p++; /* past the comma */
+    }
+}
+
+aif_status aif__parse_seconds(const char *s, int64_t *ns) {
+    const char *p = s;
+    bool neg = false;
+    if (*p == '+' || *p == '-') {
+        neg = *p == '-';
+        p++;
+    }
+    uint64_t mant = 0;
+    int exp10 = 0;
+    int digits = 0;
+    int sig = 0;
+    while (isdigit((unsigned char)*p)) {
+        if (sig < 18) {
+            mant = mant * 10 + (uint64_t)(*p - '0');
+            if (mant) {
+                sig++;
+            }
+        } else {
+            exp10++; /* digits beyond 18 significant are below a nanosecond or overflow */
+        }
+        digits++;
+        p++;
+    }
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) {
+            if (sig < 18) {
+                mant = mant * 10 + (uint64_t)(*p - '0');
+                if (mant) {
+                    sig++;
+                }
+                exp10--;
+            }
+            digits++;
+            p++;
+        }
+    }
+    if (digits == 0) {
+        return AIF_EPARSE;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        bool eneg = false;
+        if (*p == '+' || *p == '-') {
+            eneg = *p == '-';
+            p++;
+        }
+        if (!isdigit((unsigned char)*p)) {
+            return AIF_EPARSE;
+        }
+        int e = 0;
+        while (isdigit((unsigned char)*p)) {
+            if (e < 10000) {
+                e = e * 10 + (*p - '0');
+            }
+            p++;
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (*p != '\0') {
+        return AIF_EPARSE;
+    }
+    int scale = exp10 + 9; /* to nanoseconds */
+    if (mant == 0) {
+        *ns = 0;
+        return AIF_OK;
+    }
+    if (scale >= 0) {
+        for (int i = 0; i < scale; i++) {
+            if (mant > (uint64_t)INT64_MAX / 10) {
+                return AIF_ERANGE;
+            }
+            mant *= 10;
+        }
+    } else {
+        if (scale < -19) {
+            mant = 0;
+        } else {
+            uint64_t div = 1;
+            for (int i = 0; i < -scale; i++) {
+                div *= 10;
+            }
+            mant = (mant + div / 2) / div;
+        }
+    }
+    if (mant > (uint64_t)INT64_MAX) {
+        return AIF_ERANGE;
+    }
+    *ns = neg ? -(int64_t)mant : (int64_t)mant;
+    return AIF_OK;
+}
+
+static int read_digits(const char **p, int count) {
+    int v = 0;
+    for (int i = 0; i < count; i++) {
+        if (!isdigit((unsigned char)**p)) {
+            return -1;
+        }
+        v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    return v;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar: count in 400-year eras
+ * that start on March 1st, so the leap day is the last day of its year. */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m) {
+    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+aif_status aif__parse_date(const char *s, int64_t *ns) {
+    const char *p = s;
+    int y = read_digits(&p, 4);
+    if (y < 0 || *p++ != '-') {
+        return AIF_EPARSE;
+    }
+    int mo = read_digits(&p, 2);
+    if (mo < 1 || mo > 12 || *p++ != '-') {
+        return AIF_EPARSE;
+    }
+    int d = read_digits(&p, 2);
+    if (d < 1 || d > days_in_month(y, mo)) {
+        return AIF_EPARSE;
+    }
+    int h = 0, mi = 0, se = 0;
+    int64_t frac = 0;
+    if (*p == ' ' || *p == 'T') {
+        p++;
+        h = read_digits(&p, 2);
+        if (h < 0 || h > 23 || *p++ != ':') {
+            return AIF_EPARSE;
+        }
+        mi = read_digits(&p, 2);
+        if (mi < 0 || mi > 59) {
+            return AIF_EPARSE;
+        }
+        if (*p == ':') {
+            p++;
+            se = read_digits(&p, 2);
+            if (se < 0 || se > 59) {
+                return AIF_EPARSE;
+            }
+            if (*p == '.') {
+                p++;
+                int64_t scale = 100000000;
+                if (!isdigit((unsigned char)*p)) {
+                    return AIF_EPARSE;
+                }
+                while (isdigit((unsigned char)*p)) {
+                    frac += (*p - '0') * scale;
+                    scale /= 10;
+                    p++;
+                }
+            }
+        }
+    }
+    if (*p == 'Z') {
+        p++;
+    }
+    if (*p != '\0') {
+        return AIF_EPARSE;
+    }
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *ns = secs * 1000000000 + frac;
+    return AIF_OK;
+}
+
+aif_status aif__parse_time(const char *s, int64_t *ns) {
+    bool dated = strlen(s) >= 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+                 isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-';
+    return dated ? aif__parse_date(s, ns) : aif__parse_seconds(s, ns);
+}
+
+aif_status aif__parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+    const char *p = s;
+    bool neg = false;
+    if (*p == '+' || *p == '-') {
+        neg = *p == '-';
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        return AIF_EPARSE;
+    }
+    uint64_t v = 0;
+    bool big = false;
+    while (isdigit((unsigned char)*p)) {
+        if (v > ((uint64_t)INT64_MAX - 9) / 10) {
+            big = true;
+        } else {
+            v = v * 10 + (uint64_t)(*p - '0');
+        }
+        p++;
+    }
+    if (*p == '.') {
+        p++;
+        while (*p == '0') {
+            p++;
+        }
+    }
+    if (*p != '\0') {
+        return AIF_EPARSE;
+    }
+    if (big) {
+        return AIF_ERANGE;
+    }
+    int64_t x = neg ? -(int64_t)v : (int64_t)v;
+    if (x < lo || x > hi) {
+        return AIF_ERANGE;
+    }
+    *out = x;
+    return AIF_OK;
+}

@@ -1,0 +1,62 @@
+/* Shared-internal pieces of the trace reader: the record source (a file, a zstd stream or a
+ * memory buffer, cut into CSV records), the field splitter and the value parsers. Kept
+ * apart from trace.c so each can be tested and replaced on its own; not a public API. */
+#ifndef AIF_IO_TRACE_INTERNAL_H
+#define AIF_IO_TRACE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/status.h"
+
+/* ---- Record source ---- */
+
+/* Yields one CSV record at a time (a line, or several when a quoted field holds a newline),
+ * with the line terminator (LF or CRLF) removed. The record text lives in the source's
+ * window and is writable so the splitter can unquote in place; it is valid until the next
+ * call. Memory: one window that grows to the longest record, plus zstd's buffers. */
+typedef struct trace_source trace_source;
+
+/* Open `path` (zstd detected by magic number). Errors: AIF_EIO (cannot open/read),
+ * AIF_ENOMEM. */
+aif_status aif__trace_source_open_file(const aif_allocator *a, const char *path,
+                                       trace_source **out);
+
+/* A source over `len` bytes of memory (copied into the window as it is read). */
+aif_status aif__trace_source_open_memory(const aif_allocator *a, const char *text, size_t len,
+                                         trace_source **out);
+
+/* Next record: AIF_OK with rec, len and line set (line: 1-based, line where it starts), AIF_EEMPTY
+ * at end of input, AIF_EIO (read error, corrupt or truncated zstd), AIF_EPARSE (quote still open at
+ * end of input), AIF_ENOMEM. */
+aif_status aif__trace_source_next(trace_source *s, char **rec, size_t *len, unsigned long *line);
+
+void aif__trace_source_close(trace_source *s);
+
+/* ---- Field splitting and values ---- */
+
+/* Split `rec` (length len, writable) at commas into at most `max` fields, unquoting quoted
+ * fields in place and NUL-terminating every field. Returns the number of fields found (it
+ * may exceed max: the excess is not stored), or -1 for a malformed quote (text after a
+ * closing quote). Unquoted fields have surrounding spaces trimmed. */
+int aif__csv_split(char *rec, size_t len, char **fields, int max);
+
+/* Decimal seconds ("12", "66.0", "1.5e3", "-3") to nanoseconds, rounded to the nearest ns.
+ * Errors: AIF_EPARSE (not a number), AIF_ERANGE (beyond +-9.2e9 s). */
+aif_status aif__parse_seconds(const char *s, int64_t *ns);
+
+/* "YYYY-MM-DD HH:MM:SS" (or with 'T', optional fractional seconds and a trailing 'Z') as
+ * UTC, to nanoseconds since 1970-01-01. Errors: AIF_EPARSE. */
+aif_status aif__parse_date(const char *s, int64_t *ns);
+
+/* A time column: a date when it looks like one (digit run of 4 then '-'), else seconds. */
+aif_status aif__parse_time(const char *s, int64_t *ns);
+
+/* A decimal integer in [lo, hi]; "8.0" is accepted as 8 (some exports write floats).
+ * Errors: AIF_EPARSE, AIF_ERANGE. */
+aif_status aif__parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
+
+#endif

@@ -1,0 +1,554 @@
+/* Unit tests for the trace reader: CSV splitting and value parsing, every format on small
+ * hand-written traces, row validation messages, --skip-bad counting, the stable sort,
+ * streaming across window refills, zstd input, exact statistics of the bundled Philly trace,
+ * and clean failure when the Nth allocation fails. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aifactory/trace.h"
+#include "io/trace_internal.h"
+
+#define NS 1000000000LL
+
+/* |a - b| <= eps, printing both values when it fails. */
+#define assert_near(a, b, eps)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(a_ - b_ <= (eps) && b_ - a_ <= (eps))) {                                             \
+            fail_msg("%.17g != %.17g (tolerance %g)", a_, b_, (double)(eps));                      \
+        }                                                                                          \
+    } while (0)
+
+/* tests/data/NAME, found from this file's own path (CMake compiles it by absolute path). */
+static void data_path(char *buf, size_t size, const char *name) {
+    const char *f = __FILE__;
+    const char *slash = strstr(f, "unit/test_trace.c");
+    assert_non_null(slash);
+    snprintf(buf, size, "%.*sdata/%s", (int)(slash - f), f, name);
+}
+
+static aif_trace *parse_ok(const char *text, aif_trace_format format, bool skip) {
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    aif_trace_options opt = {format, skip};
+    aif_status st = aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, &err);
+    if (st != AIF_OK) {
+        fail_msg("parse failed: %s (%s)", aif_strerror(st), err.message);
+    }
+    return t;
+}
+
+static aif_status parse_err(const char *text, aif_trace_format format, aif_trace_error *err) {
+    aif_trace *t = NULL;
+    aif_trace_options opt = {format, false};
+    aif_status st = aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, err);
+    assert_null(t);
+    return st;
+}
+
+static void csv_split_rules(void **state) {
+    (void)state;
+    char *f[8];
+    char r1[] = "a, b ,\"c,d\",\"say \"\"hi\"\"\",,\"\"";
+    assert_int_equal(aif__csv_split(r1, strlen(r1), f, 8), 6);
+    assert_string_equal(f[0], "a");
+    assert_string_equal(f[1], "b");
+    assert_string_equal(f[2], "c,d");
+    assert_string_equal(f[3], "say \"hi\"");
+    assert_string_equal(f[4], "");
+    assert_string_equal(f[5], "");
+    char r2[] = "\"multi\nline\",x";
+    assert_int_equal(aif__csv_split(r2, strlen(r2), f, 8), 2);
+    assert_string_equal(f[0], "multi\nline");
+    char r3[] = "\"a\"b,c";
+    assert_int_equal(aif__csv_split(r3, strlen(r3), f, 8), -1);
+    char r4[] = "1,2,3,4";
+    assert_int_equal(aif__csv_split(r4, strlen(r4), f, 2), 4); /* counts beyond max */
+    assert_string_equal(f[1], "2");
+    char r5[] = "";
+    assert_int_equal(aif__csv_split(r5, 0, f, 8), 1);
+    assert_string_equal(f[0], "");
+}
+
+static void value_parsers(void **state) {
+    (void)state;
+    int64_t v;
+    assert_int_equal(aif__parse_seconds("66.0", &v), AIF_OK);
+    assert_int_equal(v, 66 * NS);
+    assert_int_equal(aif__parse_seconds("0.1", &v), AIF_OK);
+    assert_int_equal(v, 100000000);
+    assert_int_equal(aif__parse_seconds("1.5e3", &v), AIF_OK);
+    assert_int_equal(v, 1500 * NS);
+    assert_int_equal(aif__parse_seconds("-3", &v), AIF_OK);
+    assert_int_equal(v, -3 * NS);
+    assert_int_equal(aif__parse_seconds("0.0000000015", &v), AIF_OK);
+    assert_int_equal(v, 2); /* rounded to nearest */
+    assert_int_equal(aif__parse_seconds("4628226", &v), AIF_OK);
+    assert_int_equal(v, 4628226 * NS);
+    assert_int_equal(aif__parse_seconds("9300000000", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_seconds("", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_seconds("12s", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_seconds(".", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_seconds("1e", &v), AIF_EPARSE);
+
+    assert_int_equal(aif__parse_date("2017-09-04 10:30:41", &v), AIF_OK);
+    assert_int_equal(v, 1504521041 * NS);
+    assert_int_equal(aif__parse_date("2000-02-29T23:59:59Z", &v), AIF_OK);
+    assert_int_equal(v, 951868799 * NS);
+    assert_int_equal(aif__parse_date("1969-12-31 23:59:59.5", &v), AIF_OK);
+    assert_int_equal(v, -NS + NS / 2);
+    assert_int_equal(aif__parse_date("2020-04-01", &v), AIF_OK);
+    assert_int_equal(v, 1585699200 * NS);
+    assert_int_equal(aif__parse_date("2019-02-29 00:00:00", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_date("2019-13-01", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_date("2019-01-01 24:00:00", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_time("2017-12-22 08:02:11", &v), AIF_OK);
+    assert_int_equal(v, 1513929731 * NS);
+    assert_int_equal(aif__parse_time("2017", &v), AIF_OK);
+    assert_int_equal(v, 2017 * NS);
+
+    assert_int_equal(aif__parse_int("8.0", 0, 10, &v), AIF_OK);
+    assert_int_equal(v, 8);
+    assert_int_equal(aif__parse_int("8.5", 0, 10, &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_int("11", 0, 10, &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_int("-1", 0, 10, &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_int("99999999999999999999", 0, 10, &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_int("x", 0, 10, &v), AIF_EPARSE);
+}
+
+static void format_names(void **state) {
+    (void)state;
+    aif_trace_format f;
+    for (int i = 0; i < AIF_TRACE_FORMAT_COUNT; i++) {
+        assert_int_equal(aif_trace_format_parse(aif_trace_format_name((aif_trace_format)i), &f),
+                         AIF_OK);
+        assert_int_equal(f, i);
+    }
+    assert_string_equal(aif_trace_format_name(AIF_TRACE_ALIBABA_OPENB), "alibaba-openb");
+    assert_int_equal(aif_trace_format_parse("slurm", &f), AIF_ENOTFOUND);
+    assert_string_equal(aif_trace_format_name((aif_trace_format)99), "?");
+}
+
+static void generic_sorted_stably_with_strings(void **state) {
+    (void)state;
+    const char *text = "job_id,submit_s,gpus,duration_s,user,vc,priority,gpu_type,status\n"
+                       "7,30,2,100.5,alice,vcA,3,H100,Pass\n"
+                       "job-b,10,1,5,bob,vcB,,,\n"
+                       "9,30,4,1,alice,vcA,-1,H100,Failed\n"
+                       "\n"
+                       "3,0.25,8,2,\"carol, jr\",vcB,0,,Pass\n";
+    aif_trace *t = parse_ok(text, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_GENERIC);
+    assert_int_equal(aif_trace_count(t), 4);
+    const aif_job *j = aif_trace_jobs(t);
+    assert_int_equal(j[0].id, 3);
+    assert_int_equal(j[0].submit_ns, NS / 4);
+    assert_int_equal(j[0].gpus, 8);
+    assert_string_equal(aif_trace_string(t, j[0].user), "carol, jr");
+    assert_int_equal(j[0].line, 6);
+    /* A non-numeric id keeps its text and gets the data row as its number. */
+    assert_int_equal(j[1].id, 2);
+    assert_string_equal(aif_trace_string(t, j[1].name), "job-b");
+    assert_int_equal(j[1].priority, 0);
+    assert_int_equal(j[1].gpu_type, 0);
+    /* Equal submit times keep file order. */
+    assert_int_equal(j[2].id, 7);
+    assert_int_equal(j[3].id, 9);
+    assert_int_equal(j[2].duration_ns, 100 * NS + NS / 2);
+    assert_int_equal(j[2].priority, 3);
+    assert_int_equal(j[3].priority, -1);
+    assert_int_equal(j[2].user, j[3].user); /* interned once */
+    assert_int_equal(j[2].vc, j[3].vc);
+    assert_string_equal(aif_trace_string(t, j[3].status), "Failed");
+    assert_string_equal(aif_trace_string(t, j[2].gpu_type), "H100");
+    assert_int_equal(j[2].gpu_milli, 1000);
+    /* alice carol,jr bob vcA vcB H100 Pass Failed job-b */
+    assert_int_equal(aif_trace_string_count(t), 9);
+    assert_string_equal(aif_trace_string(t, 0), "");
+    assert_null(aif_trace_string(t, 10));
+    assert_int_equal(aif_trace_skipped_rows(t), 0);
+    aif_trace_destroy(t);
+}
+
+static void philly_format_dates(void **state) {
+    (void)state;
+    const char *text = "timestamp,duration,num_gpus,gpu_time,cluster\r\n"
+                       "2017-10-09 07:01:55,66.0,1,66.0,11cb48\r\n"
+                       "2017-09-29 07:58:32,860662.0,8,6885296.0,6c71a0\r\n";
+    aif_trace *t = parse_ok(text, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_PHILLY);
+    const aif_job *j = aif_trace_jobs(t);
+    assert_int_equal(aif_trace_count(t), 2);
+    assert_int_equal(j[0].submit_ns, 1506671912LL * NS);
+    assert_int_equal(j[0].duration_ns, 860662 * NS);
+    assert_int_equal(j[0].gpus, 8);
+    assert_int_equal(j[0].id, 2); /* no id column: the data row */
+    assert_string_equal(aif_trace_string(t, j[0].vc), "6c71a0");
+    assert_string_equal(aif_trace_string(t, j[1].vc), "11cb48");
+    aif_trace_destroy(t);
+}
+
+static void helios_and_acme_logs(void **state) {
+    (void)state;
+    /* Helios: dated times, CPU jobs dropped, duration column preferred over end - start. */
+    const char *helios = "job_id,user,vc,jobname,gpu_num,cpu_num,node_num,state,submit_time,"
+                         "start_time,end_time,duration\n"
+                         "j1,u1,vc7,train,8,32,1,COMPLETED,2020-04-01 00:00:10,"
+                         "2020-04-01 00:01:00,2020-04-01 01:01:00,3600\n"
+                         "j2,u2,vc7,prep,0,4,1,COMPLETED,2020-04-01 00:00:05,"
+                         "2020-04-01 00:00:05,2020-04-01 00:00:50,45\n"
+                         "j3,u1,vc2,eval,1,4,1,FAILED,2020-04-01 00:00:00,"
+                         "2020-04-01 00:00:00,2020-04-01 00:02:00,\n";
+    aif_trace *t = parse_ok(helios, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_HELIOS);
+    assert_int_equal(aif_trace_count(t), 2);
+    assert_int_equal(aif_trace_filtered_rows(t), 1);
+    const aif_job *j = aif_trace_jobs(t);
+    assert_string_equal(aif_trace_string(t, j[0].name), "j3");
+    assert_int_equal(j[0].submit_ns, 1585699200LL * NS);
+    assert_int_equal(j[0].duration_ns, 120 * NS); /* from end - start */
+    assert_string_equal(aif_trace_string(t, j[0].status), "FAILED");
+    assert_int_equal(j[1].duration_ns, 3600 * NS);
+    assert_int_equal(j[1].gpus, 8);
+    assert_string_equal(aif_trace_string(t, j[1].vc), "vc7");
+    assert_string_equal(aif_trace_string(t, j[1].user), "u1");
+    aif_trace_destroy(t);
+
+    const char *acme = "job_id,user,gpu_num,cpu_num,node_num,type,state,submit_time,start_time,"
+                       "end_time,duration,queue\n"
+                       "101,u9,16,128,2,Pretrain,COMPLETED,1000,1010,5010,4000,10\n";
+    t = parse_ok(acme, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_ACME);
+    j = aif_trace_jobs(t);
+    assert_int_equal(j[0].id, 101);
+    assert_int_equal(j[0].gpus, 16);
+    assert_int_equal(j[0].submit_ns, 1000 * NS);
+    assert_int_equal(j[0].duration_ns, 4000 * NS);
+    assert_int_equal(j[0].vc, 0);
+    aif_trace_destroy(t);
+}
+
+static void alibaba_openb_pods(void **state) {
+    (void)state;
+    const char *text = "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,"
+                       "creation_time,deletion_time,scheduled_time\n"
+                       "openb-pod-0000,12000,16384,1,1000,,LS,Running,0,12537496,0\n"
+                       "openb-pod-0001,6000,12288,1,460,V100M16|V100M32,LS,Running,427061,"
+                       "12902960,427100\n"
+                       "openb-pod-0002,6000,12288,0,0,,BE,Running,5,100,5\n"
+                       "openb-pod-0003,8000,30517,2,1000,,BE,Pending,200,800,\n";
+    aif_trace *t = parse_ok(text, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_ALIBABA_OPENB);
+    assert_int_equal(aif_trace_count(t), 3);
+    assert_int_equal(aif_trace_filtered_rows(t), 1);
+    const aif_job *j = aif_trace_jobs(t);
+    assert_int_equal(j[0].duration_ns, 12537496 * NS);
+    assert_int_equal(j[1].submit_ns, 200 * NS);
+    assert_int_equal(j[1].duration_ns, 600 * NS); /* not scheduled: from creation */
+    assert_int_equal(j[1].gpus, 2);
+    assert_int_equal(j[2].gpu_milli, 460);
+    assert_int_equal(j[2].duration_ns, (12902960 - 427100) * NS);
+    assert_string_equal(aif_trace_string(t, j[2].gpu_type), "V100M16|V100M32");
+    assert_string_equal(aif_trace_string(t, j[2].name), "openb-pod-0001");
+    aif_trace_destroy(t);
+}
+
+static void bundled_files(void **state) {
+    (void)state;
+    char path[1024];
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    data_path(path, sizeof path, "tiresias_60_job.csv");
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_TIRESIAS);
+    assert_int_equal(aif_trace_count(t), 60);
+    aif_trace_stats s;
+    assert_int_equal(aif_trace_stats_compute(t, &s), AIF_OK);
+    assert_int_equal(s.last_submit_ns, 1779 * NS);
+    assert_near(s.mean_duration_s, 10705.0 / 60, 1e-9);
+    long gpus = 0;
+    for (size_t i = 0; i < 60; i++) {
+        gpus += aif_trace_jobs(t)[i].gpus;
+    }
+    assert_int_equal(gpus, 170);
+    assert_string_equal(aif_trace_string(t, aif_trace_jobs(t)[0].gpu_type), "vgg19");
+    aif_trace_destroy(t);
+
+    /* Alibaba openb default: one pod is deleted the second it is created (file line 7287). */
+    data_path(path, sizeof path, "openb_pod_list_default.csv.zst");
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_EPARSE);
+    assert_int_equal(err.line, 7287);
+    assert_string_equal(err.field, "deletion_time");
+    assert_non_null(strstr(err.message, ".csv.zst:7287: field 'deletion_time': expected an end "
+                                        "time after the start, found '12774042'"));
+    aif_trace_options opt = {AIF_TRACE_AUTO, true};
+    assert_int_equal(aif_trace_read(NULL, path, &opt, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_count(t), 7063);
+    assert_int_equal(aif_trace_skipped_rows(t), 1);
+    assert_int_equal(aif_trace_filtered_rows(t), 1088);
+    assert_int_equal(err.line, 7287); /* the first skipped row is still reported */
+    aif_trace_destroy(t);
+}
+
+/* The README's numbers for Pollux's philly.csv, reproduced exactly. */
+static void philly_exact_counts(void **state) {
+    (void)state;
+    char path[1024];
+    data_path(path, sizeof path, "philly.csv.zst");
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_format_of(t), AIF_TRACE_PHILLY);
+    aif_trace_stats s;
+    assert_int_equal(aif_trace_stats_compute(t, &s), AIF_OK);
+    assert_int_equal(s.jobs, 82247);
+    assert_int_equal(s.single_gpu_jobs, 76627);
+    assert_int_equal((long)(1000.0 * (double)s.single_gpu_jobs / (double)s.jobs + 0.5), 932);
+    assert_near(s.median_duration_s, 1144.0, 0);
+    assert_int_equal((long)(s.gpu_hours + 0.5), 978078);
+    assert_near(s.gpu_hours * 3600, 3521082502.0, 0); /* integer GPU-seconds */
+    assert_int_equal(s.max_gpus, 128);
+    assert_int_equal(s.first_submit_ns, 1504521041LL * NS);
+    assert_int_equal(s.last_submit_ns, 1513929731LL * NS);
+    assert_int_equal(aif_trace_string_count(t), 15); /* the virtual clusters */
+    const aif_job *j = aif_trace_jobs(t);
+    for (size_t i = 1; i < s.jobs; i++) {
+        assert_true(j[i - 1].submit_ns <= j[i].submit_ns);
+        if (j[i - 1].submit_ns == j[i].submit_ns) {
+            assert_true(j[i - 1].line < j[i].line);
+        }
+    }
+    aif_trace_destroy(t);
+}
+
+static void bad_rows_report_file_line_field(void **state) {
+    (void)state;
+    aif_trace_error err;
+    const char *head = "job_id,submit_s,gpus,duration_s\n";
+    char text[512];
+    snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_string_equal(err.message,
+                        "t.csv:3: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.field, "gpus");
+
+    snprintf(text, sizeof text, "%s1,0,1,0\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_string_equal(err.message, "t.csv:2: field 'duration_s': expected a duration > 0 s, "
+                                     "found '0'");
+    snprintf(text, sizeof text, "%s1,yesterday,1,5\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_string_equal(err.field, "submit_s");
+    snprintf(text, sizeof text, "%s1,0,0,5\n", head); /* generic jobs need a GPU */
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    snprintf(text, sizeof text, "%s1,0,1\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_string_equal(err.message, "t.csv:2: expected 4 fields, found 3");
+    snprintf(text, sizeof text, "%s1,0,1,5,6\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_string_equal(err.message, "t.csv:2: expected 4 fields, found 5");
+    snprintf(text, sizeof text, "%s\"1\"x,0,1,5\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    snprintf(text, sizeof text, "%s1,0,1,\"5\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "not closed"));
+
+    assert_int_equal(parse_err("a,b,c\n1,2,3\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "t.csv:1: unknown trace format"));
+    assert_int_equal(parse_err("\n\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "empty trace"));
+    /* A forced format whose columns are missing. */
+    assert_int_equal(parse_err(head, AIF_TRACE_PHILLY, &err), AIF_EPARSE);
+    assert_string_equal(err.message, "t.csv:1: format philly needs a column 'timestamp'");
+
+    /* Skipping: every bad row is counted, the first is reported, good rows survive. */
+    snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n3,1,1\n4,2,2,-1\n5,3,2,7\n", head);
+    aif_trace *t = NULL;
+    aif_trace_options opt = {AIF_TRACE_GENERIC, true};
+    assert_int_equal(aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_count(t), 2);
+    assert_int_equal(aif_trace_skipped_rows(t), 3);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(aif_trace_jobs(t)[1].id, 5);
+    aif_trace_destroy(t);
+
+    assert_int_equal(aif_trace_read(NULL, "/nonexistent/trace.csv", NULL, &t, &err), AIF_EIO);
+    assert_string_equal(err.message, "/nonexistent/trace.csv: cannot open or read the file");
+    assert_int_equal(aif_trace_read(NULL, NULL, NULL, &t, &err), AIF_EINVAL);
+    opt.format = (aif_trace_format)42;
+    assert_int_equal(aif_trace_parse(NULL, "t", head, strlen(head), &opt, &t, &err), AIF_EINVAL);
+}
+
+static void quoted_newlines_keep_line_numbers(void **state) {
+    (void)state;
+    const char *text = "job_id,submit_s,gpus,duration_s,user\r\n"
+                       "1,0,1,10,\"two\r\nlines\"\r\n"
+                       "2,1,1,10,\"x\"\r\n"
+                       "3,2,zz,10,y";
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_int_equal(err.line, 5); /* the record at line 2 spans two lines */
+    aif_trace_options opt = {AIF_TRACE_AUTO, true};
+    assert_int_equal(aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_count(t), 2);
+    assert_string_equal(aif_trace_string(t, aif_trace_jobs(t)[0].user), "two\r\nlines");
+    assert_int_equal(aif_trace_jobs(t)[1].line, 4);
+    aif_trace_destroy(t);
+}
+
+/* Many rows and one very long field: records straddle window refills and force growth. */
+static void streams_across_refills(void **state) {
+    (void)state;
+    size_t rows = 60000;
+    size_t longlen = 600000;
+    size_t cap = 64 + rows * 40 + longlen + 64;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "job_id,submit_s,gpus,duration_s,user\n");
+    for (size_t i = 0; i < rows; i++) {
+        /* Reverse submit order so the sort has work to do. */
+        n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,%zu,%zu.5,u%zu\n", i, rows - i, 1 + i % 8,
+                              1 + i % 100, i % 7);
+        if (i == rows / 2) {
+            n += (size_t)snprintf(text + n, cap - n, "x,1,1,1,\"");
+            memset(text + n, 'q', longlen);
+            n += longlen;
+            n += (size_t)snprintf(text + n, cap - n, "\"\n");
+        }
+    }
+    aif_trace *t = parse_ok(text, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_count(t), rows + 1);
+    const aif_job *j = aif_trace_jobs(t);
+    for (size_t i = 1; i < rows + 1; i++) {
+        assert_true(j[i - 1].submit_ns <= j[i].submit_ns);
+    }
+    assert_int_equal(j[rows].id, 0);
+    assert_int_equal(j[rows].submit_ns, (int64_t)rows * NS);
+    /* "x" (submit 1) was read before row rows-1 (submit 1): file order wins the tie. */
+    assert_int_equal(j[0].submit_ns, 1 * NS);
+    assert_string_equal(aif_trace_string(t, j[0].name), "x");
+    assert_int_equal(j[0].id, (int64_t)rows / 2 + 2);
+    assert_int_equal(strlen(aif_trace_string(t, j[0].user)), longlen);
+    assert_int_equal(j[1].submit_ns, 1 * NS);
+    assert_int_equal(j[1].id, (int64_t)rows - 1);
+    aif_trace_destroy(t);
+    free(text);
+}
+
+static void corrupt_zstd_is_an_io_error(void **state) {
+    (void)state;
+    char src[1024];
+    data_path(src, sizeof src, "tiresias_60_job.csv");
+    char dir[] = "/tmp/aif_trace_XXXXXX";
+    int fd = mkstemp(dir);
+    assert_true(fd >= 0);
+    /* A zstd frame header followed by garbage, then a cut-off frame. */
+    static const unsigned char junk[] = {0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0x00, 0x11, 0x22, 0x33};
+    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    assert_int_equal(aif_trace_read(NULL, dir, NULL, &t, &err), AIF_EIO);
+    assert_null(t);
+
+    char philly[1024];
+    data_path(philly, sizeof philly, "philly.csv.zst");
+    FILE *in = fopen(philly, "rb");
+    assert_non_null(in);
+    unsigned char buf[65536];
+    size_t got = fread(buf, 1, sizeof buf, in);
+    fclose(in);
+    FILE *out = fopen(dir, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(buf, 1, got, out), got);
+    fclose(out);
+    aif_trace_options opt = {AIF_TRACE_AUTO, true}; /* a cut row is bad; the cut frame is not */
+    assert_int_equal(aif_trace_read(NULL, dir, &opt, &t, &err), AIF_EIO);
+    assert_non_null(strstr(err.message, "truncated zstd"));
+    unlink(dir);
+}
+
+static void stats_even_median_and_empty(void **state) {
+    (void)state;
+    aif_trace *t = parse_ok("job_id,submit_s,gpus,duration_s\n1,0,1,4\n2,0,2,1\n3,0,1,10\n"
+                            "4,0,4,2.5\n",
+                            AIF_TRACE_AUTO, false);
+    aif_trace_stats s;
+    assert_int_equal(aif_trace_stats_compute(t, &s), AIF_OK);
+    assert_near(s.median_duration_s, 3.25, 0);
+    assert_near(s.gpu_hours * 3600, 4 + 2 + 10 + 10, 1e-9);
+    assert_int_equal(s.single_gpu_jobs, 2);
+    aif_trace_destroy(t);
+    t = parse_ok("job_id,submit_s,gpus,duration_s\n", AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_stats_compute(t, &s), AIF_OK);
+    assert_int_equal(s.jobs, 0);
+    assert_int_equal(aif_trace_stats_compute(NULL, &s), AIF_EINVAL);
+    aif_trace_destroy(t);
+    aif_trace_destroy(NULL);
+}
+
+/* Every allocation in parse, read (zstd included), sort and stats may fail: an error comes
+ * back and nothing leaks. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char path[1024];
+    data_path(path, sizeof path, "openb_pod_list_default.csv.zst");
+    const char *text = "job_id,submit_s,gpus,duration_s,user\n3,5,1,1,a\n2,4,1,1,b\n1,3,1,1,c\n";
+    for (int which = 0; which < 2; which++) {
+        bool succeeded = false;
+        for (long n = 1; !succeeded; n++) {
+            aif_test_allocator ta;
+            aif_test_allocator_init(&ta, n);
+            aif_trace *t = NULL;
+            aif_trace_error err;
+            aif_trace_options opt = {AIF_TRACE_AUTO, true};
+            aif_status st = which == 0
+                                ? aif_trace_parse(&ta.base, "t", text, strlen(text), &opt, &t, &err)
+                                : aif_trace_read(&ta.base, path, &opt, &t, &err);
+            if (st == AIF_OK) {
+                aif_trace_stats s;
+                aif_status ss = aif_trace_stats_compute(t, &s);
+                assert_true(ss == AIF_OK || ss == AIF_ENOMEM);
+                succeeded = ta.failures == 0 && ss == AIF_OK;
+                aif_trace_destroy(t);
+            } else {
+                assert_true(st == AIF_ENOMEM || (which == 1 && st == AIF_EIO));
+                assert_null(t);
+            }
+            assert_int_equal(ta.live_blocks, 0);
+            assert_true(n < 200);
+        }
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(csv_split_rules),
+        cmocka_unit_test(value_parsers),
+        cmocka_unit_test(format_names),
+        cmocka_unit_test(generic_sorted_stably_with_strings),
+        cmocka_unit_test(philly_format_dates),
+        cmocka_unit_test(helios_and_acme_logs),
+        cmocka_unit_test(alibaba_openb_pods),
+        cmocka_unit_test(bundled_files),
+        cmocka_unit_test(philly_exact_counts),
+        cmocka_unit_test(bad_rows_report_file_line_field),
+        cmocka_unit_test(quoted_newlines_keep_line_numbers),
+        cmocka_unit_test(streams_across_refills),
+        cmocka_unit_test(corrupt_zstd_is_an_io_error),
+        cmocka_unit_test(stats_even_median_and_empty),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
