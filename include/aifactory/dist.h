@@ -1,16 +1,16 @@
 /* Random variates for the simulator: direct samplers, a tagged distribution value for
  * config-driven use, Walker/Vose alias tables and empirical (tabulated CDF) distributions.
  *
- * Determinism: every sampler uses only IEEE-754 double arithmetic (no long double, no
- * x87 extended precision, no fused multiply-add: the project compiles in ISO C17 mode,
- * where GCC and Clang do not contract expressions), sqrt (exact under IEEE-754) and the
- * <math.h> functions log, exp, pow and lgamma. The same seed therefore produces
- * bit-identical samples on every machine that uses the same libm; a different libm may
- * differ in the last bit of a log/exp/pow result in rare cases, which can change a rejection
- * decision, so cross-libm reproducibility is a goal checked by tests, not a proof. Each
- * sampler consumes a data-dependent but deterministic number
- * of generator outputs; nothing is cached between calls (the normal sampler discards the
- * second value of each polar pair rather than hide it in state).
+ * Determinism: every sampler uses only IEEE-754 double arithmetic (no long double, no x87
+ * extended precision, no fused multiply-add: GCC in ISO C17 mode does not contract a*b+c into
+ * an FMA; a Clang build for an FMA-capable target needs -ffp-contract=off to keep this
+ * promise), sqrt (exact under IEEE-754) and the <math.h> functions log, exp, pow and lgamma.
+ * The same seed therefore produces bit-identical samples on every machine that uses the same
+ * libm; a different libm may differ in the last bit of a log/exp/pow result in rare cases,
+ * which can change a rejection decision, so cross-libm reproducibility is a goal checked by
+ * tests, not a proof. Each sampler consumes a data-dependent but deterministic number of
+ * generator outputs; nothing is cached between calls (the normal sampler discards the second
+ * value of each polar pair rather than hide it in state).
  *
  * Direct samplers do not validate their parameters (that is aif_dist_check's job); for
  * parameters outside the documented domain they return NaN, never loop or crash. */
