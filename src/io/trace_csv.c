@@ -51,7 +51,8 @@ int aif__csv_split(char *rec, size_t len, char **fields, int max) {
             *w = '\0';
         } else {
             field = p;
-            char *c = memchr(p, ',', (size_t)(end - p));
+            size_t rem = p < end ? (size_t)(end - p) : 0;
+            char *c = rem ? memchr(p, ',', rem) : NULL;
             char *stop = c ? c : end;
             char *t = stop;
             while (t > field && is_blank(t[-1])) {
