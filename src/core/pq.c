@@ -12,12 +12,12 @@
 
 #include <string.h>
 
-#define ARITY      4
-#define SEQ_BITS   56
-#define SEQ_LIMIT  ((uint64_t)1 << SEQ_BITS)
-#define MAX_CAP    ((size_t)1 << 31)
-#define NIL        UINT32_MAX
-#define MIN_CAP    64
+#define ARITY     4
+#define SEQ_BITS  56
+#define SEQ_LIMIT ((uint64_t)1 << SEQ_BITS)
+#define MAX_CAP   ((size_t)1 << 31)
+#define NIL       UINT32_MAX
+#define MIN_CAP   64
 
 typedef struct hent {
     aif_time time;
@@ -215,8 +215,8 @@ aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle) {
     uint32_t slot = pq->free_head;
     pq->free_head = pq->pos[slot];
     pq->pay[slot] = (payload){.data = ev->data, .target = ev->target, .kind = ev->kind};
-    hent x = {.time = ev->time, .key = (uint64_t)ev->cls << SEQ_BITS | pq->next_seq++,
-              .slot = slot};
+    hent x = {
+        .time = ev->time, .key = (uint64_t)ev->cls << SEQ_BITS | pq->next_seq++, .slot = slot};
     size_t i = pq->n++;
     sift_up(pq, i, x);
     if (handle) {
