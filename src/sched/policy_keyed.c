@@ -1,0 +1,325 @@
+/* Policies that order jobs by a key: sjf (duration), srtf (remaining time, preemptive),
+ * priority (the trace's priority, preemptive across classes) and las (Tiresias-style
+ * discretized 2D-LAS over attained GPU-time, preemptive, with starvation promotion).
+ *
+ * Waiting jobs sit in a min-heap by key; for the preemptive policies running jobs sit in a
+ * second heap whose top is the least deserving one, the first to preempt. A pass starts
+ * waiting jobs best-first; a job that does not fit may preempt running jobs that rank
+ * strictly below it, when that frees enough GPUs; otherwise it is skipped and the next is
+ * tried (greedy), up to the configured scan limit. */
+#include <math.h>
+
+#include "sched/sched_internal.h"
+
+enum { K_SJF, K_SRTF, K_PRIORITY, K_LAS };
+
+#define LAS_DEFAULT_THRESHOLD_GPU_S 3600.0
+/* Attained service is a double sum of ns-resolution runs: allow for its rounding. */
+#define LAS_EPS_GPU_S 1e-6
+
+typedef struct keyed_state {
+    int kind;
+    jheap wait;
+    jheap run;        /* preemptive only: key negated so the top is the worst */
+    uint32_t *skip;   /* ids skipped in the current pass */
+    uint32_t *victim; /* ids popped from `run` while looking for room */
+    int64_t *vkey;
+    uint32_t cap;
+    double thr[AIF_REPLAY_LAS_MAX_QUEUES - 1];
+    int nthr;
+} keyed_state;
+
+/* Pack (class, job id) so that heap order is class first, arrival order second. */
+static int64_t pack(int64_t cls, uint32_t j) {
+    return cls * ((int64_t)1 << 32) + j;
+}
+
+static int64_t wait_key(const engine *e, const keyed_state *s, uint32_t j) {
+    switch (s->kind) {
+    case K_SJF:
+        return e->jobs[j].duration_ns;
+    case K_SRTF:
+        return e->run[j].remaining_ns;
+    case K_PRIORITY:
+        return pack(-(int64_t)e->jobs[j].priority, j);
+    default:
+        return pack(e->run[j].queue, j);
+    }
+}
+
+/* Larger = preempted first. */
+static int64_t run_key(const engine *e, const keyed_state *s, uint32_t j) {
+    switch (s->kind) {
+    case K_SRTF:
+        return -e->run[j].finish_ns;
+    case K_PRIORITY:
+        return -pack(-(int64_t)e->jobs[j].priority, j);
+    default:
+        return -pack(e->run[j].queue, j);
+    }
+}
+
+/* Waiting job w ranks strictly above running job r. */
+static bool outranks(const engine *e, const keyed_state *s, uint32_t w, uint32_t r) {
+    switch (s->kind) {
+    case K_SRTF:
+        return e->run[w].remaining_ns < e->run[r].finish_ns - e->now;
+    case K_PRIORITY:
+        return e->jobs[w].priority > e->jobs[r].priority;
+    case K_LAS:
+        return e->run[w].queue < e->run[r].queue;
+    default:
+        return false;
+    }
+}
+
+static double attained_now(const engine *e, uint32_t j) {
+    const job_run *r = &e->run[j];
+    double a = r->attained_gpu_s;
+    if (r->state == JOB_RUNNING) {
+        a += (double)(e->now - r->run_since_ns) / 1e9 * e->jobs[j].gpus;
+    }
+    return a;
+}
+
+/* las: the timer that demotes running job j when it crosses its queue's threshold. */
+static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
+    int q = e->run[j].queue;
+    if (q >= s->nthr) {
+        aif__engine_cancel_timer(e, j);
+        return AIF_OK;
+    }
+    double left_gpu_s = s->thr[q] - attained_now(e, j);
+    double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / e->jobs[j].gpus) : 0;
+    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns);
+}
+
+/* las: the timer that promotes waiting job j to the top queue if it starves. */
+static aif_status las_arm_promotion(engine *e, uint32_t j) {
+    const job_run *r = &e->run[j];
+    double f = e->cfg->las_starve_factor;
+    if (f <= 0 || r->queue == 0 || r->last_run_ns <= 0) {
+        aif__engine_cancel_timer(e, j);
+        return AIF_OK;
+    }
+    return aif__engine_set_timer(e, j, e->now + (int64_t)(f * (double)r->last_run_ns));
+}
+
+static aif_status keyed_create(engine *e, void **state, int kind) {
+    keyed_state *s = aif_calloc(e->alloc, 1, sizeof *s);
+    if (s == NULL) {
+        return AIF_ENOMEM;
+    }
+    s->kind = kind;
+    s->cap = e->n ? (uint32_t)e->n : 1;
+    s->nthr = e->cfg->las_threshold_count;
+    for (int i = 0; i < s->nthr; i++) {
+        s->thr[i] = e->cfg->las_thresholds_gpu_s[i];
+    }
+    if (s->nthr == 0) {
+        s->thr[0] = LAS_DEFAULT_THRESHOLD_GPU_S;
+        s->nthr = 1;
+    }
+    bool pre = kind != K_SJF;
+    aif_status st = aif__jheap_init(&s->wait, e->alloc, e->run, s->cap);
+    if (st == AIF_OK && pre) {
+        st = aif__jheap_init(&s->run, e->alloc, e->run, s->cap);
+    }
+    s->skip = aif_alloc(e->alloc, s->cap * sizeof *s->skip);
+    s->victim = aif_alloc(e->alloc, s->cap * sizeof *s->victim);
+    s->vkey = aif_alloc(e->alloc, s->cap * sizeof *s->vkey);
+    if (st != AIF_OK || !s->skip || !s->victim || !s->vkey) {
+        aif__jheap_free(&s->wait, e->alloc);
+        aif__jheap_free(&s->run, e->alloc);
+        aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
+        aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
+        aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
+        aif_free(e->alloc, s, sizeof *s);
+        return AIF_ENOMEM;
+    }
+    *state = s;
+    return AIF_OK;
+}
+
+static void keyed_destroy(engine *e, void *state) {
+    keyed_state *s = state;
+    aif__jheap_free(&s->wait, e->alloc);
+    aif__jheap_free(&s->run, e->alloc);
+    aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
+    aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
+    aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
+    aif_free(e->alloc, s, sizeof *s);
+}
+
+static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
+    keyed_state *s = state;
+    aif__jheap_push(&s->wait, j, wait_key(e, s, j));
+    return AIF_OK;
+}
+
+static void keyed_finished(engine *e, void *state, uint32_t j) {
+    (void)e;
+    keyed_state *s = state;
+    if (s->kind != K_SJF) {
+        aif__jheap_remove(&s->run, j);
+    }
+}
+
+static aif_status on_started(engine *e, keyed_state *s, uint32_t j) {
+    aif__jheap_remove(&s->wait, j);
+    if (s->kind == K_SJF) {
+        return AIF_OK;
+    }
+    aif__jheap_push(&s->run, j, run_key(e, s, j));
+    return s->kind == K_LAS ? las_arm_demotion(e, s, j) : AIF_OK;
+}
+
+/* Preempt the worst running jobs that w outranks until w's GPUs are free; false (nothing
+ * changed) when even all of them would not be enough. */
+static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
+    int64_t need = e->jobs[w].gpus - aif_cluster_free_gpus(e->cluster);
+    uint32_t nv = 0;
+    int64_t freed = 0;
+    while (freed < need && s->run.len > 0 && outranks(e, s, w, s->run.ids[0])) {
+        s->vkey[nv] = s->run.keys[0];
+        s->victim[nv++] = aif__jheap_pop(&s->run);
+        freed += e->jobs[s->victim[nv - 1]].gpus;
+    }
+    *ok = freed >= need;
+    for (uint32_t i = 0; i < nv; i++) {
+        uint32_t v = s->victim[i];
+        if (!*ok) {
+            aif__jheap_push(&s->run, v, s->vkey[i]);
+            continue;
+        }
+        aif_status st = aif__engine_preempt(e, v);
+        if (st != AIF_OK) {
+            return st;
+        }
+        if (s->kind == K_LAS && (st = las_arm_promotion(e, v)) != AIF_OK) {
+            return st;
+        }
+        aif__jheap_push(&s->wait, v, wait_key(e, s, v));
+    }
+    return AIF_OK;
+}
+
+static aif_status keyed_schedule(engine *e, void *state) {
+    keyed_state *s = state;
+    uint32_t nskip = 0;
+    aif_status st = AIF_OK;
+    bool pre = s->kind != K_SJF;
+    while (s->wait.len > 0 && nskip <= e->scan_limit) {
+        uint32_t w = s->wait.ids[0];
+        bool fits = e->jobs[w].gpus <= aif_cluster_free_gpus(e->cluster);
+        if (!fits && pre) {
+            bool ok;
+            if ((st = make_room(e, s, w, &ok)) != AIF_OK) {
+                break;
+            }
+            fits = ok;
+        }
+        if (fits) {
+            st = aif__engine_start(e, w);
+            if (st == AIF_OK) {
+                if ((st = on_started(e, s, w)) != AIF_OK) {
+                    break;
+                }
+                continue;
+            }
+            if (st != AIF_EEMPTY) {
+                break;
+            }
+            st = AIF_OK;
+        }
+        s->skip[nskip++] = aif__jheap_pop(&s->wait);
+        /* Later jobs rank no higher than w: with no free GPU they can only start by
+         * preempting, and they cannot outrank what w could not. */
+        if (aif_cluster_free_gpus(e->cluster) == 0 &&
+            (!pre || s->run.len == 0 || !outranks(e, s, w, s->run.ids[0]))) {
+            break;
+        }
+    }
+    for (uint32_t i = 0; i < nskip; i++) {
+        aif__jheap_push(&s->wait, s->skip[i], wait_key(e, s, s->skip[i]));
+    }
+    return st;
+}
+
+static aif_status las_timer(engine *e, void *state, uint32_t j) {
+    keyed_state *s = state;
+    job_run *r = &e->run[j];
+    if (r->state == JOB_RUNNING) {
+        /* Demotion: the job used up its queue's share of attained service. */
+        if (r->queue < s->nthr && attained_now(e, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
+            r->queue++;
+            aif__jheap_update(&s->run, j, run_key(e, s, j));
+        }
+        return las_arm_demotion(e, s, j);
+    }
+    if (r->state == JOB_WAITING && r->queue > 0) {
+        /* Starvation: back to the top queue with its attained service forgotten. */
+        r->queue = 0;
+        r->attained_gpu_s = 0;
+        aif__jheap_update(&s->wait, j, wait_key(e, s, j));
+    }
+    return AIF_OK;
+}
+
+static aif_status sjf_create(engine *e, void **state) {
+    return keyed_create(e, state, K_SJF);
+}
+static aif_status srtf_create(engine *e, void **state) {
+    return keyed_create(e, state, K_SRTF);
+}
+static aif_status priority_create(engine *e, void **state) {
+    return keyed_create(e, state, K_PRIORITY);
+}
+static aif_status las_create(engine *e, void **state) {
+    return keyed_create(e, state, K_LAS);
+}
+
+const policy_ops aif__policy_sjf = {
+    .name = "sjf",
+    .summary = "shortest job first by trace duration, non-preemptive (greedy)",
+    .create = sjf_create,
+    .destroy = keyed_destroy,
+    .enqueue = keyed_enqueue,
+    .finished = keyed_finished,
+    .schedule = keyed_schedule,
+};
+
+const policy_ops aif__policy_srtf = {
+    .name = "srtf",
+    .summary = "shortest remaining time first, preemptive",
+    .preemptive = true,
+    .create = srtf_create,
+    .destroy = keyed_destroy,
+    .enqueue = keyed_enqueue,
+    .finished = keyed_finished,
+    .schedule = keyed_schedule,
+};
+
+const policy_ops aif__policy_las = {
+    .name = "las",
+    .summary = "Tiresias discretized 2D-LAS on attained GPU-time, preemptive, starvation "
+               "promotion; no duration knowledge",
+    .preemptive = true,
+    .create = las_create,
+    .destroy = keyed_destroy,
+    .enqueue = keyed_enqueue,
+    .finished = keyed_finished,
+    .schedule = keyed_schedule,
+    .timer = las_timer,
+};
+
+const policy_ops aif__policy_priority = {
+    .name = "priority",
+    .summary = "by the trace's priority column (higher first), preemptive across classes",
+    .preemptive = true,
+    .create = priority_create,
+    .destroy = keyed_destroy,
+    .enqueue = keyed_enqueue,
+    .finished = keyed_finished,
+    .schedule = keyed_schedule,
+};

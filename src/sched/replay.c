@@ -1,0 +1,363 @@
+/* The replay engine (see replay.h): the event loop over arrivals, completions and policy
+ * timers, the start/preempt primitives the policies call, and the summary metrics. */
+#include <string.h>
+
+#include "aifactory/replay.h"
+#include "aifactory/sched.h"
+#include "sched/sched_internal.h"
+
+#define NS_PER_S 1e9
+
+struct aif_replay {
+    const aif_allocator *alloc;
+    aif_replay_job *jobs;
+    size_t n;
+    int64_t gpus;
+    uint64_t events;
+    uint64_t preemptions;
+};
+
+/* ---- Primitives for the policies ---- */
+
+aif_status aif__engine_start(engine *e, uint32_t j) {
+    job_run *r = &e->run[j];
+    const aif_job *job = &e->jobs[j];
+    uint32_t nodes = 0;
+    aif_status st = aif_cluster_place(e->cluster, job->gpus, &r->alloc, &nodes);
+    if (st != AIF_OK) {
+        return st;
+    }
+    int64_t overhead = r->started_once ? e->cfg->preempt_overhead_ns : 0;
+    int64_t length = r->remaining_ns + overhead;
+    aif_event ev = {.time = e->now + length, .data = j, .kind = EV_COMPLETE, .cls = CLS_COMPLETE};
+    st = aif_pq_push(e->pq, &ev, &r->done);
+    if (st != AIF_OK) {
+        aif_cluster_release(e->cluster, job->gpus, r->alloc);
+        return st;
+    }
+    if (!r->started_once) {
+        e->out[j].start_ns = e->now;
+        r->started_once = true;
+    }
+    e->out[j].nodes = nodes;
+    r->state = JOB_RUNNING;
+    r->run_since_ns = e->now;
+    r->overhead_ns = overhead;
+    r->finish_ns = ev.time;
+    e->busy += job->gpus;
+    e->waiting--;
+    e->running++;
+    return AIF_OK;
+}
+
+aif_status aif__engine_preempt(engine *e, uint32_t j) {
+    job_run *r = &e->run[j];
+    const aif_job *job = &e->jobs[j];
+    aif_status st = aif_pq_cancel(e->pq, r->done, NULL);
+    if (st != AIF_OK) {
+        return st;
+    }
+    /* Progress counts only after this run's resume overhead has been paid. */
+    int64_t ran = e->now - r->run_since_ns;
+    int64_t useful = ran - r->overhead_ns;
+    if (useful > 0) {
+        r->remaining_ns -= useful;
+    }
+    r->attained_gpu_s += (double)ran / NS_PER_S * job->gpus;
+    r->last_run_ns = ran;
+    aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    r->state = JOB_WAITING;
+    r->wait_since_ns = e->now;
+    r->done = AIF_PQ_HANDLE_NONE;
+    e->out[j].preemptions++;
+    e->preemptions++;
+    e->busy -= job->gpus;
+    e->running--;
+    e->waiting++;
+    return AIF_OK;
+}
+
+aif_status aif__engine_set_timer(engine *e, uint32_t j, int64_t t) {
+    aif__engine_cancel_timer(e, j);
+    aif_event ev = {.time = t < e->now ? e->now : t, .data = j, .kind = EV_TIMER, .cls = CLS_TIMER};
+    return aif_pq_push(e->pq, &ev, &e->run[j].timer);
+}
+
+void aif__engine_cancel_timer(engine *e, uint32_t j) {
+    if (e->run[j].timer != AIF_PQ_HANDLE_NONE) {
+        aif_pq_cancel(e->pq, e->run[j].timer, NULL);
+        e->run[j].timer = AIF_PQ_HANDLE_NONE;
+    }
+}
+
+/* ---- The loop ---- */
+
+static aif_status complete(engine *e, uint32_t j) {
+    job_run *r = &e->run[j];
+    const aif_job *job = &e->jobs[j];
+    aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    aif__engine_cancel_timer(e, j);
+    r->state = JOB_DONE;
+    r->remaining_ns = 0;
+    r->done = AIF_PQ_HANDLE_NONE;
+    e->out[j].end_ns = e->now;
+    e->busy -= job->gpus;
+    e->running--;
+    if (e->ops->finished) {
+        e->ops->finished(e, e->pstate, j);
+    }
+    return AIF_OK;
+}
+
+static aif_status loop(engine *e) {
+    size_t next = 0;
+    aif_status st;
+    while (next < e->n || aif_pq_size(e->pq) > 0) {
+        aif_event top;
+        bool have = aif_pq_peek(e->pq, &top) == AIF_OK;
+        int64_t t = have ? top.time : INT64_MAX;
+        if (next < e->n && e->jobs[next].submit_ns < t) {
+            t = e->jobs[next].submit_ns;
+        }
+        e->now = t;
+        while (have && top.time == t) {
+            aif_pq_pop(e->pq, NULL);
+            e->events++;
+            uint32_t j = (uint32_t)top.data;
+            if (top.kind == EV_COMPLETE) {
+                st = complete(e, j);
+            } else {
+                e->run[j].timer = AIF_PQ_HANDLE_NONE;
+                st = e->ops->timer ? e->ops->timer(e, e->pstate, j) : AIF_OK;
+            }
+            if (st != AIF_OK) {
+                return st;
+            }
+            have = aif_pq_peek(e->pq, &top) == AIF_OK;
+        }
+        while (next < e->n && e->jobs[next].submit_ns == t) {
+            uint32_t j = (uint32_t)next++;
+            e->events++;
+            e->run[j].state = JOB_WAITING;
+            e->run[j].wait_since_ns = t;
+            e->waiting++;
+            if ((st = e->ops->enqueue(e, e->pstate, j)) != AIF_OK) {
+                return st;
+            }
+        }
+        if ((st = e->ops->schedule(e, e->pstate)) != AIF_OK) {
+            return st;
+        }
+        if (e->cfg->on_step) {
+            e->cfg->on_step(e->cfg->step_ctx, t, e->busy, e->waiting, e->running);
+        }
+    }
+    return AIF_OK;
+}
+
+static aif_status check_config(const aif_job *jobs, size_t n, const aif_replay_config *cfg) {
+    if (cfg->gpus < 1 || cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 ||
+        cfg->las_threshold_count < 0 || cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES ||
+        cfg->las_starve_factor < 0 || n > UINT32_MAX - 1) {
+        return AIF_EINVAL;
+    }
+    for (int i = 0; i < cfg->las_threshold_count; i++) {
+        if (!(cfg->las_thresholds_gpu_s[i] > 0) ||
+            (i > 0 && !(cfg->las_thresholds_gpu_s[i] > cfg->las_thresholds_gpu_s[i - 1]))) {
+            return AIF_EINVAL;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].duration_ns <= 0 || jobs[i].gpus < 1 ||
+            (i > 0 && jobs[i].submit_ns < jobs[i - 1].submit_ns)) {
+            return AIF_EINVAL;
+        }
+        if (jobs[i].gpus > cfg->gpus) {
+            return AIF_ERANGE;
+        }
+    }
+    return AIF_OK;
+}
+
+void aif_replay_destroy(aif_replay *r) {
+    if (r == NULL) {
+        return;
+    }
+    aif_free(r->alloc, r->jobs, (r->n ? r->n : 1) * sizeof *r->jobs);
+    aif_free(r->alloc, r, sizeof *r);
+}
+
+aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
+                          const aif_replay_config *cfg, aif_replay **out) {
+    if ((jobs == NULL && n > 0) || cfg == NULL || out == NULL) {
+        return AIF_EINVAL;
+    }
+    size_t pi;
+    aif_status st = aif_sched_policy_find(cfg->policy ? cfg->policy : "fifo", &pi);
+    if (st != AIF_OK) {
+        return st;
+    }
+    if ((st = check_config(jobs, n, cfg)) != AIF_OK) {
+        return st;
+    }
+    a = a ? a : aif_allocator_system();
+    aif_replay *res = aif_calloc(a, 1, sizeof *res);
+    if (res == NULL) {
+        return AIF_ENOMEM;
+    }
+    res->alloc = a;
+    res->n = n;
+    res->gpus = cfg->gpus;
+    engine e = {.alloc = a, .jobs = jobs, .n = n, .cfg = cfg, .ops = aif__sched_policy(pi)};
+    e.scan_limit = cfg->scan_limit ? cfg->scan_limit : 1000;
+    size_t nn = n ? n : 1;
+    res->jobs = aif_calloc(a, nn, sizeof *res->jobs);
+    e.run = aif_calloc(a, nn, sizeof *e.run);
+    e.out = res->jobs;
+    if (res->jobs == NULL || e.run == NULL) {
+        st = AIF_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        e.run[i].remaining_ns = jobs[i].duration_ns;
+        e.run[i].heap_pos = UINT32_MAX;
+        res->jobs[i].start_ns = res->jobs[i].end_ns = -1;
+    }
+    if ((st = aif_cluster_create(a, cfg->gpus, cfg->gpus_per_node, cfg->placement, cfg->seed,
+                                 &e.cluster)) != AIF_OK ||
+        (st = aif_pq_create(a, 1024, &e.pq)) != AIF_OK ||
+        (st = e.ops->create(&e, &e.pstate)) != AIF_OK) {
+        goto done;
+    }
+    st = loop(&e);
+    e.ops->destroy(&e, e.pstate);
+done:
+    aif_pq_destroy(e.pq);
+    aif_cluster_destroy(e.cluster);
+    aif_free(a, e.run, nn * sizeof *e.run);
+    if (st != AIF_OK) {
+        aif_replay_destroy(res);
+        return st;
+    }
+    res->events = e.events;
+    res->preemptions = e.preemptions;
+    *out = res;
+    return AIF_OK;
+}
+
+const aif_replay_job *aif_replay_jobs(const aif_replay *r) {
+    return r->jobs;
+}
+
+/* ---- Metrics ---- */
+
+static void swap_i64(int64_t *a, int64_t *b) {
+    int64_t x = *a;
+    *a = *b;
+    *b = x;
+}
+
+/* k-th smallest (0-based) of v[0..n), reordering v: Hoare-partition quickselect. */
+static int64_t kth(int64_t *v, size_t n, size_t k) {
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int64_t pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        for (;;) {
+            while (v[i] < pivot) {
+                i++;
+            }
+            while (v[j] > pivot) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            swap_i64(&v[i], &v[j]);
+            i++;
+            j--;
+        }
+        /* v[lo..j] <= pivot <= v[j+1..hi] */
+        if (k <= j) {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+    return v[k];
+}
+
+/* Nearest-rank percentile p in (0, 1] of v (reordered). */
+static double pct_s(int64_t *v, size_t n, double p) {
+    size_t rank = (size_t)(p * (double)n + 0.999999999);
+    rank = rank < 1 ? 1 : (rank > n ? n : rank);
+    return (double)kth(v, n, rank - 1) / NS_PER_S;
+}
+
+static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, uint32_t vc,
+                            aif_replay_summary *out) {
+    if (r == NULL || out == NULL || (jobs == NULL && r->n > 0)) {
+        return AIF_EINVAL;
+    }
+    memset(out, 0, sizeof *out);
+    out->gpus = r->gpus;
+    out->events = r->events;
+    size_t m = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        m += all || jobs[i].vc == vc;
+    }
+    out->jobs = m;
+    if (m == 0) {
+        return AIF_OK;
+    }
+    int64_t *jct = aif_alloc(r->alloc, m * sizeof *jct);
+    int64_t *wait = aif_alloc(r->alloc, m * sizeof *wait);
+    if (jct == NULL || wait == NULL) {
+        aif_free(r->alloc, jct, m * sizeof *jct);
+        aif_free(r->alloc, wait, m * sizeof *wait);
+        return AIF_ENOMEM;
+    }
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    double sum_jct = 0, sum_wait = 0, sum_slow = 0, gpu_s = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!all && jobs[i].vc != vc) {
+            continue;
+        }
+        const aif_replay_job *o = &r->jobs[i];
+        first = jobs[i].submit_ns < first ? jobs[i].submit_ns : first;
+        last = o->end_ns > last ? o->end_ns : last;
+        jct[k] = o->end_ns - jobs[i].submit_ns;
+        wait[k] = o->start_ns - jobs[i].submit_ns;
+        double d = (double)jobs[i].duration_ns / NS_PER_S;
+        double j_s = (double)jct[k] / NS_PER_S;
+        sum_jct += j_s;
+        sum_wait += (double)wait[k] / NS_PER_S;
+        sum_slow += j_s / (d > 10 ? d : 10);
+        gpu_s += d * jobs[i].gpus;
+        out->preemptions += o->preemptions;
+        k++;
+    }
+    out->makespan_s = (double)(last - first) / NS_PER_S;
+    out->mean_jct_s = sum_jct / (double)m;
+    out->mean_wait_s = sum_wait / (double)m;
+    out->mean_slowdown = sum_slow / (double)m;
+    out->gpu_utilization = out->makespan_s > 0 ? gpu_s / ((double)r->gpus * out->makespan_s) : 0;
+    out->median_jct_s = pct_s(jct, m, 0.5);
+    out->p95_jct_s = pct_s(jct, m, 0.95);
+    out->p99_jct_s = pct_s(jct, m, 0.99);
+    out->median_wait_s = pct_s(wait, m, 0.5);
+    out->p95_wait_s = pct_s(wait, m, 0.95);
+    aif_free(r->alloc, jct, m * sizeof *jct);
+    aif_free(r->alloc, wait, m * sizeof *wait);
+    return AIF_OK;
+}
+
+aif_status aif_replay_summarize(const aif_replay *r, const aif_job *jobs, aif_replay_summary *out) {
+    return summarize(r, jobs, true, 0, out);
+}
+
+aif_status aif_replay_summarize_vc(const aif_replay *r, const aif_job *jobs, uint32_t vc,
+                                   aif_replay_summary *out) {
+    return summarize(r, jobs, false, vc, out);
+}

@@ -1,0 +1,115 @@
+/* Shared-internal interface between the replay engine (replay.c) and the policies
+ * (policy_*.c): per-job run state, the operations a policy may perform (start, preempt),
+ * the policy ops table, and an indexed binary heap of job ids used by several policies. */
+#ifndef AIF_SCHED_INTERNAL_H
+#define AIF_SCHED_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aifactory/cluster.h"
+#include "aifactory/pq.h"
+#include "aifactory/replay.h"
+#include "aifactory/trace.h"
+
+enum { JOB_FUTURE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
+
+/* Event kinds in the engine's queue. Completions sort before timers at equal time. */
+enum { EV_COMPLETE = 1, EV_TIMER = 2 };
+enum { CLS_COMPLETE = 0, CLS_TIMER = 1 };
+
+typedef struct job_run {
+    int64_t remaining_ns; /* work left, excluding any pending resume overhead */
+    int64_t run_since_ns; /* when the current run began (running jobs) */
+    int64_t finish_ns;    /* when the current run ends (running jobs) */
+    int64_t overhead_ns;  /* resume overhead paid at the start of the current run */
+    int64_t wait_since_ns;
+    int64_t last_run_ns; /* length of the last run (las starvation rule) */
+    double attained_gpu_s;
+    aif_pq_handle done;  /* completion event while running */
+    aif_pq_handle timer; /* policy timer (las demotion/promotion) */
+    uint32_t alloc;
+    uint32_t heap_pos; /* position in the policy's heap, UINT32_MAX when in none */
+    uint8_t state;
+    uint8_t queue; /* las queue */
+    bool started_once;
+} job_run;
+
+typedef struct engine engine;
+typedef struct policy_ops policy_ops;
+
+struct policy_ops {
+    const char *name;
+    const char *summary;
+    bool preemptive;
+    aif_status (*create)(engine *e, void **state);
+    void (*destroy)(engine *e, void *state);
+    /* A job became waiting (arrival, or preemption by the engine's caller). */
+    aif_status (*enqueue)(engine *e, void *state, uint32_t j);
+    /* A running job finished (its GPUs are already released). */
+    void (*finished)(engine *e, void *state, uint32_t j);
+    /* Start (and preempt) jobs at the current time. */
+    aif_status (*schedule)(engine *e, void *state);
+    /* A timer this policy set fired for job j (optional). */
+    aif_status (*timer)(engine *e, void *state, uint32_t j);
+};
+
+struct engine {
+    const aif_allocator *alloc;
+    const aif_job *jobs;
+    size_t n;
+    job_run *run;
+    aif_replay_job *out;
+    aif_cluster *cluster;
+    aif_pq *pq;
+    const aif_replay_config *cfg;
+    const policy_ops *ops;
+    void *pstate;
+    int64_t now;
+    int64_t busy;
+    size_t waiting;
+    size_t running;
+    uint64_t events;
+    uint64_t preemptions;
+    uint32_t scan_limit;
+};
+
+/* Try to place and start waiting job j now. AIF_OK: started; AIF_EEMPTY: does not fit
+ * (nothing changed); AIF_ENOMEM. The caller removes j from its own waiting structure. */
+aif_status aif__engine_start(engine *e, uint32_t j);
+
+/* Stop running job j, keep its progress, release its GPUs and make it waiting again. The
+ * caller re-enqueues it in its own structures (the engine does not call enqueue). */
+aif_status aif__engine_preempt(engine *e, uint32_t j);
+
+/* Set (replacing any) the policy timer of job j at absolute time t. */
+aif_status aif__engine_set_timer(engine *e, uint32_t j, int64_t t);
+void aif__engine_cancel_timer(engine *e, uint32_t j);
+
+/* ---- Indexed binary min-heap of job ids by a 64-bit key (ties: smaller id first). ---- */
+typedef struct jheap {
+    uint32_t *ids;
+    int64_t *keys; /* parallel to ids */
+    uint32_t len;
+    uint32_t cap;
+    job_run *run; /* for heap_pos */
+} jheap;
+
+aif_status aif__jheap_init(jheap *h, const aif_allocator *a, job_run *run, uint32_t cap);
+void aif__jheap_free(jheap *h, const aif_allocator *a);
+void aif__jheap_push(jheap *h, uint32_t id, int64_t key); /* capacity must suffice */
+uint32_t aif__jheap_pop(jheap *h);
+void aif__jheap_remove(jheap *h, uint32_t id);
+void aif__jheap_update(jheap *h, uint32_t id, int64_t key);
+
+/* The registry (sched.c). */
+const policy_ops *aif__sched_policy(size_t i);
+
+extern const policy_ops aif__policy_fifo;
+extern const policy_ops aif__policy_backfill;
+extern const policy_ops aif__policy_sjf;
+extern const policy_ops aif__policy_srtf;
+extern const policy_ops aif__policy_las;
+extern const policy_ops aif__policy_priority;
+
+#endif

@@ -1,0 +1,455 @@
+/* Unit tests for trace replay: exact results on hand-computed cases for every policy, the
+ * fifo + pool semantics of the issue checked against an independent reference
+ * implementation on random traces and on the bundled Philly trace, invariants (capacity,
+ * durations, completion) for every policy and placement, and clean allocation failure. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aifactory/replay.h"
+#include "aifactory/rng.h"
+#include "aifactory/sched.h"
+#include "aifactory/trace.h"
+
+#define NS 1000000000LL
+
+static void data_path(char *buf, size_t size, const char *name) {
+    const char *f = __FILE__;
+    const char *slash = strstr(f, "unit/test_replay.c");
+    assert_non_null(slash);
+    snprintf(buf, size, "%.*sdata/%s", (int)(slash - f), f, name);
+}
+
+static aif_job mk(int64_t submit_s, int32_t gpus, int64_t dur_s) {
+    return (aif_job){
+        .submit_ns = submit_s * NS, .duration_ns = dur_s * NS, .gpus = gpus, .gpu_milli = 1000};
+}
+
+static aif_replay_config cfg_of(const char *policy, int64_t gpus) {
+    return (aif_replay_config){
+        .policy = policy, .placement = AIF_PLACE_POOL, .gpus = gpus, .gpus_per_node = 8};
+}
+
+static aif_replay *run_ok(const aif_job *jobs, size_t n, const aif_replay_config *cfg) {
+    aif_replay *r = NULL;
+    aif_status st = aif_replay_run(NULL, jobs, n, cfg, &r);
+    if (st != AIF_OK) {
+        fail_msg("replay failed: %s", aif_strerror(st));
+    }
+    return r;
+}
+
+/* ---- The reference: head-driven FIFO with linear scans, no event queue. ---- */
+
+typedef struct ref_job {
+    int64_t start, end;
+} ref_job;
+
+/* The head starts at the first moment >= its submit time and >= the previous head's start
+ * at which enough GPUs are free; GPUs come back exactly at each end time. */
+static void reference_fifo(const aif_job *jobs, size_t n, int64_t gpus, ref_job *out) {
+    int64_t *end = malloc((n ? n : 1) * sizeof *end);
+    int32_t *g = malloc((n ? n : 1) * sizeof *g);
+    assert_non_null(end);
+    assert_non_null(g);
+    size_t running = 0;
+    int64_t free_gpus = gpus, t = INT64_MIN;
+    for (size_t h = 0; h < n;) {
+        if (jobs[h].submit_ns <= t && jobs[h].gpus <= free_gpus) {
+            out[h].start = t;
+            out[h].end = t + jobs[h].duration_ns;
+            end[running] = out[h].end;
+            g[running++] = jobs[h].gpus;
+            free_gpus -= jobs[h].gpus;
+            h++;
+            continue;
+        }
+        int64_t next = jobs[h].submit_ns > t ? jobs[h].submit_ns : INT64_MAX;
+        for (size_t i = 0; i < running; i++) {
+            next = end[i] < next ? end[i] : next;
+        }
+        t = next;
+        for (size_t i = 0; i < running;) {
+            if (end[i] <= t) {
+                free_gpus += g[i];
+                end[i] = end[--running];
+                g[i] = g[running];
+            } else {
+                i++;
+            }
+        }
+    }
+    free(end);
+    free(g);
+}
+
+static aif_job *random_jobs(uint64_t seed, size_t n, int32_t max_gpus, bool ties) {
+    aif_rng r;
+    aif_rng_seed(&r, seed, 7);
+    aif_job *j = calloc(n, sizeof *j);
+    assert_non_null(j);
+    int64_t t = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* Whole seconds with frequent ties when asked, to exercise simultaneous events. */
+        t += ties ? (int64_t)aif_rng_below(&r, 3) * NS : (int64_t)aif_rng_below(&r, 5 * NS);
+        int32_t g = 1 << aif_rng_below(&r, 4);
+        g = g > max_gpus ? max_gpus : g;
+        int64_t d = ties ? (1 + (int64_t)aif_rng_below(&r, 20)) * NS
+                         : 1 + (int64_t)aif_rng_below(&r, 40 * NS);
+        j[i] = (aif_job){.submit_ns = t,
+                         .duration_ns = d,
+                         .gpus = g,
+                         .gpu_milli = 1000,
+                         .id = (int64_t)i,
+                         .vc = (uint32_t)(i % 3),
+                         .priority = (int32_t)(i % 4)};
+    }
+    return j;
+}
+
+static void check_against_reference(const aif_job *jobs, size_t n, int64_t gpus,
+                                    aif_placement placement) {
+    ref_job *ref = calloc(n ? n : 1, sizeof *ref);
+    assert_non_null(ref);
+    reference_fifo(jobs, n, gpus, ref);
+    aif_replay_config c = cfg_of("fifo", gpus);
+    c.placement = placement;
+    c.gpus_per_node = 1; /* one GPU per node: every node-aware placement is a pool */
+    aif_replay *r = run_ok(jobs, n, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    double sum_jct = 0, sum_wait = 0, work = 0;
+    int64_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].start_ns != ref[i].start || o[i].end_ns != ref[i].end) {
+            fail_msg("job %zu: engine [%lld, %lld] reference [%lld, %lld]", i,
+                     (long long)o[i].start_ns, (long long)o[i].end_ns, (long long)ref[i].start,
+                     (long long)ref[i].end);
+        }
+        sum_jct += (double)(ref[i].end - jobs[i].submit_ns) / 1e9;
+        sum_wait += (double)(ref[i].start - jobs[i].submit_ns) / 1e9;
+        work += (double)jobs[i].duration_ns / 1e9 * jobs[i].gpus;
+        last = ref[i].end > last ? ref[i].end : last;
+    }
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+    double makespan = (double)(last - jobs[0].submit_ns) / 1e9;
+    assert_true(s.makespan_s == makespan);
+    assert_true(s.mean_jct_s == sum_jct / (double)n);
+    assert_true(s.mean_wait_s == sum_wait / (double)n);
+    assert_true(s.gpu_utilization == work / ((double)gpus * makespan));
+    assert_int_equal(s.preemptions, 0);
+    aif_replay_destroy(r);
+    free(ref);
+}
+
+static void fifo_pool_matches_reference_random(void **state) {
+    (void)state;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        size_t n = 200 + 150 * seed;
+        aif_job *jobs = random_jobs(seed, n, 16, seed % 2 == 0);
+        check_against_reference(jobs, n, 16 + (int64_t)seed, AIF_PLACE_POOL);
+        /* Node-aware placements on 1-GPU nodes are pools too: the same answer. */
+        check_against_reference(jobs, n, 16, (aif_placement)(1 + seed % 4));
+        free(jobs);
+    }
+}
+
+static void fifo_pool_matches_reference_philly(void **state) {
+    (void)state;
+    char path[1024];
+    data_path(path, sizeof path, "philly.csv.zst");
+    aif_trace *t = NULL;
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, NULL), AIF_OK);
+    check_against_reference(aif_trace_jobs(t), aif_trace_count(t), 512, AIF_PLACE_POOL);
+    aif_trace_destroy(t);
+}
+
+/* A 4-GPU cluster: A(0 s, 2 GPUs, 10 s), B(1 s, 4 GPUs, 5 s), C(2 s, 1 GPU, 3 s). */
+static void hand_computed_fifo_and_backfill(void **state) {
+    (void)state;
+    aif_job jobs[] = {mk(0, 2, 10), mk(1, 4, 5), mk(2, 1, 3)};
+    aif_replay_config c = cfg_of("fifo", 4);
+    aif_replay *r = run_ok(jobs, 3, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    assert_int_equal(o[0].start_ns, 0);
+    assert_int_equal(o[1].start_ns, 10 * NS); /* B waits for A */
+    assert_int_equal(o[2].start_ns, 15 * NS); /* C is blocked behind B */
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+    assert_true(s.makespan_s == 18);
+    assert_true(s.mean_jct_s == 40.0 / 3);
+    assert_true(s.mean_wait_s == 22.0 / 3);
+    assert_true(s.gpu_utilization == 43.0 / 72);
+    assert_true(s.median_jct_s == 14);
+    assert_true(s.p99_jct_s == 16);
+    /* Bounded slowdown: 10/10, 14/10 (5 s floors at 10), 16/10. */
+    assert_true(s.mean_slowdown == (1.0 + 1.4 + 1.6) / 3);
+    assert_int_equal(s.events, 6);
+    aif_replay_destroy(r);
+
+    c.policy = "backfill"; /* C ends at 5 s, before B's reservation at 10 s */
+    r = run_ok(jobs, 3, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[2].start_ns, 2 * NS);
+    assert_int_equal(o[1].start_ns, 10 * NS);
+    aif_replay_destroy(r);
+
+    jobs[2].duration_ns = 9 * NS; /* C would now end at 11 s, delaying B: it waits */
+    r = run_ok(jobs, 3, &c);
+    assert_int_equal(aif_replay_jobs(r)[2].start_ns, 15 * NS);
+    aif_replay_destroy(r);
+    c.estimate_factor = 4; /* ... unless A is believed to run until 40 s */
+    r = run_ok(jobs, 3, &c);
+    assert_int_equal(aif_replay_jobs(r)[2].start_ns, 2 * NS);
+    assert_int_equal(aif_replay_jobs(r)[1].start_ns, 11 * NS);
+    aif_replay_destroy(r);
+
+    /* Extra GPUs: on 5 GPUs B's reservation leaves one over, which C may use at once. */
+    c = cfg_of("backfill", 5);
+    c.estimate_factor = 4;
+    aif_job jobs5[] = {mk(0, 3, 10), mk(1, 4, 5), mk(2, 1, 30)};
+    r = run_ok(jobs5, 3, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[2].start_ns, 2 * NS);
+    assert_int_equal(o[1].start_ns, 10 * NS); /* the reservation held */
+    aif_replay_destroy(r);
+}
+
+static void hand_computed_sjf_srtf_priority(void **state) {
+    (void)state;
+    /* 2 GPUs: L(0, 2, 100), then three 1-GPU jobs queue up; SJF picks by duration. */
+    aif_job jobs[] = {mk(0, 2, 100), mk(1, 1, 50), mk(2, 1, 5), mk(3, 1, 20)};
+    aif_replay_config c = cfg_of("sjf", 2);
+    aif_replay *r = run_ok(jobs, 4, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    assert_int_equal(o[2].start_ns, 100 * NS);
+    assert_int_equal(o[3].start_ns, 100 * NS);
+    assert_int_equal(o[1].start_ns, 105 * NS);
+    aif_replay_destroy(r);
+
+    /* SRTF on 1 GPU: a 10 s job arriving at 5 s preempts the 100 s job. */
+    aif_job j2[] = {mk(0, 1, 100), mk(5, 1, 10)};
+    c = cfg_of("srtf", 1);
+    c.preempt_overhead_ns = 3 * NS;
+    r = run_ok(j2, 2, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[1].start_ns, 5 * NS);
+    assert_int_equal(o[1].end_ns, 15 * NS);
+    assert_int_equal(o[0].preemptions, 1);
+    assert_int_equal(o[0].end_ns, (15 + 95 + 3) * NS); /* 95 s left plus the overhead */
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, j2, &s), AIF_OK);
+    assert_int_equal(s.preemptions, 1);
+    aif_replay_destroy(r);
+
+    /* Priority: the higher class preempts; an equal class does not. */
+    aif_job j3[] = {mk(0, 2, 100), mk(10, 2, 10), mk(20, 1, 10)};
+    j3[0].priority = 1;
+    j3[1].priority = 5;
+    j3[2].priority = 1;
+    c = cfg_of("priority", 2);
+    r = run_ok(j3, 3, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[1].start_ns, 10 * NS);
+    assert_int_equal(o[0].preemptions, 1);
+    assert_int_equal(o[0].end_ns, 110 * NS); /* resumed at 20 s with 90 s left */
+    assert_int_equal(o[2].start_ns, 110 * NS);
+    aif_replay_destroy(r);
+}
+
+static void hand_computed_las(void **state) {
+    (void)state;
+    /* 1 GPU, one threshold at 3,600 GPU-s: the long job keeps the GPU while both are in
+     * queue 0, loses it when demoted at 3,600 s, and resumes after the short one. */
+    aif_job jobs[] = {mk(0, 1, 10000), mk(100, 1, 10)};
+    aif_replay_config c = cfg_of("las", 1);
+    c.las_thresholds_gpu_s[0] = 3600;
+    c.las_threshold_count = 1;
+    c.preempt_overhead_ns = 5 * NS;
+    aif_replay *r = run_ok(jobs, 2, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    assert_int_equal(o[1].start_ns, 3600 * NS);
+    assert_int_equal(o[1].end_ns, 3610 * NS);
+    assert_int_equal(o[0].preemptions, 1);
+    assert_int_equal(o[0].end_ns, 10015 * NS);
+    aif_replay_destroy(r);
+
+    /* 2 GPUs make the threshold 1,800 s of wall time for a 2-GPU job. */
+    aif_job j2[] = {mk(0, 2, 5000), mk(10, 1, 10)};
+    c = cfg_of("las", 2);
+    c.las_thresholds_gpu_s[0] = 3600;
+    c.las_threshold_count = 1;
+    r = run_ok(j2, 2, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[1].start_ns, 1800 * NS);
+    assert_int_equal(o[0].end_ns, 5010 * NS);
+    aif_replay_destroy(r);
+
+    /* Starvation: three queues; a demoted job waiting longer than 2x its last run is
+     * promoted back to queue 0 and takes the GPU from a queue-1 job. */
+    aif_job j3[] = {mk(0, 1, 1000), mk(50, 1, 1000)};
+    c = cfg_of("las", 1);
+    c.las_thresholds_gpu_s[0] = 100;
+    c.las_thresholds_gpu_s[1] = 100000;
+    c.las_threshold_count = 2;
+    c.las_starve_factor = 2;
+    r = run_ok(j3, 2, &c);
+    o = aif_replay_jobs(r);
+    /* A runs 0..100 (demoted), B runs 100..200 (demoted), A (queue 1, waiting since 100)
+     * resumes at 200 by arrival order; B starves after 2 x 100 s = at 400 and preempts A. */
+    assert_int_equal(o[1].start_ns, 100 * NS);
+    assert_true(o[0].preemptions >= 1);
+    assert_true(o[1].preemptions >= 1);
+    assert_true(o[0].end_ns > 1000 * NS && o[1].end_ns > 1000 * NS);
+    aif_replay_destroy(r);
+}
+
+typedef struct cap_check {
+    int64_t gpus;
+    int64_t max_busy;
+    size_t steps;
+} cap_check;
+
+static void on_step(void *ctx, int64_t now, int64_t busy, size_t queued, size_t running) {
+    (void)now;
+    (void)queued;
+    (void)running;
+    cap_check *c = ctx;
+    c->max_busy = busy > c->max_busy ? busy : c->max_busy;
+    c->steps++;
+}
+
+/* Every policy x placement completes every job, respects capacity and durations. */
+static void invariants_all_policies(void **state) {
+    (void)state;
+    size_t n = 1500;
+    aif_job *jobs = random_jobs(42, n, 8, false);
+    for (size_t p = 0; p < aif_sched_policy_count(); p++) {
+        for (int pl = 0; pl < AIF_PLACE_COUNT; pl++) {
+            cap_check cc = {.gpus = 32};
+            aif_replay_config c = cfg_of(aif_sched_policy_name(p), 32);
+            c.placement = (aif_placement)pl;
+            c.gpus_per_node = 4;
+            c.on_step = on_step;
+            c.step_ctx = &cc;
+            c.las_starve_factor = 3;
+            c.las_thresholds_gpu_s[0] = 20;
+            c.las_threshold_count = 1;
+            aif_replay *r = run_ok(jobs, n, &c);
+            const aif_replay_job *o = aif_replay_jobs(r);
+            uint64_t pre = 0;
+            for (size_t i = 0; i < n; i++) {
+                assert_true(o[i].start_ns >= jobs[i].submit_ns);
+                assert_true(o[i].end_ns - o[i].start_ns >= jobs[i].duration_ns);
+                if (!aif_sched_policy_preemptive(p)) {
+                    assert_int_equal(o[i].end_ns - o[i].start_ns, jobs[i].duration_ns);
+                    assert_int_equal(o[i].preemptions, 0);
+                }
+                if (pl != AIF_PLACE_POOL) {
+                    assert_true(o[i].nodes >= 1 && o[i].nodes <= (uint32_t)jobs[i].gpus);
+                }
+                pre += o[i].preemptions;
+            }
+            assert_true(cc.max_busy <= 32);
+            aif_replay_summary s;
+            assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+            assert_int_equal(s.preemptions, pre);
+            assert_true(s.gpu_utilization > 0 && s.gpu_utilization <= 1);
+            assert_true(s.median_jct_s <= s.p95_jct_s && s.p95_jct_s <= s.p99_jct_s);
+            aif_replay_summary v0, v1, v2;
+            assert_int_equal(aif_replay_summarize_vc(r, jobs, 0, &v0), AIF_OK);
+            assert_int_equal(aif_replay_summarize_vc(r, jobs, 1, &v1), AIF_OK);
+            assert_int_equal(aif_replay_summarize_vc(r, jobs, 2, &v2), AIF_OK);
+            assert_int_equal(v0.jobs + v1.jobs + v2.jobs, n);
+            aif_replay_destroy(r);
+        }
+    }
+    free(jobs);
+}
+
+static void bad_configs(void **state) {
+    (void)state;
+    aif_job jobs[] = {mk(5, 2, 10), mk(1, 1, 1)};
+    aif_replay *r = NULL;
+    aif_replay_config c = cfg_of("fifo", 4);
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_EINVAL); /* unsorted */
+    c.policy = "lottery";
+    assert_int_equal(aif_replay_run(NULL, jobs, 1, &c, &r), AIF_ENOTFOUND);
+    c = cfg_of("fifo", 1);
+    assert_int_equal(aif_replay_run(NULL, jobs, 1, &c, &r), AIF_ERANGE); /* 2 GPUs > 1 */
+    c = cfg_of("las", 4);
+    c.las_threshold_count = 2;
+    c.las_thresholds_gpu_s[0] = 10;
+    c.las_thresholds_gpu_s[1] = 5;
+    assert_int_equal(aif_replay_run(NULL, jobs, 1, &c, &r), AIF_EINVAL);
+    c = cfg_of("fifo", 6);
+    c.placement = AIF_PLACE_CONSOLIDATED;
+    c.gpus_per_node = 4; /* 6 GPUs are not whole 4-GPU nodes */
+    assert_int_equal(aif_replay_run(NULL, jobs, 1, &c, &r), AIF_EINVAL);
+    assert_null(r);
+    /* No jobs: a valid, empty result. */
+    c = cfg_of("backfill", 4);
+    assert_int_equal(aif_replay_run(NULL, NULL, 0, &c, &r), AIF_OK);
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, NULL, &s), AIF_OK);
+    assert_int_equal(s.jobs, 0);
+    aif_replay_destroy(r);
+    aif_replay_destroy(NULL);
+    size_t idx;
+    assert_int_equal(aif_sched_policy_find("las", &idx), AIF_OK);
+    assert_string_equal(aif_sched_policy_name(idx), "las");
+    assert_true(aif_sched_policy_preemptive(idx));
+    assert_null(aif_sched_policy_name(99));
+    assert_int_equal(aif_sched_policy_count(), 6);
+}
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    size_t n = 300;
+    aif_job *jobs = random_jobs(9, n, 8, true);
+    for (size_t p = 0; p < aif_sched_policy_count(); p++) {
+        bool done = false;
+        for (long k = 1; !done; k++) {
+            aif_test_allocator ta;
+            aif_test_allocator_init(&ta, k);
+            aif_replay_config c = cfg_of(aif_sched_policy_name(p), 16);
+            c.placement = p % 2 ? AIF_PLACE_BEST_FIT : AIF_PLACE_POOL;
+            c.gpus_per_node = 8;
+            aif_replay *r = NULL;
+            aif_status st = aif_replay_run(&ta.base, jobs, n, &c, &r);
+            if (st == AIF_OK) {
+                aif_replay_summary s;
+                aif_status ss = aif_replay_summarize(r, jobs, &s);
+                assert_true(ss == AIF_OK || ss == AIF_ENOMEM);
+                done = ta.failures == 0;
+                aif_replay_destroy(r);
+            } else {
+                assert_int_equal(st, AIF_ENOMEM);
+                assert_null(r);
+            }
+            assert_int_equal(ta.live_blocks, 0);
+            assert_true(k < 100);
+        }
+    }
+    free(jobs);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fifo_pool_matches_reference_random),
+        cmocka_unit_test(fifo_pool_matches_reference_philly),
+        cmocka_unit_test(hand_computed_fifo_and_backfill),
+        cmocka_unit_test(hand_computed_sjf_srtf_priority),
+        cmocka_unit_test(hand_computed_las),
+        cmocka_unit_test(invariants_all_policies),
+        cmocka_unit_test(bad_configs),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
