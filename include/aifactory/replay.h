@@ -11,7 +11,7 @@
  * a preempted job keeps its progress and pays `preempt_overhead_ns` again on each resume.
  *
  * Metrics (seconds): makespan = max(end) - min(submit); JCT = end - submit; wait = first
- * start - submit; slowdown = JCT / max(duration, 10 s) (bounded slowdown); utilization =
+ * start - submit; slowdown = max(1, JCT / max(duration, 10 s)) (bounded slowdown); utilization =
  * sum(gpus * duration) / (gpus of the cluster * makespan). Percentiles are nearest-rank
  * over the exact values. */
 #ifndef AIFACTORY_REPLAY_H

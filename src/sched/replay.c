@@ -333,7 +333,8 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
         double j_s = (double)jct[k] / NS_PER_S;
         sum_jct += j_s;
         sum_wait += (double)wait[k] / NS_PER_S;
-        sum_slow += j_s / (d > 10 ? d : 10);
+        double slow = j_s / (d > 10 ? d : 10);
+        sum_slow += slow > 1 ? slow : 1;
         gpu_s += d * jobs[i].gpus;
         out->preemptions += o->preemptions;
         k++;
