@@ -40,8 +40,8 @@ aif_time aif_time_from_seconds(double s);
  * in int64); *out is written only on success. Cost O(1). */
 aif_status aif_time_from_seconds_checked(double s, aif_time *out);
 
-/* Nanoseconds to seconds; exact for |t| below 2^53 ns (104 days), otherwise the nearest
- * double to within one rounding. Cost O(1). */
+/* Nanoseconds to seconds: the nearest double for |t| below 2^53 ns (104 days), within two
+ * roundings beyond. Cost O(1). */
 double aif_time_to_seconds(aif_time t);
 
 /* Parse a non-negative duration: a number ("90", "1.5", "2e3") then optional blanks and a
@@ -61,7 +61,8 @@ aif_status aif_duration_parse(const char *text, aif_time *out, aif_parse_error *
 /* Write a short human form of a duration: the largest of ns, us, ms, s, min, h, d, y that
  * keeps the number >= 1, with one decimal below 10 and none above, trailing ".0" dropped:
  * "250 ms", "7.6 min", "3.1 h", "54 d", "1.5 y", "0 s". Negative values get a '-'. The
- * output is accepted by aif_duration_parse (negative ones excepted).
+ * output is accepted by aif_duration_parse (negative ones excepted). Assumes the C locale
+ * for LC_NUMERIC, like every text form in libaifactory.
  * Errors: AIF_EINVAL (buf NULL or n == 0), AIF_ERANGE (buf too small; it holds the
  * truncated, NUL-terminated text). Cost O(1). */
 aif_status aif_duration_format(aif_time t, char *buf, size_t n);
@@ -106,9 +107,9 @@ aif_date aif_date_add_months(aif_date d, int32_t months);
  * Cost O(length of text). */
 aif_status aif_date_parse(const char *text, aif_date *out, aif_parse_error *err);
 
-/* Write "YYYY-MM-DD" into buf (years outside 0..9999 get a sign and at least four digits:
- * "-0044-03-15", "+10000-01-01"). Errors: AIF_EINVAL (date not valid; buf gets "invalid").
- * Cost O(1). */
+/* Write "YYYY-MM-DD" into buf. Years outside 0..9999 get a sign and at least four digits
+ * ("-0044-03-15", "+10000-01-01"); aif_date_parse does not read those back.
+ * Errors: AIF_EINVAL (date not valid; buf gets "invalid"). Cost O(1). */
 aif_status aif_date_format(aif_date d, char buf[static 16]);
 
 /* Simulated time of midnight UTC at the start of day d, for a scenario whose t = 0 is

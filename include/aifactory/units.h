@@ -49,7 +49,7 @@ typedef enum aif_quantity_kind {
  * Parameters: text (NUL-terminated, read only), kind, out (written only on success), err
  * (may be NULL; on failure gets the byte offset of the offending character and a message
  * saying what was expected and what was found, e.g. "expected a power unit (mW, W, kW,
- * MW, GW, TW) after '50', found 'B' (money, count, tokens)").
+ * MW, GW, TW) after '50', found 'B' (money, bytes, tokens, count)").
  * Errors: AIF_EINVAL (text or out NULL, kind unknown), AIF_EPARSE (empty text, not a
  * number, trailing junk, digit grouping), AIF_EUNIT (missing, unknown or wrong-dimension
  * unit), AIF_ERANGE (NaN, infinity, a value that overflows a double such as "1e999").
@@ -61,7 +61,9 @@ aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *
  * a prefix that puts the leading number in [1, 1000): "10 GW", "$300 B", "1.44 TB",
  * "989 TFLOP/s", "66 $/MWh", "6 B tokens", "4.5 M"; FLOP counts use e-notation
  * ("3.8e25 FLOP"); money below $1000 keeps cents ("$3.50"). Every output is accepted by
- * aif_quantity_parse for the same kind. buf receives at most n bytes including the NUL.
+ * aif_quantity_parse for the same kind, and values with at most three significant digits
+ * come back as the same double. Like parsing, this assumes the C locale for LC_NUMERIC.
+ * buf receives at most n bytes including the NUL.
  * Errors: AIF_EINVAL (buf NULL, n == 0, kind unknown, v not finite), AIF_ERANGE (buf too
  * small: it holds the truncated, NUL-terminated text). Cost O(1). */
 aif_status aif_quantity_format(double v, aif_quantity_kind kind, char *buf, size_t n);
