@@ -18,7 +18,11 @@
 #include "aifactory/status.h"
 
 /* Nanoseconds of simulated time (or a duration in nanoseconds). */
+/* pq.h declares the same type under the same guard, so either header may come first. */
+#ifndef AIF_TIME_DEFINED
+#define AIF_TIME_DEFINED
 typedef int64_t aif_time;
+#endif
 
 #define AIF_NS_PER_US   INT64_C(1000)
 #define AIF_NS_PER_MS   INT64_C(1000000)
