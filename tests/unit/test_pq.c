@@ -226,8 +226,9 @@ static void grows_and_keeps_order(void **state) {
         assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
     }
     assert_int_equal(aif_pq_capacity(pq), 8192);
-    assert_int_equal(t.allocations, 2 + 7); /* header, block, then 64 -> 8192 doublings */
-    assert_int_equal(t.live_blocks, 2);
+    /* header, heap and slots, then two blocks per doubling from 64 to 8192 */
+    assert_int_equal(t.allocations, 3 + 2 * 7);
+    assert_int_equal(t.live_blocks, 3);
     aif_event prev, got;
     assert_int_equal(aif_pq_pop(pq, &prev), AIF_OK);
     for (int i = 1; i < N; i++) {
@@ -302,9 +303,14 @@ static void steady_state_allocates_nothing(void **state) {
         aif_event e = make_event((aif_time)(splitmix64(&s) % 100000), 0, (uint64_t)i);
         assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
     }
-    long before = t.allocations;
+    long before = 0;
     aif_pq_handle h = AIF_PQ_HANDLE_NONE;
-    for (int i = 0; i < 100000; i++) {
+    /* The first 10^4 operations are the warm-up: cancelled entries leave the heap lazily,
+     * so the working size includes them (at most about as many again as live ones). */
+    for (int i = 0; i < 110000; i++) {
+        if (i == 10000) {
+            before = t.allocations;
+        }
         aif_event e;
         assert_int_equal(aif_pq_pop(pq, &e), AIF_OK);
         e.time += (aif_time)(splitmix64(&s) % 100000);
