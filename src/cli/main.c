@@ -1,7 +1,95 @@
-/* aifactory command-line entry point (placeholder until the verb table lands). */
+/* aifactory command-line entry point: a git-style table of verbs.
+ *
+ * `aifactory VERB [options]` dispatches to cmd_<verb>(); `aifactory --help` lists the verbs,
+ * `aifactory help VERB` is `aifactory VERB --help`, `aifactory --version` prints the
+ * version. Unknown verbs and options exit 2 with a one-line reason and the usage hint. */
 #include <stdio.h>
+#include <string.h>
 
-int main(void) {
-    puts("aifactory " AIF_VERSION_STRING);
-    return 0;
+#include "cli/args.h"
+#include "cli/cli.h"
+
+typedef struct verb {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} verb;
+
+static const verb verbs[] = {
+    {"run", "simulate a scenario (default: the built-in 10 GW build-out)", cmd_run},
+    {"plan", "what a given power buys and costs, or the power GPUs need", cmd_plan},
+    {"perf", "training and inference throughput of a model on a system", cmd_perf},
+    {"replay", "replay a cluster job trace under a scheduling policy", cmd_replay},
+    {"report", "regenerate the HTML report of a run", cmd_report},
+    {"validate", "check a scenario file, or the performance model against data", cmd_validate},
+    {"catalog", "list and show hardware catalog entries with their sources", cmd_catalog},
+};
+
+enum { VERB_COUNT = sizeof verbs / sizeof verbs[0] };
+
+static void print_usage(FILE *out) {
+    fputs("Usage: aifactory VERB [options]\n"
+          "       aifactory --help | --version | help VERB\n\n"
+          "aifactory simulates and plans AI factories: power -> racks -> GPUs -> tokens ->\n"
+          "dollars, for fleets of up to millions of GPUs.\n\nVerbs:\n",
+          out);
+    for (int i = 0; i < VERB_COUNT; i++) {
+        fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    }
+    fputs("\nEvery verb accepts --help, --json (one JSON object on stdout), --quiet and\n"
+          "--progress auto|always|never. Exit status: 0 ok, 1 runtime failure, 2 usage or\n"
+          "input error.\n",
+          out);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("aifactory: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'aifactory --help'.\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+static const verb *find_verb(const char *name) {
+    for (int i = 0; i < VERB_COUNT; i++) {
+        if (strcmp(verbs[i].name, name) == 0) {
+            return &verbs[i];
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0) {
+        puts("aifactory " AIF_VERSION_STRING);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "help") == 0) {
+        if (argc < 3) {
+            print_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        const verb *v = find_verb(argv[2]);
+        if (v == NULL) {
+            return usage_error("unknown verb '%s'", argv[2]);
+        }
+        char *help_argv[] = {argv[2], "--help", NULL};
+        return v->run(2, help_argv);
+    }
+    if (first[0] == '-') {
+        return usage_error("unknown option '%s' (a verb comes first)", first);
+    }
+    const verb *v = find_verb(first);
+    if (v == NULL) {
+        return usage_error("unknown verb '%s'", first);
+    }
+    return v->run(argc - 1, argv + 1);
 }

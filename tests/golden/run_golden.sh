@@ -1,2 +1,42 @@
 #!/usr/bin/env bash
-exit 0
+# Golden tests of the command line. Each case is tests/golden/cases/NAME.args (the
+# arguments, one per line) with the expected NAME.stdout, NAME.stderr and NAME.rc beside it.
+# Usage: run_golden.sh AIFACTORY_BINARY GOLDEN_DIR
+# Set AIF_GOLDEN_UPDATE=1 to rewrite the expected files from the current binary (then review
+# the diff before committing).
+set -euo pipefail
+bin=$(realpath "$1")
+dir=$2/cases
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+for args_file in "$dir"/*.args; do
+    name=$(basename "$args_file" .args)
+    mapfile -t args < "$args_file"
+    rc=0
+    (cd "$work" && NO_COLOR=1 "$bin" "${args[@]}" > "$work/out" 2> "$work/err") || rc=$?
+    echo "$rc" > "$work/rc"
+    if [ "${AIF_GOLDEN_UPDATE:-0}" = 1 ]; then
+        cp "$work/out" "$dir/$name.stdout"
+        cp "$work/err" "$dir/$name.stderr"
+        cp "$work/rc" "$dir/$name.rc"
+    fi
+    ok=1
+    for part in stdout stderr rc; do
+        src=$work/${part/stdout/out}
+        src=${src/stderr/err}
+        if ! diff -u "$dir/$name.$part" "$src" > "$work/diff"; then
+            echo "FAIL $name ($part differs):"
+            cat "$work/diff"
+            ok=0
+        fi
+    done
+    if [ "$ok" = 1 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+    fi
+done
+echo "golden: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,82 @@
+/* The priority queue of pending simulation events.
+ *
+ * Events are totally ordered by (time, class, seq): `time` in int64 nanoseconds, `cls` a
+ * small priority class (0..255, lower first at equal time, e.g. capacity changes before job
+ * arrivals) and `seq` an insertion counter the queue assigns, so two runs that push the
+ * same events in the same order pop them in the same order, bit for bit. Every push returns
+ * a handle that cancels the event in O(log n); handles carry a generation number, so a
+ * handle whose event already fired or was cancelled is refused (AIF_ENOTFOUND) and can
+ * never remove another event that reuses the same slot. The implementation is a 4-ary
+ * implicit heap whose entries hold the comparison key inline, plus a slot array for the
+ * payloads and the slot -> heap position map; slots are recycled through a free list, so a
+ * queue that has reached its working size never allocates again. */
+#ifndef AIFACTORY_PQ_H
+#define AIFACTORY_PQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/status.h"
+
+/* Simulated time in nanoseconds. The time module adopts the same guard, so whichever header
+ * comes first defines it and the other one stays silent. */
+#ifndef AIF_TIME_DEFINED
+#define AIF_TIME_DEFINED
+typedef int64_t aif_time;
+#endif
+
+/* One event: the ordering key (time, cls, seq) and a payload the queue carries untouched.
+ * `seq` is assigned by aif_pq_push (whatever the caller put there is ignored). */
+typedef struct aif_event {
+    aif_time time;   /* when it happens, ns */
+    uint64_t seq;    /* insertion counter, unique per queue, < 2^56 */
+    uint64_t data;   /* free payload (a job id, an amount, a pointer-sized cookie) */
+    uint32_t target; /* who receives it (an entity id in aif_sim) */
+    uint32_t kind;   /* what it is, meaning defined by the receiver */
+    uint8_t cls;     /* priority class at equal time, lower first */
+} aif_event;
+
+/* Identifies one pushed event for cancellation. 0 (AIF_PQ_HANDLE_NONE) is never issued. */
+typedef uint64_t aif_pq_handle;
+#define AIF_PQ_HANDLE_NONE ((aif_pq_handle)0)
+
+typedef struct aif_pq aif_pq;
+
+/* Create an empty queue with room for `initial_capacity` pending events before it first
+ * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) and is one block that
+ * doubles when full. Errors: AIF_EINVAL (out == NULL or capacity above 2^31), AIF_ENOMEM.
+ * On error *out is untouched. Cost O(initial_capacity). */
+aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq **out);
+
+/* Free the queue and every pending event in it. NULL is a no-op. */
+void aif_pq_destroy(aif_pq *pq);
+
+/* Insert a copy of *ev (ev->seq is ignored and replaced by the next insertion counter).
+ * If `handle` is not NULL it receives the event's handle. Errors: AIF_EINVAL (NULL
+ * arguments), AIF_ENOMEM when the queue had to grow and could not (the queue is then
+ * unchanged), AIF_ERANGE after 2^56 pushes or 2^31 pending events. Cost O(log n) worst,
+ * O(1) expected for random times; amortized O(1) extra when it grows. */
+aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle);
+
+/* Copy the first event (smallest (time, cls, seq)) to *out without removing it.
+ * Errors: AIF_EEMPTY when nothing is pending (*out untouched). Cost O(1). */
+aif_status aif_pq_peek(const aif_pq *pq, aif_event *out);
+
+/* Remove the first event and copy it to *out (out may be NULL to drop it). Its handle
+ * becomes stale. Errors: AIF_EEMPTY when nothing is pending. Cost O(log n). */
+aif_status aif_pq_pop(aif_pq *pq, aif_event *out);
+
+/* Remove the pending event `handle` refers to, copying it to *out when out is not NULL.
+ * Errors: AIF_ENOTFOUND when the handle is stale (already popped or cancelled), forged, or
+ * AIF_PQ_HANDLE_NONE; the queue is then unchanged. Cost O(log n). A slot's generation is
+ * 32 bits, so a stale handle could only be mistaken after 2^32 reuses of the same slot. */
+aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out);
+
+/* Number of pending events. Cost O(1). */
+size_t aif_pq_size(const aif_pq *pq);
+
+/* Events the queue can hold before it next grows. Cost O(1). */
+size_t aif_pq_capacity(const aif_pq *pq);
+
+#endif

@@ -1,0 +1,259 @@
+/* The simulation loop (see sim.h): entity table, scheduling, run modes and the trace hash.
+ *
+ * Entity states are separate allocations rather than one growing array, so the pointer a
+ * handler holds stays valid when another entity is added mid-run. The loop itself touches
+ * only the queue, the entity table and a few counters: nothing in it allocates or reads a
+ * clock. */
+#include "aifactory/sim.h"
+
+#include <string.h>
+
+#define MIN_ENTITIES 16
+
+typedef struct entity {
+    const aif_entity_ops *ops; /* NULL: init failed, the id is inert */
+    void *state;
+} entity;
+
+struct aif_sim {
+    const aif_allocator *alloc;
+    aif_pq *pq;
+    entity *ents;
+    uint32_t n_ents;
+    uint32_t cap_ents;
+    aif_time now;
+    uint64_t events;
+    uint64_t hash;
+    uint64_t seed;
+    int stopped;
+    aif_sim_observer observer;
+    void *observer_ctx;
+    uint64_t observer_every;
+    uint64_t observer_left;
+};
+
+/* Start value of the trace hash: an arbitrary odd constant, so an empty trace is not 0. */
+#define HASH_INIT 0x51ed270b27c3a5f1u
+
+/* A strong 64-bit bit mixer (the splitmix64 finalizer): every input bit flips about half
+ * of the output bits, so folding fields through it makes order and values all matter. */
+static uint64_t mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9u;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebu;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint64_t fold_event(uint64_t h, const aif_event *ev) {
+    h = mix64(h ^ (uint64_t)ev->time);
+    h = mix64(h ^ ((uint64_t)ev->kind << 32 | ev->target));
+    h = mix64(h ^ ev->data);
+    return mix64(h ^ ev->cls);
+}
+
+aif_status aif_sim_create(const aif_allocator *a, const aif_sim_config *config, aif_sim **out) {
+    if (out == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_sim *sim = aif_alloc(a, sizeof *sim);
+    if (sim == NULL) {
+        return AIF_ENOMEM;
+    }
+    *sim = (aif_sim){.alloc = a, .hash = HASH_INIT, .seed = config ? config->seed : 0};
+    aif_status s = aif_pq_create(a, config ? config->initial_events : 0, &sim->pq);
+    if (s != AIF_OK) {
+        aif_free(a, sim, sizeof *sim);
+        return s;
+    }
+    *out = sim;
+    return AIF_OK;
+}
+
+void aif_sim_destroy(aif_sim *sim) {
+    if (sim == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < sim->n_ents; i++) {
+        const aif_entity_ops *ops = sim->ents[i].ops;
+        if (ops && ops->finalize) {
+            ops->finalize(sim, i, sim->ents[i].state);
+        }
+    }
+    for (uint32_t i = 0; i < sim->n_ents; i++) {
+        const aif_entity_ops *ops = sim->ents[i].ops;
+        if (ops) {
+            aif_free(sim->alloc, sim->ents[i].state, ops->state_size);
+        }
+    }
+    aif_free(sim->alloc, sim->ents, sim->cap_ents * sizeof *sim->ents);
+    aif_pq_destroy(sim->pq);
+    aif_free(sim->alloc, sim, sizeof *sim);
+}
+
+aif_status aif_sim_add_entity(aif_sim *sim, const aif_entity_ops *ops, const void *config,
+                              uint32_t *id) {
+    if (sim == NULL || ops == NULL || ops->handle == NULL) {
+        return AIF_EINVAL;
+    }
+    if (sim->n_ents == UINT32_MAX) {
+        return AIF_ERANGE;
+    }
+    if (sim->n_ents == sim->cap_ents) {
+        uint32_t ncap = sim->cap_ents ? sim->cap_ents * 2 : MIN_ENTITIES;
+        if (ncap < sim->cap_ents) {
+            ncap = UINT32_MAX;
+        }
+        entity *e =
+            aif_realloc(sim->alloc, sim->ents, sim->cap_ents * sizeof *e, (size_t)ncap * sizeof *e);
+        if (e == NULL) {
+            return AIF_ENOMEM;
+        }
+        sim->ents = e;
+        sim->cap_ents = ncap;
+    }
+    void *state = NULL;
+    if (ops->state_size > 0) {
+        state = aif_calloc(sim->alloc, 1, ops->state_size);
+        if (state == NULL) {
+            return AIF_ENOMEM;
+        }
+    }
+    uint32_t self = sim->n_ents++;
+    sim->ents[self] = (entity){ops, state};
+    if (ops->init) {
+        aif_status s = ops->init(sim, self, state, config);
+        if (s != AIF_OK) {
+            /* Events init already scheduled for `self` cannot be recalled, so the id stays
+             * taken by an inert entity instead of being handed to the next one. */
+            aif_free(sim->alloc, state, ops->state_size);
+            sim->ents[self] = (entity){NULL, NULL};
+            return s;
+        }
+    }
+    if (id) {
+        *id = self;
+    }
+    return AIF_OK;
+}
+
+void *aif_sim_entity_state(aif_sim *sim, uint32_t id) {
+    return sim && id < sim->n_ents ? sim->ents[id].state : NULL;
+}
+
+uint32_t aif_sim_entity_count(const aif_sim *sim) {
+    return sim ? sim->n_ents : 0;
+}
+
+aif_status aif_sim_schedule_at(aif_sim *sim, aif_time time, uint32_t target, unsigned cls,
+                               uint32_t kind, uint64_t data, aif_pq_handle *handle) {
+    if (sim == NULL || time < sim->now || target >= sim->n_ents || cls > 255) {
+        return AIF_EINVAL;
+    }
+    aif_event ev = {.time = time, .data = data, .target = target, .kind = kind};
+    ev.cls = (uint8_t)cls;
+    return aif_pq_push(sim->pq, &ev, handle);
+}
+
+aif_status aif_sim_schedule_in(aif_sim *sim, aif_time delay, uint32_t target, unsigned cls,
+                               uint32_t kind, uint64_t data, aif_pq_handle *handle) {
+    if (sim == NULL || delay < 0) {
+        return AIF_EINVAL;
+    }
+    if (delay > INT64_MAX - sim->now) {
+        return AIF_ERANGE;
+    }
+    return aif_sim_schedule_at(sim, sim->now + delay, target, cls, kind, data, handle);
+}
+
+aif_status aif_sim_cancel(aif_sim *sim, aif_pq_handle handle) {
+    return sim ? aif_pq_cancel(sim->pq, handle, NULL) : AIF_ENOTFOUND;
+}
+
+/* The loop behind every run mode: at most `max` events with time <= t_end; `advance`
+ * moves now to t_end when the loop ends for lack of such events. */
+static aif_status loop(aif_sim *sim, aif_time t_end, uint64_t max, int advance) {
+    sim->stopped = 0;
+    aif_event ev;
+    for (uint64_t done = 0; done < max && !sim->stopped; done++) {
+        if (aif_pq_peek(sim->pq, &ev) != AIF_OK || ev.time > t_end) {
+            break;
+        }
+        aif_pq_pop(sim->pq, NULL);
+        sim->now = ev.time;
+        const entity *e = &sim->ents[ev.target];
+        if (e->ops == NULL) {
+            continue; /* addressed to an entity whose init failed */
+        }
+        sim->events++;
+        sim->hash = fold_event(sim->hash, &ev);
+        aif_status s = e->ops->handle(sim, ev.target, e->state, &ev);
+        if (sim->observer && --sim->observer_left == 0) {
+            sim->observer_left = sim->observer_every;
+            sim->observer(sim->observer_ctx, sim->now, sim->events);
+        }
+        if (s != AIF_OK) {
+            sim->stopped = 0;
+            return s;
+        }
+    }
+    int stopped = sim->stopped;
+    sim->stopped = 0;
+    if (advance && !stopped) {
+        sim->now = t_end;
+    }
+    return AIF_OK;
+}
+
+aif_status aif_sim_run_until(aif_sim *sim, aif_time t_end) {
+    if (sim == NULL || t_end < sim->now) {
+        return AIF_EINVAL;
+    }
+    return loop(sim, t_end, UINT64_MAX, 1);
+}
+
+aif_status aif_sim_run_steps(aif_sim *sim, uint64_t n) {
+    return sim ? loop(sim, INT64_MAX, n, 0) : AIF_EINVAL;
+}
+
+aif_status aif_sim_run(aif_sim *sim) {
+    return sim ? loop(sim, INT64_MAX, UINT64_MAX, 0) : AIF_EINVAL;
+}
+
+void aif_sim_stop(aif_sim *sim) {
+    if (sim) {
+        sim->stopped = 1;
+    }
+}
+
+void aif_sim_set_observer(aif_sim *sim, aif_sim_observer fn, void *ctx, uint64_t every_n_events) {
+    if (sim == NULL) {
+        return;
+    }
+    int on = fn != NULL && every_n_events > 0;
+    sim->observer = on ? fn : NULL;
+    sim->observer_ctx = ctx;
+    sim->observer_every = every_n_events;
+    sim->observer_left = every_n_events;
+}
+
+aif_time aif_sim_now(const aif_sim *sim) {
+    return sim->now;
+}
+
+uint64_t aif_sim_events(const aif_sim *sim) {
+    return sim->events;
+}
+
+size_t aif_sim_pending(const aif_sim *sim) {
+    return aif_pq_size(sim->pq);
+}
+
+uint64_t aif_sim_seed(const aif_sim *sim) {
+    return sim->seed;
+}
+
+uint64_t aif_sim_trace_hash(const aif_sim *sim) {
+    return sim->hash;
+}

@@ -1,0 +1,334 @@
+/* Unit tests for the event queue (pq): ordering by (time, class, seq) against a sorted-array
+ * reference over long random operation sequences, cancellation through fresh, stale and
+ * forged handles, growth, allocation failure at every step, and no allocation in steady
+ * state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/pq.h"
+
+static uint64_t splitmix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static aif_event make_event(aif_time t, uint8_t cls, uint64_t data) {
+    aif_event e = {0};
+    e.time = t;
+    e.cls = cls;
+    e.data = data;
+    e.target = (uint32_t)(data * 7u);
+    e.kind = (uint32_t)(data >> 3);
+    return e;
+}
+
+/* ---- reference: an array kept sorted by (time, cls, seq) ---- */
+
+typedef struct ref_item {
+    aif_event ev;
+    aif_pq_handle h;
+} ref_item;
+
+static int ref_less(const aif_event *a, const aif_event *b) {
+    if (a->time != b->time) {
+        return a->time < b->time;
+    }
+    if (a->cls != b->cls) {
+        return a->cls < b->cls;
+    }
+    return a->seq < b->seq;
+}
+
+static void ref_insert(ref_item *r, size_t *n, ref_item it) {
+    size_t i = *n;
+    while (i > 0 && ref_less(&it.ev, &r[i - 1].ev)) {
+        r[i] = r[i - 1];
+        i--;
+    }
+    r[i] = it;
+    (*n)++;
+}
+
+static void ref_remove(ref_item *r, size_t *n, size_t i) {
+    memmove(&r[i], &r[i + 1], (*n - i - 1) * sizeof *r);
+    (*n)--;
+}
+
+static void assert_same_event(const aif_event *a, const aif_event *b) {
+    assert_int_equal(a->time, b->time);
+    assert_int_equal(a->seq, b->seq);
+    assert_int_equal(a->cls, b->cls);
+    assert_int_equal(a->data, b->data);
+    assert_int_equal(a->target, b->target);
+    assert_int_equal(a->kind, b->kind);
+}
+
+/* 10^5 mixed push/pop/cancel operations with few distinct times and classes, so ties are
+ * everywhere; every result must match the reference exactly. */
+static void random_ops_match_reference(void **state) {
+    (void)state;
+    enum { OPS = 100000, MAXN = 1024 };
+    ref_item *ref = malloc(MAXN * sizeof *ref);
+    aif_pq_handle *dead = malloc(OPS * sizeof *dead);
+    assert_non_null(ref);
+    assert_non_null(dead);
+    size_t n = 0, ndead = 0;
+    aif_test_allocator t;
+    aif_test_allocator_init(&t, 0);
+    aif_pq *pq = NULL;
+    assert_int_equal(aif_pq_create(&t.base, 0, &pq), AIF_OK);
+    uint64_t s = 7;
+    uint64_t seq = 0;
+    for (long op = 0; op < OPS; op++) {
+        uint64_t r = splitmix64(&s);
+        unsigned what = (unsigned)(r % 10);
+        if ((what < 5 && n < MAXN) || n == 0) {
+            /* Times in a narrow window around a slowly rising floor: heavy ties. */
+            aif_time t0 = n ? ref[0].ev.time : 0;
+            aif_event e =
+                make_event(t0 + (aif_time)((r >> 8) % 8), (uint8_t)((r >> 16) % 3), r >> 20);
+            ref_item it = {e, 0};
+            assert_int_equal(aif_pq_push(pq, &e, &it.h), AIF_OK);
+            assert_int_not_equal(it.h, AIF_PQ_HANDLE_NONE);
+            it.ev.seq = seq++;
+            ref_insert(ref, &n, it);
+        } else if (what < 8) {
+            aif_event got;
+            assert_int_equal(aif_pq_peek(pq, &got), AIF_OK);
+            assert_same_event(&got, &ref[0].ev);
+            assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+            assert_same_event(&got, &ref[0].ev);
+            dead[ndead++] = ref[0].h;
+            ref_remove(ref, &n, 0);
+        } else if (what < 9) {
+            size_t i = (size_t)((r >> 8) % n);
+            aif_event got;
+            assert_int_equal(aif_pq_cancel(pq, ref[i].h, &got), AIF_OK);
+            assert_same_event(&got, &ref[i].ev);
+            dead[ndead++] = ref[i].h;
+            ref_remove(ref, &n, i);
+        } else if (ndead > 0) {
+            /* A stale handle, whose slot may be live again, must not touch anything. */
+            aif_pq_handle h = dead[(r >> 8) % ndead];
+            assert_int_equal(aif_pq_cancel(pq, h, NULL), AIF_ENOTFOUND);
+        }
+        assert_int_equal(aif_pq_size(pq), n);
+    }
+    while (n > 0) {
+        aif_event got;
+        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+        assert_same_event(&got, &ref[0].ev);
+        ref_remove(ref, &n, 0);
+    }
+    assert_int_equal(aif_pq_pop(pq, NULL), AIF_EEMPTY);
+    aif_pq_destroy(pq);
+    assert_int_equal(t.live_blocks, 0);
+    free(ref);
+    free(dead);
+}
+
+static void class_then_seq_break_ties(void **state) {
+    (void)state;
+    aif_pq *pq = NULL;
+    assert_int_equal(aif_pq_create(NULL, 4, &pq), AIF_OK);
+    /* Pushed out of order; expected pop order by (time, cls, insertion). */
+    const struct {
+        aif_time t;
+        uint8_t cls;
+        uint64_t id;
+    } in[] = {{10, 2, 0}, {10, 0, 1}, {5, 255, 2}, {10, 0, 3}, {10, 2, 4}, {-3, 9, 5}, {5, 0, 6}};
+    const uint64_t want[] = {5, 6, 2, 1, 3, 0, 4};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        aif_event e = make_event(in[i].t, in[i].cls, in[i].id);
+        e.seq = 999; /* ignored */
+        assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
+    }
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        aif_event got;
+        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+        assert_int_equal(got.data, want[i]);
+        assert_int_equal(got.seq, want[i]); /* seq = insertion index */
+    }
+    aif_event untouched = make_event(1, 1, 1);
+    assert_int_equal(aif_pq_peek(pq, &untouched), AIF_EEMPTY);
+    assert_int_equal(untouched.data, 1);
+    aif_pq_destroy(pq);
+}
+
+static void cancel_head_middle_last_and_stale(void **state) {
+    (void)state;
+    aif_pq *pq = NULL;
+    assert_int_equal(aif_pq_create(NULL, 0, &pq), AIF_OK);
+    aif_pq_handle h[10];
+    for (int i = 0; i < 10; i++) {
+        aif_event e = make_event(100 + i, 0, (uint64_t)i);
+        assert_int_equal(aif_pq_push(pq, &e, &h[i]), AIF_OK);
+    }
+    aif_event got;
+    assert_int_equal(aif_pq_cancel(pq, h[0], &got), AIF_OK); /* head */
+    assert_int_equal(got.data, 0);
+    assert_int_equal(aif_pq_cancel(pq, h[5], NULL), AIF_OK); /* middle */
+    assert_int_equal(aif_pq_cancel(pq, h[9], &got), AIF_OK); /* last */
+    assert_int_equal(got.time, 109);
+    assert_int_equal(aif_pq_cancel(pq, h[5], NULL), AIF_ENOTFOUND); /* already cancelled */
+    assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+    assert_int_equal(got.data, 1);
+    assert_int_equal(aif_pq_cancel(pq, h[1], NULL), AIF_ENOTFOUND); /* already fired */
+    /* Reuse the freed slots; the old handles must still not reach the new events. */
+    aif_pq_handle nh[3];
+    for (int i = 0; i < 3; i++) {
+        aif_event e = make_event(50 + i, 0, 100 + (uint64_t)i);
+        assert_int_equal(aif_pq_push(pq, &e, &nh[i]), AIF_OK);
+    }
+    assert_int_equal(aif_pq_cancel(pq, h[0], NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_cancel(pq, h[1], NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_cancel(pq, h[9], NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_size(pq), 9);
+    /* Forged handles: none, slot out of range, generation 0, never-used slot. */
+    assert_int_equal(aif_pq_cancel(pq, AIF_PQ_HANDLE_NONE, NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_cancel(pq, ((uint64_t)1 << 32) | 0xfffffffu, NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_cancel(pq, h[2] & UINT32_MAX, NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_cancel(pq, ((uint64_t)1 << 32) | 60u, NULL), AIF_ENOTFOUND);
+    assert_int_equal(aif_pq_size(pq), 9);
+    assert_int_equal(aif_pq_cancel(pq, nh[1], &got), AIF_OK);
+    assert_int_equal(got.data, 101);
+    const uint64_t order[] = {100, 102, 2, 3, 4, 6, 7, 8};
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+        assert_int_equal(got.data, order[i]);
+    }
+    assert_int_equal(aif_pq_size(pq), 0);
+    assert_int_equal(aif_pq_cancel(NULL, h[3], NULL), AIF_ENOTFOUND);
+    aif_pq_destroy(pq);
+    aif_pq_destroy(NULL);
+}
+
+static void grows_and_keeps_order(void **state) {
+    (void)state;
+    aif_test_allocator t;
+    aif_test_allocator_init(&t, 0);
+    aif_pq *pq = NULL;
+    assert_int_equal(aif_pq_create(&t.base, 1, &pq), AIF_OK);
+    assert_int_equal(aif_pq_capacity(pq), 64);
+    enum { N = 5000 };
+    uint64_t s = 3;
+    for (int i = 0; i < N; i++) {
+        aif_event e = make_event((aif_time)(splitmix64(&s) % 1000000), 0, (uint64_t)i);
+        assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
+    }
+    assert_int_equal(aif_pq_capacity(pq), 8192);
+    assert_int_equal(t.allocations, 2 + 7); /* header, block, then 64 -> 8192 doublings */
+    assert_int_equal(t.live_blocks, 2);
+    aif_event prev, got;
+    assert_int_equal(aif_pq_pop(pq, &prev), AIF_OK);
+    for (int i = 1; i < N; i++) {
+        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+        assert_false(ref_less(&got, &prev));
+        prev = got;
+    }
+    aif_pq_destroy(pq);
+    assert_int_equal(t.live_blocks, 0);
+    assert_int_equal(aif_pq_create(NULL, 0, NULL), AIF_EINVAL);
+    assert_int_equal(aif_pq_create(NULL, ((size_t)1 << 31) + 1, &pq), AIF_EINVAL);
+    assert_int_equal(aif_pq_push(NULL, &got, NULL), AIF_EINVAL);
+}
+
+/* Allocation N fails, for every N a create + growth sequence makes: create returns
+ * AIF_ENOMEM cleanly, or a push that needed to grow returns AIF_ENOMEM and the queue keeps
+ * all its events and order; nothing leaks. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    for (long k = 1; k <= 6; k++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, k);
+        aif_pq *pq = NULL;
+        aif_status s = aif_pq_create(&t.base, 0, &pq);
+        if (s != AIF_OK) {
+            assert_int_equal(s, AIF_ENOMEM);
+            assert_null(pq);
+            assert_int_equal(t.live_blocks, 0);
+            continue;
+        }
+        aif_pq_handle h[600];
+        size_t pushed = 0;
+        int failed = 0;
+        for (size_t i = 0; i < 600; i++) {
+            aif_event e = make_event((aif_time)((i * 37) % 101), (uint8_t)(i % 2), i);
+            s = aif_pq_push(pq, &e, &h[pushed]);
+            if (s == AIF_ENOMEM) {
+                failed++;
+                assert_int_equal(aif_pq_size(pq), pushed);
+                continue;
+            }
+            assert_int_equal(s, AIF_OK);
+            pushed++;
+        }
+        assert_int_equal(failed, 1); /* the next push after the failure grows fine */
+        assert_int_equal(aif_pq_size(pq), pushed);
+        assert_int_equal(aif_pq_cancel(pq, h[pushed / 2], NULL), AIF_OK);
+        aif_event prev, got;
+        assert_int_equal(aif_pq_pop(pq, &prev), AIF_OK);
+        for (size_t i = 2; i < pushed; i++) {
+            assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+            assert_false(ref_less(&got, &prev));
+            prev = got;
+        }
+        assert_int_equal(aif_pq_size(pq), 0);
+        aif_pq_destroy(pq);
+        assert_int_equal(t.live_blocks, 0);
+        assert_int_equal(t.failures, 1);
+    }
+}
+
+/* After warm-up, 10^5 hold operations (pop, push later) and cancel/re-push pairs allocate
+ * nothing. */
+static void steady_state_allocates_nothing(void **state) {
+    (void)state;
+    aif_test_allocator t;
+    aif_test_allocator_init(&t, 0);
+    aif_pq *pq = NULL;
+    assert_int_equal(aif_pq_create(&t.base, 0, &pq), AIF_OK);
+    uint64_t s = 11;
+    for (int i = 0; i < 1000; i++) {
+        aif_event e = make_event((aif_time)(splitmix64(&s) % 100000), 0, (uint64_t)i);
+        assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
+    }
+    long before = t.allocations;
+    aif_pq_handle h = AIF_PQ_HANDLE_NONE;
+    for (int i = 0; i < 100000; i++) {
+        aif_event e;
+        assert_int_equal(aif_pq_pop(pq, &e), AIF_OK);
+        e.time += (aif_time)(splitmix64(&s) % 100000);
+        if (i % 10 == 0 && h != AIF_PQ_HANDLE_NONE) {
+            if (aif_pq_cancel(pq, h, NULL) == AIF_OK) {
+                assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
+            }
+        }
+        assert_int_equal(aif_pq_push(pq, &e, &h), AIF_OK);
+    }
+    assert_int_equal(t.allocations, before);
+    assert_int_equal(aif_pq_size(pq), 1000);
+    aif_pq_destroy(pq);
+    assert_int_equal(t.live_blocks, 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(random_ops_match_reference),
+        cmocka_unit_test(class_then_seq_break_ties),
+        cmocka_unit_test(cancel_head_middle_last_and_stale),
+        cmocka_unit_test(grows_and_keeps_order),
+        cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(steady_state_allocates_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
