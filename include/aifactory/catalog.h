@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/precision.h"
 #include "aifactory/status.h"
 
 /* One sourced figure. `value` is the chosen default; `low`/`high` bound it (both equal to
@@ -35,17 +36,6 @@ typedef struct aif_sourced {
     int line;
     int col;
 } aif_sourced;
-
-/* Numeric precisions the catalog tracks dense TFLOPS for. */
-typedef enum aif_precision {
-    AIF_PREC_BF16,
-    AIF_PREC_FP8,
-    AIF_PREC_FP4,
-    AIF_PREC_COUNT
-} aif_precision;
-
-/* "bf16", "fp8", "fp4"; NULL outside the enum. */
-const char *aif_precision_name(aif_precision p);
 
 typedef struct aif_package {
     const char *id;

@@ -11,11 +11,6 @@
 #include "model/catalog_data.h"
 #include "model/catalog_internal.h"
 
-const char *aif_precision_name(aif_precision p) {
-    static const char *const names[AIF_PREC_COUNT] = {"bf16", "fp8", "fp4"};
-    return (p >= 0 && p < AIF_PREC_COUNT) ? names[p] : NULL;
-}
-
 const char *aif_catalog_default_yaml(size_t *len) {
     if (len) {
         *len = aif__catalog_yaml_len;
