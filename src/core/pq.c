@@ -27,16 +27,17 @@
 
 #include "core/pq_internal.h"
 
-#define ARITY      4
-#define SLOT_BITS  27
-#define SEQ_BITS   29
-#define CLS_SHIFT  (SLOT_BITS + SEQ_BITS)
-#define SLOT_MASK  (((uint64_t)1 << SLOT_BITS) - 1)
-#define SEQ_MASK   ((((uint64_t)1 << SEQ_BITS) - 1) << SLOT_BITS)
-#define MAX_CAP    ((size_t)1 << SLOT_BITS)
-#define NIL        UINT32_MAX
-#define MIN_CAP    64
-#define LINE_BYTES 64
+#define ARITY        4
+#define SLOT_BITS    27
+#define SEQ_BITS     29
+#define CLS_SHIFT    (SLOT_BITS + SEQ_BITS)
+#define SLOT_MASK    (((uint64_t)1 << SLOT_BITS) - 1)
+#define SEQ_MASK     ((((uint64_t)1 << SEQ_BITS) - 1) << SLOT_BITS)
+#define MAX_CAP      ((size_t)1 << SLOT_BITS)
+#define NIL          UINT32_MAX
+#define MIN_CAP      64
+#define LINE_BYTES   64
+#define PREFETCH_MIN 8192 /* below this the heap is cache-resident: prefetch is waste */
 
 enum { SLOT_FREE, SLOT_LIVE, SLOT_DEAD };
 
@@ -208,7 +209,7 @@ static inline void prefetch_slot(const aif_pq *pq, const hent *e) {
 static inline size_t min_child(const hent *h, size_t n, size_t i) {
     size_t c = ARITY * i + 1;
     if (c + ARITY <= n) {
-        /* A full family: a two-round tournament keeps the comparisons independent. */
+        /* A full family: a three-round tournament keeps the comparisons independent. */
         size_t b01 = c + less(&h[c + 1], &h[c]);
         size_t b23 = c + 2 + less(&h[c + 3], &h[c + 2]);
         return less(&h[b23], &h[b01]) ? b23 : b01;
@@ -228,6 +229,18 @@ static inline size_t min_child(const hent *h, size_t n, size_t i) {
 /* Move the hole at `i` down until `x` fits among the first n entries. */
 static void sift_down(hent *h, size_t n, size_t i, hent x) {
     for (;;) {
+#if defined(__GNUC__)
+        /* The grandchildren's families are 4 consecutive lines; ask for them now so the
+         * next level's loads are under way while this level compares. */
+        size_t g = ARITY * (ARITY * i + 1) + 1;
+        if (n >= PREFETCH_MIN && g + ARITY * ARITY <= n) {
+            const char *p = (const char *)&h[g];
+            __builtin_prefetch(p);
+            __builtin_prefetch(p + 64);
+            __builtin_prefetch(p + 128);
+            __builtin_prefetch(p + 192);
+        }
+#endif
         size_t best = min_child(h, n, i);
         if (best == 0 || !less(&h[best], &x)) {
             break;
