@@ -37,16 +37,20 @@
       return v === null || v === undefined ? '–' : String(v);
     }
     var a = Math.abs(v);
-    var suffixes = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e4, 'k']];
+    /* [from, divisor, suffix]: thousands only from 10 000, so 2,500 stays 2,500. */
+    var suffixes = [[1e12, 1e12, 'T'], [1e9, 1e9, 'B'], [1e6, 1e6, 'M'], [1e4, 1e3, 'k']];
     for (var i = 0; i < suffixes.length; i++) {
       if (a >= suffixes[i][0]) {
-        return (v / suffixes[i][0]).toLocaleString('en-US', { maximumSignificantDigits: 4 }) +
-          ' ' + suffixes[i][1];
+        return (v / suffixes[i][1]).toLocaleString('en-US', { maximumSignificantDigits: 4 }) +
+          ' ' + suffixes[i][2];
       }
     }
     if (Number.isInteger(v)) return v.toLocaleString('en-US');
     return v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
   }
+
+  /* Axis tick labels: uPlot passes null for unlabelled (minor) ticks. */
+  function tickLabels(u, vals) { return vals.map(function (v) { return v == null ? '' : fmt(v); }); }
 
   function withUnit(name, unit) { return unit ? name + ' (' + unit + ')' : name; }
 
@@ -139,9 +143,9 @@
       width: width, height: 300,
       scales: { x: { time: false, distr: c.x_log ? 3 : 1 } },
       axes: [
-        { label: ax.label, values: function (u, vals) { return vals.map(fmt); } },
+        { label: ax.label, values: tickLabels },
         { label: withUnit(c.y_label, c.unit), size: 70,
-          values: function (u, vals) { return vals.map(fmt); } }
+          values: tickLabels }
       ],
       series: series,
       legend: { live: true }

@@ -471,8 +471,9 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
     if (count(&c, "SELECT count(*) FROM contracts WHERE run_id = ?") > 0) {
         push(&c, tables,
              table(&c, "contracts", "Contracts",
-                   "SELECT contract_id AS \"contract\", counterparty, kind, signed_s AS "
-                   "\"signed (s)\", start_s AS \"start (s)\", end_s AS \"end (s)\", gpus AS "
+                   "SELECT contract_id AS \"contract\", counterparty, kind, signed_s / 86400.0 AS "
+                   "\"signed (day)\", start_s / 86400.0 AS \"start (day)\", end_s / 86400.0 AS "
+                   "\"end (day)\", gpus AS "
                    "\"GPUs\", power_mw AS \"power (MW)\", value_usd AS \"value (USD)\" FROM "
                    "contracts WHERE run_id = ? ORDER BY rowid"));
     }

@@ -130,14 +130,14 @@ static inline aif_status fx_random_replay(aif_results *r, int n, int64_t *run_id
     uint64_t x = 12345;
     double sum_jct = 0, sum_wait = 0, max_wait = 0, gpu_s = 0;
     int done = 0;
-    double free_at[8] = {0}; /* eight 64-GPU slots: a crude FIFO to get plausible waits */
+    double free_at[8] = {0}; /* eight 64-GPU slots: a crude FIFO for plausible waits */
     for (int i = 0; i < n; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         double u1 = (double)(x >> 11) / 9007199254740992.0;
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         double u2 = (double)(x >> 11) / 9007199254740992.0;
         double submit = 80000.0 * i / n;
-        double dur = 60.0 * exp(6.0 * u1); /* 1 minute to ~6.7 hours */
+        double dur = 60.0 * exp(4.7 * u1); /* 1 minute to ~1.8 hours, load ~0.8 */
         int slot = 0;
         for (int k = 1; k < 8; k++) {
             slot = free_at[k] < free_at[slot] ? k : slot;
