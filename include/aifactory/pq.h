@@ -4,12 +4,12 @@
  * small priority class (0..255, lower first at equal time, e.g. capacity changes before job
  * arrivals) and `seq` an insertion counter the queue assigns, so two runs that push the
  * same events in the same order pop them in the same order, bit for bit. Every push returns
- * a handle that cancels the event in O(log n); handles carry a generation number, so a
- * handle whose event already fired or was cancelled is refused (AIF_ENOTFOUND) and can
- * never remove another event that reuses the same slot. The implementation is a 4-ary
- * implicit heap whose entries hold the comparison key inline, plus a slot array for the
- * payloads and the slot -> heap position map; slots are recycled through a free list, so a
- * queue that has reached its working size never allocates again. */
+ * a handle that cancels the event; handles carry a generation number, so a handle whose
+ * event already fired or was cancelled is refused (AIF_ENOTFOUND) and can never remove
+ * another event that reuses the same slot. The implementation is a cache-aligned 4-ary
+ * heap of 16-byte keys with lazy cancellation and lazy pops (see pq.c); slots are recycled
+ * through a free list, so a queue that has reached its working size never allocates
+ * again. At most 2^27 events can be pending at once. */
 #ifndef AIFACTORY_PQ_H
 #define AIFACTORY_PQ_H
 
@@ -30,7 +30,7 @@ typedef int64_t aif_time;
  * `seq` is assigned by aif_pq_push (whatever the caller put there is ignored). */
 typedef struct aif_event {
     aif_time time;   /* when it happens, ns */
-    uint64_t seq;    /* insertion counter, unique per queue, < 2^56 */
+    uint64_t seq;    /* insertion counter, unique per queue */
     uint64_t data;   /* free payload (a job id, an amount, a pointer-sized cookie) */
     uint32_t target; /* who receives it (an entity id in aif_sim) */
     uint32_t kind;   /* what it is, meaning defined by the receiver */
@@ -44,8 +44,8 @@ typedef uint64_t aif_pq_handle;
 typedef struct aif_pq aif_pq;
 
 /* Create an empty queue with room for `initial_capacity` pending events before it first
- * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) and is one block that
- * doubles when full. Errors: AIF_EINVAL (out == NULL or capacity above 2^31), AIF_ENOMEM.
+ * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) in two blocks that
+ * doubles when full. Errors: AIF_EINVAL (out == NULL or capacity above 2^27), AIF_ENOMEM.
  * On error *out is untouched. Cost O(initial_capacity). */
 aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq **out);
 
@@ -55,22 +55,29 @@ void aif_pq_destroy(aif_pq *pq);
 /* Insert a copy of *ev (ev->seq is ignored and replaced by the next insertion counter).
  * If `handle` is not NULL it receives the event's handle. Errors: AIF_EINVAL (NULL
  * arguments), AIF_ENOMEM when the queue had to grow and could not (the queue is then
- * unchanged), AIF_ERANGE after 2^56 pushes or 2^31 pending events. Cost O(log n) worst,
+ * unchanged), AIF_ERANGE with 2^27 events pending. Cost O(log n) worst,
  * O(1) expected for random times; amortized O(1) extra when it grows. */
 aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle);
 
 /* Copy the first event (smallest (time, cls, seq)) to *out without removing it.
- * Errors: AIF_EEMPTY when nothing is pending (*out untouched). Cost O(1). */
-aif_status aif_pq_peek(const aif_pq *pq, aif_event *out);
+ * Errors: AIF_EEMPTY when nothing is pending (*out untouched). Cost O(1), plus finishing a
+ * preceding lazy pop (O(log n)). Not const: it may finish that pop. */
+aif_status aif_pq_peek(aif_pq *pq, aif_event *out);
 
 /* Remove the first event and copy it to *out (out may be NULL to drop it). Its handle
  * becomes stale. Errors: AIF_EEMPTY when nothing is pending. Cost O(log n). */
 aif_status aif_pq_pop(aif_pq *pq, aif_event *out);
 
+/* Like aif_pq_pop, but only when the first event's time is <= t_end; otherwise
+ * AIF_EEMPTY and nothing is removed. The loop of a simulation run is one call per event. */
+aif_status aif_pq_pop_until(aif_pq *pq, aif_time t_end, aif_event *out);
+
 /* Remove the pending event `handle` refers to, copying it to *out when out is not NULL.
  * Errors: AIF_ENOTFOUND when the handle is stale (already popped or cancelled), forged, or
- * AIF_PQ_HANDLE_NONE; the queue is then unchanged. Cost O(log n). A slot's generation is
- * 32 bits, so a stale handle could only be mistaken after 2^32 reuses of the same slot. */
+ * AIF_PQ_HANDLE_NONE; the queue is then unchanged. Cost O(1); the entry leaves the heap when it
+ * reaches the top or when cancelled entries outnumber live ones (amortized O(log n)). A slot's
+ * generation is 32 bits, so a stale handle could only be mistaken after 2^32 reuses of the same
+ * slot. */
 aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out);
 
 /* Number of pending events. Cost O(1). */

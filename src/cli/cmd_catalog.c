@@ -1,9 +1,24 @@
-/* `aifactory catalog`: the hardware catalog. Until its issue lands the verb answers --help and
- * otherwise reports that it is not implemented yet (exit 1). */
+/* `aifactory catalog list|show ID`: prints the hardware catalog
+ * (docs/catalog.md) as a table, or every field of one entry with its source and
+ * confidence; --json prints one JSON object with a fixed key order. Also holds
+ * the catalog loading shared with `plan`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "aifactory/catalog.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/cli_catalog.h"
 
-static const cli_option options[] = {CLI_COMMON_OPTION_LIST};
+enum { OPT_CATALOG = CLI_COMMON_OPTIONS };
+
+static const cli_option options[] = {
+    CLI_COMMON_OPTION_LIST,
+    {"catalog", "FILE", "merge a catalog YAML file over the default (repeatable)"},
+};
 
 static const cli_verb_spec spec = {
     .name = "catalog",
@@ -14,6 +29,310 @@ static const cli_verb_spec spec = {
     .option_count = (int)(sizeof options / sizeof options[0]),
 };
 
+int cli_catalog_open(const char *verb, const char *const *files, int file_count,
+                     aif_catalog **out) {
+    aif_catalog *cat = NULL;
+    aif_status st = aif_catalog_create(NULL, &cat);
+    if (st == AIF_OK) {
+        st = aif_catalog_load_default(cat);
+    }
+    for (int i = 0; i < file_count && st == AIF_OK; i++) {
+        st = aif_catalog_merge_file(cat, files[i]);
+    }
+    if (st == AIF_OK) {
+        *out = cat;
+        return CLI_EXIT_OK;
+    }
+    size_t n = aif_catalog_error_count(cat);
+    for (size_t i = 0; i < n && i < AIF_CATALOG_MAX_ERRORS; i++) {
+        const aif_catalog_error *e = aif_catalog_error_at(cat, i);
+        if (e->line > 0) {
+            fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->message);
+        } else {
+            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
+        }
+    }
+    if (n > AIF_CATALOG_MAX_ERRORS) {
+        fprintf(stderr, "aifactory %s: %zu more errors not shown\n", verb,
+                n - AIF_CATALOG_MAX_ERRORS);
+    }
+    if (n == 0) {
+        fprintf(stderr, "aifactory %s: cannot load the catalog: %s\n", verb, aif_strerror(st));
+    }
+    aif_catalog_destroy(cat);
+    return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+}
+
+static json_t *sourced_json(const aif_sourced *v) {
+    json_t *o = json_object();
+    if (v->text) {
+        json_object_set_new(o, "date", json_string(v->text));
+    } else {
+        json_object_set_new(o, "value", json_real(v->value));
+        if (v->has_range) {
+            json_object_set_new(o, "low", json_real(v->low));
+            json_object_set_new(o, "high", json_real(v->high));
+        }
+    }
+    json_object_set_new(o, "confidence", json_sprintf("%c", v->confidence));
+    json_object_set_new(o, "source", json_string(v->source));
+    if (v->note) {
+        json_object_set_new(o, "note", json_string(v->note));
+    }
+    return o;
+}
+
+typedef struct named_field {
+    const char *key;
+    const aif_sourced *v;
+} named_field;
+
+static size_t package_fields(const aif_package *p, named_field *f) {
+    static const char *const tf[AIF_PREC_COUNT] = {"dense_tflops_bf16", "dense_tflops_fp8",
+                                                   "dense_tflops_fp4"};
+    size_t n = 0;
+    f[n++] = (named_field){"dies", &p->dies};
+    for (int k = 0; k < AIF_PREC_COUNT; k++) {
+        f[n++] = (named_field){tf[k], &p->dense_tflops[k]};
+    }
+    f[n++] = (named_field){"hbm_gb", &p->hbm_gb};
+    f[n++] = (named_field){"hbm_tbps", &p->hbm_tbps};
+    f[n++] = (named_field){"tdp_w", &p->tdp_w};
+    f[n++] = (named_field){"scaleup_gbps", &p->scaleup_gbps};
+    f[n++] = (named_field){"available", &p->available};
+    return n;
+}
+
+static size_t system_fields(const aif_system *s, named_field *f) {
+    size_t n = 0;
+    f[n++] = (named_field){"packages", &s->packages};
+    f[n++] = (named_field){"extra_packages", &s->extra_packages};
+    f[n++] = (named_field){"scaleup_domain", &s->scaleup_domain};
+    f[n++] = (named_field){"it_power_kw", &s->it_power_kw};
+    f[n++] = (named_field){"price_usd", &s->price_usd};
+    return n;
+}
+
+static size_t facility_fields(const aif_facility *fa, named_field *f) {
+    size_t n = 0;
+    f[n++] = (named_field){"pue", &fa->pue};
+    f[n++] = (named_field){"overhead_fraction", &fa->overhead_fraction};
+    f[n++] = (named_field){"capex_usd_per_mw", &fa->capex_usd_per_mw};
+    f[n++] = (named_field){"power_price_usd_per_mwh", &fa->power_price_usd_per_mwh};
+    f[n++] = (named_field){"it_life_years", &fa->it_life_years};
+    f[n++] = (named_field){"facility_life_years", &fa->facility_life_years};
+    return n;
+}
+
+static int print_json(json_t *root) {
+    char *s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    json_decref(root);
+    if (s == NULL) {
+        fprintf(stderr, "aifactory catalog: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    puts(s);
+    free(s);
+    return CLI_EXIT_OK;
+}
+
+static double val(const aif_sourced *v) {
+    return v->present ? v->value : 0;
+}
+
+static int do_list(const aif_catalog *cat, bool json) {
+    if (json) {
+        json_t *root = json_object();
+        json_t *pk = json_array(), *sy = json_array();
+        for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
+            const aif_package *p = aif_catalog_package_at(cat, i);
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(p->id));
+            json_object_set_new(o, "name", json_string(p->name));
+            json_object_set_new(o, "dies", json_real(val(&p->dies)));
+            for (int k = 0; k < AIF_PREC_COUNT; k++) {
+                char key[32];
+                snprintf(key, sizeof key, "dense_tflops_%s", aif_precision_name(k));
+                json_object_set_new(o, key,
+                                    p->dense_tflops[k].present ? json_real(p->dense_tflops[k].value)
+                                                               : json_null());
+            }
+            json_object_set_new(o, "hbm_gb", json_real(val(&p->hbm_gb)));
+            json_object_set_new(o, "tdp_w",
+                                p->tdp_w.present ? json_real(p->tdp_w.value) : json_null());
+            json_array_append_new(pk, o);
+        }
+        for (size_t i = 0; i < aif_catalog_system_count(cat); i++) {
+            const aif_system *s = aif_catalog_system_at(cat, i);
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(s->id));
+            json_object_set_new(o, "name", json_string(s->name));
+            json_object_set_new(o, "package", json_string(s->package_id));
+            json_object_set_new(o, "packages", json_real(val(&s->packages)));
+            json_object_set_new(o, "it_power_kw", json_real(val(&s->it_power_kw)));
+            json_object_set_new(o, "price_usd", json_real(val(&s->price_usd)));
+            json_array_append_new(sy, o);
+        }
+        json_object_set_new(root, "packages", pk);
+        json_object_set_new(root, "systems", sy);
+        return print_json(root);
+    }
+    printf("%-14s %-8s %s\n", "id", "kind", "key specs (dense TFLOPS bf16/fp8/fp4)");
+    for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
+        const aif_package *p = aif_catalog_package_at(cat, i);
+        char tf[3][16];
+        for (int k = 0; k < AIF_PREC_COUNT; k++) {
+            if (p->dense_tflops[k].present) {
+                snprintf(tf[k], sizeof tf[k], "%.0f", p->dense_tflops[k].value);
+            } else {
+                snprintf(tf[k], sizeof tf[k], "-");
+            }
+        }
+        printf("%-14s %-8s %.0f die(s), %s/%s/%s TFLOPS, %.0f GB HBM", p->id, "package",
+               val(&p->dies), tf[0], tf[1], tf[2], val(&p->hbm_gb));
+        if (p->tdp_w.present) {
+            printf(", %.0f W", p->tdp_w.value);
+        }
+        printf("\n");
+    }
+    for (size_t i = 0; i < aif_catalog_system_count(cat); i++) {
+        const aif_system *s = aif_catalog_system_at(cat, i);
+        printf("%-14s %-8s %.0f x %s, %g kW, $%.0f\n", s->id, "system", val(&s->packages),
+               s->package_id, val(&s->it_power_kw), val(&s->price_usd));
+    }
+    return CLI_EXIT_OK;
+}
+
+static int do_show(const aif_catalog *cat, const char *id, bool json) {
+    named_field f[16];
+    size_t n = 0;
+    const char *kind = NULL, *name = NULL;
+    const aif_package *p = aif_catalog_package_find(cat, id);
+    const aif_system *s = aif_catalog_system_find(cat, id);
+    if (p) {
+        kind = "package";
+        name = p->name;
+        n = package_fields(p, f);
+    } else if (s) {
+        kind = "system";
+        name = s->name;
+        n = system_fields(s, f);
+    } else if (strcmp(id, "facility") == 0) {
+        kind = "facility";
+        name = "facility defaults";
+        n = facility_fields(aif_catalog_facility(cat), f);
+    } else {
+        const char *near[3];
+        size_t k = aif_catalog_suggest(cat, AIF_CATALOG_SYSTEM, id, near, 3);
+        if (k == 0) {
+            k = aif_catalog_suggest(cat, AIF_CATALOG_PACKAGE, id, near, 3);
+        }
+        if (k == 0) {
+            return cli_usage_error(&spec, "unknown id '%s'; see 'aifactory catalog list'", id);
+        }
+        return cli_usage_error(&spec, "unknown id '%s' (did you mean '%s'%s%s%s?)", id, near[0],
+                               k > 1 ? ", '" : "", k > 1 ? near[1] : "", k > 1 ? "'" : "");
+    }
+    if (json) {
+        json_t *root = json_object();
+        json_object_set_new(root, "id", json_string(id));
+        json_object_set_new(root, "kind", json_string(kind));
+        json_object_set_new(root, "name", json_string(name));
+        if (p && p->vendor) {
+            json_object_set_new(root, "vendor", json_string(p->vendor));
+        }
+        if (s) {
+            json_object_set_new(root, "package", json_string(s->package_id));
+            if (s->extra_package_id) {
+                json_object_set_new(root, "extra_package", json_string(s->extra_package_id));
+            }
+        }
+        json_t *fields = json_object();
+        for (size_t i = 0; i < n; i++) {
+            if (f[i].v->present) {
+                json_object_set_new(fields, f[i].key, sourced_json(f[i].v));
+            }
+        }
+        json_object_set_new(root, "fields", fields);
+        return print_json(root);
+    }
+    printf("%s (%s): %s\n", id, kind, name);
+    if (s) {
+        printf("  %-22s %s\n", "package", s->package_id);
+        if (s->extra_package_id) {
+            printf("  %-22s %s\n", "extra_package", s->extra_package_id);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const aif_sourced *v = f[i].v;
+        if (!v->present) {
+            continue;
+        }
+        if (v->text) {
+            printf("  %-22s %-24s", f[i].key, v->text);
+        } else if (v->has_range) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.10g (%.10g-%.10g)", v->value, v->low, v->high);
+            printf("  %-22s %-24s", f[i].key, buf);
+        } else {
+            printf("  %-22s %-24.10g", f[i].key, v->value);
+        }
+        printf(" [%c] %s", v->confidence, v->source);
+        if (v->note) {
+            printf(" (%s)", v->note);
+        }
+        printf("\n");
+    }
+    return CLI_EXIT_OK;
+}
+
 int cmd_catalog(int argc, char **argv) {
-    return cli_not_implemented(&spec, argc, argv);
+    cli_parser p;
+    cli_common common = {false, false, "auto"};
+    const char *files[CLI_MAX_CATALOG_FILES];
+    int file_count = 0;
+    const char *positional[3];
+    int npos = 0;
+    cli_parser_init(&p, &spec, argc, argv);
+    for (;;) {
+        int opt = cli_parser_next(&p);
+        if (opt == CLI_PARSE_DONE) {
+            break;
+        }
+        if (opt == CLI_PARSE_ERROR) {
+            return CLI_EXIT_USAGE;
+        }
+        if (opt == CLI_PARSE_POSITIONAL) {
+            if (npos == 2) {
+                return cli_usage_error(&spec, "unexpected argument '%s'", p.value);
+            }
+            positional[npos++] = p.value;
+        } else if (opt == OPT_CATALOG) {
+            if (file_count == CLI_MAX_CATALOG_FILES) {
+                return cli_usage_error(&spec, "at most %d --catalog files", CLI_MAX_CATALOG_FILES);
+            }
+            files[file_count++] = p.value;
+        } else {
+            int rc = cli_common_apply(&common, &p, opt);
+            if (rc != CLI_EXIT_OK) {
+                return rc < 0 ? CLI_EXIT_OK : rc;
+            }
+        }
+    }
+    bool list = npos == 1 && strcmp(positional[0], "list") == 0;
+    bool show = npos == 2 && strcmp(positional[0], "show") == 0;
+    if (!list && !show) {
+        if (npos >= 1 && strcmp(positional[0], "show") == 0) {
+            return cli_usage_error(&spec, "'show' needs an ID");
+        }
+        return cli_usage_error(&spec, "expected 'list' or 'show ID'");
+    }
+    aif_catalog *cat = NULL;
+    int rc = cli_catalog_open("catalog", files, file_count, &cat);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    rc = list ? do_list(cat, common.json) : do_show(cat, positional[1], common.json);
+    aif_catalog_destroy(cat);
+    return rc;
 }

@@ -1,77 +1,96 @@
-/* The event queue (see pq.h): a 4-ary implicit min-heap of compact keys plus a slot array.
+/* The event queue (see pq.h): a 4-ary implicit min-heap of 16-byte keys plus a slot array.
  *
- * Heap entries hold the whole comparison key inline (time, then class and seq packed into
- * one word) and a 32-bit slot index, so sifting compares and moves only the heap array.
- * The payload of an event stays put in its slot; `pos[slot]` tracks where the slot's entry
- * sits in the heap so cancellation can find it, and `gen[slot]` is bumped every time the
- * slot is released so old handles stop matching. A 4-ary heap halves the depth of a binary
- * one and its four children are adjacent in memory, which is why it wins at large sizes.
- * All four arrays live in one block, so growing is one allocation that either succeeds or
- * leaves the queue exactly as it was. */
+ * Speed comes from keeping the heap small and cache-aligned: an entry is just the time and
+ * one 64-bit word packing class, a 29-bit sequence number and the 27-bit slot index of the
+ * event's payload, so a family of four children is exactly one 64-byte cache line (the
+ * array is offset so that families start on line boundaries). Sifting touches nothing
+ * else: there is no slot -> position map to update on every move.
+ *
+ * That is possible because cancellation is lazy: a cancelled event's slot is marked dead
+ * (and its generation bumped, so the handle goes stale at once) and its heap entry is
+ * dropped when it reaches the top; the heap is rebuilt without the dead entries whenever
+ * they outnumber the live ones, so memory and cost stay O(live events).
+ *
+ * Pop is lazy too: it hands out the top event and remembers that the top is taken. If the
+ * next operation is a push - the common case in a simulation, where handling an event
+ * schedules the next - the new entry replaces the top and sifts down once, instead of one
+ * sift to remove the top and another to insert.
+ *
+ * Sequence numbers in the key are 29 bits; the full 64-bit counter lives in the slot for
+ * reporting. When the small counter runs out, the pending entries are renumbered by rank,
+ * which keeps every comparison's outcome, so the order is exactly that of 64-bit counters. */
 #include "aifactory/pq.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define ARITY     4
-#define SEQ_BITS  56
-#define SEQ_LIMIT ((uint64_t)1 << SEQ_BITS)
-#define MAX_CAP   ((size_t)1 << 31)
-#define NIL       UINT32_MAX
-#define MIN_CAP   64
+#include "core/pq_internal.h"
+
+#define ARITY        4
+#define SLOT_BITS    27
+#define SEQ_BITS     29
+#define CLS_SHIFT    (SLOT_BITS + SEQ_BITS)
+#define SLOT_MASK    (((uint64_t)1 << SLOT_BITS) - 1)
+#define SEQ_MASK     ((((uint64_t)1 << SEQ_BITS) - 1) << SLOT_BITS)
+#define MAX_CAP      ((size_t)1 << SLOT_BITS)
+#define NIL          UINT32_MAX
+#define MIN_CAP      64
+#define LINE_BYTES   64
+#define PREFETCH_MIN 8192 /* below this the heap is cache-resident: prefetch is waste */
+
+enum { SLOT_FREE, SLOT_LIVE, SLOT_DEAD };
 
 typedef struct hent {
     aif_time time;
-    uint64_t key; /* cls << 56 | seq: one unsigned compare orders class, then insertion */
-    uint32_t slot;
+    uint64_t key; /* cls << 56 | seq << 27 | slot: one unsigned compare after the time */
 } hent;
 
-typedef struct payload {
+/* The payload and bookkeeping of one event; the key fields are repeated here so that
+ * handing an event out reads one record. */
+typedef struct slot {
+    aif_time time;
     uint64_t data;
+    uint64_t seq; /* the full insertion counter, for aif_event.seq */
     uint32_t target;
     uint32_t kind;
-} payload;
+    uint32_t gen;
+    uint32_t next_free;
+    uint8_t state;
+    uint8_t cls;
+} slot;
 
 struct aif_pq {
     const aif_allocator *alloc;
-    void *block; /* heap, pay, pos and gen, carved out of one allocation */
+    void *heap_block; /* heap is carved from it with cache-line alignment */
     hent *heap;
-    payload *pay;
-    uint32_t *pos; /* live slot: its heap index; free slot: next free slot (or NIL) */
-    uint32_t *gen;
-    size_t n;
+    slot *slots;
+    size_t n;    /* heap entries: live + dead (+ the taken top) */
+    size_t dead; /* cancelled entries still in the heap */
     size_t cap;
     uint32_t free_head;
+    bool top_taken; /* heap[0] was popped; its removal waits for the next operation */
     uint64_t next_seq;
+    uint64_t small_seq;
+    uint64_t small_seq_limit;
 };
 
-#define SLOT_BYTES (sizeof(hent) + sizeof(payload) + 2 * sizeof(uint32_t))
-
-static size_t block_bytes(size_t cap) {
-    return cap * SLOT_BYTES;
+static size_t heap_block_bytes(size_t cap) {
+    return cap * sizeof(hent) + LINE_BYTES;
 }
 
-/* Lay the four arrays out in `block`; the order keeps every array naturally aligned. */
-static void carve(void *block, size_t cap, hent **heap, payload **pay, uint32_t **pos,
-                  uint32_t **gen) {
-    char *p = block;
-    *heap = (hent *)p;
-    p += cap * sizeof(hent);
-    *pay = (payload *)p;
-    p += cap * sizeof(payload);
-    *pos = (uint32_t *)p;
-    p += cap * sizeof(uint32_t);
-    *gen = (uint32_t *)p;
+/* Place the heap so that heap[1] (and so every family 4i+1..4i+4) starts a cache line. */
+static hent *align_heap(void *block) {
+    uintptr_t p = (uintptr_t)block + sizeof(hent);
+    p = (p + LINE_BYTES - 1) & ~(uintptr_t)(LINE_BYTES - 1);
+    return (hent *)(p - sizeof(hent));
 }
 
-/* Make slots [from, to) free and generation 1, chained in increasing order in front of the
- * current free list (which is empty whenever this runs on growth). */
+/* Chain slots [from, to) in increasing order in front of the free list. */
 static void init_slots(aif_pq *pq, size_t from, size_t to) {
-    for (size_t s = from; s < to; s++) {
-        pq->pos[s] = s + 1 < to ? (uint32_t)(s + 1) : pq->free_head;
-        pq->gen[s] = 1;
-    }
-    if (from < to) {
-        pq->free_head = (uint32_t)from;
+    for (size_t s = to; s-- > from;) {
+        pq->slots[s] = (slot){.gen = 1, .next_free = pq->free_head, .state = SLOT_FREE};
+        pq->free_head = (uint32_t)s;
     }
 }
 
@@ -83,20 +102,21 @@ aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq
     while (cap < initial_capacity) {
         cap *= 2;
     }
-    if (cap > SIZE_MAX / SLOT_BYTES) {
-        return AIF_ENOMEM;
-    }
     aif_pq *pq = aif_alloc(a, sizeof *pq);
     if (pq == NULL) {
         return AIF_ENOMEM;
     }
-    void *block = aif_alloc(a, block_bytes(cap));
-    if (block == NULL) {
+    *pq = (aif_pq){.alloc = a, .cap = cap, .free_head = NIL};
+    pq->small_seq_limit = (uint64_t)1 << SEQ_BITS;
+    pq->heap_block = aif_alloc(a, heap_block_bytes(cap));
+    pq->slots = aif_alloc(a, cap * sizeof(slot));
+    if (pq->heap_block == NULL || pq->slots == NULL) {
+        aif_free(a, pq->heap_block, heap_block_bytes(cap));
+        aif_free(a, pq->slots, cap * sizeof(slot));
         aif_free(a, pq, sizeof *pq);
         return AIF_ENOMEM;
     }
-    *pq = (aif_pq){.alloc = a, .block = block, .cap = cap, .free_head = NIL};
-    carve(block, cap, &pq->heap, &pq->pay, &pq->pos, &pq->gen);
+    pq->heap = align_heap(pq->heap_block);
     init_slots(pq, 0, cap);
     *out = pq;
     return AIF_OK;
@@ -106,176 +126,307 @@ void aif_pq_destroy(aif_pq *pq) {
     if (pq == NULL) {
         return;
     }
-    aif_free(pq->alloc, pq->block, block_bytes(pq->cap));
+    aif_free(pq->alloc, pq->heap_block, heap_block_bytes(pq->cap));
+    aif_free(pq->alloc, pq->slots, pq->cap * sizeof(slot));
     aif_free(pq->alloc, pq, sizeof *pq);
 }
 
-/* Double the capacity. A fresh block is copied into rather than realloc'ed, because the
- * arrays after the heap move when the capacity changes. */
+/* Double the capacity; on failure nothing changes. */
 static aif_status grow(aif_pq *pq) {
     if (pq->cap >= MAX_CAP) {
         return AIF_ERANGE;
     }
-    if (pq->cap * 2 > SIZE_MAX / SLOT_BYTES) {
-        return AIF_ENOMEM; /* only reachable where size_t is 32 bits */
-    }
     size_t ncap = pq->cap * 2;
-    void *block = aif_alloc(pq->alloc, block_bytes(ncap));
+    void *block = aif_alloc(pq->alloc, heap_block_bytes(ncap));
     if (block == NULL) {
         return AIF_ENOMEM;
     }
-    hent *heap;
-    payload *pay;
-    uint32_t *pos, *gen;
-    carve(block, ncap, &heap, &pay, &pos, &gen);
+    slot *slots = aif_realloc(pq->alloc, pq->slots, pq->cap * sizeof(slot), ncap * sizeof(slot));
+    if (slots == NULL) {
+        aif_free(pq->alloc, block, heap_block_bytes(ncap));
+        return AIF_ENOMEM;
+    }
+    hent *heap = align_heap(block);
     memcpy(heap, pq->heap, pq->n * sizeof *heap);
-    memcpy(pay, pq->pay, pq->cap * sizeof *pay);
-    memcpy(pos, pq->pos, pq->cap * sizeof *pos);
-    memcpy(gen, pq->gen, pq->cap * sizeof *gen);
-    aif_free(pq->alloc, pq->block, block_bytes(pq->cap));
-    size_t old = pq->cap;
-    pq->block = block;
+    aif_free(pq->alloc, pq->heap_block, heap_block_bytes(pq->cap));
+    pq->heap_block = block;
     pq->heap = heap;
-    pq->pay = pay;
-    pq->pos = pos;
-    pq->gen = gen;
+    pq->slots = slots;
+    init_slots(pq, pq->cap, ncap);
     pq->cap = ncap;
-    init_slots(pq, old, ncap);
     return AIF_OK;
 }
 
-static inline int less(const hent *a, const hent *b) {
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
+/* Evaluated without short-circuit branches: in a heap the outcome is a coin toss, and a
+ * mispredicted branch costs more than computing both halves. */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128;
+/* One 128-bit unsigned compare: time with its sign bit flipped (so signed order becomes
+ * unsigned order) as the high word, the key as the low word. */
+static inline unsigned less(const hent *a, const hent *b) {
+    u128 x = (u128)((uint64_t)a->time ^ ((uint64_t)1 << 63)) << 64 | a->key;
+    u128 y = (u128)((uint64_t)b->time ^ ((uint64_t)1 << 63)) << 64 | b->key;
+    return x < y;
+}
+#else
+static inline unsigned less(const hent *a, const hent *b) {
+    return (unsigned)(a->time < b->time) |
+           ((unsigned)(a->time == b->time) & (unsigned)(a->key < b->key));
+}
+#endif
+
+static inline uint32_t slot_of(const hent *e) {
+    return (uint32_t)(e->key & SLOT_MASK);
 }
 
-/* Move the hole at `i` up until `x` fits, shifting parents down (moves, not swaps). */
-static void sift_up(aif_pq *pq, size_t i, hent x) {
-    hent *h = pq->heap;
-    uint32_t *pos = pq->pos;
+/* Move the hole at `i` up until `x` fits, shifting parents down. */
+static void sift_up(hent *h, size_t i, hent x) {
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
         if (!less(&x, &h[parent])) {
             break;
         }
         h[i] = h[parent];
-        pos[h[i].slot] = (uint32_t)i;
         i = parent;
     }
     h[i] = x;
-    pos[x.slot] = (uint32_t)i;
 }
 
-/* Move the hole at `i` down until `x` fits, lifting the smallest child each step. */
-static void sift_down(aif_pq *pq, size_t i, hent x) {
-    hent *h = pq->heap;
-    uint32_t *pos = pq->pos;
-    size_t n = pq->n;
+/* Ask the cache for a slot record early. The next pop reads the top event's slot, which was
+ * written when that event was pushed, long ago: at 10^5+ pending events it is a cache miss,
+ * and fetching it while the rest of a sift runs hides most of it. */
+static inline void prefetch_slot(const aif_pq *pq, const hent *e) {
+#if defined(__GNUC__)
+    __builtin_prefetch(&pq->slots[slot_of(e)]);
+#else
+    (void)pq;
+    (void)e;
+#endif
+}
+
+/* Index of the smallest of the children of `i` among the first n entries, or 0 if `i` has
+ * none. */
+static inline size_t min_child(const hent *h, size_t n, size_t i) {
+    size_t c = ARITY * i + 1;
+    if (c + ARITY <= n) {
+        /* A full family: a three-round tournament keeps the comparisons independent. */
+        size_t b01 = c + less(&h[c + 1], &h[c]);
+        size_t b23 = c + 2 + less(&h[c + 3], &h[c + 2]);
+        return less(&h[b23], &h[b01]) ? b23 : b01;
+    }
+    if (c >= n) {
+        return 0;
+    }
+    size_t best = c;
+    for (size_t k = c + 1; k < n; k++) {
+        if (less(&h[k], &h[best])) {
+            best = k;
+        }
+    }
+    return best;
+}
+
+/* Move the hole at `i` down until `x` fits among the first n entries. */
+static void sift_down(hent *h, size_t n, size_t i, hent x) {
     for (;;) {
-        size_t c = ARITY * i + 1;
-        if (c >= n) {
-            break;
+#if defined(__GNUC__)
+        /* The grandchildren's families are 4 consecutive lines; ask for them now so the
+         * next level's loads are under way while this level compares. */
+        size_t g = ARITY * (ARITY * i + 1) + 1;
+        if (n >= PREFETCH_MIN && g + ARITY * ARITY <= n) {
+            const char *p = (const char *)&h[g];
+            __builtin_prefetch(p);
+            __builtin_prefetch(p + 64);
+            __builtin_prefetch(p + 128);
+            __builtin_prefetch(p + 192);
         }
-        size_t best = c;
-        if (c + ARITY <= n) {
-            /* Full family: a two-round tournament keeps the comparisons independent. */
-            size_t b01 = less(&h[c + 1], &h[c]) ? c + 1 : c;
-            size_t b23 = less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
-            best = less(&h[b23], &h[b01]) ? b23 : b01;
-        } else {
-            for (size_t k = c + 1; k < n; k++) {
-                if (less(&h[k], &h[best])) {
-                    best = k;
-                }
-            }
-        }
-        if (!less(&h[best], &x)) {
+#endif
+        size_t best = min_child(h, n, i);
+        if (best == 0 || !less(&h[best], &x)) {
             break;
         }
         h[i] = h[best];
-        pos[h[i].slot] = (uint32_t)i;
         i = best;
     }
     h[i] = x;
-    pos[x.slot] = (uint32_t)i;
+}
+
+/* sift_down from the root, prefetching the slot of whichever entry ends up on top (known
+ * after the first level) before sifting further. */
+static void sift_down_root(aif_pq *pq, hent x) {
+    hent *h = pq->heap;
+    size_t best = min_child(h, pq->n, 0);
+    if (best == 0 || !less(&h[best], &x)) {
+        h[0] = x;
+        prefetch_slot(pq, &x);
+        return;
+    }
+    h[0] = h[best];
+    prefetch_slot(pq, &h[0]);
+    sift_down(h, pq->n, best, x);
+}
+
+static void free_slot(aif_pq *pq, uint32_t s) {
+    slot *sl = &pq->slots[s];
+    if (sl->state == SLOT_LIVE) {
+        uint32_t g = sl->gen + 1;
+        sl->gen = g ? g : 1; /* 0 would make AIF_PQ_HANDLE_NONE a valid handle */
+    }
+    sl->state = SLOT_FREE;
+    sl->next_free = pq->free_head;
+    pq->free_head = s;
+}
+
+/* Remove heap[0] (whose slot the caller has dealt with), refilling from the last entry. */
+static void drop_top(aif_pq *pq) {
+    size_t last = --pq->n;
+    if (last > 0) {
+        sift_down_root(pq, pq->heap[last]);
+    }
+}
+
+/* Keep the invariant that the top entry, if any, is live. */
+static void purge_dead_top(aif_pq *pq) {
+    while (pq->dead > 0 && pq->n > 0 && pq->slots[slot_of(&pq->heap[0])].state == SLOT_DEAD) {
+        free_slot(pq, slot_of(&pq->heap[0]));
+        pq->dead--;
+        drop_top(pq);
+    }
+}
+
+/* Finish a lazy pop: take the popped entry out of the heap for real. */
+static void settle(aif_pq *pq) {
+    if (pq->top_taken) {
+        pq->top_taken = false;
+        drop_top(pq);
+        purge_dead_top(pq);
+    }
+}
+
+/* Floyd's bottom-up heap construction over heap[0..n). */
+static void heapify(aif_pq *pq) {
+    if (pq->n < 2) {
+        return;
+    }
+    for (size_t i = (pq->n - 2) / ARITY + 1; i-- > 0;) {
+        sift_down(pq->heap, pq->n, i, pq->heap[i]);
+    }
+}
+
+/* Drop every dead entry and rebuild the heap: O(n), run when dead entries dominate. */
+static void compact(aif_pq *pq) {
+    settle(pq);
+    size_t kept = 0;
+    for (size_t i = 0; i < pq->n; i++) {
+        uint32_t s = slot_of(&pq->heap[i]);
+        if (pq->slots[s].state == SLOT_DEAD) {
+            free_slot(pq, s);
+        } else {
+            pq->heap[kept++] = pq->heap[i];
+        }
+    }
+    pq->n = kept;
+    pq->dead = 0;
+    heapify(pq);
+}
+
+static int by_small_seq(const void *a, const void *b) {
+    uint64_t x = ((const hent *)a)->key & SEQ_MASK;
+    uint64_t y = ((const hent *)b)->key & SEQ_MASK;
+    return (x > y) - (x < y);
+}
+
+/* The 29-bit counter ran out: renumber pending entries 0..n-1 in sequence order. Every
+ * comparison between pending entries keeps its outcome, so the order is unchanged. */
+static void renumber(aif_pq *pq) {
+    settle(pq);
+    qsort(pq->heap, pq->n, sizeof(hent), by_small_seq);
+    for (size_t i = 0; i < pq->n; i++) {
+        pq->heap[i].key = (pq->heap[i].key & ~SEQ_MASK) | ((uint64_t)i << SLOT_BITS);
+    }
+    pq->small_seq = pq->n;
+    heapify(pq);
 }
 
 aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle) {
     if (pq == NULL || ev == NULL) {
         return AIF_EINVAL;
     }
-    if (pq->next_seq >= SEQ_LIMIT) {
-        return AIF_ERANGE;
-    }
-    if (pq->n == pq->cap) {
+    if (pq->free_head == NIL) {
         aif_status s = grow(pq);
         if (s != AIF_OK) {
             return s;
         }
     }
-    uint32_t slot = pq->free_head;
-    pq->free_head = pq->pos[slot];
-    pq->pay[slot] = (payload){.data = ev->data, .target = ev->target, .kind = ev->kind};
-    hent x = {
-        .time = ev->time, .key = (uint64_t)ev->cls << SEQ_BITS | pq->next_seq++, .slot = slot};
-    size_t i = pq->n++;
-    sift_up(pq, i, x);
+    if (pq->small_seq >= pq->small_seq_limit) {
+        renumber(pq);
+    }
+    uint32_t s = pq->free_head;
+    slot *sl = &pq->slots[s];
+    pq->free_head = sl->next_free;
+    sl->time = ev->time;
+    sl->cls = ev->cls;
+    sl->data = ev->data;
+    sl->seq = pq->next_seq++;
+    sl->target = ev->target;
+    sl->kind = ev->kind;
+    sl->state = SLOT_LIVE;
+    hent x = {.time = ev->time,
+              .key = (uint64_t)ev->cls << CLS_SHIFT | pq->small_seq++ << SLOT_BITS | s};
+    if (pq->top_taken) {
+        pq->top_taken = false;
+        sift_down_root(pq, x);
+        purge_dead_top(pq);
+    } else {
+        sift_up(pq->heap, pq->n++, x);
+    }
     if (handle) {
-        *handle = (aif_pq_handle)pq->gen[slot] << 32 | slot;
+        *handle = (aif_pq_handle)sl->gen << 32 | s;
     }
     return AIF_OK;
 }
 
-static void fill_event(const aif_pq *pq, const hent *e, aif_event *out) {
-    const payload *p = &pq->pay[e->slot];
-    out->time = e->time;
-    out->seq = e->key & (SEQ_LIMIT - 1);
-    out->cls = (uint8_t)(e->key >> SEQ_BITS);
-    out->data = p->data;
-    out->target = p->target;
-    out->kind = p->kind;
+static void fill_event(const aif_pq *pq, uint32_t s, aif_event *out) {
+    const slot *sl = &pq->slots[s];
+    out->time = sl->time;
+    out->seq = sl->seq;
+    out->cls = sl->cls;
+    out->data = sl->data;
+    out->target = sl->target;
+    out->kind = sl->kind;
 }
 
-/* Return a slot to the free list; the new generation invalidates handles to it. */
-static void release(aif_pq *pq, uint32_t slot) {
-    uint32_t g = pq->gen[slot] + 1;
-    pq->gen[slot] = g ? g : 1; /* 0 would make AIF_PQ_HANDLE_NONE a valid handle */
-    pq->pos[slot] = pq->free_head;
-    pq->free_head = slot;
-}
-
-aif_status aif_pq_peek(const aif_pq *pq, aif_event *out) {
-    if (pq == NULL || pq->n == 0) {
+aif_status aif_pq_peek(aif_pq *pq, aif_event *out) {
+    if (pq == NULL) {
+        return AIF_EEMPTY;
+    }
+    settle(pq);
+    if (pq->n == 0) {
         return AIF_EEMPTY;
     }
     if (out) {
-        fill_event(pq, &pq->heap[0], out);
+        fill_event(pq, slot_of(&pq->heap[0]), out);
     }
     return AIF_OK;
-}
-
-/* Take the entry at heap index `i` out, refilling the hole with the last entry. */
-static void remove_at(aif_pq *pq, size_t i) {
-    release(pq, pq->heap[i].slot);
-    size_t last = --pq->n;
-    if (i == last) {
-        return;
-    }
-    hent x = pq->heap[last];
-    if (i > 0 && less(&x, &pq->heap[(i - 1) / ARITY])) {
-        sift_up(pq, i, x);
-    } else {
-        sift_down(pq, i, x);
-    }
 }
 
 aif_status aif_pq_pop(aif_pq *pq, aif_event *out) {
-    if (pq == NULL || pq->n == 0) {
+    return aif_pq_pop_until(pq, INT64_MAX, out);
+}
+
+aif_status aif_pq_pop_until(aif_pq *pq, aif_time t_end, aif_event *out) {
+    if (pq == NULL) {
+        return AIF_EEMPTY;
+    }
+    settle(pq);
+    if (pq->n == 0 || pq->heap[0].time > t_end) {
         return AIF_EEMPTY;
     }
     if (out) {
-        fill_event(pq, &pq->heap[0], out);
+        fill_event(pq, slot_of(&pq->heap[0]), out);
     }
-    remove_at(pq, 0);
+    free_slot(pq, slot_of(&pq->heap[0]));
+    pq->top_taken = true;
     return AIF_OK;
 }
 
@@ -283,27 +434,36 @@ aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out) {
     if (pq == NULL) {
         return AIF_ENOTFOUND;
     }
-    uint64_t slot = handle & UINT32_MAX;
+    uint64_t s = handle & UINT32_MAX;
     uint32_t g = (uint32_t)(handle >> 32);
-    if (slot >= pq->cap || g == 0 || pq->gen[slot] != g) {
+    if (s >= pq->cap || g == 0 || pq->slots[s].gen != g || pq->slots[s].state != SLOT_LIVE) {
         return AIF_ENOTFOUND;
     }
-    /* A free slot's pos is a free-list link, so also check that the heap points back. */
-    uint32_t i = pq->pos[slot];
-    if (i >= pq->n || pq->heap[i].slot != slot) {
-        return AIF_ENOTFOUND;
-    }
+    slot *sl = &pq->slots[s];
     if (out) {
-        fill_event(pq, &pq->heap[i], out);
+        fill_event(pq, (uint32_t)s, out);
     }
-    remove_at(pq, i);
+    uint32_t ng = sl->gen + 1;
+    sl->gen = ng ? ng : 1;
+    sl->state = SLOT_DEAD;
+    pq->dead++;
+    if (!pq->top_taken) {
+        purge_dead_top(pq);
+    }
+    if (pq->dead > 32 && pq->dead * 2 > pq->n) {
+        compact(pq);
+    }
     return AIF_OK;
 }
 
 size_t aif_pq_size(const aif_pq *pq) {
-    return pq ? pq->n : 0;
+    return pq ? pq->n - pq->dead - (pq->top_taken ? 1 : 0) : 0;
 }
 
 size_t aif_pq_capacity(const aif_pq *pq) {
     return pq ? pq->cap : 0;
+}
+
+void aif__pq_set_seq_limit(aif_pq *pq, uint64_t limit) {
+    pq->small_seq_limit = limit;
 }

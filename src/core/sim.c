@@ -177,10 +177,9 @@ static aif_status loop(aif_sim *sim, aif_time t_end, uint64_t max, int advance) 
     sim->stopped = 0;
     aif_event ev;
     for (uint64_t done = 0; done < max && !sim->stopped; done++) {
-        if (aif_pq_peek(sim->pq, &ev) != AIF_OK || ev.time > t_end) {
+        if (aif_pq_pop_until(sim->pq, t_end, &ev) != AIF_OK) {
             break;
         }
-        aif_pq_pop(sim->pq, NULL);
         sim->now = ev.time;
         const entity *e = &sim->ents[ev.target];
         if (e->ops == NULL) {

@@ -1,0 +1,146 @@
+/* The hardware catalog: accelerator packages, systems built from them, and facility
+ * defaults, each figure kept with its source and a confidence grade.
+ *
+ * A catalog starts empty; aif_catalog_load_default() merges the copy of data/catalog.yaml
+ * compiled into the library, and aif_catalog_merge_file()/_merge_string() merge user files
+ * of the same schema (docs/catalog.md), adding entries or overriding fields by id. A merge
+ * is all or nothing: every problem in the file is collected with its file:line:col, and the
+ * catalog changes only when there were none. Entries are read through const pointers that
+ * stay valid until the catalog is destroyed (a later merge edits entries in place). The
+ * library never prints; callers format the collected errors. */
+#ifndef AIFACTORY_CATALOG_H
+#define AIFACTORY_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/precision.h"
+#include "aifactory/status.h"
+
+/* One sourced figure. `value` is the chosen default; `low`/`high` bound it (both equal to
+ * `value` when the source gives a single number). `text` holds non-numeric values (an
+ * availability date) and is NULL otherwise. `present` is false for a field the entry does
+ * not have (e.g. fp4 on Hopper). `file`, `line`, `col` (1-based) say where it was defined. */
+typedef struct aif_sourced {
+    bool present;
+    bool has_range;
+    double value;
+    double low;
+    double high;
+    const char *text;
+    const char *source;
+    const char *note; /* NULL when none */
+    char confidence;  /* 'H', 'M' or 'L' */
+    const char *file;
+    int line;
+    int col;
+} aif_sourced;
+
+typedef struct aif_package {
+    const char *id;
+    const char *name;
+    const char *vendor;
+    aif_sourced dies;                         /* dies per package (Blackwell, Rubin: 2) */
+    aif_sourced dense_tflops[AIF_PREC_COUNT]; /* absent where unsupported */
+    aif_sourced hbm_gb;
+    aif_sourced hbm_tbps;
+    aif_sourced tdp_w;
+    aif_sourced scaleup_gbps; /* per package, e.g. NVLink */
+    aif_sourced available;    /* date in .text */
+} aif_package;
+
+typedef struct aif_system {
+    const char *id;
+    const char *name;
+    const char *package_id;
+    const aif_package *package;   /* resolved after every successful merge */
+    aif_sourced packages;         /* packages of `package` per system */
+    const char *extra_package_id; /* NULL, or a second package type (Rubin CPX) */
+    const aif_package *extra_package;
+    aif_sourced extra_packages;
+    aif_sourced scaleup_domain; /* packages in one scale-up domain */
+    aif_sourced it_power_kw;    /* system IT power; default = planning value */
+    aif_sourced price_usd;
+} aif_system;
+
+typedef struct aif_facility {
+    aif_sourced pue;
+    aif_sourced overhead_fraction; /* non-rack IT (network, storage, management) / rack IT */
+    aif_sourced capex_usd_per_mw;  /* facility (building, power, cooling) per facility MW */
+    aif_sourced power_price_usd_per_mwh;
+    aif_sourced it_life_years;
+    aif_sourced facility_life_years;
+} aif_facility;
+
+/* One input problem, "file:line:col: error: message" once printed. line/col are 1-based;
+ * 0 when unknown (e.g. a file that could not be read). */
+typedef struct aif_catalog_error {
+    const char *file;
+    int line;
+    int col;
+    char message[160];
+} aif_catalog_error;
+
+typedef enum aif_catalog_kind { AIF_CATALOG_PACKAGE, AIF_CATALOG_SYSTEM } aif_catalog_kind;
+
+typedef struct aif_catalog aif_catalog;
+
+/* Create an empty catalog whose memory comes from `a` (NULL: system allocator).
+ * Errors: AIF_EINVAL (out == NULL), AIF_ENOMEM. Cost O(1). */
+aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out);
+
+/* Free the catalog and everything it owns; pointers obtained from it become invalid. NULL
+ * is a no-op. */
+void aif_catalog_destroy(aif_catalog *cat);
+
+/* Merge the default catalog compiled into the library. Errors as aif_catalog_merge_string
+ * (the embedded file is tested to load cleanly). */
+aif_status aif_catalog_load_default(aif_catalog *cat);
+
+/* Merge YAML `text` of `len` bytes; `name` (copied) labels errors, e.g. the file name.
+ * Entries with a new id are added and must be complete; entries with a known id override
+ * only the fields they give. Errors: AIF_EINVAL (NULL arguments), AIF_EPARSE (malformed
+ * YAML or schema errors: see aif_catalog_error_count), AIF_ENOMEM. On any error the
+ * catalog's entries are unchanged. Cost O(size of text + entries). */
+aif_status aif_catalog_merge_string(aif_catalog *cat, const char *name, const char *text,
+                                    size_t len);
+
+/* Read the file at `path` and merge it as above. Errors: also AIF_EIO (unreadable file, with
+ * an error entry naming it). */
+aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path);
+
+/* Errors collected by the last merge (cleared when a merge starts), in file order; at most
+ * AIF_CATALOG_MAX_ERRORS are kept, the count includes the dropped ones. */
+#define AIF_CATALOG_MAX_ERRORS 64
+size_t aif_catalog_error_count(const aif_catalog *cat);
+const aif_catalog_error *aif_catalog_error_at(const aif_catalog *cat, size_t i);
+
+/* Entries in insertion order (default catalog order, then new user entries). _at returns
+ * NULL past the end. O(1). */
+size_t aif_catalog_package_count(const aif_catalog *cat);
+const aif_package *aif_catalog_package_at(const aif_catalog *cat, size_t i);
+size_t aif_catalog_system_count(const aif_catalog *cat);
+const aif_system *aif_catalog_system_at(const aif_catalog *cat, size_t i);
+
+/* Look up by exact id; NULL when unknown. O(entries). */
+const aif_package *aif_catalog_package_find(const aif_catalog *cat, const char *id);
+const aif_system *aif_catalog_system_find(const aif_catalog *cat, const char *id);
+
+/* Facility defaults (fields not present when no file defined them). */
+const aif_facility *aif_catalog_facility(const aif_catalog *cat);
+
+/* Up to `max` ids of `kind` nearest to `id` (ids that start with or contain it first, then
+ * by edit distance, at most 3 edits or a third of the length), best first, written to `out`
+ * (pointers owned by the catalog). Returns how many were written. O(entries x len^2). */
+size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const char *id,
+                           const char **out, size_t max);
+
+/* Edit (Levenshtein) distance between two strings, capped at 255 characters each (longer
+ * input counts as different by its extra length). Exposed for tests and for the CLI. */
+size_t aif_edit_distance(const char *a, const char *b);
+
+/* The embedded default catalog text (NUL-terminated) and its length. */
+const char *aif_catalog_default_yaml(size_t *len);
+
+#endif

@@ -1,0 +1,202 @@
+/* Performance model: training and inference throughput of an LLM on a GPU system, from
+ * first principles (FLOPs, bytes moved, collective sizes, pipeline bubble) with a few
+ * calibrated efficiency parameters.
+ *
+ * The model works on plain value types: a hardware description (aif_perf_hw), a model spec
+ * (models.h) and the calibration (aif_perf_calib). A small built-in hardware table holds the
+ * accelerators the calibration needs (sources in src/model/perf_hw.c and docs/perf.md).
+ * Every call is closed-form plus a bounded search over layouts and batch sizes (a few
+ * thousand evaluations at most); aif_perf_cache memoizes results for callers that ask the
+ * same question every simulated hour. Units: seconds, bytes, FLOP, tokens (SI, 1 GB = 1e9 B).
+ * The equations and fitted values are documented in docs/perf.md. */
+#ifndef AIFACTORY_PERF_H
+#define AIFACTORY_PERF_H
+
+#include <stddef.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/models.h"
+#include "aifactory/precision.h"
+#include "aifactory/status.h"
+
+/* What the model needs to know about one accelerator and its fabrics. Bandwidths are per
+ * GPU and per direction. peak_flops is dense (no 2:4 sparsity); 0 means unsupported. */
+typedef struct aif_perf_hw {
+    const char *id; /* "h100" */
+    const char
+        *generation; /* "ampere", "hopper", "blackwell": groups for cross-generation checks */
+    double peak_flops[AIF_PREC_COUNT];
+    double hbm_bytes;
+    double hbm_bytes_per_s;
+    int scaleup_domain_gpus;       /* GPUs on one NVLink domain (8 for HGX, 72 for NVL72) */
+    double scaleup_bytes_per_s;    /* NVLink, per GPU, one direction */
+    double scaleout_bytes_per_s;   /* NIC bandwidth per GPU */
+    aif_precision train_precision; /* common practice on this generation */
+    aif_precision infer_precision;
+    const char *source;
+} aif_perf_hw;
+
+/* Built-in hardware table: count, i-th entry (NULL outside), lookup by id (NULL if unknown). */
+int aif_perf_hw_count(void);
+const aif_perf_hw *aif_perf_hw_at(int i);
+const aif_perf_hw *aif_perf_hw_find(const char *id);
+
+/* Constants of one serving stack (the engine, its kernels and scheduler). */
+typedef struct aif_perf_framework {
+    const char *name;
+    double compute_eff;          /* achieved fraction of dense peak in GEMM-bound work */
+    double iter_overhead_s;      /* fixed cost of one engine iteration (launch, scheduling) */
+    double collective_latency_s; /* latency per hop of a tensor-parallel all-reduce */
+} aif_perf_framework;
+
+/* The calibration: measured constants (fixed) and fitted ones (see docs/perf.md). */
+typedef struct aif_perf_calib {
+    double mem_eff;              /* achieved fraction of HBM bandwidth (measured copy: 3.0/3.35) */
+    double link_eff;             /* achieved fraction of NVLink/NIC bandwidth in collectives */
+    double hbm_usable_frac;      /* HBM left to weights + KV after runtime and workspace */
+    double max_batch;            /* engine cap on concurrent sequences per replica */
+    aif_perf_framework serve;    /* production engine (TensorRT-LLM class) */
+    aif_perf_framework research; /* research stack measured by Splitwise */
+    double server_load;          /* fraction of max throughput sustainable under p99 latency SLOs */
+    double mlperf_input_tokens;  /* mean input of the MLPerf Llama-2-70B set (not published in our
+                                    data) */
+    double train_eff;            /* achieved fraction of peak in training compute */
+    double dp_overlap;           /* fraction of the data-parallel gradient reduction hidden */
+    int pipeline_interleave;     /* virtual pipeline stages per GPU (max; divides layers/stage) */
+} aif_perf_calib;
+
+/* The committed calibration (fitted values of docs/perf.md). Never NULL; immutable. */
+const aif_perf_calib *aif_perf_calib_default(void);
+
+typedef enum aif_workload {
+    AIF_WORKLOAD_OFFLINE,     /* maximum throughput, no latency limit */
+    AIF_WORKLOAD_SERVER,      /* TTFT p99 <= 2 s, TPOT p99 <= 200 ms */
+    AIF_WORKLOAD_INTERACTIVE, /* TTFT p99 <= 450 ms, TPOT p99 <= 40 ms */
+    AIF_WORKLOAD_TRAINING,
+    AIF_WORKLOAD_COUNT
+} aif_workload;
+
+const char *aif_workload_name(aif_workload w);
+aif_status aif_workload_parse(const char *name, aif_workload *out);
+
+/* ---- Training ---- */
+typedef struct aif_perf_train_query {
+    const aif_model_spec *model;
+    const aif_perf_hw *hw;
+    long gpus;
+    aif_precision precision;
+    int seq_len;       /* tokens per sequence */
+    long global_batch; /* sequences per optimizer step */
+    int tp, pp, dp;    /* 0 = choose automatically */
+} aif_perf_train_query;
+
+typedef struct aif_perf_train_result {
+    int tp, pp, dp, interleave;
+    long microbatches;      /* per pipeline per step (micro-batch of one sequence) */
+    double flops_per_token; /* model FLOPs: 6*N_active + 12*L*d_attn*S */
+    double step_time_s;
+    double tokens_per_s; /* whole system */
+    double tokens_per_s_per_gpu;
+    double mfu;               /* model FLOPs / (GPUs * dense peak at the precision) */
+    double mem_per_gpu_bytes; /* weights + optimizer + activations estimate */
+    /* Step-time breakdown (seconds per step). */
+    double compute_s, tp_comm_s, pp_comm_s, bubble_s, dp_exposed_s, optimizer_s;
+    char message[160]; /* why a query failed, and what would fit */
+} aif_perf_train_result;
+
+/* Estimate one training step. Fixed tp/pp/dp are honoured; zeros are chosen (TP inside the
+ * scale-up domain, smallest fast PP that fits memory, DP the rest), the fastest layout wins.
+ * Errors: AIF_EINVAL (NULL, non-positive sizes, precision unsupported by the hardware, bad
+ * model spec), AIF_ERANGE (no layout divides the GPUs / fits memory; out->message says what
+ * would). Cost: O(layouts) ~ 100 evaluations. */
+aif_status aif_perf_train(const aif_perf_calib *calib, const aif_perf_train_query *q,
+                          aif_perf_train_result *out);
+
+/* Seconds to train `tokens` tokens, or to spend `flops` model FLOPs, at r's rate. */
+double aif_perf_train_time_for_tokens(const aif_perf_train_result *r, double tokens);
+double aif_perf_train_time_for_flops(const aif_perf_train_result *r, double flops);
+
+/* ---- Inference ---- */
+typedef struct aif_perf_infer_query {
+    const aif_model_spec *model;
+    const aif_perf_hw *hw;
+    long gpus;
+    aif_precision precision;
+    double input_tokens, output_tokens;  /* means per request */
+    aif_workload workload;               /* offline, server or interactive */
+    int tp, pp;                          /* 0 = choose automatically */
+    const aif_perf_framework *framework; /* NULL = calib->serve */
+} aif_perf_infer_query;
+
+typedef struct aif_perf_infer_result {
+    int tp, pp;
+    long replicas;
+    long batch;          /* concurrent sequences per replica */
+    long max_batch;      /* what HBM allows per replica */
+    double tokens_per_s; /* output tokens, whole system */
+    double tokens_per_s_per_gpu;
+    double ttft_s, tpot_s;
+    double weight_bytes_per_gpu, kv_bytes_per_seq;
+    char message[160];
+} aif_perf_infer_result;
+
+/* Estimate serving throughput with continuous batching (chunked prefill mixed into decode
+ * iterations). Errors: AIF_EINVAL (NULL, bad sizes, training workload, unsupported
+ * precision), AIF_ERANGE (the model does not fit, or no batch meets the latency targets;
+ * out->message says what would). Cost: O(layouts * log(max_batch)). */
+aif_status aif_perf_infer(const aif_perf_calib *calib, const aif_perf_infer_query *q,
+                          aif_perf_infer_result *out);
+
+/* Latency primitives on one replica of tp GPUs (pp = 1) for `batch` requests:
+ * prefill of `prompt_tokens` each, and one decode iteration at context `context`. */
+double aif_perf_prefill_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                          const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
+                          double batch, double prompt_tokens);
+double aif_perf_decode_step_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                              const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
+                              int tp, double batch, double context);
+
+/* ---- Cache ---- */
+typedef struct aif_perf_cache aif_perf_cache;
+
+/* A memo of inference and training answers keyed by the query (model and hardware by
+ * address: they must outlive the cache). `slots` entries (0 picks 1024); when full it is
+ * cleared. The calibration is copied. Errors: AIF_EINVAL, AIF_ENOMEM. */
+aif_status aif_perf_cache_create(const aif_allocator *a, const aif_perf_calib *calib, size_t slots,
+                                 aif_perf_cache **out);
+aif_status aif_perf_cache_infer(aif_perf_cache *c, const aif_perf_infer_query *q,
+                                aif_perf_infer_result *out);
+aif_status aif_perf_cache_train(aif_perf_cache *c, const aif_perf_train_query *q,
+                                aif_perf_train_result *out);
+/* Lookups answered from the memo, and computed. */
+long aif_perf_cache_hits(const aif_perf_cache *c);
+long aif_perf_cache_misses(const aif_perf_cache *c);
+void aif_perf_cache_destroy(aif_perf_cache *c);
+
+/* ---- Validation and calibration ---- */
+typedef struct aif_perf_check {
+    const char *dataset; /* "mlperf-train-gpt3", "mlperf-inf-llama2", "trtllm", "splitwise" */
+    const char *label;   /* row description */
+    const char *unit;
+    int held_out; /* 0: fitted row; 1: held out (other generation / round) */
+    double predicted, published;
+    double error; /* (predicted - published) / published */
+} aif_perf_check;
+
+/* Number of anchor rows. */
+int aif_perf_anchor_count(void);
+
+/* Predict every anchor row with `calib` into rows[0..count). `rows` must hold
+ * aif_perf_anchor_count() entries. Errors: AIF_EINVAL. Cost: ~50 model evaluations. */
+aif_status aif_perf_validate(const aif_perf_calib *calib, aif_perf_check *rows);
+
+/* Mean absolute percentage error (as a fraction) over rows of `dataset` (NULL = all) with
+ * held_out == held (-1 = both); *count gets the number of rows (may be NULL). */
+double aif_perf_mape(const aif_perf_check *rows, int n, const char *dataset, int held, int *count);
+
+/* Refit the fitted parameters on the fitted rows only, starting from `start`, with a
+ * deterministic Nelder-Mead on squared log errors. *out gets the result. Errors: AIF_EINVAL.
+ * Cost: a few thousand validations' worth of model evaluations (well under a second). */
+aif_status aif_perf_fit(const aif_perf_calib *start, aif_perf_calib *out);
+
+#endif

@@ -1,0 +1,143 @@
+/* The capacity planner: what a given power buys (systems, packages, dies, FLOPS, memory)
+ * and what it costs (capex, power, depreciation, break-even $/GPU-hour), or the reverse,
+ * the power and money a given number of GPUs needs. Pure arithmetic over the catalog; no
+ * allocation, no I/O, so the CLI and the scenario engine share it. Formulas and defaults
+ * are in docs/plan.md.
+ *
+ * Counting rules: a "GPU" is a package (what vendors sell and price); dies are reported
+ * next to it (Blackwell and Rubin packages hold two). Power is IT power at the rack plus a
+ * non-rack IT overhead fraction (scale-out network, storage, management), times PUE for
+ * facility power. Systems are whole: the forward plan rounds down (never exceeds the
+ * power), the reverse plan rounds up (never short of the GPUs). */
+#ifndef AIFACTORY_PLAN_H
+#define AIFACTORY_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aifactory/catalog.h"
+#include "aifactory/status.h"
+
+#define AIF_HOURS_PER_YEAR       8760.0 /* 365 days; power prices are quoted per such year */
+#define AIF_PLAN_MAX_MIX         8
+#define AIF_PLAN_MAX_ASSUMPTIONS (8 + 4 * AIF_PLAN_MAX_MIX)
+
+/* What the plan starts from. */
+typedef enum aif_plan_basis {
+    AIF_PLAN_FACILITY_POWER, /* amount = facility watts */
+    AIF_PLAN_IT_POWER,       /* amount = IT watts (before PUE) */
+    AIF_PLAN_GPUS            /* amount = packages wanted */
+} aif_plan_basis;
+
+/* Which end of the catalog range for system IT power to plan with. */
+typedef enum aif_plan_case {
+    AIF_PLAN_CASE_DEFAULT,
+    AIF_PLAN_CASE_LOW,
+    AIF_PLAN_CASE_HIGH
+} aif_plan_case;
+
+/* One system of the mix. `share` is its share of the power (the shares of a mix sum to 1; a
+ * single system may leave it NAN). `it_power_kw` and `price_usd` override the catalog when
+ * not NAN. `system_id` is borrowed. */
+typedef struct aif_plan_part {
+    const char *system_id;
+    double share;
+    double it_power_kw;
+    double price_usd;
+} aif_plan_part;
+
+/* Every double left NAN takes the catalog's facility default (load_factor: 1.0). */
+typedef struct aif_plan_input {
+    aif_plan_basis basis;
+    double amount;
+    aif_plan_part parts[AIF_PLAN_MAX_MIX];
+    size_t part_count;
+    aif_plan_case power_case;
+    double pue;
+    double overhead_fraction;
+    double power_price_usd_per_mwh;
+    double load_factor; /* average power draw / peak, also the share of hours sold */
+    double it_life_years;
+    double facility_life_years;
+    double capex_usd_per_mw;
+} aif_plan_input;
+
+/* An input value the plan used and where it came from: "user", "default", or the catalog
+ * source (with its confidence, 0 for the other two). */
+typedef struct aif_plan_assumption {
+    char name[64]; /* e.g. "pue", "gb200-nvl72.it_power_kw" */
+    const char *unit;
+    double value;
+    const char *origin; /* borrowed from the catalog or a string literal */
+    char confidence;
+} aif_plan_assumption;
+
+typedef struct aif_plan_line {
+    const aif_system *system;
+    double share;
+    double it_power_kw; /* per system, as used */
+    double price_usd;   /* per system, as used */
+    double systems;
+    double packages;
+    double dies;
+    double it_mw; /* drawn by these systems, overhead included */
+} aif_plan_line;
+
+typedef struct aif_plan_result {
+    double facility_mw;       /* the budget (power basis) or what the GPUs need (GPU basis) */
+    double it_mw;             /* facility_mw / pue */
+    double facility_mw_drawn; /* drawn by the whole systems at full load */
+    double racks;             /* systems (racks or 8-GPU nodes) */
+    double packages;
+    double dies;
+    double extra_packages;              /* second package type (Rubin CPX), not counted as GPUs */
+    double peak_pflops[AIF_PREC_COUNT]; /* dense; from packages that support the precision */
+    bool has_peak[AIF_PREC_COUNT];      /* false when no package of the mix supports it */
+    double hbm_tb;
+    double capex_usd;
+    double capex_systems_usd;
+    double capex_facility_usd;
+    double energy_mwh_per_year;
+    double power_cost_usd_per_year;
+    double depreciation_usd_per_year;
+    double breakeven_usd_per_gpu_hour; /* (depreciation + power) / GPU-hours sold */
+    size_t line_count;
+    aif_plan_line lines[AIF_PLAN_MAX_MIX];
+    size_t assumption_count;
+    aif_plan_assumption assumptions[AIF_PLAN_MAX_ASSUMPTIONS];
+    char error[192]; /* one line saying what was wrong, when a call fails */
+} aif_plan_result;
+
+/* Set every override to NAN, basis to facility power, amount 0, no parts. */
+void aif_plan_input_init(aif_plan_input *in);
+
+/* Append a system with its power share (NAN for a single system). Errors: AIF_EINVAL (NULL
+ * arguments), AIF_ERANGE (more than AIF_PLAN_MAX_MIX parts). */
+aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double share);
+
+/* Compute the plan. `out` is fully overwritten. Errors (with out->error set): AIF_EINVAL
+ * (NULL arguments), AIF_ENOTFOUND (unknown system id; the message suggests the nearest
+ * ids), AIF_ERANGE (amount <= 0 or not finite, PUE < 1, overhead outside [0, 1], load
+ * factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not summing
+ * to 1 within 1e-6, no parts), AIF_ESTATE (a value neither given nor in the catalog).
+ * Cost O(parts); no allocation. */
+aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in, aif_plan_result *out);
+
+/* A take-or-pay cloud contract priced against a plan: `total_usd` over `years` for the
+ * plan's GPUs, sold `utilization` of the hours (1.0 = every hour). */
+typedef struct aif_contract_result {
+    double usd_per_year;
+    double usd_per_mw_year; /* per facility MW */
+    double gpu_hours_per_year;
+    double usd_per_gpu_hour;
+} aif_contract_result;
+
+/* Errors: AIF_EINVAL (NULL), AIF_ERANGE (total < 0, years <= 0, utilization outside (0, 1],
+ * a plan with no packages). O(1). */
+aif_status aif_plan_contract(const aif_plan_result *plan, double total_usd, double years,
+                             double utilization, aif_contract_result *out);
+
+/* Cost of running `mw` for a year at `load_factor` and `usd_per_mwh`. O(1). */
+double aif_plan_energy_cost_usd_per_year(double mw, double load_factor, double usd_per_mwh);
+
+#endif

@@ -1,0 +1,489 @@
+/* The data model of the HTML report: reads one run from a results store and builds the
+ * JSON document that report.js draws (see report.h for what the page shows). Everything
+ * heavy is reduced here, in C, so the page stays small whatever the size of the run: job
+ * durations become at most CDF_POINTS quantiles, busy GPUs and queue length become
+ * BUCKETS time-weighted means, long series are thinned to MAX_POINTS. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/report_internal.h"
+
+#define CDF_POINTS 200
+#define BUCKETS    400
+#define MAX_POINTS 4000
+#define MAX_EVENTS 5000
+
+typedef struct ctx {
+    aif_results *r;
+    sqlite3 *db;
+    sqlite3_int64 run;
+    double t0, t1; /* simulated span of the run */
+    aif_status st; /* first failure; later steps become no-ops */
+} ctx;
+
+static int fail(ctx *c, aif_status st, const char *what) {
+    if (c->st == AIF_OK) {
+        c->st = aif__results_fail(c->r, st, "report: %s: %s", what,
+                                  st == AIF_ENOMEM ? "out of memory" : sqlite3_errmsg(c->db));
+    }
+    return 0;
+}
+
+/* Attach `v` to `obj` under `key`; a NULL `v` (an earlier allocation failed) fails. */
+static int put(ctx *c, json_t *obj, const char *key, json_t *v) {
+    /* After a failure containers may already be freed: touch nothing, drop `v`. */
+    if (c->st != AIF_OK || v == NULL || obj == NULL) {
+        json_decref(v);
+        return fail(c, AIF_ENOMEM, key);
+    }
+    return json_object_set_new(obj, key, v) == 0 ? 1 : fail(c, AIF_ENOMEM, key);
+}
+
+static int push(ctx *c, json_t *arr, json_t *v) {
+    if (c->st != AIF_OK || v == NULL || arr == NULL) {
+        json_decref(v);
+        return fail(c, AIF_ENOMEM, "array");
+    }
+    return json_array_append_new(arr, v) == 0 ? 1 : fail(c, AIF_ENOMEM, "array");
+}
+
+static sqlite3_stmt *query(ctx *c, const char *sql) {
+    sqlite3_stmt *s = NULL;
+    if (c->st != AIF_OK) {
+        return NULL;
+    }
+    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        fail(c, AIF_EIO, "query");
+        sqlite3_finalize(s);
+        return NULL;
+    }
+    if (sqlite3_bind_parameter_count(s) >= 1) {
+        sqlite3_bind_int64(s, 1, c->run);
+    }
+    return s;
+}
+
+/* Step a query; a failure other than "no more rows" is recorded. */
+static int row(ctx *c, sqlite3_stmt *s) {
+    if (s == NULL) {
+        return 0;
+    }
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        return 1;
+    }
+    if (rc != SQLITE_DONE) {
+        fail(c, AIF_EIO, "reading");
+    }
+    return 0;
+}
+
+static json_t *col(sqlite3_stmt *s, int i) {
+    switch (sqlite3_column_type(s, i)) {
+    case SQLITE_NULL:
+        return json_null();
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(s, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(s, i));
+    default:
+        return json_string((const char *)sqlite3_column_text(s, i));
+    }
+}
+
+static sqlite3_int64 count(ctx *c, const char *sql) {
+    sqlite3_stmt *s = query(c, sql);
+    sqlite3_int64 n = row(c, s) ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* A generic table: the query's column names (which carry the units) and its rows. */
+static json_t *table(ctx *c, const char *id, const char *title, const char *sql) {
+    json_t *t = json_object(), *cols = json_array(), *rows = json_array();
+    put(c, t, "id", json_string(id));
+    put(c, t, "title", json_string(title));
+    sqlite3_stmt *s = query(c, sql);
+    int n = s ? sqlite3_column_count(s) : 0;
+    for (int i = 0; i < n; i++) {
+        push(c, cols, json_string(sqlite3_column_name(s, i)));
+    }
+    while (c->st == AIF_OK && row(c, s)) {
+        json_t *r = json_array();
+        for (int i = 0; i < n; i++) {
+            push(c, r, col(s, i));
+        }
+        push(c, rows, r);
+    }
+    sqlite3_finalize(s);
+    put(c, t, "columns", cols);
+    put(c, t, "rows", rows);
+    return t;
+}
+
+/* A chart with no series yet. kind: "time" (x is simulated time in s) or "duration". */
+static json_t *chart(ctx *c, const char *id, const char *title, const char *y_label,
+                     const char *unit, const char *x_kind, int step) {
+    if (c->st != AIF_OK) {
+        return NULL;
+    }
+    json_t *ch = json_object();
+    put(c, ch, "id", json_string(id));
+    put(c, ch, "title", json_string(title));
+    put(c, ch, "y_label", json_string(y_label));
+    put(c, ch, "unit", json_string(unit));
+    put(c, ch, "x_kind", json_string(x_kind));
+    put(c, ch, "x_log", json_false());
+    put(c, ch, "step", json_boolean(step));
+    put(c, ch, "series", json_array());
+    return ch;
+}
+
+static json_t *series(ctx *c, json_t *ch, const char *name, json_t **x, json_t **y) {
+    *x = *y = NULL;
+    if (c->st != AIF_OK) {
+        return NULL;
+    }
+    json_t *s = json_object();
+    *x = json_array();
+    *y = json_array();
+    put(c, s, "name", json_string(name));
+    put(c, s, "x", *x);
+    put(c, s, "y", *y);
+    push(c, json_object_get(ch, "series"), s);
+    return s;
+}
+
+static void point(ctx *c, json_t *x, json_t *y, double xv, double yv) {
+    if (c->st != AIF_OK) {
+        return;
+    }
+    push(c, x, json_real(xv));
+    push(c, y, json_real(yv));
+}
+
+/* ---- header ---- */
+
+static void header(ctx *c, json_t *d) {
+    json_t *run = json_object();
+    sqlite3_stmt *s = query(c, "SELECT run_id, name, kind, seed, sim_start_s, sim_end_s "
+                               "FROM runs WHERE run_id = ?");
+    if (row(c, s)) {
+        for (int i = 0; i < 6; i++) {
+            put(c, run, sqlite3_column_name(s, i), col(s, i));
+        }
+        c->t0 = sqlite3_column_double(s, 4);
+        c->t1 = sqlite3_column_double(s, 5);
+    }
+    sqlite3_finalize(s);
+    put(c, d, "run", run);
+    json_t *metrics = json_array();
+    s = query(c, "SELECT name, value, unit FROM metrics WHERE run_id = ? ORDER BY ord");
+    while (row(c, s)) {
+        json_t *m = json_object();
+        put(c, m, "name", col(s, 0));
+        put(c, m, "value", col(s, 1));
+        put(c, m, "unit", col(s, 2));
+        push(c, metrics, m);
+    }
+    sqlite3_finalize(s);
+    put(c, d, "metrics", metrics);
+}
+
+/* ---- time series grouped by chart tag ---- */
+
+static void tagged_charts(ctx *c, json_t *charts) {
+    sqlite3_stmt *s = query(c, "SELECT series_id, chart, name, unit, (SELECT count(*) FROM "
+                               "timeseries t WHERE t.series_id = s.series_id) FROM series s "
+                               "WHERE run_id = ? ORDER BY (SELECT min(series_id) FROM series "
+                               "WHERE run_id = s.run_id AND chart = s.chart), series_id");
+    sqlite3_stmt *pts = query(c, "SELECT time_s, value FROM timeseries WHERE series_id = ?1 "
+                                 "ORDER BY time_s, rowid");
+    json_t *ch = NULL;
+    int k = 0;
+    while (c->st == AIF_OK && row(c, s)) {
+        const char *tag = (const char *)sqlite3_column_text(s, 1);
+        const char *unit = (const char *)sqlite3_column_text(s, 3);
+        if (ch == NULL || strcmp(tag, json_string_value(json_object_get(ch, "title"))) != 0) {
+            char id[32];
+            snprintf(id, sizeof id, "series-%d", k++);
+            ch = chart(c, id, tag, tag, unit, "time", 0);
+            push(c, charts, ch);
+            if (c->st != AIF_OK) {
+                break;
+            }
+        }
+        json_t *x, *y;
+        series(c, ch, (const char *)sqlite3_column_text(s, 2), &x, &y);
+        sqlite3_int64 n = sqlite3_column_int64(s, 4), i = 0;
+        sqlite3_int64 stride = n > MAX_POINTS ? (n + MAX_POINTS - 1) / MAX_POINTS : 1;
+        sqlite3_reset(pts);
+        sqlite3_bind_int64(pts, 1, sqlite3_column_int64(s, 0));
+        while (c->st == AIF_OK && row(c, pts)) {
+            /* Thin by stride but always keep the last point, so the span is right. */
+            if (i % stride == 0 || i == n - 1) {
+                point(c, x, y, sqlite3_column_double(pts, 0), sqlite3_column_double(pts, 1));
+            }
+            i++;
+        }
+    }
+    sqlite3_finalize(pts);
+    sqlite3_finalize(s);
+}
+
+/* ---- jobs: CDFs, busy GPUs and queue length, per-VC table ---- */
+
+static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const char *column) {
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*), min(%s) FROM jobs WHERE run_id = ? AND %s IS "
+             "NOT NULL",
+             column, column);
+    sqlite3_stmt *s = query(c, sql);
+    sqlite3_int64 n = 0;
+    double lo = 0;
+    if (row(c, s)) {
+        n = sqlite3_column_int64(s, 0);
+        lo = sqlite3_column_double(s, 1);
+    }
+    sqlite3_finalize(s);
+    if (n == 0) {
+        return;
+    }
+    json_t *ch = chart(c, id, title, "fraction of jobs", "", "duration", 1);
+    /* Durations span seconds to weeks: a log axis, unless some are zero. */
+    put(c, ch, "x_log", json_boolean(lo > 0));
+    json_t *x, *y;
+    series(c, ch, title, &x, &y);
+    snprintf(sql, sizeof sql, "SELECT %s FROM jobs WHERE run_id = ? AND %s IS NOT NULL ORDER BY 1",
+             column, column);
+    s = query(c, sql);
+    sqlite3_int64 k = n < CDF_POINTS ? n : CDF_POINTS;
+    sqlite3_int64 q = 0, i = 0;
+    /* Emit the order statistics at ranks ceil((q+1) n / k): every job when n <= k. */
+    sqlite3_int64 next = ((q + 1) * n + k - 1) / k - 1;
+    while (c->st == AIF_OK && row(c, s)) {
+        if (i == next) {
+            point(c, x, y, sqlite3_column_double(s, 0), (double)(i + 1) / (double)n);
+            q++;
+            next = ((q + 1) * n + k - 1) / k - 1;
+        }
+        i++;
+    }
+    sqlite3_finalize(s);
+    push(c, charts, ch);
+}
+
+/* Add value v over [a, b) into time buckets of width w starting at t0. */
+static void spread(double *sum, double t0, double w, double a, double b, double v) {
+    if (v == 0 || b <= a) {
+        return;
+    }
+    long k = (long)floor((a - t0) / w);
+    k = k < 0 ? 0 : (k >= BUCKETS ? BUCKETS - 1 : k);
+    while (a < b && k < BUCKETS) {
+        double edge = k == BUCKETS - 1 ? b : t0 + (double)(k + 1) * w;
+        double e = edge < b ? edge : b;
+        if (e > a) {
+            sum[k] += v * (e - a);
+            a = e;
+        }
+        k++;
+    }
+}
+
+static void occupancy(ctx *c, json_t *charts) {
+    double t0 = c->t0, t1 = c->t1;
+    if (!(t1 > t0)) {
+        return;
+    }
+    double *busy = aif_calloc(aif__results_allocator(c->r), 2 * BUCKETS, sizeof *busy);
+    if (busy == NULL) {
+        fail(c, AIF_ENOMEM, "buckets");
+        return;
+    }
+    double *queue = busy + BUCKETS;
+    double w = (t1 - t0) / BUCKETS;
+    /* At equal times ends free GPUs before starts take them, so the curve never
+     * overshoots the capacity. */
+    sqlite3_stmt *s = query(c, "SELECT end_s, 0, gpus FROM jobs WHERE run_id = ?1 AND start_s "
+                               "IS NOT NULL AND end_s IS NOT NULL "
+                               "UNION ALL SELECT submit_s, 1, 0 FROM jobs WHERE run_id = ?1 "
+                               "UNION ALL SELECT start_s, 2, gpus FROM jobs WHERE run_id = ?1 "
+                               "AND start_s IS NOT NULL ORDER BY 1, 2");
+    double vb = 0, vq = 0, last = t0;
+    while (c->st == AIF_OK && row(c, s)) {
+        double t = sqlite3_column_double(s, 0);
+        t = t < t0 ? t0 : (t > t1 ? t1 : t);
+        spread(busy, t0, w, last, t, vb);
+        spread(queue, t0, w, last, t, vq);
+        last = t > last ? t : last;
+        double g = sqlite3_column_double(s, 2);
+        switch (sqlite3_column_int(s, 1)) {
+        case 0:
+            vb -= g;
+            break;
+        case 1:
+            vq += 1;
+            break;
+        default:
+            vq -= 1;
+            vb += g;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    spread(busy, t0, w, last, t1, vb);
+    spread(queue, t0, w, last, t1, vq);
+    json_t *cb =
+        chart(c, "busy-gpus", "Busy GPUs (mean per interval)", "busy GPUs", "GPUs", "time", 1);
+    json_t *cq = chart(c, "queue-length", "Queue length (mean per interval)", "waiting jobs",
+                       "jobs", "time", 1);
+    json_t *xb, *yb, *xq, *yq;
+    series(c, cb, "busy GPUs", &xb, &yb);
+    series(c, cq, "waiting jobs", &xq, &yq);
+    for (int k = 0; k <= BUCKETS && c->st == AIF_OK; k++) {
+        /* A step curve needs a closing point at t1 that repeats the last bucket. */
+        int b = k < BUCKETS ? k : BUCKETS - 1;
+        double t = k < BUCKETS ? t0 + (double)k * w : t1;
+        point(c, xb, yb, t, busy[b] / w);
+        point(c, xq, yq, t, queue[b] / w);
+    }
+    aif_free(aif__results_allocator(c->r), busy, 2 * BUCKETS * sizeof *busy);
+    push(c, charts, cb);
+    push(c, charts, cq);
+}
+
+/* ---- money and contracts ---- */
+
+static void cash(ctx *c, json_t *charts) {
+    sqlite3_int64 times = count(c, "SELECT count(DISTINCT time_s) FROM ledger WHERE run_id = ?");
+    if (times == 0) {
+        return;
+    }
+    json_t *ch = chart(c, "cash-position", "Cumulative cash position by category",
+                       "cumulative cash", "USD", "time", 1);
+    json_t *names = json_array(), *xs = json_array(), *ys = json_array();
+    sqlite3_stmt *s = query(c, "SELECT category FROM ledger WHERE run_id = ? GROUP BY category "
+                               "ORDER BY min(rowid)");
+    while (row(c, s)) {
+        json_t *x, *y;
+        series(c, ch, (const char *)sqlite3_column_text(s, 0), &x, &y);
+        push(c, names, col(s, 0));
+        push(c, xs, json_incref(x));
+        push(c, ys, json_incref(y));
+    }
+    sqlite3_finalize(s);
+    json_t *xn, *yn;
+    series(c, ch, "net position", &xn, &yn);
+    size_t nc = json_array_size(names);
+    /* A ledger has a handful of categories; past 64 the extra ones are not charted. */
+    double sums[64] = {0};
+    nc = nc < 64 ? nc : 64;
+    sqlite3_int64 stride = times > MAX_POINTS ? (times + MAX_POINTS - 1) / MAX_POINTS : 1, i = 0;
+    s = query(c, "SELECT time_s, category, total(amount_usd) FROM ledger WHERE run_id = ? "
+                 "GROUP BY time_s, category ORDER BY time_s");
+    int more = row(c, s);
+    while (c->st == AIF_OK && more) {
+        double t = sqlite3_column_double(s, 0);
+        /* Fold every category booked at time t, then emit one point per series. */
+        while (more && sqlite3_column_double(s, 0) == t) {
+            const char *cat = (const char *)sqlite3_column_text(s, 1);
+            for (size_t j = 0; j < nc; j++) {
+                if (strcmp(cat, json_string_value(json_array_get(names, j))) == 0) {
+                    sums[j] += sqlite3_column_double(s, 2);
+                }
+            }
+            more = row(c, s);
+        }
+        if (i % stride == 0 || i == times - 1) {
+            double net = 0;
+            for (size_t j = 0; j < nc; j++) {
+                point(c, json_array_get(xs, j), json_array_get(ys, j), t, sums[j]);
+                net += sums[j];
+            }
+            point(c, xn, yn, t, net);
+        }
+        i++;
+    }
+    sqlite3_finalize(s);
+    json_decref(names);
+    json_decref(xs);
+    json_decref(ys);
+    push(c, charts, ch);
+}
+
+static json_t *events(ctx *c) {
+    json_t *e = json_object(), *t = json_array(), *k = json_array(), *sub = json_array(),
+           *det = json_array();
+    put(c, e, "time_s", t);
+    put(c, e, "kind", k);
+    put(c, e, "subject", sub);
+    put(c, e, "detail", det);
+    put(c, e, "total", json_integer(count(c, "SELECT count(*) FROM events WHERE run_id = ?")));
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SELECT time_s, kind, subject, detail_json FROM events WHERE run_id = ? ORDER BY "
+             "time_s, rowid LIMIT %d",
+             MAX_EVENTS);
+    sqlite3_stmt *s = query(c, sql);
+    while (c->st == AIF_OK && row(c, s)) {
+        push(c, t, col(s, 0));
+        push(c, k, col(s, 1));
+        push(c, sub, col(s, 2));
+        push(c, det, col(s, 3));
+    }
+    sqlite3_finalize(s);
+    return e;
+}
+
+aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
+    ctx c = {.r = r, .db = aif__results_db(r), .run = run_id, .st = AIF_OK};
+    if (c.run == 0) {
+        c.run = count(&c, "SELECT coalesce(min(run_id), 0) FROM runs");
+    }
+    if (c.st == AIF_OK && count(&c, "SELECT count(*) FROM runs WHERE run_id = ?") == 0) {
+        return aif__results_fail(r, AIF_ENOTFOUND, "report: no run %lld in the results",
+                                 (long long)run_id);
+    }
+    json_t *d = json_object(), *charts = json_array(), *tables = json_array();
+    header(&c, d);
+    put(&c, d, "params",
+        table(&c, "params", "Assumptions",
+              "SELECT name AS parameter, value, unit FROM params WHERE run_id = ? ORDER BY "
+              "rowid"));
+    tagged_charts(&c, charts);
+    if (count(&c, "SELECT count(*) FROM jobs WHERE run_id = ?") > 0) {
+        cdf(&c, charts, "jct-cdf", "Job completion time (JCT) CDF", "jct_s");
+        cdf(&c, charts, "wait-cdf", "Queueing delay (wait) CDF", "wait_s");
+        occupancy(&c, charts);
+        push(&c, tables,
+             table(&c, "per-vc", "Per virtual cluster",
+                   "SELECT coalesce(vc, '(none)') AS \"VC\", count(*) AS \"jobs\", "
+                   "count(end_s) AS \"completed\", sum(gpus) AS \"GPUs requested\", "
+                   "total(gpus * (end_s - start_s)) / 3600.0 AS \"GPU-hours (GPU h)\", "
+                   "avg(wait_s) AS \"mean wait (s)\", max(wait_s) AS \"max wait (s)\", "
+                   "avg(jct_s) AS \"mean JCT (s)\", max(jct_s) AS \"max JCT (s)\" "
+                   "FROM jobs WHERE run_id = ? GROUP BY 1 ORDER BY 1"));
+    }
+    cash(&c, charts);
+    if (count(&c, "SELECT count(*) FROM contracts WHERE run_id = ?") > 0) {
+        push(&c, tables,
+             table(&c, "contracts", "Contracts",
+                   "SELECT contract_id AS \"contract\", counterparty, kind, signed_s / 86400.0 AS "
+                   "\"signed (day)\", start_s / 86400.0 AS \"start (day)\", end_s / 86400.0 AS "
+                   "\"end (day)\", gpus AS "
+                   "\"GPUs\", power_mw AS \"power (MW)\", value_usd AS \"value (USD)\" FROM "
+                   "contracts WHERE run_id = ? ORDER BY rowid"));
+    }
+    put(&c, d, "charts", charts);
+    put(&c, d, "tables", tables);
+    put(&c, d, "events", events(&c));
+    if (c.st != AIF_OK) {
+        json_decref(d);
+        return c.st;
+    }
+    *out = d;
+    return AIF_OK;
+}

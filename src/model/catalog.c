@@ -1,0 +1,379 @@
+/* The catalog object: storage of packages, systems and facility defaults, the
+ * all-or-nothing merge of parsed files, lookup, and nearest-id suggestions (see catalog.h).
+ * YAML reading lives in catalog_parse.c. */
+#include "aifactory/catalog.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/catalog_data.h"
+#include "model/catalog_internal.h"
+
+const char *aif_catalog_default_yaml(size_t *len) {
+    if (len) {
+        *len = aif__catalog_yaml_len;
+    }
+    return aif__catalog_yaml;
+}
+
+aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out) {
+    if (out == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_catalog *cat = aif_calloc(a, 1, sizeof *cat);
+    if (cat == NULL) {
+        return AIF_ENOMEM;
+    }
+    cat->alloc = a;
+    /* 16 KiB blocks: the default catalog needs about 60 KiB of entries and strings. */
+    aif_status st = aif_arena_create(a, 16 * 1024, &cat->arena);
+    if (st != AIF_OK) {
+        aif_free(a, cat, sizeof *cat);
+        return st;
+    }
+    *out = cat;
+    return AIF_OK;
+}
+
+void aif_catalog_destroy(aif_catalog *cat) {
+    if (cat == NULL) {
+        return;
+    }
+    const aif_allocator *a = cat->alloc;
+    aif_free(a, cat->packages, cat->package_cap * sizeof *cat->packages);
+    aif_free(a, cat->systems, cat->system_cap * sizeof *cat->systems);
+    aif_arena_destroy(cat->arena);
+    aif_free(a, cat, sizeof *cat);
+}
+
+void aif__catalog_error(aif_catalog *cat, const char *file, int line, int col, const char *fmt,
+                        ...) {
+    if (cat->error_count < AIF_CATALOG_MAX_ERRORS) {
+        aif_catalog_error *e = &cat->errors[cat->error_count];
+        e->file = file;
+        e->line = line;
+        e->col = col;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->message, sizeof e->message, fmt, ap);
+        va_end(ap);
+    }
+    cat->error_count++;
+}
+
+size_t aif_catalog_error_count(const aif_catalog *cat) {
+    return cat ? cat->error_count : 0;
+}
+
+const aif_catalog_error *aif_catalog_error_at(const aif_catalog *cat, size_t i) {
+    if (cat == NULL || i >= cat->error_count || i >= AIF_CATALOG_MAX_ERRORS) {
+        return NULL;
+    }
+    return &cat->errors[i];
+}
+
+/* Make room for `extra` more pointers up front, so that committing cannot fail midway. */
+static aif_status reserve(const aif_allocator *a, void ***items, size_t count, size_t *cap,
+                          size_t extra) {
+    if (count + extra <= *cap) {
+        return AIF_OK;
+    }
+    size_t new_cap = *cap ? *cap : 16;
+    while (new_cap < count + extra) {
+        new_cap *= 2;
+    }
+    void **grown = aif_realloc(a, *items, *cap * sizeof(void *), new_cap * sizeof(void *));
+    if (grown == NULL) {
+        return AIF_ENOMEM;
+    }
+    *items = grown;
+    *cap = new_cap;
+    return AIF_OK;
+}
+
+static void take(aif_sourced *dst, const aif_sourced *src) {
+    if (src->present) {
+        *dst = *src;
+    }
+}
+
+static void take_str(const char **dst, const char *src) {
+    if (src) {
+        *dst = src;
+    }
+}
+
+static void override_package(aif_package *dst, const aif_package *src) {
+    take_str(&dst->name, src->name);
+    take_str(&dst->vendor, src->vendor);
+    take(&dst->dies, &src->dies);
+    for (int p = 0; p < AIF_PREC_COUNT; p++) {
+        take(&dst->dense_tflops[p], &src->dense_tflops[p]);
+    }
+    take(&dst->hbm_gb, &src->hbm_gb);
+    take(&dst->hbm_tbps, &src->hbm_tbps);
+    take(&dst->tdp_w, &src->tdp_w);
+    take(&dst->scaleup_gbps, &src->scaleup_gbps);
+    take(&dst->available, &src->available);
+}
+
+static void override_system(aif_system *dst, const aif_system *src) {
+    take_str(&dst->name, src->name);
+    take_str(&dst->package_id, src->package_id);
+    take_str(&dst->extra_package_id, src->extra_package_id);
+    take(&dst->packages, &src->packages);
+    take(&dst->extra_packages, &src->extra_packages);
+    take(&dst->scaleup_domain, &src->scaleup_domain);
+    take(&dst->it_power_kw, &src->it_power_kw);
+    take(&dst->price_usd, &src->price_usd);
+}
+
+static void override_facility(aif_facility *dst, const aif_facility *src) {
+    take(&dst->pue, &src->pue);
+    take(&dst->overhead_fraction, &src->overhead_fraction);
+    take(&dst->capex_usd_per_mw, &src->capex_usd_per_mw);
+    take(&dst->power_price_usd_per_mwh, &src->power_price_usd_per_mwh);
+    take(&dst->it_life_years, &src->it_life_years);
+    take(&dst->facility_life_years, &src->facility_life_years);
+}
+
+static aif_package *find_package_mut(aif_catalog *cat, const char *id) {
+    for (size_t i = 0; i < cat->package_count; i++) {
+        if (strcmp(cat->packages[i]->id, id) == 0) {
+            return cat->packages[i];
+        }
+    }
+    return NULL;
+}
+
+static aif_system *find_system_mut(aif_catalog *cat, const char *id) {
+    for (size_t i = 0; i < cat->system_count; i++) {
+        if (strcmp(cat->systems[i]->id, id) == 0) {
+            return cat->systems[i];
+        }
+    }
+    return NULL;
+}
+
+static void commit(aif_catalog *cat, const aif__staged *staged) {
+    for (aif__staged_package *sp = staged->packages; sp; sp = sp->next) {
+        aif_package *existing = find_package_mut(cat, sp->p.id);
+        if (existing) {
+            override_package(existing, &sp->p);
+        } else {
+            cat->packages[cat->package_count++] = &sp->p;
+        }
+    }
+    for (aif__staged_system *ss = staged->systems; ss; ss = ss->next) {
+        aif_system *existing = find_system_mut(cat, ss->s.id);
+        if (existing) {
+            override_system(existing, &ss->s);
+        } else {
+            cat->systems[cat->system_count++] = &ss->s;
+        }
+    }
+    override_facility(&cat->facility, &staged->facility);
+    /* Package pointers are re-resolved because an override may have changed a reference. */
+    for (size_t i = 0; i < cat->system_count; i++) {
+        aif_system *s = cat->systems[i];
+        s->package = aif_catalog_package_find(cat, s->package_id);
+        s->extra_package =
+            s->extra_package_id ? aif_catalog_package_find(cat, s->extra_package_id) : NULL;
+    }
+}
+
+aif_status aif_catalog_merge_string(aif_catalog *cat, const char *name, const char *text,
+                                    size_t len) {
+    if (cat == NULL || name == NULL || text == NULL) {
+        return AIF_EINVAL;
+    }
+    cat->error_count = 0;
+    const char *file = aif_arena_strdup(cat->arena, name);
+    if (file == NULL) {
+        return AIF_ENOMEM;
+    }
+    aif__staged staged;
+    memset(&staged, 0, sizeof staged);
+    staged.packages_tail = &staged.packages;
+    staged.systems_tail = &staged.systems;
+    aif_status st = aif__catalog_parse(cat, file, text, len, &staged);
+    if (st != AIF_OK) {
+        return st;
+    }
+    st = reserve(cat->alloc, (void ***)&cat->packages, cat->package_count, &cat->package_cap,
+                 staged.new_packages);
+    if (st == AIF_OK) {
+        st = reserve(cat->alloc, (void ***)&cat->systems, cat->system_count, &cat->system_cap,
+                     staged.new_systems);
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    commit(cat, &staged);
+    return AIF_OK;
+}
+
+aif_status aif_catalog_load_default(aif_catalog *cat) {
+    return aif_catalog_merge_string(cat, "<builtin>/catalog.yaml", aif__catalog_yaml,
+                                    aif__catalog_yaml_len);
+}
+
+aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path) {
+    if (cat == NULL || path == NULL) {
+        return AIF_EINVAL;
+    }
+    cat->error_count = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        const char *file = aif_arena_strdup(cat->arena, path);
+        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot open catalog file: %s",
+                           strerror(errno));
+        return file ? AIF_EIO : AIF_ENOMEM;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = aif_alloc(cat->alloc, cap);
+    aif_status st = buf ? AIF_OK : AIF_ENOMEM;
+    while (st == AIF_OK) {
+        if (len == cap) {
+            char *grown = aif_realloc(cat->alloc, buf, cap, cap * 2);
+            if (grown == NULL) {
+                st = AIF_ENOMEM;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                const char *file = aif_arena_strdup(cat->arena, path);
+                aif__catalog_error(cat, file ? file : "", 0, 0, "cannot read catalog file");
+                st = AIF_EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (st == AIF_OK) {
+        st = aif_catalog_merge_string(cat, path, buf, len);
+    }
+    aif_free(cat->alloc, buf, cap);
+    return st;
+}
+
+size_t aif_catalog_package_count(const aif_catalog *cat) {
+    return cat ? cat->package_count : 0;
+}
+
+const aif_package *aif_catalog_package_at(const aif_catalog *cat, size_t i) {
+    return (cat && i < cat->package_count) ? cat->packages[i] : NULL;
+}
+
+size_t aif_catalog_system_count(const aif_catalog *cat) {
+    return cat ? cat->system_count : 0;
+}
+
+const aif_system *aif_catalog_system_at(const aif_catalog *cat, size_t i) {
+    return (cat && i < cat->system_count) ? cat->systems[i] : NULL;
+}
+
+const aif_package *aif_catalog_package_find(const aif_catalog *cat, const char *id) {
+    if (cat == NULL || id == NULL) {
+        return NULL;
+    }
+    return find_package_mut((aif_catalog *)cat, id);
+}
+
+const aif_system *aif_catalog_system_find(const aif_catalog *cat, const char *id) {
+    if (cat == NULL || id == NULL) {
+        return NULL;
+    }
+    return find_system_mut((aif_catalog *)cat, id);
+}
+
+const aif_facility *aif_catalog_facility(const aif_catalog *cat) {
+    return cat ? &cat->facility : NULL;
+}
+
+#define EDIT_MAX 255
+
+size_t aif_edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    size_t extra = 0;
+    if (la > EDIT_MAX) {
+        extra += la - EDIT_MAX;
+        la = EDIT_MAX;
+    }
+    if (lb > EDIT_MAX) {
+        extra += lb - EDIT_MAX;
+        lb = EDIT_MAX;
+    }
+    /* Two rows suffice: each cell needs only its left, upper and upper-left neighbours. */
+    size_t prev[EDIT_MAX + 1], cur[EDIT_MAX + 1];
+    for (size_t j = 0; j <= lb; j++) {
+        prev[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            size_t best = sub < del ? sub : del;
+            cur[j] = best < ins ? best : ins;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
+    }
+    return prev[lb] + extra;
+}
+
+size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const char *id,
+                           const char **out, size_t max) {
+    if (cat == NULL || id == NULL || out == NULL || max == 0 || id[0] == '\0') {
+        return 0;
+    }
+    size_t n = kind == AIF_CATALOG_SYSTEM ? cat->system_count : cat->package_count;
+    size_t len = strlen(id);
+    size_t limit = len / 3 > 3 ? len / 3 : 3;
+    size_t found = 0;
+    size_t scores[64];
+    if (max > 64) {
+        max = 64;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *cand = kind == AIF_CATALOG_SYSTEM ? cat->systems[i]->id : cat->packages[i]->id;
+        size_t d = aif_edit_distance(id, cand);
+        /* A prefix or substring match ("gb200" for "gb200-nvl72") beats any edit distance. */
+        size_t score;
+        if (strncmp(cand, id, len) == 0) {
+            score = d;
+        } else if (strstr(cand, id) != NULL) {
+            score = 1000 + d;
+        } else if (d <= limit) {
+            score = 2000 + d;
+        } else {
+            continue;
+        }
+        /* Insertion into a short sorted list; ties keep catalog order. */
+        size_t pos = found < max ? found : max;
+        while (pos > 0 && scores[pos - 1] > score) {
+            pos--;
+        }
+        if (pos >= max) {
+            continue;
+        }
+        size_t last = found < max ? found : max - 1;
+        for (size_t j = last; j > pos; j--) {
+            scores[j] = scores[j - 1];
+            out[j] = out[j - 1];
+        }
+        scores[pos] = score;
+        out[pos] = cand;
+        if (found < max) {
+            found++;
+        }
+    }
+    return found;
+}

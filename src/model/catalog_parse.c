@@ -1,0 +1,667 @@
+/* Reads one catalog YAML document (docs/catalog.md) into staged entries, checking the
+ * schema as it goes and recording every problem with its file:line:col, so that one pass
+ * reports all of them. libfyaml builds the document tree; its own syntax errors are
+ * collected through a diagnostic object instead of being printed. Nothing here changes the
+ * catalog's entries: catalog.c commits the staged entries only when this found no error. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfyaml.h>
+
+#include "model/catalog_internal.h"
+
+#define SCHEMA_ID "aifactory-catalog/1"
+
+/* How a number is checked beyond being finite. */
+typedef enum value_rule {
+    RULE_POSITIVE,    /* > 0 */
+    RULE_NONNEGATIVE, /* >= 0 */
+    RULE_COUNT,       /* integer >= 1 */
+    RULE_PUE,         /* >= 1 */
+    RULE_FRACTION,    /* 0 <= x <= 1 */
+    RULE_TEXT         /* a date or other text, in `date` */
+} value_rule;
+
+typedef struct field_spec {
+    const char *key;
+    size_t offset; /* of the aif_sourced inside the entry struct */
+    value_rule rule;
+    bool required; /* for new entries */
+} field_spec;
+
+static const field_spec package_fields[] = {
+    {"dies", offsetof(aif_package, dies), RULE_COUNT, true},
+    {"hbm_gb", offsetof(aif_package, hbm_gb), RULE_POSITIVE, true},
+    {"hbm_tbps", offsetof(aif_package, hbm_tbps), RULE_POSITIVE, false},
+    {"tdp_w", offsetof(aif_package, tdp_w), RULE_POSITIVE, false},
+    {"scaleup_gbps", offsetof(aif_package, scaleup_gbps), RULE_NONNEGATIVE, false},
+    {"available", offsetof(aif_package, available), RULE_TEXT, false},
+};
+
+static const field_spec system_fields[] = {
+    {"packages", offsetof(aif_system, packages), RULE_COUNT, true},
+    {"extra_packages", offsetof(aif_system, extra_packages), RULE_COUNT, false},
+    {"scaleup_domain", offsetof(aif_system, scaleup_domain), RULE_COUNT, false},
+    {"it_power_kw", offsetof(aif_system, it_power_kw), RULE_POSITIVE, true},
+    {"price_usd", offsetof(aif_system, price_usd), RULE_POSITIVE, true},
+};
+
+static const field_spec facility_fields[] = {
+    {"pue", offsetof(aif_facility, pue), RULE_PUE, false},
+    {"overhead_fraction", offsetof(aif_facility, overhead_fraction), RULE_FRACTION, false},
+    {"capex_usd_per_mw", offsetof(aif_facility, capex_usd_per_mw), RULE_NONNEGATIVE, false},
+    {"power_price_usd_per_mwh", offsetof(aif_facility, power_price_usd_per_mwh), RULE_NONNEGATIVE,
+     false},
+    {"it_life_years", offsetof(aif_facility, it_life_years), RULE_POSITIVE, false},
+    {"facility_life_years", offsetof(aif_facility, facility_life_years), RULE_POSITIVE, false},
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct parse_ctx {
+    aif_catalog *cat;
+    const char *file;
+    aif__staged *staged;
+    aif_status status; /* AIF_ENOMEM is sticky; schema errors only set `failed` */
+    bool failed;
+} parse_ctx;
+
+typedef struct pos {
+    int line;
+    int col;
+} pos;
+
+/* Scalars carry their own token mark; collections do not, so callers pass the position of
+ * the key that introduced them. libfyaml marks are 0-based, messages are 1-based. */
+static pos node_pos(struct fy_node *n, pos fallback) {
+    if (n && fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        if (m) {
+            return (pos){m->line + 1, m->column + 1};
+        }
+    }
+    return fallback;
+}
+
+static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
+    char msg[sizeof(((aif_catalog_error *)0)->message)];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    aif__catalog_error(ctx->cat, ctx->file, p.line, p.col, "%s", msg);
+    ctx->failed = true;
+}
+
+static const char *node_type_name(struct fy_node *n) {
+    if (n == NULL) {
+        return "nothing";
+    }
+    switch (fy_node_get_type(n)) {
+    case FYNT_SCALAR:
+        return "a scalar";
+    case FYNT_SEQUENCE:
+        return "a sequence";
+    case FYNT_MAPPING:
+        return "a mapping";
+    }
+    return "an unknown node";
+}
+
+/* Copy a scalar into the arena; NULL (with ctx->status set) on out-of-memory. */
+static const char *scalar_dup(parse_ctx *ctx, struct fy_node *n) {
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    char *copy = aif_arena_strndup(ctx->cat->arena, s ? s : "", s ? len : 0);
+    if (copy == NULL) {
+        ctx->status = AIF_ENOMEM;
+    }
+    return copy;
+}
+
+/* A scalar's text compared with a literal, without copying. */
+static bool scalar_is(struct fy_node *n, const char *lit) {
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    return s && len == strlen(lit) && memcmp(s, lit, len) == 0;
+}
+
+static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
+    if (n == NULL || !fy_node_is_scalar(n)) {
+        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what, node_type_name(n));
+        return false;
+    }
+    return true;
+}
+
+static bool expect_mapping(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
+    if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
+        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what, node_type_name(n));
+        return false;
+    }
+    return true;
+}
+
+/* Parse a finite number; strtod accepts exactly the YAML forms we document (1200, 1.2e6). */
+static bool parse_number(parse_ctx *ctx, struct fy_node *n, pos at, const char *what, double *out) {
+    if (!expect_scalar(ctx, n, at, what)) {
+        return false;
+    }
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) {
+        error_at(ctx, node_pos(n, at), "%s: expected a number, found '%.*s'", what,
+                 (int)(len > 40 ? 40 : len), s ? s : "");
+        return false;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        error_at(ctx, node_pos(n, at), "%s: expected a finite number, found '%s'", what, buf);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool check_rule(parse_ctx *ctx, pos p, const char *what, value_rule rule, double v) {
+    switch (rule) {
+    case RULE_POSITIVE:
+        if (!(v > 0)) {
+            error_at(ctx, p, "%s: expected a positive number, found %g", what, v);
+            return false;
+        }
+        break;
+    case RULE_NONNEGATIVE:
+        if (v < 0) {
+            error_at(ctx, p, "%s: expected a number >= 0, found %g", what, v);
+            return false;
+        }
+        break;
+    case RULE_COUNT:
+        if (v < 1 || v != floor(v) || v > 1e9) {
+            error_at(ctx, p, "%s: expected a whole count >= 1, found %g", what, v);
+            return false;
+        }
+        break;
+    case RULE_PUE:
+        if (v < 1) {
+            error_at(ctx, p, "%s: expected a PUE >= 1, found %g", what, v);
+            return false;
+        }
+        break;
+    case RULE_FRACTION:
+        if (v < 0 || v > 1) {
+            error_at(ctx, p, "%s: expected a fraction in [0, 1], found %g", what, v);
+            return false;
+        }
+        break;
+    case RULE_TEXT:
+        break;
+    }
+    return true;
+}
+
+/* One sourced value: {value|default|date, low, high, source, confidence, note}. */
+static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char *what,
+                          value_rule rule, aif_sourced *out) {
+    /* A field given but invalid is marked so that "missing required field" stays quiet. */
+    out->line = -1;
+    if (!expect_mapping(ctx, n, at, what)) {
+        return;
+    }
+    aif_sourced v = {0};
+    bool has_value = false, has_low = false, has_high = false, ok = true;
+    pos value_pos = at;
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        struct fy_node *val = fy_node_pair_value(pair);
+        pos kp = node_pos(k, at);
+        if (!expect_scalar(ctx, k, at, what)) {
+            ok = false;
+            continue;
+        }
+        if (rule == RULE_TEXT ? scalar_is(k, "date")
+                              : scalar_is(k, "value") || scalar_is(k, "default")) {
+            if (has_value) {
+                error_at(ctx, kp, "%s: more than one of value/default", what);
+                ok = false;
+            } else if (rule == RULE_TEXT) {
+                has_value =
+                    expect_scalar(ctx, val, kp, what) && (v.text = scalar_dup(ctx, val)) != NULL;
+            } else {
+                has_value = parse_number(ctx, val, kp, what, &v.value);
+            }
+            value_pos = node_pos(val, kp);
+            ok = ok && has_value;
+        } else if (rule != RULE_TEXT && scalar_is(k, "low")) {
+            has_low = parse_number(ctx, val, kp, what, &v.low);
+            ok = ok && has_low;
+        } else if (rule != RULE_TEXT && scalar_is(k, "high")) {
+            has_high = parse_number(ctx, val, kp, what, &v.high);
+            ok = ok && has_high;
+        } else if (scalar_is(k, "source")) {
+            if (expect_scalar(ctx, val, kp, what)) {
+                v.source = scalar_dup(ctx, val);
+                if (v.source && v.source[0] == '\0') {
+                    error_at(ctx, node_pos(val, kp), "%s: source must not be empty", what);
+                    ok = false;
+                }
+            } else {
+                ok = false;
+            }
+        } else if (scalar_is(k, "note")) {
+            ok = expect_scalar(ctx, val, kp, what) && (v.note = scalar_dup(ctx, val)) && ok;
+        } else if (scalar_is(k, "confidence")) {
+            if (!expect_scalar(ctx, val, kp, what)) {
+                ok = false;
+            } else if (scalar_is(val, "H") || scalar_is(val, "M") || scalar_is(val, "L")) {
+                v.confidence = fy_node_get_scalar(val, &(size_t){0})[0];
+            } else {
+                error_at(ctx, node_pos(val, kp), "%s: confidence must be H, M or L", what);
+                ok = false;
+            }
+        } else {
+            size_t klen = 0;
+            const char *ks = fy_node_get_scalar(k, &klen);
+            error_at(ctx, kp, "%s: unknown key '%.*s' (expected %s, source, confidence, note)",
+                     what, (int)(klen > 40 ? 40 : klen), ks,
+                     rule == RULE_TEXT ? "date" : "value or default, low, high");
+            ok = false;
+        }
+    }
+    if (ctx->status != AIF_OK) {
+        return;
+    }
+    if (!has_value && ok) {
+        error_at(ctx, at, "%s: missing '%s'", what, rule == RULE_TEXT ? "date" : "value");
+        ok = false;
+    }
+    if (v.source == NULL && ok) {
+        error_at(ctx, at, "%s: missing 'source'", what);
+        ok = false;
+    }
+    if (v.confidence == 0 && ok) {
+        error_at(ctx, at, "%s: missing 'confidence' (H, M or L)", what);
+        ok = false;
+    }
+    if (has_low != has_high && ok) {
+        error_at(ctx, at, "%s: give both 'low' and 'high', or neither", what);
+        ok = false;
+    }
+    if (!ok || !check_rule(ctx, value_pos, what, rule, v.value)) {
+        return;
+    }
+    if (has_low) {
+        if (!(v.low <= v.value && v.value <= v.high)) {
+            error_at(ctx, at, "%s: expected low <= default <= high, found %g, %g, %g", what, v.low,
+                     v.value, v.high);
+            return;
+        }
+        v.has_range = true;
+    } else {
+        v.low = v.high = v.value;
+    }
+    v.present = true;
+    v.file = ctx->file;
+    v.line = at.line;
+    v.col = at.col;
+    *out = v;
+}
+
+static bool valid_id(const char *s, size_t len) {
+    if (len == 0 || len > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const field_spec *find_field(const field_spec *fields, size_t n, struct fy_node *k) {
+    for (size_t i = 0; i < n; i++) {
+        if (scalar_is(k, fields[i].key)) {
+            return &fields[i];
+        }
+    }
+    return NULL;
+}
+
+static void unknown_key(parse_ctx *ctx, struct fy_node *k, pos at, const char *where) {
+    size_t klen = 0;
+    const char *ks = fy_node_get_scalar(k, &klen);
+    error_at(ctx, node_pos(k, at), "%s: unknown key '%.*s'", where, (int)(klen > 40 ? 40 : klen),
+             ks ? ks : "");
+}
+
+static void check_required(parse_ctx *ctx, const char *id, pos at, const field_spec *fields,
+                           size_t n, const void *entry) {
+    for (size_t i = 0; i < n; i++) {
+        const aif_sourced *v = (const aif_sourced *)((const char *)entry + fields[i].offset);
+        if (fields[i].required && !v->present && v->line != -1) {
+            error_at(ctx, at, "%s: missing required field '%s'", id, fields[i].key);
+        }
+    }
+}
+
+static void parse_tflops(parse_ctx *ctx, struct fy_node *n, pos at, const char *id,
+                         aif_package *p) {
+    if (!expect_mapping(ctx, n, at, "dense_tflops")) {
+        return;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        pos kp = node_pos(k, at);
+        bool found = false;
+        for (int prec = 0; prec < AIF_PREC_COUNT; prec++) {
+            if (k && fy_node_is_scalar(k) && scalar_is(k, aif_precision_name(prec))) {
+                char what[96];
+                snprintf(what, sizeof what, "%s.dense_tflops.%s", id, aif_precision_name(prec));
+                parse_sourced(ctx, fy_node_pair_value(pair), kp, what, RULE_POSITIVE,
+                              &p->dense_tflops[prec]);
+                found = true;
+            }
+        }
+        if (!found) {
+            error_at(ctx, kp, "%s.dense_tflops: unknown precision (expected bf16, fp8, fp4)", id);
+        }
+    }
+}
+
+static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos at) {
+    if (!expect_mapping(ctx, n, at, id)) {
+        return;
+    }
+    aif__staged_package *sp = aif_arena_alloc(ctx->cat->arena, sizeof *sp);
+    if (sp == NULL) {
+        ctx->status = AIF_ENOMEM;
+        return;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->p.id = id;
+    sp->is_new = aif_catalog_package_find(ctx->cat, id) == NULL;
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        struct fy_node *v = fy_node_pair_value(pair);
+        pos kp = node_pos(k, at);
+        char what[96];
+        const field_spec *f = NULL;
+        if (!expect_scalar(ctx, k, at, id)) {
+            continue;
+        }
+        if (scalar_is(k, "name") || scalar_is(k, "vendor")) {
+            const char **dst = scalar_is(k, "name") ? &sp->p.name : &sp->p.vendor;
+            if (expect_scalar(ctx, v, kp, id)) {
+                *dst = scalar_dup(ctx, v);
+            }
+        } else if (scalar_is(k, "dense_tflops")) {
+            parse_tflops(ctx, v, kp, id, &sp->p);
+        } else if ((f = find_field(package_fields, COUNT_OF(package_fields), k)) != NULL) {
+            snprintf(what, sizeof what, "%s.%s", id, f->key);
+            parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&sp->p + f->offset));
+        } else {
+            unknown_key(ctx, k, at, id);
+        }
+    }
+    if (sp->is_new) {
+        if (sp->p.name == NULL) {
+            error_at(ctx, at, "%s: missing required field 'name'", id);
+        }
+        check_required(ctx, id, at, package_fields, COUNT_OF(package_fields), &sp->p);
+    }
+    *ctx->staged->packages_tail = sp;
+    ctx->staged->packages_tail = &sp->next;
+    ctx->staged->new_packages += sp->is_new;
+}
+
+static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos at) {
+    if (!expect_mapping(ctx, n, at, id)) {
+        return;
+    }
+    aif__staged_system *ss = aif_arena_alloc(ctx->cat->arena, sizeof *ss);
+    if (ss == NULL) {
+        ctx->status = AIF_ENOMEM;
+        return;
+    }
+    memset(ss, 0, sizeof *ss);
+    ss->s.id = id;
+    ss->is_new = aif_catalog_system_find(ctx->cat, id) == NULL;
+    pos package_pos = at, extra_pos = at;
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        struct fy_node *v = fy_node_pair_value(pair);
+        pos kp = node_pos(k, at);
+        char what[96];
+        const field_spec *f = NULL;
+        if (!expect_scalar(ctx, k, at, id)) {
+            continue;
+        }
+        if (scalar_is(k, "name")) {
+            if (expect_scalar(ctx, v, kp, id)) {
+                ss->s.name = scalar_dup(ctx, v);
+            }
+        } else if (scalar_is(k, "package") || scalar_is(k, "extra_package")) {
+            bool extra = scalar_is(k, "extra_package");
+            if (expect_scalar(ctx, v, kp, id)) {
+                *(extra ? &ss->s.extra_package_id : &ss->s.package_id) = scalar_dup(ctx, v);
+                *(extra ? &extra_pos : &package_pos) = node_pos(v, kp);
+            }
+        } else if ((f = find_field(system_fields, COUNT_OF(system_fields), k)) != NULL) {
+            snprintf(what, sizeof what, "%s.%s", id, f->key);
+            parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&ss->s + f->offset));
+        } else {
+            unknown_key(ctx, k, at, id);
+        }
+    }
+    if (ss->is_new) {
+        if (ss->s.name == NULL) {
+            error_at(ctx, at, "%s: missing required field 'name'", id);
+        }
+        if (ss->s.package_id == NULL) {
+            error_at(ctx, at, "%s: missing required field 'package'", id);
+        }
+        check_required(ctx, id, at, system_fields, COUNT_OF(system_fields), &ss->s);
+    }
+    if ((ss->s.extra_package_id != NULL) != ss->s.extra_packages.present &&
+        (ss->is_new || ss->s.extra_package_id != NULL)) {
+        error_at(ctx, at, "%s: give both 'extra_package' and 'extra_packages', or neither", id);
+    }
+    /* Remember where the references were so the cross-check can point at them. */
+    ss->ref_line[0] = package_pos.line;
+    ss->ref_col[0] = package_pos.col;
+    ss->ref_line[1] = extra_pos.line;
+    ss->ref_col[1] = extra_pos.col;
+    *ctx->staged->systems_tail = ss;
+    ctx->staged->systems_tail = &ss->next;
+    ctx->staged->new_systems += ss->is_new;
+}
+
+/* packages: and systems: are mappings from id to entry. */
+static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool systems) {
+    const char *section = systems ? "systems" : "packages";
+    if (!expect_mapping(ctx, n, at, section)) {
+        return;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        if (!expect_scalar(ctx, k, at, section)) {
+            continue;
+        }
+        pos kp = node_pos(k, at);
+        size_t len = 0;
+        const char *s = fy_node_get_scalar(k, &len);
+        if (!valid_id(s, len)) {
+            error_at(ctx, kp,
+                     "%s: invalid id '%.*s' (expected lower-case letters, digits, '-', "
+                     "'_' or '.', starting with a letter or digit)",
+                     section, (int)(len > 40 ? 40 : len), s);
+            continue;
+        }
+        const char *id = scalar_dup(ctx, k);
+        if (id == NULL) {
+            return;
+        }
+        if (systems) {
+            parse_system(ctx, id, fy_node_pair_value(pair), kp);
+        } else {
+            parse_package(ctx, id, fy_node_pair_value(pair), kp);
+        }
+    }
+}
+
+static void parse_facility(parse_ctx *ctx, struct fy_node *n, pos at) {
+    if (!expect_mapping(ctx, n, at, "facility")) {
+        return;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        if (!expect_scalar(ctx, k, at, "facility")) {
+            continue;
+        }
+        pos kp = node_pos(k, at);
+        const field_spec *f = find_field(facility_fields, COUNT_OF(facility_fields), k);
+        if (f == NULL) {
+            unknown_key(ctx, k, at, "facility");
+            continue;
+        }
+        char what[96];
+        snprintf(what, sizeof what, "facility.%s", f->key);
+        parse_sourced(ctx, fy_node_pair_value(pair), kp, what, f->rule,
+                      (aif_sourced *)((char *)&ctx->staged->facility + f->offset));
+    }
+}
+
+static bool staged_package_exists(const parse_ctx *ctx, const char *id) {
+    if (aif_catalog_package_find(ctx->cat, id)) {
+        return true;
+    }
+    for (const aif__staged_package *p = ctx->staged->packages; p; p = p->next) {
+        if (strcmp(p->p.id, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Systems may name packages defined earlier, later in the same file, or in the catalog. */
+static void check_references(parse_ctx *ctx) {
+    for (const aif__staged_system *s = ctx->staged->systems; s; s = s->next) {
+        const char *refs[2] = {s->s.package_id, s->s.extra_package_id};
+        for (int i = 0; i < 2; i++) {
+            if (refs[i] && !staged_package_exists(ctx, refs[i])) {
+                const char *near[1] = {NULL};
+                size_t nn = aif_catalog_suggest(ctx->cat, AIF_CATALOG_PACKAGE, refs[i], near, 1);
+                error_at(ctx, (pos){s->ref_line[i], s->ref_col[i]},
+                         "%s: unknown package '%s'%s%s%s", s->s.id, refs[i],
+                         nn ? " (did you mean '" : "", nn ? near[0] : "", nn ? "'?)" : "");
+            }
+        }
+    }
+}
+
+static void parse_root(parse_ctx *ctx, struct fy_node *root) {
+    pos top = {1, 1};
+    if (root == NULL) {
+        return; /* an empty file adds nothing */
+    }
+    if (!expect_mapping(ctx, root, top, "catalog")) {
+        return;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        struct fy_node *v = fy_node_pair_value(pair);
+        if (!expect_scalar(ctx, k, top, "catalog")) {
+            continue;
+        }
+        pos kp = node_pos(k, top);
+        if (scalar_is(k, "schema")) {
+            if (expect_scalar(ctx, v, kp, "schema") && !scalar_is(v, SCHEMA_ID)) {
+                error_at(ctx, node_pos(v, kp), "schema: expected '%s'", SCHEMA_ID);
+            }
+        } else if (scalar_is(k, "packages")) {
+            parse_entries(ctx, v, kp, false);
+        } else if (scalar_is(k, "systems")) {
+            parse_entries(ctx, v, kp, true);
+        } else if (scalar_is(k, "facility")) {
+            parse_facility(ctx, v, kp);
+        } else {
+            unknown_key(ctx, k, top, "catalog (expected schema, packages, systems, facility)");
+        }
+    }
+    if (ctx->status == AIF_OK) {
+        check_references(ctx);
+    }
+}
+
+aif_status aif__catalog_parse(aif_catalog *cat, const char *file, const char *text, size_t len,
+                              aif__staged *staged) {
+    parse_ctx ctx = {cat, file, staged, AIF_OK, false};
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL; /* the library never prints: errors are collected below */
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (diag == NULL) {
+        return AIF_ENOMEM;
+    }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pcfg = {0};
+    pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+    pcfg.diag = diag;
+    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
+    if (doc == NULL) {
+        void *iter = NULL;
+        struct fy_diag_error *e;
+        bool any = false;
+        while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
+            aif__catalog_error(cat, file, e->line, e->column, "malformed YAML: %s", e->msg);
+            any = true;
+        }
+        fy_diag_destroy(diag);
+        /* libfyaml builds no document for an empty stream (nothing but blanks and
+         * comments) and reports no error: that is an empty catalog file, not a bad one. */
+        return any ? AIF_EPARSE : AIF_OK;
+    }
+    parse_root(&ctx, fy_document_root(doc));
+    fy_document_destroy(doc);
+    fy_diag_destroy(diag);
+    if (ctx.status != AIF_OK) {
+        return ctx.status;
+    }
+    return ctx.failed ? AIF_EPARSE : AIF_OK;
+}

@@ -1,0 +1,441 @@
+/* Calibration of the performance model: the committed parameter values, the anchor rows
+ * (published measurements copied into data/validation/ with attribution), prediction of every
+ * row, and a small deterministic Nelder-Mead fitter.
+ *
+ * Parameters fall in three independent groups, each fitted on its own rows only:
+ *   training  (train_eff, dp_overlap)                on MLPerf Training v3.1 NVIDIA Eos GPT-3;
+ *   serving   (serve.compute_eff, serve.iter_overhead_s, server_load, mlperf_input_tokens)
+ *                                                    on H100 rows of MLPerf Inference v4.1
+ *                                                    and the TensorRT-LLM table;
+ *   research  (research.compute_eff, .iter_overhead_s, .collective_latency_s)
+ *                                                    on Splitwise H100 latencies.
+ * Every other row is held out: other hardware generations (H200, B200, GB200, A100), other
+ * MLPerf rounds and submitters, and the Llama 3 405B training throughput. Measured constants
+ * (HBM efficiency 3.0/3.35 TB/s, link efficiency) are fixed, not fitted. */
+#include <math.h>
+#include <string.h>
+
+#include "aifactory/perf.h"
+
+/* Fitted values: regenerate with `aifactory validate perf --refit` and paste here; the unit
+ * test test_perf_calib checks that a refit reproduces them. */
+static const aif_perf_calib default_calib = {
+    .mem_eff = 0.90,
+    .link_eff = 0.80,
+    .hbm_usable_frac = 0.90,
+    .max_batch = 2048,
+    .serve = {"trtllm", 0.600735, 0.00013995, 5e-6},
+    .research = {"splitwise", 0.430541, 0.0100724, 1.46738e-05},
+    .server_load = 0.885,
+    .mlperf_input_tokens = 389.419,
+    .train_eff = 0.493519,
+    .dp_overlap = 0.633871,
+    .pipeline_interleave = 6,
+};
+
+const aif_perf_calib *aif_perf_calib_default(void) {
+    return &default_calib;
+}
+
+typedef enum anchor_kind {
+    ANCHOR_TRAIN_TTT,    /* MLPerf time to train, minutes */
+    ANCHOR_TRAIN_TFLOPS, /* achieved model TFLOP/s per GPU */
+    ANCHOR_INF_SYSTEM,   /* MLPerf system output tokens/s */
+    ANCHOR_INF_PER_GPU,  /* output tokens/s per GPU */
+    ANCHOR_PREFILL_MS,   /* Splitwise prompt latency */
+    ANCHOR_DECODE_MS,    /* Splitwise per-token latency */
+} anchor_kind;
+
+typedef enum group { GROUP_TRAIN, GROUP_SERVE, GROUP_RESEARCH } group;
+
+typedef struct anchor {
+    const char *dataset;
+    const char *label;
+    anchor_kind kind;
+    int held_out;
+    const char *model;
+    const char *hw;
+    aif_precision prec;
+    long gpus;
+    int tp, pp;
+    double a, b; /* train: global batch, tokens to train | inference: input, output tokens |
+                    splitwise: batch, prompt/context tokens */
+    aif_workload workload;
+    double published;
+} anchor;
+
+#define P8  AIF_PREC_FP8
+#define P16 AIF_PREC_BF16
+#define P4  AIF_PREC_FP4
+#define OFF AIF_WORKLOAD_OFFLINE
+#define SRV AIF_WORKLOAD_SERVER
+/* MLPerf Llama-2-70B rows use the fitted mean input (a < 0 means "mlperf mix"). */
+#define MIX -1.0, 294.0
+
+static const anchor anchors[] = {
+    /* MLPerf Training GPT-3 175B (data/validation/mlperf_training_gpt3_175b.csv): TP4 PP8,
+     * FP8, seq 2048; tokens trained from each run's MLLOG trained_samples. */
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 512 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100", P8,
+     512, 4, 8, 2048, 1207959552, 0, 58.301},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 768 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100", P8,
+     768, 4, 8, 3072, 1258291200, 0, 40.616},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 4096 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100", P8,
+     4096, 4, 8, 2048, 1207959552, 0, 8.576},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 6144 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100", P8,
+     6144, 4, 8, 3072, 1258291200, 0, 6.025},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 8192 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100", P8,
+     8192, 4, 8, 4096, 1308622848, 0, 4.927},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 10240 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100",
+     P8, 10240, 4, 8, 2560, 1205862400, 0, 4.071},
+    {"mlperf-train-gpt3", "v3.1 NVIDIA Eos 10752 H100", ANCHOR_TRAIN_TTT, 0, "gpt3-175b", "h100",
+     P8, 10752, 4, 8, 2688, 1211105280, 0, 3.922},
+    /* Held out: other round (v3.0 software) and other submitters; tokens assumed equal to the
+     * v3.1 NVIDIA run with the same global batch. */
+    {"mlperf-train-gpt3", "v3.0 NVIDIA 512 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8, 512,
+     4, 8, 2048, 1207959552, 0, 64.269},
+    {"mlperf-train-gpt3", "v3.0 NVIDIA 768 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8, 768,
+     4, 8, 3072, 1258291200, 0, 44.227},
+    {"mlperf-train-gpt3", "v3.0 CoreWeave 768 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8,
+     768, 4, 8, 3072, 1258291200, 0, 45.53},
+    {"mlperf-train-gpt3", "v3.0 CoreWeave 1536 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8,
+     1536, 4, 8, 3072, 1258291200, 0, 24.227},
+    {"mlperf-train-gpt3", "v3.0 CoreWeave 3584 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8,
+     3584, 4, 8, 2688, 1211105280, 0, 10.962},
+    {"mlperf-train-gpt3", "v3.1 Azure 10752 H100", ANCHOR_TRAIN_TTT, 1, "gpt3-175b", "h100", P8,
+     10752, 4, 8, 2688, 1211105280, 0, 4.014},
+    /* Llama 3 405B pre-training, BF16, TP8 PP16 seq 8192, 16M-token batches (Llama 3 paper
+     * Table 4; sources.md §6 row 8). Held out: other model, other precision. */
+    {"llama3-train", "Llama 3 405B 8192 H100 bf16", ANCHOR_TRAIN_TFLOPS, 1, "llama3.1-405b", "h100",
+     P16, 8192, 8, 16, 2048, 0, 0, 430},
+    {"llama3-train", "Llama 3 405B 16384 H100 bf16", ANCHOR_TRAIN_TFLOPS, 1, "llama3.1-405b",
+     "h100", P16, 16384, 8, 16, 2048, 0, 0, 400},
+
+    /* MLPerf Inference v4.1 Llama-2-70B (99), closed division, system tokens/s
+     * (data/validation/mlperf_inference_v4.1_llama2-70b.csv). */
+    {"mlperf-inf-llama2", "NVIDIA 8xH100 Offline", ANCHOR_INF_SYSTEM, 0, "llama2-70b", "h100", P8,
+     8, 0, 0, MIX, OFF, 24524.9},
+    {"mlperf-inf-llama2", "NVIDIA 8xH100 Server", ANCHOR_INF_SYSTEM, 0, "llama2-70b", "h100", P8, 8,
+     0, 0, MIX, SRV, 21605.79},
+    {"mlperf-inf-llama2", "Dell 4xH100 Offline", ANCHOR_INF_SYSTEM, 0, "llama2-70b", "h100", P8, 4,
+     0, 0, MIX, OFF, 10699.6},
+    {"mlperf-inf-llama2", "Dell 4xH100 Server", ANCHOR_INF_SYSTEM, 0, "llama2-70b", "h100", P8, 4,
+     0, 0, MIX, SRV, 9522.20},
+    {"mlperf-inf-llama2", "NVIDIA 8xH200 Offline", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "h200", P8,
+     8, 0, 0, MIX, OFF, 31302.7},
+    {"mlperf-inf-llama2", "NVIDIA 8xH200 Server", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "h200", P8, 8,
+     0, 0, MIX, SRV, 29228.22},
+    {"mlperf-inf-llama2", "NVIDIA 1xH200-CTS Offline", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "h200",
+     P8, 1, 0, 0, MIX, OFF, 4487.88},
+    {"mlperf-inf-llama2", "NVIDIA 1xH200-CTS Server", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "h200",
+     P8, 1, 0, 0, MIX, SRV, 4202.30},
+    {"mlperf-inf-llama2", "NVIDIA 1xB200 Offline (fp4)", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "b200",
+     P4, 1, 0, 0, MIX, OFF, 11264.4},
+    {"mlperf-inf-llama2", "NVIDIA 1xB200 Server (fp4)", ANCHOR_INF_SYSTEM, 1, "llama2-70b", "b200",
+     P4, 1, 0, 0, MIX, SRV, 10755.59},
+
+    /* TensorRT-LLM perf-overview, max throughput, ISL/OSL 1000/1000, tokens/s per GPU
+     * (sources.md §7 rows 6, 7, 9). Llama 3.3 70B has Llama 3.1 70B's shapes. */
+    {"trtllm", "H100 TP2 Llama-3.3-70B fp8", ANCHOR_INF_PER_GPU, 0, "llama3.1-70b", "h100", P8, 2,
+     2, 1, 1000, 1000, OFF, 2103},
+    {"trtllm", "H100 TP8 Llama-3.1-405B fp8", ANCHOR_INF_PER_GPU, 0, "llama3.1-405b", "h100", P8, 8,
+     8, 1, 1000, 1000, OFF, 365},
+    {"trtllm", "H100 TP1 Llama-3.1-8B fp8", ANCHOR_INF_PER_GPU, 0, "llama3.1-8b", "h100", P8, 1, 1,
+     1, 1000, 1000, OFF, 15220},
+    {"trtllm", "H200 TP1 Llama-3.3-70B fp8", ANCHOR_INF_PER_GPU, 1, "llama3.1-70b", "h200", P8, 1,
+     1, 1, 1000, 1000, OFF, 2909},
+    {"trtllm", "H200 TP8 Llama-3.1-405B fp8", ANCHOR_INF_PER_GPU, 1, "llama3.1-405b", "h200", P8, 8,
+     8, 1, 1000, 1000, OFF, 416},
+    {"trtllm", "H200 TP1 Llama-3.1-8B fp8", ANCHOR_INF_PER_GPU, 1, "llama3.1-8b", "h200", P8, 1, 1,
+     1, 1000, 1000, OFF, 17744},
+    {"trtllm", "B200 TP1 Llama-3.3-70B fp4", ANCHOR_INF_PER_GPU, 1, "llama3.1-70b", "b200", P4, 1,
+     1, 1, 1000, 1000, OFF, 7007},
+    {"trtllm", "B200 TP4 Llama-3.1-405B fp4", ANCHOR_INF_PER_GPU, 1, "llama3.1-405b", "b200", P4, 4,
+     4, 1, 1000, 1000, OFF, 1302},
+    {"trtllm", "GB200 TP1 Llama-3.3-70B fp4", ANCHOR_INF_PER_GPU, 1, "llama3.1-70b", "gb200", P4, 1,
+     1, 1, 1000, 1000, OFF, 7326},
+    {"trtllm", "GB200 TP4 Llama-3.1-405B fp4", ANCHOR_INF_PER_GPU, 1, "llama3.1-405b", "gb200", P4,
+     4, 4, 1, 1000, 1000, OFF, 1347},
+
+/* Splitwise (Patel et al. 2024) measured Llama-2-70B latencies, fp16, mean of the
+ * repeated runs (data/validation/splitwise_llama2_70b.csv). a = batch, b = prompt tokens
+ * (prefill) or context (decode: prompt 512 + half of the 128 generated). */
+#define SW(hwid, ho, tp, kind, batch, tokens, ms)                                                  \
+    {                                                                                              \
+        "splitwise", hwid " TP" #tp " " #kind " b" #batch " n" #tokens, ANCHOR_##kind##_MS, ho,    \
+            "llama2-70b", hwid, P16, tp, tp, 1, batch, tokens, OFF, ms                             \
+    }
+    SW("h100", 0, 2, PREFILL, 1, 512, 84.4),
+    SW("h100", 0, 2, PREFILL, 1, 2048, 308.2),
+    SW("h100", 0, 2, PREFILL, 1, 8192, 1339.2),
+    SW("h100", 0, 2, PREFILL, 16, 512, 1191.6),
+    SW("h100", 0, 2, DECODE, 1, 576, 37.14),
+    SW("h100", 0, 2, DECODE, 16, 576, 41.97),
+    SW("h100", 0, 4, PREFILL, 1, 512, 61.0),
+    SW("h100", 0, 4, PREFILL, 1, 2048, 200.9),
+    SW("h100", 0, 4, PREFILL, 1, 8192, 943.3),
+    SW("h100", 0, 4, PREFILL, 16, 512, 882.2),
+    SW("h100", 0, 4, DECODE, 1, 576, 29.38),
+    SW("h100", 0, 4, DECODE, 16, 576, 32.84),
+    SW("h100", 0, 8, PREFILL, 1, 512, 55.5),
+    SW("h100", 0, 8, PREFILL, 1, 2048, 136.6),
+    SW("h100", 0, 8, PREFILL, 1, 8192, 848.4),
+    SW("h100", 0, 8, PREFILL, 16, 512, 805.4),
+    SW("h100", 0, 8, DECODE, 1, 576, 30.5),
+    SW("h100", 0, 8, DECODE, 16, 576, 34.17),
+    SW("a100", 1, 2, PREFILL, 1, 512, 195.6),
+    SW("a100", 1, 2, PREFILL, 1, 2048, 687.3),
+    SW("a100", 1, 2, PREFILL, 1, 8192, 2990.3),
+    SW("a100", 1, 2, PREFILL, 16, 512, 3234.2),
+    SW("a100", 1, 2, DECODE, 1, 576, 58.55),
+    SW("a100", 1, 2, DECODE, 16, 576, 65.6),
+    SW("a100", 1, 4, PREFILL, 1, 512, 127.5),
+    SW("a100", 1, 4, PREFILL, 1, 2048, 403.3),
+    SW("a100", 1, 4, PREFILL, 1, 8192, 2333.4),
+    SW("a100", 1, 4, PREFILL, 16, 512, 2885.5),
+    SW("a100", 1, 4, DECODE, 1, 576, 44.54),
+    SW("a100", 1, 4, DECODE, 16, 576, 48.66),
+    SW("a100", 1, 8, PREFILL, 1, 512, 94.0),
+    SW("a100", 1, 8, PREFILL, 1, 2048, 274.2),
+    SW("a100", 1, 8, PREFILL, 1, 8192, 1544.4),
+    SW("a100", 1, 8, PREFILL, 16, 512, 2063.5),
+    SW("a100", 1, 8, DECODE, 1, 576, 45.21),
+    SW("a100", 1, 8, DECODE, 16, 576, 50.44),
+#undef SW
+};
+
+enum { ANCHOR_COUNT = sizeof anchors / sizeof anchors[0] };
+
+/* Share of MLPerf GPT-3 time-to-train spent in the periodic evaluations, measured from the
+ * v3.1 NVIDIA logs (validation_epoch_timing over block time: 9.7% at 512 GPUs, 11% at
+ * 10,752); part of the benchmark protocol, not of the training throughput. */
+#define MLPERF_GPT3_EVAL_OVERHEAD 0.10
+
+int aif_perf_anchor_count(void) {
+    return ANCHOR_COUNT;
+}
+
+static group anchor_group(const anchor *a) {
+    switch (a->kind) {
+    case ANCHOR_TRAIN_TTT:
+    case ANCHOR_TRAIN_TFLOPS:
+        return GROUP_TRAIN;
+    case ANCHOR_PREFILL_MS:
+    case ANCHOR_DECODE_MS:
+        return GROUP_RESEARCH;
+    default:
+        return GROUP_SERVE;
+    }
+}
+
+/* Prediction of one anchor; NAN when the model refuses the configuration. */
+static double predict(const aif_perf_calib *c, const anchor *a) {
+    const aif_model_spec *m = aif_model_find(a->model);
+    const aif_perf_hw *hw = aif_perf_hw_find(a->hw);
+    switch (a->kind) {
+    case ANCHOR_TRAIN_TTT:
+    case ANCHOR_TRAIN_TFLOPS: {
+        int seq = a->kind == ANCHOR_TRAIN_TTT ? 2048 : 8192;
+        aif_perf_train_query q = {m, hw, a->gpus, a->prec, seq, (long)a->a, a->tp, a->pp, 0};
+        aif_perf_train_result r;
+        if (aif_perf_train(c, &q, &r) != AIF_OK) {
+            return NAN;
+        }
+        if (a->kind == ANCHOR_TRAIN_TFLOPS) {
+            return r.tokens_per_s_per_gpu * r.flops_per_token / 1e12;
+        }
+        double steps = ceil(a->b / ((double)a->a * seq));
+        return steps * r.step_time_s * (1.0 + MLPERF_GPT3_EVAL_OVERHEAD) / 60.0;
+    }
+    case ANCHOR_INF_SYSTEM:
+    case ANCHOR_INF_PER_GPU: {
+        double in = a->a < 0 ? c->mlperf_input_tokens : a->a;
+        aif_perf_infer_query q = {m,    hw,          a->gpus, a->prec, in,
+                                  a->b, a->workload, a->tp,   a->pp,   NULL};
+        aif_perf_infer_result r;
+        if (aif_perf_infer(c, &q, &r) != AIF_OK) {
+            return NAN;
+        }
+        return a->kind == ANCHOR_INF_SYSTEM ? r.tokens_per_s : r.tokens_per_s_per_gpu;
+    }
+    case ANCHOR_PREFILL_MS:
+        return 1e3 * aif_perf_prefill_s(c, &c->research, m, hw, a->prec, a->tp, a->a, a->b);
+    case ANCHOR_DECODE_MS:
+        return 1e3 * aif_perf_decode_step_s(c, &c->research, m, hw, a->prec, a->tp, a->a, a->b);
+    }
+    return NAN;
+}
+
+aif_status aif_perf_validate(const aif_perf_calib *calib, aif_perf_check *rows) {
+    if (calib == NULL || rows == NULL) {
+        return AIF_EINVAL;
+    }
+    static const char *const units[] = {"min", "TFLOP/s/GPU", "tok/s", "tok/s/GPU", "ms", "ms"};
+    for (int i = 0; i < ANCHOR_COUNT; i++) {
+        const anchor *a = &anchors[i];
+        double p = predict(calib, a);
+        rows[i] = (aif_perf_check){a->dataset,
+                                   a->label,
+                                   units[a->kind],
+                                   a->held_out,
+                                   p,
+                                   a->published,
+                                   (p - a->published) / a->published};
+    }
+    return AIF_OK;
+}
+
+double aif_perf_mape(const aif_perf_check *rows, int n, const char *dataset, int held, int *count) {
+    double sum = 0;
+    int k = 0;
+    for (int i = 0; rows && i < n; i++) {
+        if ((dataset && strcmp(dataset, rows[i].dataset) != 0) ||
+            (held >= 0 && rows[i].held_out != held)) {
+            continue;
+        }
+        sum += isfinite(rows[i].error) ? fabs(rows[i].error) : 1.0;
+        k++;
+    }
+    if (count) {
+        *count = k;
+    }
+    return k ? sum / k : 0.0;
+}
+
+/* ---- Fitting ---- */
+
+enum { MAX_PARAMS = 4 };
+
+typedef struct fit_space {
+    group g;
+    int n;
+    double *slot[MAX_PARAMS];
+    double lo[MAX_PARAMS], hi[MAX_PARAMS];
+} fit_space;
+
+static void set_params(fit_space *s, const double *x) {
+    for (int i = 0; i < s->n; i++) {
+        double v = exp(x[i]);
+        *s->slot[i] = v < s->lo[i] ? s->lo[i] : (v > s->hi[i] ? s->hi[i] : v);
+    }
+}
+
+/* Mean squared log error over the group's fitted rows; a refused row costs a lot. */
+static double objective(aif_perf_calib *c, fit_space *s, const double *x) {
+    set_params(s, x);
+    double sum = 0;
+    int k = 0;
+    for (int i = 0; i < ANCHOR_COUNT; i++) {
+        const anchor *a = &anchors[i];
+        if (a->held_out || anchor_group(a) != s->g) {
+            continue;
+        }
+        double p = predict(c, a);
+        double e = (isfinite(p) && p > 0) ? log(p / a->published) : 3.0;
+        sum += e * e;
+        k++;
+    }
+    return k ? sum / k : 0.0;
+}
+
+/* Nelder-Mead in log-parameter space, fixed iteration count, so results are reproducible. */
+static void nelder_mead(aif_perf_calib *c, fit_space *s) {
+    int n = s->n;
+    double x[MAX_PARAMS + 1][MAX_PARAMS], f[MAX_PARAMS + 1];
+    for (int j = 0; j <= n; j++) {
+        for (int i = 0; i < n; i++) {
+            x[j][i] = log(*s->slot[i]) + (j == i + 1 ? 0.2 : 0.0);
+        }
+    }
+    double start[MAX_PARAMS];
+    for (int i = 0; i < n; i++) {
+        start[i] = x[0][i];
+    }
+    (void)start;
+    for (int j = 0; j <= n; j++) {
+        f[j] = objective(c, s, x[j]);
+    }
+    for (int iter = 0; iter < 400; iter++) {
+        /* Order: best first (insertion sort keeps ties stable). */
+        for (int a = 1; a <= n; a++) {
+            for (int b = a; b > 0 && f[b] < f[b - 1]; b--) {
+                double tf = f[b];
+                f[b] = f[b - 1];
+                f[b - 1] = tf;
+                for (int i = 0; i < n; i++) {
+                    double t = x[b][i];
+                    x[b][i] = x[b - 1][i];
+                    x[b - 1][i] = t;
+                }
+            }
+        }
+        double cen[MAX_PARAMS] = {0}, xr[MAX_PARAMS], xe[MAX_PARAMS], xc[MAX_PARAMS];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                cen[i] += x[j][i] / n;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            xr[i] = cen[i] + (cen[i] - x[n][i]);
+        }
+        double fr = objective(c, s, xr);
+        if (fr < f[0]) {
+            for (int i = 0; i < n; i++) {
+                xe[i] = cen[i] + 2.0 * (cen[i] - x[n][i]);
+            }
+            double fe = objective(c, s, xe);
+            memcpy(x[n], fe < fr ? xe : xr, sizeof xe);
+            f[n] = fe < fr ? fe : fr;
+        } else if (fr < f[n - 1]) {
+            memcpy(x[n], xr, sizeof xr);
+            f[n] = fr;
+        } else {
+            for (int i = 0; i < n; i++) {
+                xc[i] = cen[i] + 0.5 * (x[n][i] - cen[i]);
+            }
+            double fc = objective(c, s, xc);
+            if (fc < f[n]) {
+                memcpy(x[n], xc, sizeof xc);
+                f[n] = fc;
+            } else {
+                for (int j = 1; j <= n; j++) {
+                    for (int i = 0; i < n; i++) {
+                        x[j][i] = x[0][i] + 0.5 * (x[j][i] - x[0][i]);
+                    }
+                    f[j] = objective(c, s, x[j]);
+                }
+            }
+        }
+    }
+    int best = 0;
+    for (int j = 1; j <= n; j++) {
+        if (f[j] < f[best]) {
+            best = j;
+        }
+    }
+    set_params(s, x[best]);
+}
+
+aif_status aif_perf_fit(const aif_perf_calib *start, aif_perf_calib *out) {
+    if (start == NULL || out == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_perf_calib c = *start;
+    fit_space train = {GROUP_TRAIN, 2, {&c.train_eff, &c.dp_overlap}, {0.05, 0.0}, {1.0, 1.0}};
+    fit_space serve = {
+        GROUP_SERVE,
+        4,
+        {&c.serve.compute_eff, &c.serve.iter_overhead_s, &c.server_load, &c.mlperf_input_tokens},
+        {0.05, 1e-5, 0.885, 50},
+        {1.0, 0.1, 0.885, 2000}};
+    fit_space research = {
+        GROUP_RESEARCH,
+        3,
+        {&c.research.compute_eff, &c.research.iter_overhead_s, &c.research.collective_latency_s},
+        {0.02, 1e-5, 1e-7},
+        {1.0, 0.2, 1e-3}};
+    nelder_mead(&c, &train);
+    nelder_mead(&c, &serve);
+    nelder_mead(&c, &research);
+    *out = c;
+    return AIF_OK;
+}

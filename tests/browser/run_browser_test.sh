@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Browser test of the HTML report, run by CTest (label `browser`):
+#   run_browser_test.sh MAKE_REPORTS NODE_MODULES OUTDIR
+# MAKE_REPORTS writes a synthetic scenario and replay (database, CSV, summary.json,
+# report.html, report-svg.html) into OUTDIR; check_report.cjs opens every page in headless
+# chromium and saves screenshots next to them. Exit 77 (CTest: skipped) when node, chromium
+# or playwright-core is genuinely absent; under CI=true that is a failure instead, because
+# .ci/run installs all three.
+set -euo pipefail
+make_reports=$1
+modules=$2
+out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+chromium=${AIF_CHROMIUM:-/usr/bin/chromium}
+
+skip() {
+    if [ "${CI:-}" = "true" ]; then
+        echo "browser test: $1; CI must run this test (.ci/run installs it)" >&2
+        exit 1
+    fi
+    echo "browser test skipped: $1" >&2
+    exit 77
+}
+
+command -v node >/dev/null 2>&1 || skip "node not found (apt-get install nodejs)"
+[ -x "$chromium" ] || skip "$chromium not found (apt-get install chromium)"
+[ -f "$modules/playwright-core/package.json" ] ||
+    skip "playwright-core not in $modules (npm was unavailable when building)"
+
+rm -rf "$out"
+mkdir -p "$out"
+"$make_reports" "$out"
+node "$here/check_report.cjs" "$modules" "$chromium" "$out"

@@ -1,0 +1,282 @@
+/* Unit tests for the HTML report: the data embedded in the page for a replay (CDF points,
+ * time-bucketed busy GPUs and queue length, per-VC table) and a scenario (tagged series,
+ * cumulative cash, events, contracts) against values worked out by hand; a self-contained
+ * page that never names a remote resource; byte-identical output for identical input;
+ * reports from a database file; and clean failure under allocation faults. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "aifactory/report.h"
+#include "aifactory/results.h"
+#include "test_report_fixture.h"
+
+static char *slurp(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return NULL;
+    }
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, fp);
+    buf[got] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* The JSON between the data <script> tags of a page. */
+static json_t *page_data(const char *html) {
+    const char *open = "<script type=\"application/json\" id=\"aif-data\">";
+    const char *a = strstr(html, open);
+    assert_non_null(a);
+    a += strlen(open);
+    const char *b = strstr(a, "</script>");
+    assert_non_null(b);
+    json_error_t err;
+    json_t *d = json_loadb(a, (size_t)(b - a), 0, &err);
+    assert_non_null(d);
+    return d;
+}
+
+static json_t *find(json_t *arr, const char *id) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "id")), id) == 0) {
+            return v;
+        }
+    }
+    fail_msg("no chart or table %s", id);
+    return NULL;
+}
+
+static double num(json_t *arr, size_t i) {
+    return json_number_value(json_array_get(arr, i));
+}
+
+static json_t *first_series(json_t *chart, const char *axis) {
+    return json_object_get(json_array_get(json_object_get(chart, "series"), 0), axis);
+}
+
+static void write_page(aif_results *r, const aif_report_options *opt, char *path, size_t size) {
+    snprintf(path, size, "report_test_%ld.html", (long)getpid());
+    assert_int_equal(aif_report_write(r, 0, path, opt), AIF_OK);
+}
+
+static void replay_page_has_exact_curves(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *html = slurp(path);
+    json_t *d = page_data(html);
+    json_t *charts = json_object_get(d, "charts");
+
+    json_t *jct = find(charts, "jct-cdf");
+    assert_true(json_is_true(json_object_get(jct, "x_log")));
+    json_t *x = first_series(jct, "x"), *y = first_series(jct, "y");
+    assert_int_equal(json_array_size(x), 3);
+    assert_true(num(x, 0) == 20 && num(x, 1) == 50 && num(x, 2) == 60);
+    assert_true(num(y, 0) == 1.0 / 3 && num(y, 1) == 2.0 / 3 && num(y, 2) == 1.0);
+
+    json_t *wait = find(charts, "wait-cdf");
+    assert_true(json_is_false(json_object_get(wait, "x_log"))); /* a zero wait */
+    x = first_series(wait, "x");
+    assert_true(num(x, 0) == 0 && num(x, 1) == 10 && num(x, 2) == 20);
+
+    /* 400 buckets of 0.25 s plus a closing point at 100 s. */
+    json_t *busy = find(charts, "busy-gpus");
+    x = first_series(busy, "x");
+    y = first_series(busy, "y");
+    assert_int_equal(json_array_size(y), 401);
+    assert_true(num(x, 100) == 25.0 && num(x, 400) == 100.0);
+    assert_true(num(y, 0) == 4 && num(y, 79) == 4 && num(y, 80) == 6 && num(y, 100) == 6);
+    assert_true(num(y, 120) == 4 && num(y, 220) == 0 && num(y, 399) == 8 && num(y, 400) == 8);
+    json_t *queue = first_series(find(charts, "queue-length"), "y");
+    assert_true(num(queue, 0) == 0 && num(queue, 40) == 1 && num(queue, 80) == 0);
+    assert_true(num(queue, 200) == 1 && num(queue, 240) == 0 && num(queue, 380) == 1);
+
+    json_t *vc = find(json_object_get(d, "tables"), "per-vc");
+    json_t *cols = json_object_get(vc, "columns");
+    assert_string_equal(json_string_value(json_array_get(cols, 4)), "GPU-hours (GPU h)");
+    json_t *a = json_array_get(json_object_get(vc, "rows"), 0);
+    json_t *b = json_array_get(json_object_get(vc, "rows"), 1);
+    assert_string_equal(json_string_value(json_array_get(a, 0)), "a");
+    assert_int_equal(json_integer_value(json_array_get(a, 1)), 2);
+    assert_int_equal(json_integer_value(json_array_get(b, 2)), 1); /* completed */
+    assert_int_equal(json_integer_value(json_array_get(b, 3)), 9); /* GPUs requested */
+    assert_true(num(a, 4) == 220.0 / 3600.0);
+    assert_true(num(a, 5) == 5.0 && num(a, 6) == 10.0 && num(a, 7) == 35.0);
+    assert_true(num(b, 5) == 20.0 && num(b, 7) == 60.0);
+
+    json_t *metrics = json_object_get(d, "metrics");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(metrics, 1), "name")),
+                        "mean JCT");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "run"), "kind")),
+                        "replay");
+    json_decref(d);
+    free(html);
+    remove(path);
+    aif_results_close(r);
+}
+
+static void scenario_page_groups_series_and_money(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(fx_scenario(r, &run), AIF_OK);
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *html = slurp(path);
+    json_t *d = page_data(html);
+    json_t *charts = json_object_get(d, "charts");
+    /* Three chart tags in order of first declaration, then the cash chart; no job charts. */
+    assert_int_equal(json_array_size(charts), 4);
+    json_t *cap = json_array_get(charts, 0);
+    assert_string_equal(json_string_value(json_object_get(cap, "title")), "capacity online");
+    assert_string_equal(json_string_value(json_object_get(cap, "unit")), "GW");
+    assert_int_equal(json_array_size(json_object_get(cap, "series")), 2);
+    assert_int_equal(json_array_size(first_series(cap, "x")), 25);
+    json_t *cash = find(charts, "cash-position");
+    json_t *series = json_object_get(cash, "series");
+    /* capex, tranche, revenue, opex, then the net position. */
+    assert_int_equal(json_array_size(series), 5);
+    json_t *net = json_array_get(series, 4);
+    assert_string_equal(json_string_value(json_object_get(net, "name")), "net position");
+    json_t *ny = json_object_get(net, "y");
+    assert_int_equal(json_array_size(ny), 4); /* four distinct booking times */
+    assert_true(num(ny, 0) == -4e9 && num(ny, 1) == -2e9 && num(ny, 2) == -0.8e9);
+    assert_true(num(ny, 3) == 2.2e9);
+    json_t *rev = json_object_get(json_array_get(series, 2), "y");
+    assert_true(num(rev, 0) == 0 && num(rev, 2) == 1.5e9 && num(rev, 3) == 4.5e9);
+    json_t *ev = json_object_get(d, "events");
+    assert_int_equal(json_integer_value(json_object_get(ev, "total")), 3);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ev, "subject"), 1)),
+                        "tranche 1 <paid>");
+    find(json_object_get(d, "tables"), "contracts");
+    assert_int_equal(json_array_size(json_object_get(d, "metrics")), 10);
+    /* The '<' of the event subject cannot end the script element early. */
+    assert_null(strstr(html, "<paid>"));
+    assert_non_null(strstr(html, "\\u003cpaid>"));
+    json_decref(d);
+    free(html);
+    remove(path);
+    aif_results_close(r);
+}
+
+static void page_is_self_contained_and_deterministic(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(fx_random_replay(r, 200, &run), AIF_OK);
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *one = slurp(path);
+    write_page(r, NULL, path, sizeof path);
+    char *two = slurp(path);
+    assert_string_equal(one, two);
+    /* No external scripts, styles, images or fonts: nothing to fetch when opened. */
+    assert_null(strstr(one, "<script src"));
+    assert_null(strstr(one, "<link"));
+    assert_null(strstr(one, "src=\"http"));
+    assert_null(strstr(one, "url(http"));
+    assert_null(strstr(one, "@import"));
+    assert_non_null(strstr(one, "<script type=\"application/json\" id=\"aif-data\">"));
+    json_t *d = page_data(one);
+    json_t *lib = json_object_get(d, "charts_library");
+    assert_int_equal(json_is_true(json_object_get(lib, "uplot")), aif_report_has_chart_library());
+    json_decref(d);
+    /* Forcing the built-in charts leaves the library out of the page. */
+    aif_report_options opt = {.title = "Forced <svg>", .force_svg = 1};
+    write_page(r, &opt, path, sizeof path);
+    char *svg = slurp(path);
+    assert_true(strlen(svg) < strlen(one) || !aif_report_has_chart_library());
+    assert_non_null(strstr(svg, "<title>Forced &lt;svg&gt;</title>"));
+    d = page_data(svg);
+    assert_true(json_is_false(json_object_get(json_object_get(d, "charts_library"), "uplot")));
+    json_decref(d);
+    free(one);
+    free(two);
+    free(svg);
+    remove(path);
+    aif_results_close(r);
+}
+
+static void report_from_a_database_file(void **state) {
+    (void)state;
+    char db[64], html[64];
+    snprintf(db, sizeof db, "report_test_%ld.sqlite", (long)getpid());
+    snprintf(html, sizeof html, "report_test_%ld.html", (long)getpid());
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, db, &r, NULL, 0), AIF_OK);
+    assert_int_equal(fx_scenario(r, &run), AIF_OK);
+    assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
+    assert_int_equal(aif_results_finish(r), AIF_OK);
+    aif_results_close(r);
+    assert_int_equal(aif_results_open(NULL, db, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_report_write(r, 2, html, NULL), AIF_OK);
+    char *text = slurp(html);
+    json_t *d = page_data(text);
+    assert_string_equal(json_string_value(json_object_get(d, "title")),
+                        "aifactory report: tiny replay");
+    json_decref(d);
+    free(text);
+    assert_int_equal(aif_report_write(r, 3, html, NULL), AIF_ENOTFOUND);
+    assert_non_null(strstr(aif_results_errmsg(r), "no run 3"));
+    assert_int_equal(aif_report_write(r, 1, "/nonexistent-dir/r.html", NULL), AIF_EIO);
+    assert_int_equal(aif_report_write(NULL, 1, html, NULL), AIF_EINVAL);
+    aif_results_close(r);
+    remove(db);
+    remove(html);
+}
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "report_fail_%ld.html", (long)getpid());
+    int reached_success = 0;
+    for (long fail_at = 1; fail_at < 20 && !reached_success; fail_at++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, 0);
+        aif_results *r;
+        int64_t run;
+        assert_int_equal(aif_results_create(&t.base, NULL, &r, NULL, 0), AIF_OK);
+        assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
+        t.fail_at = t.allocations + fail_at;
+        aif_status st = aif_report_write(r, 0, path, NULL);
+        reached_success = st == AIF_OK;
+        assert_true(st == AIF_OK || st == AIF_ENOMEM);
+        assert_true(st == AIF_ENOMEM || t.failures == 0);
+        aif_results_close(r);
+        assert_int_equal(t.live_blocks, 0);
+    }
+    assert_true(reached_success);
+    remove(path);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(replay_page_has_exact_curves),
+        cmocka_unit_test(scenario_page_groups_series_and_money),
+        cmocka_unit_test(page_is_self_contained_and_deterministic),
+        cmocka_unit_test(report_from_a_database_file),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
