@@ -288,8 +288,8 @@ int cmd_replay(int argc, char **argv) {
     aif_replay_config c = {.policy = "fifo", .gpus_per_node = 8, .seed = 1};
     const char *trace_path = NULL, *out_dir = NULL, *placement = NULL;
     bool have_k = false, list = false;
-    double d;
-    int64_t x;
+    double d = 0;
+    int64_t x = 0;
     int64_t sample_ns = 0;
     int rc = CLI_EXIT_OK;
     for (int opt; rc == CLI_EXIT_OK && (opt = cli_parser_next(&p)) != CLI_PARSE_DONE;) {

@@ -251,7 +251,8 @@ aif_status aif__parse_date(const char *s, int64_t *ns) {
 }
 
 aif_status aif__parse_time(const char *s, int64_t *ns) {
-    bool dated = strlen(s) >= 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+    /* Short-circuit order keeps every read inside the string (s[i] != NUL before s[i+1]). */
+    bool dated = isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
                  isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-';
     return dated ? aif__parse_date(s, ns) : aif__parse_seconds(s, ns);
 }

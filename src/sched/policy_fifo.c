@@ -17,14 +17,30 @@ typedef struct tnode {
     int64_t sum; /* GPUs in this subtree */
     uint32_t left, right;
     uint32_t prio;
+    uint32_t job;
+    int64_t gpus;
 } tnode;
 
 typedef struct fifo_state {
-    uint32_t *next; /* waiting list links, by job */
+    /* Strict FIFO starts jobs in arrival order, so its queue is the index range
+     * [head, arrived) and needs no links; backfill removes from the middle and uses the
+     * doubly linked list below. */
+    uint32_t arrived;
+    uint32_t *next; /* waiting list links, by job (backfill) */
     uint32_t *prev;
     uint32_t head, tail;
     bool backfill;
-    tnode *t; /* by job; backfill only */
+    /* Treap nodes live in a dense slot array (running jobs only, so it stays in cache);
+     * a running job's slot is kept in its run state's heap_pos, unused by these policies. */
+    tnode *t;
+    uint32_t tcap;
+    uint32_t tfree; /* free-slot list through .left */
+    /* Backfill passes with no completion since the previous pass only need to look at
+     * the jobs that arrived since: free GPUs only went down and the reservation did not
+     * move, so every job examined before would be refused again. */
+    bool changed;
+    uint32_t first_new; /* first job enqueued since the last pass, NONE if none */
+    uint32_t last_head;
     uint32_t root;
     size_t n;
 } fifo_state;
@@ -57,35 +73,34 @@ static void list_remove(fifo_state *s, uint32_t j) {
 /* ---- Treap keyed by (estimated end, job id) ---- */
 
 static bool tkey_less(const fifo_state *s, uint32_t a, uint32_t b) {
-    return s->t[a].key < s->t[b].key || (s->t[a].key == s->t[b].key && a < b);
+    return s->t[a].key < s->t[b].key || (s->t[a].key == s->t[b].key && s->t[a].job < s->t[b].job);
 }
 
 static int64_t tsum(const fifo_state *s, uint32_t x) {
     return x == NONE ? 0 : s->t[x].sum;
 }
 
-static void tfix(fifo_state *s, uint32_t x, int64_t gpus) {
-    s->t[x].sum = gpus + tsum(s, s->t[x].left) + tsum(s, s->t[x].right);
+static void tfix(fifo_state *s, uint32_t x) {
+    s->t[x].sum = s->t[x].gpus + tsum(s, s->t[x].left) + tsum(s, s->t[x].right);
 }
 
-/* Split x into nodes ordered before `k` (*l) and the rest (*r). */
-static void tsplit(fifo_state *s, const engine *e, uint32_t x, uint32_t k, uint32_t *l,
-                   uint32_t *r) {
+/* Split x into nodes ordered before node k (*l) and the rest (*r). */
+static void tsplit(fifo_state *s, uint32_t x, uint32_t k, uint32_t *l, uint32_t *r) {
     if (x == NONE) {
         *l = *r = NONE;
         return;
     }
     if (tkey_less(s, x, k)) {
-        tsplit(s, e, s->t[x].right, k, &s->t[x].right, r);
+        tsplit(s, s->t[x].right, k, &s->t[x].right, r);
         *l = x;
     } else {
-        tsplit(s, e, s->t[x].left, k, l, &s->t[x].left);
+        tsplit(s, s->t[x].left, k, l, &s->t[x].left);
         *r = x;
     }
-    tfix(s, x, e->jobs[x].gpus);
+    tfix(s, x);
 }
 
-static uint32_t tmerge(fifo_state *s, const engine *e, uint32_t a, uint32_t b) {
+static uint32_t tmerge(fifo_state *s, uint32_t a, uint32_t b) {
     if (a == NONE) {
         return b;
     }
@@ -93,40 +108,69 @@ static uint32_t tmerge(fifo_state *s, const engine *e, uint32_t a, uint32_t b) {
         return a;
     }
     if (s->t[a].prio > s->t[b].prio) {
-        s->t[a].right = tmerge(s, e, s->t[a].right, b);
-        tfix(s, a, e->jobs[a].gpus);
+        s->t[a].right = tmerge(s, s->t[a].right, b);
+        tfix(s, a);
         return a;
     }
-    s->t[b].left = tmerge(s, e, a, s->t[b].left);
-    tfix(s, b, e->jobs[b].gpus);
+    s->t[b].left = tmerge(s, a, s->t[b].left);
+    tfix(s, b);
     return b;
 }
 
-static void tinsert(fifo_state *s, const engine *e, uint32_t j, int64_t key) {
-    /* A fixed integer hash of the id as priority: deterministic, well spread. */
-    uint32_t h = j * 2654435761u;
-    s->t[j] = (tnode){key, e->jobs[j].gpus, NONE, NONE, h ^ (h >> 15)};
-    uint32_t l, r;
-    tsplit(s, e, s->root, j, &l, &r);
-    s->root = tmerge(s, e, tmerge(s, e, l, j), r);
+/* Make sure a free slot exists, so that inserting after a job started cannot fail. */
+static aif_status treserve(fifo_state *s, engine *e) {
+    if (s->tfree == NONE) {
+        uint32_t ncap = s->tcap * 2;
+        tnode *nt = aif_realloc(e->alloc, s->t, s->tcap * sizeof *nt, ncap * sizeof *nt);
+        if (nt == NULL) {
+            return AIF_ENOMEM;
+        }
+        for (uint32_t i = s->tcap; i < ncap; i++) {
+            nt[i].left = i + 1 < ncap ? i + 1 : NONE;
+        }
+        s->tfree = s->tcap;
+        s->t = nt;
+        s->tcap = ncap;
+    }
+    return AIF_OK;
 }
 
-static uint32_t terase_at(fifo_state *s, const engine *e, uint32_t x, uint32_t j) {
-    if (x == j) {
-        return tmerge(s, e, s->t[x].left, s->t[x].right);
+static void tinsert(fifo_state *s, engine *e, uint32_t j, int64_t key) {
+    uint32_t x = s->tfree;
+    s->tfree = s->t[x].left;
+    /* A fixed integer hash of the job id as priority: deterministic, well spread. */
+    uint32_t h = j * 2654435761u;
+    s->t[x] = (tnode){key, e->jobs[j].gpus, NONE, NONE, h ^ (h >> 15), j, e->jobs[j].gpus};
+    e->run[j].heap_pos = x;
+    uint32_t l, r;
+    tsplit(s, s->root, x, &l, &r);
+    s->root = tmerge(s, tmerge(s, l, x), r);
+}
+
+static uint32_t terase_at(fifo_state *s, uint32_t x, uint32_t k) {
+    if (x == k) {
+        return tmerge(s, s->t[x].left, s->t[x].right);
     }
-    if (tkey_less(s, j, x)) {
-        s->t[x].left = terase_at(s, e, s->t[x].left, j);
+    if (tkey_less(s, k, x)) {
+        s->t[x].left = terase_at(s, s->t[x].left, k);
     } else {
-        s->t[x].right = terase_at(s, e, s->t[x].right, j);
+        s->t[x].right = terase_at(s, s->t[x].right, k);
     }
-    tfix(s, x, e->jobs[x].gpus);
+    tfix(s, x);
     return x;
+}
+
+static void terase(fifo_state *s, engine *e, uint32_t j) {
+    uint32_t x = e->run[j].heap_pos;
+    s->root = terase_at(s, s->root, x);
+    s->t[x].left = s->tfree;
+    s->tfree = x;
+    e->run[j].heap_pos = UINT32_MAX;
 }
 
 /* Estimated end of the earliest-ending prefix that frees at least `need` GPUs, and the
  * GPUs that prefix frees (*freed). INT64_MAX when even all running jobs are not enough. */
-static int64_t shadow_time(const fifo_state *s, const engine *e, int64_t need, int64_t *freed) {
+static int64_t shadow_time(const fifo_state *s, int64_t need, int64_t *freed) {
     uint32_t x = s->root;
     int64_t acc = 0;
     if (tsum(s, x) < need) {
@@ -139,7 +183,7 @@ static int64_t shadow_time(const fifo_state *s, const engine *e, int64_t need, i
             x = s->t[x].left;
             continue;
         }
-        acc += l + e->jobs[x].gpus;
+        acc += l + s->t[x].gpus;
         if (acc >= need) {
             *freed = acc;
             return s->t[x].key;
@@ -158,19 +202,28 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
     size_t n = e->n ? e->n : 1;
     s->n = n;
     s->backfill = backfill;
-    s->head = s->tail = s->root = NONE;
+    s->head = s->tail = s->root = s->first_new = s->last_head = NONE;
+    s->changed = true;
+    if (!backfill) {
+        s->head = 0;
+        *state = s;
+        return AIF_OK;
+    }
     s->next = aif_alloc(e->alloc, n * sizeof *s->next);
     s->prev = aif_alloc(e->alloc, n * sizeof *s->prev);
-    if (backfill) {
-        s->t = aif_alloc(e->alloc, n * sizeof *s->t);
-    }
-    if (s->next == NULL || s->prev == NULL || (backfill && s->t == NULL)) {
+    s->tcap = 256;
+    s->t = aif_alloc(e->alloc, s->tcap * sizeof *s->t);
+    if (s->next == NULL || s->prev == NULL || s->t == NULL) {
         aif_free(e->alloc, s->next, n * sizeof *s->next);
         aif_free(e->alloc, s->prev, n * sizeof *s->prev);
-        aif_free(e->alloc, s->t, n * sizeof *s->t);
+        aif_free(e->alloc, s->t, s->tcap * sizeof *s->t);
         aif_free(e->alloc, s, sizeof *s);
         return AIF_ENOMEM;
     }
+    for (uint32_t i = 0; i < s->tcap; i++) {
+        s->t[i].left = i + 1 < s->tcap ? i + 1 : NONE;
+    }
+    s->tfree = 0;
     *state = s;
     return AIF_OK;
 }
@@ -187,20 +240,29 @@ static void fifo_destroy(engine *e, void *state) {
     fifo_state *s = state;
     aif_free(e->alloc, s->next, s->n * sizeof *s->next);
     aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
-    aif_free(e->alloc, s->t, s->n * sizeof *s->t);
+    aif_free(e->alloc, s->t, s->tcap * sizeof *s->t);
     aif_free(e->alloc, s, sizeof *s);
 }
 
 static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
     (void)e;
-    list_append(state, j);
+    fifo_state *s = state;
+    if (s->backfill) {
+        list_append(s, j);
+        if (s->first_new == NONE) {
+            s->first_new = j;
+        }
+    } else {
+        s->arrived = j + 1;
+    }
     return AIF_OK;
 }
 
 static void fifo_finished(engine *e, void *state, uint32_t j) {
     fifo_state *s = state;
     if (s->backfill) {
-        s->root = terase_at(s, e, s->root, j);
+        terase(s, e, j);
+        s->changed = true;
     }
 }
 
@@ -215,16 +277,22 @@ static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started)
     if (e->jobs[j].gpus > aif_cluster_free_gpus(e->cluster)) {
         return AIF_OK;
     }
-    aif_status st = aif__engine_start(e, j);
+    aif_status st = s->backfill ? treserve(s, e) : AIF_OK;
+    if (st != AIF_OK) {
+        return st;
+    }
+    st = aif__engine_start(e, j);
     if (st == AIF_EEMPTY) {
         return AIF_OK;
     }
     if (st != AIF_OK) {
         return st;
     }
-    list_remove(s, j);
     if (s->backfill) {
+        list_remove(s, j);
         tinsert(s, e, j, estimate_end(e, j));
+    } else {
+        s->head++;
     }
     *started = true;
     return AIF_OK;
@@ -234,12 +302,25 @@ static aif_status fifo_schedule(engine *e, void *state) {
     fifo_state *s = state;
     bool started = true;
     aif_status st;
+    if (!s->backfill) {
+        while (s->head < s->arrived && started) {
+            if ((st = try_start(e, s, s->head, &started)) != AIF_OK) {
+                return st;
+            }
+        }
+        return AIF_OK;
+    }
     while (s->head != NONE && started) {
         if ((st = try_start(e, s, s->head, &started)) != AIF_OK) {
             return st;
         }
     }
-    if (!s->backfill || s->head == NONE) {
+    uint32_t first_new = s->first_new;
+    bool changed = s->changed || s->head != s->last_head;
+    s->first_new = NONE;
+    s->changed = false;
+    s->last_head = s->head;
+    if (s->head == NONE || (!changed && first_new == NONE)) {
         return AIF_OK;
     }
     /* EASY: reserve for the blocked head, then let later jobs start now if they cannot
@@ -252,10 +333,15 @@ static aif_status fifo_schedule(engine *e, void *state) {
         need = 1;
     }
     int64_t freed = 0;
-    int64_t shadow = shadow_time(s, e, need, &freed);
+    int64_t shadow = shadow_time(s, need, &freed);
     int64_t extra = free_now + freed - e->jobs[s->head].gpus;
     uint32_t scanned = 0;
-    for (uint32_t c = s->next[s->head]; c != NONE && scanned < e->scan_limit;) {
+    uint32_t from = s->next[s->head];
+    if (!changed) {
+        /* first_new may have started in the FIFO part above; then so did all before it. */
+        from = e->run[first_new].state == JOB_WAITING && first_new != s->head ? first_new : NONE;
+    }
+    for (uint32_t c = from; c != NONE && scanned < e->scan_limit;) {
         uint32_t nx = s->next[c];
         int64_t g = e->jobs[c].gpus;
         scanned++;

@@ -17,8 +17,16 @@ enum { K_SJF, K_SRTF, K_PRIORITY, K_LAS };
 /* Attained service is a double sum of ns-resolution runs: allow for its rounding. */
 #define LAS_EPS_GPU_S 1e-6
 
+/* las bookkeeping per job (allocated for las only). */
+typedef struct las_job {
+    double attained_gpu_s; /* GPU-seconds received before the current run */
+    int64_t last_run_ns;   /* length of the last run, for the starvation rule */
+    aif_pq_handle timer;   /* demotion (running) or promotion (waiting) */
+} las_job;
+
 typedef struct keyed_state {
     int kind;
+    las_job *las;
     jheap wait;
     jheap run;        /* preemptive only: key negated so the top is the worst */
     uint32_t *skip;   /* ids skipped in the current pass */
@@ -73,9 +81,9 @@ static bool outranks(const engine *e, const keyed_state *s, uint32_t w, uint32_t
     }
 }
 
-static double attained_now(const engine *e, uint32_t j) {
+static double attained_now(const engine *e, const keyed_state *s, uint32_t j) {
     const job_run *r = &e->run[j];
-    double a = r->attained_gpu_s;
+    double a = s->las[j].attained_gpu_s;
     if (r->state == JOB_RUNNING) {
         a += (double)(e->now - r->run_since_ns) / 1e9 * e->jobs[j].gpus;
     }
@@ -86,23 +94,23 @@ static double attained_now(const engine *e, uint32_t j) {
 static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
     int q = e->run[j].queue;
     if (q >= s->nthr) {
-        aif__engine_cancel_timer(e, j);
+        aif__engine_cancel_timer(e, &s->las[j].timer);
         return AIF_OK;
     }
-    double left_gpu_s = s->thr[q] - attained_now(e, j);
+    double left_gpu_s = s->thr[q] - attained_now(e, s, j);
     double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / e->jobs[j].gpus) : 0;
-    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns);
+    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns, &s->las[j].timer);
 }
 
 /* las: the timer that promotes waiting job j to the top queue if it starves. */
-static aif_status las_arm_promotion(engine *e, uint32_t j) {
-    const job_run *r = &e->run[j];
+static aif_status las_arm_promotion(engine *e, keyed_state *s, uint32_t j) {
+    las_job *l = &s->las[j];
     double f = e->cfg->las_starve_factor;
-    if (f <= 0 || r->queue == 0 || r->last_run_ns <= 0) {
-        aif__engine_cancel_timer(e, j);
+    if (f <= 0 || e->run[j].queue == 0 || l->last_run_ns <= 0) {
+        aif__engine_cancel_timer(e, &l->timer);
         return AIF_OK;
     }
-    return aif__engine_set_timer(e, j, e->now + (int64_t)(f * (double)r->last_run_ns));
+    return aif__engine_set_timer(e, j, e->now + (int64_t)(f * (double)l->last_run_ns), &l->timer);
 }
 
 static aif_status keyed_create(engine *e, void **state, int kind) {
@@ -128,12 +136,16 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
     s->skip = aif_alloc(e->alloc, s->cap * sizeof *s->skip);
     s->victim = aif_alloc(e->alloc, s->cap * sizeof *s->victim);
     s->vkey = aif_alloc(e->alloc, s->cap * sizeof *s->vkey);
-    if (st != AIF_OK || !s->skip || !s->victim || !s->vkey) {
+    if (kind == K_LAS) {
+        s->las = aif_calloc(e->alloc, s->cap, sizeof *s->las);
+    }
+    if (st != AIF_OK || !s->skip || !s->victim || !s->vkey || (kind == K_LAS && !s->las)) {
         aif__jheap_free(&s->wait, e->alloc);
         aif__jheap_free(&s->run, e->alloc);
         aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
         aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
         aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
+        aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
         aif_free(e->alloc, s, sizeof *s);
         return AIF_ENOMEM;
     }
@@ -148,6 +160,7 @@ static void keyed_destroy(engine *e, void *state) {
     aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
     aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
     aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
+    aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
     aif_free(e->alloc, s, sizeof *s);
 }
 
@@ -158,10 +171,12 @@ static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
 }
 
 static void keyed_finished(engine *e, void *state, uint32_t j) {
-    (void)e;
     keyed_state *s = state;
     if (s->kind != K_SJF) {
         aif__jheap_remove(&s->run, j);
+    }
+    if (s->kind == K_LAS) {
+        aif__engine_cancel_timer(e, &s->las[j].timer);
     }
 }
 
@@ -192,12 +207,17 @@ static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
             aif__jheap_push(&s->run, v, s->vkey[i]);
             continue;
         }
+        int64_t ran = e->now - e->run[v].run_since_ns;
         aif_status st = aif__engine_preempt(e, v);
         if (st != AIF_OK) {
             return st;
         }
-        if (s->kind == K_LAS && (st = las_arm_promotion(e, v)) != AIF_OK) {
-            return st;
+        if (s->kind == K_LAS) {
+            s->las[v].attained_gpu_s += (double)ran / 1e9 * e->jobs[v].gpus;
+            s->las[v].last_run_ns = ran;
+            if ((st = las_arm_promotion(e, s, v)) != AIF_OK) {
+                return st;
+            }
         }
         aif__jheap_push(&s->wait, v, wait_key(e, s, v));
     }
@@ -249,9 +269,10 @@ static aif_status keyed_schedule(engine *e, void *state) {
 static aif_status las_timer(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
     job_run *r = &e->run[j];
+    s->las[j].timer = AIF_PQ_HANDLE_NONE; /* it just fired */
     if (r->state == JOB_RUNNING) {
         /* Demotion: the job used up its queue's share of attained service. */
-        if (r->queue < s->nthr && attained_now(e, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
+        if (r->queue < s->nthr && attained_now(e, s, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
             r->queue++;
             aif__jheap_update(&s->run, j, run_key(e, s, j));
         }
@@ -260,7 +281,7 @@ static aif_status las_timer(engine *e, void *state, uint32_t j) {
     if (r->state == JOB_WAITING && r->queue > 0) {
         /* Starvation: back to the top queue with its attained service forgotten. */
         r->queue = 0;
-        r->attained_gpu_s = 0;
+        s->las[j].attained_gpu_s = 0;
         aif__jheap_update(&s->wait, j, wait_key(e, s, j));
     }
     return AIF_OK;

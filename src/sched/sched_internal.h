@@ -22,17 +22,13 @@ typedef struct job_run {
     int64_t remaining_ns; /* work left, excluding any pending resume overhead */
     int64_t run_since_ns; /* when the current run began (running jobs) */
     int64_t finish_ns;    /* when the current run ends (running jobs) */
-    int64_t overhead_ns;  /* resume overhead paid at the start of the current run */
-    int64_t wait_since_ns;
-    int64_t last_run_ns; /* length of the last run (las starvation rule) */
-    double attained_gpu_s;
-    aif_pq_handle done;  /* completion event while running */
-    aif_pq_handle timer; /* policy timer (las demotion/promotion) */
+    aif_pq_handle done;   /* completion event while running */
     uint32_t alloc;
     uint32_t heap_pos; /* position in the policy's heap, UINT32_MAX when in none */
     uint8_t state;
     uint8_t queue; /* las queue */
-    bool started_once;
+    bool started;  /* has run before: a new run is a resume and pays the overhead */
+    bool resumed;  /* the current run is a resume */
 } job_run;
 
 typedef struct engine engine;
@@ -50,7 +46,7 @@ struct policy_ops {
     void (*finished)(engine *e, void *state, uint32_t j);
     /* Start (and preempt) jobs at the current time. */
     aif_status (*schedule)(engine *e, void *state);
-    /* A timer this policy set fired for job j (optional). */
+    /* A timer this policy set fired for job j (optional). The policy's handle is stale. */
     aif_status (*timer)(engine *e, void *state, uint32_t j);
 };
 
@@ -82,9 +78,10 @@ aif_status aif__engine_start(engine *e, uint32_t j);
  * caller re-enqueues it in its own structures (the engine does not call enqueue). */
 aif_status aif__engine_preempt(engine *e, uint32_t j);
 
-/* Set (replacing any) the policy timer of job j at absolute time t. */
-aif_status aif__engine_set_timer(engine *e, uint32_t j, int64_t t);
-void aif__engine_cancel_timer(engine *e, uint32_t j);
+/* Set (replacing the pending one in *h, if any) a policy timer for job j at absolute
+ * time t (clamped to now); the policy owns the handle and clears it when the timer fires. */
+aif_status aif__engine_set_timer(engine *e, uint32_t j, int64_t t, aif_pq_handle *h);
+void aif__engine_cancel_timer(engine *e, aif_pq_handle *h);
 
 /* ---- Indexed binary min-heap of job ids by a 64-bit key (ties: smaller id first). ---- */
 typedef struct jheap {
