@@ -35,7 +35,38 @@ typedef struct keyed_state {
     uint32_t cap;
     double thr[AIF_REPLAY_LAS_MAX_QUEUES - 1];
     int nthr;
+    /* Jobs in `wait` by floor(log2(gpus)): lets a pass stop as soon as no waiting job can
+     * fit the free GPUs, instead of popping through the whole scan limit. */
+    uint32_t by_size[32];
 } keyed_state;
+
+static int size_class(int32_t gpus) {
+    int c = 0;
+    while (gpus >>= 1) {
+        c++;
+    }
+    return c;
+}
+
+static void wait_push(engine *e, keyed_state *s, uint32_t j, int64_t key) {
+    s->by_size[size_class(e->jobs[j].gpus)]++;
+    aif__jheap_push(&s->wait, j, key);
+}
+
+static void wait_remove(engine *e, keyed_state *s, uint32_t j) {
+    s->by_size[size_class(e->jobs[j].gpus)]--;
+    aif__jheap_remove(&s->wait, j);
+}
+
+/* Some waiting job might fit `free` GPUs (never false when one does). */
+static bool some_fit(const keyed_state *s, int64_t free) {
+    for (int c = 0; c < 32 && ((int64_t)1 << c) <= free; c++) {
+        if (s->by_size[c]) {
+            return true;
+        }
+    }
+    return false;
+}
 
 /* Pack (class, job id) so that heap order is class first, arrival order second. */
 static int64_t pack(int64_t cls, uint32_t j) {
@@ -166,7 +197,7 @@ static void keyed_destroy(engine *e, void *state) {
 
 static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
-    aif__jheap_push(&s->wait, j, wait_key(e, s, j));
+    wait_push(e, s, j, wait_key(e, s, j));
     return AIF_OK;
 }
 
@@ -181,7 +212,7 @@ static void keyed_finished(engine *e, void *state, uint32_t j) {
 }
 
 static aif_status on_started(engine *e, keyed_state *s, uint32_t j) {
-    aif__jheap_remove(&s->wait, j);
+    wait_remove(e, s, j);
     if (s->kind == K_SJF) {
         return AIF_OK;
     }
@@ -219,7 +250,7 @@ static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
                 return st;
             }
         }
-        aif__jheap_push(&s->wait, v, wait_key(e, s, v));
+        wait_push(e, s, v, wait_key(e, s, v));
     }
     return AIF_OK;
 }
@@ -252,16 +283,17 @@ static aif_status keyed_schedule(engine *e, void *state) {
             }
             st = AIF_OK;
         }
-        s->skip[nskip++] = aif__jheap_pop(&s->wait);
-        /* Later jobs rank no higher than w: with no free GPU they can only start by
-         * preempting, and they cannot outrank what w could not. */
-        if (aif_cluster_free_gpus(e->cluster) == 0 &&
+        wait_remove(e, s, w);
+        s->skip[nskip++] = w;
+        /* Later jobs rank no higher than w: if none of them fits the free GPUs they can
+         * only start by preempting, and they cannot outrank what w could not. */
+        if (!some_fit(s, aif_cluster_free_gpus(e->cluster)) &&
             (!pre || s->run.len == 0 || !outranks(e, s, w, s->run.ids[0]))) {
             break;
         }
     }
     for (uint32_t i = 0; i < nskip; i++) {
-        aif__jheap_push(&s->wait, s->skip[i], wait_key(e, s, s->skip[i]));
+        wait_push(e, s, s->skip[i], wait_key(e, s, s->skip[i]));
     }
     return st;
 }
