@@ -409,6 +409,43 @@ static void bad_configs(void **state) {
     assert_int_equal(aif_sched_policy_count(), 6);
 }
 
+/* Tiresias on the Pollux workloads (64 GPUs, 16 nodes of 4, two queues split at 16 GPU-hours,
+ * no starvation rule), with durations modelled from Pollux's measured throughput (see
+ * tests/data/README.md). Published averages: results-jobload/tiresias-1.0/summary.json. */
+static void las_against_published_tiresias(void **state) {
+    (void)state;
+    static const double published[8] = {2473.65,   5144.9625,  3876.25625, 3280.2625,
+                                        3501.0125, 3469.69375, 5479.9125,  5079.70625};
+    double ours = 0, theirs = 0;
+    for (int w = 1; w <= 8; w++) {
+        char name[64], path[1024];
+        snprintf(name, sizeof name, "pollux/workload-%d.csv", w);
+        data_path(path, sizeof path, name);
+        aif_trace *t = NULL;
+        assert_int_equal(aif_trace_read(NULL, path, NULL, &t, NULL), AIF_OK);
+        assert_int_equal(aif_trace_count(t), 160);
+        aif_replay_config c = cfg_of("las", 64);
+        c.placement = AIF_PLACE_CONSOLIDATED;
+        c.gpus_per_node = 4;
+        c.las_thresholds_gpu_s[0] = 16 * 3600;
+        c.las_threshold_count = 1;
+        aif_replay *r = run_ok(aif_trace_jobs(t), aif_trace_count(t), &c);
+        aif_replay_summary s;
+        assert_int_equal(aif_replay_summarize(r, aif_trace_jobs(t), &s), AIF_OK);
+        double gap = (s.mean_jct_s - published[w - 1]) / published[w - 1];
+        assert_true(gap > -0.25 && gap < 0.05); /* per workload: docs/replay.md has the table */
+        if (w == 6) {
+            assert_true(gap > -0.01 && gap < 0.01); /* the artifact's fidelity-check workload */
+        }
+        ours += s.mean_jct_s / 8;
+        theirs += published[w - 1] / 8;
+        aif_replay_destroy(r);
+        aif_trace_destroy(t);
+    }
+    double gap = (ours - theirs) / theirs;
+    assert_true(gap > -0.13 && gap < -0.10); /* -11.3%: see docs/replay.md for why */
+}
+
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     size_t n = 300;
@@ -449,6 +486,7 @@ int main(void) {
         cmocka_unit_test(hand_computed_las),
         cmocka_unit_test(invariants_all_policies),
         cmocka_unit_test(bad_configs),
+        cmocka_unit_test(las_against_published_tiresias),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
