@@ -93,4 +93,17 @@ aif_status aif_replay_summarize(const aif_replay *r, const aif_job *jobs, aif_re
 aif_status aif_replay_summarize_vc(const aif_replay *r, const aif_job *jobs, uint32_t vc,
                                    aif_replay_summary *out);
 
+/* ---- Saving to the results store (results.h) ---- */
+
+typedef struct aif_results aif_results;
+
+/* Write a finished replay into run `run_id` of the results store `db`: the configuration
+ * as params (policy, placement, gpus, ...), the summary as metrics (with units), and one
+ * `jobs` row per job (submit, start and end in seconds since the trace's first
+ * submission, preemptions as interruptions, status "completed"). Time series are the
+ * caller's (see on_step). Errors: those of aif_results_add_* (AIF_EIO, AIF_ENOMEM,
+ * AIF_ESTATE), AIF_EINVAL for NULL arguments. Cost O(jobs). */
+aif_status aif_replay_save(aif_results *db, int64_t run_id, const aif_trace *trace,
+                           const aif_replay *r, const aif_replay_config *config);
+
 #endif

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "aifactory/replay.h"
+#include "aifactory/results.h"
 #include "aifactory/sched.h"
 #include "aifactory/trace.h"
 #include "cli/args.h"
@@ -48,7 +50,7 @@ static const cli_option options[] = {
     {"las-starve-factor", "X", "las: promote a job waiting X times its last run (0: off)"},
     {"scan-limit", "N", "greedy policies: waiting jobs examined per pass (default 1000)"},
     {"seed", "N", "seed for random placement (default 1)"},
-    {"output", "DIR", "write jobs.csv and timeseries.csv into DIR (alias: -o DIR)"},
+    {"output", "DIR", "write jobs.csv, timeseries.csv, results.sqlite, summary.json (-o DIR)"},
     {"sample-s", "S", "time series: one row per S seconds instead of per event"},
 };
 
@@ -94,6 +96,91 @@ static void on_step(void *ctx, int64_t now, int64_t busy, size_t queued, size_t 
     s->last_busy = busy;
     s->last_queued = queued;
     s->last_running = running;
+}
+
+/* Copy DIR/timeseries.csv (written during the run) into the store's three series: the
+ * file is the buffer, so the run itself holds no time series in memory. */
+static aif_status import_series(aif_results *db, const char *dir, const int64_t ids[3]) {
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+        if (f) {
+            fclose(f);
+        }
+        return AIF_EIO;
+    }
+    aif_status st = AIF_OK;
+    while (st == AIF_OK && fgets(line, sizeof line, f)) {
+        double t, v[3];
+        if (sscanf(line, "%lf,%lf,%lf,%lf", &t, &v[0], &v[1], &v[2]) != 4) {
+            st = AIF_EIO;
+            break;
+        }
+        for (int i = 0; i < 3 && st == AIF_OK; i++) {
+            st = aif_results_add_point(db, ids[i], t, v[i]);
+        }
+    }
+    fclose(f);
+    return st;
+}
+
+/* Write DIR/results.sqlite (run, series, params, metrics, jobs) and DIR/summary.json. */
+static int write_store(const char *dir, const char *trace_path, const aif_trace *t,
+                       const aif_replay *r, const aif_replay_config *c, double wall_s) {
+    char path[4096], err[256] = "";
+    snprintf(path, sizeof path, "%s/results.sqlite", dir);
+    aif_results *db = NULL;
+    aif_status st = aif_results_create(NULL, path, &db, err, sizeof err);
+    if (st != AIF_OK) {
+        fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
+        return CLI_EXIT_FAILURE;
+    }
+    aif_replay_summary s;
+    const char *base = strrchr(trace_path, '/');
+    int64_t run_id = 0, ids[3];
+    if ((st = aif_replay_summarize(r, aif_trace_jobs(t), &s)) == AIF_OK) {
+        aif_results_run run = {.name = base ? base + 1 : trace_path,
+                               .kind = "replay",
+                               .seed = (int64_t)c->seed,
+                               .wall_s = wall_s,
+                               .sim_end_s = s.makespan_s};
+        st = aif_results_add_run(db, &run, &run_id);
+    }
+    if (st == AIF_OK) {
+        st = aif_results_add_series(db, run_id, "GPUs", "busy GPUs", "GPU", &ids[0]);
+    }
+    if (st == AIF_OK) {
+        st = aif_results_add_series(db, run_id, "jobs", "queued jobs", "jobs", &ids[1]);
+    }
+    if (st == AIF_OK) {
+        st = aif_results_add_series(db, run_id, "jobs", "running jobs", "jobs", &ids[2]);
+    }
+    if (st == AIF_OK) {
+        st = import_series(db, dir, ids);
+    }
+    if (st == AIF_OK) {
+        st = aif_replay_save(db, run_id, t, r, c);
+    }
+    if (st == AIF_OK) {
+        st = aif_results_finish(db);
+    }
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    if (st == AIF_OK) {
+        st = aif_results_write_summary(db, path);
+    }
+    if (st != AIF_OK) {
+        const char *m = aif_results_errmsg(db);
+        fprintf(stderr, "aifactory replay: results store: %s\n", m[0] ? m : aif_strerror(st));
+    }
+    aif_results_close(db);
+    return st == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+static double clock_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static bool parse_double(const char *s, double lo, double *out) {
@@ -464,6 +551,7 @@ int cmd_replay(int argc, char **argv) {
         c.step_ctx = &ts;
     }
     aif_replay *r = NULL;
+    double t0 = clock_s();
     st = aif_replay_run(NULL, jobs, aif_trace_count(t), &c, &r);
     if (ts.f && fclose(ts.f) != 0) {
         st = st == AIF_OK ? AIF_EIO : st;
@@ -476,6 +564,9 @@ int cmd_replay(int argc, char **argv) {
     rc = print_summary(t, r, &c, common.json, common.quiet);
     if (rc == CLI_EXIT_OK && out_dir) {
         rc = write_jobs_csv(out_dir, t, r);
+    }
+    if (rc == CLI_EXIT_OK && out_dir) {
+        rc = write_store(out_dir, trace_path, t, r, &c, clock_s() - t0);
     }
     aif_replay_destroy(r);
     aif_trace_destroy(t);

@@ -97,6 +97,19 @@ static void output_directory(void **state) {
     assert_non_null(fgets(line, sizeof line, f));
     assert_string_equal(line, "0.000,1,0,1\n");
     fclose(f);
+    /* The results store and its summary: the run, its params, metrics and jobs. */
+    snprintf(path, sizeof path, "%s/o/summary.json", dir);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(out, "\"kind\": \"replay\""));
+    assert_non_null(strstr(out, "\"name\": \"tiresias_60_job.csv\""));
+    assert_non_null(strstr(out, "\"mean_jct_s\""));
+    assert_non_null(strstr(out, "\"jobs\": 60"));
+    snprintf(path, sizeof path, "%s/o/results.sqlite", dir);
+    assert_int_equal(access(path, R_OK), 0);
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     assert_int_equal(system(path), 0);
 }
