@@ -149,7 +149,7 @@ static aif_status loop(engine *e) {
     return AIF_OK;
 }
 
-static aif_status check_config(const aif_job *jobs, size_t n, const aif_replay_config *cfg) {
+static aif_status check_config(size_t n, const aif_replay_config *cfg) {
     if (cfg->gpus < 1 || cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 ||
         cfg->las_threshold_count < 0 || cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES ||
         cfg->las_starve_factor < 0 || n > UINT32_MAX - 1) {
@@ -161,16 +161,16 @@ static aif_status check_config(const aif_job *jobs, size_t n, const aif_replay_c
             return AIF_EINVAL;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (jobs[i].duration_ns <= 0 || jobs[i].gpus < 1 ||
-            (i > 0 && jobs[i].submit_ns < jobs[i - 1].submit_ns)) {
-            return AIF_EINVAL;
-        }
-        if (jobs[i].gpus > cfg->gpus) {
-            return AIF_ERANGE;
-        }
-    }
     return AIF_OK;
+}
+
+/* The jobs' own checks, made in the pass that initializes their run state. */
+static aif_status check_job(const aif_job *jobs, size_t i, int64_t gpus) {
+    if (jobs[i].duration_ns <= 0 || jobs[i].gpus < 1 ||
+        (i > 0 && jobs[i].submit_ns < jobs[i - 1].submit_ns)) {
+        return AIF_EINVAL;
+    }
+    return jobs[i].gpus > gpus ? AIF_ERANGE : AIF_OK;
 }
 
 void aif_replay_destroy(aif_replay *r) {
@@ -191,7 +191,7 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
     if (st != AIF_OK) {
         return st;
     }
-    if ((st = check_config(jobs, n, cfg)) != AIF_OK) {
+    if ((st = check_config(n, cfg)) != AIF_OK) {
         return st;
     }
     a = a ? a : aif_allocator_system();
@@ -215,6 +215,9 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
+        if ((st = check_job(jobs, i, cfg->gpus)) != AIF_OK) {
+            goto done;
+        }
         e.run[i] = (job_run){.remaining_ns = jobs[i].duration_ns, .heap_pos = UINT32_MAX};
         res->jobs[i] = (aif_replay_job){.start_ns = -1, .end_ns = -1};
     }
