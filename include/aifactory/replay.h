@@ -37,8 +37,8 @@ typedef struct aif_replay_config {
     int64_t preempt_overhead_ns;
     /* las: queue thresholds in attained GPU-seconds (ascending; queues = count + 1) and
      * the starvation rule: a job waiting longer than starve_factor * its last run is
-     * promoted to the top queue (0 disables). Defaults (count 0): Tiresias' two queues
-     * split at 3,200 GPU-seconds... see docs/replay.md. */
+     * promoted to the top queue with its attained service reset (0 disables). With count
+     * 0 there are two queues split at 57,600 GPU-seconds (16 GPU-hours). */
     double las_thresholds_gpu_s[AIF_REPLAY_LAS_MAX_QUEUES - 1];
     int las_threshold_count;
     double las_starve_factor;

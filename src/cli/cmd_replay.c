@@ -46,7 +46,7 @@ static const cli_option options[] = {
     {"placement", "NAME", "pool, first-fit, best-fit, consolidated or random"},
     {"estimate-factor", "X", "backfill: runtime estimate = duration * X (default 1)"},
     {"preempt-overhead-s", "S", "seconds added to a preempted job when it resumes"},
-    {"las-thresholds", "LIST", "las: queue limits in GPU-seconds, e.g. 3600,36000"},
+    {"las-thresholds", "LIST", "las: queue limits in GPU-seconds (default 57600)"},
     {"las-starve-factor", "X", "las: promote a job waiting X times its last run (0: off)"},
     {"scan-limit", "N", "greedy policies: waiting jobs examined per pass (default 1000)"},
     {"seed", "N", "seed for random placement (default 1)"},
