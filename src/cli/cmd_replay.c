@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "aifactory/progress.h"
 #include "aifactory/replay.h"
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
@@ -71,6 +72,10 @@ typedef struct series {
     bool have_last;
     int64_t last_busy;
     size_t last_queued, last_running;
+    aif_progress *progress; /* or NULL */
+    int64_t day0_ns;        /* midnight UTC before the first submission: progress's t = 0 */
+    int64_t progress_end;
+    uint64_t steps; /* distinct event times so far */
 } series;
 
 static void series_row(series *s, int64_t t, int64_t busy, size_t q, size_t r) {
@@ -80,6 +85,13 @@ static void series_row(series *s, int64_t t, int64_t busy, size_t q, size_t r) {
 /* With sampling, a row at each multiple of the interval shows the state in force then. */
 static void on_step(void *ctx, int64_t now, int64_t busy, size_t queued, size_t running) {
     series *s = ctx;
+    /* The progress line reads a clock, so it is asked only every 4096 event times. */
+    if (s->progress && (++s->steps & 4095) == 0) {
+        aif_progress_update(s->progress, now - s->day0_ns, s->steps);
+    }
+    if (s->f == NULL) {
+        return;
+    }
     if (s->sample_ns == 0) {
         series_row(s, now, busy, queued, running);
         return;
@@ -546,13 +558,37 @@ int cmd_replay(int argc, char **argv) {
             return CLI_EXIT_FAILURE;
         }
         fprintf(ts.f, "time_s,busy_gpus,queued_jobs,running_jobs\n");
-        ts.origin_ns = aif_trace_count(t) ? jobs[0].submit_ns : 0;
+        c.on_step = on_step;
+        c.step_ctx = &ts;
+    }
+    size_t njobs = aif_trace_count(t);
+    ts.origin_ns = njobs ? jobs[0].submit_ns : 0;
+    aif_progress prog;
+    aif_progress_mode pmode = AIF_PROGRESS_AUTO;
+    aif_progress_mode_parse(common.progress, &pmode);
+    if (pmode != AIF_PROGRESS_NEVER && !common.quiet && njobs > 0) {
+        /* Dated traces show their calendar dates; relative ones start at 1970-01-01. */
+        int64_t day = ts.origin_ns / (86400 * INT64_C(1000000000));
+        day -= ts.origin_ns < day * 86400 * INT64_C(1000000000);
+        ts.day0_ns = day * 86400 * INT64_C(1000000000);
+        aif_progress_config pc = {.out = stderr,
+                                  .mode = pmode,
+                                  .is_tty = -1,
+                                  .label = "replay",
+                                  .start = aif_date_from_days(day),
+                                  .end = jobs[njobs - 1].submit_ns - ts.day0_ns};
+        aif_progress_init(&prog, &pc);
+        ts.progress_end = pc.end;
+        ts.progress = &prog;
         c.on_step = on_step;
         c.step_ctx = &ts;
     }
     aif_replay *r = NULL;
     double t0 = clock_s();
     st = aif_replay_run(NULL, jobs, aif_trace_count(t), &c, &r);
+    if (ts.progress) {
+        aif_progress_finish(ts.progress, ts.progress_end, ts.steps);
+    }
     if (ts.f && fclose(ts.f) != 0) {
         st = st == AIF_OK ? AIF_EIO : st;
     }
