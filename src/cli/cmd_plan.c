@@ -117,7 +117,7 @@ static int parse_number(const char *text, const char *flag, double *out) {
  * strict, and an infinite bound is not checked. */
 static int parse_bounded(const char *text, const char *flag, double lo, bool lo_open, double hi,
                          double *out) {
-    double v;
+    double v = NAN; /* set on success; the compiler cannot see that the error path returns */
     int rc = parse_number(text, flag, &v);
     if (rc != CLI_EXIT_OK) {
         return rc;
@@ -143,7 +143,7 @@ static int parse_basis(plan_args *a, int opt, const char *text) {
         return cli_usage_error(&spec, "give only one of --power, --it-power and --gpus");
     }
     a->basis_text = text;
-    double v;
+    double v = NAN; /* set on success; the compiler cannot see that the error path returns */
     int rc = parse_qty(text, opt == OPT_GPUS ? AIF_QTY_COUNT : AIF_QTY_POWER, flag, &v);
     if (rc != CLI_EXIT_OK) {
         return rc;
