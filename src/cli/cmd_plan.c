@@ -615,7 +615,8 @@ static int run_plan(const plan_args *a, const aif_catalog *cat) {
 }
 
 int cmd_plan(int argc, char **argv) {
-    /* The input holds a whole mix and its overrides; keep it off the small-stack paths. */
+    /* The arguments hold a whole mix, its overrides and the --mix text: one heap block keeps
+     * this frame small (the plan result below is already several kB). */
     plan_args *a = calloc(1, sizeof *a);
     if (a == NULL) {
         fprintf(stderr, "aifactory plan: out of memory\n");
