@@ -4,7 +4,8 @@
  *
  * The model works on plain value types: a hardware description (aif_perf_hw), a model spec
  * (models.h) and the calibration (aif_perf_calib). A small built-in hardware table holds the
- * accelerators the calibration needs (sources in src/model/perf_hw.c and docs/perf.md).
+ * accelerators the calibration needs (sources in src/model/perf_hw.c and docs/perf.md); any
+ * hardware catalog system (catalog.h) converts to the same description.
  * Every call is closed-form plus a bounded search over layouts and batch sizes (a few
  * thousand evaluations at most); aif_perf_cache memoizes results for callers that ask the
  * same question every simulated hour. Units: seconds, bytes, FLOP, tokens (SI, 1 GB = 1e9 B).
