@@ -203,7 +203,8 @@ typedef struct aif_scenario_tranche {
     double step_w;
     double cap_usd;
     aif_power_basis power_basis; /* default facility */
-    aif_time from;               /* default 0 */
+    aif_time from;               /* only blocks online at or after this count; default 0 */
+    size_t provider;             /* only this provider's sites count; AIF_SCENARIO_NONE: all */
 } aif_scenario_tranche;
 
 /* Warrants: `shares_per_step` vest each time one more `step_w` of `vendor` systems is online,
@@ -217,6 +218,7 @@ typedef struct aif_scenario_warrant {
     double step_w;
     double strike_usd_per_share;
     double share_price_usd; /* 0 when not given: shares are counted, not valued */
+    size_t provider;        /* only this provider's sites count; AIF_SCENARIO_NONE: all */
 } aif_scenario_warrant;
 
 typedef struct aif_scenario_equity_round {
