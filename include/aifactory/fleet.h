@@ -3,7 +3,7 @@
  * hourly inference demand, frontier training under failures and research jobs.
  *
  * Input is the bound scenario's sections (scenario.h structs, transparent, so tests and the
- * built-in default fill them by hand) plus a few engine options. One aif_sim entity handles
+ * scenario loader fill them) plus a few engine options. One aif_sim entity handles
  * every event: blocks online/retired, hourly demand ticks (allocation: frontier runs hold
  * their reservations, inference takes what it needs with priority, research jobs fill the
  * rest FIFO and are preempted first), monthly money ticks (power, depreciation, cloud
@@ -168,13 +168,5 @@ const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i);
 
 /* Free the fleet. NULL is a no-op. */
 void aif_fleet_destroy(aif_fleet *f);
-
-/* The built-in default (openai-nvidia-10gw) as engine input, for use until the scenario
- * loader lands: `storage` holds the arrays the input points into, `cat` (borrowed) must
- * have the default catalog loaded. Numbers and their sources are in fleet_default.c. */
-typedef struct aif_fleet_default aif_fleet_default;
-aif_status aif_fleet_default_create(const aif_allocator *a, const aif_catalog *cat,
-                                    aif_fleet_default **storage, aif_fleet_input *in);
-void aif_fleet_default_destroy(aif_fleet_default *storage);
 
 #endif
