@@ -147,6 +147,10 @@ static void tranches_on_gw_dates(void **state) {
         }
     }
     assert_int_equal(k, 10);
+    /* Demand outgrows the early fleet, so the holder did get offers before the end date. */
+    assert_true(s->rofr_offers > 0);
+    assert_int_equal(s->rofr_accepted, 0); /* rule: never */
+    assert_true(s->orders > 0);
     /* Packages per GW as the planner counts them for the same system. */
     const aif_block *b = aif_fleet_block_at(f, 0);
     assert_true(b->packages > 400000 && b->packages < 460000);
