@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "io/scenario_internal.h"
+#include "io/textfile.h"
+#include "io/yaml.h"
 
 aif_status aif_scenario_create(const aif_allocator *a, aif_scenario **out) {
     if (out == NULL) {
@@ -95,6 +97,16 @@ static void sort_errors(aif_scenario *s) {
     }
 }
 
+typedef struct yaml_error_ctx {
+    aif_scenario *s;
+    const char *file;
+} yaml_error_ctx;
+
+static void yaml_error(void *ctx, int line, int col, const char *message) {
+    yaml_error_ctx *c = ctx;
+    aif__scn_error_raw(c->s, c->file, line, col, "malformed YAML: %s", message);
+}
+
 static aif_status load(aif_scenario *s, const char *name, const char *text, size_t len) {
     s->loaded = true;
     s->error_count = 0;
@@ -114,31 +126,20 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
     if (file == NULL || dir == NULL || placed == NULL) {
         return AIF_ENOMEM;
     }
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL; /* the library never prints: errors are collected below */
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag == NULL) {
+    aif__yaml y;
+    aif_status parsed = aif__yaml_parse(text, len, &y, yaml_error, &(yaml_error_ctx){s, file});
+    if (parsed == AIF_ENOMEM) {
+        aif__yaml_close(&y);
         return AIF_ENOMEM;
     }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {0};
-    pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
-    pcfg.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (doc == NULL) {
-        void *iter = NULL;
-        struct fy_diag_error *e;
-        while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-            aif__scn_error_raw(s, file, e->line, e->column, "malformed YAML: %s", e->msg);
-        }
+    if (y.doc == NULL) {
         if (s->error_count == 0) {
             aif__scn_error_raw(s, file, 1, 1, "empty scenario (expected 'aifactory: 1')");
         }
-        fy_diag_destroy(diag);
+        aif__yaml_close(&y);
         return AIF_EPARSE;
     }
+    struct fy_document *doc = y.doc;
     scn_ctx c = {.s = s,
                  .file = file,
                  .dir = dir,
@@ -151,8 +152,7 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
     if (c.status == AIF_OK) {
         aif__scn_bind(&c, fy_document_root(doc));
     }
-    fy_document_destroy(doc);
-    fy_diag_destroy(diag);
+    aif__yaml_close(&y);
     sort_errors(s);
     if (c.status != AIF_OK) {
         return c.status;
@@ -182,48 +182,24 @@ aif_status aif_scenario_load_file(aif_scenario *s, const char *path) {
     if (s->loaded) {
         return AIF_ESTATE;
     }
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    aif__text text;
+    const char *op = NULL;
+    int sys_errno = 0;
+    aif_status st = aif__text_read(s->alloc, path, &text, &op, &sys_errno);
+    if (st == AIF_EIO) {
         s->loaded = true;
         const char *file = aif_arena_strdup(s->arena, path);
         if (file == NULL) {
             return AIF_ENOMEM;
         }
-        aif__scn_error_raw(s, file, 0, 0, "cannot open scenario file: %s", strerror(errno));
+        aif__scn_error_raw(s, file, 0, 0, "cannot %s scenario file: %s", op, strerror(sys_errno));
         return AIF_EIO;
     }
-    size_t cap = 16384, len = 0;
-    char *buf = aif_alloc(s->alloc, cap);
-    aif_status st = buf ? AIF_OK : AIF_ENOMEM;
-    while (st == AIF_OK) {
-        if (len == cap) {
-            char *grown = aif_realloc(s->alloc, buf, cap, cap * 2);
-            if (grown == NULL) {
-                st = AIF_ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                s->loaded = true;
-                const char *file = aif_arena_strdup(s->arena, path);
-                st = file ? AIF_EIO : AIF_ENOMEM;
-                if (file) {
-                    aif__scn_error_raw(s, file, 0, 0, "cannot read scenario file");
-                }
-            }
-            break;
-        }
+    if (st != AIF_OK) {
+        return st;
     }
-    fclose(f);
-    if (st == AIF_OK) {
-        st = load(s, path, buf, len);
-    }
-    aif_free(s->alloc, buf, cap);
+    st = load(s, path, text.data, text.len);
+    aif__text_free(s->alloc, &text);
     return st;
 }
 

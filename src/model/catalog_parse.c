@@ -13,6 +13,7 @@
 
 #include <libfyaml.h>
 
+#include "io/yaml.h"
 #include "model/catalog_internal.h"
 
 #define SCHEMA_ID "aifactory-catalog/1"
@@ -628,38 +629,23 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
     }
 }
 
+static void yaml_error(void *ctx, int line, int col, const char *message) {
+    parse_ctx *c = ctx;
+    aif__catalog_error(c->cat, c->file, line, col, "malformed YAML: %s", message);
+}
+
 aif_status aif__catalog_parse(aif_catalog *cat, const char *file, const char *text, size_t len,
                               aif__staged *staged) {
     parse_ctx ctx = {cat, file, staged, AIF_OK, false};
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL; /* the library never prints: errors are collected below */
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag == NULL) {
-        return AIF_ENOMEM;
+    aif__yaml y;
+    aif_status st = aif__yaml_parse(text, len, &y, yaml_error, &ctx);
+    if (st != AIF_OK || y.doc == NULL) {
+        /* No document and no error is an empty catalog file, not a bad one. */
+        aif__yaml_close(&y);
+        return st;
     }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {0};
-    pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
-    pcfg.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (doc == NULL) {
-        void *iter = NULL;
-        struct fy_diag_error *e;
-        bool any = false;
-        while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-            aif__catalog_error(cat, file, e->line, e->column, "malformed YAML: %s", e->msg);
-            any = true;
-        }
-        fy_diag_destroy(diag);
-        /* libfyaml builds no document for an empty stream (nothing but blanks and
-         * comments) and reports no error: that is an empty catalog file, not a bad one. */
-        return any ? AIF_EPARSE : AIF_OK;
-    }
-    parse_root(&ctx, fy_document_root(doc));
-    fy_document_destroy(doc);
-    fy_diag_destroy(diag);
+    parse_root(&ctx, fy_document_root(y.doc));
+    aif__yaml_close(&y);
     if (ctx.status != AIF_OK) {
         return ctx.status;
     }

@@ -20,6 +20,8 @@
 #include <libfyaml.h>
 
 #include "aifactory/models.h"
+#include "io/textfile.h"
+#include "io/yaml.h"
 
 struct aif_model_set {
     const aif_allocator *alloc;
@@ -341,33 +343,23 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
     }
 }
 
+static void yaml_error(void *ctx, int line, int col, const char *message) {
+    parse_ctx *c = ctx;
+    FAIL(c, ((pos){line, col}), "malformed YAML: %s", message);
+}
+
 static aif_status parse(parse_ctx *ctx, const char *text, size_t len) {
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL; /* the library never prints: errors are collected below */
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag == NULL) {
-        return AIF_ENOMEM;
+    aif__yaml y;
+    aif_status st = aif__yaml_parse(text, len, &y, yaml_error, ctx);
+    if (st == AIF_ENOMEM) {
+        aif__yaml_close(&y);
+        return st;
     }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {0};
-    pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
-    pcfg.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (doc == NULL) {
-        void *iter = NULL;
-        struct fy_diag_error *e;
-        while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-            FAIL(ctx, ((pos){e->line, e->column}), "malformed YAML: %s", e->msg);
-        }
-        fy_diag_destroy(diag);
-        /* No document and no error: an empty stream (blanks and comments), not a bad file. */
-        return AIF_OK;
+    /* Syntax errors are recorded and flagged; no document and no error is an empty file. */
+    if (y.doc != NULL) {
+        parse_root(ctx, fy_document_root(y.doc));
     }
-    parse_root(ctx, fy_document_root(doc));
-    fy_document_destroy(doc);
-    fy_diag_destroy(diag);
+    aif__yaml_close(&y);
     return ctx->status;
 }
 
@@ -473,39 +465,19 @@ aif_status aif_model_set_merge_file(aif_model_set *s, const char *path) {
     if (file == NULL) {
         return AIF_ENOMEM;
     }
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        record(s, file, (pos){0, 0}, "cannot open models file: %s", strerror(errno));
+    aif__text text;
+    const char *op = NULL;
+    int sys_errno = 0;
+    aif_status st = aif__text_read(s->alloc, path, &text, &op, &sys_errno);
+    if (st == AIF_EIO) {
+        record(s, file, (pos){0, 0}, "cannot %s models file: %s", op, strerror(sys_errno));
         return AIF_EIO;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = aif_alloc(s->alloc, cap);
-    aif_status st = buf ? AIF_OK : AIF_ENOMEM;
-    while (st == AIF_OK) {
-        if (len == cap) {
-            char *grown = aif_realloc(s->alloc, buf, cap, cap * 2);
-            if (grown == NULL) {
-                st = AIF_ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                record(s, file, (pos){0, 0}, "cannot read models file");
-                st = AIF_EIO;
-            }
-            break;
-        }
+    if (st != AIF_OK) {
+        return st;
     }
-    fclose(f);
-    if (st == AIF_OK) {
-        st = aif_model_set_merge_string(s, path, buf, len);
-    }
-    aif_free(s->alloc, buf, cap);
+    st = aif_model_set_merge_string(s, path, text.data, text.len);
+    aif__text_free(s->alloc, &text);
     return st;
 }
 
