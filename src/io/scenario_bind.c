@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/scenario_internal.h"
+#include "io/yaml.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define QUARTER_NS  (AIF_NS_PER_YEAR / 4)
@@ -25,21 +26,6 @@ static size_t seq_count(scn_ctx *c, struct fy_node *n, scn_pos at, const char *w
     return k > 0 ? (size_t)k : 0;
 }
 
-static bool valid_id(const char *s) {
-    size_t len = strlen(s);
-    if (len == 0 || len > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-        if (!alnum && (i == 0 || (ch != '-' && ch != '_' && ch != '.'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Read an id key, check its form and uniqueness against ids[0..n). */
 static const char *read_id(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
                            const char *const *ids, size_t n) {
@@ -48,7 +34,7 @@ static const char *read_id(scn_ctx *c, struct fy_node *m, scn_pos at, const char
         return NULL;
     }
     scn_pos p = aif__scn_key_pos(c, m, "id", at);
-    if (!valid_id(id)) {
+    if (!aif__yaml_valid_id(id, strlen(id))) {
         aif__scn_error(c, p,
                        "%s.id: invalid id '%s' (expected lower-case letters, digits, '-', '_' "
                        "or '.', starting with a letter or digit)",

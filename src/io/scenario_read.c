@@ -10,6 +10,7 @@
 
 #include "aifactory/catalog.h"
 #include "io/scenario_internal.h"
+#include "io/yaml.h"
 
 void aif__scn_error_raw(aif_scenario *s, const char *file, int line, int col, const char *fmt,
                         ...) {
@@ -107,26 +108,11 @@ const char *aif__scn_nearest(const char *word, const char *const *names, size_t 
     return best_d <= limit ? best : NULL;
 }
 
-static const char *type_name(struct fy_node *n) {
-    if (n == NULL) {
-        return "nothing";
-    }
-    switch (fy_node_get_type(n)) {
-    case FYNT_SCALAR:
-        return "a scalar";
-    case FYNT_SEQUENCE:
-        return "a sequence";
-    case FYNT_MAPPING:
-        return "a mapping";
-    }
-    return "an unknown node";
-}
-
 bool aif__scn_check_keys(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where,
                          const char *const *keys, size_t key_count) {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
         aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a mapping, found %s", where,
-                       type_name(n));
+                       aif__yaml_node_kind(n));
         return false;
     }
     void *iter = NULL;
@@ -136,7 +122,8 @@ bool aif__scn_check_keys(scn_ctx *c, struct fy_node *n, scn_pos at, const char *
         scn_pos kp = aif__scn_pos(c, k, at);
         char word[64];
         if (k == NULL || !fy_node_is_scalar(k)) {
-            aif__scn_error(c, kp, "%s: expected a scalar key, found %s", where, type_name(k));
+            aif__scn_error(c, kp, "%s: expected a scalar key, found %s", where,
+                           aif__yaml_node_kind(k));
             continue;
         }
         size_t len = 0;
@@ -183,7 +170,7 @@ bool aif__scn_scalar_text(scn_ctx *c, struct fy_node *n, scn_pos at, const char 
                           size_t size) {
     if (n == NULL || !fy_node_is_scalar(n)) {
         aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a scalar, found %s", where,
-                       type_name(n));
+                       aif__yaml_node_kind(n));
         return false;
     }
     size_t len = 0;

@@ -1,8 +1,6 @@
 /* libfyaml set up so that the library never prints (see yaml.h). */
 #include "io/yaml.h"
 
-#include <stdbool.h>
-
 aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
                            aif__yaml_error_fn on_error, void *ctx) {
     *out = (aif__yaml){0};
@@ -41,4 +39,33 @@ void aif__yaml_close(aif__yaml *y) {
         fy_diag_destroy(y->diag);
     }
     *y = (aif__yaml){0};
+}
+
+const char *aif__yaml_node_kind(struct fy_node *n) {
+    if (n == NULL) {
+        return "nothing";
+    }
+    switch (fy_node_get_type(n)) {
+    case FYNT_SCALAR:
+        return "a scalar";
+    case FYNT_SEQUENCE:
+        return "a sequence";
+    case FYNT_MAPPING:
+        return "a mapping";
+    }
+    return "an unknown node";
+}
+
+bool aif__yaml_valid_id(const char *s, size_t len) {
+    if (len == 0 || len > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+        if (!alnum && (i == 0 || (ch != '-' && ch != '_' && ch != '.'))) {
+            return false;
+        }
+    }
+    return true;
 }

@@ -106,21 +106,6 @@ static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
     ctx->failed = true;
 }
 
-static const char *node_type_name(struct fy_node *n) {
-    if (n == NULL) {
-        return "nothing";
-    }
-    switch (fy_node_get_type(n)) {
-    case FYNT_SCALAR:
-        return "a scalar";
-    case FYNT_SEQUENCE:
-        return "a sequence";
-    case FYNT_MAPPING:
-        return "a mapping";
-    }
-    return "an unknown node";
-}
-
 /* Copy a scalar into the arena; NULL (with ctx->status set) on out-of-memory. */
 static const char *scalar_dup(parse_ctx *ctx, struct fy_node *n) {
     size_t len = 0;
@@ -141,7 +126,8 @@ static bool scalar_is(struct fy_node *n, const char *lit) {
 
 static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
     if (n == NULL || !fy_node_is_scalar(n)) {
-        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what, node_type_name(n));
+        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what,
+                 aif__yaml_node_kind(n));
         return false;
     }
     return true;
@@ -149,7 +135,8 @@ static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char 
 
 static bool expect_mapping(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
-        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what, node_type_name(n));
+        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what,
+                 aif__yaml_node_kind(n));
         return false;
     }
     return true;
@@ -326,20 +313,6 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     v.line = at.line;
     v.col = at.col;
     *out = v;
-}
-
-static bool valid_id(const char *s, size_t len) {
-    if (len == 0 || len > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static const field_spec *find_field(const field_spec *fields, size_t n, struct fy_node *k) {
@@ -522,7 +495,7 @@ static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool system
         pos kp = node_pos(k, at);
         size_t len = 0;
         const char *s = fy_node_get_scalar(k, &len);
-        if (!valid_id(s, len)) {
+        if (!aif__yaml_valid_id(s, len)) {
             error_at(ctx, kp,
                      "%s: invalid id '%.*s' (expected lower-case letters, digits, '-', "
                      "'_' or '.', starting with a letter or digit)",

@@ -142,21 +142,6 @@ static const char *scalar_text(struct fy_node *n, char *buf, size_t size) {
     return buf;
 }
 
-static bool valid_id(const char *s) {
-    size_t len = strlen(s);
-    if (len == 0 || len > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void parse_field(parse_ctx *ctx, const field_spec *f, struct fy_node *v, pos kp,
                         aif_model_spec *m) {
     char buf[96];
@@ -174,7 +159,7 @@ static void parse_field(parse_ctx *ctx, const field_spec *f, struct fy_node *v, 
             ctx->status = AIF_ENOMEM;
             return;
         }
-        if (f->offset == offsetof(aif_model_spec, id) && !valid_id(copy)) {
+        if (f->offset == offsetof(aif_model_spec, id) && !aif__yaml_valid_id(copy, strlen(copy))) {
             FAIL(ctx, vp,
                  "id: invalid id '%s' (expected lower-case letters, digits, '-', '_' or '.', "
                  "starting with a letter or digit)",
