@@ -4,7 +4,8 @@
  *
  * The model works on plain value types: a hardware description (aif_perf_hw), a model spec
  * (models.h) and the calibration (aif_perf_calib). A small built-in hardware table holds the
- * accelerators the calibration needs (sources in src/model/perf_hw.c and docs/perf.md).
+ * accelerators the calibration needs (sources in src/model/perf_hw.c and docs/perf.md); any
+ * hardware catalog system (catalog.h) converts to the same description.
  * Every call is closed-form plus a bounded search over layouts and batch sizes (a few
  * thousand evaluations at most); aif_perf_cache memoizes results for callers that ask the
  * same question every simulated hour. Units: seconds, bytes, FLOP, tokens (SI, 1 GB = 1e9 B).
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/catalog.h"
 #include "aifactory/models.h"
 #include "aifactory/precision.h"
 #include "aifactory/status.h"
@@ -34,12 +36,37 @@ typedef struct aif_perf_hw {
     aif_precision train_precision; /* common practice on this generation */
     aif_precision infer_precision;
     const char *source;
+    double tdp_w; /* accelerator TDP in watts; 0 when unknown */
 } aif_perf_hw;
 
 /* Built-in hardware table: count, i-th entry (NULL outside), lookup by id (NULL if unknown). */
 int aif_perf_hw_count(void);
 const aif_perf_hw *aif_perf_hw_at(int i);
 const aif_perf_hw *aif_perf_hw_find(const char *id);
+
+/* Build the description of one GPU of catalog system `system_id` (catalog.h) into *out:
+ * dense peaks per precision, HBM size and bandwidth and TDP from the system's package;
+ * scale-up domain from the system (default: its package count) and per-direction scale-up
+ * bandwidth as half the package's bidirectional `scaleup_gbps`; scale-out bandwidth, which
+ * the catalog does not hold, from a documented default (50 GB/s = one 400 Gb/s NIC per GPU;
+ * 100 GB/s for Blackwell Ultra packages b300/gb300). Default precisions: training fp8 (bf16
+ * where fp8 is absent), inference the narrowest supported format (fp4, fp8, bf16).
+ * A second package type of the system (Rubin CPX) is not modelled. out->id, ->source and
+ * ->generation point into `cat` (or static text) and live as long as the catalog.
+ * `msg` (may be NULL when msg_len is 0) gets why a call failed, or on success a note about
+ * any assumption made beyond the catalog's figures (empty when none).
+ * Errors: AIF_EINVAL (NULL arguments; the package has no HBM size/bandwidth or no dense
+ * TFLOPS), AIF_ENOTFOUND (no such system; msg suggests near ids). Cost O(catalog entries). */
+aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_id, aif_perf_hw *out,
+                                    char *msg, size_t msg_len);
+
+/* Resolve an id the way `aifactory perf --system` does: a built-in id (a100, h100, ...) is
+ * used first, then a catalog system id (`cat` may be NULL: built-ins only). The built-in
+ * table wins because it is the hardware the calibration was fitted and validated on, so an
+ * id gives the same answer whatever catalog files are loaded; a catalog system that shares
+ * a built-in id is reported in `msg` as shadowed. Errors as aif_perf_hw_from_catalog. */
+aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_hw *out, char *msg,
+                               size_t msg_len);
 
 /* Constants of one serving stack (the engine, its kernels and scheduler). */
 typedef struct aif_perf_framework {

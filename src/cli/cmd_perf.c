@@ -1,7 +1,9 @@
 /* `aifactory perf`: training or inference throughput of a model on a system, from the
- * performance model (include/aifactory/perf.h). Systems are the model's built-in hardware
- * table until the shared catalog lands; defaults for precision follow each generation's
- * common practice and are printed. */
+ * performance model (include/aifactory/perf.h). Systems are the model's calibrated built-in
+ * ids (h100, ...) or any catalog system (hgx-h100, gb200-nvl72, mi355x-8, ...; plus
+ * --catalog files), resolved by aif_perf_hw_resolve; models are the built-in table plus
+ * --models files. Defaults for precision follow each generation's common practice and are
+ * printed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,9 @@
 #include "aifactory/perf.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/cli_catalog.h"
+
+#define MAX_MODEL_FILES 16
 
 enum {
     OPT_MODEL = CLI_COMMON_OPTIONS,
@@ -23,12 +28,15 @@ enum {
     OPT_TP,
     OPT_PP,
     OPT_DP,
+    OPT_CATALOG,
+    OPT_MODELS,
 };
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
     {"model", "ID", "model id (gpt3-175b, llama2-70b, llama3.1-8b/70b/405b, mixtral-8x7b, ...)"},
-    {"system", "ID", "accelerator (a100, h100, h200, b200, gb200, b300, gb300)"},
+    {"system", "ID",
+     "built-in id (h100, gb200, ...) or catalog system (gb200-nvl72, mi355x-8, ...)"},
     {"gpus", "N", "number of GPUs"},
     {"workload", "KIND", "offline, server, interactive or training"},
     {"precision", "P", "bf16, fp8 or fp4 (default: common practice for the system)"},
@@ -39,6 +47,8 @@ static const cli_option options[] = {
     {"tp", "N", "tensor-parallel size (default: automatic)"},
     {"pp", "N", "pipeline-parallel size (default: automatic)"},
     {"dp", "N", "data-parallel size (training; default: automatic)"},
+    {"catalog", "FILE", "merge a hardware catalog file (repeatable)"},
+    {"models", "FILE", "merge a models YAML file (repeatable; schema of data/models.yaml)"},
 };
 
 static const cli_verb_spec spec = {
@@ -60,11 +70,47 @@ static int parse_long(const char *s, const char *name, long lo, long *out) {
     return CLI_EXIT_OK;
 }
 
+/* The built-in models plus every --models file, errors printed as file:line:col. */
+static int open_models(const char *const *files, int count, aif_model_set **out) {
+    aif_model_set *set = NULL;
+    aif_status st = aif_model_set_create(NULL, 1, &set);
+    for (int i = 0; i < count && st == AIF_OK; i++) {
+        st = aif_model_set_merge_file(set, files[i]);
+    }
+    if (st == AIF_OK) {
+        *out = set;
+        return CLI_EXIT_OK;
+    }
+    size_t n = aif_model_set_error_count(set);
+    for (size_t i = 0; i < n && i < AIF_MODEL_MAX_ERRORS; i++) {
+        const aif_model_error *e = aif_model_set_error_at(set, i);
+        if (e->line > 0) {
+            fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->message);
+        } else {
+            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
+        }
+    }
+    if (n > AIF_MODEL_MAX_ERRORS) {
+        fprintf(stderr, "aifactory perf: %zu more errors not shown\n", n - AIF_MODEL_MAX_ERRORS);
+    }
+    if (n == 0) {
+        fprintf(stderr, "aifactory perf: cannot load models: %s\n", aif_strerror(st));
+    }
+    aif_model_set_destroy(set);
+    return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+}
+
+static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw, long gpus,
+               aif_workload w, const char *prec_s, long in, long out, long seq, long batch, long tp,
+               long pp, long dp);
+
 int cmd_perf(int argc, char **argv) {
     cli_parser p;
     cli_common common = {.progress = "auto"};
     const char *model_id = NULL, *system_id = NULL, *workload_s = NULL, *prec_s = NULL;
     long gpus = 0, in = 0, out = 0, seq = 4096, batch = 1024, tp = 0, pp = 0, dp = 0;
+    const char *catalogs[CLI_MAX_CATALOG_FILES], *model_files[MAX_MODEL_FILES];
+    int ncatalogs = 0, nmodel_files = 0;
     cli_parser_init(&p, &spec, argc, argv);
     for (;;) {
         int opt = cli_parser_next(&p);
@@ -114,6 +160,18 @@ int cmd_perf(int argc, char **argv) {
         case OPT_DP:
             rc = parse_long(p.value, "dp", 1, &dp);
             break;
+        case OPT_CATALOG:
+            if (ncatalogs == CLI_MAX_CATALOG_FILES) {
+                return cli_usage_error(&spec, "at most %d --catalog files", CLI_MAX_CATALOG_FILES);
+            }
+            catalogs[ncatalogs++] = p.value;
+            break;
+        case OPT_MODELS:
+            if (nmodel_files == MAX_MODEL_FILES) {
+                return cli_usage_error(&spec, "at most %d --models files", MAX_MODEL_FILES);
+            }
+            model_files[nmodel_files++] = p.value;
+            break;
         default:
             rc = cli_common_apply(&common, &p, opt);
             if (rc < 0) {
@@ -127,20 +185,55 @@ int cmd_perf(int argc, char **argv) {
     if (!model_id || !system_id || !gpus || !workload_s) {
         return cli_usage_error(&spec, "--model, --system, --gpus and --workload are required");
     }
-    const aif_model_spec *m = aif_model_find(model_id);
-    if (m == NULL) {
-        return cli_usage_error(&spec, "unknown model '%s'", model_id);
-    }
-    const aif_perf_hw *hw = aif_perf_hw_find(system_id);
-    if (hw == NULL) {
-        return cli_usage_error(&spec, "unknown system '%s'", system_id);
-    }
     aif_workload w;
     if (aif_workload_parse(workload_s, &w) != AIF_OK) {
         return cli_usage_error(
             &spec, "--workload expects offline, server, interactive or training, found '%s'",
             workload_s);
     }
+    aif_model_set *models = NULL;
+    int rc = open_models(model_files, nmodel_files, &models);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    aif_catalog *cat = NULL;
+    rc = cli_catalog_open("perf", catalogs, ncatalogs, &cat);
+    if (rc != CLI_EXIT_OK) {
+        aif_model_set_destroy(models);
+        return rc;
+    }
+    const aif_model_spec *m = aif_model_set_find(models, model_id);
+    aif_perf_hw hw;
+    char note[256];
+    if (m == NULL) {
+        rc = cli_usage_error(&spec, "unknown model '%s'", model_id);
+    } else if (aif_perf_hw_resolve(cat, system_id, &hw, note, sizeof note) != AIF_OK) {
+        rc = cli_usage_error(&spec, "%s", note);
+    } else {
+        if (note[0] != '\0') {
+            fprintf(stderr, "aifactory perf: note: %s\n", note);
+        }
+        rc = run(&common, m, &hw, gpus, w, prec_s, in, out, seq, batch, tp, pp, dp);
+    }
+    aif_catalog_destroy(cat);
+    aif_model_set_destroy(models);
+    return rc;
+}
+
+/* For catalog systems, the per-GPU figures the adapter derived, so users can check them. */
+static void print_hw(const aif_perf_hw *hw, int from_catalog) {
+    if (!from_catalog) {
+        return;
+    }
+    printf("  hardware          %s (catalog): %.0f GB HBM at %.2f TB/s, scale-up %d GPUs at "
+           "%.0f GB/s, scale-out %.0f GB/s per GPU\n",
+           hw->source, hw->hbm_bytes / 1e9, hw->hbm_bytes_per_s / 1e12, hw->scaleup_domain_gpus,
+           hw->scaleup_bytes_per_s / 1e9, hw->scaleout_bytes_per_s / 1e9);
+}
+
+static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw, long gpus,
+               aif_workload w, const char *prec_s, long in, long out, long seq, long batch, long tp,
+               long pp, long dp) {
     aif_precision prec = w == AIF_WORKLOAD_TRAINING ? hw->train_precision : hw->infer_precision;
     int prec_default = prec_s == NULL;
     if (prec_s && aif_precision_parse(prec_s, &prec) != AIF_OK) {
@@ -151,6 +244,9 @@ int cmd_perf(int argc, char **argv) {
     }
     const aif_perf_calib *c = aif_perf_calib_default();
     const char *pnote = prec_default ? " (default for this system)" : "";
+    /* A catalog id names a node or rack, so say that --gpus counts GPUs, not systems. */
+    int from_catalog = aif_perf_hw_find(hw->id) == NULL;
+    const char *on = from_catalog ? " GPUs of " : " x ";
     if (w == AIF_WORKLOAD_TRAINING) {
         aif_perf_train_query q = {m, hw, gpus, prec, (int)seq, batch, (int)tp, (int)pp, (int)dp};
         aif_perf_train_result r;
@@ -159,7 +255,7 @@ int cmd_perf(int argc, char **argv) {
             fprintf(stderr, "aifactory perf: %s\n", r.message);
             return CLI_EXIT_USAGE;
         }
-        if (common.json) {
+        if (common->json) {
             printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"training\","
                    "\"precision\":\"%s\",\"tokens_per_s\":%.6g,\"tokens_per_s_per_gpu\":%.6g,"
                    "\"batch\":%ld,\"tp\":%d,\"pp\":%d,\"dp\":%d,\"step_time_s\":%.6g,"
@@ -167,9 +263,10 @@ int cmd_perf(int argc, char **argv) {
                    m->id, hw->id, gpus, aif_precision_name(prec), r.tokens_per_s,
                    r.tokens_per_s_per_gpu, batch, r.tp, r.pp, r.dp, r.step_time_s, r.mfu, seq,
                    r.flops_per_token);
-        } else if (!common.quiet) {
-            printf("%s training on %ld x %s, %s%s\n", m->id, gpus, hw->id, aif_precision_name(prec),
-                   pnote);
+        } else if (!common->quiet) {
+            printf("%s training on %ld%s%s, %s%s\n", m->id, gpus, on, hw->id,
+                   aif_precision_name(prec), pnote);
+            print_hw(hw, from_catalog);
             printf("  layout            TP %d x PP %d (interleave %d) x DP %d, %ld micro-batches\n",
                    r.tp, r.pp, r.interleave, r.dp, r.microbatches);
             printf("  step time         %.3f s  (seq %ld, global batch %ld)\n", r.step_time_s, seq,
@@ -194,7 +291,7 @@ int cmd_perf(int argc, char **argv) {
         fprintf(stderr, "aifactory perf: %s\n", r.message);
         return CLI_EXIT_USAGE;
     }
-    if (common.json) {
+    if (common->json) {
         printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"%s\","
                "\"precision\":\"%s\",\"input_tokens\":%.6g,\"output_tokens\":%.6g,"
                "\"tokens_per_s\":%.6g,\"tokens_per_s_per_gpu\":%.6g,\"batch\":%ld,\"tp\":%d,"
@@ -202,9 +299,10 @@ int cmd_perf(int argc, char **argv) {
                m->id, hw->id, gpus, aif_workload_name(w), aif_precision_name(prec), din, dout,
                r.tokens_per_s, r.tokens_per_s_per_gpu, r.batch, r.tp, r.pp, r.replicas, r.ttft_s,
                r.tpot_s);
-    } else if (!common.quiet) {
-        printf("%s %s inference on %ld x %s, %s%s\n", m->id, aif_workload_name(w), gpus, hw->id,
+    } else if (!common->quiet) {
+        printf("%s %s inference on %ld%s%s, %s%s\n", m->id, aif_workload_name(w), gpus, on, hw->id,
                aif_precision_name(prec), pnote);
+        print_hw(hw, from_catalog);
         printf("  request           %.0f in / %.0f out tokens\n", din, dout);
         printf("  layout            TP %d x PP %d, %ld replicas\n", r.tp, r.pp, r.replicas);
         printf("  batch             %ld concurrent sequences per replica (HBM allows %ld)\n",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/textfile.h"
 #include "model/catalog_data.h"
 #include "model/catalog_internal.h"
 
@@ -225,42 +226,21 @@ aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path) {
         return AIF_EINVAL;
     }
     cat->error_count = 0;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    aif__text text;
+    const char *op = NULL;
+    int sys_errno = 0;
+    aif_status st = aif__text_read(cat->alloc, path, &text, &op, &sys_errno);
+    if (st == AIF_EIO) {
         const char *file = aif_arena_strdup(cat->arena, path);
-        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot open catalog file: %s",
-                           strerror(errno));
+        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot %s catalog file: %s", op,
+                           strerror(sys_errno));
         return file ? AIF_EIO : AIF_ENOMEM;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = aif_alloc(cat->alloc, cap);
-    aif_status st = buf ? AIF_OK : AIF_ENOMEM;
-    while (st == AIF_OK) {
-        if (len == cap) {
-            char *grown = aif_realloc(cat->alloc, buf, cap, cap * 2);
-            if (grown == NULL) {
-                st = AIF_ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                const char *file = aif_arena_strdup(cat->arena, path);
-                aif__catalog_error(cat, file ? file : "", 0, 0, "cannot read catalog file");
-                st = AIF_EIO;
-            }
-            break;
-        }
+    if (st != AIF_OK) {
+        return st;
     }
-    fclose(f);
-    if (st == AIF_OK) {
-        st = aif_catalog_merge_string(cat, path, buf, len);
-    }
-    aif_free(cat->alloc, buf, cap);
+    st = aif_catalog_merge_string(cat, path, text.data, text.len);
+    aif__text_free(cat->alloc, &text);
     return st;
 }
 

@@ -13,6 +13,7 @@
 
 #include <libfyaml.h>
 
+#include "io/yaml.h"
 #include "model/catalog_internal.h"
 
 #define SCHEMA_ID "aifactory-catalog/1"
@@ -105,21 +106,6 @@ static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
     ctx->failed = true;
 }
 
-static const char *node_type_name(struct fy_node *n) {
-    if (n == NULL) {
-        return "nothing";
-    }
-    switch (fy_node_get_type(n)) {
-    case FYNT_SCALAR:
-        return "a scalar";
-    case FYNT_SEQUENCE:
-        return "a sequence";
-    case FYNT_MAPPING:
-        return "a mapping";
-    }
-    return "an unknown node";
-}
-
 /* Copy a scalar into the arena; NULL (with ctx->status set) on out-of-memory. */
 static const char *scalar_dup(parse_ctx *ctx, struct fy_node *n) {
     size_t len = 0;
@@ -140,7 +126,8 @@ static bool scalar_is(struct fy_node *n, const char *lit) {
 
 static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
     if (n == NULL || !fy_node_is_scalar(n)) {
-        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what, node_type_name(n));
+        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what,
+                 aif__yaml_node_kind(n));
         return false;
     }
     return true;
@@ -148,7 +135,8 @@ static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char 
 
 static bool expect_mapping(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
-        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what, node_type_name(n));
+        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what,
+                 aif__yaml_node_kind(n));
         return false;
     }
     return true;
@@ -325,20 +313,6 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     v.line = at.line;
     v.col = at.col;
     *out = v;
-}
-
-static bool valid_id(const char *s, size_t len) {
-    if (len == 0 || len > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static const field_spec *find_field(const field_spec *fields, size_t n, struct fy_node *k) {
@@ -521,7 +495,7 @@ static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool system
         pos kp = node_pos(k, at);
         size_t len = 0;
         const char *s = fy_node_get_scalar(k, &len);
-        if (!valid_id(s, len)) {
+        if (!aif__yaml_valid_id(s, len)) {
             error_at(ctx, kp,
                      "%s: invalid id '%.*s' (expected lower-case letters, digits, '-', "
                      "'_' or '.', starting with a letter or digit)",
@@ -628,38 +602,23 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
     }
 }
 
+static void yaml_error(void *ctx, int line, int col, const char *message) {
+    parse_ctx *c = ctx;
+    aif__catalog_error(c->cat, c->file, line, col, "malformed YAML: %s", message);
+}
+
 aif_status aif__catalog_parse(aif_catalog *cat, const char *file, const char *text, size_t len,
                               aif__staged *staged) {
     parse_ctx ctx = {cat, file, staged, AIF_OK, false};
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL; /* the library never prints: errors are collected below */
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag == NULL) {
-        return AIF_ENOMEM;
+    aif__yaml y;
+    aif_status st = aif__yaml_parse(text, len, &y, yaml_error, &ctx);
+    if (st != AIF_OK || y.doc == NULL) {
+        /* No document and no error is an empty catalog file, not a bad one. */
+        aif__yaml_close(&y);
+        return st;
     }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {0};
-    pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
-    pcfg.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (doc == NULL) {
-        void *iter = NULL;
-        struct fy_diag_error *e;
-        bool any = false;
-        while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-            aif__catalog_error(cat, file, e->line, e->column, "malformed YAML: %s", e->msg);
-            any = true;
-        }
-        fy_diag_destroy(diag);
-        /* libfyaml builds no document for an empty stream (nothing but blanks and
-         * comments) and reports no error: that is an empty catalog file, not a bad one. */
-        return any ? AIF_EPARSE : AIF_OK;
-    }
-    parse_root(&ctx, fy_document_root(doc));
-    fy_document_destroy(doc);
-    fy_diag_destroy(diag);
+    parse_root(&ctx, fy_document_root(y.doc));
+    aif__yaml_close(&y);
     if (ctx.status != AIF_OK) {
         return ctx.status;
     }

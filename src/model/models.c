@@ -21,9 +21,9 @@ static const aif_model_spec builtin_models[] = {
     /* meta-llama/Llama-3.1-70B config.json; 70.6B. Llama 3.3 70B has the same shapes. */
     {"llama3.1-70b", 70.6e9, 70.6e9, 80, 8192, 64, 8, 128, 28672, 128256, 131072, 0, 0, 0,
      "meta-llama/Llama-3.1-70B config.json and MODEL_CARD.md"},
-    /* meta-llama/Llama-3.1-405B config.json; 405.9B; Llama 3 paper Table 3. */
+    /* meta-llama/Llama-3.1-405B config.json; 405.9B; Llama 3 paper (Dubey et al. 2024) Table 3. */
     {"llama3.1-405b", 405.9e9, 405.9e9, 126, 16384, 128, 8, 128, 53248, 128256, 131072, 0, 0, 0,
-     "meta-llama/Llama-3.1-405B config.json; Llama 3 paper (Dubey et al. 2024) Table 3"},
+     "meta-llama/Llama-3.1-405B config.json; Llama 3 paper Table 3"},
     /* mistralai/Mixtral-8x7B-v0.1 config.json; 46.7B total, 12.9B active (Jiang et al. 2024). */
     {"mixtral-8x7b", 46.7e9, 12.9e9, 32, 4096, 32, 8, 128, 14336, 32000, 32768, 8, 2, 0,
      "mistralai/Mixtral-8x7B-v0.1 config.json; Jiang et al. 2024"},

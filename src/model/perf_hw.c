@@ -5,8 +5,9 @@
  * for the Splitwise cross-generation check. NVLink figures in sources are bidirectional
  * totals (900 GB/s, 1.8 TB/s), so one direction is half. Scale-out is one 400 Gb/s NIC per
  * GPU (50 GB/s) on HGX/NVL72 of the Hopper and Blackwell generations, 200 Gb/s on A100,
- * 800 Gb/s (ConnectX-8) on Blackwell Ultra. When the shared catalog lands, an adapter will
- * fill aif_perf_hw from a catalog system instead. */
+ * 800 Gb/s (ConnectX-8) on Blackwell Ultra. TDPs (last
+ * field) are the same sources' board powers. Catalog systems are turned into the same
+ * description by perf_hw_catalog.c. */
 #include <string.h>
 
 #include "aifactory/perf.h"
@@ -25,7 +26,8 @@ static const aif_perf_hw builtin_hw[] = {
      25 * GB,
      AIF_PREC_BF16,
      AIF_PREC_BF16,
-     "NVIDIA A100 80GB SXM datasheet (312 TF bf16 dense, 2,039 GB/s, NVLink 600 GB/s)"},
+     "NVIDIA A100 80GB SXM datasheet (312 TF bf16 dense, 2,039 GB/s, NVLink 600 GB/s)",
+     400},
     {"h100",
      "hopper",
      {989 * TF, 1979 * TF, 0},
@@ -36,7 +38,8 @@ static const aif_perf_hw builtin_hw[] = {
      50 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP8,
-     "sources.md §1a rows 1-6 (H100 SXM)"},
+     "sources.md §1a rows 1-6 (H100 SXM)",
+     700},
     {"h200",
      "hopper",
      {989 * TF, 1979 * TF, 0},
@@ -47,7 +50,8 @@ static const aif_perf_hw builtin_hw[] = {
      50 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP8,
-     "sources.md §1a rows 9-11 (H200 SXM)"},
+     "sources.md §1a rows 9-11 (H200 SXM)",
+     700},
     {"b200",
      "blackwell",
      {2250 * TF, 4500 * TF, 9000 * TF},
@@ -58,7 +62,8 @@ static const aif_perf_hw builtin_hw[] = {
      50 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP4,
-     "sources.md §1a rows 13-17 (B200 HGX, 1,000 W)"},
+     "sources.md §1a rows 13-17 (B200 HGX, 1,000 W)",
+     1000},
     {"gb200",
      "blackwell",
      {2500 * TF, 5000 * TF, 10000 * TF},
@@ -69,7 +74,8 @@ static const aif_perf_hw builtin_hw[] = {
      50 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP4,
-     "sources.md §1a rows 20-23 (GB200 NVL72, 1,200 W)"},
+     "sources.md §1a rows 20-23 (GB200 NVL72, 1,200 W)",
+     1200},
     {"b300",
      "blackwell",
      {2250 * TF, 4500 * TF, 14000 * TF},
@@ -80,7 +86,8 @@ static const aif_perf_hw builtin_hw[] = {
      100 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP4,
-     "sources.md §1a rows 18-19 (B300 HGX)"},
+     "sources.md §1a rows 18-19 (B300 HGX)",
+     1100},
     {"gb300",
      "blackwell",
      {2500 * TF, 5000 * TF, 15000 * TF},
@@ -91,7 +98,8 @@ static const aif_perf_hw builtin_hw[] = {
      100 * GB,
      AIF_PREC_FP8,
      AIF_PREC_FP4,
-     "sources.md §1a rows 28-31 (GB300 NVL72)"},
+     "sources.md §1a rows 28-31 (GB300 NVL72)",
+     1400},
 };
 
 enum { HW_COUNT = sizeof builtin_hw / sizeof builtin_hw[0] };

@@ -1,0 +1,172 @@
+/* The fleet engine behind `aifactory run`: a deterministic discrete-event simulation of a
+ * multi-provider AI fleet over years, with its build-out, procurement and contracts, money,
+ * hourly inference demand, frontier training under failures and research jobs.
+ *
+ * Input is the bound scenario's sections (scenario.h structs, transparent, so tests and the
+ * scenario loader fill them) plus a few engine options. One aif_sim entity handles
+ * every event: blocks online/retired, hourly demand ticks (allocation: frontier runs hold
+ * their reservations, inference takes what it needs with priority, research jobs fill the
+ * rest FIFO and are preempted first), monthly money ticks (power, depreciation, cloud
+ * take-or-pay, revenue), frontier-run interruptions and completions, procurement orders and
+ * deliveries, tranche/warrant milestones and equity rounds. Capacity and failures are
+ * counted in racks (whole systems) per site and system type; fleet hardware failures are
+ * drawn per hour per cell and keep racks in repair. Same input + seed => identical results.
+ * See docs/run.md for the model and its documented gaps. */
+#ifndef AIFACTORY_FLEET_H
+#define AIFACTORY_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/buildout.h"
+#include "aifactory/catalog.h"
+#include "aifactory/ledger.h"
+#include "aifactory/scenario.h"
+#include "aifactory/status.h"
+#include "aifactory/time.h"
+
+/* Engine knobs the scenario schema does not (yet) carry. */
+typedef struct aif_fleet_options {
+    double procure_threshold;      /* order when need > threshold x (online + on order) */
+    double procure_block_w;        /* facility power of one procured block */
+    const char *procure_system_id; /* system of procured blocks */
+    int max_orders;                /* cap on procurement orders over the run */
+} aif_fleet_options;
+
+/* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders. */
+void aif_fleet_options_default(aif_fleet_options *o);
+
+/* Everything a run reads; every pointer is borrowed until aif_fleet_destroy. */
+typedef struct aif_fleet_input {
+    const char *name;
+    const aif_catalog *catalog;
+    aif_scenario_simulation simulation;
+    const aif_scenario_provider *providers;
+    size_t provider_count;
+    const aif_scenario_site *sites;
+    size_t site_count;
+    aif_scenario_contracts contracts;
+    aif_scenario_investments investments;
+    aif_scenario_inference inference;
+    aif_scenario_training training;
+    aif_scenario_failures failures;
+    aif_scenario_economics economics;
+    aif_fleet_options options;
+} aif_fleet_input;
+
+typedef enum aif_fleet_event_kind {
+    AIF_FEV_BLOCK_ONLINE,
+    AIF_FEV_BLOCK_RETIRED,
+    AIF_FEV_OFFER,       /* a = offer kind (aif_offer_kind), b = price, accepted in c */
+    AIF_FEV_ORDER,       /* provider chosen, a = block index to come, b = facility W */
+    AIF_FEV_TRANCHE,     /* a = tranche index, b = USD */
+    AIF_FEV_WARRANT,     /* a = warrant index, b = shares vested */
+    AIF_FEV_EQUITY,      /* a = round index, b = USD */
+    AIF_FEV_RUN_START,   /* a = run index, b = GPUs, site in c */
+    AIF_FEV_RUN_FAILURE, /* a = run index, b = work lost in s */
+    AIF_FEV_RUN_FINISH,  /* a = run index, b = wall days */
+    AIF_FEV_ROFR_END,    /* a = ROFR index */
+    AIF_FEV_KIND_COUNT
+} aif_fleet_event_kind;
+
+/* "block_online", "offer", ... ("?" outside the enum). */
+const char *aif_fleet_event_kind_name(aif_fleet_event_kind k);
+
+typedef struct aif_fleet_event {
+    aif_time time;
+    uint32_t kind;    /* aif_fleet_event_kind */
+    int32_t provider; /* -1 when none */
+    int64_t a;
+    double b;
+    int64_t c;
+} aif_fleet_event;
+
+/* One row per simulated day (UTC). GPU-hours are package-hours. */
+typedef struct aif_fleet_day {
+    aif_time time;     /* midnight */
+    double facility_w; /* online at the end of the day */
+    int64_t packages;  /* online at the end of the day */
+    int64_t dies;
+    double gpu_hours[5]; /* inference, training, research, idle, failed */
+    double tokens_demanded;
+    double tokens_served;
+    double peak_inference_gpus;
+} aif_fleet_day;
+
+enum { AIF_USE_INFERENCE, AIF_USE_TRAINING, AIF_USE_RESEARCH, AIF_USE_IDLE, AIF_USE_FAILED };
+
+/* A frontier run's outcome. */
+typedef struct aif_fleet_run_result {
+    const char *name;
+    int32_t site; /* -1 while never started */
+    aif_time start;
+    aif_time finish; /* AIF_TIME_MAX when it did not finish in the period */
+    double gpus;
+    double work_s;
+    long interruptions;
+    double lost_s;
+    double down_s;
+} aif_fleet_run_result;
+
+typedef struct aif_fleet_summary {
+    double peak_facility_w;
+    int64_t peak_packages;
+    int64_t peak_dies;
+    double gpu_hours[5];
+    double inference_served_fraction; /* tokens served / demanded */
+    long training_runs_completed;
+    long tranches_paid;
+    double vendor_investment_usd;
+    double capex_usd;
+    double opex_usd; /* power + cloud */
+    double power_usd;
+    double cloud_payments_usd;
+    double revenue_usd;
+    double equity_usd;
+    double warrants_usd;
+    double depreciation_usd;
+    double cash_usd;
+    double energy_mwh;
+    long rofr_offers;
+    long rofr_accepted;
+    long orders;
+    long research_jobs_done;
+    long research_preemptions;
+    uint64_t events;
+    uint64_t trace_hash;
+} aif_fleet_summary;
+
+typedef struct aif_fleet aif_fleet;
+
+/* Build the model of `in` (borrowed until destroy): expand the build-out through the
+ * planner, resolve hardware for the performance model, and schedule the initial events.
+ * Errors (with `error`, 200 bytes, saying what): AIF_EINVAL (NULL, missing catalog, end <=
+ * 0, bad option), AIF_ENOTFOUND (unknown system), AIF_ERANGE, AIF_ENOMEM. *out untouched
+ * on error and nothing leaked. Cost O(blocks log blocks + phases x planner). */
+aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, aif_fleet **out,
+                            char error[static 200]);
+
+/* Observer for progress: called every `every` events with the simulated time. */
+typedef void (*aif_fleet_observer)(void *ctx, aif_time now, aif_time end);
+
+/* Run the simulation to the end date. Errors: AIF_ESTATE (already run), AIF_ENOMEM, and
+ * model errors from handlers. Cost O(hours x (types x classes) + events log pending). */
+aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx);
+
+/* Results (valid until destroy). O(1). */
+const aif_fleet_summary *aif_fleet_summary_get(const aif_fleet *f);
+const aif_ledger *aif_fleet_ledger(const aif_fleet *f);
+size_t aif_fleet_block_count(const aif_fleet *f); /* scenario blocks, then procured ones */
+const aif_block *aif_fleet_block_at(const aif_fleet *f, size_t i);
+size_t aif_fleet_event_count(const aif_fleet *f);
+const aif_fleet_event *aif_fleet_event_at(const aif_fleet *f, size_t i);
+size_t aif_fleet_day_count(const aif_fleet *f);
+const aif_fleet_day *aif_fleet_day_at(const aif_fleet *f, size_t i);
+size_t aif_fleet_run_count(const aif_fleet *f);
+const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i);
+
+/* Free the fleet. NULL is a no-op. */
+void aif_fleet_destroy(aif_fleet *f);
+
+#endif

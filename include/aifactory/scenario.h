@@ -1,0 +1,429 @@
+/* Scenarios: the typed, validated form of a scenario file (docs/scenario.md), the input of
+ * `aifactory run` and `aifactory validate`.
+ *
+ * A scenario file (YAML or JSON, `aifactory: 1`) describes the simulated period, catalog
+ * overrides, providers, sites and their build-out, contracts, investments, demand,
+ * failures and economics. The binder reads it with libfyaml, applies `--set` overrides to
+ * the document tree, then checks every value (units through units.h and time.h, ranges,
+ * unknown keys with a nearest-key suggestion, cross-references against the catalog and
+ * between sections) and collects every problem with its file:line:col in one pass. On
+ * success the structs below are complete: defaults are filled in, every time is an
+ * aif_time relative to midnight UTC of simulation.start (t = 0), every reference is
+ * resolved to an index, and the arrays are sorted as documented. Everything a scenario
+ * owns lives in one arena and in its catalog, and is freed by aif_scenario_destroy; all
+ * pointers handed out stay valid until then. Units are in the field names (_w, _usd, _s,
+ * ...); an aif_time field is a date (relative to t = 0) when its name says `at`, `from`,
+ * `to`, `start` or `deadline`, and a duration otherwise. */
+#ifndef AIFACTORY_SCENARIO_H
+#define AIFACTORY_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/catalog.h"
+#include "aifactory/dist.h"
+#include "aifactory/models.h"
+#include "aifactory/precision.h"
+#include "aifactory/status.h"
+#include "aifactory/time.h"
+
+/* The only scenario format version this library reads (`aifactory: 1`). */
+#define AIF_SCENARIO_VERSION 1
+
+/* "No index": an optional reference that is absent (e.g. a frontier run with no site
+ * constraint). */
+#define AIF_SCENARIO_NONE ((size_t)-1)
+
+/* ---- simulation ---- */
+typedef struct aif_scenario_simulation {
+    aif_date start_date;  /* t = 0 is midnight UTC of this day */
+    aif_date end_date;    /* exclusive: the run stops at its midnight */
+    aif_time end;         /* end_date relative to start_date; > 0 */
+    uint64_t seed;        /* default 1 */
+    aif_time demand_step; /* demand resolution; default 1 h */
+} aif_scenario_simulation;
+
+/* ---- providers ---- */
+typedef enum aif_provider_kind {
+    AIF_PROVIDER_OWN,     /* we build and pay capex */
+    AIF_PROVIDER_CLOUD,   /* we rent: per GPU-hour or a committed amount (take-or-pay) */
+    AIF_PROVIDER_PARTNER, /* built for us, financed by a vendor deal */
+    AIF_PROVIDER_KIND_COUNT
+} aif_provider_kind;
+
+typedef struct aif_scenario_provider {
+    const char *id;
+    const char *name; /* defaults to id */
+    aif_provider_kind kind;
+    /* Rental price for cloud providers when no commitment sets one; 0 when not given. */
+    double price_usd_per_gpu_hour;
+    /* Lead time from a procurement request to the first block online; default 1 year. */
+    aif_time lead_time;
+} aif_scenario_provider;
+
+/* ---- sites, phases, blocks ---- */
+typedef enum aif_power_basis {
+    AIF_POWER_FACILITY, /* the figure includes PUE (grid power) */
+    AIF_POWER_IT        /* critical IT power; facility = IT x PUE */
+} aif_power_basis;
+
+/* One block (a hall or building) of a phase: it comes online at `online`, retires at
+ * `retire` (AIF_TIME_MAX when beyond any time), and carries `power_w` on the phase's basis. */
+typedef struct aif_scenario_block {
+    aif_time online;
+    aif_time retire;
+    double power_w;
+} aif_scenario_block;
+
+typedef struct aif_scenario_phase {
+    const char *name;            /* defaults to "<site>.<index>" */
+    const char *system_id;       /* catalog system id */
+    const aif_system *system;    /* resolved in the scenario's catalog */
+    double power_w;              /* total power of the phase, > 0 */
+    aif_power_basis power_basis; /* default facility */
+    double pue;                  /* 0: the catalog facility default */
+    aif_time ready_at;           /* first block online */
+    /* Ramp: power added per quarter (1/4 Julian year) from ready_at; 0 = no ramp, blocks
+     * follow block_interval instead. */
+    double ramp_w_per_quarter;
+    double block_w;          /* block size; default power_w (a single block) */
+    aif_time block_interval; /* between blocks when there is no ramp; default 0 */
+    aif_time service_life;   /* IT life; default the catalog's it_life_years */
+    aif_time retire_at;      /* explicit retirement date; AIF_TIME_MAX = use service_life */
+    /* The expanded schedule: ceil(power_w / block_w) blocks in online order, the last one
+     * possibly smaller; each retires at min(online + service_life, retire_at). */
+    const aif_scenario_block *blocks;
+    size_t block_count;
+    int line, col; /* where the phase is defined, for messages */
+} aif_scenario_phase;
+
+typedef struct aif_scenario_site {
+    const char *id;
+    const char *name;     /* defaults to id */
+    const char *location; /* free text; NULL when not given */
+    size_t provider;      /* index into providers */
+    const aif_scenario_phase *phases;
+    size_t phase_count;
+} aif_scenario_site;
+
+/* ---- contracts ---- */
+/* A committed spend with a provider: `total_usd` over [start_at, start_at + term). When
+ * take_or_pay, the total is owed whatever the use. capacity_w and the price are optional
+ * (0 when not given); when two of total, capacity and price are known the binder does not
+ * derive the third: the engine does, with the catalog's power per package. */
+typedef struct aif_scenario_commitment {
+    const char *name;
+    size_t provider;
+    double total_usd;
+    aif_time start_at;
+    aif_time term;
+    double capacity_w;
+    double price_usd_per_gpu_hour;
+    bool take_or_pay; /* default true */
+} aif_scenario_commitment;
+
+typedef enum aif_rofr_rule {
+    AIF_ROFR_ALWAYS,        /* the holder takes every offer */
+    AIF_ROFR_NEVER,         /* the holder declines every offer (it only delays) */
+    AIF_ROFR_PROBABILITY,   /* accepts with `probability`, drawn per offer */
+    AIF_ROFR_PRICE_AT_MOST, /* accepts when its price <= max_price_usd_per_gpu_hour */
+    AIF_ROFR_RULE_COUNT
+} aif_rofr_rule;
+
+/* Right of first refusal: new capacity requested in [from, to) is offered to `holder`
+ * first. */
+typedef struct aif_scenario_rofr {
+    const char *name;
+    size_t holder; /* index into providers */
+    aif_time from;
+    aif_time to;
+    aif_rofr_rule rule;
+    double probability;                /* AIF_ROFR_PROBABILITY, in [0, 1] */
+    double max_price_usd_per_gpu_hour; /* AIF_ROFR_PRICE_AT_MOST */
+    double price_usd_per_gpu_hour;     /* the holder's price; 0 = its provider price */
+} aif_scenario_rofr;
+
+/* Preferred partners for new capacity, best first, in force over [from, to). */
+typedef struct aif_scenario_preference {
+    const size_t *providers; /* indices into providers */
+    size_t provider_count;
+    aif_time from;
+    aif_time to; /* AIF_TIME_MAX when open-ended */
+} aif_scenario_preference;
+
+typedef enum aif_trigger_kind {
+    AIF_TRIGGER_DATE,    /* fires at `at` */
+    AIF_TRIGGER_COMPUTE, /* fires when cumulative training compute reaches `compute_flop` */
+    AIF_TRIGGER_KIND_COUNT
+} aif_trigger_kind;
+
+/* A named event other terms refer to (the "AGI clause" is one). */
+typedef struct aif_scenario_trigger {
+    const char *name;
+    aif_trigger_kind kind;
+    aif_time at;
+    double compute_flop;
+} aif_scenario_trigger;
+
+/* `fraction` of revenue goes to `partner` from `from` until `to` or until `until_trigger`
+ * fires, whichever comes first. */
+typedef struct aif_scenario_revenue_share {
+    const char *name;
+    size_t partner;  /* index into providers */
+    double fraction; /* in [0, 1] */
+    aif_time from;
+    aif_time to;          /* AIF_TIME_MAX when open-ended */
+    size_t until_trigger; /* index into triggers, or AIF_SCENARIO_NONE */
+} aif_scenario_revenue_share;
+
+typedef struct aif_scenario_contracts {
+    const aif_scenario_commitment *commitments;
+    size_t commitment_count;
+    const aif_scenario_rofr *rofrs; /* sorted by `from` */
+    size_t rofr_count;
+    const aif_scenario_preference *preferences; /* sorted by `from` */
+    size_t preference_count;
+    const aif_scenario_trigger *triggers;
+    size_t trigger_count;
+    const aif_scenario_revenue_share *revenue_shares;
+    size_t revenue_share_count;
+} aif_scenario_contracts;
+
+/* ---- investments ---- */
+/* `amount_usd` is paid each time one more `step_w` of systems whose package vendor is
+ * `vendor` (catalog vendor id, e.g. "nvidia") is online, on `power_basis`, counting from
+ * `from`, until `cap_usd` has been paid. */
+typedef struct aif_scenario_tranche {
+    const char *name;
+    const char *investor; /* free text, e.g. "Nvidia" */
+    const char *vendor;
+    double amount_usd;
+    double step_w;
+    double cap_usd;
+    aif_power_basis power_basis; /* default facility */
+    aif_time from;               /* only blocks online at or after this count; default 0 */
+    size_t provider;             /* only this provider's sites count; AIF_SCENARIO_NONE: all */
+} aif_scenario_tranche;
+
+/* Warrants: `shares_per_step` vest each time one more `step_w` of `vendor` systems is online,
+ * up to `shares_total`; valued at share_price_usd - strike_usd_per_share. */
+typedef struct aif_scenario_warrant {
+    const char *name;
+    const char *issuer;
+    const char *vendor;
+    double shares_total;
+    double shares_per_step;
+    double step_w;
+    double strike_usd_per_share;
+    double share_price_usd; /* 0 when not given: shares are counted, not valued */
+    size_t provider;        /* only this provider's sites count; AIF_SCENARIO_NONE: all */
+} aif_scenario_warrant;
+
+typedef struct aif_scenario_equity_round {
+    const char *name;
+    const char *investor;
+    double amount_usd;
+    aif_time at;
+} aif_scenario_equity_round;
+
+typedef struct aif_scenario_investments {
+    const aif_scenario_tranche *tranches;
+    size_t tranche_count;
+    const aif_scenario_warrant *warrants;
+    size_t warrant_count;
+    const aif_scenario_equity_round *equity_rounds; /* sorted by `at` */
+    size_t equity_round_count;
+} aif_scenario_investments;
+
+/* ---- demand ---- */
+typedef enum aif_wau_model {
+    AIF_WAU_POINTS,  /* piecewise-linear through points, constant beyond the ends */
+    AIF_WAU_LOGISTIC /* cap / (1 + exp(-rate (t - midpoint))) */
+} aif_wau_model;
+
+typedef struct aif_scenario_point {
+    aif_time at;
+    double value;
+} aif_scenario_point;
+
+typedef enum aif_latency_class {
+    AIF_LATENCY_SERVER,      /* MLPerf server-style: throughput under a loose TTFT/TPOT */
+    AIF_LATENCY_INTERACTIVE, /* tight TTFT/TPOT (e.g. 450 ms / 40 ms) */
+    AIF_LATENCY_OFFLINE,     /* batch: no latency target */
+    AIF_LATENCY_CLASS_COUNT
+} aif_latency_class;
+
+typedef struct aif_scenario_model_class {
+    const char *name;
+    const char *model_id; /* models.h id */
+    const aif_model_spec *model;
+    double share;         /* of prompts; the shares sum to 1 (within 1e-6) */
+    double input_tokens;  /* per prompt */
+    double output_tokens; /* per prompt */
+    aif_latency_class latency;
+    aif_precision precision; /* serving precision; default fp8 */
+} aif_scenario_model_class;
+
+typedef struct aif_scenario_inference {
+    bool present; /* false when the file has no demand.inference */
+    aif_wau_model wau_model;
+    const aif_scenario_point *wau_points; /* users; sorted by `at`, strictly increasing */
+    size_t wau_point_count;
+    double logistic_cap_users;
+    aif_time logistic_midpoint_at;
+    double logistic_rate_per_year;
+    double dau_per_wau;     /* in (0, 1]; default 0.4 */
+    double prompts_per_dau; /* > 0 */
+    const aif_scenario_model_class *classes;
+    size_t class_count;
+    double diurnal[24]; /* hourly weights (UTC hour), normalized to mean 1 */
+    double weekly[7];   /* Monday..Sunday weights, normalized to mean 1 */
+    /* API traffic: tokens_per_s at api_at, multiplied by api_growth_per_year each year. */
+    double api_tokens_per_s;
+    aif_time api_at;
+    double api_growth_per_year; /* factor, > 0; default 1 */
+    size_t api_class;           /* index into classes, or AIF_SCENARIO_NONE */
+} aif_scenario_inference;
+
+typedef struct aif_scenario_frontier_run {
+    const char *name;
+    const char *model_id; /* NULL when the run is given by compute_flop only */
+    const aif_model_spec *model;
+    double tokens;              /* with a model: training tokens (compute = 6 N D) */
+    double compute_flop;        /* > 0; derived from model and tokens when not given */
+    aif_precision precision;    /* default bf16 */
+    double gpus;                /* packages wanted */
+    aif_time earliest_start_at; /* default 0 */
+    aif_time deadline_at;       /* AIF_TIME_MAX when none */
+    size_t site;                /* index into sites, or AIF_SCENARIO_NONE */
+} aif_scenario_frontier_run;
+
+typedef struct aif_scenario_research {
+    bool present;
+    double arrivals_per_day;
+    aif_dist gpus;               /* packages per job */
+    aif_dist duration_s;         /* seconds per job at full speed */
+    double max_gpus;             /* samples are clamped to [1, max_gpus] */
+    const char *trace_file;      /* NULL, or a path relative to the scenario file's directory */
+    double trace_scale;          /* arrival multiplier for the trace; default 1 */
+    double preemptible_fraction; /* default 1 */
+} aif_scenario_research;
+
+typedef struct aif_scenario_training {
+    const aif_scenario_frontier_run *frontier_runs; /* sorted by earliest_start_at */
+    size_t frontier_run_count;
+    aif_scenario_research research;
+} aif_scenario_training;
+
+/* ---- failures ---- */
+typedef struct aif_scenario_failures {
+    double interruptions_per_gpu_year; /* default 0.17 (Llama 3) */
+    double hardware_fraction;          /* needing a repair; default 0.587 (Llama 3) */
+    aif_time repair_time;              /* default 3 days */
+    aif_time checkpoint_interval;      /* default 1 h */
+    aif_time restart_cost;             /* default 10 min */
+} aif_scenario_failures;
+
+/* ---- economics ---- */
+typedef struct aif_scenario_economics {
+    const aif_scenario_point *power_price; /* USD per MWh over time; step function */
+    size_t power_price_count;              /* default: one point, the catalog price */
+    double capex_usd_per_mw;               /* facility; 0 = catalog default */
+    double it_life_years;                  /* depreciation; 0 = catalog default */
+    double facility_life_years;            /* 0 = catalog default */
+    double revenue_usd_per_mtok;           /* per million tokens served; default 0 */
+    double subscription_usd_per_month;     /* per paying subscriber; default 0 */
+    double paying_fraction;                /* of WAU; default 0 */
+} aif_scenario_economics;
+
+/* ---- errors ---- */
+/* One input problem, "file:line:col: error: message" once printed. For a value that came
+ * from an override, file is "--set", line is the override's 1-based position in the list
+ * given to aif_scenario_set, and col points into its "path=value" text. line/col are 0
+ * when unknown (a file that cannot be read). */
+typedef struct aif_scenario_error {
+    const char *file;
+    int line;
+    int col;
+    char message[200];
+} aif_scenario_error;
+
+#define AIF_SCENARIO_MAX_ERRORS 100
+
+/* ---- the scenario ---- */
+typedef struct aif_scenario aif_scenario;
+
+/* Create an empty, unloaded scenario. Memory comes from `a` (NULL: system allocator).
+ * Errors: AIF_EINVAL (out NULL), AIF_ENOMEM. Cost O(1). */
+aif_status aif_scenario_create(const aif_allocator *a, aif_scenario **out);
+
+/* Free the scenario, its arena and its catalog. NULL is a no-op. */
+void aif_scenario_destroy(aif_scenario *s);
+
+/* Record an override "path.to.key=value" applied to the document before binding, by every
+ * later load. Path components are mapping keys or sequence indices ("sites.0.phases.1.
+ * power=2GW"); missing mapping keys are created; indices must exist. The text is copied.
+ * Call before loading; overrides accumulate. Errors: AIF_EINVAL (NULL arguments, no '=',
+ * empty path or component), AIF_ESTATE (already loaded), AIF_ENOMEM. Cost O(length). */
+aif_status aif_scenario_set(aif_scenario *s, const char *assignment);
+
+/* Bind scenario `text` of `len` bytes; `name` labels errors (copied) and its directory is
+ * the base for relative paths inside the file. Loads the default catalog and merges the
+ * file's `catalog:` section first. All errors are collected (see aif_scenario_error_*).
+ * Errors: AIF_EINVAL (NULL arguments), AIF_ESTATE (already loaded), AIF_EPARSE (malformed
+ * input or any schema/validation error), AIF_ENOMEM. After an error the scenario may only
+ * be queried for errors and destroyed. Cost O(size of text + catalog). */
+aif_status aif_scenario_load_string(aif_scenario *s, const char *name, const char *text,
+                                    size_t len);
+
+/* Read `path` and bind it as above. Errors: also AIF_EIO (unreadable file; one error entry
+ * naming it). */
+aif_status aif_scenario_load_file(aif_scenario *s, const char *path);
+
+/* Bind the default scenario compiled into the library (openai-nvidia-10gw). */
+aif_status aif_scenario_load_default(aif_scenario *s);
+
+/* The embedded default scenario text (NUL-terminated), its length in *len (may be NULL),
+ * and its name ("openai-nvidia-10gw"). */
+const char *aif_scenario_default_yaml(size_t *len);
+const char *aif_scenario_default_name(void);
+
+/* Errors of the last load, in document order (overrides first); at most
+ * AIF_SCENARIO_MAX_ERRORS are kept, the count includes dropped ones. O(1). */
+size_t aif_scenario_error_count(const aif_scenario *s);
+const aif_scenario_error *aif_scenario_error_at(const aif_scenario *s, size_t i);
+
+/* Accessors of a loaded scenario (NULL / zeroed data before a successful load). O(1).
+ * `name` is the file's `name:` key, or the file name without directory and extension. */
+const char *aif_scenario_name(const aif_scenario *s);
+const char *aif_scenario_description(const aif_scenario *s); /* NULL when none */
+const aif_catalog *aif_scenario_catalog(const aif_scenario *s);
+const aif_scenario_simulation *aif_scenario_simulation_get(const aif_scenario *s);
+size_t aif_scenario_provider_count(const aif_scenario *s);
+const aif_scenario_provider *aif_scenario_provider_at(const aif_scenario *s, size_t i);
+size_t aif_scenario_site_count(const aif_scenario *s);
+const aif_scenario_site *aif_scenario_site_at(const aif_scenario *s, size_t i);
+const aif_scenario_contracts *aif_scenario_contracts_get(const aif_scenario *s);
+const aif_scenario_investments *aif_scenario_investments_get(const aif_scenario *s);
+const aif_scenario_inference *aif_scenario_inference_get(const aif_scenario *s);
+const aif_scenario_training *aif_scenario_training_get(const aif_scenario *s);
+const aif_scenario_failures *aif_scenario_failures_get(const aif_scenario *s);
+const aif_scenario_economics *aif_scenario_economics_get(const aif_scenario *s);
+
+/* Index of the provider / site with this id, or AIF_SCENARIO_NONE. O(count). */
+size_t aif_scenario_provider_find(const aif_scenario *s, const char *id);
+size_t aif_scenario_site_find(const aif_scenario *s, const char *id);
+
+/* Weekly active users at time t (points interpolated linearly and held constant beyond the
+ * ends, or the logistic curve); 0 without inference demand. O(log points). */
+double aif_scenario_wau_at(const aif_scenario *s, aif_time t);
+
+/* Names for enums ("own", "facility", "probability", "interactive", ...); "unknown" outside
+ * the enum. Never NULL. */
+const char *aif_provider_kind_name(aif_provider_kind k);
+const char *aif_rofr_rule_name(aif_rofr_rule r);
+const char *aif_latency_class_name(aif_latency_class c);
+
+#endif

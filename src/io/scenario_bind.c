@@ -1,0 +1,929 @@
+/* The scenario sections that describe supply: the version key, simulation, catalog
+ * overrides, providers, sites with their phases and blocks, contracts and investments.
+ * Each value is read with the typed readers of scenario_read.c; references (providers,
+ * catalog systems, vendors, triggers) are resolved here, and date ranges are checked for
+ * order and, where two terms cannot hold at once (ROFRs, partner preferences), for overlap.
+ * Demand, failures and economics are in scenario_demand.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/scenario_internal.h"
+#include "io/yaml.h"
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define QUARTER_NS  (AIF_NS_PER_YEAR / 4)
+#define MAX_BLOCKS  100000
+
+/* Number of items of a sequence (0 with an error when `n` is not one). */
+static size_t seq_count(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where) {
+    if (n == NULL || fy_node_get_type(n) != FYNT_SEQUENCE) {
+        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a sequence", where);
+        return 0;
+    }
+    int k = fy_node_sequence_item_count(n);
+    return k > 0 ? (size_t)k : 0;
+}
+
+/* Read an id key, check its form and uniqueness against ids[0..n). */
+static const char *read_id(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
+                           const char *const *ids, size_t n) {
+    const char *id = NULL;
+    if (!aif__scn_str(c, m, "id", at, where, true, &id)) {
+        return NULL;
+    }
+    scn_pos p = aif__scn_key_pos(c, m, "id", at);
+    if (!aif__yaml_valid_id(id, strlen(id))) {
+        aif__scn_error(c, p,
+                       "%s.id: invalid id '%s' (expected lower-case letters, digits, '-', '_' "
+                       "or '.', starting with a letter or digit)",
+                       where, id);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] && strcmp(ids[i], id) == 0) {
+            aif__scn_error(c, p, "%s.id: duplicate id '%s'", where, id);
+            return NULL;
+        }
+    }
+    return id;
+}
+
+/* Resolve a provider reference under `key`; AIF_SCENARIO_NONE when absent or unknown. */
+static size_t provider_ref(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at,
+                           const char *where, bool required) {
+    const char *id = NULL;
+    if (!aif__scn_str(c, m, key, at, where, required, &id)) {
+        return AIF_SCENARIO_NONE;
+    }
+    aif_scenario *s = c->s;
+    const char *ids[256];
+    size_t n = s->provider_count < 256 ? s->provider_count : 256;
+    for (size_t i = 0; i < s->provider_count; i++) {
+        if (s->providers[i].id && strcmp(s->providers[i].id, id) == 0) {
+            return i;
+        }
+        if (i < n) {
+            ids[i] = s->providers[i].id ? s->providers[i].id : "";
+        }
+    }
+    const char *near = aif__scn_nearest(id, ids, n);
+    aif__scn_error(c, aif__scn_key_pos(c, m, key, at), "%s.%s: unknown provider '%s'%s%s%s", where,
+                   key, id, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    return AIF_SCENARIO_NONE;
+}
+
+/* ---- simulation ---- */
+
+static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"start", "end", "seed", "demand_step"};
+    aif_scenario_simulation *sim = &c->s->sim;
+    sim->start_date = (aif_date){2025, 9, 1};
+    sim->seed = 1;
+    sim->demand_step = AIF_NS_PER_HOUR;
+    if (n == NULL) {
+        aif__scn_error(c, at, "missing required section 'simulation' (start, end)");
+        return;
+    }
+    if (!aif__scn_check_keys(c, n, at, "simulation", keys, COUNT_OF(keys))) {
+        return;
+    }
+    /* The start is read as an absolute date: every other date is relative to it. */
+    aif_time start = 0;
+    sim->start_date = (aif_date){1970, 1, 1};
+    if (aif__scn_date(c, n, "start", at, "simulation", true, &start)) {
+        sim->start_date = aif_date_from_days(start / AIF_NS_PER_DAY);
+    }
+    if (aif__scn_date(c, n, "end", at, "simulation", true, &sim->end)) {
+        sim->end_date = aif_sim_to_date(sim->end, sim->start_date);
+        if (sim->end <= 0) {
+            aif__scn_error(c, aif__scn_key_pos(c, n, "end", at),
+                           "simulation.end: expected a date after simulation.start");
+        }
+    }
+    double seed = 1;
+    if (aif__scn_num(c, n, "seed", at, "simulation", false, 0, 9007199254740992.0, &seed)) {
+        if (seed != floor(seed)) {
+            aif__scn_error(c, aif__scn_key_pos(c, n, "seed", at),
+                           "simulation.seed: expected a whole number, found %g", seed);
+        }
+        sim->seed = (uint64_t)seed;
+    }
+    if (aif__scn_duration(c, n, "demand_step", at, "simulation", false, &sim->demand_step) &&
+        (sim->demand_step < AIF_NS_PER_MIN || sim->demand_step > AIF_NS_PER_DAY)) {
+        aif__scn_error(c, aif__scn_key_pos(c, n, "demand_step", at),
+                       "simulation.demand_step: expected a duration from 1 min to 1 day");
+    }
+}
+
+/* ---- catalog ---- */
+
+static void copy_catalog_errors(scn_ctx *c) {
+    size_t n = aif_catalog_error_count(c->s->catalog);
+    for (size_t i = 0; i < n && i < AIF_CATALOG_MAX_ERRORS; i++) {
+        const aif_catalog_error *e = aif_catalog_error_at(c->s->catalog, i);
+        aif__scn_error_raw(c->s, e->file, e->line, e->col, "catalog: %s", e->message);
+    }
+    c->failed = true;
+}
+
+/* The catalog section handed to the catalog parser as the file's own text with everything
+ * outside the section blanked, so that its errors keep the scenario's line and column. */
+static void merge_inline_catalog(scn_ctx *c, struct fy_node *root, struct fy_node_pair *cat) {
+    struct fy_token *kt = fy_node_get_scalar_token(fy_node_pair_key(cat));
+    const struct fy_mark *km = kt ? fy_token_end_mark(kt) : NULL;
+    size_t begin = km ? km->input_pos : c->len, end = c->len;
+    while (begin < c->len && c->text[begin] != ':') {
+        begin++;
+    }
+    begin++;
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL) {
+        struct fy_token *t = fy_node_get_scalar_token(fy_node_pair_key(pair));
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        if (m && m->input_pos > begin && m->input_pos < end) {
+            end = m->input_pos;
+        }
+    }
+    char *buf = aif__scn_alloc(c, c->len + 1, 1);
+    if (buf == NULL || begin > end) {
+        return;
+    }
+    /* JSON or flow input leaves separators and quotes of the next key behind the section. */
+    while (end > begin && strchr(" \t\r\n,\"'", c->text[end - 1]) != NULL) {
+        end--;
+    }
+    for (size_t i = 0; i < c->len; i++) {
+        bool inside = i >= begin && i < end;
+        buf[i] = inside || c->text[i] == '\n' ? c->text[i] : ' ';
+    }
+    aif_status st = aif_catalog_merge_string(c->s->catalog, c->file, buf, c->len);
+    if (st == AIF_ENOMEM) {
+        c->status = st;
+    } else if (st != AIF_OK) {
+        copy_catalog_errors(c);
+    }
+}
+
+static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
+    aif_status st = aif_catalog_create(c->s->alloc, &c->s->catalog);
+    if (st == AIF_OK) {
+        st = aif_catalog_load_default(c->s->catalog);
+    }
+    if (st != AIF_OK) {
+        c->status = st == AIF_ENOMEM ? AIF_ENOMEM : AIF_EPARSE;
+        return;
+    }
+    struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(root, "catalog", FY_NT);
+    struct fy_node *n = pair ? fy_node_pair_value(pair) : NULL;
+    if (n == NULL) {
+        return;
+    }
+    if (fy_node_is_scalar(n)) {
+        const char *rel = NULL;
+        if (!aif__scn_str(c, root, "catalog", at, "scenario", false, &rel)) {
+            return;
+        }
+        size_t need = strlen(c->dir) + strlen(rel) + 1;
+        char *path = aif__scn_alloc(c, need, 1);
+        if (path == NULL) {
+            return;
+        }
+        snprintf(path, need, "%s%s", rel[0] == '/' ? "" : c->dir, rel);
+        st = aif_catalog_merge_file(c->s->catalog, path);
+    } else if (fy_node_get_type(n) != FYNT_MAPPING) {
+        aif__scn_error(c, aif__scn_pos(c, n, at),
+                       "catalog: expected a mapping (catalog schema) or a file name");
+        return;
+    } else if (c->catalog_overridden) {
+        /* Overridden keys exist only in the tree: emit it (positions refer to that text). */
+        char *text = fy_emit_node_to_string(n, FYECF_MODE_BLOCK);
+        if (text == NULL) {
+            c->status = AIF_ENOMEM;
+            return;
+        }
+        st = aif_catalog_merge_string(c->s->catalog, "catalog (after --set)", text, strlen(text));
+        free(text);
+    } else {
+        merge_inline_catalog(c, root, pair);
+        return;
+    }
+    if (st == AIF_ENOMEM) {
+        c->status = st;
+    } else if (st != AIF_OK) {
+        copy_catalog_errors(c);
+    }
+}
+
+/* ---- providers ---- */
+
+static void bind_providers(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"id", "name", "kind", "price_per_gpu_hour", "lead_time"};
+    static const char *const kinds[] = {"own", "cloud", "partner"};
+    if (n == NULL) {
+        aif__scn_error(c, at, "missing required section 'providers'");
+        return;
+    }
+    size_t count = seq_count(c, n, at, "providers");
+    aif_scenario *s = c->s;
+    s->providers = aif__scn_alloc(c, count, sizeof *s->providers);
+    const char **ids = aif__scn_alloc(c, count, sizeof *ids);
+    if (s->providers == NULL || ids == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "providers.%zu", i);
+        aif_scenario_provider *p = &s->providers[i];
+        p->lead_time = AIF_NS_PER_YEAR;
+        s->provider_count = i + 1;
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        p->id = ids[i] = read_id(c, m, at, where, ids, i);
+        p->name = p->id;
+        aif__scn_str(c, m, "name", at, where, false, &p->name);
+        int kind = 0;
+        aif__scn_enum(c, m, "kind", at, where, true, kinds, COUNT_OF(kinds), &kind);
+        p->kind = (aif_provider_kind)kind;
+        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+                     &p->price_usd_per_gpu_hour);
+        aif__scn_duration(c, m, "lead_time", at, where, false, &p->lead_time);
+    }
+}
+
+/* ---- sites ---- */
+
+static const aif_system *system_ref(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
+                                    const char **id_out) {
+    const char *id = NULL;
+    if (!aif__scn_str(c, m, "system", at, where, true, &id)) {
+        return NULL;
+    }
+    *id_out = id;
+    const aif_system *sys = aif_catalog_system_find(c->s->catalog, id);
+    if (sys == NULL) {
+        const char *near[1] = {NULL};
+        size_t k = aif_catalog_suggest(c->s->catalog, AIF_CATALOG_SYSTEM, id, near, 1);
+        aif__scn_error(c, aif__scn_key_pos(c, m, "system", at),
+                       "%s.system: unknown system '%s'%s%s%s", where, id,
+                       k ? " (did you mean '" : "", k ? near[0] : "", k ? "'?)" : "");
+    }
+    return sys;
+}
+
+static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const char *where) {
+    double nb = ceil(ph->power_w / ph->block_w - 1e-9);
+    if (!(nb >= 1) || nb > MAX_BLOCKS) {
+        aif__scn_error(c, p, "%s: %g blocks of %g W (expected 1 to %d blocks)", where, nb,
+                       ph->block_w, MAX_BLOCKS);
+        return;
+    }
+    size_t n = (size_t)nb;
+    aif_scenario_block *b = aif__scn_alloc(c, n, sizeof *b);
+    if (b == NULL) {
+        return;
+    }
+    /* With a ramp, block k is online once the ramp has delivered k blocks' worth after
+     * the first, so the phase grows at the stated rate. */
+    double interval = ph->ramp_w_per_quarter > 0
+                          ? (double)QUARTER_NS * ph->block_w / ph->ramp_w_per_quarter
+                          : (double)ph->block_interval;
+    for (size_t k = 0; k < n; k++) {
+        double t = (double)ph->ready_at + interval * (double)k;
+        b[k].online = t >= 9.2e18 ? AIF_TIME_MAX : (aif_time)t;
+        b[k].power_w = k + 1 < n ? ph->block_w : ph->power_w - ph->block_w * (double)(n - 1);
+        aif_time life_end = b[k].online > AIF_TIME_MAX - ph->service_life
+                                ? AIF_TIME_MAX
+                                : b[k].online + ph->service_life;
+        b[k].retire = life_end < ph->retire_at ? life_end : ph->retire_at;
+    }
+    ph->blocks = b;
+    ph->block_count = n;
+}
+
+static void bind_phase(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
+                       const char *site_id, size_t index, aif_scenario_phase *ph) {
+    static const char *const keys[] = {"name",  "system", "power", "basis",          "pue",
+                                       "ready", "ramp",   "block", "block_interval", "service_life",
+                                       "retire"};
+    static const char *const ramp_keys[] = {"from", "per_quarter"};
+    static const char *const bases[] = {"facility", "it"};
+    if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+        return;
+    }
+    scn_pos p = aif__scn_pos(c, m, at);
+    ph->line = p.line;
+    ph->col = p.col;
+    ph->retire_at = AIF_TIME_MAX;
+    const aif_facility *fac = aif_catalog_facility(c->s->catalog);
+    double life_y = fac && fac->it_life_years.present ? fac->it_life_years.value : 5.0;
+    ph->service_life = aif_time_from_seconds(life_y * (double)AIF_NS_PER_YEAR / 1e9);
+    if (!aif__scn_str(c, m, "name", at, where, false, &ph->name)) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "%s.%zu", site_id ? site_id : "site", index);
+        ph->name = aif_arena_strdup(c->s->arena, buf);
+        if (ph->name == NULL) {
+            c->status = AIF_ENOMEM;
+            return;
+        }
+    }
+    ph->system = system_ref(c, m, at, where, &ph->system_id);
+    bool power_ok =
+        aif__scn_qty(c, m, "power", at, where, true, AIF_QTY_POWER, 1e-300, &ph->power_w);
+    int basis = 0;
+    aif__scn_enum(c, m, "basis", at, where, false, bases, 2, &basis);
+    ph->power_basis = (aif_power_basis)basis;
+    aif__scn_num(c, m, "pue", at, where, false, 1.0, 3.0, &ph->pue);
+    struct fy_node *ramp = aif__scn_get(m, "ramp");
+    bool has_ready = aif__scn_get(m, "ready") != NULL;
+    if (has_ready && ramp) {
+        aif__scn_error(c, aif__scn_key_pos(c, m, "ramp", at),
+                       "%s: give either 'ready' or 'ramp', not both", where);
+    } else if (ramp) {
+        char rw[160];
+        snprintf(rw, sizeof rw, "%s.ramp", where);
+        scn_pos rp = aif__scn_key_pos(c, m, "ramp", at);
+        if (aif__scn_check_keys(c, ramp, rp, rw, ramp_keys, 2)) {
+            aif__scn_date(c, ramp, "from", rp, rw, true, &ph->ready_at);
+            aif__scn_qty(c, ramp, "per_quarter", rp, rw, true, AIF_QTY_POWER, 1e-300,
+                         &ph->ramp_w_per_quarter);
+        }
+    } else {
+        aif__scn_date(c, m, "ready", at, where, true, &ph->ready_at);
+    }
+    ph->block_w = ph->power_w;
+    bool block_ok = true;
+    if (aif__scn_get(m, "block")) {
+        block_ok =
+            aif__scn_qty(c, m, "block", at, where, false, AIF_QTY_POWER, 1e-300, &ph->block_w);
+    }
+    if (aif__scn_duration(c, m, "block_interval", at, where, false, &ph->block_interval) &&
+        ph->ramp_w_per_quarter > 0) {
+        aif__scn_error(c, aif__scn_key_pos(c, m, "block_interval", at),
+                       "%s: 'block_interval' and 'ramp' both set the pace; give one", where);
+    }
+    aif__scn_duration(c, m, "service_life", at, where, false, &ph->service_life);
+    if (aif__scn_date(c, m, "retire", at, where, false, &ph->retire_at) &&
+        ph->retire_at <= ph->ready_at) {
+        aif__scn_error(c, aif__scn_key_pos(c, m, "retire", at),
+                       "%s.retire: expected a date after the phase is ready", where);
+    }
+    if (power_ok && block_ok && ph->block_w > ph->power_w) {
+        aif__scn_error(c, aif__scn_key_pos(c, m, "block", at),
+                       "%s.block: a block cannot exceed the phase power", where);
+    } else if (power_ok && block_ok && c->status == AIF_OK) {
+        expand_blocks(c, ph, p, where);
+    }
+}
+
+static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"id", "name", "provider", "location", "phases"};
+    if (n == NULL) {
+        aif__scn_error(c, at, "missing required section 'sites'");
+        return;
+    }
+    size_t count = seq_count(c, n, at, "sites");
+    aif_scenario *s = c->s;
+    s->sites = aif__scn_alloc(c, count, sizeof *s->sites);
+    const char **ids = aif__scn_alloc(c, count, sizeof *ids);
+    if (s->sites == NULL || ids == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "sites.%zu", i);
+        aif_scenario_site *site = &s->sites[i];
+        s->site_count = i + 1;
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        site->id = ids[i] = read_id(c, m, at, where, ids, i);
+        site->name = site->id;
+        aif__scn_str(c, m, "name", at, where, false, &site->name);
+        aif__scn_str(c, m, "location", at, where, false, &site->location);
+        site->provider = provider_ref(c, m, "provider", at, where, true);
+        struct fy_node *phases = aif__scn_get(m, "phases");
+        char pw[96];
+        snprintf(pw, sizeof pw, "%s.phases", where);
+        if (phases == NULL) {
+            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key 'phases'", where);
+            continue;
+        }
+        scn_pos pp = aif__scn_key_pos(c, m, "phases", at);
+        size_t np = seq_count(c, phases, pp, pw);
+        if (np == 0 && fy_node_get_type(phases) == FYNT_SEQUENCE) {
+            aif__scn_error(c, pp, "%s: expected at least one phase", pw);
+        }
+        aif_scenario_phase *ph = aif__scn_alloc(c, np, sizeof *ph);
+        if (ph == NULL) {
+            return;
+        }
+        for (size_t k = 0; k < np && c->status == AIF_OK; k++) {
+            char w[128];
+            snprintf(w, sizeof w, "%s.%zu", pw, k);
+            bind_phase(c, fy_node_sequence_get_by_index(phases, (int)k), pp, w, site->id, k,
+                       &ph[k]);
+        }
+        site->phases = ph;
+        site->phase_count = np;
+    }
+}
+
+/* ---- contracts ---- */
+
+/* Read from/to (to optional: open-ended) and check their order. */
+static void read_window(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
+                        bool from_required, bool to_required, aif_time *from, aif_time *to) {
+    *from = AIF_TIME_MIN;
+    *to = AIF_TIME_MAX;
+    bool f = aif__scn_date(c, m, "from", at, where, from_required, from);
+    bool t = aif__scn_date(c, m, "to", at, where, to_required, to);
+    if (f && t && *to <= *from) {
+        aif__scn_error(c, aif__scn_key_pos(c, m, "to", at),
+                       "%s: 'to' must be after 'from' (the window is empty)", where);
+    }
+}
+
+typedef struct window_ref {
+    aif_time from, to;
+    scn_pos p;
+    size_t index;
+} window_ref;
+
+static int window_cmp(const void *a, const void *b) {
+    const window_ref *x = a, *y = b;
+    if (x->from != y->from) {
+        return x->from < y->from ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/* Windows that cannot hold at once: report each one that starts before the previous ends. */
+static void check_overlaps(scn_ctx *c, window_ref *w, size_t n, const char *what) {
+    qsort(w, n, sizeof *w, window_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (w[i].from < w[i - 1].to) {
+            aif__scn_error(c, w[i].p, "%s.%zu: dates overlap %s.%zu (only one can be in force)",
+                           what, w[i].index, what, w[i - 1].index);
+        }
+    }
+}
+
+static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {
+        "name",     "provider",           "total",      "start", "term",
+        "capacity", "price_per_gpu_hour", "take_or_pay"};
+    size_t count = seq_count(c, n, at, "contracts.commitments");
+    aif_scenario_commitment *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "contracts.commitments.%zu", i);
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        v[i].take_or_pay = true;
+        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
+        v[i].provider = provider_ref(c, m, "provider", at, where, true);
+        aif__scn_qty(c, m, "total", at, where, true, AIF_QTY_MONEY, 0, &v[i].total_usd);
+        aif__scn_date(c, m, "start", at, where, true, &v[i].start_at);
+        if (aif__scn_duration(c, m, "term", at, where, true, &v[i].term) && v[i].term <= 0) {
+            aif__scn_error(c, aif__scn_key_pos(c, m, "term", at), "%s.term: expected > 0", where);
+        }
+        aif__scn_qty(c, m, "capacity", at, where, false, AIF_QTY_POWER, 0, &v[i].capacity_w);
+        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+                     &v[i].price_usd_per_gpu_hour);
+        aif__scn_bool(c, m, "take_or_pay", at, where, false, &v[i].take_or_pay);
+    }
+    c->s->contracts.commitments = v;
+    c->s->contracts.commitment_count = count;
+}
+
+static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name",
+                                       "holder",
+                                       "from",
+                                       "to",
+                                       "accept",
+                                       "probability",
+                                       "max_price_per_gpu_hour",
+                                       "price_per_gpu_hour"};
+    static const char *const rules[] = {"always", "never", "probability", "price_at_most"};
+    size_t count = seq_count(c, n, at, "contracts.rofr");
+    aif_scenario_rofr *v = aif__scn_alloc(c, count, sizeof *v);
+    window_ref *w = aif__scn_alloc(c, count, sizeof *w);
+    if (v == NULL || w == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "contracts.rofr.%zu", i);
+        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__scn_pos(c, m, at), i};
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, false, &v[i].name);
+        v[i].holder = provider_ref(c, m, "holder", at, where, true);
+        read_window(c, m, at, where, true, true, &v[i].from, &v[i].to);
+        w[i].from = v[i].from;
+        w[i].to = v[i].to;
+        int rule = 0;
+        aif__scn_enum(c, m, "accept", at, where, false, rules, COUNT_OF(rules), &rule);
+        v[i].rule = (aif_rofr_rule)rule;
+        aif__scn_num(c, m, "probability", at, where, v[i].rule == AIF_ROFR_PROBABILITY, 0, 1,
+                     &v[i].probability);
+        aif__scn_qty(c, m, "max_price_per_gpu_hour", at, where, v[i].rule == AIF_ROFR_PRICE_AT_MOST,
+                     AIF_QTY_MONEY, 0, &v[i].max_price_usd_per_gpu_hour);
+        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+                     &v[i].price_usd_per_gpu_hour);
+        if (v[i].name == NULL) {
+            v[i].name = "rofr";
+        }
+    }
+    check_overlaps(c, w, count, "contracts.rofr");
+    /* Sorted by start so the engine finds the one in force with a scan. */
+    aif_scenario_rofr *sorted = aif__scn_alloc(c, count, sizeof *sorted);
+    if (sorted == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        sorted[i] = v[w[i].index];
+    }
+    c->s->contracts.rofrs = sorted;
+    c->s->contracts.rofr_count = count;
+}
+
+static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"order", "from", "to"};
+    size_t count = seq_count(c, n, at, "contracts.preferred_partners");
+    aif_scenario_preference *v = aif__scn_alloc(c, count, sizeof *v);
+    window_ref *w = aif__scn_alloc(c, count, sizeof *w);
+    if (v == NULL || w == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "contracts.preferred_partners.%zu", i);
+        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__scn_pos(c, m, at), i};
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
+        w[i].from = v[i].from;
+        w[i].to = v[i].to;
+        struct fy_node *order = aif__scn_get(m, "order");
+        char ow[96];
+        snprintf(ow, sizeof ow, "%s.order", where);
+        if (order == NULL) {
+            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key 'order'", where);
+            continue;
+        }
+        scn_pos op = aif__scn_key_pos(c, m, "order", at);
+        size_t k = seq_count(c, order, op, ow);
+        size_t *idx = aif__scn_alloc(c, k, sizeof *idx);
+        if (idx == NULL) {
+            return;
+        }
+        for (size_t j = 0; j < k; j++) {
+            /* Each item is a provider id; wrap it so provider_ref reports its position. */
+            struct fy_node *item = fy_node_sequence_get_by_index(order, (int)j);
+            char id[80];
+            idx[j] = AIF_SCENARIO_NONE;
+            if (!aif__scn_scalar_text(c, item, op, ow, id, sizeof id)) {
+                continue;
+            }
+            for (size_t p = 0; p < c->s->provider_count; p++) {
+                if (c->s->providers[p].id && strcmp(c->s->providers[p].id, id) == 0) {
+                    idx[j] = p;
+                }
+            }
+            if (idx[j] == AIF_SCENARIO_NONE) {
+                aif__scn_error(c, aif__scn_pos(c, item, op), "%s.%zu: unknown provider '%s'", ow, j,
+                               id);
+            }
+        }
+        v[i].providers = idx;
+        v[i].provider_count = k;
+    }
+    check_overlaps(c, w, count, "contracts.preferred_partners");
+    aif_scenario_preference *sorted = aif__scn_alloc(c, count, sizeof *sorted);
+    if (sorted == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        sorted[i] = v[w[i].index];
+    }
+    c->s->contracts.preferences = sorted;
+    c->s->contracts.preference_count = count;
+}
+
+static void bind_triggers(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name", "date", "compute"};
+    size_t count = seq_count(c, n, at, "contracts.triggers");
+    aif_scenario_trigger *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "contracts.triggers.%zu", i);
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
+        bool has_date = aif__scn_get(m, "date") != NULL;
+        bool has_compute = aif__scn_get(m, "compute") != NULL;
+        if (has_date == has_compute) {
+            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: give exactly one of 'date', 'compute'",
+                           where);
+        } else if (has_date) {
+            v[i].kind = AIF_TRIGGER_DATE;
+            aif__scn_date(c, m, "date", at, where, true, &v[i].at);
+        } else {
+            v[i].kind = AIF_TRIGGER_COMPUTE;
+            aif__scn_qty(c, m, "compute", at, where, true, AIF_QTY_FLOP, 1, &v[i].compute_flop);
+        }
+        for (size_t j = 0; j < i && v[i].name; j++) {
+            if (v[j].name && strcmp(v[j].name, v[i].name) == 0) {
+                aif__scn_error(c, aif__scn_key_pos(c, m, "name", at),
+                               "%s.name: duplicate trigger '%s'", where, v[i].name);
+            }
+        }
+    }
+    c->s->contracts.triggers = v;
+    c->s->contracts.trigger_count = count;
+}
+
+static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name", "partner", "fraction", "from", "to", "until"};
+    size_t count = seq_count(c, n, at, "contracts.revenue_share");
+    aif_scenario_revenue_share *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    const aif_scenario_contracts *k = &c->s->contracts;
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "contracts.revenue_share.%zu", i);
+        v[i].until_trigger = AIF_SCENARIO_NONE;
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, false, &v[i].name);
+        v[i].partner = provider_ref(c, m, "partner", at, where, true);
+        aif__scn_num(c, m, "fraction", at, where, true, 0, 1, &v[i].fraction);
+        read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
+        const char *until = NULL;
+        if (aif__scn_str(c, m, "until", at, where, false, &until)) {
+            for (size_t j = 0; j < k->trigger_count; j++) {
+                if (k->triggers[j].name && strcmp(k->triggers[j].name, until) == 0) {
+                    v[i].until_trigger = j;
+                }
+            }
+            if (v[i].until_trigger == AIF_SCENARIO_NONE) {
+                aif__scn_error(c, aif__scn_key_pos(c, m, "until", at),
+                               "%s.until: unknown trigger '%s' (define it in contracts.triggers)",
+                               where, until);
+            }
+        }
+        if (v[i].name == NULL) {
+            v[i].name = "revenue_share";
+        }
+    }
+    c->s->contracts.revenue_shares = v;
+    c->s->contracts.revenue_share_count = count;
+}
+
+static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"commitments", "rofr", "preferred_partners", "triggers",
+                                       "revenue_share"};
+    if (n == NULL || !aif__scn_check_keys(c, n, at, "contracts", keys, COUNT_OF(keys))) {
+        return;
+    }
+    struct fy_node *x;
+    if ((x = aif__scn_get(n, "commitments")) != NULL) {
+        bind_commitments(c, x, aif__scn_key_pos(c, n, "commitments", at));
+    }
+    if ((x = aif__scn_get(n, "rofr")) != NULL) {
+        bind_rofrs(c, x, aif__scn_key_pos(c, n, "rofr", at));
+    }
+    if ((x = aif__scn_get(n, "preferred_partners")) != NULL) {
+        bind_preferences(c, x, aif__scn_key_pos(c, n, "preferred_partners", at));
+    }
+    if ((x = aif__scn_get(n, "triggers")) != NULL) {
+        bind_triggers(c, x, aif__scn_key_pos(c, n, "triggers", at));
+    }
+    if ((x = aif__scn_get(n, "revenue_share")) != NULL && c->status == AIF_OK) {
+        bind_revenue_shares(c, x, aif__scn_key_pos(c, n, "revenue_share", at));
+    }
+}
+
+/* ---- investments ---- */
+
+static void vendor_ref(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
+                       const char **out) {
+    if (!aif__scn_str(c, m, "vendor", at, where, true, out)) {
+        return;
+    }
+    const aif_catalog *cat = c->s->catalog;
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
+        const char *v = aif_catalog_package_at(cat, i)->vendor;
+        if (v && strcmp(v, *out) == 0) {
+            return;
+        }
+        if (v && n < 64) {
+            names[n++] = v;
+        }
+    }
+    const char *near = aif__scn_nearest(*out, names, n);
+    aif__scn_error(c, aif__scn_key_pos(c, m, "vendor", at),
+                   "%s.vendor: no catalog package has vendor '%s'%s%s%s", where, *out,
+                   near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+}
+
+static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name", "investor", "vendor", "amount",  "per",
+                                       "cap",  "basis",    "from",   "provider"};
+    static const char *const bases[] = {"facility", "it"};
+    size_t count = seq_count(c, n, at, "investments.tranches");
+    aif_scenario_tranche *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "investments.tranches.%zu", i);
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
+        aif__scn_str(c, m, "investor", at, where, false, &v[i].investor);
+        vendor_ref(c, m, at, where, &v[i].vendor);
+        aif__scn_qty(c, m, "amount", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
+        aif__scn_qty(c, m, "per", at, where, true, AIF_QTY_POWER, 1e-300, &v[i].step_w);
+        if (aif__scn_qty(c, m, "cap", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].cap_usd) &&
+            v[i].cap_usd < v[i].amount_usd) {
+            aif__scn_error(c, aif__scn_key_pos(c, m, "cap", at),
+                           "%s.cap: expected at least one tranche's amount", where);
+        }
+        int basis = 0;
+        aif__scn_enum(c, m, "basis", at, where, false, bases, 2, &basis);
+        v[i].power_basis = (aif_power_basis)basis;
+        v[i].from = 0;
+        aif__scn_date(c, m, "from", at, where, false, &v[i].from);
+        v[i].provider = aif__scn_get(m, "provider")
+                            ? provider_ref(c, m, "provider", at, where, false)
+                            : AIF_SCENARIO_NONE;
+    }
+    c->s->investments.tranches = v;
+    c->s->investments.tranche_count = count;
+}
+
+static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name", "issuer", "vendor",      "shares",  "per_step",
+                                       "per",  "strike", "share_price", "provider"};
+    size_t count = seq_count(c, n, at, "investments.warrants");
+    aif_scenario_warrant *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "investments.warrants.%zu", i);
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
+        aif__scn_str(c, m, "issuer", at, where, false, &v[i].issuer);
+        vendor_ref(c, m, at, where, &v[i].vendor);
+        aif__scn_num(c, m, "shares", at, where, true, 1, 1e15, &v[i].shares_total);
+        if (aif__scn_num(c, m, "per_step", at, where, true, 1, 1e15, &v[i].shares_per_step) &&
+            v[i].shares_per_step > v[i].shares_total && v[i].shares_total > 0) {
+            aif__scn_error(c, aif__scn_key_pos(c, m, "per_step", at),
+                           "%s.per_step: more than the total shares", where);
+        }
+        aif__scn_qty(c, m, "per", at, where, true, AIF_QTY_POWER, 1e-300, &v[i].step_w);
+        aif__scn_qty(c, m, "strike", at, where, false, AIF_QTY_MONEY, 0,
+                     &v[i].strike_usd_per_share);
+        aif__scn_qty(c, m, "share_price", at, where, false, AIF_QTY_MONEY, 0,
+                     &v[i].share_price_usd);
+        v[i].provider = aif__scn_get(m, "provider")
+                            ? provider_ref(c, m, "provider", at, where, false)
+                            : AIF_SCENARIO_NONE;
+    }
+    c->s->investments.warrants = v;
+    c->s->investments.warrant_count = count;
+}
+
+static int round_cmp(const void *a, const void *b) {
+    const aif_scenario_equity_round *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"name", "investor", "amount", "date"};
+    size_t count = seq_count(c, n, at, "investments.equity_rounds");
+    aif_scenario_equity_round *v = aif__scn_alloc(c, count, sizeof *v);
+    if (v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
+        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
+        char where[64];
+        snprintf(where, sizeof where, "investments.equity_rounds.%zu", i);
+        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+            continue;
+        }
+        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
+        aif__scn_str(c, m, "investor", at, where, false, &v[i].investor);
+        aif__scn_qty(c, m, "amount", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
+        aif__scn_date(c, m, "date", at, where, true, &v[i].at);
+    }
+    /* Stable enough: rounds on the same date keep no meaningful order beyond the file's. */
+    qsort(v, count, sizeof *v, round_cmp);
+    c->s->investments.equity_rounds = v;
+    c->s->investments.equity_round_count = count;
+}
+
+static void bind_investments(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"tranches", "warrants", "equity_rounds"};
+    if (n == NULL || !aif__scn_check_keys(c, n, at, "investments", keys, COUNT_OF(keys))) {
+        return;
+    }
+    struct fy_node *x;
+    if ((x = aif__scn_get(n, "tranches")) != NULL) {
+        bind_tranches(c, x, aif__scn_key_pos(c, n, "tranches", at));
+    }
+    if ((x = aif__scn_get(n, "warrants")) != NULL) {
+        bind_warrants(c, x, aif__scn_key_pos(c, n, "warrants", at));
+    }
+    if ((x = aif__scn_get(n, "equity_rounds")) != NULL) {
+        bind_rounds(c, x, aif__scn_key_pos(c, n, "equity_rounds", at));
+    }
+}
+
+/* ---- root ---- */
+
+static const char *base_name(scn_ctx *c) {
+    const char *slash = strrchr(c->file, '/');
+    const char *b = slash ? slash + 1 : c->file;
+    const char *dot = strrchr(b, '.');
+    char *name = aif_arena_strndup(c->s->arena, b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
+    if (name == NULL) {
+        c->status = AIF_ENOMEM;
+    }
+    return name;
+}
+
+void aif__scn_bind(scn_ctx *c, struct fy_node *root) {
+    static const char *const keys[] = {"aifactory",   "name",      "description", "simulation",
+                                       "catalog",     "providers", "sites",       "contracts",
+                                       "investments", "demand",    "failures",    "economics"};
+    scn_pos top = {c->file, 1, 1};
+    if (!aif__scn_check_keys(c, root, top, "scenario", keys, COUNT_OF(keys))) {
+        return;
+    }
+    double version = 0;
+    if (aif__scn_num(c, root, "aifactory", top, "scenario", true, 0, 1e9, &version) &&
+        version != AIF_SCENARIO_VERSION) {
+        aif__scn_error(c, aif__scn_key_pos(c, root, "aifactory", top),
+                       "aifactory: unsupported version %g (this build reads version %d)", version,
+                       AIF_SCENARIO_VERSION);
+    }
+    aif_scenario *s = c->s;
+    if (!aif__scn_str(c, root, "name", top, "scenario", false, &s->name)) {
+        s->name = base_name(c);
+    }
+    aif__scn_str(c, root, "description", top, "scenario", false, &s->description);
+#define SECTION(key) aif__scn_get(root, key), aif__scn_key_pos(c, root, key, top)
+    bind_simulation(c, SECTION("simulation"));
+    bind_catalog(c, root, top);
+    if (c->status != AIF_OK) {
+        return;
+    }
+    bind_providers(c, SECTION("providers"));
+    bind_sites(c, SECTION("sites"));
+    bind_contracts(c, SECTION("contracts"));
+    bind_investments(c, SECTION("investments"));
+    if (c->status != AIF_OK) {
+        return;
+    }
+    aif__scn_bind_demand(c, root, top);
+#undef SECTION
+}

@@ -1,0 +1,140 @@
+/* Shared internals of the scenario binder (src/io/scenario*.c): the scenario object, the
+ * binding context that walks one libfyaml document, and the typed readers every section
+ * uses. Not installed; nothing outside src/io includes it. */
+#ifndef AIF_IO_SCENARIO_INTERNAL_H
+#define AIF_IO_SCENARIO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libfyaml.h>
+
+#include "aifactory/scenario.h"
+#include "aifactory/units.h"
+
+/* Declared by the file generated from data/scenarios/openai-nvidia-10gw.yaml. */
+extern const char aif__scenario_default_yaml[];
+extern const size_t aif__scenario_default_yaml_len;
+
+typedef struct scn_override {
+    const char *text; /* "path=value", arena copy */
+    size_t eq;        /* offset of '=' */
+} scn_override;
+
+struct aif_scenario {
+    const aif_allocator *alloc;
+    aif_arena *arena;
+    aif_catalog *catalog;
+    bool loaded; /* a load was attempted: overrides are frozen */
+    bool ok;     /* the last load succeeded */
+    scn_override *overrides;
+    size_t override_count, override_cap;
+    aif_scenario_error errors[AIF_SCENARIO_MAX_ERRORS];
+    size_t error_count;
+
+    const char *name;
+    const char *description;
+    aif_scenario_simulation sim;
+    aif_scenario_provider *providers;
+    size_t provider_count;
+    aif_scenario_site *sites;
+    size_t site_count;
+    aif_scenario_contracts contracts;
+    aif_scenario_investments investments;
+    aif_scenario_inference inference;
+    aif_scenario_training training;
+    aif_scenario_failures failures;
+    aif_scenario_economics economics;
+};
+
+/* Position of a node in the input, 1-based; `file` is the scenario's name or "--set". */
+typedef struct scn_pos {
+    const char *file;
+    int line;
+    int col;
+} scn_pos;
+
+/* One override node placed in the tree, so errors about it point at the --set text. */
+typedef struct scn_placed {
+    struct fy_node *node;
+    int index; /* 1-based */
+    int col;   /* 1-based column of the value in "path=value" */
+} scn_placed;
+
+typedef struct scn_ctx {
+    aif_scenario *s;
+    const char *file; /* label for errors */
+    const char *dir;  /* directory of the file, "" for none; ends with '/' when not empty */
+    const char *text; /* the whole input, for the catalog section */
+    size_t len;
+    struct fy_document *doc;
+    scn_placed *placed;
+    size_t placed_count;
+    bool catalog_overridden;
+    aif_status status; /* AIF_ENOMEM is sticky */
+    bool failed;       /* any input error */
+} scn_ctx;
+
+/* Errors. */
+void aif__scn_error(scn_ctx *c, scn_pos p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void aif__scn_error_raw(aif_scenario *s, const char *file, int line, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Where node `n` starts (scalars by their token; collections by their first child); `at`
+ * when unknown. */
+scn_pos aif__scn_pos(const scn_ctx *c, struct fy_node *n, scn_pos at);
+
+/* Apply the scenario's overrides to c->doc; errors are recorded. */
+void aif__scn_apply_overrides(scn_ctx *c);
+
+/* Arena helpers: NULL (and c->status = AIF_ENOMEM) on failure. */
+void *aif__scn_alloc(scn_ctx *c, size_t count, size_t size);
+const char *aif__scn_strdup(scn_ctx *c, struct fy_node *scalar);
+
+/* Mapping reading. `where` names the mapping in messages ("sites[2]"). check_keys reports
+ * every key not in `keys` (with the nearest allowed key) and returns false when `n` is not a
+ * mapping. */
+bool aif__scn_check_keys(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where,
+                         const char *const *keys, size_t key_count);
+struct fy_node *aif__scn_get(struct fy_node *map, const char *key);
+/* Position of `key`'s value (or of the key, or `at`). */
+scn_pos aif__scn_key_pos(const scn_ctx *c, struct fy_node *map, const char *key, scn_pos at);
+
+/* Typed readers: return true when the key is present and valid (then *out is written);
+ * false when absent (an error if `required`) or invalid (always an error). */
+bool aif__scn_str(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                  bool required, const char **out);
+bool aif__scn_qty(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                  bool required, aif_quantity_kind kind, double min, double *out);
+/* A plain number in [min, max]; "20%" is read as 0.2. */
+bool aif__scn_num(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                  bool required, double min, double max, double *out);
+/* A date, stored relative to the simulation start. */
+bool aif__scn_date(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                   bool required, aif_time *out);
+bool aif__scn_duration(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at,
+                       const char *where, bool required, aif_time *out);
+bool aif__scn_bool(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                   bool required, bool *out);
+/* One of `names` (exact); *out is the index. */
+bool aif__scn_enum(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, const char *where,
+                   bool required, const char *const *names, size_t n, int *out);
+/* Parse a scalar node's text (helpers for values that are not under a key). */
+bool aif__scn_scalar_text(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where, char *buf,
+                          size_t size);
+
+/* Suggest the nearest of `names` to `word` (edit distance <= max(2, len/3)); NULL if none. */
+const char *aif__scn_nearest(const char *word, const char *const *names, size_t n);
+
+/* The sections (scenario_bind.c, scenario_demand.c). */
+void aif__scn_bind(scn_ctx *c, struct fy_node *root);
+void aif__scn_bind_demand(scn_ctx *c, struct fy_node *demand, scn_pos at);
+
+#endif

@@ -1,0 +1,771 @@
+/* The fleet engine's setup, event dispatch and money (fleet.h): expand the build-out into
+ * typed blocks, schedule block, month, hour, equity and contract events on one aif_sim
+ * entity, and post capex, depreciation, power, cloud take-or-pay, tranches, warrants,
+ * equity and revenue to the ledger. The hourly allocation lives in fleet_work.c. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aifactory/demand.h"
+#include "aifactory/plan.h"
+#include "fleet_internal.h"
+
+void aif_fleet_options_default(aif_fleet_options *o) {
+    *o = (aif_fleet_options){.procure_threshold = 1.0,
+                             .procure_block_w = 500e6,
+                             .procure_system_id = "vr-nvl144",
+                             .max_orders = 40};
+}
+
+static const char *const event_names[AIF_FEV_KIND_COUNT] = {
+    "block_online", "block_retired", "offer",       "order",      "tranche", "warrant",
+    "equity",       "run_start",     "run_failure", "run_finish", "rofr_end"};
+
+const char *aif_fleet_event_kind_name(aif_fleet_event_kind k) {
+    return (unsigned)k < AIF_FEV_KIND_COUNT ? event_names[k] : "?";
+}
+
+void *fleet_vec_push(aif_fleet *f, fleet_vec *v) {
+    if (v->count == v->capacity) {
+        size_t cap = v->capacity ? v->capacity * 2 : 64;
+        void *d = aif_realloc(f->alloc, v->data, v->capacity * v->item, cap * v->item);
+        if (d == NULL) {
+            return NULL;
+        }
+        v->data = d;
+        v->capacity = cap;
+    }
+    void *slot = (char *)v->data + v->count * v->item;
+    memset(slot, 0, v->item);
+    v->count++;
+    return slot;
+}
+
+static void vec_free(aif_fleet *f, fleet_vec *v) {
+    aif_free(f->alloc, v->data, v->capacity * v->item);
+    v->data = NULL;
+    v->count = v->capacity = 0;
+}
+
+aif_status fleet_log(aif_fleet *f, aif_fleet_event_kind kind, int32_t provider, int64_t a, double b,
+                     int64_t c) {
+    aif_fleet_event *e = fleet_vec_push(f, &f->events);
+    if (e == NULL) {
+        return AIF_ENOMEM;
+    }
+    *e = (aif_fleet_event){.time = aif_sim_now(f->sim),
+                           .kind = (uint32_t)kind,
+                           .provider = provider,
+                           .a = a,
+                           .b = b,
+                           .c = c};
+    return AIF_OK;
+}
+
+static fleet_block *blk_at(aif_fleet *f, size_t i) {
+    return &((fleet_block *)f->blocks.data)[i];
+}
+
+int64_t fleet_site_free(const aif_fleet *f, size_t site) {
+    int64_t free_pk = 0;
+    for (size_t t = 0; t < f->ntypes; t++) {
+        size_t c = site * FLEET_MAX_TYPES + t;
+        int64_t up = (f->cell_racks[c] - f->cell_down[c]) * f->types[t].packages_per_rack;
+        free_pk += up - f->cell_reserved[c];
+    }
+    return free_pk;
+}
+
+void fleet_integrate_power(aif_fleet *f, aif_time now) {
+    if (now > f->power_since) {
+        f->energy_month_j += f->paid_power_w * (double)(now - f->power_since) * 1e-9;
+        f->power_since = now;
+    }
+}
+
+/* ---- hardware types ---- */
+
+/* The perf model's built-in table names hardware by package family; packages it lacks
+ * (Rubin, AMD) borrow the newest Nvidia entry scaled by HBM bandwidth, because serving is
+ * decode-bound (a documented approximation, docs/run.md). */
+static void resolve_hw(const aif_system *sys, fleet_type *t) {
+    static const char *const map[][2] = {{"h100-sxm", "h100"}, {"h200-sxm", "h200"},
+                                         {"b200", "b200"},     {"gb200", "gb200"},
+                                         {"b300", "b300"},     {"gb300", "gb300"}};
+    const char *pid = sys->package ? sys->package->id : "";
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(pid, map[i][0]) == 0 && aif_perf_hw_find(map[i][1]) != NULL) {
+            t->hw = aif_perf_hw_find(map[i][1]);
+            t->hw_scale = 1.0;
+            return;
+        }
+    }
+    t->hw = aif_perf_hw_find("gb300");
+    double bw = sys->package ? sys->package->hbm_tbps.value * 1e12 : 0;
+    t->hw_scale = (t->hw && bw > 0) ? bw / t->hw->hbm_bytes_per_s : 1.0;
+}
+
+static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
+    for (size_t i = 0; i < f->ntypes; i++) {
+        if (f->types[i].system == sys) {
+            *out = (uint32_t)i;
+            return AIF_OK;
+        }
+    }
+    if (f->ntypes == FLEET_MAX_TYPES) {
+        snprintf(f->error, 200, "more than %d system types", FLEET_MAX_TYPES);
+        return AIF_ERANGE;
+    }
+    fleet_type *t = &f->types[f->ntypes];
+    t->system = sys;
+    resolve_hw(sys, t);
+    t->packages_per_rack = (int64_t)sys->packages.value;
+    double dies = sys->package && sys->package->dies.present ? sys->package->dies.value : 1.0;
+    t->dies_per_rack = (int64_t)(sys->packages.value * dies);
+    const aif_scenario_inference *d = &f->in->inference;
+    for (size_t k = 0; d->present && k < d->class_count && k < FLEET_MAX_CLASSES; k++) {
+        double tps = 0;
+        if (t->hw != NULL &&
+            aif_demand_tokens_per_gpu(f->perf, &d->classes[k], t->hw, &tps) == AIF_OK) {
+            t->tokens_per_gpu[k] = tps * t->hw_scale;
+        }
+    }
+    *out = (uint32_t)f->ntypes++;
+    return AIF_OK;
+}
+
+/* ---- blocks and money ---- */
+
+static double life_years(const aif_fleet *f, bool facility) {
+    const aif_scenario_economics *e = &f->in->economics;
+    const aif_facility *fac = aif_catalog_facility(f->in->catalog);
+    double v = facility ? e->facility_life_years : e->it_life_years;
+    if (v > 0) {
+        return v;
+    }
+    const aif_sourced *s = facility ? &fac->facility_life_years : &fac->it_life_years;
+    return s->present ? s->value : (facility ? 14.0 : 5.0);
+}
+
+aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size_t *index) {
+    uint32_t type;
+    aif_status st = type_of(f, b->system, &type);
+    if (st != AIF_OK) {
+        return st;
+    }
+    fleet_block *fb = fleet_vec_push(f, &f->blocks);
+    if (fb == NULL) {
+        return AIF_ENOMEM;
+    }
+    fb->b = *b;
+    fb->type = type;
+    fb->order = order;
+    aif_provider_kind kind = f->in->providers[b->provider].kind;
+    if (kind != AIF_PROVIDER_CLOUD) {
+        double fac_usd = b->capex_facility_usd;
+        if (f->in->economics.capex_usd_per_mw > 0) {
+            fac_usd = b->nominal_w / 1e6 * f->in->economics.capex_usd_per_mw;
+        }
+        if (aif_usd_to_cents(b->capex_systems_usd, &fb->capex_sys_cents) != AIF_OK ||
+            aif_usd_to_cents(fac_usd, &fb->capex_fac_cents) != AIF_OK) {
+            snprintf(f->error, 200, "block capex out of range");
+            return AIF_ERANGE;
+        }
+        fb->dep_sys_months = (int64_t)llround(life_years(f, false) * 12.0);
+        fb->dep_fac_months = (int64_t)llround(life_years(f, true) * 12.0);
+    }
+    if (index != NULL) {
+        *index = f->blocks.count - 1;
+    }
+    return AIF_OK;
+}
+
+aif_status fleet_schedule_block(aif_fleet *f, size_t i) {
+    fleet_block *fb = blk_at(f, i);
+    aif_time end = f->in->simulation.end;
+    aif_time on = fb->b.online < 0 ? 0 : fb->b.online;
+    if (on >= end || fb->b.retire <= on) {
+        return AIF_OK;
+    }
+    aif_status st = aif_sim_schedule_at(f->sim, on, f->self, 1, EV_ONLINE, i, NULL);
+    if (st == AIF_OK && fb->b.retire < end) {
+        st = aif_sim_schedule_at(f->sim, fb->b.retire, f->self, 0, EV_RETIRE, i, NULL);
+    }
+    return st;
+}
+
+static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
+    const aif_scenario_investments *inv = &f->in->investments;
+    const aif_package *pkg = fb->b.system->package;
+    const char *vendor = pkg ? pkg->vendor : NULL;
+    aif_time now = aif_sim_now(f->sim);
+    for (size_t i = 0; i < inv->tranche_count; i++) {
+        const aif_scenario_tranche *tr = &inv->tranches[i];
+        if (vendor == NULL || tr->vendor == NULL || strcmp(vendor, tr->vendor) != 0 ||
+            now < tr->from) {
+            continue;
+        }
+        f->tranche_w[i] +=
+            tr->power_basis == AIF_POWER_IT ? fb->b.facility_w / 1.2 : fb->b.nominal_w;
+        aif_milestone_rule r = {.step_w = tr->step_w};
+        if (aif_usd_to_cents(tr->amount_usd, &r.cents_per_step) != AIF_OK ||
+            aif_usd_to_cents(tr->cap_usd, &r.cap_cents) != AIF_OK) {
+            return AIF_ERANGE;
+        }
+        int64_t due = aif_milestone_steps_due(&r, f->tranche_w[i], f->tranche_steps[i]);
+        for (int64_t k = 0; k < due; k++) {
+            aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_TRANCHE, r.cents_per_step,
+                                            (uint32_t)fb->b.provider);
+            if (st == AIF_OK) {
+                st = fleet_log(f, AIF_FEV_TRANCHE, (int32_t)fb->b.provider, (int64_t)i,
+                               tr->amount_usd, f->tranche_steps[i] + k + 1);
+            }
+            if (st != AIF_OK) {
+                return st;
+            }
+            f->sum.tranches_paid++;
+        }
+        f->tranche_steps[i] += due;
+    }
+    for (size_t i = 0; i < inv->warrant_count; i++) {
+        const aif_scenario_warrant *w = &inv->warrants[i];
+        if (vendor == NULL || w->vendor == NULL || strcmp(vendor, w->vendor) != 0 ||
+            !(w->shares_per_step > 0)) {
+            continue;
+        }
+        f->warrant_w[i] += fb->b.nominal_w;
+        aif_milestone_rule r = {.step_w = w->step_w,
+                                .cents_per_step = 1,
+                                .cap_cents = (int64_t)floor(w->shares_total / w->shares_per_step)};
+        int64_t due = aif_milestone_steps_due(&r, f->warrant_w[i], f->warrant_steps[i]);
+        double value = w->share_price_usd > 0 ? w->share_price_usd - w->strike_usd_per_share : 0;
+        int64_t cents = 0;
+        if (aif_usd_to_cents(w->shares_per_step * (value > 0 ? value : 0), &cents) != AIF_OK) {
+            return AIF_ERANGE;
+        }
+        for (int64_t k = 0; k < due; k++) {
+            aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_WARRANT, cents,
+                                            (uint32_t)fb->b.provider);
+            if (st == AIF_OK) {
+                st = fleet_log(f, AIF_FEV_WARRANT, (int32_t)fb->b.provider, (int64_t)i,
+                               w->shares_per_step, f->warrant_steps[i] + k + 1);
+            }
+            if (st != AIF_OK) {
+                return st;
+            }
+        }
+        f->warrant_steps[i] += due;
+    }
+    return AIF_OK;
+}
+
+static aif_status block_online(aif_fleet *f, size_t i) {
+    fleet_block *fb = blk_at(f, i);
+    aif_time now = aif_sim_now(f->sim);
+    fleet_integrate_power(f, now);
+    fb->online = true;
+    fb->delivered = true;
+    f->cell_racks[fb->b.site * FLEET_MAX_TYPES + fb->type] += fb->b.racks;
+    f->online_w += fb->b.nominal_w;
+    f->online_packages += fb->b.packages;
+    f->online_dies += fb->b.dies;
+    if (f->in->providers[fb->b.provider].kind != AIF_PROVIDER_CLOUD) {
+        f->paid_power_w += fb->b.facility_w;
+        aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_CAPEX,
+                                        fb->capex_sys_cents + fb->capex_fac_cents, fb->b.provider);
+        if (st != AIF_OK) {
+            return st;
+        }
+    }
+    if (fb->order >= 0) {
+        f->on_order_packages -= fb->b.packages;
+    }
+    aif_status st = fleet_log(f, AIF_FEV_BLOCK_ONLINE, (int32_t)fb->b.provider, (int64_t)i,
+                              fb->b.nominal_w, fb->b.racks);
+    return st == AIF_OK ? milestones(f, fb) : st;
+}
+
+static aif_status block_retire(aif_fleet *f, size_t i) {
+    fleet_block *fb = blk_at(f, i);
+    if (!fb->online) {
+        return AIF_OK;
+    }
+    fleet_integrate_power(f, aif_sim_now(f->sim));
+    fb->online = false;
+    size_t c = fb->b.site * FLEET_MAX_TYPES + fb->type;
+    f->cell_racks[c] -= fb->b.racks;
+    f->online_w -= fb->b.nominal_w;
+    f->online_packages -= fb->b.packages;
+    f->online_dies -= fb->b.dies;
+    /* Racks in repair at retirement retire with the block. */
+    if (f->cell_down[c] > f->cell_racks[c]) {
+        f->cell_down[c] = f->cell_racks[c];
+    }
+    if (f->in->providers[fb->b.provider].kind != AIF_PROVIDER_CLOUD) {
+        f->paid_power_w -= fb->b.facility_w;
+    }
+    return fleet_log(f, AIF_FEV_BLOCK_RETIRED, (int32_t)fb->b.provider, (int64_t)i, fb->b.nominal_w,
+                     fb->b.racks);
+}
+
+static double power_price(const aif_fleet *f, aif_time t) {
+    const aif_scenario_economics *e = &f->in->economics;
+    double p = NAN;
+    for (size_t i = 0; i < e->power_price_count; i++) {
+        if (i == 0 || e->power_price[i].at <= t) {
+            p = e->power_price[i].value;
+        }
+    }
+    if (isnan(p)) {
+        const aif_facility *fac = aif_catalog_facility(f->in->catalog);
+        p = fac->power_price_usd_per_mwh.present ? fac->power_price_usd_per_mwh.value : 73.0;
+    }
+    return p;
+}
+
+static double provider_price(const aif_fleet *f, size_t p) {
+    const aif_scenario_contracts *c = &f->in->contracts;
+    for (size_t i = 0; i < c->commitment_count; i++) {
+        if (c->commitments[i].provider == p && c->commitments[i].price_usd_per_gpu_hour > 0) {
+            return c->commitments[i].price_usd_per_gpu_hour;
+        }
+    }
+    return f->in->providers[p].price_usd_per_gpu_hour;
+}
+
+/* Post everything accrued since month_start, at `now` (a month boundary or the end). */
+static aif_status post_month(aif_fleet *f, aif_time now) {
+    fleet_integrate_power(f, now);
+    double mwh = f->energy_month_j / 3.6e9;
+    f->sum.energy_mwh += mwh;
+    int64_t cents;
+    aif_status st = aif_usd_to_cents(mwh * power_price(f, f->month_start), &cents);
+    if (st == AIF_OK) {
+        st = aif_ledger_post(f->ledger, now, AIF_LEDGER_POWER, cents, UINT32_MAX);
+    }
+    f->energy_month_j = 0;
+    /* Depreciation: each delivered own/partner block pays its next installment. */
+    int64_t dep = 0;
+    for (size_t i = 0; st == AIF_OK && i < f->blocks.count; i++) {
+        fleet_block *fb = blk_at(f, i);
+        if (!fb->delivered || fb->dep_sys_months == 0) {
+            continue;
+        }
+        dep += aif_straight_line_cents(fb->capex_sys_cents, fb->dep_sys_months, fb->age_months);
+        dep += aif_straight_line_cents(fb->capex_fac_cents, fb->dep_fac_months, fb->age_months);
+        fb->age_months++;
+    }
+    if (st == AIF_OK) {
+        st = aif_ledger_post(f->ledger, now, AIF_LEDGER_DEPRECIATION, dep, UINT32_MAX);
+    }
+    /* Cloud: capacity online at the contract price, never below the take-or-pay floor. */
+    const aif_scenario_contracts *c = &f->in->contracts;
+    double month_ns = (double)AIF_NS_PER_YEAR / 12.0;
+    for (size_t p = 0; st == AIF_OK && p < f->in->provider_count; p++) {
+        int64_t usage = 0, floor_cents = 0;
+        st = aif_usd_to_cents(f->cloud_pkg_hours[p] * provider_price(f, p), &usage);
+        for (size_t k = 0; st == AIF_OK && k < c->commitment_count; k++) {
+            const aif_scenario_commitment *cm = &c->commitments[k];
+            if (cm->provider != p || !cm->take_or_pay || f->month_start < cm->start_at) {
+                continue;
+            }
+            int64_t term_m = (int64_t)llround((double)cm->term / month_ns);
+            int64_t m = (int64_t)llround((double)(f->month_start - cm->start_at) / month_ns);
+            int64_t total;
+            st = aif_usd_to_cents(cm->total_usd, &total);
+            floor_cents += aif_take_or_pay_cents(0, total, term_m, m);
+        }
+        int64_t pay = usage > floor_cents ? usage : floor_cents;
+        if (st == AIF_OK && pay > 0) {
+            st = aif_ledger_post(f->ledger, now, AIF_LEDGER_CLOUD, pay, (uint32_t)p);
+        }
+        f->cloud_pkg_hours[p] = 0;
+    }
+    /* Revenue: tokens served and subscribers. */
+    const aif_scenario_economics *e = &f->in->economics;
+    double rev = f->tokens_month / 1e6 * e->revenue_usd_per_mtok;
+    double months = (double)(now - f->month_start) / month_ns;
+    rev += aif_demand_wau(&f->in->inference, f->month_start) * e->paying_fraction *
+           e->subscription_usd_per_month * months;
+    f->tokens_month = 0;
+    if (st == AIF_OK) {
+        st = aif_usd_to_cents(rev, &cents);
+    }
+    if (st == AIF_OK) {
+        st = aif_ledger_post(f->ledger, now, AIF_LEDGER_REVENUE, cents, UINT32_MAX);
+    }
+    f->month_start = now;
+    f->month_index++;
+    return st;
+}
+
+static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_event *ev) {
+    (void)sim;
+    (void)self;
+    aif_fleet *f = *(aif_fleet **)state;
+    aif_time now = ev->time;
+    aif_status st = AIF_OK;
+    switch (ev->kind) {
+    case EV_ONLINE:
+        st = block_online(f, (size_t)ev->data);
+        break;
+    case EV_RETIRE:
+        st = block_retire(f, (size_t)ev->data);
+        break;
+    case EV_HOUR:
+        st = fleet_hour(f, now);
+        if (st == AIF_OK && now + AIF_NS_PER_HOUR < f->in->simulation.end) {
+            st = aif_sim_schedule_at(f->sim, now + AIF_NS_PER_HOUR, f->self, 6, EV_HOUR, 0, NULL);
+        }
+        break;
+    case EV_MONTH: {
+        st = post_month(f, now);
+        aif_date start = f->in->simulation.start_date;
+        aif_date next = aif_date_add_months(aif_sim_to_date(now, start), 1);
+        aif_time t = aif_date_to_sim(next, start);
+        if (st == AIF_OK && t < f->in->simulation.end) {
+            st = aif_sim_schedule_at(f->sim, t, f->self, 7, EV_MONTH, 0, NULL);
+        }
+        break;
+    }
+    case EV_END:
+        st = post_month(f, now);
+        break;
+    case EV_EQUITY: {
+        const aif_scenario_equity_round *r = &f->in->investments.equity_rounds[ev->data];
+        int64_t cents;
+        st = aif_usd_to_cents(r->amount_usd, &cents);
+        if (st == AIF_OK) {
+            st = aif_ledger_post(f->ledger, now, AIF_LEDGER_EQUITY, cents, UINT32_MAX);
+        }
+        if (st == AIF_OK) {
+            st = fleet_log(f, AIF_FEV_EQUITY, -1, (int64_t)ev->data, r->amount_usd, 0);
+        }
+        break;
+    }
+    case EV_ROFR_END:
+        st = fleet_log(f, AIF_FEV_ROFR_END, (int32_t)f->in->contracts.rofrs[ev->data].holder,
+                       (int64_t)ev->data, 0, 0);
+        break;
+    case EV_RUN_FINISH:
+    case EV_RUN_FAIL:
+        st = fleet_run_event(f, ev->kind, (size_t)ev->data, now);
+        break;
+    default:
+        st = AIF_ESTATE;
+    }
+    return st;
+}
+
+static const aif_entity_ops fleet_ops = {
+    .name = "fleet", .state_size = sizeof(aif_fleet *), .handle = handle};
+
+/* ---- create / destroy ---- */
+
+static aif_status expand_sites(aif_fleet *f) {
+    const aif_fleet_input *in = f->in;
+    char err[160];
+    for (size_t s = 0; s < in->site_count; s++) {
+        const aif_scenario_site *site = &in->sites[s];
+        for (size_t p = 0; p < site->phase_count; p++) {
+            const aif_scenario_phase *ph = &site->phases[p];
+            double pue = ph->pue > 0 ? ph->pue : 1.2;
+            const aif_facility *fac = aif_catalog_facility(in->catalog);
+            if (!(ph->pue > 0) && fac->pue.present) {
+                pue = fac->pue.value;
+            }
+            for (size_t k = 0; k < ph->block_count; k++) {
+                const aif_scenario_block *sb = &ph->blocks[k];
+                double w = ph->power_basis == AIF_POWER_IT ? sb->power_w * pue : sb->power_w;
+                aif_block b;
+                aif_status st = aif_buildout_block(in->catalog, ph->system_id, w, &b, err);
+                if (st != AIF_OK) {
+                    snprintf(f->error, 200, "site %s phase %zu: %.150s", site->id, p, err);
+                    return st;
+                }
+                b.phase = (uint32_t)p;
+                b.site = (uint32_t)s;
+                b.provider = (uint32_t)site->provider;
+                b.online = sb->online;
+                b.retire = sb->retire;
+                st = fleet_add_block(f, &b, -1, NULL);
+                if (st != AIF_OK) {
+                    return st;
+                }
+            }
+        }
+    }
+    return AIF_OK;
+}
+
+static aif_status alloc_arrays(aif_fleet *f) {
+    const aif_fleet_input *in = f->in;
+    f->nsites = in->site_count + in->provider_count;
+    size_t cells = f->nsites * FLEET_MAX_TYPES;
+    f->repair_hours = (size_t)ceil((double)in->failures.repair_time / (double)AIF_NS_PER_HOUR);
+    size_t np = in->provider_count ? in->provider_count : 1;
+    size_t nt = in->investments.tranche_count ? in->investments.tranche_count : 1;
+    size_t nw = in->investments.warrant_count ? in->investments.warrant_count : 1;
+    f->cell_racks = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->cell_down = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->cell_reserved = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->repair_ring = aif_calloc(f->alloc, (f->repair_hours + 1) * cells, sizeof(int64_t));
+    f->cloud_pkg_hours = aif_calloc(f->alloc, np, sizeof(double));
+    f->tranche_w = aif_calloc(f->alloc, nt, sizeof(double));
+    f->tranche_steps = aif_calloc(f->alloc, nt, sizeof(int64_t));
+    f->warrant_w = aif_calloc(f->alloc, nw, sizeof(double));
+    f->warrant_steps = aif_calloc(f->alloc, nw, sizeof(int64_t));
+    if (!f->cell_racks || !f->cell_down || !f->cell_reserved || !f->repair_ring ||
+        !f->cloud_pkg_hours || !f->tranche_w || !f->tranche_steps || !f->warrant_w ||
+        !f->warrant_steps) {
+        return AIF_ENOMEM;
+    }
+    return AIF_OK;
+}
+
+static aif_status procurement_setup(aif_fleet *f) {
+    const aif_fleet_options *o = &f->in->options;
+    if (o->max_orders <= 0) {
+        return AIF_OK;
+    }
+    if (o->procure_system_id == NULL || !(o->procure_block_w > 0) || !(o->procure_threshold > 0)) {
+        snprintf(f->error, 200, "procurement needs a system, a block power > 0, a threshold > 0");
+        return AIF_EINVAL;
+    }
+    aif_plan_input pin;
+    aif_plan_input_init(&pin);
+    pin.amount = o->procure_block_w;
+    aif_plan_result r;
+    r.error[0] = '\0';
+    aif_status st = aif_plan_input_add(&pin, o->procure_system_id, NAN);
+    if (st == AIF_OK) {
+        st = aif_plan_compute(f->in->catalog, &pin, &r);
+    }
+    if (st != AIF_OK) {
+        snprintf(f->error, 200, "procurement system: %.170s", r.error);
+        return st;
+    }
+    f->procure_quote_own = r.breakeven_usd_per_gpu_hour;
+    uint32_t type;
+    st = type_of(f, r.lines[0].system, &type);
+    f->procure_type = type;
+    return st;
+}
+
+static aif_status schedule_initial(aif_fleet *f) {
+    const aif_fleet_input *in = f->in;
+    aif_status st = AIF_OK;
+    for (size_t i = 0; st == AIF_OK && i < f->blocks.count; i++) {
+        st = fleet_schedule_block(f, i);
+    }
+    for (size_t i = 0; st == AIF_OK && i < in->investments.equity_round_count; i++) {
+        aif_time at = in->investments.equity_rounds[i].at;
+        if (at >= 0 && at < in->simulation.end) {
+            st = aif_sim_schedule_at(f->sim, at, f->self, 4, EV_EQUITY, i, NULL);
+        }
+    }
+    for (size_t i = 0; st == AIF_OK && i < in->contracts.rofr_count; i++) {
+        aif_time to = in->contracts.rofrs[i].to;
+        if (to >= 0 && to < in->simulation.end) {
+            st = aif_sim_schedule_at(f->sim, to, f->self, 5, EV_ROFR_END, i, NULL);
+        }
+    }
+    if (st == AIF_OK) {
+        st = aif_sim_schedule_at(f->sim, 0, f->self, 6, EV_HOUR, 0, NULL);
+    }
+    if (st == AIF_OK) {
+        aif_date start = in->simulation.start_date;
+        aif_time t = aif_date_to_sim(aif_date_add_months(start, 1), start);
+        if (t < in->simulation.end) {
+            st = aif_sim_schedule_at(f->sim, t, f->self, 7, EV_MONTH, 0, NULL);
+        }
+    }
+    if (st == AIF_OK) {
+        st = aif_sim_schedule_at(f->sim, in->simulation.end, f->self, 255, EV_END, 0, NULL);
+    }
+    return st;
+}
+
+aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, aif_fleet **out,
+                            char error[static 200]) {
+    error[0] = '\0';
+    if (in == NULL || out == NULL || in->catalog == NULL || in->simulation.end <= 0 ||
+        (in->providers == NULL && in->provider_count > 0) ||
+        (in->sites == NULL && in->site_count > 0)) {
+        snprintf(error, 200, "missing input, catalog, or a period that ends after it starts");
+        return AIF_EINVAL;
+    }
+    aif_fleet *f = aif_calloc(a, 1, sizeof *f);
+    if (f == NULL) {
+        return AIF_ENOMEM;
+    }
+    f->alloc = a;
+    f->in = in;
+    f->error = error;
+    f->blocks.item = sizeof(fleet_block);
+    f->events.item = sizeof(aif_fleet_event);
+    f->days.item = sizeof(aif_fleet_day);
+    f->jobs.item = sizeof(research_job);
+    f->queue.item = sizeof(size_t);
+    f->running.item = sizeof(size_t);
+    aif_sim_config sc = {.seed = in->simulation.seed, .initial_events = 1024};
+    aif_status st = aif_sim_create(a, &sc, &f->sim);
+    if (st == AIF_OK) {
+        st = aif_perf_cache_create(a, aif_perf_calib_default(), 256, &f->perf);
+    }
+    if (st == AIF_OK) {
+        st = aif_ledger_create(a, &f->ledger);
+    }
+    if (st == AIF_OK) {
+        st = alloc_arrays(f);
+    }
+    if (st == AIF_OK) {
+        aif_fleet *self = f;
+        st = aif_sim_add_entity(f->sim, &fleet_ops, NULL, &f->self);
+        if (st == AIF_OK) {
+            *(aif_fleet **)aif_sim_entity_state(f->sim, f->self) = self;
+        }
+    }
+    if (st == AIF_OK) {
+        st = expand_sites(f);
+    }
+    if (st == AIF_OK) {
+        st = procurement_setup(f);
+    }
+    if (st == AIF_OK) {
+        st = fleet_runs_create(f);
+    }
+    if (st == AIF_OK) {
+        st = schedule_initial(f);
+    }
+    if (st != AIF_OK) {
+        if (error[0] == '\0') {
+            snprintf(error, 200, "%s", aif_strerror(st));
+        }
+        aif_fleet_destroy(f);
+        return st;
+    }
+    uint64_t seed = in->simulation.seed;
+    aif_rng_seed(&f->rng_failures, seed, 1);
+    aif_rng_seed(&f->rng_research, seed, 2);
+    aif_rng_seed(&f->rng_procure, seed, 3);
+    f->error = NULL;
+    *out = f;
+    return AIF_OK;
+}
+
+static void fleet_observer(void *ctx, aif_time now, uint64_t events) {
+    (void)events;
+    void **c = ctx;
+    aif_fleet *f = c[0];
+    aif_fleet_observer obs = *(aif_fleet_observer *)c[1];
+    obs(c[2], now, f->in->simulation.end);
+}
+
+aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
+    if (f == NULL) {
+        return AIF_EINVAL;
+    }
+    if (f->ran) {
+        return AIF_ESTATE;
+    }
+    f->ran = true;
+    void *c[3] = {f, &obs, ctx};
+    if (obs != NULL) {
+        aif_sim_set_observer(f->sim, fleet_observer, c, 4096);
+    }
+    aif_status st = aif_sim_run_until(f->sim, f->in->simulation.end);
+    aif_sim_set_observer(f->sim, NULL, NULL, 0);
+    if (st != AIF_OK) {
+        return st;
+    }
+    aif_fleet_summary *s = &f->sum;
+    const aif_ledger *l = f->ledger;
+    s->vendor_investment_usd = (double)aif_ledger_total(l, AIF_LEDGER_TRANCHE) / 100.0;
+    s->capex_usd = (double)aif_ledger_total(l, AIF_LEDGER_CAPEX) / 100.0;
+    s->power_usd = (double)aif_ledger_total(l, AIF_LEDGER_POWER) / 100.0;
+    s->cloud_payments_usd = (double)aif_ledger_total(l, AIF_LEDGER_CLOUD) / 100.0;
+    s->opex_usd = s->power_usd + s->cloud_payments_usd;
+    s->revenue_usd = (double)aif_ledger_total(l, AIF_LEDGER_REVENUE) / 100.0;
+    s->equity_usd = (double)aif_ledger_total(l, AIF_LEDGER_EQUITY) / 100.0;
+    s->warrants_usd = (double)aif_ledger_total(l, AIF_LEDGER_WARRANT) / 100.0;
+    s->depreciation_usd = (double)aif_ledger_total(l, AIF_LEDGER_DEPRECIATION) / 100.0;
+    s->cash_usd = (double)aif_ledger_cash(l) / 100.0;
+    double demanded = 0, served = 0;
+    for (size_t i = 0; i < f->days.count; i++) {
+        const aif_fleet_day *d = aif_fleet_day_at(f, i);
+        demanded += d->tokens_demanded;
+        served += d->tokens_served;
+        for (int u = 0; u < 5; u++) {
+            s->gpu_hours[u] += d->gpu_hours[u];
+        }
+    }
+    s->inference_served_fraction = demanded > 0 ? served / demanded : 1.0;
+    for (size_t i = 0; i < f->run_count; i++) {
+        s->training_runs_completed += f->runs[i].state == 2;
+    }
+    s->events = aif_sim_events(f->sim);
+    s->trace_hash = aif_sim_trace_hash(f->sim);
+    return AIF_OK;
+}
+
+const aif_fleet_summary *aif_fleet_summary_get(const aif_fleet *f) {
+    return &f->sum;
+}
+const aif_ledger *aif_fleet_ledger(const aif_fleet *f) {
+    return f->ledger;
+}
+size_t aif_fleet_event_count(const aif_fleet *f) {
+    return f->events.count;
+}
+const aif_fleet_event *aif_fleet_event_at(const aif_fleet *f, size_t i) {
+    return i < f->events.count ? &((const aif_fleet_event *)f->events.data)[i] : NULL;
+}
+size_t aif_fleet_day_count(const aif_fleet *f) {
+    return f->days.count;
+}
+const aif_fleet_day *aif_fleet_day_at(const aif_fleet *f, size_t i) {
+    return i < f->days.count ? &((const aif_fleet_day *)f->days.data)[i] : NULL;
+}
+size_t aif_fleet_run_count(const aif_fleet *f) {
+    return f->run_count;
+}
+const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i) {
+    return i < f->run_count ? &f->runs[i].res : NULL;
+}
+size_t aif_fleet_block_count(const aif_fleet *f) {
+    return f->blocks.count;
+}
+const aif_block *aif_fleet_block_at(const aif_fleet *f, size_t i) {
+    return i < f->blocks.count ? &((const fleet_block *)f->blocks.data)[i].b : NULL;
+}
+
+void aif_fleet_destroy(aif_fleet *f) {
+    if (f == NULL) {
+        return;
+    }
+    size_t cells = f->nsites * FLEET_MAX_TYPES;
+    size_t np = f->in->provider_count ? f->in->provider_count : 1;
+    size_t nt = f->in->investments.tranche_count ? f->in->investments.tranche_count : 1;
+    size_t nw = f->in->investments.warrant_count ? f->in->investments.warrant_count : 1;
+    aif_sim_destroy(f->sim);
+    aif_perf_cache_destroy(f->perf);
+    aif_ledger_destroy(f->ledger);
+    aif_free(f->alloc, f->cell_racks, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->cell_down, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->cell_reserved, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->repair_ring, (f->repair_hours + 1) * cells * sizeof(int64_t));
+    aif_free(f->alloc, f->cloud_pkg_hours, np * sizeof(double));
+    aif_free(f->alloc, f->tranche_w, nt * sizeof(double));
+    aif_free(f->alloc, f->tranche_steps, nt * sizeof(int64_t));
+    aif_free(f->alloc, f->warrant_w, nw * sizeof(double));
+    aif_free(f->alloc, f->warrant_steps, nw * sizeof(int64_t));
+    aif_free(f->alloc, f->runs, f->run_count * sizeof *f->runs);
+    vec_free(f, &f->blocks);
+    vec_free(f, &f->events);
+    vec_free(f, &f->days);
+    vec_free(f, &f->jobs);
+    vec_free(f, &f->queue);
+    vec_free(f, &f->running);
+    aif_free(f->alloc, f, sizeof *f);
+}

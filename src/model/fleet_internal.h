@@ -1,0 +1,142 @@
+/* Shared-internal state of the fleet engine (fleet.h), split over fleet.c (setup, events,
+ * money), fleet_work.c (the hourly allocation: failures, frontier runs, inference,
+ * research) and fleet_default.c. Not a public interface. */
+#ifndef AIF_MODEL_FLEET_INTERNAL_H
+#define AIF_MODEL_FLEET_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "aifactory/contracts.h"
+#include "aifactory/fleet.h"
+#include "aifactory/perf.h"
+#include "aifactory/rng.h"
+#include "aifactory/sim.h"
+#include "aifactory/training.h"
+
+#define FLEET_MAX_TYPES   16
+#define FLEET_MAX_CLASSES 8
+
+enum {
+    EV_RETIRE,
+    EV_ONLINE,
+    EV_RUN_FINISH,
+    EV_RUN_FAIL,
+    EV_EQUITY,
+    EV_ROFR_END,
+    EV_HOUR,
+    EV_MONTH,
+    EV_END
+};
+
+/* A system type of the fleet and what the perf model says about it. */
+typedef struct fleet_type {
+    const aif_system *system;
+    const aif_perf_hw *hw; /* the perf model's hardware, or a proxy */
+    double hw_scale;       /* throughput multiplier when hw is a proxy (1 otherwise) */
+    int64_t packages_per_rack;
+    int64_t dies_per_rack;
+    double tokens_per_gpu[FLEET_MAX_CLASSES]; /* 0: cannot serve the class */
+} fleet_type;
+
+typedef struct fleet_block {
+    aif_block b;
+    uint32_t type;
+    int32_t order; /* procurement order index, -1 for the scenario's own blocks */
+    bool online;
+    bool delivered;
+    int64_t capex_sys_cents, capex_fac_cents;
+    int64_t dep_sys_months, dep_fac_months, age_months; /* depreciation schedule */
+} fleet_block;
+
+typedef struct fleet_run {
+    const aif_scenario_frontier_run *spec;
+    aif_fleet_run_result res;
+    aif_train_progress prog;
+    aif_rng rng;
+    int state; /* 0 waiting, 1 running, 2 done */
+    aif_pq_handle finish_ev, fail_ev;
+    int64_t reserved[FLEET_MAX_TYPES]; /* packages held per type at res.site */
+} fleet_run;
+
+typedef struct research_job {
+    int64_t gpus;
+    double remaining_h;
+} research_job;
+
+/* A growable array through the allocator. */
+typedef struct fleet_vec {
+    void *data;
+    size_t count, capacity, item;
+} fleet_vec;
+
+struct aif_fleet {
+    const aif_allocator *alloc;
+    const aif_fleet_input *in;
+    aif_sim *sim;
+    uint32_t self;
+    aif_perf_cache *perf;
+    aif_ledger *ledger;
+    aif_buildout *buildout;
+    bool ran;
+    aif_status failed; /* first error inside a handler */
+    char *error;       /* 200 bytes, the create() caller's buffer only during create */
+
+    size_t ntypes, nsites; /* nsites = scenario sites + one procurement site per provider */
+    fleet_type types[FLEET_MAX_TYPES];
+    int64_t *cell_racks;    /* online racks per (site, type) */
+    int64_t *cell_down;     /* racks in repair */
+    int64_t *cell_reserved; /* packages held by frontier runs */
+    int64_t *repair_ring;   /* racks coming back, per (hour mod ring, cell) */
+    size_t repair_hours;
+
+    fleet_vec blocks; /* fleet_block */
+    fleet_vec events; /* aif_fleet_event */
+    fleet_vec days;   /* aif_fleet_day */
+    fleet_vec jobs;   /* research_job */
+    fleet_vec queue;  /* size_t job indices, FIFO from queue_head */
+    size_t queue_head;
+    fleet_vec running; /* size_t job indices, in start order */
+    int64_t running_gpus;
+
+    fleet_run *runs;
+    size_t run_count;
+
+    aif_rng rng_failures, rng_research, rng_procure;
+    aif_fleet_summary sum;
+
+    /* Money accumulators since the last monthly post. */
+    double online_w; /* nominal facility W online */
+    int64_t online_packages, online_dies;
+    double paid_power_w;  /* facility W of own/partner blocks online */
+    aif_time power_since; /* last energy integration time */
+    double energy_month_j;
+    double *cloud_pkg_hours; /* per provider, this month */
+    double tokens_month;
+    aif_time month_start;
+    int64_t month_index;
+
+    double *tranche_w; /* deployed power counted per tranche */
+    int64_t *tranche_steps;
+    double *warrant_w;
+    int64_t *warrant_steps;
+    double procure_quote_own; /* break-even $/GPU-hour of the procurement system */
+    int64_t on_order_packages;
+    double last_day_peak_gpus;
+    size_t procure_type;
+};
+
+/* fleet.c */
+void *fleet_vec_push(aif_fleet *f, fleet_vec *v);
+aif_status fleet_log(aif_fleet *f, aif_fleet_event_kind kind, int32_t provider, int64_t a, double b,
+                     int64_t c);
+int64_t fleet_site_free(const aif_fleet *f, size_t site);
+void fleet_integrate_power(aif_fleet *f, aif_time now);
+aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size_t *index);
+aif_status fleet_schedule_block(aif_fleet *f, size_t i);
+
+/* fleet_work.c */
+aif_status fleet_hour(aif_fleet *f, aif_time now);
+aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t run, aif_time now);
+aif_status fleet_runs_create(aif_fleet *f);
+
+#endif

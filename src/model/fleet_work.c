@@ -1,0 +1,483 @@
+/* The fleet engine's hourly work (fleet.h): rack failures and repairs, frontier runs
+ * (gang-scheduled on one site, interrupted at rate x GPUs, checkpoint/restart through
+ * training.h), inference allocation with priority, research jobs FIFO over what is left
+ * (newest preempted first), daily statistics and procurement through contracts.h. */
+#include <math.h>
+#include <string.h>
+
+#include "aifactory/demand.h"
+#include "aifactory/dist.h"
+#include "fleet_internal.h"
+
+static const double HOURS_PER_YEAR = (double)(AIF_NS_PER_YEAR / AIF_NS_PER_HOUR);
+
+static size_t cell(size_t site, size_t type) {
+    return site * FLEET_MAX_TYPES + type;
+}
+
+static int64_t cell_free(const aif_fleet *f, size_t c, size_t type) {
+    int64_t up = (f->cell_racks[c] - f->cell_down[c]) * f->types[type].packages_per_rack;
+    int64_t fr = up - f->cell_reserved[c];
+    return fr > 0 ? fr : 0;
+}
+
+static size_t site_provider(const aif_fleet *f, size_t site) {
+    return site < f->in->site_count ? f->in->sites[site].provider : site - f->in->site_count;
+}
+
+/* ---- frontier runs ---- */
+
+aif_status fleet_runs_create(aif_fleet *f) {
+    const aif_scenario_training *tr = &f->in->training;
+    if (tr->frontier_run_count == 0) {
+        return AIF_OK;
+    }
+    f->runs = aif_calloc(f->alloc, tr->frontier_run_count, sizeof *f->runs);
+    if (f->runs == NULL) {
+        return AIF_ENOMEM;
+    }
+    f->run_count = tr->frontier_run_count;
+    for (size_t i = 0; i < f->run_count; i++) {
+        fleet_run *r = &f->runs[i];
+        r->spec = &tr->frontier_runs[i];
+        r->res = (aif_fleet_run_result){.name = r->spec->name,
+                                        .site = -1,
+                                        .start = AIF_TIME_MAX,
+                                        .finish = AIF_TIME_MAX,
+                                        .gpus = r->spec->gpus};
+        /* One stream per run: its failure log does not move when other runs change. */
+        aif_rng_seed(&r->rng, f->in->simulation.seed, 100 + i);
+    }
+    return AIF_OK;
+}
+
+/* Seconds of failure-free work: the perf model's MFU for the run's model on this hardware
+ * when it has an answer, else 35% (Llama 3.1 405B's average), at the run's precision. */
+static double run_work_s(aif_fleet *f, const fleet_run *r, const fleet_type *t) {
+    const aif_perf_hw *hw = t->hw;
+    aif_precision prec = r->spec->precision;
+    if ((unsigned)prec >= AIF_PREC_COUNT || !(hw->peak_flops[prec] > 0)) {
+        prec = hw->train_precision;
+    }
+    double mfu = 0.35;
+    if (r->spec->model != NULL) {
+        aif_perf_train_query q = {.model = r->spec->model,
+                                  .hw = hw,
+                                  .gpus = (long)r->spec->gpus,
+                                  .precision = prec,
+                                  .seq_len = 8192,
+                                  .global_batch = 2048};
+        aif_perf_train_result res;
+        if (aif_perf_cache_train(f->perf, &q, &res) == AIF_OK && res.mfu > 0) {
+            mfu = res.mfu;
+        }
+    }
+    return r->spec->compute_flop / (r->spec->gpus * hw->peak_flops[prec] * t->hw_scale * mfu);
+}
+
+static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
+    fleet_run *r = &f->runs[i];
+    aif_status st = aif_sim_schedule_at(f->sim, aif_train_progress_finish_time(&r->prog), f->self,
+                                        2, EV_RUN_FINISH, i, &r->finish_ev);
+    double mtbi = aif_train_mtbi_s(f->in->failures.interruptions_per_gpu_year, r->spec->gpus);
+    r->fail_ev = AIF_PQ_HANDLE_NONE;
+    if (st == AIF_OK && isfinite(mtbi)) {
+        double gap = aif_dist_exponential(&r->rng, 1.0 / mtbi);
+        aif_time at = r->prog.running_since + aif_time_from_seconds(gap);
+        if (at < aif_train_progress_finish_time(&r->prog) && at >= now) {
+            st = aif_sim_schedule_at(f->sim, at, f->self, 3, EV_RUN_FAIL, i, &r->fail_ev);
+        }
+    }
+    return st;
+}
+
+static aif_status try_start_runs(aif_fleet *f, aif_time now) {
+    for (size_t i = 0; i < f->run_count; i++) {
+        fleet_run *r = &f->runs[i];
+        if (r->state != 0 || r->spec->earliest_start_at > now || now > r->spec->deadline_at ||
+            !(r->spec->gpus > 0) || !(r->spec->compute_flop > 0)) {
+            continue;
+        }
+        int64_t want = (int64_t)ceil(r->spec->gpus);
+        for (size_t s = 0; s < f->nsites; s++) {
+            if (r->spec->site != AIF_SCENARIO_NONE && s != r->spec->site) {
+                continue;
+            }
+            if (fleet_site_free(f, s) < want) {
+                continue;
+            }
+            /* Hold packages type by type; the type giving most sets the pace. */
+            int64_t left = want, best = 0;
+            size_t pace = 0;
+            for (size_t t = 0; t < f->ntypes && left > 0; t++) {
+                int64_t take = cell_free(f, cell(s, t), t);
+                take = take < left ? take : left;
+                f->cell_reserved[cell(s, t)] += take;
+                r->reserved[t] = take;
+                left -= take;
+                if (take > best) {
+                    best = take;
+                    pace = t;
+                }
+            }
+            aif_status st =
+                aif_train_progress_start(&r->prog, run_work_s(f, r, &f->types[pace]),
+                                         (double)f->in->failures.checkpoint_interval * 1e-9,
+                                         (double)f->in->failures.restart_cost * 1e-9, now);
+            if (st != AIF_OK) {
+                return st;
+            }
+            r->state = 1;
+            r->res.site = (int32_t)s;
+            r->res.start = now;
+            r->res.work_s = r->prog.work_s;
+            st = fleet_log(f, AIF_FEV_RUN_START, (int32_t)site_provider(f, s), (int64_t)i,
+                           r->spec->gpus, (int64_t)s);
+            if (st == AIF_OK) {
+                st = schedule_run(f, i, now);
+            }
+            if (st != AIF_OK) {
+                return st;
+            }
+            break;
+        }
+    }
+    return AIF_OK;
+}
+
+aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) {
+    fleet_run *r = &f->runs[i];
+    if (r->state != 1) {
+        return AIF_ESTATE;
+    }
+    if (kind == EV_RUN_FAIL) {
+        double lost_before = r->prog.lost_s;
+        aif_status st = aif_train_progress_interrupt(&r->prog, now);
+        if (st == AIF_OK) {
+            st = aif_sim_cancel(f->sim, r->finish_ev);
+        }
+        if (st == AIF_OK) {
+            st = fleet_log(f, AIF_FEV_RUN_FAILURE, -1, (int64_t)i, r->prog.lost_s - lost_before,
+                           r->prog.interruptions);
+        }
+        return st == AIF_OK ? schedule_run(f, i, now) : st;
+    }
+    if (r->fail_ev != AIF_PQ_HANDLE_NONE) {
+        (void)aif_sim_cancel(f->sim, r->fail_ev); /* may have been consumed: fine */
+    }
+    for (size_t t = 0; t < f->ntypes; t++) {
+        f->cell_reserved[cell((size_t)r->res.site, t)] -= r->reserved[t];
+        r->reserved[t] = 0;
+    }
+    r->state = 2;
+    r->res.finish = now;
+    r->res.interruptions = r->prog.interruptions;
+    r->res.lost_s = r->prog.lost_s;
+    r->res.down_s = r->prog.down_s;
+    return fleet_log(f, AIF_FEV_RUN_FINISH, -1, (int64_t)i,
+                     (double)(now - r->res.start) * 1e-9 / 86400.0, r->prog.interruptions);
+}
+
+/* ---- research ---- */
+
+static size_t *idx(fleet_vec *v, size_t i) {
+    return &((size_t *)v->data)[i];
+}
+
+static aif_status research_arrivals(aif_fleet *f) {
+    const aif_scenario_research *rs = &f->in->training.research;
+    if (!rs->present || !(rs->arrivals_per_day > 0)) {
+        return AIF_OK;
+    }
+    double n = aif_dist_poisson(&f->rng_research, rs->arrivals_per_day / 24.0);
+    for (double k = 0; k < n; k++) {
+        double g = aif_dist_sample(&rs->gpus, &f->rng_research);
+        double d = aif_dist_sample(&rs->duration_s, &f->rng_research);
+        double maxg = rs->max_gpus >= 1 ? rs->max_gpus : 1e6;
+        g = isfinite(g) ? fmin(fmax(round(g), 1.0), maxg) : 1.0;
+        d = isfinite(d) && d > 0 ? d : 3600.0;
+        research_job *j = fleet_vec_push(f, &f->jobs);
+        size_t *q = j ? fleet_vec_push(f, &f->queue) : NULL;
+        if (q == NULL) {
+            return AIF_ENOMEM;
+        }
+        j->gpus = (int64_t)g;
+        j->remaining_h = d / 3600.0;
+        *q = f->jobs.count - 1;
+    }
+    return AIF_OK;
+}
+
+static aif_status research_step(aif_fleet *f, int64_t cap) {
+    research_job *jobs = f->jobs.data;
+    /* Preempt the newest jobs first until the rest fits; they go back to the queue head. */
+    while (f->running_gpus > cap && f->running.count > 0) {
+        size_t j = *idx(&f->running, f->running.count - 1);
+        f->running.count--;
+        f->running_gpus -= jobs[j].gpus;
+        f->sum.research_preemptions++;
+        if (f->queue_head > 0) {
+            *idx(&f->queue, --f->queue_head) = j;
+        } else {
+            size_t *q = fleet_vec_push(f, &f->queue);
+            if (q == NULL) {
+                return AIF_ENOMEM;
+            }
+            memmove(idx(&f->queue, 1), idx(&f->queue, 0), (f->queue.count - 1) * sizeof(size_t));
+            *idx(&f->queue, 0) = j;
+        }
+    }
+    /* Strict FIFO: the head waits for room, nothing overtakes it. */
+    while (f->queue_head < f->queue.count) {
+        size_t j = *idx(&f->queue, f->queue_head);
+        if (jobs[j].gpus > cap - f->running_gpus) {
+            break;
+        }
+        size_t *r = fleet_vec_push(f, &f->running);
+        if (r == NULL) {
+            return AIF_ENOMEM;
+        }
+        *r = j;
+        f->running_gpus += jobs[j].gpus;
+        f->queue_head++;
+    }
+    if (f->queue_head > 4096 && f->queue_head * 2 > f->queue.count) {
+        size_t left = f->queue.count - f->queue_head;
+        memmove(idx(&f->queue, 0), idx(&f->queue, f->queue_head), left * sizeof(size_t));
+        f->queue.count = left;
+        f->queue_head = 0;
+    }
+    return AIF_OK;
+}
+
+static void research_progress(aif_fleet *f) {
+    research_job *jobs = f->jobs.data;
+    size_t keep = 0;
+    for (size_t i = 0; i < f->running.count; i++) {
+        size_t j = *idx(&f->running, i);
+        jobs[j].remaining_h -= 1.0;
+        if (jobs[j].remaining_h <= 1e-9) {
+            f->running_gpus -= jobs[j].gpus;
+            f->sum.research_jobs_done++;
+        } else {
+            *idx(&f->running, keep++) = j;
+        }
+    }
+    f->running.count = keep;
+}
+
+/* ---- procurement ---- */
+
+static aif_status procure(aif_fleet *f, aif_time now) {
+    const aif_fleet_input *in = f->in;
+    if (in->options.max_orders <= 0 || f->sum.orders >= in->options.max_orders) {
+        return AIF_OK;
+    }
+    double need = f->last_day_peak_gpus;
+    for (size_t i = 0; i < f->run_count; i++) {
+        const fleet_run *r = &f->runs[i];
+        if (r->state == 1 || (r->state == 0 && r->spec->earliest_start_at <= now)) {
+            need += r->spec->gpus;
+        }
+    }
+    double have = (double)(f->online_packages + f->on_order_packages);
+    if (!(need > in->options.procure_threshold * have)) {
+        return AIF_OK;
+    }
+    aif_quote quotes[64];
+    size_t nq = in->provider_count < 64 ? in->provider_count : 64;
+    for (size_t p = 0; p < nq; p++) {
+        const aif_scenario_provider *pr = &in->providers[p];
+        double price =
+            pr->kind == AIF_PROVIDER_CLOUD ? pr->price_usd_per_gpu_hour : f->procure_quote_own;
+        quotes[p] =
+            (aif_quote){.provider = (uint32_t)p, .available = price > 0, .usd_per_gpu_hour = price};
+    }
+    aif_rofr rofr = {.holder = -1};
+    for (size_t i = 0; i < in->contracts.rofr_count; i++) {
+        const aif_scenario_rofr *r = &in->contracts.rofrs[i];
+        if (now >= r->from && now < r->to) {
+            rofr = (aif_rofr){.holder = (int32_t)r->holder,
+                              .from = r->from,
+                              .to = r->to,
+                              .rule = r->rule,
+                              .probability = r->probability,
+                              .max_usd_per_gpu_hour = r->max_price_usd_per_gpu_hour};
+            if (r->price_usd_per_gpu_hour > 0 && r->holder < nq) {
+                quotes[r->holder].usd_per_gpu_hour = r->price_usd_per_gpu_hour;
+                quotes[r->holder].available = true;
+            }
+            break;
+        }
+    }
+    int32_t preferred = -1;
+    for (size_t i = 0; i < in->contracts.preference_count; i++) {
+        const aif_scenario_preference *pf = &in->contracts.preferences[i];
+        if (now >= pf->from && now < pf->to && pf->provider_count > 0) {
+            preferred = (int32_t)pf->providers[0];
+        }
+    }
+    aif_procure_decision d;
+    aif_status st = aif_procure_decide(&rofr, preferred, quotes, nq, now, &f->rng_procure, &d);
+    for (size_t k = 0; st == AIF_OK && k < d.count; k++) {
+        const aif_offer *o = &d.offers[k];
+        if (o->kind == AIF_OFFER_ROFR) {
+            f->sum.rofr_offers++;
+            f->sum.rofr_accepted += o->accepted;
+        }
+        st = fleet_log(f, AIF_FEV_OFFER, (int32_t)o->provider, o->kind, o->usd_per_gpu_hour,
+                       o->accepted);
+    }
+    if (st != AIF_OK || d.chosen < 0) {
+        return st;
+    }
+    aif_block b;
+    char err[160];
+    st = aif_buildout_block(in->catalog, in->options.procure_system_id, in->options.procure_block_w,
+                            &b, err);
+    if (st != AIF_OK) {
+        return st;
+    }
+    const aif_scenario_provider *pr = &in->providers[d.chosen];
+    b.provider = (uint32_t)d.chosen;
+    b.site = (uint32_t)(in->site_count + (size_t)d.chosen);
+    b.phase = UINT32_MAX;
+    b.online = now + (pr->lead_time > 0 ? pr->lead_time : 0);
+    double life = in->economics.it_life_years > 0 ? in->economics.it_life_years : 5.0;
+    b.retire = b.online + aif_time_from_seconds(life * (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S));
+    size_t index;
+    st = fleet_add_block(f, &b, (int32_t)f->sum.orders, &index);
+    if (st == AIF_OK) {
+        f->sum.orders++;
+        f->on_order_packages += b.packages;
+        st = fleet_log(f, AIF_FEV_ORDER, d.chosen, (int64_t)index, b.nominal_w, b.racks);
+    }
+    if (st == AIF_OK && b.online >= in->simulation.end) {
+        f->on_order_packages -= b.packages; /* arrives after the period */
+    }
+    return st == AIF_OK ? fleet_schedule_block(f, index) : st;
+}
+
+/* ---- the hour ---- */
+
+static void failures_and_repairs(aif_fleet *f, size_t hour) {
+    const aif_scenario_failures *fl = &f->in->failures;
+    size_t R = f->repair_hours;
+    if (R == 0 || !(fl->interruptions_per_gpu_year > 0) || !(fl->hardware_fraction > 0)) {
+        return;
+    }
+    size_t cells = f->nsites * FLEET_MAX_TYPES;
+    int64_t *back = &f->repair_ring[(hour % (R + 1)) * cells];
+    int64_t *later = &f->repair_ring[((hour + R) % (R + 1)) * cells];
+    double per_pkg_h = fl->interruptions_per_gpu_year * fl->hardware_fraction / HOURS_PER_YEAR;
+    for (size_t s = 0; s < f->nsites; s++) {
+        for (size_t t = 0; t < f->ntypes; t++) {
+            size_t c = cell(s, t);
+            f->cell_down[c] -= back[c];
+            if (f->cell_down[c] < 0) {
+                f->cell_down[c] = 0;
+            }
+            back[c] = 0;
+            int64_t up = f->cell_racks[c] - f->cell_down[c];
+            if (up <= 0) {
+                continue;
+            }
+            /* A failed package takes its whole rack (system) down for the repair. */
+            double lambda = (double)up * (double)f->types[t].packages_per_rack * per_pkg_h;
+            int64_t n = (int64_t)aif_dist_poisson(&f->rng_failures, lambda);
+            n = n < up ? n : up;
+            f->cell_down[c] += n;
+            later[c] += n;
+        }
+    }
+}
+
+aif_status fleet_hour(aif_fleet *f, aif_time now) {
+    const aif_fleet_input *in = f->in;
+    size_t hour = (size_t)(now / AIF_NS_PER_HOUR);
+    aif_status st = AIF_OK;
+    if (hour % 24 == 0) {
+        if (hour > 0) {
+            st = procure(f, now);
+        }
+        aif_fleet_day *d = st == AIF_OK ? fleet_vec_push(f, &f->days) : NULL;
+        if (d == NULL) {
+            return st == AIF_OK ? AIF_ENOMEM : st;
+        }
+        d->time = now;
+        f->last_day_peak_gpus = 0;
+    }
+    aif_fleet_day *day = &((aif_fleet_day *)f->days.data)[f->days.count - 1];
+    failures_and_repairs(f, hour);
+    st = try_start_runs(f, now);
+    if (st != AIF_OK) {
+        return st;
+    }
+    int64_t free_t[FLEET_MAX_TYPES] = {0};
+    int64_t reserved = 0, down = 0, total = 0;
+    for (size_t s = 0; s < f->nsites; s++) {
+        size_t p = site_provider(f, s);
+        for (size_t t = 0; t < f->ntypes; t++) {
+            size_t c = cell(s, t);
+            int64_t ppr = f->types[t].packages_per_rack;
+            free_t[t] += cell_free(f, c, t);
+            reserved += f->cell_reserved[c];
+            down += f->cell_down[c] * ppr;
+            total += f->cell_racks[c] * ppr;
+            if (in->providers[p].kind == AIF_PROVIDER_CLOUD) {
+                f->cloud_pkg_hours[p] += (double)(f->cell_racks[c] * ppr);
+            }
+        }
+    }
+    /* Inference first: each class takes GPUs type by type until its tokens are served. */
+    const aif_scenario_inference *dm = &in->inference;
+    int64_t inf_gpus = 0;
+    double wanted = 0;
+    for (size_t k = 0; dm->present && k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
+        double tok = aif_demand_tokens_per_s(dm, k, in->simulation.start_date, now);
+        double left = tok, best = 0;
+        for (size_t t = 0; t < f->ntypes; t++) {
+            double tps = f->types[t].tokens_per_gpu[k];
+            best = tps > best ? tps : best;
+            if (!(tps > 0) || left <= 0) {
+                continue;
+            }
+            int64_t need = (int64_t)ceil(left / tps);
+            int64_t use = need < free_t[t] ? need : free_t[t];
+            free_t[t] -= use;
+            inf_gpus += use;
+            left -= fmin(left, (double)use * tps);
+        }
+        wanted += best > 0 ? ceil(tok / best) : 0;
+        day->tokens_demanded += tok * 3600.0;
+        day->tokens_served += (tok - left) * 3600.0;
+        f->tokens_month += (tok - left) * 3600.0;
+    }
+    f->last_day_peak_gpus = fmax(f->last_day_peak_gpus, wanted);
+    day->peak_inference_gpus = fmax(day->peak_inference_gpus, (double)inf_gpus);
+    int64_t cap = 0;
+    for (size_t t = 0; t < f->ntypes; t++) {
+        cap += free_t[t];
+    }
+    st = research_arrivals(f);
+    if (st == AIF_OK) {
+        st = research_step(f, cap);
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    day->gpu_hours[AIF_USE_INFERENCE] += (double)inf_gpus;
+    day->gpu_hours[AIF_USE_TRAINING] += (double)reserved;
+    day->gpu_hours[AIF_USE_RESEARCH] += (double)f->running_gpus;
+    day->gpu_hours[AIF_USE_FAILED] += (double)down;
+    day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - f->running_gpus - down);
+    research_progress(f);
+    day->facility_w = f->online_w;
+    day->packages = f->online_packages;
+    day->dies = f->online_dies;
+    f->sum.peak_facility_w = fmax(f->sum.peak_facility_w, f->online_w);
+    f->sum.peak_packages =
+        f->online_packages > f->sum.peak_packages ? f->online_packages : f->sum.peak_packages;
+    f->sum.peak_dies = f->online_dies > f->sum.peak_dies ? f->online_dies : f->sum.peak_dies;
+    return AIF_OK;
+}

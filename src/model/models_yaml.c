@@ -1,0 +1,493 @@
+/* Model sets (models.h): the built-in model table plus user models read from YAML files of
+ * the data/models.yaml schema, so `aifactory perf --models FILE` can size models nobody
+ * compiled in.
+ *
+ * libfyaml builds the document tree (its diagnostics are collected, never printed); each
+ * entry is checked field by field and every problem is recorded with its file:line:col so
+ * one run reports all of them. Entries are staged in the set's arena and committed only when
+ * the whole file was clean, which makes a merge all or nothing. libfyaml's own memory does
+ * not go through the set's allocator (it has no hook for one); everything the set keeps
+ * does. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfyaml.h>
+
+#include "aifactory/models.h"
+#include "io/textfile.h"
+#include "io/yaml.h"
+
+struct aif_model_set {
+    const aif_allocator *alloc;
+    aif_arena *arena; /* specs, strings and file names; lives as long as the set */
+    aif_model_spec **models;
+    size_t count;
+    size_t cap;
+    size_t error_count;
+    aif_model_error errors[AIF_MODEL_MAX_ERRORS];
+};
+
+typedef enum field_kind { FIELD_PARAMS, FIELD_POSITIVE, FIELD_NONNEGATIVE, FIELD_TEXT } field_kind;
+
+typedef struct field_spec {
+    const char *key;
+    size_t offset;
+    field_kind kind;
+    bool required;
+} field_spec;
+
+#define FIELD(name, kind, req)                                                                     \
+    { #name, offsetof(aif_model_spec, name), kind, req }
+
+static const field_spec fields[] = {
+    FIELD(id, FIELD_TEXT, true),
+    FIELD(params_total, FIELD_PARAMS, true),
+    FIELD(params_active, FIELD_PARAMS, false),
+    FIELD(layers, FIELD_POSITIVE, true),
+    FIELD(hidden, FIELD_POSITIVE, true),
+    FIELD(heads, FIELD_POSITIVE, true),
+    FIELD(kv_heads, FIELD_POSITIVE, false),
+    FIELD(head_dim, FIELD_POSITIVE, true),
+    FIELD(ffn, FIELD_POSITIVE, true),
+    FIELD(vocab, FIELD_POSITIVE, true),
+    FIELD(max_context, FIELD_POSITIVE, true),
+    FIELD(experts, FIELD_NONNEGATIVE, false),
+    FIELD(experts_active, FIELD_NONNEGATIVE, false),
+    FIELD(kv_latent_dim, FIELD_NONNEGATIVE, false),
+    FIELD(source, FIELD_TEXT, true),
+};
+
+enum { FIELD_COUNT = sizeof fields / sizeof fields[0] };
+
+typedef struct pos {
+    int line;
+    int col;
+} pos;
+
+typedef struct staged {
+    aif_model_spec *spec;
+    pos at;
+    struct staged *next;
+} staged;
+
+typedef struct parse_ctx {
+    aif_model_set *set;
+    const char *file;
+    aif_status status; /* AIF_ENOMEM is sticky; schema errors only set `failed` */
+    bool failed;
+    staged *head;
+    staged **tail;
+    size_t new_ids;
+} parse_ctx;
+
+static void record(aif_model_set *s, const char *file, pos p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void record(aif_model_set *s, const char *file, pos p, const char *fmt, ...) {
+    if (s->error_count < AIF_MODEL_MAX_ERRORS) {
+        aif_model_error *e = &s->errors[s->error_count];
+        e->file = file;
+        e->line = p.line;
+        e->col = p.col;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->message, sizeof e->message, fmt, ap);
+        va_end(ap);
+    }
+    s->error_count++;
+}
+
+#define FAIL(ctx, p, ...)                                                                          \
+    do {                                                                                           \
+        record((ctx)->set, (ctx)->file, (p), __VA_ARGS__);                                         \
+        (ctx)->failed = true;                                                                      \
+    } while (0)
+
+/* Scalars carry a token mark (0-based); collections do not, so callers pass a fallback. */
+static pos node_pos(struct fy_node *n, pos fallback) {
+    if (n && fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        if (m) {
+            return (pos){m->line + 1, m->column + 1};
+        }
+    }
+    return fallback;
+}
+
+static bool scalar_is(struct fy_node *n, const char *lit) {
+    size_t len = 0;
+    const char *s = n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
+    return s && len == strlen(lit) && memcmp(s, lit, len) == 0;
+}
+
+/* Copy of a scalar's text into buf (truncated), for messages and number parsing. */
+static const char *scalar_text(struct fy_node *n, char *buf, size_t size) {
+    size_t len = 0;
+    const char *s = n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
+    if (len >= size) {
+        len = size - 1;
+    }
+    memcpy(buf, s ? s : "", s ? len : 0);
+    buf[s ? len : 0] = '\0';
+    return buf;
+}
+
+static void parse_field(parse_ctx *ctx, const field_spec *f, struct fy_node *v, pos kp,
+                        aif_model_spec *m) {
+    char buf[96];
+    pos vp = node_pos(v, kp);
+    if (v == NULL || !fy_node_is_scalar(v)) {
+        FAIL(ctx, vp, "%s: expected a scalar", f->key);
+        return;
+    }
+    scalar_text(v, buf, sizeof buf);
+    if (f->kind == FIELD_TEXT) {
+        size_t len = 0;
+        const char *s = fy_node_get_scalar(v, &len);
+        char *copy = aif_arena_strndup(ctx->set->arena, s ? s : "", s ? len : 0);
+        if (copy == NULL) {
+            ctx->status = AIF_ENOMEM;
+            return;
+        }
+        if (f->offset == offsetof(aif_model_spec, id) && !aif__yaml_valid_id(copy, strlen(copy))) {
+            FAIL(ctx, vp,
+                 "id: invalid id '%s' (expected lower-case letters, digits, '-', '_' or '.', "
+                 "starting with a letter or digit)",
+                 buf);
+        } else if (copy[0] == '\0') {
+            FAIL(ctx, vp, "%s: must not be empty", f->key);
+        }
+        *(const char **)((char *)m + f->offset) = copy;
+        return;
+    }
+    char *end = NULL;
+    errno = 0;
+    double x = strtod(buf, &end);
+    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(x)) {
+        FAIL(ctx, vp, "%s: expected a number, found '%s'", f->key, buf);
+        return;
+    }
+    if (f->kind == FIELD_PARAMS) {
+        if (!(x > 0)) {
+            FAIL(ctx, vp, "%s: expected a positive number, found %s", f->key, buf);
+            return;
+        }
+        *(double *)((char *)m + f->offset) = x;
+        return;
+    }
+    double lo = f->kind == FIELD_POSITIVE ? 1 : 0;
+    if (x != floor(x) || x < lo || x > INT_MAX) {
+        FAIL(ctx, vp, "%s: expected a whole number >= %.0f, found %s", f->key, lo, buf);
+        return;
+    }
+    *(int *)((char *)m + f->offset) = (int)x;
+}
+
+/* Relations between fields, reported one by one (aif_model_check only says yes or no). */
+static void check_relations(parse_ctx *ctx, const aif_model_spec *m, pos at) {
+    if (m->params_active > m->params_total) {
+        FAIL(ctx, at, "%s: params_active (%g) exceeds params_total (%g)", m->id, m->params_active,
+             m->params_total);
+    }
+    if (m->heads % m->kv_heads != 0) {
+        FAIL(ctx, at, "%s: kv_heads (%d) must divide heads (%d)", m->id, m->kv_heads, m->heads);
+    }
+    if (m->experts_active > m->experts || (m->experts > 0 && m->experts_active == 0)) {
+        FAIL(ctx, at, "%s: expected 1 <= experts_active <= experts for MoE, found %d of %d", m->id,
+             m->experts_active, m->experts);
+    }
+}
+
+static aif_model_spec *find_in(aif_model_spec *const *models, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(models[i]->id, id) == 0) {
+            return models[i];
+        }
+    }
+    return NULL;
+}
+
+static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
+    if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
+        FAIL(ctx, node_pos(n, at), "models: each entry must be a mapping");
+        return;
+    }
+    aif_model_spec *m = aif_arena_alloc(ctx->set->arena, sizeof *m);
+    staged *st = aif_arena_alloc(ctx->set->arena, sizeof *st);
+    if (m == NULL || st == NULL) {
+        ctx->status = AIF_ENOMEM;
+        return;
+    }
+    memset(m, 0, sizeof *m);
+    bool seen[FIELD_COUNT] = {false};
+    bool first = true;
+    bool had_errors = ctx->failed;
+    ctx->failed = false;
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        pos kp = node_pos(k, at);
+        if (first) {
+            at = kp; /* an entry is located by its first key */
+            first = false;
+        }
+        size_t i = 0;
+        while (i < FIELD_COUNT && !scalar_is(k, fields[i].key)) {
+            i++;
+        }
+        if (i == FIELD_COUNT) {
+            char buf[48];
+            FAIL(ctx, kp, "unknown key '%s'", scalar_text(k, buf, sizeof buf));
+        } else if (seen[i]) {
+            FAIL(ctx, kp, "%s: given twice", fields[i].key);
+        } else {
+            seen[i] = true;
+            parse_field(ctx, &fields[i], fy_node_pair_value(pair), kp, m);
+        }
+    }
+    if (ctx->status != AIF_OK) {
+        return;
+    }
+    for (size_t i = 0; i < FIELD_COUNT; i++) {
+        if (fields[i].required && !seen[i]) {
+            FAIL(ctx, at, "%s: missing required field '%s'", m->id ? m->id : "entry",
+                 fields[i].key);
+        }
+    }
+    if (!seen[2]) {
+        m->params_active = m->params_total;
+    }
+    if (!seen[6]) {
+        m->kv_heads = m->heads;
+    }
+    if (!ctx->failed) {
+        check_relations(ctx, m, at);
+    }
+    if (!ctx->failed) {
+        for (staged *o = ctx->head; o; o = o->next) {
+            if (strcmp(o->spec->id, m->id) == 0) {
+                FAIL(ctx, at, "%s: defined twice in this file (first at line %d)", m->id,
+                     o->at.line);
+                break;
+            }
+        }
+    }
+    bool entry_failed = ctx->failed;
+    ctx->failed = had_errors || entry_failed;
+    if (entry_failed) {
+        return;
+    }
+    st->spec = m;
+    st->at = at;
+    st->next = NULL;
+    *ctx->tail = st;
+    ctx->tail = &st->next;
+    ctx->new_ids += find_in(ctx->set->models, ctx->set->count, m->id) == NULL;
+}
+
+static void parse_root(parse_ctx *ctx, struct fy_node *root) {
+    pos top = {1, 1};
+    if (root == NULL) {
+        return; /* an empty file adds nothing */
+    }
+    if (fy_node_get_type(root) != FYNT_MAPPING) {
+        FAIL(ctx, node_pos(root, top), "expected a mapping with a 'models' sequence");
+        return;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->status == AIF_OK) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        struct fy_node *v = fy_node_pair_value(pair);
+        pos kp = node_pos(k, top);
+        if (!scalar_is(k, "models")) {
+            char buf[48];
+            FAIL(ctx, kp, "unknown key '%s' (expected 'models')", scalar_text(k, buf, sizeof buf));
+            continue;
+        }
+        if (v == NULL || fy_node_get_type(v) != FYNT_SEQUENCE) {
+            FAIL(ctx, node_pos(v, kp), "models: expected a sequence of entries");
+            continue;
+        }
+        void *it2 = NULL;
+        struct fy_node *item;
+        while ((item = fy_node_sequence_iterate(v, &it2)) != NULL && ctx->status == AIF_OK) {
+            parse_entry(ctx, item, kp);
+        }
+    }
+}
+
+static void yaml_error(void *ctx, int line, int col, const char *message) {
+    parse_ctx *c = ctx;
+    FAIL(c, ((pos){line, col}), "malformed YAML: %s", message);
+}
+
+static aif_status parse(parse_ctx *ctx, const char *text, size_t len) {
+    aif__yaml y;
+    aif_status st = aif__yaml_parse(text, len, &y, yaml_error, ctx);
+    if (st == AIF_ENOMEM) {
+        aif__yaml_close(&y);
+        return st;
+    }
+    /* Syntax errors are recorded and flagged; no document and no error is an empty file. */
+    if (y.doc != NULL) {
+        parse_root(ctx, fy_document_root(y.doc));
+    }
+    aif__yaml_close(&y);
+    return ctx->status;
+}
+
+/* Grow the pointer array to hold `extra` more, before committing, so commit cannot fail. */
+static aif_status reserve(aif_model_set *s, size_t extra) {
+    if (s->count + extra <= s->cap) {
+        return AIF_OK;
+    }
+    size_t cap = s->cap ? s->cap : 16;
+    while (cap < s->count + extra) {
+        cap *= 2;
+    }
+    aif_model_spec **grown =
+        aif_realloc(s->alloc, s->models, s->cap * sizeof *s->models, cap * sizeof *s->models);
+    if (grown == NULL) {
+        return AIF_ENOMEM;
+    }
+    s->models = grown;
+    s->cap = cap;
+    return AIF_OK;
+}
+
+aif_status aif_model_set_create(const aif_allocator *a, int with_builtin, aif_model_set **out) {
+    if (out == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_model_set *s = aif_calloc(a, 1, sizeof *s);
+    if (s == NULL) {
+        return AIF_ENOMEM;
+    }
+    s->alloc = a;
+    aif_status st = aif_arena_create(a, 4096, &s->arena);
+    int n = with_builtin ? aif_model_count() : 0;
+    if (st == AIF_OK) {
+        st = reserve(s, (size_t)n);
+    }
+    for (int i = 0; i < n && st == AIF_OK; i++) {
+        aif_model_spec *m = aif_arena_alloc(s->arena, sizeof *m);
+        if (m == NULL) {
+            st = AIF_ENOMEM;
+            break;
+        }
+        *m = *aif_model_at(i); /* strings stay the built-in literals */
+        s->models[s->count++] = m;
+    }
+    if (st != AIF_OK) {
+        aif_model_set_destroy(s);
+        return st;
+    }
+    *out = s;
+    return AIF_OK;
+}
+
+void aif_model_set_destroy(aif_model_set *s) {
+    if (s == NULL) {
+        return;
+    }
+    aif_free(s->alloc, s->models, s->cap * sizeof *s->models);
+    aif_arena_destroy(s->arena);
+    aif_free(s->alloc, s, sizeof *s);
+}
+
+aif_status aif_model_set_merge_string(aif_model_set *s, const char *name, const char *text,
+                                      size_t len) {
+    if (s == NULL || name == NULL || (text == NULL && len > 0)) {
+        return AIF_EINVAL;
+    }
+    s->error_count = 0;
+    const char *file = aif_arena_strdup(s->arena, name);
+    if (file == NULL) {
+        return AIF_ENOMEM;
+    }
+    parse_ctx ctx = {s, file, AIF_OK, false, NULL, NULL, 0};
+    ctx.tail = &ctx.head;
+    aif_status st = parse(&ctx, text ? text : "", len);
+    if (st != AIF_OK) {
+        return st;
+    }
+    if (ctx.failed) {
+        return AIF_EPARSE;
+    }
+    st = reserve(s, ctx.new_ids);
+    if (st != AIF_OK) {
+        return st;
+    }
+    for (staged *e = ctx.head; e; e = e->next) {
+        aif_model_spec *old = find_in(s->models, s->count, e->spec->id);
+        if (old != NULL) {
+            *old = *e->spec; /* replace in place: pointers callers hold stay valid */
+        } else {
+            s->models[s->count++] = e->spec;
+        }
+    }
+    return AIF_OK;
+}
+
+aif_status aif_model_set_merge_file(aif_model_set *s, const char *path) {
+    if (s == NULL || path == NULL) {
+        return AIF_EINVAL;
+    }
+    s->error_count = 0;
+    const char *file = aif_arena_strdup(s->arena, path);
+    if (file == NULL) {
+        return AIF_ENOMEM;
+    }
+    aif__text text;
+    const char *op = NULL;
+    int sys_errno = 0;
+    aif_status st = aif__text_read(s->alloc, path, &text, &op, &sys_errno);
+    if (st == AIF_EIO) {
+        record(s, file, (pos){0, 0}, "cannot %s models file: %s", op, strerror(sys_errno));
+        return AIF_EIO;
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    st = aif_model_set_merge_string(s, path, text.data, text.len);
+    aif__text_free(s->alloc, &text);
+    return st;
+}
+
+size_t aif_model_set_error_count(const aif_model_set *s) {
+    return s ? s->error_count : 0;
+}
+
+const aif_model_error *aif_model_set_error_at(const aif_model_set *s, size_t i) {
+    if (s == NULL || i >= s->error_count || i >= AIF_MODEL_MAX_ERRORS) {
+        return NULL;
+    }
+    return &s->errors[i];
+}
+
+size_t aif_model_set_count(const aif_model_set *s) {
+    return s ? s->count : 0;
+}
+
+const aif_model_spec *aif_model_set_at(const aif_model_set *s, size_t i) {
+    return (s && i < s->count) ? s->models[i] : NULL;
+}
+
+const aif_model_spec *aif_model_set_find(const aif_model_set *s, const char *id) {
+    if (s == NULL || id == NULL) {
+        return NULL;
+    }
+    return find_in(s->models, s->count, id);
+}

@@ -1,0 +1,267 @@
+/* Unit tests for the fleet engine on a small hand-built scenario: ten 1 GW Nvidia blocks
+ * pay exactly ten $10B tranches on their online dates; no ROFR offer after the ROFR ends;
+ * energy = sum of power x time and the ledger balances to the cent; same seed gives the
+ * same results, another seed another failure log; every allocation failure is clean. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aifactory/contracts.h"
+#include "aifactory/fleet.h"
+#include "aifactory/models.h"
+
+typedef struct world {
+    aif_catalog *cat;
+    aif_scenario_provider providers[2];
+    aif_scenario_block blocks[10];
+    aif_scenario_phase phase;
+    aif_scenario_site site;
+    aif_scenario_rofr rofr;
+    aif_scenario_tranche tranche;
+    aif_scenario_frontier_run run;
+    aif_scenario_model_class cls;
+    aif_scenario_point wau[2];
+    aif_fleet_input in;
+} world;
+
+static const aif_date START = {2025, 9, 1};
+
+static void world_init(world *w, uint64_t seed) {
+    memset(w, 0, sizeof *w);
+    assert_int_equal(aif_catalog_create(NULL, &w->cat), AIF_OK);
+    assert_int_equal(aif_catalog_load_default(w->cat), AIF_OK);
+    w->providers[0] = (aif_scenario_provider){
+        .id = "nvidia", .kind = AIF_PROVIDER_PARTNER, .lead_time = 180 * AIF_NS_PER_DAY};
+    w->providers[1] = (aif_scenario_provider){.id = "azure",
+                                              .kind = AIF_PROVIDER_CLOUD,
+                                              .price_usd_per_gpu_hour = 2.5,
+                                              .lead_time = 90 * AIF_NS_PER_DAY};
+    for (int i = 0; i < 10; i++) {
+        /* 1 GW each quarter from 2026-07-01. */
+        aif_date d = aif_date_add_months((aif_date){2026, 7, 1}, 3 * i);
+        w->blocks[i] = (aif_scenario_block){
+            .online = aif_date_to_sim(d, START), .retire = AIF_TIME_MAX, .power_w = 1e9};
+    }
+    w->phase = (aif_scenario_phase){
+        .system_id = "gb200-nvl72", .power_w = 10e9, .blocks = w->blocks, .block_count = 10};
+    w->site = (aif_scenario_site){.id = "s", .provider = 0, .phases = &w->phase, .phase_count = 1};
+    w->rofr = (aif_scenario_rofr){.holder = 1,
+                                  .from = 0,
+                                  .to = aif_date_to_sim((aif_date){2025, 10, 28}, START),
+                                  .rule = AIF_ROFR_NEVER};
+    w->tranche = (aif_scenario_tranche){
+        .vendor = "nvidia", .amount_usd = 10e9, .step_w = 1e9, .cap_usd = 100e9};
+    w->cls = (aif_scenario_model_class){.name = "chat",
+                                        .model = aif_model_find("llama3.1-70b"),
+                                        .share = 1.0,
+                                        .input_tokens = 1000,
+                                        .output_tokens = 300,
+                                        .latency = AIF_LATENCY_SERVER,
+                                        .precision = AIF_PREC_FP8};
+    w->wau[0] = (aif_scenario_point){0, 7e8};
+    w->wau[1] = (aif_scenario_point){aif_date_to_sim((aif_date){2028, 1, 1}, START), 1.5e9};
+    w->run = (aif_scenario_frontier_run){.name = "frontier",
+                                         .compute_flop = 1e26,
+                                         .precision = AIF_PREC_BF16,
+                                         .gpus = 16384,
+                                         .earliest_start_at = 0,
+                                         .deadline_at = AIF_TIME_MAX,
+                                         .site = AIF_SCENARIO_NONE};
+    aif_fleet_input *in = &w->in;
+    in->name = "test";
+    in->catalog = w->cat;
+    in->simulation =
+        (aif_scenario_simulation){.start_date = START,
+                                  .end_date = {2029, 1, 1},
+                                  .end = aif_date_to_sim((aif_date){2029, 1, 1}, START),
+                                  .seed = seed,
+                                  .demand_step = AIF_NS_PER_HOUR};
+    in->providers = w->providers;
+    in->provider_count = 2;
+    in->sites = &w->site;
+    in->site_count = 1;
+    in->contracts.rofrs = &w->rofr;
+    in->contracts.rofr_count = 1;
+    in->investments.tranches = &w->tranche;
+    in->investments.tranche_count = 1;
+    in->inference = (aif_scenario_inference){.present = true,
+                                             .wau_points = w->wau,
+                                             .wau_point_count = 2,
+                                             .dau_per_wau = 0.4,
+                                             .prompts_per_dau = 8,
+                                             .classes = &w->cls,
+                                             .class_count = 1,
+                                             .api_class = AIF_SCENARIO_NONE};
+    for (int h = 0; h < 24; h++) {
+        in->inference.diurnal[h] = 1.0 + 0.5 * sin(h * 0.2618);
+    }
+    for (int d = 0; d < 7; d++) {
+        in->inference.weekly[d] = d < 5 ? 1.1 : 0.75;
+    }
+    in->training.frontier_runs = &w->run;
+    in->training.frontier_run_count = 1;
+    in->failures = (aif_scenario_failures){.interruptions_per_gpu_year = 0.17,
+                                           .hardware_fraction = 0.587,
+                                           .repair_time = 3 * AIF_NS_PER_DAY,
+                                           .checkpoint_interval = AIF_NS_PER_HOUR,
+                                           .restart_cost = 600 * AIF_NS_PER_S};
+    in->economics = (aif_scenario_economics){.revenue_usd_per_mtok = 2.0};
+    aif_fleet_options_default(&in->options);
+    in->options.procure_system_id = "gb200-nvl72";
+}
+
+static void world_free(world *w) {
+    aif_catalog_destroy(w->cat);
+}
+
+static aif_fleet *run_world(world *w) {
+    aif_fleet *f = NULL;
+    char err[200];
+    assert_int_equal(aif_fleet_create(NULL, &w->in, &f, err), AIF_OK);
+    assert_int_equal(aif_fleet_run(f, NULL, NULL), AIF_OK);
+    return f;
+}
+
+static void tranches_on_gw_dates(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 1);
+    aif_fleet *f = run_world(&w);
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    assert_int_equal(s->tranches_paid, 10);
+    assert_true(s->vendor_investment_usd == 100e9);
+    size_t k = 0;
+    for (size_t i = 0; i < aif_fleet_event_count(f); i++) {
+        const aif_fleet_event *e = aif_fleet_event_at(f, i);
+        if (e->kind == AIF_FEV_TRANCHE) {
+            assert_int_equal(e->time, w.blocks[k].online); /* its GW's online date */
+            k++;
+        }
+        if (e->kind == AIF_FEV_OFFER && e->a == AIF_OFFER_ROFR) {
+            assert_true(e->time < w.rofr.to);
+        }
+    }
+    assert_int_equal(k, 10);
+    /* Demand outgrows the early fleet, so the holder did get offers before the end date. */
+    assert_true(s->rofr_offers > 0);
+    assert_int_equal(s->rofr_accepted, 0); /* rule: never */
+    assert_true(s->orders > 0);
+    /* Packages per GW as the planner counts them for the same system. */
+    const aif_block *b = aif_fleet_block_at(f, 0);
+    assert_true(b->packages > 400000 && b->packages < 460000);
+    assert_int_equal(b->packages, b->racks * 72);
+    aif_fleet_destroy(f);
+    world_free(&w);
+}
+
+static void energy_and_ledger_identities(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 2);
+    aif_fleet *f = run_world(&w);
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    /* Energy = sum over own/partner blocks of drawn power x time online in the period. */
+    double mwh = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(f); i++) {
+        const aif_block *b = aif_fleet_block_at(f, i);
+        if (w.providers[b->provider].kind == AIF_PROVIDER_CLOUD) {
+            continue;
+        }
+        aif_time on = b->online,
+                 off = b->retire < w.in.simulation.end ? b->retire : w.in.simulation.end;
+        if (off > on) {
+            mwh += b->facility_w * (double)(off - on) * 1e-9 / 3.6e9;
+        }
+    }
+    assert_true(fabs(s->energy_mwh - mwh) <= 1e-9 * mwh);
+    const aif_ledger *l = aif_fleet_ledger(f);
+    int64_t cash = 0, capex = 0;
+    for (size_t i = 0; i < aif_ledger_count(l); i++) {
+        const aif_ledger_entry *e = aif_ledger_at(l, i);
+        cash += aif_ledger_kind_cash_sign((aif_ledger_kind)e->kind) * e->cents;
+        capex += e->kind == AIF_LEDGER_CAPEX ? e->cents : 0;
+    }
+    assert_int_equal(cash, aif_ledger_cash(l));
+    assert_true(s->cash_usd * 100.0 == (double)cash);
+    double block_capex = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(f); i++) {
+        const aif_block *b = aif_fleet_block_at(f, i);
+        if (w.providers[b->provider].kind != AIF_PROVIDER_CLOUD &&
+            b->online < w.in.simulation.end) {
+            block_capex += b->capex_systems_usd + b->capex_facility_usd;
+        }
+    }
+    assert_true(fabs((double)capex / 100.0 - block_capex) < 1.0 * (double)aif_fleet_block_count(f));
+    /* GPU-hours by use add up to the packages online, hour by hour. */
+    double used = 0;
+    for (int u = 0; u < 5; u++) {
+        assert_true(s->gpu_hours[u] >= 0);
+        used += s->gpu_hours[u];
+    }
+    assert_true(used > 0);
+    assert_int_equal(s->training_runs_completed, 1);
+    assert_true(s->inference_served_fraction > 0 && s->inference_served_fraction <= 1.0);
+    aif_fleet_destroy(f);
+    world_free(&w);
+}
+
+static void determinism(void **state) {
+    (void)state;
+    world a, b, c;
+    world_init(&a, 7);
+    world_init(&b, 7);
+    world_init(&c, 8);
+    aif_fleet *fa = run_world(&a), *fb = run_world(&b), *fc = run_world(&c);
+    assert_int_equal(aif_fleet_event_count(fa), aif_fleet_event_count(fb));
+    assert_memory_equal(aif_fleet_event_at(fa, 0), aif_fleet_event_at(fb, 0),
+                        aif_fleet_event_count(fa) * sizeof(aif_fleet_event));
+    assert_memory_equal(aif_fleet_day_at(fa, 0), aif_fleet_day_at(fb, 0),
+                        aif_fleet_day_count(fa) * sizeof(aif_fleet_day));
+    assert_true(aif_fleet_summary_get(fa)->trace_hash == aif_fleet_summary_get(fb)->trace_hash);
+    /* Another seed: another failure log of the frontier run. */
+    const aif_fleet_run_result *ra = aif_fleet_run_at(fa, 0), *rc = aif_fleet_run_at(fc, 0);
+    assert_true(ra->interruptions != rc->interruptions || ra->lost_s != rc->lost_s);
+    assert_true(ra->interruptions > 0);
+    aif_fleet_destroy(fa);
+    aif_fleet_destroy(fb);
+    aif_fleet_destroy(fc);
+    world_free(&a);
+    world_free(&b);
+    world_free(&c);
+}
+
+static void allocation_failures(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 3);
+    w.in.simulation.end = 400 * AIF_NS_PER_DAY;
+    for (long k = 1; k <= 40; k++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, k);
+        aif_fleet *f = NULL;
+        char err[200];
+        aif_status st = aif_fleet_create(&t.base, &w.in, &f, err);
+        if (st == AIF_OK) {
+            st = aif_fleet_run(f, NULL, NULL);
+            aif_fleet_destroy(f);
+        }
+        assert_true(st == AIF_OK || st == AIF_ENOMEM);
+        assert_int_equal(t.live_blocks, 0);
+    }
+    world_free(&w);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tranches_on_gw_dates),
+        cmocka_unit_test(energy_and_ledger_identities),
+        cmocka_unit_test(determinism),
+        cmocka_unit_test(allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,311 @@
+/* Unit tests for the scenario binder: the embedded default and the shipped scenarios bind
+ * with the documented values and defaults; bad files list every error at its file:line:col;
+ * --set overrides reach any scalar key; every allocation failure is reported cleanly. Data
+ * files are found relative to this source file, so the tests run from any directory. */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aifactory/scenario.h"
+
+/* tests/unit/test_scenario.c -> the repository root. */
+static void repo_path(char *buf, size_t n, const char *rel) {
+    const char *here = __FILE__;
+    const char *cut = strstr(here, "tests/unit/test_scenario.c");
+    int len = cut ? (int)(cut - here) : 0;
+    snprintf(buf, n, "%.*s%s", len, here, rel);
+}
+
+static aif_scenario *load_text(const char *text, const char *const *sets, size_t nsets,
+                               aif_status expect) {
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    for (size_t i = 0; i < nsets; i++) {
+        assert_int_equal(aif_scenario_set(s, sets[i]), AIF_OK);
+    }
+    assert_int_equal(aif_scenario_load_string(s, "t.yaml", text, strlen(text)), expect);
+    return s;
+}
+
+static const char *const minimal =
+    "aifactory: 1\n"
+    "simulation: {start: 2026-01-01, end: 2027-01-01}\n"
+    "providers:\n"
+    "  - {id: me, kind: own}\n"
+    "sites:\n"
+    "  - id: s1\n"
+    "    provider: me\n"
+    "    phases:\n"
+    "      - {system: gb200-nvl72, power: 1GW, ready: 2026-07, block: 300MW, "
+    "block_interval: 1 month}\n";
+
+static void default_scenario_binds(void **state) {
+    (void)state;
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_load_default(s), AIF_OK);
+    assert_int_equal(aif_scenario_error_count(s), 0);
+    assert_string_equal(aif_scenario_name(s), "openai-nvidia-10gw");
+    const aif_scenario_simulation *sim = aif_scenario_simulation_get(s);
+    assert_int_equal(sim->start_date.year, 2025);
+    assert_int_equal(sim->start_date.month, 9);
+    assert_int_equal(sim->demand_step, AIF_NS_PER_HOUR);
+    /* The Nvidia programme: 1 GW in H2 2026 then 9 GW in 250 MW blocks, 10 GW by 2029-12. */
+    size_t nv = aif_scenario_site_find(s, "nvidia-10gw");
+    assert_true(nv != AIF_SCENARIO_NONE);
+    const aif_scenario_site *site = aif_scenario_site_at(s, nv);
+    assert_int_equal(site->phase_count, 2);
+    assert_string_equal(site->phases[0].system->id, "vr-nvl144");
+    assert_int_equal(site->phases[0].block_count, 1);
+    assert_int_equal(site->phases[0].blocks[0].online,
+                     aif_date_to_sim((aif_date){2026, 7, 1}, sim->start_date));
+    const aif_scenario_phase *ramp = &site->phases[1];
+    assert_int_equal(ramp->block_count, 36);
+    double total = 0;
+    for (size_t k = 0; k < ramp->block_count; k++) {
+        total += ramp->blocks[k].power_w;
+    }
+    assert_true(total == 9e9);
+    aif_date last = aif_sim_to_date(ramp->blocks[35].online, sim->start_date);
+    assert_int_equal(last.year, 2029);
+    assert_int_equal(last.month, 12);
+    /* Tranches: $10B per GW up to $100B, counting the Nvidia programme only. */
+    const aif_scenario_investments *inv = aif_scenario_investments_get(s);
+    assert_int_equal(inv->tranche_count, 1);
+    assert_true(inv->tranches[0].amount_usd == 10e9);
+    assert_true(inv->tranches[0].cap_usd == 100e9);
+    assert_true(inv->tranches[0].step_w == 1e9);
+    assert_int_equal(inv->tranches[0].provider, aif_scenario_provider_find(s, "nvidia-programme"));
+    /* The ROFR ends on 2025-10-28. */
+    const aif_scenario_contracts *k = aif_scenario_contracts_get(s);
+    assert_int_equal(k->rofr_count, 1);
+    assert_int_equal(k->rofrs[0].to, aif_date_to_sim((aif_date){2025, 10, 28}, sim->start_date));
+    assert_int_equal(k->rofrs[0].holder, aif_scenario_provider_find(s, "azure"));
+    assert_true(k->commitments[0].total_usd == 300e9);
+    assert_true(k->revenue_shares[0].fraction == 0.2);
+    assert_int_equal(k->revenue_shares[0].until_trigger, 0);
+    /* Demand: WAU interpolates between published points; profiles have mean 1. */
+    aif_time aug = aif_date_to_sim((aif_date){2025, 8, 1}, sim->start_date);
+    assert_true(aif_scenario_wau_at(s, aug) == 700e6);
+    assert_true(aif_scenario_wau_at(s, aif_date_to_sim((aif_date){2030, 1, 1}, sim->start_date)) ==
+                800e6);
+    const aif_scenario_inference *in = aif_scenario_inference_get(s);
+    double sum = 0;
+    for (int h = 0; h < 24; h++) {
+        sum += in->diurnal[h];
+    }
+    assert_true(sum > 24 - 1e-9 && sum < 24 + 1e-9);
+    assert_true(in->api_tokens_per_s == 1e8);
+    const aif_scenario_failures *f = aif_scenario_failures_get(s);
+    assert_true(f->interruptions_per_gpu_year == 0.17);
+    assert_int_equal(f->checkpoint_interval, AIF_NS_PER_HOUR);
+    aif_scenario_destroy(s);
+}
+
+static void shipped_files_bind(void **state) {
+    (void)state;
+    const char *files[] = {"data/scenarios/openai-nvidia-10gw.yaml",
+                           "data/scenarios/loi-collapsed.yaml", "data/scenarios/no-rofr.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[1024];
+        repo_path(path, sizeof path, files[i]);
+        aif_scenario *s = NULL;
+        assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+        assert_int_equal(aif_scenario_load_file(s, path), AIF_OK);
+        const aif_scenario_investments *inv = aif_scenario_investments_get(s);
+        const aif_scenario_contracts *k = aif_scenario_contracts_get(s);
+        if (i == 1) {
+            assert_int_equal(inv->tranche_count, 0);
+            assert_int_equal(inv->equity_round_count, 1);
+            assert_true(inv->equity_rounds[0].amount_usd == 30e9);
+        } else {
+            assert_int_equal(inv->tranche_count, 1);
+        }
+        assert_int_equal(k->rofr_count, i == 2 ? 0 : 1);
+        aif_scenario_destroy(s);
+    }
+}
+
+static void minimal_defaults_and_blocks(void **state) {
+    (void)state;
+    aif_scenario *s = load_text(minimal, NULL, 0, AIF_OK);
+    assert_string_equal(aif_scenario_name(s), "t");
+    assert_int_equal(aif_scenario_simulation_get(s)->seed, 1);
+    const aif_scenario_phase *ph = &aif_scenario_site_at(s, 0)->phases[0];
+    assert_int_equal(ph->power_basis, AIF_POWER_FACILITY);
+    assert_int_equal(ph->block_count, 4);
+    assert_true(ph->blocks[3].power_w == 1e9 - 3 * 300e6);
+    assert_int_equal(ph->blocks[1].online - ph->blocks[0].online, AIF_NS_PER_YEAR / 12);
+    assert_int_equal(ph->blocks[0].retire - ph->blocks[0].online, 5 * AIF_NS_PER_YEAR);
+    assert_false(aif_scenario_inference_get(s)->present);
+    assert_true(aif_scenario_economics_get(s)->power_price[0].value == 73);
+    assert_true(aif_scenario_failures_get(s)->hardware_fraction == 0.587);
+    aif_scenario_destroy(s);
+}
+
+static void bad_file_lists_every_error(void **state) {
+    (void)state;
+    char path[1024];
+    repo_path(path, sizeof path, "tests/data/scenarios/bad-many.yaml");
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_load_file(s, path), AIF_EPARSE);
+    static const struct {
+        int line, col;
+        const char *needle;
+    } want[] = {
+        {10, 11, "did you mean 'cloud'"},
+        {15, 17, "unknown system 'vr-nvl145'"},
+        {16, 16, "expected a positive value"},
+        {19, 15, "unknown provider 'nobody'"},
+        {23, 21, "month"},
+        {26, 7, "missing required key 'holder'"},
+        {29, 7, "overlap"},
+        {34, 3, "checkpoint_interval"},
+    };
+    assert_int_equal(aif_scenario_error_count(s), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+        assert_string_equal(e->file, path);
+        assert_int_equal(e->line, want[i].line);
+        assert_int_equal(e->col, want[i].col);
+        assert_non_null(strstr(e->message, want[i].needle));
+    }
+    assert_null(aif_scenario_simulation_get(s));
+    aif_scenario_destroy(s);
+}
+
+static void missing_file_and_bad_yaml(void **state) {
+    (void)state;
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_load_file(s, "/nonexistent/x.yaml"), AIF_EIO);
+    assert_int_equal(aif_scenario_error_count(s), 1);
+    assert_int_equal(aif_scenario_error_at(s, 0)->line, 0);
+    assert_int_equal(aif_scenario_load_default(s), AIF_ESTATE);
+    aif_scenario_destroy(s);
+    s = load_text("aifactory: 1\nsites: [\n", NULL, 0, AIF_EPARSE);
+    assert_non_null(strstr(aif_scenario_error_at(s, 0)->message, "malformed YAML"));
+    aif_scenario_destroy(s);
+    s = load_text("aifactory: 2\n", NULL, 0, AIF_EPARSE);
+    bool version_error = false;
+    for (size_t i = 0; i < aif_scenario_error_count(s); i++) {
+        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+        version_error |=
+            strstr(e->message, "unsupported version 2") != NULL && e->line == 1 && e->col == 12;
+    }
+    assert_true(version_error);
+    aif_scenario_destroy(s);
+    /* A missing trace file is an error at the key that names it. */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%sdemand:\n  training:\n    research: {trace: no-such-trace.csv}\n", minimal);
+    s = load_text(text, NULL, 0, AIF_EPARSE);
+    assert_int_equal(aif_scenario_error_count(s), 1);
+    assert_int_equal(aif_scenario_error_at(s, 0)->line, 12);
+    assert_non_null(strstr(aif_scenario_error_at(s, 0)->message, "cannot open trace file"));
+    aif_scenario_destroy(s);
+}
+
+static void json_and_inline_catalog(void **state) {
+    (void)state;
+    const char *json =
+        "{\"aifactory\": 1, \"catalog\": {\"systems\": {\"gb200-nvl72\": {\"it_power_kw\": "
+        "{\"value\": 130, \"confidence\": \"M\", \"source\": \"test\"}}}},\n"
+        " \"simulation\": {\"start\": \"2026-01-01\", \"end\": \"2027\"},\n"
+        " \"providers\": [{\"id\": \"me\", \"kind\": \"own\"}],\n"
+        " \"sites\": [{\"id\": \"s\", \"provider\": \"me\", \"phases\": [{\"system\": "
+        "\"gb200-nvl72\", \"power\": \"1 GW\", \"ready\": \"2026\"}]}]}\n";
+    aif_scenario *s = load_text(json, NULL, 0, AIF_OK);
+    const aif_system *sys = aif_catalog_system_find(aif_scenario_catalog(s), "gb200-nvl72");
+    assert_true(sys->it_power_kw.value == 130);
+    aif_scenario_destroy(s);
+    /* Catalog errors keep the scenario's line and column. */
+    const char *bad = "aifactory: 1\ncatalog:\n  systems:\n    x1:\n      bogus: 1\n";
+    s = load_text(bad, NULL, 0, AIF_EPARSE);
+    bool found = false;
+    for (size_t i = 0; i < aif_scenario_error_count(s); i++) {
+        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+        if (strstr(e->message, "bogus")) {
+            found = e->line == 5 && e->col == 7;
+        }
+    }
+    assert_true(found);
+    aif_scenario_destroy(s);
+}
+
+static void set_overrides(void **state) {
+    (void)state;
+    const char *sets[] = {"sites.0.phases.0.power=2GW", "simulation.seed=42",
+                          "failures.restart_cost=30 min", "economics.paying_fraction=10%"};
+    aif_scenario *s = load_text(minimal, sets, 4, AIF_OK);
+    assert_true(aif_scenario_site_at(s, 0)->phases[0].power_w == 2e9);
+    assert_int_equal(aif_scenario_simulation_get(s)->seed, 42);
+    assert_int_equal(aif_scenario_failures_get(s)->restart_cost, 30 * AIF_NS_PER_MIN);
+    assert_true(aif_scenario_economics_get(s)->paying_fraction == 0.1);
+    aif_scenario_destroy(s);
+    const char *bad[] = {"sites.5.id=x", "sites.0.phases.0.power=-2GW"};
+    s = load_text(minimal, bad, 2, AIF_EPARSE);
+    assert_int_equal(aif_scenario_error_count(s), 2);
+    assert_string_equal(aif_scenario_error_at(s, 0)->file, "--set");
+    assert_int_equal(aif_scenario_error_at(s, 0)->line, 1);
+    assert_int_equal(aif_scenario_error_at(s, 0)->col, 7);
+    assert_int_equal(aif_scenario_error_at(s, 1)->line, 2);
+    assert_int_equal(aif_scenario_error_at(s, 1)->col, 24);
+    aif_scenario_destroy(s);
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_set(s, "noequals"), AIF_EINVAL);
+    assert_int_equal(aif_scenario_set(s, "=1"), AIF_EINVAL);
+    assert_int_equal(aif_scenario_set(s, "a..b=1"), AIF_EINVAL);
+    assert_int_equal(aif_scenario_set(NULL, "a=1"), AIF_EINVAL);
+    aif_scenario_destroy(s);
+}
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    aif_test_allocator probe;
+    aif_test_allocator_init(&probe, 0);
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(&probe.base, &s), AIF_OK);
+    assert_int_equal(aif_scenario_set(s, "simulation.seed=7"), AIF_OK);
+    assert_int_equal(aif_scenario_load_default(s), AIF_OK);
+    aif_scenario_destroy(s);
+    assert_int_equal(probe.live_blocks, 0);
+    long total = probe.allocations;
+    assert_true(total > 3);
+    for (long k = 1; k <= total; k++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, k);
+        s = NULL;
+        aif_status st = aif_scenario_create(&t.base, &s);
+        if (st == AIF_OK) {
+            st = aif_scenario_set(s, "simulation.seed=7");
+        }
+        if (st == AIF_OK) {
+            st = aif_scenario_load_default(s);
+        }
+        assert_int_equal(st, AIF_ENOMEM);
+        aif_scenario_destroy(s);
+        assert_int_equal(t.live_blocks, 0);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(default_scenario_binds),
+        cmocka_unit_test(shipped_files_bind),
+        cmocka_unit_test(minimal_defaults_and_blocks),
+        cmocka_unit_test(bad_file_lists_every_error),
+        cmocka_unit_test(missing_file_and_bad_yaml),
+        cmocka_unit_test(json_and_inline_catalog),
+        cmocka_unit_test(set_overrides),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
