@@ -22,6 +22,7 @@
 #define AIFACTORY_CLUSTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "aifactory/alloc.h"
@@ -44,6 +45,24 @@ aif_status aif_placement_parse(const char *name, aif_placement *out);
 
 typedef struct aif_cluster aif_cluster;
 
+/* Groups of equal nodes; a heterogeneous cluster has one group per GPU type (or shape). */
+#define AIF_CLUSTER_MAX_GROUPS 16
+
+typedef struct aif_cluster_group {
+    const char *gpu_type;     /* e.g. "H100"; NULL or "" for untyped (copied) */
+    int64_t nodes;            /* >= 1 */
+    int32_t gpus_per_node;    /* >= 1; <= 255 for node-aware placement */
+    int32_t nodes_per_domain; /* NVLink domain / rack size in nodes; 0 = unknown. Recorded
+                               * and reported, not yet used by placement */
+} aif_cluster_group;
+
+/* A cluster of `count` groups (1..AIF_CLUSTER_MAX_GROUPS). A job is placed in the first
+ * group, in the given order, that can take it whole (jobs never span groups).
+ * Errors: AIF_EINVAL (bad counts or shapes, NULL), AIF_ENOMEM. */
+aif_status aif_cluster_create_groups(const aif_allocator *a, const aif_cluster_group *groups,
+                                     size_t count, aif_placement placement, uint64_t seed,
+                                     aif_cluster **out);
+
 /* A cluster of `gpus` GPUs in nodes of `gpus_per_node` (ignored by pool placement, which
  * has no nodes). `seed` drives random placement. Errors: AIF_EINVAL (gpus < 1,
  * gpus_per_node < 1, gpus not a multiple of gpus_per_node for node-aware placement, more
@@ -64,6 +83,41 @@ aif_placement aif_cluster_placement(const aif_cluster *c);
  * table could not grow; nothing changed). Cost O(1) for pool and consolidated/best-fit
  * shapes, O(log nodes) per node for first-fit, plus O(pieces) for a split. */
 aif_status aif_cluster_place(aif_cluster *c, int32_t gpus, uint32_t *alloc, uint32_t *nodes);
+
+/* As aif_cluster_place, only in the groups whose bit is set in `groups` (bit i = group i;
+ * UINT32_MAX = any). Cost: the above per group tried, in group order. */
+aif_status aif_cluster_place_in(aif_cluster *c, int32_t gpus, uint32_t groups, uint32_t *alloc,
+                                uint32_t *nodes);
+
+/* Number of groups (1 for aif_cluster_create). */
+size_t aif_cluster_group_count(const aif_cluster *c);
+
+/* The group mask for a job asking for `gpu_type`: the groups of that type, or all groups
+ * when the type is NULL, empty or matches none (the job then runs anywhere). O(groups). */
+uint32_t aif_cluster_groups_of_type(const aif_cluster *c, const char *gpu_type);
+
+/* GPUs of the largest group in `groups`: the biggest job those groups can ever run. */
+int64_t aif_cluster_largest_group(const aif_cluster *c, uint32_t groups);
+
+/* A cluster description read from a file (the value type owns its names). */
+typedef struct aif_cluster_spec {
+    aif_cluster_group groups[AIF_CLUSTER_MAX_GROUPS];
+    size_t count;
+    char names[AIF_CLUSTER_MAX_GROUPS][64];
+} aif_cluster_spec;
+
+/* Read a cluster file: YAML or JSON, a mapping whose `groups` is a sequence of 1..16
+ * mappings with `nodes` (>= 1), `gpus_per_node` (1..255), optional `gpu_type` (a name) and
+ * optional `nodes_per_domain`. docs/replay.md has an example. On error, err receives
+ * "FILE:LINE:COL: error: expected ..., found ..." (err may be NULL). Errors: AIF_EINVAL
+ * (NULL), AIF_EIO (cannot open or read), AIF_EPARSE, AIF_ENOMEM. libfyaml allocates with
+ * its own allocator. Cost O(file size). */
+aif_status aif_cluster_spec_read(const char *path, aif_cluster_spec *out, char *err,
+                                 size_t err_size);
+
+/* As aif_cluster_spec_read, from `len` bytes of text; `name` is used in messages. */
+aif_status aif_cluster_spec_parse(const char *name, const char *text, size_t len,
+                                  aif_cluster_spec *out, char *err, size_t err_size);
 
 /* Give back the allocation made for a job of `gpus` GPUs. Cost O(nodes it spans). */
 void aif_cluster_release(aif_cluster *c, int32_t gpus, uint32_t alloc);

@@ -30,10 +30,16 @@
 typedef struct aif_replay_config {
     const char *policy;      /* a name from sched.h; NULL = "fifo" */
     aif_placement placement; /* AIF_PLACE_POOL ignores gpus_per_node */
-    int64_t gpus;            /* cluster size, >= 1 */
+    int64_t gpus;            /* cluster size, >= 1 (unless groups are given) */
     int32_t gpus_per_node;   /* for node-aware placement */
-    uint64_t seed;           /* random placement */
-    double estimate_factor;  /* backfill: estimate = duration * factor (0 means 1) */
+    /* A heterogeneous cluster instead of gpus/gpus_per_node: `group_count` groups
+     * (cluster.h). Jobs whose gpu_type names a group's type run only in such groups; the
+     * names come from `trace` (the trace the jobs were read from; NULL ignores types). */
+    const aif_cluster_group *groups;
+    size_t group_count;
+    const aif_trace *trace;
+    uint64_t seed;          /* random placement */
+    double estimate_factor; /* backfill: estimate = duration * factor (0 means 1) */
     int64_t preempt_overhead_ns;
     /* las: queue thresholds in attained GPU-seconds (ascending; queues = count + 1) and
      * the starvation rule: a job waiting longer than starve_factor * its last run is

@@ -33,6 +33,7 @@ enum {
     OPT_SEED,
     OPT_OUTPUT,
     OPT_SAMPLE,
+    OPT_CLUSTER,
 };
 
 static const cli_option options[] = {
@@ -53,6 +54,7 @@ static const cli_option options[] = {
     {"seed", "N", "seed for random placement (default 1)"},
     {"output", "DIR", "write jobs.csv, timeseries.csv, results.sqlite, summary.json (-o DIR)"},
     {"sample-s", "S", "time series: one row per S seconds instead of per event"},
+    {"cluster", "FILE", "cluster description (YAML: node groups, GPU types) instead of --gpus"},
 };
 
 static const cli_verb_spec spec = {
@@ -385,7 +387,9 @@ int cmd_replay(int argc, char **argv) {
     cli_parser_init(&p, &spec, argc, args);
     aif_trace_options topt = {AIF_TRACE_AUTO, false};
     aif_replay_config c = {.policy = "fifo", .gpus_per_node = 8, .seed = 1};
-    const char *trace_path = NULL, *out_dir = NULL, *placement = NULL;
+    const char *trace_path = NULL, *out_dir = NULL, *placement = NULL, *cluster_path = NULL;
+    aif_cluster_spec spec_file;
+    aif_status st;
     bool have_k = false, list = false;
     double d = 0;
     int64_t x = 0;
@@ -481,6 +485,9 @@ int cmd_replay(int argc, char **argv) {
         case OPT_OUTPUT:
             out_dir = v;
             break;
+        case OPT_CLUSTER:
+            cluster_path = v;
+            break;
         case OPT_SAMPLE:
             if (!parse_double(v, 0, &d) || d <= 0 || d > 9e9) {
                 rc = cli_usage_error(&spec, "--sample-s expects seconds > 0, found '%s'", v);
@@ -505,24 +512,39 @@ int cmd_replay(int argc, char **argv) {
     if (aif_sched_policy_find(c.policy, &pi) != AIF_OK) {
         return cli_usage_error(&spec, "unknown --policy '%s' (see --list-policies)", c.policy);
     }
-    c.placement = have_k ? AIF_PLACE_CONSOLIDATED : AIF_PLACE_POOL;
+    c.placement = have_k || cluster_path ? AIF_PLACE_CONSOLIDATED : AIF_PLACE_POOL;
     if (placement && aif_placement_parse(placement, &c.placement) != AIF_OK) {
         return cli_usage_error(&spec, "unknown --placement '%s'", placement);
     }
     if (trace_path == NULL) {
         return cli_usage_error(&spec, "missing TRACE (a .csv or .csv.zst job trace)");
     }
-    if (c.gpus == 0) {
-        return cli_usage_error(&spec, "missing --gpus N (the cluster size)");
+    if (cluster_path && (c.gpus || have_k)) {
+        return cli_usage_error(&spec, "--cluster replaces --gpus and --gpus-per-node");
     }
-    if (c.placement != AIF_PLACE_POOL && c.gpus % c.gpus_per_node != 0) {
+    if (cluster_path) {
+        char err[512];
+        st = aif_cluster_spec_read(cluster_path, &spec_file, err, sizeof err);
+        if (st != AIF_OK) {
+            fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
+            return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+        }
+        c.groups = spec_file.groups;
+        c.group_count = spec_file.count;
+        for (size_t i = 0; i < spec_file.count; i++) {
+            c.gpus += spec_file.groups[i].nodes * spec_file.groups[i].gpus_per_node;
+        }
+    } else if (c.gpus == 0) {
+        return cli_usage_error(&spec, "missing --gpus N (the cluster size) or --cluster FILE");
+    }
+    if (!cluster_path && c.placement != AIF_PLACE_POOL && c.gpus % c.gpus_per_node != 0) {
         return cli_usage_error(&spec, "--gpus %lld is not a whole number of %d-GPU nodes",
                                (long long)c.gpus, c.gpus_per_node);
     }
 
     aif_trace *t = NULL;
     aif_trace_error err;
-    aif_status st = aif_trace_read(NULL, trace_path, &topt, &t, &err);
+    st = aif_trace_read(NULL, trace_path, &topt, &t, &err);
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
@@ -532,6 +554,7 @@ int cmd_replay(int argc, char **argv) {
                 aif_trace_skipped_rows(t), err.message);
     }
     const aif_job *jobs = aif_trace_jobs(t);
+    c.trace = t;
     for (size_t i = 0; i < aif_trace_count(t); i++) {
         if (jobs[i].gpus > c.gpus) {
             fprintf(stderr,
@@ -593,9 +616,12 @@ int cmd_replay(int argc, char **argv) {
         st = st == AIF_OK ? AIF_EIO : st;
     }
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory replay: %s\n", aif_strerror(st));
+        fprintf(stderr, "aifactory replay: %s\n",
+                st == AIF_ERANGE ? "a job needs more GPUs than any cluster group of its GPU "
+                                   "type has: it could never run"
+                                 : aif_strerror(st));
         aif_trace_destroy(t);
-        return st == AIF_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+        return st == AIF_EINVAL || st == AIF_ERANGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     rc = print_summary(t, r, &c, common.json, common.quiet);
     if (rc == CLI_EXIT_OK && out_dir) {

@@ -36,7 +36,17 @@ aif_status aif_replay_save(aif_results *db, int64_t run_id, const aif_trace *tra
         used += (size_t)snprintf(las + used, sizeof las - used, "%s%.17g", i ? "," : "",
                                  c->las_thresholds_gpu_s[i]);
     }
-    if ((st = param(db, run_id, "policy", c->policy ? c->policy : "fifo", "")) ||
+    char groups[1024] = "";
+    used = 0;
+    for (size_t i = 0; i < c->group_count && used < sizeof groups; i++) {
+        const aif_cluster_group *g = &c->groups[i];
+        used += (size_t)snprintf(groups + used, sizeof groups - used, "%s%s:%lldx%d", i ? "," : "",
+                                 g->gpu_type ? g->gpu_type : "any", (long long)g->nodes,
+                                 g->gpus_per_node);
+    }
+    if ((c->group_count > 0 &&
+         (st = param(db, run_id, "cluster_groups", groups, "type:nodes x GPUs"))) ||
+        (st = param(db, run_id, "policy", c->policy ? c->policy : "fifo", "")) ||
         (st = param(db, run_id, "placement", aif_placement_name(c->placement), "")) ||
         (st = param(db, run_id, "trace_format", aif_trace_format_name(aif_trace_format_of(trace)),
                     "")) ||

@@ -13,9 +13,14 @@ typedef struct piece {
     uint32_t next; /* next piece of the same allocation, or of the free list; 0 = none */
 } piece;
 
-struct aif_cluster {
+/* One group of equal nodes (a GPU type); the cluster is up to AIF_CLUSTER_MAX_GROUPS. */
+typedef struct group {
     const aif_allocator *alloc;
     aif_placement placement;
+    aif_rng *rng;   /* the cluster's */
+    char *gpu_type; /* or NULL */
+    size_t gpu_type_size;
+    int32_t nodes_per_domain;
     int64_t gpus;
     int64_t free;
     int32_t k; /* GPUs per node */
@@ -29,6 +34,15 @@ struct aif_cluster {
     piece *pieces; /* pieces[0] unused so 0 can mean "none" */
     uint32_t piece_cap;
     uint32_t piece_free;
+} group;
+
+struct aif_cluster {
+    const aif_allocator *alloc;
+    aif_placement placement;
+    int64_t gpus;
+    int64_t free;
+    int ngroups;
+    group g[AIF_CLUSTER_MAX_GROUPS];
     aif_rng rng;
 };
 
@@ -52,61 +66,79 @@ aif_status aif_placement_parse(const char *name, aif_placement *out) {
     return AIF_ENOTFOUND;
 }
 
-void aif_cluster_destroy(aif_cluster *c) {
-    if (c == NULL) {
-        return;
-    }
+static void group_free(group *c) {
     const aif_allocator *a = c->alloc;
+    if (a == NULL) {
+        return; /* never initialized */
+    }
     size_t n = c->nodes;
+    aif_free(a, c->gpu_type, c->gpu_type_size);
     aif_free(a, c->node_free, n);
     aif_free(a, c->bucket, (size_t)(c->k + 1) * n * sizeof *c->bucket);
     aif_free(a, c->bucket_len, (size_t)(c->k + 1) * sizeof *c->bucket_len);
     aif_free(a, c->pos, n * sizeof *c->pos);
     aif_free(a, c->tree, 2 * (size_t)c->tsize * sizeof *c->tree);
     aif_free(a, c->pieces, (size_t)c->piece_cap * sizeof *c->pieces);
-    aif_free(a, c, sizeof *c);
 }
 
-aif_status aif_cluster_create(const aif_allocator *a, int64_t gpus, int32_t gpus_per_node,
-                              aif_placement placement, uint64_t seed, aif_cluster **out) {
-    if (out == NULL || gpus < 1 || (unsigned)placement >= AIF_PLACE_COUNT) {
-        return AIF_EINVAL;
-    }
-    bool nodes_needed = placement != AIF_PLACE_POOL;
-    if (nodes_needed && (gpus_per_node < 1 || gpus_per_node > 255 || gpus % gpus_per_node != 0 ||
-                         gpus / gpus_per_node > (INT64_C(1) << 31))) {
-        return AIF_EINVAL;
-    }
-    a = a ? a : aif_allocator_system();
-    aif_cluster *c = aif_calloc(a, 1, sizeof *c);
+void aif_cluster_destroy(aif_cluster *c) {
     if (c == NULL) {
-        return AIF_ENOMEM;
+        return;
     }
+    for (int i = 0; i < c->ngroups; i++) {
+        group_free(&c->g[i]);
+    }
+    aif_free(c->alloc, c, sizeof *c);
+}
+
+static bool group_shape_ok(const aif_cluster_group *s, aif_placement placement) {
+    if (s->nodes < 1 || s->gpus_per_node < 1 || s->nodes_per_domain < 0) {
+        return false;
+    }
+    if (placement != AIF_PLACE_POOL && (s->gpus_per_node > 255 || s->nodes > (INT64_C(1) << 31))) {
+        return false;
+    }
+    return s->nodes <= INT64_MAX / s->gpus_per_node;
+}
+
+static aif_status group_init(group *c, const aif_allocator *a, const aif_cluster_group *spec,
+                             aif_placement placement, aif_rng *rng) {
     c->alloc = a;
     c->placement = placement;
-    c->gpus = c->free = gpus;
-    aif_rng_seed(&c->rng, seed, 0x706c6163u); /* "plac": placement's own stream */
-    if (!nodes_needed) {
-        *out = c;
-        return AIF_OK;
+    c->rng = rng;
+    c->nodes_per_domain = spec->nodes_per_domain;
+    c->gpus = c->free = spec->nodes * spec->gpus_per_node;
+    c->k = spec->gpus_per_node;
+    if (spec->gpu_type && spec->gpu_type[0]) {
+        c->gpu_type_size = strlen(spec->gpu_type) + 1;
+        c->gpu_type = aif_alloc(a, c->gpu_type_size);
+        if (c->gpu_type == NULL) {
+            c->gpu_type_size = 0;
+            return AIF_ENOMEM;
+        }
+        memcpy(c->gpu_type, spec->gpu_type, c->gpu_type_size);
     }
-    c->k = gpus_per_node;
-    uint32_t n = (uint32_t)(gpus / gpus_per_node);
-    c->nodes = n;
+    if (placement == AIF_PLACE_POOL) {
+        return AIF_OK; /* no nodes to track */
+    }
+    uint32_t n = (uint32_t)spec->nodes;
     c->tsize = 1;
     while (c->tsize < n) {
         c->tsize *= 2;
     }
     size_t kb = (size_t)c->k + 1;
+    /* Set sizes only once each block exists, so group_free frees exactly what was taken. */
     c->node_free = aif_alloc(a, n);
-    c->bucket = aif_alloc(a, kb * n * sizeof *c->bucket);
-    c->bucket_len = aif_calloc(a, kb, sizeof *c->bucket_len);
-    c->pos = aif_alloc(a, (size_t)n * sizeof *c->pos);
-    c->tree = aif_calloc(a, 2 * (size_t)c->tsize, sizeof *c->tree);
-    c->piece_cap = 1024;
-    c->pieces = aif_alloc(a, c->piece_cap * sizeof *c->pieces);
+    c->nodes = c->node_free ? n : 0;
+    if (c->node_free) {
+        c->bucket = aif_alloc(a, kb * n * sizeof *c->bucket);
+        c->bucket_len = aif_calloc(a, kb, sizeof *c->bucket_len);
+        c->pos = aif_alloc(a, (size_t)n * sizeof *c->pos);
+        c->tree = aif_calloc(a, 2 * (size_t)c->tsize, sizeof *c->tree);
+        c->piece_cap = 1024;
+        c->pieces = aif_alloc(a, c->piece_cap * sizeof *c->pieces);
+    }
     if (!c->node_free || !c->bucket || !c->bucket_len || !c->pos || !c->tree || !c->pieces) {
-        aif_cluster_destroy(c);
         return AIF_ENOMEM;
     }
     uint32_t *full = c->bucket + (size_t)c->k * n;
@@ -126,8 +158,57 @@ aif_status aif_cluster_create(const aif_allocator *a, int64_t gpus, int32_t gpus
         c->pieces[i].next = i + 1 < c->piece_cap ? i + 1 : 0;
     }
     c->piece_free = 1;
+    return AIF_OK;
+}
+
+aif_status aif_cluster_create_groups(const aif_allocator *a, const aif_cluster_group *groups,
+                                     size_t count, aif_placement placement, uint64_t seed,
+                                     aif_cluster **out) {
+    if (out == NULL || groups == NULL || count < 1 || count > AIF_CLUSTER_MAX_GROUPS ||
+        (unsigned)placement >= AIF_PLACE_COUNT) {
+        return AIF_EINVAL;
+    }
+    int64_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!group_shape_ok(&groups[i], placement) ||
+            total > INT64_MAX - groups[i].nodes * groups[i].gpus_per_node) {
+            return AIF_EINVAL;
+        }
+        total += groups[i].nodes * groups[i].gpus_per_node;
+    }
+    a = a ? a : aif_allocator_system();
+    aif_cluster *c = aif_calloc(a, 1, sizeof *c);
+    if (c == NULL) {
+        return AIF_ENOMEM;
+    }
+    c->alloc = a;
+    c->placement = placement;
+    c->gpus = c->free = total;
+    aif_rng_seed(&c->rng, seed, 0x706c6163u); /* "plac": placement's own stream */
+    for (size_t i = 0; i < count; i++) {
+        c->ngroups = (int)i + 1;
+        if (group_init(&c->g[i], a, &groups[i], placement, &c->rng) != AIF_OK) {
+            aif_cluster_destroy(c);
+            return AIF_ENOMEM;
+        }
+    }
     *out = c;
     return AIF_OK;
+}
+
+aif_status aif_cluster_create(const aif_allocator *a, int64_t gpus, int32_t gpus_per_node,
+                              aif_placement placement, uint64_t seed, aif_cluster **out) {
+    if (gpus < 1) {
+        return AIF_EINVAL;
+    }
+    aif_cluster_group one = {.nodes = gpus, .gpus_per_node = 1};
+    if (placement != AIF_PLACE_POOL) {
+        if (gpus_per_node < 1 || gpus % gpus_per_node != 0) {
+            return AIF_EINVAL;
+        }
+        one = (aif_cluster_group){.nodes = gpus / gpus_per_node, .gpus_per_node = gpus_per_node};
+    }
+    return aif_cluster_create_groups(a, &one, 1, placement, seed, out);
 }
 
 int64_t aif_cluster_gpus(const aif_cluster *c) {
@@ -142,13 +223,39 @@ aif_placement aif_cluster_placement(const aif_cluster *c) {
     return c->placement;
 }
 
+size_t aif_cluster_group_count(const aif_cluster *c) {
+    return (size_t)c->ngroups;
+}
+
+uint32_t aif_cluster_groups_of_type(const aif_cluster *c, const char *gpu_type) {
+    uint32_t mask = 0;
+    if (gpu_type && gpu_type[0]) {
+        for (int i = 0; i < c->ngroups; i++) {
+            if (c->g[i].gpu_type && strcmp(c->g[i].gpu_type, gpu_type) == 0) {
+                mask |= UINT32_C(1) << i;
+            }
+        }
+    }
+    return mask ? mask : (UINT32_C(1) << c->ngroups) - 1;
+}
+
+int64_t aif_cluster_largest_group(const aif_cluster *c, uint32_t mask) {
+    int64_t best = 0;
+    for (int i = 0; i < c->ngroups; i++) {
+        if ((mask >> i & 1) && c->g[i].gpus > best) {
+            best = c->g[i].gpus;
+        }
+    }
+    return best;
+}
+
 /* ---- Node bookkeeping ---- */
 
-static uint32_t *bucket_of(aif_cluster *c, int f) {
+static uint32_t *bucket_of(group *c, int f) {
     return c->bucket + (size_t)f * c->nodes;
 }
 
-static void set_node_free(aif_cluster *c, uint32_t node, int nf) {
+static void set_node_free(group *c, uint32_t node, int nf) {
     int of = c->node_free[node];
     /* Swap-remove from the old bucket, append to the new one. */
     uint32_t *ob = bucket_of(c, of);
@@ -173,7 +280,7 @@ static void set_node_free(aif_cluster *c, uint32_t node, int nf) {
 }
 
 /* Lowest-index node with at least r free GPUs, or UINT32_MAX. */
-static uint32_t first_with(const aif_cluster *c, int r) {
+static uint32_t first_with(const group *c, int r) {
     if (c->tree[1] < r) {
         return UINT32_MAX;
     }
@@ -185,7 +292,7 @@ static uint32_t first_with(const aif_cluster *c, int r) {
 }
 
 /* Smallest free count f in [r, k] that has a node, or -1. */
-static int tightest(const aif_cluster *c, int r, int hi) {
+static int tightest(const group *c, int r, int hi) {
     for (int f = r; f <= hi; f++) {
         if (c->bucket_len[f] > 0) {
             return f;
@@ -195,7 +302,7 @@ static int tightest(const aif_cluster *c, int r, int hi) {
 }
 
 /* A node with free >= r chosen by the placement rule, or UINT32_MAX. */
-static uint32_t choose_node(aif_cluster *c, int r) {
+static uint32_t choose_node(group *c, int r) {
     switch (c->placement) {
     case AIF_PLACE_FIRST_FIT:
         return first_with(c, r);
@@ -207,7 +314,7 @@ static uint32_t choose_node(aif_cluster *c, int r) {
         if (total == 0) {
             return UINT32_MAX;
         }
-        uint64_t x = aif_rng_below(&c->rng, total);
+        uint64_t x = aif_rng_below(c->rng, total);
         for (int f = r; f <= c->k; f++) {
             if (x < c->bucket_len[f]) {
                 return bucket_of(c, f)[x];
@@ -223,7 +330,7 @@ static uint32_t choose_node(aif_cluster *c, int r) {
     }
 }
 
-static aif_status reserve_pieces(aif_cluster *c, uint32_t count) {
+static aif_status reserve_pieces(group *c, uint32_t count) {
     uint32_t have = 0;
     for (uint32_t p = c->piece_free; p && have < count; p = c->pieces[p].next) {
         have++;
@@ -249,7 +356,7 @@ static aif_status reserve_pieces(aif_cluster *c, uint32_t count) {
 }
 
 /* Take `g` GPUs on `node`, prepending a piece to the chain *head. */
-static void take(aif_cluster *c, uint32_t node, int g, uint32_t *head) {
+static void take(group *c, uint32_t node, int g, uint32_t *head) {
     uint32_t p = c->piece_free;
     c->piece_free = c->pieces[p].next;
     c->pieces[p] = (piece){node, (uint32_t)g, *head};
@@ -258,7 +365,7 @@ static void take(aif_cluster *c, uint32_t node, int g, uint32_t *head) {
 }
 
 /* The shape "g/k whole nodes + one node for the remainder" is available now. */
-static bool shape_fits(const aif_cluster *c, int32_t g) {
+static bool shape_fits(const group *c, int32_t g) {
     uint32_t whole = (uint32_t)(g / c->k);
     int rem = g % c->k;
     uint32_t full = c->bucket_len[c->k];
@@ -269,7 +376,7 @@ static bool shape_fits(const aif_cluster *c, int32_t g) {
     return tightest(c, rem, c->k - 1) >= 0 ? full >= whole : full >= whole + 1;
 }
 
-aif_status aif_cluster_place(aif_cluster *c, int32_t gpus, uint32_t *alloc, uint32_t *nodes) {
+static aif_status group_place(group *c, int32_t gpus, uint32_t *alloc, uint32_t *nodes) {
     if (gpus < 1) {
         return AIF_EINVAL;
     }
@@ -339,7 +446,7 @@ aif_status aif_cluster_place(aif_cluster *c, int32_t gpus, uint32_t *alloc, uint
     return AIF_OK;
 }
 
-void aif_cluster_release(aif_cluster *c, int32_t gpus, uint32_t alloc) {
+static void group_release(group *c, int32_t gpus, uint32_t alloc) {
     c->free += gpus;
     uint32_t p = alloc;
     while (p) {
@@ -350,4 +457,49 @@ void aif_cluster_release(aif_cluster *c, int32_t gpus, uint32_t alloc) {
         c->piece_free = p;
         p = next;
     }
+}
+
+/* An allocation id is the group in the top bits and the group's piece chain below. */
+#define GROUP_SHIFT 28
+#define PIECE_MASK  ((UINT32_C(1) << GROUP_SHIFT) - 1)
+
+aif_status aif_cluster_place_in(aif_cluster *c, int32_t gpus, uint32_t groups, uint32_t *alloc,
+                                uint32_t *nodes) {
+    if (gpus < 1) {
+        return AIF_EINVAL;
+    }
+    if (gpus > c->free) {
+        return AIF_EEMPTY;
+    }
+    for (int i = 0; i < c->ngroups; i++) {
+        if (!(groups >> i & 1) || gpus > c->g[i].free) {
+            continue;
+        }
+        uint32_t a;
+        aif_status st = group_place(&c->g[i], gpus, &a, nodes);
+        if (st == AIF_EEMPTY) {
+            continue;
+        }
+        if (st != AIF_OK) {
+            return st;
+        }
+        if (a > PIECE_MASK) {
+            /* More than 2^28 pieces live: the id cannot say which group; give it back. */
+            group_release(&c->g[i], gpus, a);
+            return AIF_ENOMEM;
+        }
+        c->free -= gpus;
+        *alloc = (uint32_t)i << GROUP_SHIFT | a;
+        return AIF_OK;
+    }
+    return AIF_EEMPTY;
+}
+
+aif_status aif_cluster_place(aif_cluster *c, int32_t gpus, uint32_t *alloc, uint32_t *nodes) {
+    return aif_cluster_place_in(c, gpus, UINT32_MAX, alloc, nodes);
+}
+
+void aif_cluster_release(aif_cluster *c, int32_t gpus, uint32_t alloc) {
+    c->free += gpus;
+    group_release(&c->g[alloc >> GROUP_SHIFT], gpus, alloc & PIECE_MASK);
 }

@@ -19,11 +19,20 @@ struct aif_replay {
 
 /* ---- Primitives for the policies ---- */
 
+/* The cluster groups job may use: those of its GPU type when the cluster has several. */
+static uint32_t group_mask(const engine *e, const aif_job *job) {
+    if (e->cfg->trace == NULL || job->gpu_type == 0 || aif_cluster_group_count(e->cluster) < 2) {
+        return UINT32_MAX;
+    }
+    return aif_cluster_groups_of_type(e->cluster, aif_trace_string(e->cfg->trace, job->gpu_type));
+}
+
 aif_status aif__engine_start(engine *e, uint32_t j) {
     job_run *r = &e->run[j];
     const aif_job *job = &e->jobs[j];
     uint32_t nodes = 0;
-    aif_status st = aif_cluster_place(e->cluster, job->gpus, &r->alloc, &nodes);
+    aif_status st =
+        aif_cluster_place_in(e->cluster, job->gpus, group_mask(e, job), &r->alloc, &nodes);
     if (st != AIF_OK) {
         return st;
     }
@@ -150,9 +159,10 @@ static aif_status loop(engine *e) {
 }
 
 static aif_status check_config(size_t n, const aif_replay_config *cfg) {
-    if (cfg->gpus < 1 || cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 ||
-        cfg->las_threshold_count < 0 || cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES ||
-        cfg->las_starve_factor < 0 || n > UINT32_MAX - 1) {
+    if ((cfg->group_count == 0 && cfg->gpus < 1) || (cfg->group_count > 0 && !cfg->groups) ||
+        cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 || cfg->las_threshold_count < 0 ||
+        cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES || cfg->las_starve_factor < 0 ||
+        n > UINT32_MAX - 1) {
         return AIF_EINVAL;
     }
     for (int i = 0; i < cfg->las_threshold_count; i++) {
@@ -165,12 +175,17 @@ static aif_status check_config(size_t n, const aif_replay_config *cfg) {
 }
 
 /* The jobs' own checks, made in the pass that initializes their run state. */
-static aif_status check_job(const aif_job *jobs, size_t i, int64_t gpus) {
+static aif_status check_job(const engine *e, size_t i) {
+    const aif_job *jobs = e->jobs;
     if (jobs[i].duration_ns <= 0 || jobs[i].gpus < 1 ||
         (i > 0 && jobs[i].submit_ns < jobs[i - 1].submit_ns)) {
         return AIF_EINVAL;
     }
-    return jobs[i].gpus > gpus ? AIF_ERANGE : AIF_OK;
+    int64_t room = aif_cluster_gpus(e->cluster);
+    if (aif_cluster_group_count(e->cluster) > 1) {
+        room = aif_cluster_largest_group(e->cluster, group_mask(e, &jobs[i]));
+    }
+    return jobs[i].gpus > room ? AIF_ERANGE : AIF_OK;
 }
 
 void aif_replay_destroy(aif_replay *r) {
@@ -214,16 +229,22 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
         st = AIF_ENOMEM;
         goto done;
     }
+    st = cfg->group_count > 0 ? aif_cluster_create_groups(a, cfg->groups, cfg->group_count,
+                                                          cfg->placement, cfg->seed, &e.cluster)
+                              : aif_cluster_create(a, cfg->gpus, cfg->gpus_per_node, cfg->placement,
+                                                   cfg->seed, &e.cluster);
+    if (st != AIF_OK) {
+        goto done;
+    }
+    res->gpus = aif_cluster_gpus(e.cluster);
     for (size_t i = 0; i < n; i++) {
-        if ((st = check_job(jobs, i, cfg->gpus)) != AIF_OK) {
+        if ((st = check_job(&e, i)) != AIF_OK) {
             goto done;
         }
         e.run[i] = (job_run){.remaining_ns = jobs[i].duration_ns, .heap_pos = UINT32_MAX};
         res->jobs[i] = (aif_replay_job){.start_ns = -1, .end_ns = -1};
     }
-    if ((st = aif_cluster_create(a, cfg->gpus, cfg->gpus_per_node, cfg->placement, cfg->seed,
-                                 &e.cluster)) != AIF_OK ||
-        (st = aif_pq_create(a, 1024, &e.pq)) != AIF_OK ||
+    if ((st = aif_pq_create(a, 1024, &e.pq)) != AIF_OK ||
         (st = e.ops->create(&e, &e.pstate)) != AIF_OK) {
         goto done;
     }

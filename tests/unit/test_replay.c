@@ -404,6 +404,48 @@ static void deterministic_by_seed(void **state) {
     free(jobs);
 }
 
+/* Two 4-GPU groups, typed A and B: A jobs queue for A even while B is idle; untyped jobs
+ * and jobs of unknown types run anywhere. */
+static void heterogeneous_types(void **state) {
+    (void)state;
+    const char *text = "job_id,submit_s,gpus,duration_s,gpu_type\n"
+                       "1,0,4,10,A\n"
+                       "2,0,4,10,A\n"
+                       "3,1,4,10,\n"
+                       "4,2,2,10,TPU\n";
+    aif_trace *t = NULL;
+    assert_int_equal(aif_trace_parse(NULL, "h.csv", text, strlen(text), NULL, &t, NULL), AIF_OK);
+    aif_cluster_group g[] = {{.gpu_type = "A", .nodes = 1, .gpus_per_node = 4},
+                             {.gpu_type = "B", .nodes = 1, .gpus_per_node = 4}};
+    aif_replay_config c = cfg_of("backfill", 0);
+    c.placement = AIF_PLACE_CONSOLIDATED;
+    c.groups = g;
+    c.group_count = 2;
+    c.trace = t;
+    aif_replay *r = run_ok(aif_trace_jobs(t), 4, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    assert_int_equal(o[0].start_ns, 0);
+    assert_int_equal(o[1].start_ns, 10 * NS); /* waits for group A */
+    assert_int_equal(o[2].start_ns, 1 * NS);  /* untyped: group B */
+    assert_int_equal(o[3].start_ns, 11 * NS); /* unknown type: anywhere, B frees first */
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, aif_trace_jobs(t), &s), AIF_OK);
+    assert_int_equal(s.gpus, 8);
+    aif_replay_destroy(r);
+    /* Without the trace's names the types are ignored: job 2 takes group B at once. */
+    c.trace = NULL;
+    r = run_ok(aif_trace_jobs(t), 4, &c);
+    assert_int_equal(aif_replay_jobs(r)[1].start_ns, 0);
+    aif_replay_destroy(r);
+    /* An A job larger than group A can never run. */
+    g[0].nodes = 0;
+    c.trace = t;
+    assert_int_equal(aif_replay_run(NULL, aif_trace_jobs(t), 4, &c, &r), AIF_EINVAL);
+    g[0] = (aif_cluster_group){.gpu_type = "A", .nodes = 1, .gpus_per_node = 2};
+    assert_int_equal(aif_replay_run(NULL, aif_trace_jobs(t), 4, &c, &r), AIF_ERANGE);
+    aif_trace_destroy(t);
+}
+
 static void bad_configs(void **state) {
     (void)state;
     aif_job jobs[] = {mk(5, 2, 10), mk(1, 1, 1)};
@@ -517,6 +559,7 @@ int main(void) {
         cmocka_unit_test(hand_computed_las),
         cmocka_unit_test(invariants_all_policies),
         cmocka_unit_test(deterministic_by_seed),
+        cmocka_unit_test(heterogeneous_types),
         cmocka_unit_test(bad_configs),
         cmocka_unit_test(las_against_published_tiresias),
         cmocka_unit_test(allocation_failures_are_clean),

@@ -204,6 +204,110 @@ static void bad_shapes_and_allocation_failures(void **state) {
     assert_int_equal(t.live_blocks, 0);
 }
 
+static void groups_by_gpu_type(void **state) {
+    (void)state;
+    aif_cluster_group g[] = {{.gpu_type = "H100", .nodes = 2, .gpus_per_node = 8},
+                             {.gpu_type = "A100", .nodes = 1, .gpus_per_node = 4},
+                             {.nodes = 1, .gpus_per_node = 8}};
+    for (int p = 0; p < AIF_PLACE_COUNT; p++) {
+        aif_cluster *c = NULL;
+        assert_int_equal(aif_cluster_create_groups(NULL, g, 3, (aif_placement)p, 3, &c), AIF_OK);
+        assert_int_equal(aif_cluster_gpus(c), 28);
+        assert_int_equal(aif_cluster_group_count(c), 3);
+        uint32_t h100 = aif_cluster_groups_of_type(c, "H100");
+        assert_int_equal(h100, 1);
+        assert_int_equal(aif_cluster_groups_of_type(c, "A100"), 2);
+        assert_int_equal(aif_cluster_groups_of_type(c, "TPU"), 7); /* unknown: anywhere */
+        assert_int_equal(aif_cluster_groups_of_type(c, NULL), 7);
+        assert_int_equal(aif_cluster_largest_group(c, 2), 4);
+        assert_int_equal(aif_cluster_largest_group(c, 7), 16);
+        uint32_t a1, a2, a3, n;
+        /* A 16-GPU H100 job takes group 0 whole; another must wait though 12 are free. */
+        assert_int_equal(aif_cluster_place_in(c, 16, h100, &a1, &n), AIF_OK);
+        assert_int_equal(aif_cluster_place_in(c, 8, h100, &a2, &n), AIF_EEMPTY);
+        /* Jobs never span groups: 12 GPUs are free in total but no group has 12. */
+        assert_int_equal(aif_cluster_place(c, 12, &a2, &n), AIF_EEMPTY);
+        assert_int_equal(aif_cluster_place(c, 8, &a2, &n), AIF_OK); /* group 2 */
+        assert_int_equal(aif_cluster_place(c, 4, &a3, &n), AIF_OK); /* group 1 */
+        assert_int_equal(aif_cluster_free_gpus(c), 0);
+        aif_cluster_release(c, 16, a1);
+        assert_int_equal(aif_cluster_place_in(c, 8, h100, &a1, &n), AIF_OK);
+        aif_cluster_release(c, 8, a1);
+        aif_cluster_release(c, 8, a2);
+        aif_cluster_release(c, 4, a3);
+        assert_int_equal(aif_cluster_free_gpus(c), 28);
+        aif_cluster_destroy(c);
+    }
+    aif_cluster *c = NULL;
+    assert_int_equal(aif_cluster_create_groups(NULL, g, 0, AIF_PLACE_POOL, 0, &c), AIF_EINVAL);
+    aif_cluster_group bad = {.nodes = 0, .gpus_per_node = 8};
+    assert_int_equal(aif_cluster_create_groups(NULL, &bad, 1, AIF_PLACE_POOL, 0, &c), AIF_EINVAL);
+    for (long k = 1; k <= 25; k++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, k);
+        aif_status st = aif_cluster_create_groups(&t.base, g, 3, AIF_PLACE_FIRST_FIT, 0, &c);
+        if (st == AIF_OK) {
+            aif_cluster_destroy(c);
+        } else {
+            assert_int_equal(st, AIF_ENOMEM);
+        }
+        assert_int_equal(t.live_blocks, 0);
+    }
+}
+
+static void cluster_files(void **state) {
+    (void)state;
+    aif_cluster_spec s;
+    char err[256];
+    const char *ok = "# two types\n"
+                     "groups:\n"
+                     "  - gpu_type: H100\n"
+                     "    nodes: 1920\n"
+                     "    gpus_per_node: 8\n"
+                     "    nodes_per_domain: 9\n"
+                     "  - {nodes: 4, gpus_per_node: 4}\n";
+    assert_int_equal(aif_cluster_spec_parse("c.yaml", ok, strlen(ok), &s, err, sizeof err), AIF_OK);
+    assert_int_equal(s.count, 2);
+    assert_string_equal(s.groups[0].gpu_type, "H100");
+    assert_int_equal(s.groups[0].nodes, 1920);
+    assert_int_equal(s.groups[0].gpus_per_node, 8);
+    assert_int_equal(s.groups[0].nodes_per_domain, 9);
+    assert_null(s.groups[1].gpu_type);
+    assert_int_equal(s.groups[1].nodes, 4);
+    aif_cluster_spec copy = s; /* a value: names travel with it, pointers are fixed on read */
+    assert_string_equal(copy.names[0], "H100");
+
+    const struct {
+        const char *text;
+        const char *message;
+    } bad[] = {
+        {"groups:\n  - nodes: x\n    gpus_per_node: 8\n",
+         "c.yaml:2:12: error: groups[0].nodes: expected an integer in 1..2147483648, found 'x'"},
+        {"groups:\n  - nodes: 2\n", "c.yaml:2:5: error: groups[0]: missing 'gpus_per_node'"},
+        {"groups:\n  - nodes: 2\n    gpus_per_node: 300\n",
+         "c.yaml:3:20: error: groups[0].gpus_per_node: expected an integer in 1..255, found "
+         "'300'"},
+        {"groups: []\n",
+         "c.yaml:1:1: error: 'groups': expected a sequence of 1..16 groups, found a sequence"},
+        {"nodes: 3\n",
+         "c.yaml:1:1: error: 'groups': expected a sequence of 1..16 groups, found nothing"},
+        {"- 1\n", "c.yaml:1:1: error: expected a mapping with 'groups', found a sequence"},
+        {"groups:\n  - 7\n", "c.yaml:2:5: error: groups[0]: expected a mapping, found a scalar"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(
+            aif_cluster_spec_parse("c.yaml", bad[i].text, strlen(bad[i].text), &s, err, sizeof err),
+            AIF_EPARSE);
+        assert_string_equal(err, bad[i].message);
+    }
+    assert_int_equal(aif_cluster_spec_parse("c.yaml", "groups: [\n", 10, &s, err, sizeof err),
+                     AIF_EPARSE);
+    assert_non_null(strstr(err, "c.yaml:"));
+    assert_int_equal(aif_cluster_spec_read("/nonexistent/c.yaml", &s, err, sizeof err), AIF_EIO);
+    assert_string_equal(err, "/nonexistent/c.yaml: cannot open the cluster file: No such file "
+                             "or directory");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names),
@@ -212,6 +316,8 @@ int main(void) {
         cmocka_unit_test(best_fit_and_first_fit_split),
         cmocka_unit_test(random_sequences_stay_consistent),
         cmocka_unit_test(bad_shapes_and_allocation_failures),
+        cmocka_unit_test(groups_by_gpu_type),
+        cmocka_unit_test(cluster_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
