@@ -527,10 +527,18 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
             have_header = true;
             continue;
         }
-        int n = aif__csv_split(rec, len, r->fields, r->nfields + 1);
+        /* A NUL byte would silently cut a field short: refuse the row instead. */
+        int n = memchr(rec, '\0', len) ? -2 : aif__csv_split(rec, len, r->fields, r->nfields + 1);
         aif_job j;
         bool filtered = false;
-        if (n != r->nfields) {
+        if (n == -2) {
+            if (!r->have_error) {
+                set_error(r->err, line, "", "%s:%lu: a NUL byte in the row (binary data?)", r->file,
+                          line);
+                r->have_error = true;
+            }
+            st = AIF_EPARSE;
+        } else if (n != r->nfields) {
             if (!r->have_error) {
                 set_error(r->err, line, "", "%s:%lu: expected %d fields, found %d%s", r->file, line,
                           r->nfields, n, n < 0 ? " (malformed quote)" : "");
