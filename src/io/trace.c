@@ -454,7 +454,9 @@ static aif_status read_header(reader *r, char *rec, size_t len, unsigned long li
     int n = aif__csv_split(rec, len, names, MAX_COLUMNS);
     if (n < 0 || n > MAX_COLUMNS) {
         set_error(r->err, line, "", "%s:%lu: %s", r->file, line,
-                  n < 0 ? "malformed quote in the header" : "more than 256 columns");
+                  n == -2 ? "a NUL byte in the header (binary data?)"
+                  : n < 0 ? "malformed quote in the header"
+                          : "more than 256 columns");
         return AIF_EPARSE;
     }
     /* One spare slot so a data row with extra fields is detected without overflow. The
@@ -527,8 +529,7 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
             have_header = true;
             continue;
         }
-        /* A NUL byte would silently cut a field short: refuse the row instead. */
-        int n = memchr(rec, '\0', len) ? -2 : aif__csv_split(rec, len, r->fields, r->nfields + 1);
+        int n = aif__csv_split(rec, len, r->fields, r->nfields + 1);
         aif_job j;
         bool filtered = false;
         if (n == -2) {

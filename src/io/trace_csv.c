@@ -3,7 +3,6 @@
  * Numbers are parsed by hand rather than with strtod so that decimal seconds become exact
  * integer nanoseconds ("0.1" is 100,000,000 ns, not the nearest double) and so that the
  * parsers never depend on the process locale. */
-#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,6 +11,32 @@
 static bool is_blank(char c) {
     return c == ' ' || c == '\t';
 }
+
+/* isdigit() consults the locale table; a trace is ASCII whatever the locale says. */
+static bool digit(char c) {
+    return (unsigned char)(c - '0') < 10;
+}
+
+static const uint64_t pow10_table[20] = {1u,
+                                         10u,
+                                         100u,
+                                         1000u,
+                                         10000u,
+                                         100000u,
+                                         1000000u,
+                                         10000000u,
+                                         100000000u,
+                                         1000000000u,
+                                         10000000000u,
+                                         100000000000u,
+                                         1000000000000u,
+                                         10000000000000u,
+                                         100000000000000u,
+                                         1000000000000000u,
+                                         10000000000000000u,
+                                         100000000000000000u,
+                                         1000000000000000000u,
+                                         10000000000000000000u};
 
 int aif__csv_split(char *rec, size_t len, char **fields, int max) {
     char *p = rec;
@@ -40,6 +65,9 @@ int aif__csv_split(char *rec, size_t len, char **fields, int max) {
                     p++;
                     break;
                 }
+                if (*p == '\0') {
+                    return -2;
+                }
                 *w++ = *p++;
             }
             while (p < end && is_blank(*p)) {
@@ -51,9 +79,14 @@ int aif__csv_split(char *rec, size_t len, char **fields, int max) {
             *w = '\0';
         } else {
             field = p;
-            size_t rem = p < end ? (size_t)(end - p) : 0;
-            char *c = rem ? memchr(p, ',', rem) : NULL;
-            char *stop = c ? c : end;
+            /* Fields are short: a byte loop beats a memchr call per field. */
+            char *stop = p;
+            while (stop < end && *stop != ',') {
+                if (*stop == '\0') {
+                    return -2;
+                }
+                stop++;
+            }
             char *t = stop;
             while (t > field && is_blank(t[-1])) {
                 t--;
@@ -83,7 +116,7 @@ aif_status aif__parse_seconds(const char *s, int64_t *ns) {
     int exp10 = 0;
     int digits = 0;
     int sig = 0;
-    while (isdigit((unsigned char)*p)) {
+    while (digit(*p)) {
         if (sig < 18) {
             mant = mant * 10 + (uint64_t)(*p - '0');
             if (mant) {
@@ -97,7 +130,7 @@ aif_status aif__parse_seconds(const char *s, int64_t *ns) {
     }
     if (*p == '.') {
         p++;
-        while (isdigit((unsigned char)*p)) {
+        while (digit(*p)) {
             if (sig < 18) {
                 mant = mant * 10 + (uint64_t)(*p - '0');
                 if (mant) {
@@ -119,11 +152,11 @@ aif_status aif__parse_seconds(const char *s, int64_t *ns) {
             eneg = *p == '-';
             p++;
         }
-        if (!isdigit((unsigned char)*p)) {
+        if (!digit(*p)) {
             return AIF_EPARSE;
         }
         int e = 0;
-        while (isdigit((unsigned char)*p)) {
+        while (digit(*p)) {
             if (e < 10000) {
                 e = e * 10 + (*p - '0');
             }
@@ -140,22 +173,15 @@ aif_status aif__parse_seconds(const char *s, int64_t *ns) {
         return AIF_OK;
     }
     if (scale >= 0) {
-        for (int i = 0; i < scale; i++) {
-            if (mant > (uint64_t)INT64_MAX / 10) {
-                return AIF_ERANGE;
-            }
-            mant *= 10;
+        if (scale > 18 || mant > (uint64_t)INT64_MAX / pow10_table[scale]) {
+            return AIF_ERANGE;
         }
+        mant *= pow10_table[scale];
+    } else if (scale < -19) {
+        mant = 0;
     } else {
-        if (scale < -19) {
-            mant = 0;
-        } else {
-            uint64_t div = 1;
-            for (int i = 0; i < -scale; i++) {
-                div *= 10;
-            }
-            mant = (mant + div / 2) / div;
-        }
+        uint64_t div = pow10_table[-scale];
+        mant = (mant + div / 2) / div; /* mant < 10^19, so the sum cannot wrap */
     }
     if (mant > (uint64_t)INT64_MAX) {
         return AIF_ERANGE;
@@ -167,7 +193,7 @@ aif_status aif__parse_seconds(const char *s, int64_t *ns) {
 static int read_digits(const char **p, int count) {
     int v = 0;
     for (int i = 0; i < count; i++) {
-        if (!isdigit((unsigned char)**p)) {
+        if (!digit(**p)) {
             return -1;
         }
         v = v * 10 + (**p - '0');
@@ -228,10 +254,10 @@ aif_status aif__parse_date(const char *s, int64_t *ns) {
             if (*p == '.') {
                 p++;
                 int64_t scale = 100000000;
-                if (!isdigit((unsigned char)*p)) {
+                if (!digit(*p)) {
                     return AIF_EPARSE;
                 }
-                while (isdigit((unsigned char)*p)) {
+                while (digit(*p)) {
                     frac += (*p - '0') * scale;
                     scale /= 10;
                     p++;
@@ -252,8 +278,7 @@ aif_status aif__parse_date(const char *s, int64_t *ns) {
 
 aif_status aif__parse_time(const char *s, int64_t *ns) {
     /* Short-circuit order keeps every read inside the string (s[i] != NUL before s[i+1]). */
-    bool dated = isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-                 isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-';
+    bool dated = digit(s[0]) && digit(s[1]) && digit(s[2]) && digit(s[3]) && s[4] == '-';
     return dated ? aif__parse_date(s, ns) : aif__parse_seconds(s, ns);
 }
 
@@ -264,12 +289,12 @@ aif_status aif__parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out) {
         neg = *p == '-';
         p++;
     }
-    if (!isdigit((unsigned char)*p)) {
+    if (!digit(*p)) {
         return AIF_EPARSE;
     }
     uint64_t v = 0;
     bool big = false;
-    while (isdigit((unsigned char)*p)) {
+    while (digit(*p)) {
         if (v > ((uint64_t)INT64_MAX - 9) / 10) {
             big = true;
         } else {

@@ -40,8 +40,9 @@ void aif__trace_source_close(trace_source *s);
 
 /* Split `rec` (length len, writable) at commas into at most `max` fields, unquoting quoted
  * fields in place and NUL-terminating every field. Returns the number of fields found (it
- * may exceed max: the excess is not stored), or -1 for a malformed quote (text after a
- * closing quote). Unquoted fields have surrounding spaces trimmed. */
+ * may exceed max: the excess is not stored), -1 for a malformed quote (text after a
+ * closing quote), or -2 when the record holds a NUL byte (which would cut a field short). Unquoted
+ * fields have surrounding spaces trimmed. */
 int aif__csv_split(char *rec, size_t len, char **fields, int max);
 
 /* Decimal seconds ("12", "66.0", "1.5e3", "-3") to nanoseconds, rounded to the nearest ns.
