@@ -41,9 +41,30 @@ typedef struct fifo_state {
     bool changed;
     uint32_t first_new; /* first job enqueued since the last pass, NONE if none */
     uint32_t last_head;
+    /* Waiting jobs by floor(log2(gpus)): a full scan stops once no job left behind the
+     * cursor could fit the free GPUs (exact pruning, no result changes). */
+    uint32_t by_size[32];
     uint32_t root;
     size_t n;
 } fifo_state;
+
+static int size_class(int32_t gpus) {
+    int c = 0;
+    while (gpus >>= 1) {
+        c++;
+    }
+    return c;
+}
+
+/* Some job counted in `by_size` might fit `free` GPUs (never false when one does). */
+static bool some_fit(const uint32_t by_size[32], int64_t free) {
+    for (int c = 0; c < 32 && ((int64_t)1 << c) <= free; c++) {
+        if (by_size[c]) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static void list_append(fifo_state *s, uint32_t j) {
     s->next[j] = NONE;
@@ -135,34 +156,44 @@ static aif_status treserve(fifo_state *s, engine *e) {
     return AIF_OK;
 }
 
+/* Insert by descending to where x's priority belongs (adding its GPUs to every subtree it
+ * joins on the way) and splitting only the small subtree found there: one pass down
+ * instead of a split and two merges of the whole tree. */
 static void tinsert(fifo_state *s, engine *e, uint32_t j, int64_t key) {
     uint32_t x = s->tfree;
     s->tfree = s->t[x].left;
     /* A fixed integer hash of the job id as priority: deterministic, well spread. */
     uint32_t h = j * 2654435761u;
-    s->t[x] = (tnode){key, e->jobs[j].gpus, NONE, NONE, h ^ (h >> 15), j, e->jobs[j].gpus};
+    int64_t g = e->jobs[j].gpus;
+    s->t[x] = (tnode){key, g, NONE, NONE, h ^ (h >> 15), j, g};
     e->run[j].heap_pos = x;
-    uint32_t l, r;
-    tsplit(s, s->root, x, &l, &r);
-    s->root = tmerge(s, tmerge(s, l, x), r);
+    uint32_t *link = &s->root;
+    while (*link != NONE && s->t[*link].prio >= s->t[x].prio) {
+        uint32_t y = *link;
+        s->t[y].sum += g;
+        link = tkey_less(s, x, y) ? &s->t[y].left : &s->t[y].right;
+    }
+    tsplit(s, *link, x, &s->t[x].left, &s->t[x].right);
+    tfix(s, x);
+    *link = x;
 }
 
-static uint32_t terase_at(fifo_state *s, uint32_t x, uint32_t k) {
-    if (x == k) {
-        return tmerge(s, s->t[x].left, s->t[x].right);
+/* Erase node k: descend to it (taking its GPUs out of every subtree on the way) and
+ * replace it by the merge of its children. */
+static void terase_node(fifo_state *s, uint32_t k) {
+    uint32_t *link = &s->root;
+    int64_t g = s->t[k].gpus;
+    while (*link != k) {
+        uint32_t y = *link;
+        s->t[y].sum -= g;
+        link = tkey_less(s, k, y) ? &s->t[y].left : &s->t[y].right;
     }
-    if (tkey_less(s, k, x)) {
-        s->t[x].left = terase_at(s, s->t[x].left, k);
-    } else {
-        s->t[x].right = terase_at(s, s->t[x].right, k);
-    }
-    tfix(s, x);
-    return x;
+    *link = tmerge(s, s->t[k].left, s->t[k].right);
 }
 
 static void terase(fifo_state *s, engine *e, uint32_t j) {
     uint32_t x = e->run[j].heap_pos;
-    s->root = terase_at(s, s->root, x);
+    terase_node(s, x);
     s->t[x].left = s->tfree;
     s->tfree = x;
     e->run[j].heap_pos = UINT32_MAX;
@@ -245,10 +276,10 @@ static void fifo_destroy(engine *e, void *state) {
 }
 
 static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
-    (void)e;
     fifo_state *s = state;
     if (s->backfill) {
         list_append(s, j);
+        s->by_size[size_class(e->jobs[j].gpus)]++;
         if (s->first_new == NONE) {
             s->first_new = j;
         }
@@ -267,7 +298,10 @@ static void fifo_finished(engine *e, void *state, uint32_t j) {
 }
 
 static int64_t estimate_end(const engine *e, uint32_t j) {
-    double f = e->cfg->estimate_factor > 0 ? e->cfg->estimate_factor : 1.0;
+    double f = e->cfg->estimate_factor;
+    if (f <= 0 || f == 1) {
+        return e->now + e->jobs[j].duration_ns; /* the common case, kept off the FPU */
+    }
     return e->now + (int64_t)((double)e->jobs[j].duration_ns * f);
 }
 
@@ -290,6 +324,7 @@ static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started)
     }
     if (s->backfill) {
         list_remove(s, j);
+        s->by_size[size_class(e->jobs[j].gpus)]--;
         tinsert(s, e, j, estimate_end(e, j));
     } else {
         s->head++;
@@ -337,27 +372,32 @@ static aif_status fifo_schedule(engine *e, void *state) {
     int64_t extra = free_now + freed - e->jobs[s->head].gpus;
     uint32_t scanned = 0;
     uint32_t from = s->next[s->head];
+    /* Jobs not yet passed by the cursor, by size class (full scans only). */
+    uint32_t ahead[32];
+    memcpy(ahead, s->by_size, sizeof ahead);
+    ahead[size_class(e->jobs[s->head].gpus)]--;
     if (!changed) {
         /* first_new may have started in the FIFO part above; then so did all before it. */
         from = e->run[first_new].state == JOB_WAITING && first_new != s->head ? first_new : NONE;
     }
     for (uint32_t c = from; c != NONE && scanned < e->scan_limit;) {
+        int64_t free_gpus = aif_cluster_free_gpus(e->cluster);
+        if (free_gpus == 0 || (changed && !some_fit(ahead, free_gpus))) {
+            break;
+        }
         uint32_t nx = s->next[c];
         int64_t g = e->jobs[c].gpus;
         scanned++;
-        if (g <= aif_cluster_free_gpus(e->cluster)) {
+        ahead[size_class((int32_t)g)]--;
+        /* Cheapest test first: most candidates are too big, the next most use no extra. */
+        if (g <= free_gpus && (g <= extra || estimate_end(e, c) <= shadow)) {
             bool before = estimate_end(e, c) <= shadow;
-            if (before || g <= extra) {
-                if ((st = try_start(e, s, c, &started)) != AIF_OK) {
-                    return st;
-                }
-                if (started && !before) {
-                    extra -= g;
-                }
+            if ((st = try_start(e, s, c, &started)) != AIF_OK) {
+                return st;
             }
-        }
-        if (aif_cluster_free_gpus(e->cluster) == 0) {
-            break;
+            if (started && !before) {
+                extra -= g;
+            }
         }
         c = nx;
     }
