@@ -199,6 +199,21 @@ static void terase(fifo_state *s, engine *e, uint32_t j) {
     e->run[j].heap_pos = UINT32_MAX;
 }
 
+/* GPUs of the running jobs whose estimated end is <= t. */
+static int64_t gpus_ending_by(const fifo_state *s, int64_t t) {
+    int64_t acc = 0;
+    uint32_t x = s->root;
+    while (x != NONE) {
+        if (s->t[x].key <= t) {
+            acc += tsum(s, s->t[x].left) + s->t[x].gpus;
+            x = s->t[x].right;
+        } else {
+            x = s->t[x].left;
+        }
+    }
+    return acc;
+}
+
 /* Estimated end of the earliest-ending prefix that frees at least `need` GPUs, and the
  * GPUs that prefix frees (*freed). INT64_MAX when even all running jobs are not enough. */
 static int64_t shadow_time(const fifo_state *s, int64_t need, int64_t *freed) {
@@ -369,6 +384,11 @@ static aif_status fifo_schedule(engine *e, void *state) {
     }
     int64_t freed = 0;
     int64_t shadow = shadow_time(s, need, &freed);
+    /* Every job ending at the shadow time frees its GPUs then, not only those the prefix
+     * needed: count ties too, or the spare GPUs would depend on the order of equal ends. */
+    if (shadow != INT64_MAX) {
+        freed = gpus_ending_by(s, shadow);
+    }
     int64_t extra = free_now + freed - e->jobs[s->head].gpus;
     uint32_t scanned = 0;
     uint32_t from = s->next[s->head];
