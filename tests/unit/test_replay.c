@@ -183,6 +183,64 @@ static void reference_easy(const aif_job *jobs, size_t n, int64_t gpus, ref_job 
     free(queue);
 }
 
+/* Reference greedy SJF (pool): at each distinct event time, try every waiting job in
+ * (duration, index) order and start each one that fits. Selection by repeated minimum. */
+static void reference_sjf(const aif_job *jobs, size_t n, int64_t gpus, ref_job *out) {
+    size_t cap = n ? n : 1;
+    int64_t *end = malloc(cap * sizeof *end);
+    int32_t *g = malloc(cap * sizeof *g);
+    bool *waiting = calloc(cap, sizeof *waiting);
+    assert_true(end && g && waiting);
+    size_t running = 0, next = 0, done = 0;
+    int64_t free_gpus = gpus;
+    while (done < n) {
+        int64_t t = next < n ? jobs[next].submit_ns : INT64_MAX;
+        for (size_t i = 0; i < running; i++) {
+            t = end[i] < t ? end[i] : t;
+        }
+        for (size_t i = 0; i < running;) {
+            if (end[i] == t) {
+                free_gpus += g[i];
+                end[i] = end[--running];
+                g[i] = g[running];
+                done++;
+            } else {
+                i++;
+            }
+        }
+        while (next < n && jobs[next].submit_ns == t) {
+            waiting[next++] = true;
+        }
+        int64_t last_d = -1;
+        size_t last_i = 0;
+        for (;;) { /* the next waiting job after (last_d, last_i) in (duration, index) order */
+            size_t best = SIZE_MAX;
+            for (size_t i = 0; i < next; i++) {
+                int64_t d = jobs[i].duration_ns;
+                if (waiting[i] && (d > last_d || (d == last_d && i > last_i)) &&
+                    (best == SIZE_MAX || d < jobs[best].duration_ns)) {
+                    best = i;
+                }
+            }
+            if (best == SIZE_MAX) {
+                break;
+            }
+            last_d = jobs[best].duration_ns;
+            last_i = best;
+            if (jobs[best].gpus <= free_gpus) {
+                waiting[best] = false;
+                out[best] = (ref_job){t, t + jobs[best].duration_ns};
+                end[running] = out[best].end;
+                g[running++] = jobs[best].gpus;
+                free_gpus -= jobs[best].gpus;
+            }
+        }
+    }
+    free(end);
+    free(g);
+    free(waiting);
+}
+
 static aif_job *random_jobs(uint64_t seed, size_t n, int32_t max_gpus, bool ties) {
     aif_rng r;
     aif_rng_seed(&r, seed, 7);
@@ -263,6 +321,31 @@ static void backfill_matches_reference_easy(void **state) {
         assert_non_null(ref);
         reference_easy(jobs, n, 16, ref);
         aif_replay_config c = cfg_of("backfill", 16);
+        aif_replay *r = run_ok(jobs, n, &c);
+        const aif_replay_job *o = aif_replay_jobs(r);
+        for (size_t i = 0; i < n; i++) {
+            if (o[i].start_ns != ref[i].start) {
+                fail_msg("seed %llu job %zu: engine starts at %lld, reference at %lld",
+                         (unsigned long long)seed, i, (long long)o[i].start_ns,
+                         (long long)ref[i].start);
+            }
+        }
+        aif_replay_destroy(r);
+        free(ref);
+        free(jobs);
+    }
+}
+
+static void sjf_matches_reference(void **state) {
+    (void)state;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        size_t n = 200 + 50 * seed;
+        aif_job *jobs = random_jobs(seed + 200, n, 16, seed % 2 == 0);
+        ref_job *ref = calloc(n, sizeof *ref);
+        assert_non_null(ref);
+        reference_sjf(jobs, n, 16, ref);
+        aif_replay_config c = cfg_of("sjf", 16);
+        c.scan_limit = UINT32_MAX; /* the reference looks at every waiting job */
         aif_replay *r = run_ok(jobs, n, &c);
         const aif_replay_job *o = aif_replay_jobs(r);
         for (size_t i = 0; i < n; i++) {
@@ -673,6 +756,7 @@ int main(void) {
         cmocka_unit_test(fifo_pool_matches_reference_random),
         cmocka_unit_test(fifo_pool_matches_reference_philly),
         cmocka_unit_test(backfill_matches_reference_easy),
+        cmocka_unit_test(sjf_matches_reference),
         cmocka_unit_test(hand_computed_fifo_and_backfill),
         cmocka_unit_test(hand_computed_sjf_srtf_priority),
         cmocka_unit_test(hand_computed_las),
