@@ -38,7 +38,12 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
     }
     int64_t overhead = r->started ? e->cfg->preempt_overhead_ns : 0;
     int64_t length = r->remaining_ns + overhead;
-    aif_event ev = {.time = e->now + length, .data = j, .kind = EV_COMPLETE, .cls = CLS_COMPLETE};
+    /* The GPU count rides in the event, so completion does not read the job record. */
+    aif_event ev = {.time = e->now + length,
+                    .data = j,
+                    .target = (uint32_t)job->gpus,
+                    .kind = EV_COMPLETE,
+                    .cls = CLS_COMPLETE};
     st = aif_pq_push(e->pq, &ev, &r->done);
     if (st != AIF_OK) {
         aif_cluster_release(e->cluster, job->gpus, r->alloc);
@@ -98,15 +103,14 @@ void aif__engine_cancel_timer(engine *e, aif_pq_handle *h) {
 
 /* ---- The loop ---- */
 
-static aif_status complete(engine *e, uint32_t j) {
+static aif_status complete(engine *e, uint32_t j, int32_t gpus) {
     job_run *r = &e->run[j];
-    const aif_job *job = &e->jobs[j];
-    aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    aif_cluster_release(e->cluster, gpus, r->alloc);
     r->state = JOB_DONE;
     r->remaining_ns = 0;
     r->done = AIF_PQ_HANDLE_NONE;
     e->out[j].end_ns = e->now;
-    e->busy -= job->gpus;
+    e->busy -= gpus;
     e->running--;
     if (e->ops->finished) {
         e->ops->finished(e, e->pstate, j);
@@ -125,19 +129,18 @@ static aif_status loop(engine *e) {
             t = e->jobs[next].submit_ns;
         }
         e->now = t;
-        while (have && top.time == t) {
-            aif_pq_pop(e->pq, NULL);
+        /* One call per event; events that handlers add for this instant come out too. */
+        while (have && aif_pq_pop_until(e->pq, t, &top) == AIF_OK) {
             e->events++;
             uint32_t j = (uint32_t)top.data;
             if (top.kind == EV_COMPLETE) {
-                st = complete(e, j);
+                st = complete(e, j, (int32_t)top.target);
             } else {
                 st = e->ops->timer ? e->ops->timer(e, e->pstate, j) : AIF_OK;
             }
             if (st != AIF_OK) {
                 return st;
             }
-            have = aif_pq_peek(e->pq, &top) == AIF_OK;
         }
         while (next < e->n && e->jobs[next].submit_ns == t) {
             uint32_t j = (uint32_t)next++;
