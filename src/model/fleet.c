@@ -85,10 +85,12 @@ void fleet_integrate_power(aif_fleet *f, aif_time now) {
 
 /* ---- hardware types ---- */
 
-/* The perf model's built-in table names hardware by package family; packages it lacks
- * (Rubin, AMD) borrow the newest Nvidia entry scaled by HBM bandwidth, because serving is
- * decode-bound (a documented approximation, docs/run.md). */
-static void resolve_hw(const aif_system *sys, fleet_type *t) {
+/* The perf model's built-in table holds the hardware its calibration was fitted on, so a
+ * package it knows uses that entry; any other catalog system (Rubin, AMD, ...) is converted
+ * from its own catalog figures by aif_perf_hw_resolve. Only when that fails (a package
+ * without HBM or TFLOPS figures) does it borrow the newest Nvidia entry scaled by HBM
+ * bandwidth, because serving is decode-bound (docs/run.md). */
+static void resolve_hw(const aif_catalog *cat, const aif_system *sys, fleet_type *t) {
     static const char *const map[][2] = {{"h100-sxm", "h100"}, {"h200-sxm", "h200"},
                                          {"b200", "b200"},     {"gb200", "gb200"},
                                          {"b300", "b300"},     {"gb300", "gb300"}};
@@ -99,6 +101,12 @@ static void resolve_hw(const aif_system *sys, fleet_type *t) {
             t->hw_scale = 1.0;
             return;
         }
+    }
+    char msg[160];
+    if (aif_perf_hw_resolve(cat, sys->id, &t->hw_own, msg, sizeof msg) == AIF_OK) {
+        t->hw = &t->hw_own;
+        t->hw_scale = 1.0;
+        return;
     }
     t->hw = aif_perf_hw_find("gb300");
     double bw = sys->package ? sys->package->hbm_tbps.value * 1e12 : 0;
@@ -118,7 +126,7 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
     }
     fleet_type *t = &f->types[f->ntypes];
     t->system = sys;
-    resolve_hw(sys, t);
+    resolve_hw(f->in->catalog, sys, t);
     t->packages_per_rack = (int64_t)sys->packages.value;
     double dies = sys->package && sys->package->dies.present ? sys->package->dies.value : 1.0;
     t->dies_per_rack = (int64_t)(sys->packages.value * dies);
@@ -202,7 +210,8 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
     for (size_t i = 0; i < inv->tranche_count; i++) {
         const aif_scenario_tranche *tr = &inv->tranches[i];
         if (vendor == NULL || tr->vendor == NULL || strcmp(vendor, tr->vendor) != 0 ||
-            now < tr->from) {
+            now < tr->from ||
+            (tr->provider != AIF_SCENARIO_NONE && tr->provider != fb->b.provider)) {
             continue;
         }
         f->tranche_w[i] +=
@@ -230,7 +239,8 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
     for (size_t i = 0; i < inv->warrant_count; i++) {
         const aif_scenario_warrant *w = &inv->warrants[i];
         if (vendor == NULL || w->vendor == NULL || strcmp(vendor, w->vendor) != 0 ||
-            !(w->shares_per_step > 0)) {
+            !(w->shares_per_step > 0) ||
+            (w->provider != AIF_SCENARIO_NONE && w->provider != fb->b.provider)) {
             continue;
         }
         f->warrant_w[i] += fb->b.nominal_w;

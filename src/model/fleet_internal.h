@@ -31,7 +31,8 @@ enum {
 /* A system type of the fleet and what the perf model says about it. */
 typedef struct fleet_type {
     const aif_system *system;
-    const aif_perf_hw *hw; /* the perf model's hardware, or a proxy */
+    const aif_perf_hw *hw; /* the perf model's hardware (built-in or &hw_own), or a proxy */
+    aif_perf_hw hw_own;    /* converted from the catalog when the built-ins lack it */
     double hw_scale;       /* throughput multiplier when hw is a proxy (1 otherwise) */
     int64_t packages_per_rack;
     int64_t dies_per_rack;

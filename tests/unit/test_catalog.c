@@ -234,8 +234,13 @@ static void malformed_yaml_and_schema_errors(void **state) {
     assert_int_equal(aif_catalog_create(NULL, &cat), AIF_OK);
     assert_int_equal(merge(cat, "packages: [1,\n"), AIF_EPARSE);
     assert_int_equal(aif_catalog_error_count(cat), 1);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "malformed YAML"));
-    assert_int_equal(aif_catalog_error_at(cat, 0)->line, 2);
+    const aif_catalog_error *first = aif_catalog_error_at(cat, 0);
+    if (first == NULL) {
+        fail_msg("no error recorded");
+        return;
+    }
+    assert_non_null(strstr(first->message, "malformed YAML"));
+    assert_int_equal(first->line, 2);
     assert_int_equal(merge(cat, "schema: other/2\n"), AIF_EPARSE);
     assert_int_equal(aif_catalog_error_at(cat, 0)->col, 9);
     assert_int_equal(merge(cat, "- a\n- b\n"), AIF_EPARSE);

@@ -1,0 +1,285 @@
+/* The one-screen terminal summary of `aifactory run` (see run_summary.h). Everything shown
+ * is derived from the engine's event log, daily rows, ledger and run results, so it agrees
+ * with the CSV files and the report of the same run. */
+#include "cli/run_summary.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "aifactory/contracts.h"
+
+#define MAX_YEARS     12
+#define MAX_PROVIDERS 32
+
+static void heading(FILE *out, bool color, const char *text) {
+    fprintf(out, color ? "\n\033[1m%s\033[0m\n" : "\n%s\n", text);
+}
+
+/* "$1.23T", "$45.6B", "$789M", "$12.3k" */
+static const char *usd(char buf[24], double v) {
+    double a = fabs(v);
+    const char *sign = v < 0 ? "-" : "";
+    if (a >= 1e12) {
+        snprintf(buf, 24, "%s$%.2fT", sign, a / 1e12);
+    } else if (a >= 1e9) {
+        snprintf(buf, 24, "%s$%.1fB", sign, a / 1e9);
+    } else if (a >= 1e6) {
+        snprintf(buf, 24, "%s$%.0fM", sign, a / 1e6);
+    } else {
+        snprintf(buf, 24, "%s$%.0f", sign, a);
+    }
+    return buf;
+}
+
+static const char *date_of(char buf[16], aif_time t, aif_date start) {
+    if (aif_date_format(aif_sim_to_date(t, start), buf) != AIF_OK) {
+        snprintf(buf, 16, "?");
+    }
+    return buf;
+}
+
+/* GW and GPUs online at each year end, by provider, from the block events. */
+static void capacity_table(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
+    const aif_scenario_simulation *sim = aif_scenario_simulation_get(sc);
+    size_t np = aif_scenario_provider_count(sc);
+    int y0 = sim->start_date.year;
+    int years = aif_sim_to_date(sim->end - 1, sim->start_date).year - y0 + 1;
+    if (years > MAX_YEARS) {
+        y0 += years - MAX_YEARS;
+        years = MAX_YEARS;
+    }
+    if (np > MAX_PROVIDERS) {
+        np = MAX_PROVIDERS;
+    }
+    double w[MAX_PROVIDERS + 1][MAX_YEARS] = {{0}}, gpus[MAX_PROVIDERS + 1][MAX_YEARS] = {{0}};
+    double cur_w[MAX_PROVIDERS] = {0}, cur_g[MAX_PROVIDERS] = {0};
+    size_t ne = aif_fleet_event_count(f), e = 0;
+    for (int y = 0; y < years; y++) {
+        aif_time t = aif_date_to_sim((aif_date){y0 + y + 1, 1, 1}, sim->start_date);
+        for (; e < ne && aif_fleet_event_at(f, e)->time < t; e++) {
+            const aif_fleet_event *ev = aif_fleet_event_at(f, e);
+            if (ev->kind != AIF_FEV_BLOCK_ONLINE && ev->kind != AIF_FEV_BLOCK_RETIRED) {
+                continue;
+            }
+            const aif_block *b = aif_fleet_block_at(f, (size_t)ev->a);
+            double s = ev->kind == AIF_FEV_BLOCK_ONLINE ? 1 : -1;
+            if (b->provider < np) {
+                cur_w[b->provider] += s * b->nominal_w;
+                cur_g[b->provider] += s * (double)b->packages;
+            }
+        }
+        for (size_t p = 0; p < np; p++) {
+            w[p][y] = cur_w[p];
+            gpus[p][y] = cur_g[p];
+            w[np][y] += cur_w[p];
+            gpus[np][y] += cur_g[p];
+        }
+    }
+    heading(out, color, "Online at year end: facility GW / GPUs (millions of packages)");
+    fprintf(out, "  %-18s", "provider");
+    for (int y = 0; y < years; y++) {
+        fprintf(out, " %11d", y0 + y);
+    }
+    fprintf(out, "\n");
+    for (size_t p = 0; p <= np; p++) {
+        fprintf(out, "  %-18.18s", p < np ? aif_scenario_provider_at(sc, p)->id : "total");
+        for (int y = 0; y < years; y++) {
+            if (w[p][y] <= 0) {
+                fprintf(out, " %11s", "-");
+            } else {
+                fprintf(out, " %5.2f/%5.2f", w[p][y] / 1e9, gpus[p][y] / 1e6);
+            }
+        }
+        fprintf(out, "\n");
+    }
+}
+
+static void money(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    size_t np = aif_scenario_provider_count(sc);
+    if (np > MAX_PROVIDERS) {
+        np = MAX_PROVIDERS;
+    }
+    double capex[MAX_PROVIDERS] = {0}, cloud[MAX_PROVIDERS] = {0};
+    const aif_ledger *l = aif_fleet_ledger(f);
+    for (size_t i = 0; i < aif_ledger_count(l); i++) {
+        const aif_ledger_entry *e = aif_ledger_at(l, i);
+        if (e->party < np && e->kind == AIF_LEDGER_CAPEX) {
+            capex[e->party] += (double)e->cents / 100.0;
+        } else if (e->party < np && e->kind == AIF_LEDGER_CLOUD) {
+            cloud[e->party] += (double)e->cents / 100.0;
+        }
+    }
+    char a[24], b[24], c[24], d[24];
+    heading(out, color, "What it cost (whole period)");
+    for (size_t p = 0; p < np; p++) {
+        if (capex[p] > 0 || cloud[p] > 0) {
+            fprintf(out, "  %-18.18s capex %-10s cloud paid %s\n",
+                    aif_scenario_provider_at(sc, p)->id, usd(a, capex[p]), usd(b, cloud[p]));
+        }
+    }
+    fprintf(out, "  capex %s, power %s (%.1f TWh), cloud %s, depreciation %s\n",
+            usd(a, s->capex_usd), usd(b, s->power_usd), s->energy_mwh / 1e6,
+            usd(c, s->cloud_payments_usd), usd(d, s->depreciation_usd));
+    fprintf(out, "  received: tranches %s, equity %s, revenue %s; cash position %s\n",
+            usd(a, s->vendor_investment_usd), usd(b, s->equity_usd), usd(c, s->revenue_usd),
+            usd(d, s->cash_usd));
+}
+
+static void demand(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    aif_date start = aif_scenario_simulation_get(sc)->start_date;
+    heading(out, color, "Demand and use");
+    fprintf(out, "  inference tokens served: %.1f%% overall;", 100 * s->inference_served_fraction);
+    double dem = 0, srv = 0;
+    int year = start.year;
+    size_t n = aif_fleet_day_count(f);
+    for (size_t i = 0; i <= n; i++) {
+        const aif_fleet_day *d = i < n ? aif_fleet_day_at(f, i) : NULL;
+        int y = d ? aif_sim_to_date(d->time, start).year : year + 1;
+        if (y != year) {
+            if (dem > 0) {
+                fprintf(out, " %d %.0f%%", year, 100 * srv / dem);
+            }
+            dem = srv = 0;
+            year = y;
+        }
+        if (d) {
+            dem += d->tokens_demanded;
+            srv += d->tokens_served;
+        }
+    }
+    double total = 0;
+    for (int u = 0; u < 5; u++) {
+        total += s->gpu_hours[u];
+    }
+    total = total > 0 ? total : 1;
+    fprintf(out,
+            "\n  GPU-hours %.3g: inference %.1f%%, training %.1f%%, research %.1f%%, idle "
+            "%.1f%%, failed %.2f%%\n",
+            total, 100 * s->gpu_hours[0] / total, 100 * s->gpu_hours[1] / total,
+            100 * s->gpu_hours[2] / total, 100 * s->gpu_hours[3] / total,
+            100 * s->gpu_hours[4] / total);
+    fprintf(out, "  research jobs done %ld (%ld preemptions); procurement orders %ld\n",
+            s->research_jobs_done, s->research_preemptions, s->orders);
+}
+
+static void training(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
+    aif_date start = aif_scenario_simulation_get(sc)->start_date;
+    char a[16], b[16];
+    heading(out, color, "Frontier training runs");
+    for (size_t i = 0; i < aif_fleet_run_count(f); i++) {
+        const aif_fleet_run_result *r = aif_fleet_run_at(f, i);
+        if (r->site < 0) {
+            fprintf(out, "  %-16.16s %8.0f GPUs  never started\n", r->name, r->gpus);
+        } else if (r->finish == AIF_TIME_MAX) {
+            fprintf(out, "  %-16.16s %8.0f GPUs  started %s, not finished\n", r->name, r->gpus,
+                    date_of(a, r->start, start));
+        } else {
+            fprintf(out, "  %-16.16s %8.0f GPUs  %s -> %s (%.1f days, %ld interruptions)\n",
+                    r->name, r->gpus, date_of(a, r->start, start), date_of(b, r->finish, start),
+                    (double)(r->finish - r->start) / (double)AIF_NS_PER_DAY, r->interruptions);
+        }
+    }
+}
+
+static void milestones(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
+    aif_date start = aif_scenario_simulation_get(sc)->start_date;
+    const aif_scenario_investments *inv = aif_scenario_investments_get(sc);
+    const aif_scenario_contracts *k = aif_scenario_contracts_get(sc);
+    char a[24], b[16], m[24];
+    heading(out, color, "Contract milestones");
+    size_t ne = aif_fleet_event_count(f);
+    for (size_t t = 0; t < inv->tranche_count + inv->warrant_count; t++) {
+        bool tranche = t < inv->tranche_count;
+        size_t idx = tranche ? t : t - inv->tranche_count;
+        const char *name = tranche ? inv->tranches[idx].name : inv->warrants[idx].name;
+        uint32_t kind = tranche ? AIF_FEV_TRANCHE : AIF_FEV_WARRANT;
+        int count = 0, col = 0;
+        double total = 0;
+        for (size_t i = 0; i < ne; i++) {
+            const aif_fleet_event *e = aif_fleet_event_at(f, i);
+            if (e->kind != kind || (size_t)e->a != idx) {
+                continue;
+            }
+            if (count == 0) {
+                col = fprintf(out, "  %s %s:", tranche ? "tranches" : "warrant", name);
+            }
+            if (col > 86) {
+                col = fprintf(out, "\n    ");
+            }
+            col += fprintf(out, " %s", date_of(a, e->time, start));
+            count++;
+            total += e->b;
+        }
+        if (count == 0) {
+            fprintf(out, "  %s %s: none paid", tranche ? "tranches" : "warrant", name);
+        }
+        if (tranche) {
+            fprintf(out, "\n    -> %d x %s = %s\n", count, usd(m, inv->tranches[idx].amount_usd),
+                    usd(a, total));
+        } else {
+            fprintf(out, "\n    -> %d steps, %.3g shares vested\n", count, total);
+        }
+    }
+    for (size_t i = 0; i < ne; i++) {
+        const aif_fleet_event *e = aif_fleet_event_at(f, i);
+        if (e->kind == AIF_FEV_EQUITY) {
+            fprintf(out, "  equity %s: %s on %s\n", inv->equity_rounds[e->a].name, usd(m, e->b),
+                    date_of(a, e->time, start));
+        }
+    }
+    for (size_t r = 0; r < k->rofr_count; r++) {
+        const aif_scenario_rofr *o = &k->rofrs[r];
+        long offers = 0, accepted = 0;
+        aif_time last = -1;
+        for (size_t i = 0; i < ne; i++) {
+            const aif_fleet_event *e = aif_fleet_event_at(f, i);
+            if (e->kind == AIF_FEV_OFFER && e->a == AIF_OFFER_ROFR &&
+                e->provider == (int32_t)o->holder && e->time >= o->from && e->time < o->to) {
+                offers++;
+                accepted += e->c != 0;
+                last = e->time;
+            }
+        }
+        fprintf(out, "  ROFR %s (%s): %s to %s, %ld offers, %ld accepted", o->name,
+                aif_scenario_provider_at(sc, o->holder)->id,
+                o->from < 0 ? "before start" : date_of(a, o->from, start), date_of(b, o->to, start),
+                offers, accepted);
+        if (last >= 0) {
+            fprintf(out, ", last on %s", date_of(a, last, start));
+        }
+        fprintf(out, "\n");
+    }
+    for (size_t c = 0; c < k->commitment_count; c++) {
+        const aif_scenario_commitment *cm = &k->commitments[c];
+        fprintf(out, "  commitment %s: %s from %s over %.1f years%s\n", cm->name,
+                usd(m, cm->total_usd), date_of(a, cm->start_at, start),
+                (double)cm->term / (double)AIF_NS_PER_YEAR, cm->take_or_pay ? ", take-or-pay" : "");
+    }
+}
+
+void run_summary_print(FILE *out, const aif_scenario *sc, const aif_fleet *f, double wall_s,
+                       const char *dir, const char *report, bool color) {
+    const aif_scenario_simulation *sim = aif_scenario_simulation_get(sc);
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    char a[16], b[16];
+    aif_date_format(sim->start_date, a);
+    aif_date_format(sim->end_date, b);
+    fprintf(out,
+            color ? "\033[1m%s\033[0m: %s to %s, seed %llu; %llu events in %.2f s\n"
+                  : "%s: %s to %s, seed %llu; %llu events in %.2f s\n",
+            aif_scenario_name(sc), a, b, (unsigned long long)sim->seed,
+            (unsigned long long)s->events, wall_s);
+    fprintf(out, "peak %.2f GW facility, %.2fM GPUs (%.2fM dies)\n", s->peak_facility_w / 1e9,
+            (double)s->peak_packages / 1e6, (double)s->peak_dies / 1e6);
+    capacity_table(out, sc, f, color);
+    money(out, sc, f, color);
+    demand(out, sc, f, color);
+    training(out, sc, f, color);
+    milestones(out, sc, f, color);
+    fprintf(out, "\nresults: %s/ (results.sqlite, *.csv, summary.json)\n", dir);
+    if (report[0]) {
+        fprintf(out, "report:  %s\n", report);
+    }
+}
