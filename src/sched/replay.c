@@ -252,6 +252,9 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
         goto done;
     }
     st = loop(&e);
+    if (st == AIF_OK && (e.waiting != 0 || e.running != 0)) {
+        st = AIF_ESTATE; /* an invariant broke: every job must have run to completion */
+    }
     e.ops->destroy(&e, e.pstate);
 done:
     aif_pq_destroy(e.pq);
