@@ -15,6 +15,7 @@
 #ifndef AIFACTORY_FLEET_H
 #define AIFACTORY_FLEET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,15 +60,16 @@ typedef struct aif_fleet_input {
 typedef enum aif_fleet_event_kind {
     AIF_FEV_BLOCK_ONLINE,
     AIF_FEV_BLOCK_RETIRED,
-    AIF_FEV_OFFER,       /* a = offer kind (aif_offer_kind), b = price, accepted in c */
-    AIF_FEV_ORDER,       /* provider chosen, a = block index to come, b = facility W */
-    AIF_FEV_TRANCHE,     /* a = tranche index, b = USD */
-    AIF_FEV_WARRANT,     /* a = warrant index, b = shares vested */
-    AIF_FEV_EQUITY,      /* a = round index, b = USD */
-    AIF_FEV_RUN_START,   /* a = run index, b = GPUs, site in c */
-    AIF_FEV_RUN_FAILURE, /* a = run index, b = work lost in s */
-    AIF_FEV_RUN_FINISH,  /* a = run index, b = wall days */
-    AIF_FEV_ROFR_END,    /* a = ROFR index */
+    AIF_FEV_OFFER,           /* a = offer kind (aif_offer_kind), b = price, accepted in c */
+    AIF_FEV_ORDER,           /* provider chosen, a = block index to come, b = facility W */
+    AIF_FEV_TRANCHE,         /* a = tranche index, b = USD */
+    AIF_FEV_WARRANT,         /* a = warrant index, b = shares vested */
+    AIF_FEV_EQUITY,          /* a = round index, b = USD */
+    AIF_FEV_RUN_START,       /* a = run index, b = GPUs, site in c */
+    AIF_FEV_RUN_FAILURE,     /* a = run index, b = work lost in s */
+    AIF_FEV_RUN_FINISH,      /* a = run index, b = wall days */
+    AIF_FEV_ROFR_END,        /* a = ROFR index */
+    AIF_FEV_RUN_NO_PROGRESS, /* a = run index, b = closed-form goodput; never started */
     AIF_FEV_KIND_COUNT
 } aif_fleet_event_kind;
 
@@ -108,7 +110,15 @@ typedef struct aif_fleet_run_result {
     long interruptions;
     double lost_s;
     double down_s;
+    /* Closed-form goodput (aif_train_expected) at the scenario's failure parameters. Below
+     * AIF_FLEET_MIN_GOODPUT the run cannot make progress: it is never started (no_progress
+     * set, one AIF_FEV_RUN_NO_PROGRESS event) instead of restarting forever. */
+    double expected_goodput;
+    bool no_progress;
 } aif_fleet_run_result;
+
+/* The closed-form goodput below which a frontier run is reported as unable to progress. */
+#define AIF_FLEET_MIN_GOODPUT 0.01
 
 typedef struct aif_fleet_summary {
     double peak_facility_w;
@@ -117,6 +127,7 @@ typedef struct aif_fleet_summary {
     double gpu_hours[5];
     double inference_served_fraction; /* tokens served / demanded */
     long training_runs_completed;
+    long training_runs_no_progress; /* runs never started: goodput < AIF_FLEET_MIN_GOODPUT */
     long tranches_paid;
     double vendor_investment_usd;
     double capex_usd;

@@ -281,6 +281,7 @@ static void print_json(const run_args *a, const aif_fleet_input *in, const aif_f
     json_object_set_new(o, "gpu_hours_by_use", use);
     json_object_set_new(o, "inference_served_fraction", json_real(s->inference_served_fraction));
     json_object_set_new(o, "training_runs_completed", json_integer(s->training_runs_completed));
+    json_object_set_new(o, "training_runs_no_progress", json_integer(s->training_runs_no_progress));
     json_object_set_new(o, "tranches_paid", json_integer(s->tranches_paid));
     json_object_set_new(o, "vendor_investment_usd", json_real(s->vendor_investment_usd));
     json_object_set_new(o, "capex_usd", json_real(s->capex_usd));

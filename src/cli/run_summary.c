@@ -170,15 +170,23 @@ static void training(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool
     heading(out, color, "Frontier training runs");
     for (size_t i = 0; i < aif_fleet_run_count(f); i++) {
         const aif_fleet_run_result *r = aif_fleet_run_at(f, i);
-        if (r->site < 0) {
+        if (r->no_progress) {
+            fprintf(out,
+                    "  %-16.16s %8.0f GPUs  CANNOT PROGRESS: expected goodput %.2g%% (interrupted "
+                    "faster than checkpoint + restart); not started\n",
+                    r->name, r->gpus, 100 * r->expected_goodput);
+        } else if (r->site < 0) {
             fprintf(out, "  %-16.16s %8.0f GPUs  never started\n", r->name, r->gpus);
         } else if (r->finish == AIF_TIME_MAX) {
-            fprintf(out, "  %-16.16s %8.0f GPUs  started %s, not finished\n", r->name, r->gpus,
-                    date_of(a, r->start, start));
+            fprintf(out, "  %-16.16s %8.0f GPUs  started %s, not finished (goodput ~%.0f%%)\n",
+                    r->name, r->gpus, date_of(a, r->start, start), 100 * r->expected_goodput);
         } else {
-            fprintf(out, "  %-16.16s %8.0f GPUs  %s -> %s (%.1f days, %ld interruptions)\n",
+            fprintf(out,
+                    "  %-16.16s %8.0f GPUs  %s -> %s (%.1f days, %ld interruptions, goodput "
+                    "~%.0f%%)\n",
                     r->name, r->gpus, date_of(a, r->start, start), date_of(b, r->finish, start),
-                    (double)(r->finish - r->start) / (double)AIF_NS_PER_DAY, r->interruptions);
+                    (double)(r->finish - r->start) / (double)AIF_NS_PER_DAY, r->interruptions,
+                    100 * r->expected_goodput);
         }
     }
 }

@@ -18,8 +18,8 @@ void aif_fleet_options_default(aif_fleet_options *o) {
 }
 
 static const char *const event_names[AIF_FEV_KIND_COUNT] = {
-    "block_online", "block_retired", "offer",       "order",      "tranche", "warrant",
-    "equity",       "run_start",     "run_failure", "run_finish", "rofr_end"};
+    "block_online", "block_retired", "offer",       "order",      "tranche",  "warrant",
+    "equity",       "run_start",     "run_failure", "run_finish", "rofr_end", "run_no_progress"};
 
 const char *aif_fleet_event_kind_name(aif_fleet_event_kind k) {
     return (unsigned)k < AIF_FEV_KIND_COUNT ? event_names[k] : "?";
@@ -713,6 +713,7 @@ aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
     s->inference_served_fraction = demanded > 0 ? served / demanded : 1.0;
     for (size_t i = 0; i < f->run_count; i++) {
         s->training_runs_completed += f->runs[i].state == 2;
+        s->training_runs_no_progress += f->runs[i].state == 3;
     }
     s->events = aif_sim_events(f->sim);
     s->trace_hash = aif_sim_trace_hash(f->sim);

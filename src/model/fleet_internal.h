@@ -54,7 +54,7 @@ typedef struct fleet_run {
     aif_fleet_run_result res;
     aif_train_progress prog;
     aif_rng rng;
-    int state; /* 0 waiting, 1 running, 2 done */
+    int state; /* 0 waiting, 1 running, 2 done, 3 cannot progress (never started) */
     aif_pq_handle finish_ev, fail_ev;
     int64_t reserved[FLEET_MAX_TYPES]; /* packages held per type at res.site */
 } fleet_run;

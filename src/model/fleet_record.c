@@ -138,6 +138,7 @@ static aif_status record_metrics(const aif_fleet *f, aif_results *r, int64_t run
         {"gpu_hours_failed", s->gpu_hours[AIF_USE_FAILED], "GPU-h"},
         {"inference_served_fraction", s->inference_served_fraction, ""},
         {"training_runs_completed", (double)s->training_runs_completed, ""},
+        {"training_runs_no_progress", (double)s->training_runs_no_progress, ""},
         {"tranches_paid", (double)s->tranches_paid, ""},
         {"vendor_investment_usd", s->vendor_investment_usd, "USD"},
         {"capex_usd", s->capex_usd, "USD"},
@@ -382,6 +383,11 @@ static aif_status record_event(const aif_fleet *f, aif_results *r, int64_t run,
         subject = f->runs[e->a].res.name;
         snprintf(detail, sizeof detail, "{\"wall_days\":%s}", num(n1, e->b));
         break;
+    case AIF_FEV_RUN_NO_PROGRESS:
+        subject = f->runs[e->a].res.name;
+        snprintf(detail, sizeof detail, "{\"expected_goodput\":%s,\"gpus\":%s}", num(n1, e->b),
+                 num(n2, f->runs[e->a].res.gpus));
+        break;
     case AIF_FEV_ROFR_END:
         subject = in->contracts.rofrs[e->a].name;
         snprintf(detail, sizeof detail, "{\"holder\":%s}",
@@ -398,6 +404,11 @@ static aif_status record_event(const aif_fleet *f, aif_results *r, int64_t run,
 
 /* ---- jobs and contracts ---- */
 
+static const char *job_status(int state) {
+    static const char *const names[] = {"pending", "running", "completed", "no_progress"};
+    return state >= 0 && state < 4 ? names[state] : "?";
+}
+
 static aif_status record_jobs(const aif_fleet *f, aif_results *r, int64_t run) {
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < f->run_count; i++) {
@@ -412,8 +423,7 @@ static aif_status record_jobs(const aif_fleet *f, aif_results *r, int64_t run) {
                              .submit_s = secs(fr->spec->earliest_start_at),
                              .start_s = fr->state > 0 ? secs(res->start) : NAN,
                              .end_s = fr->state == 2 ? secs(res->finish) : NAN,
-                             .status = fr->state == 2 ? "completed"
-                                                      : (fr->state == 1 ? "running" : "pending"),
+                             .status = job_status(fr->state),
                              .interruptions = res->interruptions};
         st = aif_results_add_job(r, run, &j);
     }

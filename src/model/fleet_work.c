@@ -45,6 +45,13 @@ aif_status fleet_runs_create(aif_fleet *f) {
                                         .start = AIF_TIME_MAX,
                                         .finish = AIF_TIME_MAX,
                                         .gpus = r->spec->gpus};
+        const aif_scenario_failures *fl = &f->in->failures;
+        aif_train_params tp = {.work_s = 1.0,
+                               .gpus = r->spec->gpus,
+                               .rate_per_gpu_year = fl->interruptions_per_gpu_year,
+                               .checkpoint_s = (double)fl->checkpoint_interval * 1e-9,
+                               .restart_s = (double)fl->restart_cost * 1e-9};
+        aif_train_expected(&tp, &r->res.expected_goodput, NULL);
         /* One stream per run: its failure log does not move when other runs change. */
         aif_rng_seed(&r->rng, f->in->simulation.seed, 100 + i);
     }
@@ -96,6 +103,19 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
         fleet_run *r = &f->runs[i];
         if (r->state != 0 || r->spec->earliest_start_at > now || now > r->spec->deadline_at ||
             !(r->spec->gpus > 0) || !(r->spec->compute_flop > 0)) {
+            continue;
+        }
+        /* When interruptions come faster than checkpoints and restarts can keep up, the run
+         * would restart forever and fill the event log: report it once and never start it,
+         * so it holds no GPUs. NaN (no failures at all) is not below the bound. */
+        if (r->res.expected_goodput < AIF_FLEET_MIN_GOODPUT) {
+            r->state = 3;
+            r->res.no_progress = true;
+            aif_status st =
+                fleet_log(f, AIF_FEV_RUN_NO_PROGRESS, -1, (int64_t)i, r->res.expected_goodput, 0);
+            if (st != AIF_OK) {
+                return st;
+            }
             continue;
         }
         int64_t want = (int64_t)ceil(r->spec->gpus);

@@ -2,6 +2,7 @@
  * with the documented values and defaults; bad files list every error at its file:line:col;
  * --set overrides reach any scalar key; every allocation failure is reported cleanly. Data
  * files are found relative to this source file, so the tests run from any directory. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -90,11 +91,19 @@ static void default_scenario_binds(void **state) {
     assert_true(k->commitments[0].total_usd == 300e9);
     assert_true(k->revenue_shares[0].fraction == 0.2);
     assert_int_equal(k->revenue_shares[0].until_trigger, 0);
-    /* Demand: WAU interpolates between published points; profiles have mean 1. */
+    /* Demand: WAU is a logistic fitted to the published points (src S5 rows 1-4) with a 3B
+     * ceiling: within 3% of 700M (2025-08) and 800M (2025-10-06), 2.96B on 2030-01-01;
+     * profiles have mean 1. */
     aif_time aug = aif_date_to_sim((aif_date){2025, 8, 1}, sim->start_date);
-    assert_true(aif_scenario_wau_at(s, aug) == 700e6);
-    assert_true(aif_scenario_wau_at(s, aif_date_to_sim((aif_date){2030, 1, 1}, sim->start_date)) ==
-                800e6);
+    aif_time oct = aif_date_to_sim((aif_date){2025, 10, 6}, sim->start_date);
+    aif_time y2030 = aif_date_to_sim((aif_date){2030, 1, 1}, sim->start_date);
+    aif_time mid = aif_date_to_sim((aif_date){2026, 7, 16}, sim->start_date);
+    assert_true(fabs(aif_scenario_wau_at(s, aug) / 700e6 - 1) < 0.03);
+    assert_true(fabs(aif_scenario_wau_at(s, oct) / 800e6 - 1) < 0.03);
+    assert_true(fabs(aif_scenario_wau_at(s, mid) - 1.5e9) < 1.0);
+    double years = (double)(y2030 - mid) / ((double)AIF_NS_PER_YEAR);
+    assert_true(fabs(aif_scenario_wau_at(s, y2030) / (3e9 / (1 + exp(-1.28 * years))) - 1) < 1e-12);
+    assert_true(fabs(aif_scenario_wau_at(s, y2030) - 2.965e9) < 1e6);
     const aif_scenario_inference *in = aif_scenario_inference_get(s);
     double sum = 0;
     for (int h = 0; h < 24; h++) {
@@ -103,8 +112,18 @@ static void default_scenario_binds(void **state) {
     assert_true(sum > 24 - 1e-9 && sum < 24 + 1e-9);
     assert_true(in->api_tokens_per_s == 1e8);
     const aif_scenario_failures *f = aif_scenario_failures_get(s);
+    assert_true(in->api_growth_per_year == 3);
+    /* Frontier runs 2026..2030: 1e26 .. 1e28 FLOP. */
+    const aif_scenario_training *tr = aif_scenario_training_get(s);
+    assert_int_equal(tr->frontier_run_count, 5);
+    assert_true(tr->frontier_runs[0].compute_flop == 1e26);
+    assert_true(tr->frontier_runs[3].compute_flop == 4e27);
+    assert_true(tr->frontier_runs[4].compute_flop == 1e28);
+    assert_true(tr->frontier_runs[4].gpus == 800e3);
+    /* Failures: the Llama 3 rate; in-memory checkpoints every 2 min, 1 min restarts. */
     assert_true(f->interruptions_per_gpu_year == 0.17);
-    assert_int_equal(f->checkpoint_interval, AIF_NS_PER_HOUR);
+    assert_int_equal(f->checkpoint_interval, 2 * 60 * AIF_NS_PER_S);
+    assert_int_equal(f->restart_cost, 60 * AIF_NS_PER_S);
     aif_scenario_destroy(s);
 }
 
