@@ -34,9 +34,12 @@ typedef struct aif_fleet_options {
     double procure_block_w;        /* facility power of one procured block */
     const char *procure_system_id; /* system of procured blocks */
     int max_orders;                /* cap on procurement orders over the run */
+    /* Order of the research queue: a policy name from sched.h that the hourly engine can
+     * drive ("fifo" or "sjf"; NULL = "fifo"). See docs/run.md for why the others are not. */
+    const char *research_policy;
 } aif_fleet_options;
 
-/* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders. */
+/* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders, research policy fifo. */
 void aif_fleet_options_default(aif_fleet_options *o);
 
 /* Everything a run reads; every pointer is borrowed until aif_fleet_destroy. */
@@ -70,6 +73,7 @@ typedef enum aif_fleet_event_kind {
     AIF_FEV_RUN_FINISH,      /* a = run index, b = wall days */
     AIF_FEV_ROFR_END,        /* a = ROFR index */
     AIF_FEV_RUN_NO_PROGRESS, /* a = run index, b = closed-form goodput; never started */
+    AIF_FEV_TRIGGER,         /* a = trigger index, b = cumulative training FLOP, c = kind */
     AIF_FEV_KIND_COUNT
 } aif_fleet_event_kind;
 
@@ -144,7 +148,13 @@ typedef struct aif_fleet_summary {
     long rofr_accepted;
     long orders;
     long research_jobs_done;
-    long research_preemptions;
+    long research_preemptions; /* research jobs stopped because inference needed GPUs */
+    /* Cumulative training compute (FLOP): frontier runs count their compute_flop when they
+     * finish; research counts each hour's GPU-hours at peak x 35% MFU once the hour ends. */
+    double frontier_compute_flop;
+    double research_compute_flop;
+    long triggers_fired;
+    double revenue_share_usd; /* revenue paid to partners (ledger kind revenue_share) */
     uint64_t events;
     uint64_t trace_hash;
 } aif_fleet_summary;
@@ -177,6 +187,12 @@ size_t aif_fleet_day_count(const aif_fleet *f);
 const aif_fleet_day *aif_fleet_day_at(const aif_fleet *f, size_t i);
 size_t aif_fleet_run_count(const aif_fleet *f);
 const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i);
+
+/* When trigger `i` (index into in->contracts.triggers) fired: a date trigger at its date
+ * (time 0 when the date is before the start), a compute trigger at the moment cumulative
+ * training compute (frontier + research, see aif_fleet_summary) first reached its threshold.
+ * AIF_TIME_MAX when it did not fire in the period or i is out of range. O(1). */
+aif_time aif_fleet_trigger_time(const aif_fleet *f, size_t i);
 
 /* Fill `out` from a loaded scenario: its name, catalog and every section (the pointers are
  * borrowed from `s`, so the scenario must outlive the fleet) and the default engine options

@@ -1,6 +1,7 @@
 /* The money ledger of a simulated fleet: every cash flow and book entry (capex on delivery,
- * depreciation, power, cloud payments, vendor tranches, warrants, equity, revenue) as an
- * entry of integer cents, with running totals per kind and the cash position.
+ * depreciation, power, cloud payments, vendor tranches, warrants, equity, revenue, revenue
+ * shares paid to partners) as an entry of integer cents, with running totals per kind and
+ * the cash position.
  *
  * Amounts are int64 cents, so sums are exact and the ledger "balances to the cent" by
  * construction: cash = inflows - outflows over the cash kinds, and the book value of assets
@@ -18,14 +19,15 @@
 #include "aifactory/time.h"
 
 typedef enum aif_ledger_kind {
-    AIF_LEDGER_CAPEX,        /* cash out: systems and facility paid on delivery */
-    AIF_LEDGER_POWER,        /* cash out: energy x price */
-    AIF_LEDGER_CLOUD,        /* cash out: cloud capacity, take-or-pay floors honoured */
-    AIF_LEDGER_TRANCHE,      /* cash in: vendor investment tranche */
-    AIF_LEDGER_EQUITY,       /* cash in: equity round */
-    AIF_LEDGER_REVENUE,      /* cash in: tokens sold */
-    AIF_LEDGER_DEPRECIATION, /* book only: straight-line depreciation of capex */
-    AIF_LEDGER_WARRANT,      /* book only: value of warrants vested */
+    AIF_LEDGER_CAPEX,         /* cash out: systems and facility paid on delivery */
+    AIF_LEDGER_POWER,         /* cash out: energy x price */
+    AIF_LEDGER_CLOUD,         /* cash out: cloud capacity, take-or-pay floors honoured */
+    AIF_LEDGER_TRANCHE,       /* cash in: vendor investment tranche */
+    AIF_LEDGER_EQUITY,        /* cash in: equity round */
+    AIF_LEDGER_REVENUE,       /* cash in: tokens sold */
+    AIF_LEDGER_DEPRECIATION,  /* book only: straight-line depreciation of capex */
+    AIF_LEDGER_WARRANT,       /* book only: value of warrants vested */
+    AIF_LEDGER_REVENUE_SHARE, /* cash out: share of revenue paid to a partner */
     AIF_LEDGER_KIND_COUNT
 } aif_ledger_kind;
 

@@ -25,7 +25,14 @@
 #include "cli/cli.h"
 #include "cli/run_summary.h"
 
-enum { OPT_SET = CLI_COMMON_OPTIONS, OPT_SEED, OPT_OUT, OPT_NO_REPORT, OPT_DETERMINISTIC };
+enum {
+    OPT_SET = CLI_COMMON_OPTIONS,
+    OPT_SEED,
+    OPT_OUT,
+    OPT_NO_REPORT,
+    OPT_DETERMINISTIC,
+    OPT_RESEARCH_POLICY
+};
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
@@ -34,6 +41,7 @@ static const cli_option options[] = {
     {"out", "DIR", "output folder (also -o); default ./aifactory-out/<scenario>-<UTC time>/"},
     {"no-report", NULL, "do not write report.html"},
     {"deterministic", NULL, "--json: leave out wall_s, so the output depends on inputs only"},
+    {"research-policy", "NAME", "order of the research queue: fifo (default) or sjf"},
 };
 
 static const cli_verb_spec spec = {
@@ -57,6 +65,7 @@ typedef struct run_args {
     const char *out;
     bool no_report;
     bool deterministic;
+    const char *research_policy;
 } run_args;
 
 /* Returns CLI_EXIT_OK to go on, -1 after --help, or an exit code. */
@@ -103,6 +112,9 @@ static int parse(int argc, char **argv, run_args *a) {
             break;
         case OPT_DETERMINISTIC:
             a->deterministic = true;
+            break;
+        case OPT_RESEARCH_POLICY:
+            a->research_policy = p.value;
             break;
         default: {
             int rc = cli_common_apply(&a->common, &p, opt);
@@ -289,6 +301,21 @@ static void print_json(const run_args *a, const aif_fleet_input *in, const aif_f
     json_object_set_new(o, "cloud_payments_usd", json_real(s->cloud_payments_usd));
     json_object_set_new(o, "rofr_offers", json_integer(s->rofr_offers));
     json_object_set_new(o, "rofr_accepted", json_integer(s->rofr_accepted));
+    json_object_set_new(o, "research_preemptions", json_integer(s->research_preemptions));
+    json_object_set_new(o, "training_compute_flop",
+                        json_real(s->frontier_compute_flop + s->research_compute_flop));
+    json_object_set_new(o, "revenue_share_usd", json_real(s->revenue_share_usd));
+    json_t *trig = json_object();
+    for (size_t i = 0; i < in->contracts.trigger_count; i++) {
+        aif_time t = aif_fleet_trigger_time(f, i);
+        char when[64] = "";
+        if (t != AIF_TIME_MAX) {
+            aif_sim_format_datetime(t, in->simulation.start_date, when, sizeof when);
+        }
+        json_object_set_new(trig, in->contracts.triggers[i].name,
+                            t != AIF_TIME_MAX ? json_string(when) : json_null());
+    }
+    json_object_set_new(o, "triggers", trig);
     json_object_set_new(o, "events", json_integer((json_int_t)s->events));
     if (!a->deterministic) {
         json_object_set_new(o, "wall_s", json_real(wall_s));
@@ -325,6 +352,9 @@ static int run_main(const run_args *a) {
     }
     aif_fleet_input in;
     aif_fleet_input_from_scenario(sc, &in);
+    if (a->research_policy) {
+        in.options.research_policy = a->research_policy;
+    }
     aif_fleet *f = NULL;
     char error[200];
     aif_status st = aif_fleet_create(NULL, &in, &f, error);

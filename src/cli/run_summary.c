@@ -124,6 +124,67 @@ static void money(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool co
     fprintf(out, "  received: tranches %s, equity %s, revenue %s; cash position %s\n",
             usd(a, s->vendor_investment_usd), usd(b, s->equity_usd), usd(c, s->revenue_usd),
             usd(d, s->cash_usd));
+    if (s->revenue_share_usd > 0) {
+        fprintf(out, "  revenue shares paid to partners: %s\n", usd(a, s->revenue_share_usd));
+    }
+}
+
+/* Each trigger with the date it fired, then each revenue share, what it paid and why it
+ * stopped. */
+static void triggers(FILE *out, const aif_scenario *sc, const aif_fleet *f) {
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    const aif_scenario_contracts *k = aif_scenario_contracts_get(sc);
+    aif_date start = aif_scenario_simulation_get(sc)->start_date;
+    char a[24], b[24];
+    if (k->trigger_count > 0) {
+        fprintf(out, "  training compute %.3g FLOP (frontier %.3g, research %.3g)\n",
+                s->frontier_compute_flop + s->research_compute_flop, s->frontier_compute_flop,
+                s->research_compute_flop);
+    }
+    for (size_t i = 0; i < k->trigger_count; i++) {
+        const aif_scenario_trigger *t = &k->triggers[i];
+        aif_time at = aif_fleet_trigger_time(f, i);
+        if (t->kind == AIF_TRIGGER_COMPUTE) {
+            fprintf(out, "  trigger %s (training compute >= %.3g FLOP): ", t->name,
+                    t->compute_flop);
+        } else {
+            fprintf(out, "  trigger %s (date): ", t->name);
+        }
+        if (at == AIF_TIME_MAX) {
+            fprintf(out, "not fired\n");
+        } else {
+            fprintf(out, "fired %s\n", date_of(a, at, start));
+        }
+    }
+    const aif_ledger *l = aif_fleet_ledger(f);
+    for (size_t r = 0; r < k->revenue_share_count; r++) {
+        const aif_scenario_revenue_share *v = &k->revenue_shares[r];
+        double paid = 0;
+        for (size_t i = 0; i < aif_ledger_count(l); i++) {
+            const aif_ledger_entry *e = aif_ledger_at(l, i);
+            if (e->kind == AIF_LEDGER_REVENUE_SHARE && e->party == v->partner) {
+                paid += (double)e->cents / 100.0;
+            }
+        }
+        aif_time stop = v->to;
+        bool by_trigger = false;
+        if (v->until_trigger < k->trigger_count &&
+            aif_fleet_trigger_time(f, v->until_trigger) < stop) {
+            stop = aif_fleet_trigger_time(f, v->until_trigger);
+            by_trigger = true;
+        }
+        fprintf(out, "  revenue share %s (%.0f%% to %s): %s paid to the partner", v->name,
+                100 * v->fraction, aif_scenario_provider_at(sc, v->partner)->id, usd(a, paid));
+        if (by_trigger) {
+            fprintf(out, ", stopped by %s on %s", k->triggers[v->until_trigger].name,
+                    date_of(b, stop, start));
+        } else if (stop < aif_scenario_simulation_get(sc)->end) {
+            fprintf(out, ", ended %s", date_of(b, stop, start));
+        } else {
+            fprintf(out, ", still running at the end");
+        }
+        fprintf(out, "\n");
+    }
 }
 
 static void demand(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
@@ -265,6 +326,7 @@ static void milestones(FILE *out, const aif_scenario *sc, const aif_fleet *f, bo
                 usd(m, cm->total_usd), date_of(a, cm->start_at, start),
                 (double)cm->term / (double)AIF_NS_PER_YEAR, cm->take_or_pay ? ", take-or-pay" : "");
     }
+    triggers(out, sc, f);
 }
 
 void run_summary_print(FILE *out, const aif_scenario *sc, const aif_fleet *f, double wall_s,

@@ -14,12 +14,14 @@ void aif_fleet_options_default(aif_fleet_options *o) {
     *o = (aif_fleet_options){.procure_threshold = 1.0,
                              .procure_block_w = 500e6,
                              .procure_system_id = "vr-nvl144",
-                             .max_orders = 40};
+                             .max_orders = 40,
+                             .research_policy = "fifo"};
 }
 
 static const char *const event_names[AIF_FEV_KIND_COUNT] = {
-    "block_online", "block_retired", "offer",       "order",      "tranche",  "warrant",
-    "equity",       "run_start",     "run_failure", "run_finish", "rofr_end", "run_no_progress"};
+    "block_online", "block_retired",   "offer",     "order",       "tranche",
+    "warrant",      "equity",          "run_start", "run_failure", "run_finish",
+    "rofr_end",     "run_no_progress", "trigger"};
 
 const char *aif_fleet_event_kind_name(aif_fleet_event_kind k) {
     return (unsigned)k < AIF_FEV_KIND_COUNT ? event_names[k] : "?";
@@ -404,6 +406,9 @@ static aif_status post_month(aif_fleet *f, aif_time now) {
     if (st == AIF_OK) {
         st = aif_ledger_post(f->ledger, now, AIF_LEDGER_REVENUE, cents, UINT32_MAX);
     }
+    if (st == AIF_OK) {
+        st = fleet_revenue_share_post(f, f->month_start, now, cents);
+    }
     f->month_start = now;
     f->month_index++;
     return st;
@@ -439,7 +444,15 @@ static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_eve
         break;
     }
     case EV_END:
-        st = post_month(f, now);
+        /* The last research hour ends with the period: count it before the books close. */
+        st = fleet_compute_add(f, 0.0, f->research_flop_pending, now);
+        f->research_flop_pending = 0;
+        if (st == AIF_OK) {
+            st = post_month(f, now);
+        }
+        break;
+    case EV_TRIGGER:
+        st = fleet_trigger_fire(f, (size_t)ev->data, now);
         break;
     case EV_EQUITY: {
         const aif_scenario_equity_round *r = &f->in->investments.equity_rounds[ev->data];
@@ -646,6 +659,12 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
         st = fleet_runs_create(f);
     }
     if (st == AIF_OK) {
+        st = fleet_research_setup(f);
+    }
+    if (st == AIF_OK) {
+        st = fleet_triggers_setup(f);
+    }
+    if (st == AIF_OK) {
         st = schedule_initial(f);
     }
     if (st != AIF_OK) {
@@ -701,6 +720,7 @@ aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
     s->warrants_usd = (double)aif_ledger_total(l, AIF_LEDGER_WARRANT) / 100.0;
     s->depreciation_usd = (double)aif_ledger_total(l, AIF_LEDGER_DEPRECIATION) / 100.0;
     s->cash_usd = (double)aif_ledger_cash(l) / 100.0;
+    s->revenue_share_usd = (double)aif_ledger_total(l, AIF_LEDGER_REVENUE_SHARE) / 100.0;
     double demanded = 0, served = 0;
     for (size_t i = 0; i < f->days.count; i++) {
         const aif_fleet_day *d = aif_fleet_day_at(f, i);
@@ -744,6 +764,9 @@ size_t aif_fleet_run_count(const aif_fleet *f) {
 const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i) {
     return i < f->run_count ? &f->runs[i].res : NULL;
 }
+aif_time aif_fleet_trigger_time(const aif_fleet *f, size_t i) {
+    return i < f->in->contracts.trigger_count ? f->trigger_at[i] : AIF_TIME_MAX;
+}
 size_t aif_fleet_block_count(const aif_fleet *f) {
     return f->blocks.count;
 }
@@ -772,6 +795,7 @@ void aif_fleet_destroy(aif_fleet *f) {
     aif_free(f->alloc, f->warrant_w, nw * sizeof(double));
     aif_free(f->alloc, f->warrant_steps, nw * sizeof(int64_t));
     aif_free(f->alloc, f->runs, f->run_count * sizeof *f->runs);
+    fleet_triggers_free(f);
     vec_free(f, &f->blocks);
     vec_free(f, &f->events);
     vec_free(f, &f->days);

@@ -1,6 +1,7 @@
 /* Shared-internal state of the fleet engine (fleet.h), split over fleet.c (setup, events,
- * money), fleet_work.c (the hourly allocation: failures, frontier runs, inference,
- * research) and fleet_default.c. Not a public interface. */
+ * money), fleet_work.c (the hourly allocation: failures, frontier runs, inference),
+ * fleet_research.c (the research queue and its policy), fleet_share.c (training compute,
+ * triggers, revenue shares) and fleet_record.c. Not a public interface. */
 #ifndef AIF_MODEL_FLEET_INTERNAL_H
 #define AIF_MODEL_FLEET_INTERNAL_H
 
@@ -25,6 +26,7 @@ enum {
     EV_ROFR_END,
     EV_HOUR,
     EV_MONTH,
+    EV_TRIGGER,
     EV_END
 };
 
@@ -62,7 +64,10 @@ typedef struct fleet_run {
 typedef struct research_job {
     int64_t gpus;
     double remaining_h;
+    double key; /* sjf: remaining hours when it was (re)queued */
 } research_job;
+
+enum { RESEARCH_FIFO, RESEARCH_SJF };
 
 /* A growable array through the allocator. */
 typedef struct fleet_vec {
@@ -94,9 +99,10 @@ struct aif_fleet {
     fleet_vec events; /* aif_fleet_event */
     fleet_vec days;   /* aif_fleet_day */
     fleet_vec jobs;   /* research_job */
-    fleet_vec queue;  /* size_t job indices, FIFO from queue_head */
+    fleet_vec queue;  /* size_t job indices: FIFO from queue_head, or a heap for sjf */
     size_t queue_head;
-    fleet_vec running; /* size_t job indices, in start order */
+    int research_policy; /* RESEARCH_FIFO or RESEARCH_SJF */
+    fleet_vec running;   /* size_t job indices, in start order */
     int64_t running_gpus;
 
     fleet_run *runs;
@@ -124,6 +130,9 @@ struct aif_fleet {
     int64_t on_order_packages;
     double last_day_peak_gpus;
     size_t procure_type;
+
+    aif_time *trigger_at;         /* per trigger, AIF_TIME_MAX until it fires */
+    double research_flop_pending; /* compute of the research hour in progress */
 };
 
 /* fleet.c */
@@ -139,5 +148,19 @@ aif_status fleet_schedule_block(aif_fleet *f, size_t i);
 aif_status fleet_hour(aif_fleet *f, aif_time now);
 aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t run, aif_time now);
 aif_status fleet_runs_create(aif_fleet *f);
+
+/* fleet_research.c */
+aif_status fleet_research_setup(aif_fleet *f);
+aif_status fleet_research_hour(aif_fleet *f, int64_t cap, const int64_t *free_by_type);
+void fleet_research_progress(aif_fleet *f);
+
+/* fleet_share.c */
+aif_status fleet_triggers_setup(aif_fleet *f);
+void fleet_triggers_free(aif_fleet *f);
+aif_status fleet_trigger_fire(aif_fleet *f, size_t i, aif_time now);
+aif_status fleet_compute_add(aif_fleet *f, double frontier_flop, double research_flop,
+                             aif_time now);
+aif_status fleet_revenue_share_post(aif_fleet *f, aif_time from, aif_time to,
+                                    int64_t revenue_cents);
 
 #endif

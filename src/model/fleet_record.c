@@ -118,6 +118,31 @@ static aif_status record_params(const aif_fleet *f, aif_results *r, int64_t run)
     if (st == AIF_OK && in->options.procure_system_id) {
         st = aif_results_add_param(r, run, "procurement.system", in->options.procure_system_id, "");
     }
+    if (st == AIF_OK) {
+        const char *pol = in->options.research_policy ? in->options.research_policy : "fifo";
+        st = aif_results_add_param(r, run, "research.policy", pol, "");
+    }
+    return st;
+}
+
+/* Each trigger's outcome as text, so summary.json carries the date: "2029-01-17T05:00:00Z"
+ * or "not fired". Metrics hold the same moment as seconds for fired triggers. */
+static aif_status record_triggers(const aif_fleet *f, aif_results *r, int64_t run) {
+    const aif_scenario_contracts *c = &f->in->contracts;
+    aif_status st = AIF_OK;
+    for (size_t i = 0; st == AIF_OK && i < c->trigger_count; i++) {
+        char name[160], value[64] = "not fired";
+        aif_time t = f->trigger_at[i];
+        snprintf(name, sizeof name, "trigger.%.120s.fired", c->triggers[i].name);
+        if (t != AIF_TIME_MAX) {
+            (void)aif_sim_format_datetime(t, f->in->simulation.start_date, value, sizeof value);
+        }
+        st = aif_results_add_param(r, run, name, value, "");
+        if (st == AIF_OK && t != AIF_TIME_MAX) {
+            snprintf(name, sizeof name, "trigger_%.120s_s", c->triggers[i].name);
+            st = aif_results_add_metric(r, run, name, secs(t), "s since start");
+        }
+    }
     return st;
 }
 
@@ -155,6 +180,11 @@ static aif_status record_metrics(const aif_fleet *f, aif_results *r, int64_t run
         {"rofr_accepted", (double)s->rofr_accepted, ""},
         {"orders", (double)s->orders, ""},
         {"research_jobs_done", (double)s->research_jobs_done, ""},
+        {"research_preemptions", (double)s->research_preemptions, ""},
+        {"frontier_compute_flop", s->frontier_compute_flop, "FLOP"},
+        {"research_compute_flop", s->research_compute_flop, "FLOP"},
+        {"triggers_fired", (double)s->triggers_fired, ""},
+        {"revenue_share_usd", s->revenue_share_usd, "USD"},
         {"events", (double)s->events, ""},
     };
     aif_status st = AIF_OK;
@@ -388,6 +418,11 @@ static aif_status record_event(const aif_fleet *f, aif_results *r, int64_t run,
         snprintf(detail, sizeof detail, "{\"expected_goodput\":%s,\"gpus\":%s}", num(n1, e->b),
                  num(n2, f->runs[e->a].res.gpus));
         break;
+    case AIF_FEV_TRIGGER:
+        subject = in->contracts.triggers[e->a].name;
+        snprintf(detail, sizeof detail, "{\"kind\":\"%s\",\"training_compute_flop\":%s}",
+                 e->c == AIF_TRIGGER_DATE ? "date" : "compute", num(n1, e->b));
+        break;
     case AIF_FEV_ROFR_END:
         subject = in->contracts.rofrs[e->a].name;
         snprintf(detail, sizeof detail, "{\"holder\":%s}",
@@ -531,6 +566,9 @@ aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f, aif_resu
     aif_status st = record_params(f, r, run_id);
     if (st == AIF_OK) {
         st = record_metrics(f, r, run_id);
+    }
+    if (st == AIF_OK) {
+        st = record_triggers(f, r, run_id);
     }
     if (st == AIF_OK) {
         st = record_days(a, f, r, run_id);

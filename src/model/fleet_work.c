@@ -1,7 +1,8 @@
 /* The fleet engine's hourly work (fleet.h): rack failures and repairs, frontier runs
  * (gang-scheduled on one site, interrupted at rate x GPUs, checkpoint/restart through
- * training.h), inference allocation with priority, research jobs FIFO over what is left
- * (newest preempted first), daily statistics and procurement through contracts.h. */
+ * training.h; their compute counts when they finish), inference allocation with priority,
+ * research over what is left (fleet_research.c), daily statistics and procurement through
+ * contracts.h. */
 #include <math.h>
 #include <string.h>
 
@@ -194,96 +195,11 @@ aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) 
     r->res.interruptions = r->prog.interruptions;
     r->res.lost_s = r->prog.lost_s;
     r->res.down_s = r->prog.down_s;
-    return fleet_log(f, AIF_FEV_RUN_FINISH, -1, (int64_t)i,
-                     (double)(now - r->res.start) * 1e-9 / 86400.0, r->prog.interruptions);
-}
-
-/* ---- research ---- */
-
-static size_t *idx(fleet_vec *v, size_t i) {
-    return &((size_t *)v->data)[i];
-}
-
-static aif_status research_arrivals(aif_fleet *f) {
-    const aif_scenario_research *rs = &f->in->training.research;
-    if (!rs->present || !(rs->arrivals_per_day > 0)) {
-        return AIF_OK;
-    }
-    double n = aif_dist_poisson(&f->rng_research, rs->arrivals_per_day / 24.0);
-    for (double k = 0; k < n; k++) {
-        double g = aif_dist_sample(&rs->gpus, &f->rng_research);
-        double d = aif_dist_sample(&rs->duration_s, &f->rng_research);
-        double maxg = rs->max_gpus >= 1 ? rs->max_gpus : 1e6;
-        g = isfinite(g) ? fmin(fmax(round(g), 1.0), maxg) : 1.0;
-        d = isfinite(d) && d > 0 ? d : 3600.0;
-        research_job *j = fleet_vec_push(f, &f->jobs);
-        size_t *q = j ? fleet_vec_push(f, &f->queue) : NULL;
-        if (q == NULL) {
-            return AIF_ENOMEM;
-        }
-        j->gpus = (int64_t)g;
-        j->remaining_h = d / 3600.0;
-        *q = f->jobs.count - 1;
-    }
-    return AIF_OK;
-}
-
-static aif_status research_step(aif_fleet *f, int64_t cap) {
-    research_job *jobs = f->jobs.data;
-    /* Preempt the newest jobs first until the rest fits; they go back to the queue head. */
-    while (f->running_gpus > cap && f->running.count > 0) {
-        size_t j = *idx(&f->running, f->running.count - 1);
-        f->running.count--;
-        f->running_gpus -= jobs[j].gpus;
-        f->sum.research_preemptions++;
-        if (f->queue_head > 0) {
-            *idx(&f->queue, --f->queue_head) = j;
-        } else {
-            size_t *q = fleet_vec_push(f, &f->queue);
-            if (q == NULL) {
-                return AIF_ENOMEM;
-            }
-            memmove(idx(&f->queue, 1), idx(&f->queue, 0), (f->queue.count - 1) * sizeof(size_t));
-            *idx(&f->queue, 0) = j;
-        }
-    }
-    /* Strict FIFO: the head waits for room, nothing overtakes it. */
-    while (f->queue_head < f->queue.count) {
-        size_t j = *idx(&f->queue, f->queue_head);
-        if (jobs[j].gpus > cap - f->running_gpus) {
-            break;
-        }
-        size_t *r = fleet_vec_push(f, &f->running);
-        if (r == NULL) {
-            return AIF_ENOMEM;
-        }
-        *r = j;
-        f->running_gpus += jobs[j].gpus;
-        f->queue_head++;
-    }
-    if (f->queue_head > 4096 && f->queue_head * 2 > f->queue.count) {
-        size_t left = f->queue.count - f->queue_head;
-        memmove(idx(&f->queue, 0), idx(&f->queue, f->queue_head), left * sizeof(size_t));
-        f->queue.count = left;
-        f->queue_head = 0;
-    }
-    return AIF_OK;
-}
-
-static void research_progress(aif_fleet *f) {
-    research_job *jobs = f->jobs.data;
-    size_t keep = 0;
-    for (size_t i = 0; i < f->running.count; i++) {
-        size_t j = *idx(&f->running, i);
-        jobs[j].remaining_h -= 1.0;
-        if (jobs[j].remaining_h <= 1e-9) {
-            f->running_gpus -= jobs[j].gpus;
-            f->sum.research_jobs_done++;
-        } else {
-            *idx(&f->running, keep++) = j;
-        }
-    }
-    f->running.count = keep;
+    aif_status st = fleet_log(f, AIF_FEV_RUN_FINISH, -1, (int64_t)i,
+                              (double)(now - r->res.start) * 1e-9 / 86400.0, r->prog.interruptions);
+    /* A run's compute counts at completion: a trigger on training compute is about the
+     * model that exists, and a run that never finishes has produced no model. */
+    return st == AIF_OK ? fleet_compute_add(f, r->spec->compute_flop, 0.0, now) : st;
 }
 
 /* ---- procurement ---- */
@@ -428,6 +344,12 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
         f->last_day_peak_gpus = 0;
     }
     aif_fleet_day *day = &((aif_fleet_day *)f->days.data)[f->days.count - 1];
+    /* The research hour that just ended is done work now. */
+    st = fleet_compute_add(f, 0.0, f->research_flop_pending, now);
+    f->research_flop_pending = 0;
+    if (st != AIF_OK) {
+        return st;
+    }
     failures_and_repairs(f, hour);
     st = try_start_runs(f, now);
     if (st != AIF_OK) {
@@ -479,10 +401,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     for (size_t t = 0; t < f->ntypes; t++) {
         cap += free_t[t];
     }
-    st = research_arrivals(f);
-    if (st == AIF_OK) {
-        st = research_step(f, cap);
-    }
+    st = fleet_research_hour(f, cap, free_t);
     if (st != AIF_OK) {
         return st;
     }
@@ -491,7 +410,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     day->gpu_hours[AIF_USE_RESEARCH] += (double)f->running_gpus;
     day->gpu_hours[AIF_USE_FAILED] += (double)down;
     day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - f->running_gpus - down);
-    research_progress(f);
+    fleet_research_progress(f);
     day->facility_w = f->online_w;
     day->packages = f->online_packages;
     day->dies = f->online_dies;

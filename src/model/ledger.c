@@ -13,9 +13,10 @@ struct aif_ledger {
 };
 
 static const char *const kind_names[AIF_LEDGER_KIND_COUNT] = {
-    "capex", "power", "cloud", "tranche", "equity", "revenue", "depreciation", "warrant"};
+    "capex",   "power",        "cloud",   "tranche",      "equity",
+    "revenue", "depreciation", "warrant", "revenue_share"};
 
-static const int kind_signs[AIF_LEDGER_KIND_COUNT] = {-1, -1, -1, 1, 1, 1, 0, 0};
+static const int kind_signs[AIF_LEDGER_KIND_COUNT] = {-1, -1, -1, 1, 1, 1, 0, 0, -1};
 
 /* Beyond this an amount is certainly a units mistake, and sums of a few thousand such
  * entries still fit in int64. */

@@ -70,6 +70,61 @@ static void input_from_scenario(void **state) {
     aif_scenario_destroy(sc);
 }
 
+/* The default's AGI clause: trigger `agi` at 1e29 FLOP of cumulative training compute ends
+ * Microsoft's 20% revenue share (from 2025-01 to 2033-01). All five frontier runs finish
+ * (1.55e28 FLOP), so research compute crosses the threshold: on 2029-05-08 at seed 1. Each
+ * month's share is 20% of that month's revenue, pro-rated in the month the trigger fires,
+ * and nothing is paid after it. */
+static void revenue_share_checks(const loaded *l) {
+    const aif_fleet_summary *s = aif_fleet_summary_get(l->f);
+    const aif_scenario_contracts *c = &l->in.contracts;
+    assert_int_equal(c->trigger_count, 1);
+    assert_int_equal(c->revenue_share_count, 1);
+    const aif_scenario_revenue_share *v = &c->revenue_shares[0];
+    assert_int_equal(v->until_trigger, 0);
+    assert_int_equal(v->partner, aif_scenario_provider_find(l->sc, "azure"));
+    assert_true(c->triggers[0].compute_flop == 1e29);
+    assert_true(s->frontier_compute_flop == 1e26 + 4e26 + 1e27 + 4e27 + 1e28);
+    assert_int_equal(s->triggers_fired, 1);
+    aif_time fired = aif_fleet_trigger_time(l->f, 0);
+    assert_true(fired == aif_date_to_sim((aif_date){2029, 5, 8}, l->in.simulation.start_date));
+    int events = 0;
+    for (size_t i = 0; i < aif_fleet_event_count(l->f); i++) {
+        const aif_fleet_event *e = aif_fleet_event_at(l->f, i);
+        if (e->kind == AIF_FEV_TRIGGER) {
+            assert_int_equal(e->time, fired);
+            assert_true(e->b >= 1e29 && e->b < 1.001e29); /* crossed within one hour */
+            events++;
+        }
+    }
+    assert_int_equal(events, 1);
+    const aif_ledger *lg = aif_fleet_ledger(l->f);
+    aif_time month_start = 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < aif_ledger_count(lg); i++) {
+        const aif_ledger_entry *e = aif_ledger_at(lg, i);
+        if (e->kind != AIF_LEDGER_REVENUE) {
+            continue;
+        }
+        const aif_ledger_entry *next = aif_ledger_at(lg, i + 1);
+        if (month_start >= fired) {
+            assert_true(next == NULL || next->kind != AIF_LEDGER_REVENUE_SHARE);
+        } else {
+            double share = (double)e->cents * 0.20;
+            if (fired < e->time) {
+                share *= (double)(fired - month_start) / (double)(e->time - month_start);
+            }
+            assert_int_equal(next->kind, AIF_LEDGER_REVENUE_SHARE);
+            assert_int_equal(next->party, v->partner);
+            assert_int_equal(next->cents, llround(share));
+            total += next->cents;
+        }
+        month_start = e->time;
+    }
+    assert_int_equal(total, aif_ledger_total(lg, AIF_LEDGER_REVENUE_SHARE));
+    assert_true(s->revenue_share_usd > 37.1e9 && s->revenue_share_usd < 37.3e9);
+}
+
 static void default_scenario_checks(void **state) {
     (void)state;
     loaded l;
@@ -137,6 +192,7 @@ static void default_scenario_checks(void **state) {
         checked++;
     }
     assert_int_equal(checked, 1 + 36); /* first GW, then 9 GW in 250 MW blocks */
+    revenue_share_checks(&l);
     unload(&l);
 }
 
