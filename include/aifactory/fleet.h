@@ -6,11 +6,13 @@
  * scenario loader fill them) plus a few engine options. One aif_sim entity handles
  * every event: blocks online/retired, hourly demand ticks (allocation: frontier runs hold
  * their reservations, inference takes what it needs with priority, research jobs fill the
- * rest FIFO and are preempted first), monthly money ticks (power, depreciation, cloud
- * take-or-pay, revenue), frontier-run interruptions and completions, procurement orders and
- * deliveries, tranche/warrant milestones and equity rounds. Capacity and failures are
- * counted in racks (whole systems) per site and system type; fleet hardware failures are
- * drawn per hour per cell and keep racks in repair. Same input + seed => identical results.
+ * rest in the order of a fifo or sjf policy and are preempted first), monthly money ticks
+ * (power, depreciation, cloud take-or-pay, revenue, revenue shares to partners),
+ * frontier-run interruptions and completions, triggers (a date or cumulative training
+ * compute), procurement orders and deliveries, tranche/warrant milestones and equity
+ * rounds. Capacity and failures are counted in racks (whole systems) per site and system
+ * type; fleet hardware failures are drawn per hour per cell and keep racks in repair.
+ * Same input + seed => identical results.
  * See docs/run.md for the model and its documented gaps. */
 #ifndef AIFACTORY_FLEET_H
 #define AIFACTORY_FLEET_H

@@ -1,7 +1,8 @@
 /* The fleet engine's setup, event dispatch and money (fleet.h): expand the build-out into
  * typed blocks, schedule block, month, hour, equity and contract events on one aif_sim
  * entity, and post capex, depreciation, power, cloud take-or-pay, tranches, warrants,
- * equity and revenue to the ledger. The hourly allocation lives in fleet_work.c. */
+ * equity, revenue and revenue shares to the ledger. The hourly allocation lives in
+ * fleet_work.c and fleet_research.c, triggers and shares in fleet_share.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
