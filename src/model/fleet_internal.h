@@ -63,8 +63,7 @@ typedef struct fleet_run {
 
 typedef struct research_job {
     int64_t gpus;
-    double remaining_h;
-    double key; /* sjf: remaining hours when it was (re)queued */
+    double remaining_h; /* fixed while queued, so it is also the sjf key */
 } research_job;
 
 enum { RESEARCH_FIFO, RESEARCH_SJF };

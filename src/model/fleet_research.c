@@ -47,7 +47,8 @@ static size_t *idx(fleet_vec *v, size_t i) {
 
 static bool before(const aif_fleet *f, size_t a, size_t b) {
     const research_job *jobs = f->jobs.data;
-    return jobs[a].key < jobs[b].key || (jobs[a].key == jobs[b].key && a < b);
+    return jobs[a].remaining_h < jobs[b].remaining_h ||
+           (jobs[a].remaining_h == jobs[b].remaining_h && a < b);
 }
 
 static aif_status heap_push(aif_fleet *f, size_t j) {
@@ -96,8 +97,6 @@ static size_t heap_pop(aif_fleet *f) {
 /* ---- queue operations common to both policies ---- */
 
 static aif_status enqueue(aif_fleet *f, size_t j) {
-    research_job *jobs = f->jobs.data;
-    jobs[j].key = jobs[j].remaining_h;
     if (f->research_policy == RESEARCH_SJF) {
         return heap_push(f, j);
     }
