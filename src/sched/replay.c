@@ -201,6 +201,11 @@ void aif_replay_destroy(aif_replay *r) {
 
 aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
                           const aif_replay_config *cfg, aif_replay **out) {
+    return aif__replay_run_with(a, jobs, n, cfg, true, out);
+}
+
+aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, size_t n,
+                                const aif_replay_config *cfg, bool fast_path, aif_replay **out) {
     if ((jobs == NULL && n > 0) || cfg == NULL || out == NULL) {
         return AIF_EINVAL;
     }
@@ -221,8 +226,20 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
     res->n = n;
     res->gpus = cfg->gpus;
     engine e = {.alloc = a, .jobs = jobs, .n = n, .cfg = cfg, .ops = aif__sched_policy(pi)};
-    e.scan_limit = cfg->scan_limit ? cfg->scan_limit : 1000;
     size_t nn = n ? n : 1;
+    if (fast_path && aif__replay_fifo_pool_applies(cfg, e.ops)) {
+        /* Every job gets its start and end written, so the results need no prefill. */
+        res->jobs = aif_alloc(a, nn * sizeof *res->jobs);
+        st = res->jobs == NULL ? AIF_ENOMEM
+                               : aif__replay_fifo_pool(a, jobs, n, cfg, res->jobs, &res->events);
+        if (st != AIF_OK) {
+            aif_replay_destroy(res);
+            return st;
+        }
+        *out = res;
+        return AIF_OK;
+    }
+    e.scan_limit = cfg->scan_limit ? cfg->scan_limit : 1000;
     /* Filled in one pass below rather than zeroed first: at 10^6 jobs these two arrays
      * are most of the replay's memory traffic. */
     res->jobs = aif_alloc(a, nn * sizeof *res->jobs);
