@@ -87,6 +87,41 @@ static aif_replay *run_mode(const aif_job *jobs, size_t n, int64_t gpus, bool fa
     return r;
 }
 
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted v, as docs/replay.md defines it. */
+static double sorted_pct_s(const int64_t *v, size_t n, double p) {
+    size_t rank = (size_t)(p * (double)n + 0.999999999);
+    rank = rank < 1 ? 1 : (rank > n ? n : rank);
+    return (double)v[rank - 1] / 1e9;
+}
+
+/* The summary's percentiles (selected in place, nested) against a full sort. */
+static void check_percentiles(const aif_job *jobs, size_t n, const aif_replay *r) {
+    const aif_replay_job *o = aif_replay_jobs(r);
+    int64_t *jct = malloc(n * sizeof *jct), *wait = malloc(n * sizeof *wait);
+    assert_non_null(jct);
+    assert_non_null(wait);
+    for (size_t i = 0; i < n; i++) {
+        jct[i] = o[i].end_ns - jobs[i].submit_ns;
+        wait[i] = o[i].start_ns - jobs[i].submit_ns;
+    }
+    qsort(jct, n, sizeof *jct, cmp_i64);
+    qsort(wait, n, sizeof *wait, cmp_i64);
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+    assert_true(s.median_jct_s == sorted_pct_s(jct, n, 0.5));
+    assert_true(s.p95_jct_s == sorted_pct_s(jct, n, 0.95));
+    assert_true(s.p99_jct_s == sorted_pct_s(jct, n, 0.99));
+    assert_true(s.median_wait_s == sorted_pct_s(wait, n, 0.5));
+    assert_true(s.p95_wait_s == sorted_pct_s(wait, n, 0.95));
+    free(jct);
+    free(wait);
+}
+
 static void assert_same_summary(const aif_replay_summary *a, const aif_replay_summary *b) {
     /* Bitwise equality: the fast path must not even reorder a floating-point sum. */
     assert_int_equal(a->jobs, b->jobs);
@@ -129,6 +164,7 @@ static void compare_engines(const aif_job *jobs, size_t n, int64_t gpus, const c
     assert_int_equal(aif_replay_summarize(gen, jobs, &s2), AIF_OK);
     assert_same_summary(&s1, &s2);
     assert_int_equal(s1.events, 2 * n);
+    check_percentiles(jobs, n, fast);
     for (uint32_t vc = 0; vc < 3; vc++) {
         assert_int_equal(aif_replay_summarize_vc(fast, jobs, vc, &s1), AIF_OK);
         assert_int_equal(aif_replay_summarize_vc(gen, jobs, vc, &s2), AIF_OK);
