@@ -87,6 +87,7 @@ static ev heap_pop(ev *h, size_t *n) {
 }
 
 static int baseline(const char *path, int64_t gpus) {
+    double t0 = now_s();
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         perror(path);
@@ -115,6 +116,7 @@ static int baseline(const char *path, int64_t gpus) {
         n++;
     }
     fclose(f);
+    double t1 = now_s();
     ev *heap = malloc((n + 1) * sizeof *heap);
     size_t hn = 0, head = 0, next = 0;
     int64_t free_gpus = gpus, last_end = 0;
@@ -141,8 +143,9 @@ static int baseline(const char *path, int64_t gpus) {
         }
     }
     double makespan = n ? (double)(last_end - sub[0]) / 1e9 : 0;
-    printf("mean_jct_s %.6f utilization %.6f ", n ? sum_jct / (double)n : 0,
-           makespan > 0 ? work / ((double)gpus * makespan) : 0);
+    printf("mean_jct_s %.6f utilization %.6f read_s %.3f replay_s %.3f ",
+           n ? sum_jct / (double)n : 0, makespan > 0 ? work / ((double)gpus * makespan) : 0,
+           t1 - t0, now_s() - t1);
     free(sub);
     free(dur);
     free(g);
@@ -155,22 +158,28 @@ static int baseline(const char *path, int64_t gpus) {
 static int library(const char *path, aif_replay_config *c) {
     aif_trace *t = NULL;
     aif_trace_error err;
+    double t0 = now_s();
     if (aif_trace_read(NULL, path, NULL, &t, &err) != AIF_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
+    double t1 = now_s();
     aif_replay *r = NULL;
     aif_status st = aif_replay_run(NULL, aif_trace_jobs(t), aif_trace_count(t), c, &r);
     if (st != AIF_OK) {
         fprintf(stderr, "replay: %s\n", aif_strerror(st));
         return 1;
     }
+    double t2 = now_s();
     aif_replay_summary s;
     if (aif_replay_summarize(r, aif_trace_jobs(t), &s) != AIF_OK) {
         return 1;
     }
-    printf("mean_jct_s %.6f utilization %.6f preemptions %llu ", s.mean_jct_s, s.gpu_utilization,
-           (unsigned long long)s.preemptions);
+    double t3 = now_s();
+    printf("mean_jct_s %.6f utilization %.6f preemptions %llu read_s %.3f replay_s %.3f "
+           "summary_s %.3f ",
+           s.mean_jct_s, s.gpu_utilization, (unsigned long long)s.preemptions, t1 - t0, t2 - t1,
+           t3 - t2);
     aif_replay_destroy(r);
     aif_trace_destroy(t);
     return 0;

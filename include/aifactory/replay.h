@@ -7,8 +7,10 @@
  * every arrival, then asks the policy to start (and, if preemptive, preempt) jobs once.
  * Under fifo + pool this is exactly the rule "whenever a job arrives or completes, start
  * jobs from the head while the head fits": durations are > 0, so batching the events of
- * one instant changes nothing. A job holds its GPUs for exactly its remaining duration;
- * a preempted job keeps its progress and pays `preempt_overhead_ns` again on each resume.
+ * one instant changes nothing. fifo on a pool cluster takes an exact fast path with the
+ * same results (a heap of running jobs' ends and no per-job run state). A job holds its
+ * GPUs for exactly its remaining duration; a preempted job keeps its progress and pays
+ * `preempt_overhead_ns` again on each resume.
  *
  * Metrics (seconds): makespan = max(end) - min(submit); JCT = end - submit; wait = first
  * start - submit; slowdown = max(1, JCT / max(duration, 10 s)) (bounded slowdown); utilization =

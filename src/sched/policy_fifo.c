@@ -44,6 +44,12 @@ typedef struct fifo_state {
     /* Waiting jobs by floor(log2(gpus)): a full scan stops once no job left behind the
      * cursor could fit the free GPUs (exact pruning, no result changes). */
     uint32_t by_size[32];
+    uint32_t size_mask; /* bit c set when by_size[c] > 0 */
+    /* Per job: gpus | size class << GC_SHIFT, written at arrival. The backfill scan walks
+     * the waiting list and reads only this 4-byte word per candidate instead of the
+     * 64-byte job record: most candidates are refused on size alone, and this keeps the
+     * scan out of cache misses on the job array. */
+    uint32_t *gc;
     uint32_t root;
     size_t n;
 } fifo_state;
@@ -56,14 +62,24 @@ static int size_class(int32_t gpus) {
     return c;
 }
 
-/* Some job counted in `by_size` might fit `free` GPUs (never false when one does). */
-static bool some_fit(const uint32_t by_size[32], int64_t free) {
-    for (int c = 0; c < 32 && ((int64_t)1 << c) <= free; c++) {
-        if (by_size[c]) {
-            return true;
-        }
+#define GC_SHIFT 27 /* gpus <= 2^24 need 25 bits; classes 0..24 fit in the top 5 */
+#define GC_GPUS  ((UINT32_C(1) << GC_SHIFT) - 1)
+
+/* Some job in a size class of `mask` (bit c: floor(log2(gpus)) == c) might fit `free` GPUs
+ * (never false when one does): the smallest class present has members of >= 2^c GPUs. */
+static bool some_fit(uint32_t mask, int64_t free) {
+    return mask != 0 && (int64_t)(mask & (~mask + 1)) <= free;
+}
+
+static void class_add(uint32_t by_size[32], uint32_t *mask, int c) {
+    by_size[c]++;
+    *mask |= UINT32_C(1) << c;
+}
+
+static void class_remove(uint32_t by_size[32], uint32_t *mask, int c) {
+    if (--by_size[c] == 0) {
+        *mask &= ~(UINT32_C(1) << c);
     }
-    return false;
 }
 
 static void list_append(fifo_state *s, uint32_t j) {
@@ -257,11 +273,13 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
     }
     s->next = aif_alloc(e->alloc, n * sizeof *s->next);
     s->prev = aif_alloc(e->alloc, n * sizeof *s->prev);
+    s->gc = aif_alloc(e->alloc, n * sizeof *s->gc);
     s->tcap = 256;
     s->t = aif_alloc(e->alloc, s->tcap * sizeof *s->t);
-    if (s->next == NULL || s->prev == NULL || s->t == NULL) {
+    if (s->next == NULL || s->prev == NULL || s->gc == NULL || s->t == NULL) {
         aif_free(e->alloc, s->next, n * sizeof *s->next);
         aif_free(e->alloc, s->prev, n * sizeof *s->prev);
+        aif_free(e->alloc, s->gc, n * sizeof *s->gc);
         aif_free(e->alloc, s->t, s->tcap * sizeof *s->t);
         aif_free(e->alloc, s, sizeof *s);
         return AIF_ENOMEM;
@@ -286,6 +304,7 @@ static void fifo_destroy(engine *e, void *state) {
     fifo_state *s = state;
     aif_free(e->alloc, s->next, s->n * sizeof *s->next);
     aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
+    aif_free(e->alloc, s->gc, s->n * sizeof *s->gc);
     aif_free(e->alloc, s->t, s->tcap * sizeof *s->t);
     aif_free(e->alloc, s, sizeof *s);
 }
@@ -294,7 +313,9 @@ static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
     fifo_state *s = state;
     if (s->backfill) {
         list_append(s, j);
-        s->by_size[size_class(e->jobs[j].gpus)]++;
+        int c = size_class(e->jobs[j].gpus);
+        s->gc[j] = (uint32_t)e->jobs[j].gpus | (uint32_t)c << GC_SHIFT;
+        class_add(s->by_size, &s->size_mask, c);
         if (s->first_new == NONE) {
             s->first_new = j;
         }
@@ -339,7 +360,7 @@ static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started)
     }
     if (s->backfill) {
         list_remove(s, j);
-        s->by_size[size_class(e->jobs[j].gpus)]--;
+        class_remove(s->by_size, &s->size_mask, (int)(s->gc[j] >> GC_SHIFT));
         tinsert(s, e, j, estimate_end(e, j));
     } else {
         s->head++;
@@ -394,29 +415,33 @@ static aif_status fifo_schedule(engine *e, void *state) {
     uint32_t from = s->next[s->head];
     /* Jobs not yet passed by the cursor, by size class (full scans only). */
     uint32_t ahead[32];
+    uint32_t ahead_mask = s->size_mask;
     memcpy(ahead, s->by_size, sizeof ahead);
-    ahead[size_class(e->jobs[s->head].gpus)]--;
+    class_remove(ahead, &ahead_mask, (int)(s->gc[s->head] >> GC_SHIFT));
     if (!changed) {
         /* first_new may have started in the FIFO part above; then so did all before it. */
         from = e->run[first_new].state == JOB_WAITING && first_new != s->head ? first_new : NONE;
     }
     for (uint32_t c = from; c != NONE && scanned < e->scan_limit;) {
         int64_t free_gpus = aif_cluster_free_gpus(e->cluster);
-        if (free_gpus == 0 || (changed && !some_fit(ahead, free_gpus))) {
+        if (free_gpus == 0 || (changed && !some_fit(ahead_mask, free_gpus))) {
             break;
         }
         uint32_t nx = s->next[c];
-        int64_t g = e->jobs[c].gpus;
+        uint32_t gc = s->gc[c];
+        int64_t g = gc & GC_GPUS;
         scanned++;
-        ahead[size_class((int32_t)g)]--;
-        /* Cheapest test first: most candidates are too big, the next most use no extra. */
-        if (g <= free_gpus && (g <= extra || estimate_end(e, c) <= shadow)) {
+        class_remove(ahead, &ahead_mask, (int)(gc >> GC_SHIFT));
+        /* Cheapest test first: most candidates are too big. */
+        if (g <= free_gpus) {
             bool before = estimate_end(e, c) <= shadow;
-            if ((st = try_start(e, s, c, &started)) != AIF_OK) {
-                return st;
-            }
-            if (started && !before) {
-                extra -= g;
+            if (g <= extra || before) {
+                if ((st = try_start(e, s, c, &started)) != AIF_OK) {
+                    return st;
+                }
+                if (started && !before) {
+                    extra -= g;
+                }
             }
         }
         c = nx;

@@ -201,6 +201,11 @@ void aif_replay_destroy(aif_replay *r) {
 
 aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
                           const aif_replay_config *cfg, aif_replay **out) {
+    return aif__replay_run_with(a, jobs, n, cfg, true, out);
+}
+
+aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, size_t n,
+                                const aif_replay_config *cfg, bool fast_path, aif_replay **out) {
     if ((jobs == NULL && n > 0) || cfg == NULL || out == NULL) {
         return AIF_EINVAL;
     }
@@ -221,8 +226,20 @@ aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
     res->n = n;
     res->gpus = cfg->gpus;
     engine e = {.alloc = a, .jobs = jobs, .n = n, .cfg = cfg, .ops = aif__sched_policy(pi)};
-    e.scan_limit = cfg->scan_limit ? cfg->scan_limit : 1000;
     size_t nn = n ? n : 1;
+    if (fast_path && aif__replay_fifo_pool_applies(cfg, e.ops)) {
+        /* Every job gets its start and end written, so the results need no prefill. */
+        res->jobs = aif_alloc(a, nn * sizeof *res->jobs);
+        st = res->jobs == NULL ? AIF_ENOMEM
+                               : aif__replay_fifo_pool(a, jobs, n, cfg, res->jobs, &res->events);
+        if (st != AIF_OK) {
+            aif_replay_destroy(res);
+            return st;
+        }
+        *out = res;
+        return AIF_OK;
+    }
+    e.scan_limit = cfg->scan_limit ? cfg->scan_limit : 1000;
     /* Filled in one pass below rather than zeroed first: at 10^6 jobs these two arrays
      * are most of the replay's memory traffic. */
     res->jobs = aif_alloc(a, nn * sizeof *res->jobs);
@@ -312,11 +329,27 @@ static int64_t kth(int64_t *v, size_t n, size_t k) {
     return v[k];
 }
 
-/* Nearest-rank percentile p in (0, 1] of v (reordered). */
-static double pct_s(int64_t *v, size_t n, double p) {
+/* 0-based index of the nearest-rank percentile p in (0, 1] of n values. */
+static size_t rank_index(size_t n, double p) {
     size_t rank = (size_t)(p * (double)n + 0.999999999);
     rank = rank < 1 ? 1 : (rank > n ? n : rank);
-    return (double)kth(v, n, rank - 1) / NS_PER_S;
+    return rank - 1;
+}
+
+/* Nearest-rank percentiles p[0] <= p[1] <= ... of v (reordered), in seconds. After kth
+ * returns index k, v is partitioned around it (v[0..k) <= v[k] <= v(k..n)), so each higher
+ * percentile is selected from the part above the previous one only: the 95th and 99th
+ * percentiles cost a fraction of a full pass instead of one each. */
+static void percentiles_s(int64_t *v, size_t n, const double *p, double *out, int count) {
+    size_t from = 0;
+    for (int i = 0; i < count; i++) {
+        size_t k = rank_index(n, p[i]);
+        if (k < from) {
+            k = from; /* cannot happen for ascending p; keeps the call in range regardless */
+        }
+        out[i] = (double)kth(v + from, n - from, k - from) / NS_PER_S;
+        from = k;
+    }
 }
 
 static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, uint32_t vc,
@@ -327,19 +360,18 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
     memset(out, 0, sizeof *out);
     out->gpus = r->gpus;
     out->events = r->events;
-    size_t m = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        m += all || jobs[i].vc == vc;
+    size_t m = all ? r->n : 0;
+    for (size_t i = 0; !all && i < r->n; i++) {
+        m += jobs[i].vc == vc;
     }
     out->jobs = m;
     if (m == 0) {
         return AIF_OK;
     }
-    int64_t *jct = aif_alloc(r->alloc, m * sizeof *jct);
-    int64_t *wait = aif_alloc(r->alloc, m * sizeof *wait);
-    if (jct == NULL || wait == NULL) {
-        aif_free(r->alloc, jct, m * sizeof *jct);
-        aif_free(r->alloc, wait, m * sizeof *wait);
+    /* One buffer serves both percentile sets (JCT first, then wait), halving the memory
+     * the summary touches; the sums are taken in the first pass, in job order as always. */
+    int64_t *buf = aif_alloc(r->alloc, m * sizeof *buf);
+    if (buf == NULL) {
         return AIF_ENOMEM;
     }
     int64_t first = INT64_MAX, last = INT64_MIN;
@@ -352,12 +384,12 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
         const aif_replay_job *o = &r->jobs[i];
         first = jobs[i].submit_ns < first ? jobs[i].submit_ns : first;
         last = o->end_ns > last ? o->end_ns : last;
-        jct[k] = o->end_ns - jobs[i].submit_ns;
-        wait[k] = o->start_ns - jobs[i].submit_ns;
+        int64_t jct = o->end_ns - jobs[i].submit_ns;
+        buf[k] = jct;
         double d = (double)jobs[i].duration_ns / NS_PER_S;
-        double j_s = (double)jct[k] / NS_PER_S;
+        double j_s = (double)jct / NS_PER_S;
         sum_jct += j_s;
-        sum_wait += (double)wait[k] / NS_PER_S;
+        sum_wait += (double)(o->start_ns - jobs[i].submit_ns) / NS_PER_S;
         double slow = j_s / (d > 10 ? d : 10);
         sum_slow += slow > 1 ? slow : 1;
         gpu_s += d * jobs[i].gpus;
@@ -369,13 +401,24 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
     out->mean_wait_s = sum_wait / (double)m;
     out->mean_slowdown = sum_slow / (double)m;
     out->gpu_utilization = out->makespan_s > 0 ? gpu_s / ((double)r->gpus * out->makespan_s) : 0;
-    out->median_jct_s = pct_s(jct, m, 0.5);
-    out->p95_jct_s = pct_s(jct, m, 0.95);
-    out->p99_jct_s = pct_s(jct, m, 0.99);
-    out->median_wait_s = pct_s(wait, m, 0.5);
-    out->p95_wait_s = pct_s(wait, m, 0.95);
-    aif_free(r->alloc, jct, m * sizeof *jct);
-    aif_free(r->alloc, wait, m * sizeof *wait);
+    static const double jct_p[3] = {0.5, 0.95, 0.99};
+    double jct_v[3];
+    percentiles_s(buf, m, jct_p, jct_v, 3);
+    out->median_jct_s = jct_v[0];
+    out->p95_jct_s = jct_v[1];
+    out->p99_jct_s = jct_v[2];
+    k = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (all || jobs[i].vc == vc) {
+            buf[k++] = r->jobs[i].start_ns - jobs[i].submit_ns;
+        }
+    }
+    static const double wait_p[2] = {0.5, 0.95};
+    double wait_v[2];
+    percentiles_s(buf, m, wait_p, wait_v, 2);
+    out->median_wait_s = wait_v[0];
+    out->p95_wait_s = wait_v[1];
+    aif_free(r->alloc, buf, m * sizeof *buf);
     return AIF_OK;
 }
 

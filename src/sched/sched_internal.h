@@ -99,6 +99,25 @@ uint32_t aif__jheap_pop(jheap *h);
 void aif__jheap_remove(jheap *h, uint32_t id);
 void aif__jheap_update(jheap *h, uint32_t id, int64_t key);
 
+/* aif_replay_run with the fast paths allowed or not (fast_path = false always runs the
+ * general event loop; the tests compare the two). Same contract as aif_replay_run. */
+aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, size_t n,
+                                const aif_replay_config *cfg, bool fast_path, aif_replay **out);
+
+/* ---- The fifo + pool fast path (replay_fifo.c) ---- */
+
+/* Whether the fast path replays this configuration (ops: the policy found for it). */
+bool aif__replay_fifo_pool_applies(const aif_replay_config *cfg, const policy_ops *ops);
+
+/* Replay sorted `jobs` under fifo on a pool of cfg->gpus GPUs, writing every job's start
+ * and end into out[0..n) (nodes and preemptions 0) and the event count into *events.
+ * Validates the jobs as the general engine does: AIF_EINVAL (duration <= 0, gpus < 1,
+ * unsorted), AIF_ERANGE (a job larger than the pool), AIF_ENOMEM. Cost O(n log running);
+ * memory: the heap of running jobs only. */
+aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, size_t n,
+                                 const aif_replay_config *cfg, aif_replay_job *out,
+                                 uint64_t *events);
+
 /* The registry (sched.c). */
 const policy_ops *aif__sched_policy(size_t i);
 
