@@ -62,6 +62,59 @@
     return { div: 365.25 * 86400, unit: 'years' };
   }
 
+  /* ---------- calendar dates ---------- */
+
+  /* Scenario runs know their start date (run.start_date, YYYY-MM-DD, UTC): simulated
+   * seconds then read as dates. x values become Unix seconds, which uPlot's time scale and
+   * our SVG ticks both understand. */
+  function epochOf(date) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || '');
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 1000 : null;
+  }
+
+  function isoDate(unixS) {
+    return new Date(unixS * 1000).toISOString().slice(0, 10);
+  }
+
+  /* Month-aligned ticks, stepping 1, 2, 3, 6, 12, 24 ... months so 4 to 10 fit the span. */
+  function dateTicks(lo, hi) {
+    var months = (hi - lo) / (30.44 * 86400);
+    var steps = [1, 2, 3, 6, 12, 24, 60, 120];
+    var step = steps[steps.length - 1];
+    for (var i = 0; i < steps.length; i++) {
+      if (months / steps[i] <= 9) { step = steps[i]; break; }
+    }
+    var d = new Date(lo * 1000);
+    var m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    m = Math.ceil(m / step) * step;
+    var out = [];
+    for (;;) {
+      var t = Date.UTC(Math.floor(m / 12), m % 12, 1) / 1000;
+      if (t > hi) break;
+      if (t >= lo) out.push({ v: t, label: step >= 12 ? String(Math.floor(m / 12)) : isoDate(t).slice(0, 7) });
+      m += step;
+    }
+    return out;
+  }
+
+  /* Money reads best as "$650.3 B"; other units follow the number. */
+  function withUnits(v, unit) {
+    if (unit === 'USD' && typeof v === 'number') {
+      return (v < 0 ? '−$' : '$') + fmt(Math.abs(v));
+    }
+    return fmt(v) + (unit ? ' ' + unit : '');
+  }
+
+  /* "capex_usd" -> "capex", "peak_facility_gw" -> "peak facility": the unit is shown with
+   * the value, so a unit suffix in the key would only repeat it. */
+  function readableName(name, unit) {
+    var n = String(name);
+    var suffix = /_(usd|gw|mw|mwh|gwh|s|h|w)$/i.exec(n);
+    if (suffix && unit) n = n.slice(0, -suffix[0].length);
+    n = n.replace(/_/g, ' ');
+    return n.charAt(0).toUpperCase() + n.slice(1);
+  }
+
   /* ---------- tables ---------- */
 
   function sortTable(table, col, th) {
@@ -113,7 +166,9 @@
 
   /* ---------- charts ---------- */
 
-  function xAxisOf(c) {
+  function xAxisOf(c, run) {
+    var epoch = c.x_kind === 'time' ? epochOf(run.start_date) : null;
+    if (epoch !== null) return { div: 1, off: epoch, label: 'date (UTC)', dates: true };
     var lo = Infinity, hi = -Infinity;
     c.series.forEach(function (s) {
       if (s.x.length) { lo = Math.min(lo, s.x[0]); hi = Math.max(hi, s.x[s.x.length - 1]); }
@@ -122,15 +177,17 @@
     var tu = timeUnit(isFinite(span) ? span : 0);
     var label = c.x_kind === 'duration' ? 'duration (' + tu.unit + ')' :
       'simulated time (' + tu.unit + ')';
-    return { div: tu.div, label: label };
+    return { div: tu.div, off: 0, label: label, dates: false };
   }
 
   function drawUplot(host, c, ax, width) {
     var tables = c.series.map(function (s) {
-      return [s.x.map(function (v) { return v / ax.div; }), s.y];
+      return [s.x.map(function (v) { return v / ax.div + ax.off; }), s.y];
     });
     var aligned = window.uPlot.join(tables);
-    var series = [{ label: ax.label, value: function (u, v) { return v == null ? '–' : fmt(v); } }];
+    var series = [{ label: ax.label, value: function (u, v) {
+      return v == null ? '–' : (ax.dates ? isoDate(v) : fmt(v));
+    } }];
     c.series.forEach(function (s, i) {
       var opt = {
         label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true,
@@ -141,9 +198,11 @@
     });
     var opts = {
       width: width, height: 300,
-      scales: { x: { time: false, distr: c.x_log ? 3 : 1 } },
+      scales: { x: { time: ax.dates, distr: c.x_log ? 3 : 1 } },
+      /* Dates in UTC, as the simulation counts them, whatever the reader's time zone. */
+      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       axes: [
-        { label: ax.label, values: tickLabels },
+        ax.dates ? { label: ax.label } : { label: ax.label, values: tickLabels },
         { label: withUnit(c.y_label, c.unit), size: 70,
           values: tickLabels }
       ],
@@ -179,7 +238,9 @@
    * follow the mouse, and a vertical cursor line. */
   function drawSvg(host, c, ax) {
     var W = 900, H = 320, L = 78, R = 16, T = 12, B = 48;
-    var xs = c.series.map(function (s) { return s.x.map(function (v) { return v / ax.div; }); });
+    var xs = c.series.map(function (s) {
+      return s.x.map(function (v) { return v / ax.div + ax.off; });
+    });
     var xlo = Infinity, xhi = -Infinity, ylo = 0, yhi = -Infinity;
     c.series.forEach(function (s, i) {
       xs[i].forEach(function (v) { xlo = Math.min(xlo, v); xhi = Math.max(xhi, v); });
@@ -197,10 +258,12 @@
     var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
       'aria-label': c.title });
     svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + L + ' ' + T + 'V' + (H - B) + 'H' + (W - R) }));
-    ticks(xlo, xhi, log).forEach(function (t) {
-      if (t < xlo - 1e-12 || t > xhi + 1e-12) return;
-      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t) + ' ' + T + 'V' + (H - B) }));
-      svg.appendChild(svgEl('text', { x: fx(t), y: H - B + 16, 'text-anchor': 'middle', text: fmt(t) }));
+    var xt = ax.dates ? dateTicks(xlo, xhi) :
+      ticks(xlo, xhi, log).map(function (t) { return { v: t, label: fmt(t) }; });
+    xt.forEach(function (t) {
+      if (t.v < xlo - 1e-12 || t.v > xhi + 1e-12) return;
+      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t.v) + ' ' + T + 'V' + (H - B) }));
+      svg.appendChild(svgEl('text', { x: fx(t.v), y: H - B + 16, 'text-anchor': 'middle', text: t.label }));
     });
     ticks(ylo, yhi, false).forEach(function (t) {
       svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + L + ' ' + fy(t) + 'H' + (W - R) }));
@@ -243,7 +306,7 @@
       var x = log ? Math.pow(10, Math.log10(xlo) + t * (Math.log10(xhi) - Math.log10(xlo))) :
         xlo + t * (xhi - xlo);
       cursor.setAttribute('d', 'M' + px + ' ' + T + 'V' + (H - B));
-      readX.textContent = fmt(x);
+      readX.textContent = ax.dates ? isoDate(x) : fmt(x);
       c.series.forEach(function (s, i) {
         /* The last point at or before x: the value a step curve holds there. */
         var lo = 0, hi = xs[i].length - 1, k = -1;
@@ -257,14 +320,14 @@
     svg.addEventListener('mouseleave', function () { cursor.setAttribute('d', ''); });
   }
 
-  function drawChart(parent, c, useUplot, width) {
+  function drawChart(parent, c, useUplot, width, run) {
     state.charts++;
     var fig = el('figure', { class: 'chart', 'data-chart-id': c.id });
     fig.appendChild(el('figcaption', { text: c.title }));
     var host = el('div', { class: 'plot' });
     fig.appendChild(host);
     parent.appendChild(fig);
-    var ax = xAxisOf(c);
+    var ax = xAxisOf(c, run);
     if (useUplot) drawUplot(host, c, ax, width);
     else drawSvg(host, c, ax);
     fig.setAttribute('data-drawn', '1');
@@ -280,22 +343,31 @@
     ev.time_s.forEach(function (t) { t0 = Math.min(t0, t); t1 = Math.max(t1, t); });
     if (!(t1 > t0)) t1 = t0 + 1;
     var tu = timeUnit(t1 - t0);
+    var epoch = epochOf(run.start_date);
+    var when = function (t) {
+      return epoch !== null ? isoDate(epoch + t) : fmt(t / tu.div) + ' ' + tu.unit;
+    };
     var W = 900, L = 150, R = 16, ROW = 22, T = 8, H = T + ROW * kinds.length + 36;
     var fx = function (t) { return L + (t - t0) / (t1 - t0) * (W - L - R); };
     state.charts++;
     var fig = el('figure', { class: 'chart events', 'data-chart-id': 'events' });
-    fig.appendChild(el('figcaption', { text: 'Event strip (' + ev.total + ' events' +
-      (ev.total > n ? ', first ' + n + ' shown' : '') + ')' }));
+    fig.appendChild(el('figcaption', { text: 'Event strip: contract timeline and milestones (' +
+      fmt(ev.total) + ' events' + (ev.total > n ? '; the first ' + fmt(ev.per_kind_limit) +
+      ' of each kind shown, ' + fmt(n) + ' in all' : '') + ')' }));
     var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
       'aria-label': 'event strip' });
     var base = H - 28;
     svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + L + ' ' + base + 'H' + (W - R) }));
-    ticks(t0 / tu.div, t1 / tu.div, false).forEach(function (t) {
-      if (t * tu.div < t0 - 1e-9 || t * tu.div > t1 + 1e-9) return;
-      svg.appendChild(svgEl('text', { x: fx(t * tu.div), y: base + 16, 'text-anchor': 'middle', text: fmt(t) }));
+    var et = epoch !== null ?
+      dateTicks(epoch + t0, epoch + t1).map(function (t) { return { v: t.v - epoch, label: t.label }; }) :
+      ticks(t0 / tu.div, t1 / tu.div, false).map(function (t) { return { v: t * tu.div, label: fmt(t) }; });
+    et.forEach(function (t) {
+      if (t.v < t0 - 1e-9 || t.v > t1 + 1e-9) return;
+      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t.v) + ' ' + T + 'V' + base }));
+      svg.appendChild(svgEl('text', { x: fx(t.v), y: base + 16, 'text-anchor': 'middle', text: t.label }));
     });
     svg.appendChild(svgEl('text', { x: W - R, y: H - 2, 'text-anchor': 'end', class: 'label',
-      text: 'simulated time (' + tu.unit + ')' }));
+      text: epoch !== null ? 'date (UTC)' : 'simulated time (' + tu.unit + ')' }));
     kinds.forEach(function (k, i) {
       svg.appendChild(svgEl('text', { x: L - 8, y: T + ROW * i + 15, 'text-anchor': 'end', text: k }));
     });
@@ -305,7 +377,8 @@
       var x = fx(ev.time_s[i]), y = T + ROW * row + 11;
       var mark = svgEl('path', { class: 'marker', d: 'M' + x.toFixed(1) + ' ' + (y - 6) + 'l5 6l-5 6l-5 -6z',
         fill: COLORS[row % COLORS.length] });
-      var text = fmt(ev.time_s[i] / tu.div) + ' ' + tu.unit + ' · ' + ev.kind[i] + ' · ' + ev.subject[i];
+      var text = when(ev.time_s[i]) + ' · ' + ev.kind[i] + ' · ' + ev.subject[i] +
+        (ev.detail[i] ? ' · ' + ev.detail[i] : '');
       mark.appendChild(svgEl('title', { text: text }));
       mark.addEventListener('mouseenter', (function (t) { return function () { readout.textContent = t; }; })(text));
       svg.appendChild(mark);
@@ -333,8 +406,10 @@
     state.renderer = useUplot ? 'uplot' : 'svg';
     var span = run.sim_end_s - run.sim_start_s;
     var tu = timeUnit(span);
+    var epoch = epochOf(run.start_date);
     root.appendChild(el('p', { class: 'subtitle', text: run.kind + ' run “' + run.name + '” · seed ' +
-      run.seed + ' · simulated ' + fmt(span / tu.div) + ' ' + tu.unit }));
+      run.seed + ' · simulated ' + fmt(span / tu.div) + ' ' + tu.unit +
+      (epoch !== null ? ', ' + isoDate(epoch + run.sim_start_s) + ' to ' + isoDate(epoch + run.sim_end_s) : '') }));
     if (!useUplot) {
       root.appendChild(el('p', { class: 'notice', text: data.charts_library.inlined ?
         'Charts drawn with the built-in SVG renderer (requested).' :
@@ -346,8 +421,8 @@
       var grid = el('div', { class: 'metrics' });
       data.metrics.forEach(function (m) {
         grid.appendChild(el('div', { class: 'metric', 'data-metric': m.name, 'data-value': String(m.value) }, [
-          el('div', { class: 'metric-value', text: fmt(m.value) + (m.unit ? ' ' + m.unit : '') }),
-          el('div', { class: 'metric-name', text: m.name })
+          el('div', { class: 'metric-value', text: withUnits(m.value, m.unit) }),
+          el('div', { class: 'metric-name', title: m.name, text: readableName(m.name, m.unit) })
         ]));
       });
       keys.appendChild(grid);
@@ -356,28 +431,33 @@
     if (data.charts.length) {
       var charts = section('Charts', 'charts');
       var width = Math.max(320, Math.min(1100, root.clientWidth || 1000) - 8);
-      data.charts.forEach(function (c) { drawChart(charts, c, useUplot, width); });
+      data.charts.forEach(function (c) { drawChart(charts, c, useUplot, width, run); });
     }
     if (data.events.total > 0) {
       var evs = section('Events', 'events');
       drawEvents(evs, data.events, run);
       var rows = data.events.time_s.map(function (t, i) {
-        return [t, data.events.kind[i], data.events.subject[i], data.events.detail[i]];
+        return [epoch !== null ? isoDate(epoch + t) : t, data.events.kind[i], data.events.subject[i],
+          data.events.detail[i]];
       });
       var det = el('details', {}, [el('summary', { text: 'All events as a table' })]);
-      det.appendChild(makeTable(['time (s)', 'kind', 'subject', 'detail (JSON)'], rows, 'events'));
+      det.appendChild(makeTable([epoch !== null ? 'date (UTC)' : 'time (s)', 'kind', 'subject',
+        'detail (JSON)'], rows, 'events'));
       evs.appendChild(det);
     }
     if (data.tables.length) {
       var tabs = section('Tables', 'tables');
       data.tables.forEach(function (t) {
         tabs.appendChild(el('h3', { text: t.title }));
-        tabs.appendChild(makeTable(t.columns, t.rows, t.id));
+        tabs.appendChild(el('div', { class: 'table-wrap' }, [makeTable(t.columns, t.rows, t.id)]));
       });
     }
     if (data.params.rows.length) {
       var ps = section('Assumptions', 'assumptions');
-      ps.appendChild(makeTable(data.params.columns, data.params.rows, 'params'));
+      var pd = el('details', { class: 'assumptions' }, [el('summary', {
+        text: 'The ' + data.params.rows.length + ' parameters this run used (click to show)' })]);
+      pd.appendChild(makeTable(data.params.columns, data.params.rows, 'params'));
+      ps.appendChild(pd);
     }
     root.appendChild(el('footer', { text: 'aifactory report · charts: ' +
       (useUplot ? 'uPlot ' + data.charts_library.uplot_version : 'built-in SVG') +
@@ -385,4 +465,10 @@
   }
 
   main();
+  /* Collapsed sections would print as their one-line summary: open them for printing. */
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) {
+      d.setAttribute('open', '');
+    });
+  });
 })();

@@ -9,10 +9,11 @@
 
 #include "io/report_internal.h"
 
-#define CDF_POINTS 200
-#define BUCKETS    400
-#define MAX_POINTS 4000
-#define MAX_EVENTS 5000
+#define CDF_POINTS   200
+#define BUCKETS      400
+#define MAX_POINTS   4000
+#define MAX_EVENTS   5000
+#define MAX_PER_KIND 300
 
 typedef struct ctx {
     aif_results *r;
@@ -176,6 +177,12 @@ static void header(ctx *c, json_t *d) {
         c->t0 = sqlite3_column_double(s, 4);
         c->t1 = sqlite3_column_double(s, 5);
     }
+    sqlite3_finalize(s);
+    /* Scenario runs store their calendar start as a param; the page then labels time axes
+     * with dates. Replays have none and keep elapsed time. */
+    s = query(c, "SELECT value FROM params WHERE run_id = ? AND name = 'start' AND unit = 'date' "
+                 "AND value GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'");
+    put(c, run, "start_date", row(c, s) ? col(s, 0) : json_null());
     sqlite3_finalize(s);
     put(c, d, "run", run);
     json_t *metrics = json_array();
@@ -355,6 +362,29 @@ static void occupancy(ctx *c, json_t *charts) {
     push(c, charts, cq);
 }
 
+/* Frontier training runs of a scenario: a handful of very large jobs, so a table says more
+ * than CDFs. Dates come from the run's start param; interruptions and the work they cost
+ * are counted from the run_failure events, since a run still going at the end of the
+ * simulation has no final count in the jobs table. */
+static void training_runs(ctx *c, json_t *tables) {
+    push(c, tables,
+         table(c, "training-runs", "Training runs",
+               "WITH s AS (SELECT (SELECT value FROM params p WHERE p.run_id = ?1 AND p.name = "
+               "'start' AND p.unit = 'date') AS d, (SELECT sim_end_s FROM runs WHERE run_id = ?1) "
+               "AS t1), f AS (SELECT subject, count(*) AS n, total(json_extract(detail_json, "
+               "'$.work_lost_s')) AS lost FROM events WHERE run_id = ?1 AND kind = 'run_failure' "
+               "GROUP BY subject) SELECT j.job_id AS \"run\", j.vc AS \"site\", j.gpus AS "
+               "\"GPUs\", date(s.d, '+' || CAST(j.submit_s AS INTEGER) || ' seconds') AS "
+               "\"submitted\", date(s.d, '+' || CAST(j.start_s AS INTEGER) || ' seconds') AS "
+               "\"started\", date(s.d, '+' || CAST(j.end_s AS INTEGER) || ' seconds') AS "
+               "\"finished\", j.status AS \"status\", CASE WHEN j.end_s IS NOT NULL THEN 1.0 "
+               "END AS \"progress (fraction)\", (coalesce(j.end_s, s.t1) - j.start_s) / 86400.0 "
+               "AS \"running (days)\", max(j.interruptions, coalesce(f.n, 0)) AS "
+               "\"interruptions\", coalesce(f.lost, 0) / 86400.0 AS \"work lost (days)\" FROM "
+               "jobs j CROSS JOIN s LEFT JOIN f ON f.subject = j.job_id WHERE j.run_id = ?1 "
+               "ORDER BY j.submit_s, j.rowid"));
+}
+
 /* ---- money and contracts ---- */
 
 static void cash(ctx *c, json_t *charts) {
@@ -422,11 +452,15 @@ static json_t *events(ctx *c) {
     put(c, e, "subject", sub);
     put(c, e, "detail", det);
     put(c, e, "total", json_integer(count(c, "SELECT count(*) FROM events WHERE run_id = ?")));
-    char sql[128];
+    put(c, e, "per_kind_limit", json_integer(MAX_PER_KIND));
+    /* A few kinds (run failures: 200k in the default scenario) would crowd out the rare
+     * contract events that the strip is for: keep the first MAX_PER_KIND of each kind. */
+    char sql[320];
     snprintf(sql, sizeof sql,
-             "SELECT time_s, kind, subject, detail_json FROM events WHERE run_id = ? ORDER BY "
-             "time_s, rowid LIMIT %d",
-             MAX_EVENTS);
+             "SELECT time_s, kind, subject, detail_json FROM (SELECT *, row_number() OVER "
+             "(PARTITION BY kind ORDER BY time_s, rowid) AS k, rowid AS rid FROM events WHERE "
+             "run_id = ?) WHERE k <= %d ORDER BY time_s, rid LIMIT %d",
+             MAX_PER_KIND, MAX_EVENTS);
     sqlite3_stmt *s = query(c, sql);
     while (c->st == AIF_OK && row(c, s)) {
         push(c, t, col(s, 0));
@@ -437,6 +471,12 @@ static json_t *events(ctx *c) {
     sqlite3_finalize(s);
     return e;
 }
+
+/* A contract time column as an ISO date, or as "day N" when the run has no start date. */
+#define CONTRACT_DATE(c)                                                                           \
+    "CASE WHEN " c "_s IS NULL THEN NULL WHEN s.d IS NULL THEN 'day ' || printf('%g', " c          \
+    "_s / 86400.0) ELSE date(s.d, printf('%+d seconds', CAST(" c "_s AS INTEGER))) END AS "        \
+    "\"" c "\""
 
 aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
     ctx c = {.r = r, .db = aif__results_db(r), .run = run_id, .st = AIF_OK};
@@ -454,7 +494,11 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
               "SELECT name AS parameter, value, unit FROM params WHERE run_id = ? ORDER BY "
               "rowid"));
     tagged_charts(&c, charts);
-    if (count(&c, "SELECT count(*) FROM jobs WHERE run_id = ?") > 0) {
+    int scenario =
+        count(&c, "SELECT count(*) FROM runs WHERE run_id = ? AND kind = 'scenario'") > 0;
+    if (scenario && count(&c, "SELECT count(*) FROM jobs WHERE run_id = ?") > 0) {
+        training_runs(&c, tables);
+    } else if (count(&c, "SELECT count(*) FROM jobs WHERE run_id = ?") > 0) {
         cdf(&c, charts, "jct-cdf", "Job completion time (JCT) CDF", "jct_s");
         cdf(&c, charts, "wait-cdf", "Queueing delay (wait) CDF", "wait_s");
         occupancy(&c, charts);
@@ -469,13 +513,18 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
     }
     cash(&c, charts);
     if (count(&c, "SELECT count(*) FROM contracts WHERE run_id = ?") > 0) {
-        push(&c, tables,
-             table(&c, "contracts", "Contracts",
-                   "SELECT contract_id AS \"contract\", counterparty, kind, signed_s / 86400.0 AS "
-                   "\"signed (day)\", start_s / 86400.0 AS \"start (day)\", end_s / 86400.0 AS "
-                   "\"end (day)\", gpus AS "
-                   "\"GPUs\", power_mw AS \"power (MW)\", value_usd AS \"value (USD)\" FROM "
-                   "contracts WHERE run_id = ? ORDER BY rowid"));
+        push(
+            &c, tables,
+            table(&c, "contracts", "Contracts",
+                  /* Dates when the run has a calendar start, else days since the start. */
+                  "WITH s AS (SELECT (SELECT value FROM params WHERE run_id = ?1 AND name = "
+                  "'start' AND unit = 'date') AS d) SELECT contract_id AS \"contract\", "
+                  "counterparty, kind, " CONTRACT_DATE("signed") ", " CONTRACT_DATE(
+                      "start") ", " CONTRACT_DATE("end") ", gpus AS \"GPUs\", power_mw AS \"power "
+                                                         "(MW)\", "
+                                                         "value_usd AS \"value (USD)\" FROM "
+                                                         "contracts CROSS JOIN s WHERE run_id = ?1 "
+                                                         "ORDER BY contracts.rowid"));
     }
     put(&c, d, "charts", charts);
     put(&c, d, "tables", tables);

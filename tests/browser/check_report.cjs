@@ -76,9 +76,34 @@ async function checkPage(browser, dir, file) {
     name + ': ' + info.metrics.length + ' key numbers shown');
   for (const m of info.metrics) {
     const s = want[m.name];
-    check(s !== undefined && s.value === m.value && m.text.includes(s.unit),
+    const unitShown = s && (s.unit === 'USD' ? m.text.includes('$') : m.text.includes(s.unit));
+    check(s !== undefined && s.value === m.value && unitShown,
       name + ': key number ' + m.name + ' shows ' + m.value + ' vs summary ' +
       JSON.stringify(s));
+  }
+
+  /* A scenario run: the event strip with its contract kinds, time axes in calendar dates,
+   * the training runs table, and the assumptions folded away. */
+  if (info.data.run.kind === 'scenario') {
+    const sc = await page.evaluate(() => ({
+      strip: document.querySelectorAll('figure[data-chart-id="events"] path.marker').length,
+      rows: Array.from(document.querySelectorAll('figure[data-chart-id="events"] text'))
+        .map((t) => t.textContent),
+      axis: Array.from(document.querySelectorAll('figure.chart'))
+        .map((f) => f.textContent.includes('date (UTC)')),
+      training: document.querySelectorAll('table[data-table-id="training-runs"] tbody tr').length,
+      folded: !!document.querySelector('#assumptions details:not([open]) table'),
+    }));
+    const ev = info.data.events;
+    check(sc.strip === ev.kind.length && sc.strip > 0, name + ': event strip markers ' + sc.strip);
+    for (const k of new Set(ev.kind)) {
+      check(sc.rows.includes(k), name + ': event strip row ' + k);
+    }
+    check(info.data.run.start_date === null || sc.axis.every((x) => x),
+      name + ': every time axis in dates');
+    const jobs = info.data.tables.find((t) => t.id === 'training-runs');
+    check(!jobs || sc.training === jobs.rows.length, name + ': training runs table');
+    check(sc.folded, name + ': assumptions in a collapsed table');
   }
 
   /* Hover the middle of the first chart: its legend must show a value. */
@@ -112,15 +137,18 @@ async function checkPage(browser, dir, file) {
       '--disable-component-update', '--no-first-run'],
   });
   try {
-    for (const run of ['scenario', 'replay']) {
+    /* Synthetic fixtures in both renderers, then the real runs of the built binary. */
+    for (const run of ['scenario', 'replay', 'run', 'real-replay']) {
       for (const file of ['report.html', 'report-svg.html']) {
-        await checkPage(browser, path.join(outDir, run), file);
+        if (fs.existsSync(path.join(outDir, run, file))) {
+          await checkPage(browser, path.join(outDir, run), file);
+        }
       }
     }
   } finally {
     await browser.close();
   }
-  console.log('screenshots: ' + outDir + '/{scenario,replay}/*.png');
+  console.log('screenshots: ' + outDir + '/{scenario,replay,run,real-replay}/*.png');
   console.log(passed + ' passed, ' + failed + ' failed');
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => {

@@ -18,7 +18,7 @@ static int emit(const char *dir, int scenario) {
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
     aif_status st = aif_results_create(NULL, path, &r, err, sizeof err);
     if (st == AIF_OK) {
-        st = scenario ? fx_scenario(r, &run) : fx_random_replay(r, 400, &run);
+        st = scenario ? fx_scenario_dated(r, &run) : fx_random_replay(r, 400, &run);
         st = st ? st : aif_results_finish(r);
         st = st ? st : aif_results_export_csv(r, dir);
         snprintf(path, sizeof path, "%s/summary.json", dir);

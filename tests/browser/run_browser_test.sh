@@ -2,8 +2,11 @@
 # Browser test of the HTML report, run by CTest (label `browser`):
 #   run_browser_test.sh MAKE_REPORTS NODE_MODULES OUTDIR
 # MAKE_REPORTS writes a synthetic scenario and replay (database, CSV, summary.json,
-# report.html, report-svg.html) into OUTDIR; check_report.cjs opens every page in headless
-# chromium and saves screenshots next to them. Exit 77 (CTest: skipped) when node, chromium
+# report.html, report-svg.html) into OUTDIR; the aifactory binary built beside it
+# (AIF_BIN overrides) then writes a real small scenario run (the default scenario, six
+# months) and a real replay of tests/data/tiresias_60_job.csv into OUTDIR/run and
+# OUTDIR/real-replay; check_report.cjs opens every page in headless chromium and saves
+# screenshots next to them. Exit 77 (CTest: skipped) when node, chromium
 # or playwright-core is genuinely absent; under CI=true that is a failure instead, because
 # .ci/run installs all three.
 set -euo pipefail
@@ -30,4 +33,10 @@ command -v node >/dev/null 2>&1 || skip "node not found (apt-get install nodejs)
 rm -rf "$out"
 mkdir -p "$out"
 "$make_reports" "$out"
+bin=${AIF_BIN:-$(dirname "$make_reports")/aifactory}
+[ -x "$bin" ] || { echo "browser test: $bin not built" >&2; exit 1; }
+"$bin" run --set simulation.end=2026-03-01 --quiet -o "$out/run"
+"$bin" replay "$here/../data/tiresias_60_job.csv" --gpus 64 --quiet -o "$out/real-replay"
+# replay writes the database but not the page: `aifactory report` draws it.
+"$bin" report "$out/real-replay" --quiet
 node "$here/check_report.cjs" "$modules" "$chromium" "$out"

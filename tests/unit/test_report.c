@@ -178,6 +178,72 @@ static void scenario_page_groups_series_and_money(void **state) {
     aif_results_close(r);
 }
 
+/* A scenario with a start date: the page gets the date, frontier runs become a training
+ * table (dates, interruptions and work lost counted from every run_failure event, not only
+ * those shown), no job CDFs, contract dates, and the event strip keeps the rare kinds by
+ * capping each kind at 300 markers. */
+static void scenario_training_runs_dates_and_event_cap(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(fx_scenario_dated(r, &run), AIF_OK);
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *html = slurp(path);
+    json_t *d = page_data(html);
+    json_t *runj = json_object_get(d, "run");
+    assert_string_equal(json_string_value(json_object_get(runj, "start_date")), "2025-09-01");
+    json_t *charts = json_object_get(d, "charts");
+    assert_int_equal(json_array_size(charts), 4);
+    for (size_t i = 0; i < json_array_size(charts); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(charts, i), "id"));
+        assert_true(strcmp(id, "jct-cdf") != 0 && strcmp(id, "busy-gpus") != 0);
+    }
+    json_t *tables = json_object_get(d, "tables");
+    json_t *tr = json_object_get(find(tables, "training-runs"), "rows");
+    assert_int_equal(json_array_size(tr), 2);
+    static const char *const want1[] = {"big-1",      "site A",     NULL,       "2025-12-10",
+                                        "2025-12-10", "2026-01-09", "completed"};
+    static const char *const want2[] = {"big-2",      "site A", NULL,     "2026-03-20",
+                                        "2026-05-09", NULL,     "running"};
+    json_t *r1 = json_array_get(tr, 0), *r2 = json_array_get(tr, 1);
+    for (size_t i = 0; i < 7; i++) {
+        if (want1[i]) {
+            assert_string_equal(json_string_value(json_array_get(r1, i)), want1[i]);
+        }
+        if (want2[i]) {
+            assert_string_equal(json_string_value(json_array_get(r2, i)), want2[i]);
+        }
+    }
+    assert_int_equal(json_integer_value(json_array_get(r1, 2)), 1000);
+    assert_true(json_is_null(json_array_get(r2, 5)));
+    assert_true(num(r1, 7) == 1.0 && json_is_null(json_array_get(r2, 7)));
+    assert_true(num(r1, 8) == 30.0 && num(r2, 8) == 480.0);
+    assert_int_equal(json_integer_value(json_array_get(r1, 9)), 2);
+    assert_int_equal(json_integer_value(json_array_get(r2, 9)), 350);
+    assert_true(fabs(num(r1, 10) - 0.125) < 1e-12 && fabs(num(r2, 10) - 3.5) < 1e-12);
+    json_t *con = json_array_get(json_object_get(find(tables, "contracts"), "rows"), 0);
+    assert_string_equal(json_string_value(json_array_get(con, 3)), "2025-09-01");
+    assert_string_equal(json_string_value(json_array_get(con, 4)), "2026-02-28");
+    assert_string_equal(json_string_value(json_array_get(con, 5)), "2027-09-01");
+    json_t *ev = json_object_get(d, "events");
+    assert_int_equal(json_integer_value(json_object_get(ev, "total")), 3 + 2 + 350 + 1);
+    json_t *kinds = json_object_get(ev, "kind");
+    size_t failures = 0, tranche = 0;
+    for (size_t i = 0; i < json_array_size(kinds); i++) {
+        failures += strcmp(json_string_value(json_array_get(kinds, i)), "run_failure") == 0;
+        tranche += strcmp(json_string_value(json_array_get(kinds, i)), "tranche") == 0;
+    }
+    assert_int_equal(failures, 300);
+    assert_int_equal(tranche, 1);
+    assert_int_equal(json_array_size(kinds), 3 + 300 + 1);
+    json_decref(d);
+    free(html);
+    remove(path);
+    aif_results_close(r);
+}
+
 static void page_is_self_contained_and_deterministic(void **state) {
     (void)state;
     aif_results *r;
@@ -246,8 +312,8 @@ static void report_from_a_database_file(void **state) {
     remove(html);
 }
 
-static void allocation_failures_are_clean(void **state) {
-    (void)state;
+/* Every fixture's page, failing the Nth allocation until one succeeds. */
+static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *)) {
     char path[64];
     snprintf(path, sizeof path, "report_fail_%ld.html", (long)getpid());
     int reached_success = 0;
@@ -257,7 +323,7 @@ static void allocation_failures_are_clean(void **state) {
         aif_results *r;
         int64_t run;
         assert_int_equal(aif_results_create(&t.base, NULL, &r, NULL, 0), AIF_OK);
-        assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
+        assert_int_equal(fixture(r, &run), AIF_OK);
         t.fail_at = t.allocations + fail_at;
         aif_status st = aif_report_write(r, 0, path, NULL);
         reached_success = st == AIF_OK;
@@ -270,10 +336,17 @@ static void allocation_failures_are_clean(void **state) {
     remove(path);
 }
 
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    fail_each_allocation(fx_tiny_replay);
+    fail_each_allocation(fx_scenario_dated);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(replay_page_has_exact_curves),
         cmocka_unit_test(scenario_page_groups_series_and_money),
+        cmocka_unit_test(scenario_training_runs_dates_and_event_cap),
         cmocka_unit_test(page_is_self_contained_and_deterministic),
         cmocka_unit_test(report_from_a_database_file),
         cmocka_unit_test(allocation_failures_are_clean),

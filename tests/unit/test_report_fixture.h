@@ -175,4 +175,47 @@ static inline aif_status fx_random_replay(aif_results *r, int n, int64_t *run_id
     return AIF_OK;
 }
 
+/* fx_scenario with a calendar start (2025-09-01), two frontier training runs and their
+ * interruptions: "big-1" (1000 GPUs, days 100 to 130, 2 interruptions losing 1 h and 2 h)
+ * and "big-2" (4000 GPUs, submitted day 200, started day 250, still running at day 730,
+ * 350 interruptions of 864 s each, one minute apart from day 300: more than the page's
+ * per-kind cap of 300 events). */
+static inline aif_status fx_scenario_dated(aif_results *r, int64_t *run_id) {
+    const double day = 86400.0;
+    FX_TRY(fx_scenario(r, run_id));
+    FX_TRY(aif_results_add_param(r, *run_id, "start", "2025-09-01", "date"));
+    const aif_results_job jobs[] = {
+        {.job_id = "big-1",
+         .vc = "site A",
+         .kind = "training",
+         .gpus = 1000,
+         .submit_s = 100 * day,
+         .start_s = 100 * day,
+         .end_s = 130 * day,
+         .status = "completed",
+         .interruptions = 2},
+        {.job_id = "big-2",
+         .vc = "site A",
+         .kind = "training",
+         .gpus = 4000,
+         .submit_s = 200 * day,
+         .start_s = 250 * day,
+         .end_s = NAN,
+         .status = "running"},
+    };
+    for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+        FX_TRY(aif_results_add_job(r, *run_id, &jobs[i]));
+    }
+    FX_TRY(aif_results_add_event(r, *run_id, 110 * day, "run_failure", "big-1",
+                                 "{\"work_lost_s\": 3600}"));
+    FX_TRY(aif_results_add_event(r, *run_id, 120 * day, "run_failure", "big-1",
+                                 "{\"work_lost_s\": 7200}"));
+    for (int i = 0; i < 350; i++) {
+        FX_TRY(aif_results_add_event(r, *run_id, 300 * day + 60.0 * i, "run_failure", "big-2",
+                                     "{\"work_lost_s\": 864}"));
+    }
+    FX_TRY(aif_results_add_event(r, *run_id, 130 * day, "run_finish", "big-1", NULL));
+    return AIF_OK;
+}
+
 #endif
