@@ -37,6 +37,8 @@
       return v === null || v === undefined ? '–' : String(v);
     }
     var a = Math.abs(v);
+    /* Past 10^15 (FLOP counts) prefixes stop helping: use powers of ten. */
+    if (a >= 1e15) return v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
     /* [from, divisor, suffix]: thousands only from 10 000, so 2,500 stays 2,500. */
     var suffixes = [[1e12, 1e12, 'T'], [1e9, 1e9, 'B'], [1e6, 1e6, 'M'], [1e4, 1e3, 'k']];
     for (var i = 0; i < suffixes.length; i++) {
@@ -191,7 +193,12 @@
     c.series.forEach(function (s, i) {
       var opt = {
         label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true,
-        value: function (u, v) { return v == null ? '–' : fmt(v); }
+        /* Series are joined on a common time axis, so a series has gaps where only others
+         * changed; its value there is the last one it had (step semantics). */
+        value: function (u, v, si, idx) {
+          for (var k = idx; v == null && k != null && k > 0; k--) v = u.data[si][k - 1];
+          return v == null ? '–' : fmt(v);
+        }
       };
       if (c.step) opt.paths = window.uPlot.paths.stepped({ align: 1 });
       series.push(opt);

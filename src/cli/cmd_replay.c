@@ -11,6 +11,7 @@
 
 #include "aifactory/progress.h"
 #include "aifactory/replay.h"
+#include "aifactory/report.h"
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
 #include "aifactory/trace.h"
@@ -52,7 +53,7 @@ static const cli_option options[] = {
     {"las-starve-factor", "X", "las: promote a job waiting X times its last run (0: off)"},
     {"scan-limit", "N", "greedy policies: waiting jobs examined per pass (default 1000)"},
     {"seed", "N", "seed for random placement (default 1)"},
-    {"output", "DIR", "write jobs.csv, timeseries.csv, results.sqlite, summary.json (-o DIR)"},
+    {"output", "DIR", "write jobs.csv, timeseries.csv, results.sqlite, summary.json, report.html"},
     {"sample-s", "S", "time series: one row per S seconds instead of per event"},
     {"cluster", "FILE", "cluster description (YAML: node groups, GPU types) instead of --gpus"},
 };
@@ -182,6 +183,10 @@ static int write_store(const char *dir, const char *trace_path, const aif_trace 
     snprintf(path, sizeof path, "%s/summary.json", dir);
     if (st == AIF_OK) {
         st = aif_results_write_summary(db, path);
+    }
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    if (st == AIF_OK) {
+        st = aif_report_write(db, run_id, path, NULL);
     }
     if (st != AIF_OK) {
         const char *m = aif_results_errmsg(db);

@@ -108,6 +108,9 @@ async function checkPage(browser, dir, file) {
 
   /* Hover the middle of the first chart: its legend must show a value. */
   const plot = wantUplot ? '.u-over' : 'figure.chart svg';
+  /* Scroll first: a tall header can push the chart below the viewport, where the mouse
+   * cannot reach it. */
+  await page.locator(plot).first().scrollIntoViewIfNeeded();
   const box = await page.locator(plot).first().boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const readout = await page.evaluate((uplot) => {
