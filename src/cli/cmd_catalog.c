@@ -140,7 +140,7 @@ static double val(const aif_sourced *v) {
     return v->present ? v->value : 0;
 }
 
-static int do_list(const aif_catalog *cat, bool json) {
+static int do_list(const aif_catalog *cat, bool json, bool quiet) {
     if (json) {
         json_t *root = json_object();
         json_t *pk = json_array(), *sy = json_array();
@@ -177,6 +177,9 @@ static int do_list(const aif_catalog *cat, bool json) {
         json_object_set_new(root, "systems", sy);
         return print_json(root);
     }
+    if (quiet) {
+        return CLI_EXIT_OK;
+    }
     printf("%-14s %-8s %s\n", "id", "kind", "key specs (dense TFLOPS bf16/fp8/fp4)");
     for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
         const aif_package *p = aif_catalog_package_at(cat, i);
@@ -203,7 +206,7 @@ static int do_list(const aif_catalog *cat, bool json) {
     return CLI_EXIT_OK;
 }
 
-static int do_show(const aif_catalog *cat, const char *id, bool json) {
+static int do_show(const aif_catalog *cat, const char *id, bool json, bool quiet) {
     named_field f[16];
     size_t n = 0;
     const char *kind = NULL, *name = NULL;
@@ -255,6 +258,9 @@ static int do_show(const aif_catalog *cat, const char *id, bool json) {
         }
         json_object_set_new(root, "fields", fields);
         return print_json(root);
+    }
+    if (quiet) {
+        return CLI_EXIT_OK; /* the id was found: that is the whole answer */
     }
     printf("%s (%s): %s\n", id, kind, name);
     if (s) {
@@ -332,7 +338,8 @@ int cmd_catalog(int argc, char **argv) {
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    rc = list ? do_list(cat, common.json) : do_show(cat, positional[1], common.json);
+    rc = list ? do_list(cat, common.json, common.quiet)
+              : do_show(cat, positional[1], common.json, common.quiet);
     aif_catalog_destroy(cat);
     return rc;
 }
