@@ -111,27 +111,3 @@ int cli_common_apply(cli_common *c, const cli_parser *p, int option) {
         return CLI_EXIT_OK;
     }
 }
-
-int cli_not_implemented(const cli_verb_spec *spec, int argc, char **argv) {
-    cli_parser p;
-    cli_common common = {.progress = "auto"};
-    cli_parser_init(&p, spec, argc, argv);
-    for (;;) {
-        int opt = cli_parser_next(&p);
-        if (opt == CLI_PARSE_DONE) {
-            break;
-        }
-        if (opt == CLI_PARSE_ERROR) {
-            return CLI_EXIT_USAGE;
-        }
-        if (opt == CLI_PARSE_POSITIONAL) {
-            continue; /* positional arguments are the verb's business once it exists */
-        }
-        int rc = cli_common_apply(&common, &p, opt);
-        if (rc != CLI_EXIT_OK) {
-            return rc < 0 ? CLI_EXIT_OK : rc;
-        }
-    }
-    fprintf(stderr, "aifactory %s: not implemented yet\n", spec->name);
-    return CLI_EXIT_FAILURE;
-}

@@ -76,8 +76,4 @@ typedef struct cli_common {
  * help and returns -1 so the verb exits 0 at once. */
 int cli_common_apply(cli_common *c, const cli_parser *p, int option);
 
-/* Verbs whose issue has not landed yet: parse the common options, answer --help, and
- * otherwise say so and exit 1. */
-int cli_not_implemented(const cli_verb_spec *spec, int argc, char **argv);
-
 #endif
