@@ -428,7 +428,9 @@
       var grid = el('div', { class: 'metrics' });
       data.metrics.forEach(function (m) {
         grid.appendChild(el('div', { class: 'metric', 'data-metric': m.name, 'data-value': String(m.value) }, [
-          el('div', { class: 'metric-value', text: withUnits(m.value, m.unit) }),
+          /* A moment ("s since start") reads as a calendar date when the start is known. */
+          el('div', { class: 'metric-value', text: m.unit === 's since start' && epoch !== null &&
+            typeof m.value === 'number' ? isoDate(epoch + m.value) : withUnits(m.value, m.unit) }),
           el('div', { class: 'metric-name', title: m.name, text: readableName(m.name, m.unit) })
         ]));
       });

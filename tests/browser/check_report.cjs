@@ -76,7 +76,8 @@ async function checkPage(browser, dir, file) {
     name + ': ' + info.metrics.length + ' key numbers shown');
   for (const m of info.metrics) {
     const s = want[m.name];
-    const unitShown = s && (s.unit === 'USD' ? m.text.includes('$') : m.text.includes(s.unit));
+    const unitShown = s && (s.unit === 'USD' ? m.text.includes('$')
+      : s.unit === 's since start' ? /\d{4}-\d{2}-\d{2}/.test(m.text) : m.text.includes(s.unit));
     check(s !== undefined && s.value === m.value && unitShown,
       name + ': key number ' + m.name + ' shows ' + m.value + ' vs summary ' +
       JSON.stringify(s));
