@@ -464,7 +464,11 @@ static int window_cmp(const void *a, const void *b) {
 }
 
 /* Windows that cannot hold at once: report each one that starts before the previous ends. */
-static void check_overlaps(scn_ctx *c, window_ref *w, size_t n, const char *what) {
+/* Sort the windows of `n` entries of `size` bytes at `v` by start, report overlaps (only
+ * one can be in force at a time), and return a copy of the entries in that order, so the
+ * engine finds the one in force with a scan. NULL on out-of-memory. */
+static void *sorted_windows(scn_ctx *c, window_ref *w, const void *v, size_t n, size_t size,
+                            const char *what) {
     qsort(w, n, sizeof *w, window_cmp);
     for (size_t i = 1; i < n; i++) {
         if (w[i].from < w[i - 1].to) {
@@ -472,6 +476,13 @@ static void check_overlaps(scn_ctx *c, window_ref *w, size_t n, const char *what
                            what, w[i].index, what, w[i - 1].index);
         }
     }
+    char *sorted = aif__scn_alloc(c, n, size);
+    if (sorted != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            memcpy(sorted + i * size, (const char *)v + w[i].index * size, size);
+        }
+    }
+    return sorted;
 }
 
 static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
@@ -549,14 +560,9 @@ static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
             v[i].name = "rofr";
         }
     }
-    check_overlaps(c, w, count, "contracts.rofr");
-    /* Sorted by start so the engine finds the one in force with a scan. */
-    aif_scenario_rofr *sorted = aif__scn_alloc(c, count, sizeof *sorted);
+    aif_scenario_rofr *sorted = sorted_windows(c, w, v, count, sizeof *v, "contracts.rofr");
     if (sorted == NULL) {
         return;
-    }
-    for (size_t i = 0; i < count; i++) {
-        sorted[i] = v[w[i].index];
     }
     c->s->contracts.rofrs = sorted;
     c->s->contracts.rofr_count = count;
@@ -615,13 +621,10 @@ static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
         v[i].providers = idx;
         v[i].provider_count = k;
     }
-    check_overlaps(c, w, count, "contracts.preferred_partners");
-    aif_scenario_preference *sorted = aif__scn_alloc(c, count, sizeof *sorted);
+    aif_scenario_preference *sorted =
+        sorted_windows(c, w, v, count, sizeof *v, "contracts.preferred_partners");
     if (sorted == NULL) {
         return;
-    }
-    for (size_t i = 0; i < count; i++) {
-        sorted[i] = v[w[i].index];
     }
     c->s->contracts.preferences = sorted;
     c->s->contracts.preference_count = count;
