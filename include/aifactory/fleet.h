@@ -32,7 +32,10 @@
 
 /* Engine knobs the scenario schema does not (yet) carry. */
 typedef struct aif_fleet_options {
-    double procure_threshold;      /* order when need > threshold x (online + on order) */
+    /* Daily: order one block when the peak-hour inference demand forecast one planning
+     * horizon ahead (the longest provider lead time) exceeds threshold x what the fleet
+     * expected then (scheduled + ordered blocks, less repairs and frontier runs) can serve. */
+    double procure_threshold;
     double procure_block_w;        /* facility power of one procured block */
     const char *procure_system_id; /* system of procured blocks */
     int max_orders;                /* cap on procurement orders over the run */

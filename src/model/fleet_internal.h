@@ -127,7 +127,7 @@ struct aif_fleet {
     int64_t *warrant_steps;
     double procure_quote_own; /* break-even $/GPU-hour of the procurement system */
     int64_t on_order_packages;
-    double last_day_peak_gpus;
+    double down_fraction; /* packages in repair / online, at the last hour */
     size_t procure_type;
 
     aif_time *trigger_at;         /* per trigger, AIF_TIME_MAX until it fires */

@@ -204,20 +204,92 @@ aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) 
 
 /* ---- procurement ---- */
 
+/* The planning horizon: the longest lead time of any provider, so that a block ordered now
+ * from whichever provider wins arrives by the day the forecast looks at. */
+static aif_time procure_horizon(const aif_fleet *f) {
+    aif_time h = 0;
+    for (size_t p = 0; p < f->in->provider_count; p++) {
+        h = f->in->providers[p].lead_time > h ? f->in->providers[p].lead_time : h;
+    }
+    return h;
+}
+
+/* Whether the fleet expected at `at` falls short of that day's peak inference demand plus
+ * the frontier runs due by then. The fleet expected is every block (scheduled or ordered)
+ * online at `at` and not yet retired, less the share of racks in repair now, less the
+ * frontier runs running or due to start by `at` (taken from the types in order, as an
+ * approximation of their site); the peak hour of that day's demand (the scenario's own curve:
+ * the planner knows its forecast) is then served type by type as the hourly loop does. */
+static bool shortfall_at(const aif_fleet *f, aif_time at) {
+    const aif_fleet_input *in = f->in;
+    double avail[FLEET_MAX_TYPES] = {0};
+    const fleet_block *blocks = f->blocks.data;
+    for (size_t i = 0; i < f->blocks.count; i++) {
+        if (blocks[i].b.online <= at && at < blocks[i].b.retire) {
+            avail[blocks[i].type] += (double)blocks[i].b.packages;
+        }
+    }
+    double reserved = 0;
+    for (size_t i = 0; i < f->run_count; i++) {
+        const fleet_run *r = &f->runs[i];
+        if (r->state == 1 || (r->state == 0 && r->spec->earliest_start_at <= at)) {
+            reserved += (double)r->spec->gpus;
+        }
+    }
+    for (size_t t = 0; t < f->ntypes; t++) {
+        avail[t] *= 1.0 - f->down_fraction;
+        double take = fmin(avail[t], reserved);
+        avail[t] -= take;
+        reserved -= take;
+    }
+    if (reserved > 0) {
+        return true; /* the runs alone do not fit */
+    }
+    const aif_scenario_inference *dm = &in->inference;
+    if (!dm->present) {
+        return false;
+    }
+    /* The peak hour of the forecast day, by total tokens/s over the classes. */
+    aif_time day = at - at % AIF_NS_PER_DAY, peak_t = day;
+    double peak = -1;
+    for (int h = 0; h < 24; h++) {
+        aif_time t = day + h * AIF_NS_PER_HOUR;
+        double tok = 0;
+        for (size_t k = 0; k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
+            tok += aif_demand_tokens_per_s(dm, k, in->simulation.start_date, t);
+        }
+        if (tok > peak) {
+            peak = tok;
+            peak_t = t;
+        }
+    }
+    double demanded = 0, served = 0;
+    for (size_t k = 0; k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
+        double tok = aif_demand_tokens_per_s(dm, k, in->simulation.start_date, peak_t);
+        double left = tok;
+        for (size_t t = 0; t < f->ntypes && left > 0; t++) {
+            double tps = f->types[t].tokens_per_gpu[k];
+            if (!(tps > 0)) {
+                continue;
+            }
+            double use = fmin(ceil(left / tps), floor(avail[t]));
+            avail[t] -= use;
+            left -= fmin(left, use * tps);
+        }
+        demanded += tok;
+        served += tok - left;
+    }
+    return demanded > in->options.procure_threshold * served;
+}
+
 static aif_status procure(aif_fleet *f, aif_time now) {
     const aif_fleet_input *in = f->in;
     if (in->options.max_orders <= 0 || f->sum.orders >= in->options.max_orders) {
         return AIF_OK;
     }
-    double need = f->last_day_peak_gpus;
-    for (size_t i = 0; i < f->run_count; i++) {
-        const fleet_run *r = &f->runs[i];
-        if (r->state == 1 || (r->state == 0 && r->spec->earliest_start_at <= now)) {
-            need += r->spec->gpus;
-        }
-    }
-    double have = (double)(f->online_packages + f->on_order_packages);
-    if (!(need > in->options.procure_threshold * have)) {
+    /* Capacity that could only arrive after the period is not this run's question. */
+    aif_time at = now + procure_horizon(f);
+    if (at >= in->simulation.end || !shortfall_at(f, at)) {
         return AIF_OK;
     }
     aif_quote quotes[64];
@@ -341,7 +413,6 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
             return st == AIF_OK ? AIF_ENOMEM : st;
         }
         d->time = now;
-        f->last_day_peak_gpus = 0;
     }
     aif_fleet_day *day = &((aif_fleet_day *)f->days.data)[f->days.count - 1];
     /* The research hour that just ended is done work now. */
@@ -374,13 +445,11 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     /* Inference first: each class takes GPUs type by type until its tokens are served. */
     const aif_scenario_inference *dm = &in->inference;
     int64_t inf_gpus = 0;
-    double wanted = 0;
     for (size_t k = 0; dm->present && k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
         double tok = aif_demand_tokens_per_s(dm, k, in->simulation.start_date, now);
-        double left = tok, best = 0;
+        double left = tok;
         for (size_t t = 0; t < f->ntypes; t++) {
             double tps = f->types[t].tokens_per_gpu[k];
-            best = tps > best ? tps : best;
             if (!(tps > 0) || left <= 0) {
                 continue;
             }
@@ -390,13 +459,12 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
             inf_gpus += use;
             left -= fmin(left, (double)use * tps);
         }
-        wanted += best > 0 ? ceil(tok / best) : 0;
         day->tokens_demanded += tok * 3600.0;
         day->tokens_served += (tok - left) * 3600.0;
         f->tokens_month += (tok - left) * 3600.0;
     }
-    f->last_day_peak_gpus = fmax(f->last_day_peak_gpus, wanted);
     day->peak_inference_gpus = fmax(day->peak_inference_gpus, (double)inf_gpus);
+    f->down_fraction = total > 0 ? (double)down / (double)total : 0.0;
     int64_t cap = 0;
     for (size_t t = 0; t < f->ntypes; t++) {
         cap += free_t[t];

@@ -164,20 +164,27 @@ static void default_scenario_checks(void **state) {
     /* No ROFR offer after the ROFR ended on 2025-10-28. */
     aif_time rofr_end = aif_date_to_sim((aif_date){2025, 10, 28}, l.in.simulation.start_date);
     assert_true(l.in.contracts.rofrs[0].to == rofr_end);
+    /* The check is not vacuous: the default procures (from 2028, for the 2030 peak-hour
+     * demand), so offers are made, all after the ROFR ended and none of them ROFR offers. */
+    int offers_after = 0;
     for (size_t i = 0; i < aif_fleet_event_count(l.f); i++) {
         const aif_fleet_event *e = aif_fleet_event_at(l.f, i);
         if (e->kind == AIF_FEV_OFFER && e->a == AIF_OFFER_ROFR) {
             assert_true(e->time < rofr_end);
         }
+        offers_after += e->kind == AIF_FEV_OFFER && e->time >= rofr_end;
     }
+    assert_true(offers_after > 0);
+    assert_true(aif_fleet_summary_get(l.f)->orders > 0);
     /* Packages per block agree with `plan` for the same system and power: whole racks of
      * the planner's count (rounded down). */
-    int checked = 0;
+    int checked = 0, procured = 0;
     for (size_t i = 0; i < aif_fleet_block_count(l.f); i++) {
         const aif_block *b = aif_fleet_block_at(l.f, i);
         if (b->provider != nvidia) {
             continue;
         }
+        procured += b->phase == UINT32_MAX; /* ordered blocks have no scenario phase */
         aif_plan_input pin;
         aif_plan_input_init(&pin);
         pin.amount = b->nominal_w;
@@ -191,7 +198,8 @@ static void default_scenario_checks(void **state) {
         assert_true((double)b->packages > r.packages - (double)per_rack);
         checked++;
     }
-    assert_int_equal(checked, 1 + 36); /* first GW, then 9 GW in 250 MW blocks */
+    /* first GW, then 9 GW in 250 MW blocks, then the ordered ones */
+    assert_int_equal(checked - procured, 1 + 36);
     revenue_share_checks(&l);
     unload(&l);
 }
