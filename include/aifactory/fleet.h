@@ -33,8 +33,9 @@
 /* Engine knobs the scenario schema does not (yet) carry. */
 typedef struct aif_fleet_options {
     /* Daily: order one block when the peak-hour inference demand forecast one planning
-     * horizon ahead (the longest provider lead time) exceeds threshold x what the fleet
-     * expected then (scheduled + ordered blocks, less repairs and frontier runs) can serve. */
+     * horizon ahead (the longest provider lead time), divided by the threshold, exceeds
+     * what the fleet expected then (scheduled + ordered blocks, less repairs and frontier
+     * runs) can serve: 1.0 orders at any shortfall, 0.8 keeps 25% headroom. */
     double procure_threshold;
     double procure_block_w;        /* facility power of one procured block */
     const char *procure_system_id; /* system of procured blocks */

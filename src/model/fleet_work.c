@@ -214,12 +214,12 @@ static aif_time procure_horizon(const aif_fleet *f) {
     return h;
 }
 
-/* Whether the fleet expected at `at` falls short of that day's peak inference demand plus
- * the frontier runs due by then. The fleet expected is every block (scheduled or ordered)
- * online at `at` and not yet retired, less the share of racks in repair now, less the
- * frontier runs running or due to start by `at` (taken from the types in order, as an
- * approximation of their site); the peak hour of that day's demand (the scenario's own curve:
- * the planner knows its forecast) is then served type by type as the hourly loop does. */
+/* Whether the fleet expected at `at` falls short of that day's peak inference demand
+ * (divided by the procurement threshold) plus the frontier runs due by then. The fleet expected is
+ * every block (scheduled or ordered) online at `at` and not yet retired, less the share of racks in
+ * repair now, less the frontier runs running or due to start by `at` (taken from the types in
+ * order, as an approximation of their site); the peak hour of that day's demand (the scenario's own
+ * curve: the planner knows its forecast) is then served type by type as the hourly loop does. */
 static bool shortfall_at(const aif_fleet *f, aif_time at) {
     const aif_fleet_input *in = f->in;
     double avail[FLEET_MAX_TYPES] = {0};
@@ -263,10 +263,10 @@ static bool shortfall_at(const aif_fleet *f, aif_time at) {
             peak_t = t;
         }
     }
-    double demanded = 0, served = 0;
+    /* threshold t: the fleet must be able to serve demand / t (0.8 keeps 25% headroom). */
+    double scale = 1.0 / in->options.procure_threshold;
     for (size_t k = 0; k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
-        double tok = aif_demand_tokens_per_s(dm, k, in->simulation.start_date, peak_t);
-        double left = tok;
+        double left = scale * aif_demand_tokens_per_s(dm, k, in->simulation.start_date, peak_t);
         for (size_t t = 0; t < f->ntypes && left > 0; t++) {
             double tps = f->types[t].tokens_per_gpu[k];
             if (!(tps > 0)) {
@@ -276,10 +276,11 @@ static bool shortfall_at(const aif_fleet *f, aif_time at) {
             avail[t] -= use;
             left -= fmin(left, use * tps);
         }
-        demanded += tok;
-        served += tok - left;
+        if (left > 0) {
+            return true;
+        }
     }
-    return demanded > in->options.procure_threshold * served;
+    return false;
 }
 
 static aif_status procure(aif_fleet *f, aif_time now) {

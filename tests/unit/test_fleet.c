@@ -127,6 +127,39 @@ static aif_fleet *run_world(world *w) {
     return f;
 }
 
+/* A lower threshold asks for headroom, so it can only order earlier and more; every order
+ * follows the offers of its day, and nothing is ordered to arrive after the period. */
+static void procurement_threshold_headroom(void **state) {
+    (void)state;
+    long orders[2];
+    aif_time first[2];
+    const double thresholds[2] = {1.0, 0.5};
+    for (int i = 0; i < 2; i++) {
+        world w;
+        world_init(&w, 1);
+        w.in.options.procure_threshold = thresholds[i];
+        w.in.options.max_orders = 1000;
+        w.in.options.procure_block_w = 20e6;
+        aif_fleet *f = run_world(&w);
+        orders[i] = aif_fleet_summary_get(f)->orders;
+        first[i] = AIF_TIME_MAX;
+        for (size_t e = 0; e < aif_fleet_event_count(f); e++) {
+            const aif_fleet_event *ev = aif_fleet_event_at(f, e);
+            if (ev->kind == AIF_FEV_ORDER && ev->time < first[i]) {
+                first[i] = ev->time;
+            }
+        }
+        for (size_t b = 0; b < aif_fleet_block_count(f); b++) {
+            assert_true(aif_fleet_block_at(f, b)->online < w.in.simulation.end);
+        }
+        aif_fleet_destroy(f);
+        world_free(&w);
+    }
+    assert_true(orders[0] > 0);
+    assert_true(orders[1] > orders[0]);
+    assert_true(first[1] <= first[0]);
+}
+
 static void tranches_on_gw_dates(void **state) {
     (void)state;
     world w;
@@ -259,6 +292,7 @@ static void allocation_failures(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tranches_on_gw_dates),
+        cmocka_unit_test(procurement_threshold_headroom),
         cmocka_unit_test(energy_and_ledger_identities),
         cmocka_unit_test(determinism),
         cmocka_unit_test(allocation_failures),
