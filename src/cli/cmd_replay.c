@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "aifactory/outfile.h"
 #include "aifactory/progress.h"
 #include "aifactory/replay.h"
 #include "aifactory/report.h"
@@ -17,6 +18,7 @@
 #include "aifactory/trace.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 enum {
     OPT_FORMAT = CLI_COMMON_OPTIONS,
@@ -68,7 +70,8 @@ static const cli_verb_spec spec = {
 };
 
 typedef struct series {
-    FILE *f;
+    aif_outfile out; /* timeseries.csv, published only when the replay succeeds */
+    FILE *f;         /* out.fp, or NULL without -o */
     int64_t origin_ns;
     int64_t sample_ns; /* 0: every step */
     int64_t next_ns;
@@ -334,11 +337,12 @@ static int print_summary(const aif_trace *t, const aif_replay *r, const aif_repl
 static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay *r) {
     char path[4096];
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
+    aif_outfile out;
+    if (aif_outfile_open(&out, NULL, path) != AIF_OK) {
         fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
         return CLI_EXIT_FAILURE;
     }
+    FILE *f = out.fp;
     const aif_job *jobs = aif_trace_jobs(t);
     const aif_replay_job *o = aif_replay_jobs(r);
     int64_t origin = aif_trace_count(t) ? jobs[0].submit_ns : 0;
@@ -353,7 +357,7 @@ static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay 
                 (double)(o[i].start_ns - j->submit_ns) / 1e9,
                 (double)(o[i].end_ns - j->submit_ns) / 1e9, o[i].preemptions, o[i].nodes);
     }
-    if (fclose(f) != 0) {
+    if (aif_outfile_commit(&out) != AIF_OK) {
         fprintf(stderr, "aifactory replay: cannot write %s\n", path);
         return CLI_EXIT_FAILURE;
     }
@@ -579,12 +583,13 @@ int cmd_replay(int argc, char **argv) {
             return CLI_EXIT_FAILURE;
         }
         snprintf(path, sizeof path, "%s/timeseries.csv", out_dir);
-        ts.f = fopen(path, "w");
-        if (ts.f == NULL) {
+        if (aif_outfile_open(&ts.out, NULL, path) != AIF_OK) {
             fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
             aif_trace_destroy(t);
             return CLI_EXIT_FAILURE;
         }
+        ts.f = ts.out.fp;
+        cli_interrupt_remove_on_signal(ts.out.tmp_path);
         fprintf(ts.f, "time_s,busy_gpus,queued_jobs,running_jobs\n");
         c.on_step = on_step;
         c.step_ctx = &ts;
@@ -617,15 +622,23 @@ int cmd_replay(int argc, char **argv) {
     if (ts.progress) {
         aif_progress_finish(ts.progress, ts.progress_end, ts.steps);
     }
-    if (ts.f && fclose(ts.f) != 0) {
-        st = st == AIF_OK ? AIF_EIO : st;
+    /* From here to the end the outputs are written with the signals deferred: short, and
+     * then nothing temporary is left behind (interrupt.h). */
+    sigset_t saved;
+    cli_signals_defer(&saved);
+    if (ts.f && st == AIF_OK) {
+        st = aif_outfile_commit(&ts.out);
+    } else if (ts.f) {
+        aif_outfile_abort(&ts.out);
     }
+    cli_interrupt_forget();
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory replay: %s\n",
                 st == AIF_ERANGE ? "a job needs more GPUs than any cluster group of its GPU "
                                    "type has: it could never run"
                                  : aif_strerror(st));
         aif_trace_destroy(t);
+        cli_signals_restore(&saved);
         return st == AIF_EINVAL || st == AIF_ERANGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     rc = print_summary(t, r, &c, common.json, common.quiet);
@@ -637,5 +650,6 @@ int cmd_replay(int argc, char **argv) {
     }
     aif_replay_destroy(r);
     aif_trace_destroy(t);
+    cli_signals_restore(&saved);
     return rc;
 }

@@ -23,6 +23,7 @@
 #include "aifactory/scenario.h"
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/run_summary.h"
 
 enum {
@@ -406,7 +407,12 @@ static int run_main(const run_args *a) {
                                 .wall_s = wall_s,
                                 .sim_start_s = 0,
                                 .sim_end_s = (double)in.simulation.end * 1e-9};
+        /* Deferred signals: a Ctrl-C while writing ends the command once every file is in
+         * place, never with a temporary file left behind (interrupt.h). */
+        sigset_t saved;
+        cli_signals_defer(&saved);
         rc = write_outputs(a, f, dir, &meta, report, sizeof report);
+        cli_signals_restore(&saved);
     }
     if (rc == CLI_EXIT_OK) {
         if (a->common.json) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aifactory/outfile.h"
 #include "io/report_internal.h"
 
 int aif_report_has_chart_library(void) {
@@ -111,11 +112,11 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
     if (json == NULL) {
         return aif__results_fail(r, AIF_ENOMEM, "report: out of memory");
     }
-    aif__results_file f;
-    st = aif__results_file_open(&f, aif__results_allocator(r), path);
+    aif_outfile f;
+    st = aif_outfile_open(&f, aif__results_allocator(r), path);
     if (st == AIF_OK) {
         page(f.fp, title, json, svg);
-        st = aif__results_file_commit(&f);
+        st = aif_outfile_commit(&f);
     }
     free(json);
     if (st != AIF_OK) {

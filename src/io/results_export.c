@@ -9,67 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aifactory/outfile.h"
 #include "io/results_internal.h"
-
-/* ---- atomic files ---- */
-
-aif_status aif__results_file_open(aif__results_file *f, const aif_allocator *a, const char *path) {
-    memset(f, 0, sizeof *f);
-    f->alloc = a;
-    size_t n = strlen(path) + sizeof ".tmp-XXXXXX";
-    f->final_path = aif__results_strdup(a, path);
-    f->tmp_path = f->final_path ? aif_alloc(a, n) : NULL;
-    if (f->tmp_path == NULL) {
-        aif__results_file_abort(f);
-        return AIF_ENOMEM;
-    }
-    snprintf(f->tmp_path, n, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(f->tmp_path);
-    if (fd < 0) {
-        aif__results_file_abort(f);
-        return AIF_EIO;
-    }
-    (void)fchmod(fd, 0644);
-    f->fp = fdopen(fd, "wb");
-    if (f->fp == NULL) {
-        close(fd);
-        aif__results_file_abort(f);
-        return AIF_EIO;
-    }
-    return AIF_OK;
-}
-
-static void file_release(aif__results_file *f) {
-    if (f->tmp_path) {
-        aif_free(f->alloc, f->tmp_path, strlen(f->tmp_path) + 1);
-    }
-    if (f->final_path) {
-        aif_free(f->alloc, f->final_path, strlen(f->final_path) + 1);
-    }
-    memset(f, 0, sizeof *f);
-}
-
-void aif__results_file_abort(aif__results_file *f) {
-    if (f->fp) {
-        fclose(f->fp);
-    }
-    if (f->tmp_path) {
-        remove(f->tmp_path);
-    }
-    file_release(f);
-}
-
-aif_status aif__results_file_commit(aif__results_file *f) {
-    int ok = !ferror(f->fp) && fflush(f->fp) == 0 && fsync(fileno(f->fp)) == 0;
-    ok = (fclose(f->fp) == 0) && ok;
-    f->fp = NULL;
-    if (ok && rename(f->tmp_path, f->final_path) == 0) {
-        file_release(f);
-        return AIF_OK;
-    }
-    aif__results_file_abort(f);
-    return AIF_EIO;
-}
 
 /* ---- CSV ---- */
 
@@ -147,8 +88,8 @@ static aif_status write_csv(aif_results *r, const char *dir, const csv_table *t)
         return aif__results_fail(r, AIF_ENOMEM, "results: out of memory");
     }
     snprintf(path, n, "%s/%s", dir, t->file);
-    aif__results_file f;
-    aif_status st = aif__results_file_open(&f, a, path);
+    aif_outfile f;
+    aif_status st = aif_outfile_open(&f, a, path);
     if (st != AIF_OK) {
         st = aif__results_fail(r, st, "%s: cannot create: %s", path,
                                st == AIF_ENOMEM ? "out of memory" : strerror(errno));
@@ -175,8 +116,8 @@ static aif_status write_csv(aif_results *r, const char *dir, const csv_table *t)
     }
     if (rc != SQLITE_OK) {
         st = aif__results_fail(r, AIF_EIO, "%s: %s", path, sqlite3_errmsg(aif__results_db(r)));
-        aif__results_file_abort(&f);
-    } else if (aif__results_file_commit(&f) != AIF_OK) {
+        aif_outfile_abort(&f);
+    } else if (aif_outfile_commit(&f) != AIF_OK) {
         st = aif__results_fail(r, AIF_EIO, "%s: write failed", path);
     }
     sqlite3_finalize(s);
@@ -330,12 +271,12 @@ aif_status aif_results_write_summary(aif_results *r, const char *path) {
         return aif__results_fail(r, AIF_ENOMEM, "%s: cannot build the summary: %s", path,
                                  rc != SQLITE_DONE ? sqlite3_errmsg(db) : "out of memory");
     }
-    aif__results_file f;
-    aif_status st = aif__results_file_open(&f, aif__results_allocator(r), path);
+    aif_outfile f;
+    aif_status st = aif_outfile_open(&f, aif__results_allocator(r), path);
     if (st == AIF_OK) {
         fputs(text, f.fp);
         fputc('\n', f.fp);
-        st = aif__results_file_commit(&f);
+        st = aif_outfile_commit(&f);
     }
     free(text);
     if (st != AIF_OK) {
