@@ -74,6 +74,10 @@ typedef struct aif_perf_framework {
     double compute_eff;          /* achieved fraction of dense peak in GEMM-bound work */
     double iter_overhead_s;      /* fixed cost of one engine iteration (launch, scheduling) */
     double collective_latency_s; /* latency per hop of a tensor-parallel all-reduce */
+    /* Passes over one token's hidden vector (bf16) per layer by element-wise work that tensor
+     * parallelism does not split (norms, residual adds, rotary, sampling glue when they run
+     * unfused and replicated on every rank); costed at HBM bandwidth per token. */
+    double act_passes;
 } aif_perf_framework;
 
 /* The calibration: measured constants (fixed) and fitted ones (see docs/perf.md). */

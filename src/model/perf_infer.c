@@ -94,7 +94,9 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
             r->c->link_eff;
         t_p2p = tokens * m->hidden * 2.0 / r->tp / link + r->fw->collective_latency_s;
     }
-    return t_gemm + t_attn + t_comm + t_p2p + r->fw->iter_overhead_s;
+    /* Replicated element-wise work: every rank touches every token's full hidden vector. */
+    double t_elem = r->fw->act_passes * tokens * layers * m->hidden * 2.0 / bw;
+    return t_gemm + t_attn + t_comm + t_p2p + t_elem + r->fw->iter_overhead_s;
 }
 
 double aif_perf_prefill_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
