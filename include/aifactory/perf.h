@@ -37,6 +37,9 @@ typedef struct aif_perf_hw {
     aif_precision infer_precision;
     const char *source;
     double tdp_w; /* accelerator TDP in watts; 0 when unknown */
+    /* On-chip L2 cache in bytes; 0 when unknown (every activation pass is then costed at HBM
+     * bandwidth). Used only by the replicated element-wise term (act_passes). */
+    double l2_bytes;
 } aif_perf_hw;
 
 /* Built-in hardware table: count, i-th entry (NULL outside), lookup by id (NULL if unknown). */

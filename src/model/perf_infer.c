@@ -94,8 +94,12 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
             r->c->link_eff;
         t_p2p = tokens * m->hidden * 2.0 / r->tp / link + r->fw->collective_latency_s;
     }
-    /* Replicated element-wise work: every rank touches every token's full hidden vector. */
-    double t_elem = r->fw->act_passes * tokens * layers * m->hidden * 2.0 / bw;
+    /* Replicated element-wise work: every rank touches every token's full hidden vector.
+     * Passes over an activation tensor that fits in L2 stay on chip; the part beyond it
+     * streams from HBM. */
+    double act = tokens * m->hidden * 2.0;
+    double act_hbm = act > hw->l2_bytes ? act - hw->l2_bytes : 0.0;
+    double t_elem = r->fw->act_passes * layers * act_hbm / bw;
     return t_gemm + t_attn + t_comm + t_p2p + t_elem + r->fw->iter_overhead_s;
 }
 
