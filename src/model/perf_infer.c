@@ -2,12 +2,14 @@
  * allows, and the batch and layout that maximize throughput under a workload's latency
  * targets.
  *
- * An engine iteration is a sum of rooflines, one per kind of operator: the weight GEMMs take
- * max(weight bytes / HBM bandwidth, FLOPs / compute); attention takes max(KV bytes / HBM
- * bandwidth, attention FLOPs / compute); tensor-parallel all-reduces and a fixed engine
- * overhead are added. Continuous batching with chunked prefill mixes, in steady state,
- * batch * input / output prefill tokens into every decode iteration of `batch` sequences, so
- * prefill rides on the GEMMs that decode has to run anyway. Equations: docs/perf.md. */
+ * An engine iteration is a sum of terms, one per kind of operator: the weight GEMMs take
+ * weight bytes / HBM bandwidth + FLOPs / compute; attention takes KV bytes / HBM bandwidth +
+ * attention FLOPs / compute; element-wise work that tensor parallelism replicates (costed at
+ * HBM bandwidth for the part of the activations that does not fit in L2), tensor-parallel
+ * all-reduces and a fixed engine overhead are added. Continuous batching with chunked prefill
+ * mixes, in steady state, batch * input / output prefill tokens into every decode iteration of
+ * `batch` sequences, so prefill rides on the GEMMs that decode has to run anyway. Equations:
+ * docs/perf.md. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
