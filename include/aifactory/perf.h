@@ -37,6 +37,9 @@ typedef struct aif_perf_hw {
     aif_precision infer_precision;
     const char *source;
     double tdp_w; /* accelerator TDP in watts; 0 when unknown */
+    /* On-chip L2 cache in bytes; 0 when unknown (every activation pass is then costed at HBM
+     * bandwidth). Used only by the replicated element-wise term (act_passes). */
+    double l2_bytes;
 } aif_perf_hw;
 
 /* Built-in hardware table: count, i-th entry (NULL outside), lookup by id (NULL if unknown). */
@@ -74,6 +77,10 @@ typedef struct aif_perf_framework {
     double compute_eff;          /* achieved fraction of dense peak in GEMM-bound work */
     double iter_overhead_s;      /* fixed cost of one engine iteration (launch, scheduling) */
     double collective_latency_s; /* latency per hop of a tensor-parallel all-reduce */
+    /* Passes over one token's hidden vector (bf16) per layer by element-wise work that tensor
+     * parallelism does not split (norms, residual adds, rotary, sampling glue when they run
+     * unfused and replicated on every rank); costed at HBM bandwidth per token. */
+    double act_passes;
 } aif_perf_framework;
 
 /* The calibration: measured constants (fixed) and fitted ones (see docs/perf.md). */

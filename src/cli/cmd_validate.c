@@ -75,6 +75,17 @@ static int validate_perf(const cli_common *common, int refit) {
     if (common->quiet) {
         return CLI_EXIT_OK;
     }
+    if (refit) {
+        /* The values to paste into src/model/perf_calib.c after a change to the model. */
+        printf("Refitted parameters\n  train_eff %.6g  dp_overlap %.6g\n"
+               "  serve: compute_eff %.6g  iter_overhead_s %.6g  mlperf_input_tokens %.6g\n"
+               "  research: compute_eff %.6g  iter_overhead_s %.6g  collective_latency_s %.6g  "
+               "act_passes %.6g\n\n",
+               calib.train_eff, calib.dp_overlap, calib.serve.compute_eff,
+               calib.serve.iter_overhead_s, calib.mlperf_input_tokens, calib.research.compute_eff,
+               calib.research.iter_overhead_s, calib.research.collective_latency_s,
+               calib.research.act_passes);
+    }
     for (int held = 0; held <= 1; held++) {
         printf("%s\n", held ? "Held-out rows (not used by the fit)"
                             : "Fitted rows (used by the calibration)");

@@ -24,8 +24,8 @@ static const aif_perf_calib default_calib = {
     .link_eff = 0.80,
     .hbm_usable_frac = 0.90,
     .max_batch = 2048,
-    .serve = {"trtllm", 0.600735, 0.00013995, 5e-6},
-    .research = {"splitwise", 0.430541, 0.0100724, 1.46738e-05},
+    .serve = {"trtllm", 0.600735, 0.00013995, 5e-6, 0.0},
+    .research = {"splitwise", 0.622015, 0.0122167, 1.35013e-05, 164.269},
     .server_load = 0.885,
     .mlperf_input_tokens = 389.419,
     .train_eff = 0.493519,
@@ -303,7 +303,7 @@ double aif_perf_mape(const aif_perf_check *rows, int n, const char *dataset, int
 
 /* ---- Fitting ---- */
 
-enum { MAX_PARAMS = 4 };
+enum { MAX_PARAMS = 5 };
 
 typedef struct fit_space {
     group g;
@@ -427,12 +427,12 @@ aif_status aif_perf_fit(const aif_perf_calib *start, aif_perf_calib *out) {
         {&c.serve.compute_eff, &c.serve.iter_overhead_s, &c.server_load, &c.mlperf_input_tokens},
         {0.05, 1e-5, 0.885, 50},
         {1.0, 0.1, 0.885, 2000}};
-    fit_space research = {
-        GROUP_RESEARCH,
-        3,
-        {&c.research.compute_eff, &c.research.iter_overhead_s, &c.research.collective_latency_s},
-        {0.02, 1e-5, 1e-7},
-        {1.0, 0.2, 1e-3}};
+    fit_space research = {GROUP_RESEARCH,
+                          4,
+                          {&c.research.compute_eff, &c.research.iter_overhead_s,
+                           &c.research.collective_latency_s, &c.research.act_passes},
+                          {0.02, 1e-5, 1e-7, 0.1},
+                          {1.0, 0.2, 1e-3, 1000}};
     nelder_mead(&c, &train);
     nelder_mead(&c, &serve);
     nelder_mead(&c, &research);

@@ -5,15 +5,17 @@
  * for the Splitwise cross-generation check. NVLink figures in sources are bidirectional
  * totals (900 GB/s, 1.8 TB/s), so one direction is half. Scale-out is one 400 Gb/s NIC per
  * GPU (50 GB/s) on HGX/NVL72 of the Hopper and Blackwell generations, 200 Gb/s on A100,
- * 800 Gb/s (ConnectX-8) on Blackwell Ultra. TDPs (last
- * field) are the same sources' board powers. Catalog systems are turned into the same
- * description by perf_hw_catalog.c. */
+ * 800 Gb/s (ConnectX-8) on Blackwell Ultra. TDPs are the same sources' board powers. L2
+ * sizes (last field) are from NVIDIA's A100 and H100 architecture whitepapers (40 MB, 50 MB;
+ * H200 is the H100 die); Blackwell's are not in our sources and stay 0 (unknown). Catalog systems
+ * are turned into the same description by perf_hw_catalog.c. */
 #include <string.h>
 
 #include "aifactory/perf.h"
 
 #define TF 1e12
 #define GB 1e9
+#define MB 1e6
 
 static const aif_perf_hw builtin_hw[] = {
     {"a100",
@@ -27,7 +29,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_BF16,
      AIF_PREC_BF16,
      "NVIDIA A100 80GB SXM datasheet (312 TF bf16 dense, 2,039 GB/s, NVLink 600 GB/s)",
-     400},
+     400,
+     40 * MB},
     {"h100",
      "hopper",
      {989 * TF, 1979 * TF, 0},
@@ -39,7 +42,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP8,
      "sources.md §1a rows 1-6 (H100 SXM)",
-     700},
+     700,
+     50 * MB},
     {"h200",
      "hopper",
      {989 * TF, 1979 * TF, 0},
@@ -51,7 +55,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP8,
      "sources.md §1a rows 9-11 (H200 SXM)",
-     700},
+     700,
+     50 * MB},
     {"b200",
      "blackwell",
      {2250 * TF, 4500 * TF, 9000 * TF},
@@ -63,7 +68,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP4,
      "sources.md §1a rows 13-17 (B200 HGX, 1,000 W)",
-     1000},
+     1000,
+     0},
     {"gb200",
      "blackwell",
      {2500 * TF, 5000 * TF, 10000 * TF},
@@ -75,7 +81,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP4,
      "sources.md §1a rows 20-23 (GB200 NVL72, 1,200 W)",
-     1200},
+     1200,
+     0},
     {"b300",
      "blackwell",
      {2250 * TF, 4500 * TF, 14000 * TF},
@@ -87,7 +94,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP4,
      "sources.md §1a rows 18-19 (B300 HGX)",
-     1100},
+     1100,
+     0},
     {"gb300",
      "blackwell",
      {2500 * TF, 5000 * TF, 15000 * TF},
@@ -99,7 +107,8 @@ static const aif_perf_hw builtin_hw[] = {
      AIF_PREC_FP8,
      AIF_PREC_FP4,
      "sources.md §1a rows 28-31 (GB300 NVL72)",
-     1400},
+     1400,
+     0},
 };
 
 enum { HW_COUNT = sizeof builtin_hw / sizeof builtin_hw[0] };

@@ -30,6 +30,17 @@ static const struct {
     {"gb300", 100e9},
 };
 
+/* L2 cache per package, which the catalog does not hold, with the built-in table's figures
+ * (NVIDIA H100 architecture whitepaper: 50 MB on H100 SXM; H200 is the same die). Packages
+ * not listed get 0: element-wise passes are then all costed at HBM bandwidth. */
+static const struct {
+    const char *package;
+    double bytes;
+} l2_table[] = {
+    {"h100-sxm", 50e6},
+    {"h200-sxm", 50e6},
+};
+
 /* Generation labels for cross-generation grouping; unknown packages use their vendor. */
 static const struct {
     const char *package;
@@ -78,6 +89,15 @@ static double nic_of(const aif_package *p) {
         }
     }
     return DEFAULT_SCALEOUT_BYTES_PER_S;
+}
+
+static double l2_of(const aif_package *p) {
+    for (size_t i = 0; i < COUNT_OF(l2_table); i++) {
+        if (strcmp(l2_table[i].package, p->id) == 0) {
+            return l2_table[i].bytes;
+        }
+    }
+    return 0;
 }
 
 aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_id, aif_perf_hw *out,
@@ -134,6 +154,7 @@ aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_i
     }
     hw.scaleup_bytes_per_s = up;
     hw.tdp_w = sourced_or(&p->tdp_w, 0);
+    hw.l2_bytes = l2_of(p);
     hw.train_precision = hw.peak_flops[AIF_PREC_FP8] > 0 ? AIF_PREC_FP8 : AIF_PREC_BF16;
     hw.infer_precision = hw.peak_flops[AIF_PREC_FP4] > 0   ? AIF_PREC_FP4
                          : hw.peak_flops[AIF_PREC_FP8] > 0 ? AIF_PREC_FP8

@@ -2,12 +2,14 @@
  * allows, and the batch and layout that maximize throughput under a workload's latency
  * targets.
  *
- * An engine iteration is a sum of rooflines, one per kind of operator: the weight GEMMs take
- * max(weight bytes / HBM bandwidth, FLOPs / compute); attention takes max(KV bytes / HBM
- * bandwidth, attention FLOPs / compute); tensor-parallel all-reduces and a fixed engine
- * overhead are added. Continuous batching with chunked prefill mixes, in steady state,
- * batch * input / output prefill tokens into every decode iteration of `batch` sequences, so
- * prefill rides on the GEMMs that decode has to run anyway. Equations: docs/perf.md. */
+ * An engine iteration is a sum of terms, one per kind of operator: the weight GEMMs take
+ * weight bytes / HBM bandwidth + FLOPs / compute; attention takes KV bytes / HBM bandwidth +
+ * attention FLOPs / compute; element-wise work that tensor parallelism replicates (costed at
+ * HBM bandwidth for the part of the activations that does not fit in L2), tensor-parallel
+ * all-reduces and a fixed engine overhead are added. Continuous batching with chunked prefill
+ * mixes, in steady state, batch * input / output prefill tokens into every decode iteration of
+ * `batch` sequences, so prefill rides on the GEMMs that decode has to run anyway. Equations:
+ * docs/perf.md. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,7 +96,13 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
             r->c->link_eff;
         t_p2p = tokens * m->hidden * 2.0 / r->tp / link + r->fw->collective_latency_s;
     }
-    return t_gemm + t_attn + t_comm + t_p2p + r->fw->iter_overhead_s;
+    /* Replicated element-wise work: every rank touches every token's full hidden vector.
+     * Passes over an activation tensor that fits in L2 stay on chip; the part beyond it
+     * streams from HBM. */
+    double act = tokens * m->hidden * 2.0;
+    double act_hbm = act > hw->l2_bytes ? act - hw->l2_bytes : 0.0;
+    double t_elem = r->fw->act_passes * layers * act_hbm / bw;
+    return t_gemm + t_attn + t_comm + t_p2p + t_elem + r->fw->iter_overhead_s;
 }
 
 double aif_perf_prefill_s(const aif_perf_calib *calib, const aif_perf_framework *fw,

@@ -61,17 +61,27 @@ static int evaluate(const aif_perf_calib *c, const aif_perf_train_query *q, layo
     /* Memory: bf16 weights + bf16 grads, fp32 master + Adam moments sharded over DP, and
      * activations with selective recomputation (~34 bytes * S * h per layer, / tp; 1F1B
      * keeps pp micro-batches of L/pp layers in flight). If that does not fit, recompute
-     * every layer in the backward pass: keep only layer inputs, pay one more forward. */
+     * whole layers in the backward pass, as few as needed (Megatron's block-granularity
+     * recomputation): a recomputed layer keeps only its input (2 bytes * S * h) plus one
+     * layer's working set, and costs one more forward (1/3 of its FLOPs). */
     double state = params_gpu * (4.0 + 12.0 / l.dp);
-    double mem = state + 34.0 * S * m->hidden * m->layers / l.tp;
+    double layer_sel = 34.0 * S * m->hidden / l.tp;
+    double layer_full = 2.0 * S * m->hidden / l.tp;
+    double cap = hw->hbm_bytes * c->hbm_usable_frac;
+    double mem = state + layer_sel * m->layers;
     double recompute = 1.0;
-    if (mem > hw->hbm_bytes * c->hbm_usable_frac) {
-        mem = state + (2.0 * m->layers + 34.0) * S * m->hidden / l.tp;
-        recompute = 4.0 / 3.0;
-    }
-    if (mem > hw->hbm_bytes * c->hbm_usable_frac) {
-        r->mem_per_gpu_bytes = mem;
-        return -1;
+    if (mem > cap) {
+        /* Fraction f of layers recomputed: state + layer_sel * (1 + L (1 - f)) +
+         * layer_full * L f = cap. */
+        double full = state + layer_sel + layer_sel * m->layers;
+        double f = (full - cap) / ((layer_sel - layer_full) * m->layers);
+        f = f < 0 ? 0 : f;
+        if (f > 1) {
+            r->mem_per_gpu_bytes = state + layer_sel + layer_full * m->layers;
+            return -1;
+        }
+        mem = state + layer_sel + layer_sel * m->layers * (1 - f) + layer_full * m->layers * f;
+        recompute = 1.0 + f / 3.0;
     }
     /* Per micro-batch, per stage: the stage's share of the FLOPs. */
     double t_comp = recompute * fpt * S * (stage_layers * l.pp / (double)m->layers) / n_model /

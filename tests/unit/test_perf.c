@@ -283,13 +283,68 @@ static void cache_memoizes(void **state) {
     assert_int_equal(aif_perf_cache_create(NULL, NULL, 0, &cache), AIF_EINVAL);
 }
 
+/* When selective recomputation does not fit, only as many layers are recomputed as memory
+ * needs: memory then sits exactly at the usable HBM and compute grows by less than 4/3. */
+static void partial_recomputation(void **state) {
+    (void)state;
+    const aif_perf_calib *c = aif_perf_calib_default();
+    const aif_perf_hw *h = aif_perf_hw_find("h100");
+    aif_perf_train_query q = {
+        aif_model_find("llama3.1-405b"), h, 8192, AIF_PREC_BF16, 8192, 2048, 8, 16, 0};
+    aif_perf_train_result r;
+    assert_int_equal(aif_perf_train(c, &q, &r), AIF_OK);
+    CLOSE(r.mem_per_gpu_bytes, h->hbm_bytes * c->hbm_usable_frac, 1e-9);
+    /* Compute with no recomputation: the stage's FLOPs at train_eff (126 layers, 16 stages of
+     * 8 layers: the fullest stage paces the pipeline). */
+    double plain = r.flops_per_token * 8192.0 * (8.0 * 16 / 126) / (8.0 * 16) /
+                   (h->peak_flops[AIF_PREC_BF16] * c->train_eff) * r.microbatches;
+    double factor = r.compute_s / plain;
+    assert_true(factor > 1.0 + 1e-6 && factor < 4.0 / 3.0 - 1e-6);
+    /* GPT-3 175B at MLPerf's layout fits with selective recomputation only. */
+    aif_perf_train_query g = {
+        aif_model_find("gpt3-175b"), h, 512, AIF_PREC_FP8, 2048, 2048, 4, 8, 0};
+    assert_int_equal(aif_perf_train(c, &g, &r), AIF_OK);
+    assert_true(r.mem_per_gpu_bytes < h->hbm_bytes * c->hbm_usable_frac);
+}
+
+/* The replicated element-wise term: zero for the production engine, and for the research
+ * stack free while a prefill's activations fit in L2, growing once they spill to HBM. */
+static void elementwise_passes_and_l2(void **state) {
+    (void)state;
+    const aif_perf_calib *c = aif_perf_calib_default();
+    const aif_model_spec *m = aif_model_find("llama2-70b");
+    aif_perf_hw h = *aif_perf_hw_find("h100"), no_l2 = h;
+    no_l2.l2_bytes = 0;
+    /* Production engine: the L2 size does not matter. */
+    assert_true(aif_perf_prefill_s(c, NULL, m, &h, AIF_PREC_FP8, 2, 1, 2048) ==
+                aif_perf_prefill_s(c, NULL, m, &no_l2, AIF_PREC_FP8, 2, 1, 2048));
+    const aif_perf_framework *rs = &c->research;
+    /* 2,048 tokens x 8,192 x 2 B = 33.6 MB fit in 50 MB: the term vanishes. */
+    double with = aif_perf_prefill_s(c, rs, m, &h, AIF_PREC_BF16, 4, 1, 2048);
+    double without = aif_perf_prefill_s(c, rs, m, &no_l2, AIF_PREC_BF16, 4, 1, 2048);
+    double passes =
+        rs->act_passes * m->layers * 2048.0 * m->hidden * 2.0 / (h.hbm_bytes_per_s * c->mem_eff);
+    CLOSE(without - with, passes, 1e-9);
+    /* 8,192 tokens spill 134 - 50 MB. */
+    with = aif_perf_prefill_s(c, rs, m, &h, AIF_PREC_BF16, 4, 1, 8192);
+    without = aif_perf_prefill_s(c, rs, m, &no_l2, AIF_PREC_BF16, 4, 1, 8192);
+    CLOSE(without - with,
+          rs->act_passes * m->layers * h.l2_bytes / (h.hbm_bytes_per_s * c->mem_eff), 1e-9);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(enums_and_hardware),     cmocka_unit_test(training_identities),
-        cmocka_unit_test(strong_scaling_bends),   cmocka_unit_test(automatic_layout_and_limits),
-        cmocka_unit_test(decode_is_memory_bound), cmocka_unit_test(inference_workloads),
-        cmocka_unit_test(inference_errors),       cmocka_unit_test(moe_reads_fewer_weights),
+        cmocka_unit_test(enums_and_hardware),
+        cmocka_unit_test(training_identities),
+        cmocka_unit_test(strong_scaling_bends),
+        cmocka_unit_test(automatic_layout_and_limits),
+        cmocka_unit_test(decode_is_memory_bound),
+        cmocka_unit_test(inference_workloads),
+        cmocka_unit_test(inference_errors),
+        cmocka_unit_test(moe_reads_fewer_weights),
         cmocka_unit_test(cache_memoizes),
+        cmocka_unit_test(partial_recomputation),
+        cmocka_unit_test(elementwise_passes_and_l2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

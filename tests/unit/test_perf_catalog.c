@@ -41,6 +41,7 @@ static void assert_same_figures(const aif_perf_hw *a, const aif_perf_hw *b) {
     assert_int_equal(a->train_precision, b->train_precision);
     assert_int_equal(a->infer_precision, b->infer_precision);
     assert_true(a->tdp_w == b->tdp_w);
+    assert_true(a->l2_bytes == b->l2_bytes);
     assert_string_equal(a->generation, b->generation);
 }
 
