@@ -382,6 +382,15 @@ static aif_status string_field(reader *r, int role, uint32_t *id) {
     return v ? intern(r->t, v, id) : AIF_OK;
 }
 
+/* Whether an id that parsed as an integer was written "8.0": such ids stay names. A short
+ * loop, inlined, is cheaper than a strchr call per row. */
+static bool has_point(const char *v) {
+    while (*v && *v != '.') {
+        v++;
+    }
+    return *v == '.';
+}
+
 static aif_status parse_row(reader *r, unsigned long line, aif_job *j, bool *filtered) {
     const char *v;
     aif_status st;
@@ -453,7 +462,7 @@ static aif_status parse_row(reader *r, unsigned long line, aif_job *j, bool *fil
     v = field_of(r, COL_ID);
     j->id = (int64_t)r->row;
     if (v && *v) {
-        if (aif__parse_int(v, INT64_MIN, INT64_MAX, &x) == AIF_OK && strchr(v, '.') == NULL) {
+        if (aif__parse_int(v, INT64_MIN, INT64_MAX, &x) == AIF_OK && !has_point(v)) {
             j->id = x;
         } else if ((st = intern(r->t, v, &j->name)) != AIF_OK) {
             return st;
