@@ -126,8 +126,11 @@ aif_status aif__trace_source_open_file(const aif_allocator *a, const char *path,
         uint32_t magic =
             (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
         if (magic == ZSTD_MAGIC_LE32) {
-            /* The compressed size says little about the text's: no estimate. */
-            s->total = 0;
+            /* The text's size is the first frame's content size when the header records
+             * it (zstd's command line does); more frames only make it an underestimate,
+             * which the reader handles by growing. Otherwise no estimate. */
+            unsigned long long cs = ZSTD_getFrameContentSize(s->zin, got);
+            s->total = cs == ZSTD_CONTENTSIZE_UNKNOWN || cs == ZSTD_CONTENTSIZE_ERROR ? 0 : cs;
             ZSTD_customMem cm = {zstd_alloc, zstd_free, (void *)s->alloc};
             s->dctx = ZSTD_createDCtx_advanced(cm);
             if (s->dctx == NULL) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zstd.h>
 
 #include "aifactory/trace.h"
 #include "io/trace_internal.h"
@@ -760,6 +761,53 @@ static void presized_array_any_row_lengths(void **state) {
     free(text);
 }
 
+/* A .csv.zst of two frames: the reader sizes its job array from the first frame's
+ * recorded content size (a small part of the text here), so it must grow past that
+ * estimate; every row of both frames is read, in order. */
+static void zstd_frames_sized_from_first_frame(void **state) {
+    (void)state;
+    size_t rows = 6000, split = 1500;
+    size_t cap = 64 + rows * 40;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "job_id,submit_s,gpus,duration_s\n"), cut = 0;
+    for (size_t i = 0; i < rows; i++) {
+        if (i == split) {
+            cut = n;
+        }
+        n += (size_t)snprintf(text + n, cap - n, "%zu,%zu.25,%zu,%zu\n", i, i, 1 + i % 8, 1 + i);
+    }
+    size_t zcap = ZSTD_compressBound(n) + 64;
+    char *z = malloc(zcap);
+    assert_non_null(z);
+    size_t z1 = ZSTD_compress(z, zcap, text, cut, 3);
+    assert_false(ZSTD_isError(z1));
+    size_t z2 = ZSTD_compress(z + z1, zcap - z1, text + cut, n - cut, 3);
+    assert_false(ZSTD_isError(z2));
+    assert_int_equal(ZSTD_getFrameContentSize(z, z1), cut); /* the size is recorded */
+    char path[] = "/tmp/aif_trace_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, z, z1 + z2), (ssize_t)(z1 + z2));
+    close(fd);
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_count(t), rows);
+    const aif_job *j = aif_trace_jobs(t);
+    for (size_t i = 0; i < rows; i++) {
+        assert_int_equal(j[i].id, (int64_t)i);
+        assert_int_equal(j[i].submit_ns, (int64_t)i * NS + NS / 4);
+        assert_int_equal(j[i].gpus, 1 + (int)(i % 8));
+        assert_int_equal(j[i].duration_ns, (int64_t)(1 + i) * NS);
+        assert_int_equal(j[i].line, i + 2);
+    }
+    aif_trace_destroy(t);
+    unlink(path);
+    free(z);
+    free(text);
+}
+
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     char path[1024];
@@ -813,6 +861,7 @@ int main(void) {
         cmocka_unit_test(number_fast_paths_agree_with_general),
         cmocka_unit_test(quotes_scattered_across_windows),
         cmocka_unit_test(presized_array_any_row_lengths),
+        cmocka_unit_test(zstd_frames_sized_from_first_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
