@@ -34,6 +34,11 @@ aif_status aif__trace_source_open_memory(const aif_allocator *a, const char *tex
  * end of input), AIF_ENOMEM. */
 aif_status aif__trace_source_next(trace_source *s, char **rec, size_t *len, unsigned long *line);
 
+/* How far the source is: `taken` bytes handed out as records (terminators included) of
+ * `total`, the input's size when known up front (a plain file, memory, or a zstd frame that records
+ * its size; else 0). Lets the reader size its job array once instead of growing it. O(1). */
+void aif__trace_source_progress(const trace_source *s, uint64_t *taken, uint64_t *total);
+
 void aif__trace_source_close(trace_source *s);
 
 /* ---- Field splitting and values ---- */

@@ -11,6 +11,7 @@
 #include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/trace_internal.h"
 
@@ -38,8 +39,12 @@ struct trace_source {
     size_t end;
     size_t scan;   /* offset from start up to which the current record was scanned */
     bool in_quote; /* quote state at buf[start + scan] */
+    size_t qclear; /* buf[start, qclear) holds no quote: most files have none at all, so one
+                      search per window replaces one per record */
     bool quoted;   /* the current record contains a quote */
     unsigned long line;
+    uint64_t taken; /* bytes handed out as records so far, terminators included */
+    uint64_t total; /* the input's size in bytes when known up front, else 0 */
 };
 
 static void *zstd_alloc(void *opaque, size_t size) {
@@ -101,6 +106,10 @@ aif_status aif__trace_source_open_file(const aif_allocator *a, const char *path,
         aif__trace_source_close(s);
         return AIF_EIO;
     }
+    struct stat sb;
+    if (fstat(fileno(s->fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        s->total = (uint64_t)sb.st_size;
+    }
     /* Sniff the format from the first bytes; they stay in zin as pending input either way. */
     size_t got = fread(s->zin, 1, ZIN_BYTES, s->fp);
     if (got < ZIN_BYTES) {
@@ -117,6 +126,11 @@ aif_status aif__trace_source_open_file(const aif_allocator *a, const char *path,
         uint32_t magic =
             (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
         if (magic == ZSTD_MAGIC_LE32) {
+            /* The text's size is the first frame's content size when the header records
+             * it (zstd's command line does); more frames only make it an underestimate,
+             * which the reader handles by growing. Otherwise no estimate. */
+            unsigned long long cs = ZSTD_getFrameContentSize(s->zin, got);
+            s->total = cs == ZSTD_CONTENTSIZE_UNKNOWN || cs == ZSTD_CONTENTSIZE_ERROR ? 0 : cs;
             ZSTD_customMem cm = {zstd_alloc, zstd_free, (void *)s->alloc};
             s->dctx = ZSTD_createDCtx_advanced(cm);
             if (s->dctx == NULL) {
@@ -141,6 +155,7 @@ aif_status aif__trace_source_open_memory(const aif_allocator *a, const char *tex
     }
     s->mem = text;
     s->mem_len = len;
+    s->total = len;
     *out = s;
     return AIF_OK;
 }
@@ -250,6 +265,7 @@ static aif_status fill(trace_source *s) {
     if (s->start > 0) {
         memmove(s->buf, s->buf + s->start, s->end - s->start);
         s->end -= s->start;
+        s->qclear = s->qclear > s->start ? s->qclear - s->start : 0;
         s->start = 0;
     }
     if (s->end == s->cap) {
@@ -298,11 +314,17 @@ aif_status aif__trace_source_next(trace_source *s, char **rec, size_t *len, unsi
             }
             char *p = memchr(base + pos, '\n', avail - pos);
             size_t lim = p ? (size_t)(p - base) : avail;
-            char *q = memchr(base + pos, '"', lim - pos);
-            if (q) {
+            if (s->start + lim > s->qclear) {
+                /* Look for the next quote once, as far as the data goes. */
+                size_t from = s->start + pos > s->qclear ? s->start + pos : s->qclear;
+                char *q = memchr(s->buf + from, '"', s->end - from);
+                s->qclear = q ? (size_t)(q - s->buf) : s->end;
+            }
+            if (s->qclear < s->start + lim) {
+                /* The search began at or after pos, so this quote opens in the record. */
                 s->quoted = true;
                 s->in_quote = true;
-                pos = (size_t)(q - base) + 1;
+                pos = s->qclear - s->start + 1;
                 continue;
             }
             nl = p;
@@ -340,6 +362,7 @@ aif_status aif__trace_source_next(trace_source *s, char **rec, size_t *len, unsi
         *line = s->line;
         s->line += 1 + (s->quoted ? count_newlines(base, rlen) : 0);
         s->start += nl ? rlen + 1 : rlen;
+        s->taken += nl ? rlen + 1 : rlen;
         s->scan = 0;
         s->quoted = false;
         if (rlen > 0 && base[rlen - 1] == '\r') {
@@ -350,4 +373,9 @@ aif_status aif__trace_source_next(trace_source *s, char **rec, size_t *len, unsi
         *len = rlen;
         return AIF_OK;
     }
+}
+
+void aif__trace_source_progress(const trace_source *s, uint64_t *taken, uint64_t *total) {
+    *taken = s->taken;
+    *total = s->total;
 }

@@ -336,20 +336,134 @@ static size_t rank_index(size_t n, double p) {
     return rank - 1;
 }
 
-/* Nearest-rank percentiles p[0] <= p[1] <= ... of v (reordered), in seconds. After kth
- * returns index k, v is partitioned around it (v[0..k) <= v[k] <= v(k..n)), so each higher
- * percentile is selected from the part above the previous one only: the 95th and 99th
- * percentiles cost a fraction of a full pass instead of one each. */
-static void percentiles_s(int64_t *v, size_t n, const double *p, double *out, int count) {
-    size_t from = 0;
-    for (int i = 0; i < count; i++) {
-        size_t k = rank_index(n, p[i]);
-        if (k < from) {
-            k = from; /* cannot happen for ascending p; keeps the call in range regardless */
+/* Percentiles are selected exactly without copying every value: a first pass counts the
+ * values per bucket of a monotone, logarithmic bucketing (as in HDR histograms: the
+ * exponent, then SUB_BITS bits below the leading one, so a bucket spans 1/1024 of its
+ * value); the cumulative counts name the bucket that holds each wanted rank, and a second
+ * pass copies out only the values of those few buckets, where quickselect finds the rank.
+ * Small values (below 2^(SUB_BITS+1)) get a bucket each, so a bucket of, say, zero waits
+ * answers with no second look. Negative values (impossible for a replay, kept exact
+ * anyway) share bucket 0. */
+#define SUB_BITS    10
+#define EXACT_LIMIT ((uint64_t)2 << SUB_BITS)
+#define NBUCKETS    (1 + ((size_t)(64 - SUB_BITS) << SUB_BITS))
+
+/* Index of the highest set bit of u > 0. */
+static int floor_log2(uint64_t u) {
+#if defined(__GNUC__)
+    return 63 - __builtin_clzll(u);
+#else
+    int e = 0;
+    for (int step = 32; step > 0; step /= 2) {
+        if (u >> step) {
+            u >>= step;
+            e += step;
         }
-        out[i] = (double)kth(v + from, n - from, k - from) / NS_PER_S;
-        from = k;
     }
+    return e;
+#endif
+}
+
+static size_t bucket_of(int64_t v) {
+    if (v < 0) {
+        return 0;
+    }
+    uint64_t u = (uint64_t)v;
+    if (u < EXACT_LIMIT) {
+        return 1 + (size_t)u;
+    }
+    int e = floor_log2(u);
+    size_t mant = (size_t)(u >> (e - SUB_BITS)) & (((size_t)1 << SUB_BITS) - 1);
+    return 1 + ((size_t)(e - SUB_BITS + 1) << SUB_BITS | mant);
+}
+
+/* What one wanted percentile needs: its bucket and its rank inside that bucket. */
+typedef struct pct_target {
+    size_t bucket;
+    size_t rank; /* 0-based among the bucket's values */
+    size_t seg;  /* index of the copy-out segment, or SIZE_MAX when the bucket is exact */
+    double *out; /* where the value goes, in seconds */
+} pct_target;
+
+typedef struct pct_seg {
+    size_t bucket;
+    int series; /* 0 = JCT, 1 = wait */
+    size_t off, len, cap;
+} pct_seg;
+
+/* Locate the targets of ascending percentiles p[] of m values counted in hist. */
+static void locate(const uint32_t *hist, size_t m, const double *p, double *const *out, int count,
+                   pct_target *t) {
+    size_t b = 0, below = 0; /* values in buckets before b */
+    for (int i = 0; i < count; i++) {
+        size_t k = rank_index(m, p[i]);
+        while (below + hist[b] <= k) {
+            below += hist[b++];
+        }
+        t[i] = (pct_target){.bucket = b, .rank = k - below, .seg = SIZE_MAX, .out = out[i]};
+    }
+}
+
+/* The JCT and wait of job i, in ns. */
+static void times_of(const aif_replay *r, const aif_job *jobs, size_t i, int64_t *jct,
+                     int64_t *wait) {
+    *jct = r->jobs[i].end_ns - jobs[i].submit_ns;
+    *wait = r->jobs[i].start_ns - jobs[i].submit_ns;
+}
+
+/* Second pass: copy out the values of the targets' buckets and select each rank. */
+static aif_status select_targets(const aif_replay *r, const aif_job *jobs, bool all, uint32_t vc,
+                                 const uint32_t *hist, pct_target *t, int nt, const int *series) {
+    pct_seg seg[8];
+    int nseg = 0;
+    size_t total = 0;
+    for (int i = 0; i < nt; i++) {
+        if (t[i].bucket >= 1 && t[i].bucket <= EXACT_LIMIT) {
+            *t[i].out = (double)(t[i].bucket - 1) / NS_PER_S;
+            continue;
+        }
+        int s = 0;
+        while (s < nseg && !(seg[s].bucket == t[i].bucket && seg[s].series == series[i])) {
+            s++;
+        }
+        if (s == nseg) {
+            size_t len = hist[(size_t)series[i] * NBUCKETS + t[i].bucket];
+            seg[nseg++] =
+                (pct_seg){.bucket = t[i].bucket, .series = series[i], .off = total, .cap = len};
+            total += len;
+        }
+        t[i].seg = (size_t)s;
+    }
+    if (nseg == 0) {
+        return AIF_OK;
+    }
+    int64_t *buf = aif_alloc(r->alloc, total * sizeof *buf);
+    if (buf == NULL) {
+        return AIF_ENOMEM;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (!all && jobs[i].vc != vc) {
+            continue;
+        }
+        int64_t v[2];
+        times_of(r, jobs, i, &v[0], &v[1]);
+        size_t b[2] = {bucket_of(v[0]), bucket_of(v[1])};
+        for (int s = 0; s < nseg; s++) {
+            if (b[seg[s].series] == seg[s].bucket) {
+                buf[seg[s].off + seg[s].len++] = v[seg[s].series];
+            }
+        }
+    }
+    for (int i = 0; i < nt; i++) {
+        if (t[i].seg != SIZE_MAX) {
+            const pct_seg *g = &seg[t[i].seg];
+            /* Segments are disjoint and selection only reorders inside one, so selecting
+             * several ranks from the same segment in turn stays exact. */
+            *t[i].out = (double)kth(buf + g->off, g->len, t[i].rank) / NS_PER_S;
+        }
+    }
+    aif_free(r->alloc, buf, total * sizeof *buf);
+    return AIF_OK;
 }
 
 static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, uint32_t vc,
@@ -360,23 +474,17 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
     memset(out, 0, sizeof *out);
     out->gpus = r->gpus;
     out->events = r->events;
-    size_t m = all ? r->n : 0;
-    for (size_t i = 0; !all && i < r->n; i++) {
-        m += jobs[i].vc == vc;
-    }
-    out->jobs = m;
-    if (m == 0) {
+    if (r->n == 0) {
         return AIF_OK;
     }
-    /* One buffer serves both percentile sets (JCT first, then wait), halving the memory
-     * the summary touches; the sums are taken in the first pass, in job order as always. */
-    int64_t *buf = aif_alloc(r->alloc, m * sizeof *buf);
-    if (buf == NULL) {
+    /* Two histograms back to back: JCT, then wait. */
+    uint32_t *hist = aif_calloc(r->alloc, 2 * NBUCKETS, sizeof *hist);
+    if (hist == NULL) {
         return AIF_ENOMEM;
     }
     int64_t first = INT64_MAX, last = INT64_MIN;
     double sum_jct = 0, sum_wait = 0, sum_slow = 0, gpu_s = 0;
-    size_t k = 0;
+    size_t m = 0;
     for (size_t i = 0; i < r->n; i++) {
         if (!all && jobs[i].vc != vc) {
             continue;
@@ -384,42 +492,44 @@ static aif_status summarize(const aif_replay *r, const aif_job *jobs, bool all, 
         const aif_replay_job *o = &r->jobs[i];
         first = jobs[i].submit_ns < first ? jobs[i].submit_ns : first;
         last = o->end_ns > last ? o->end_ns : last;
-        int64_t jct = o->end_ns - jobs[i].submit_ns;
-        buf[k] = jct;
+        int64_t jct, wait;
+        times_of(r, jobs, i, &jct, &wait);
+        hist[bucket_of(jct)]++;
+        hist[NBUCKETS + bucket_of(wait)]++;
         double d = (double)jobs[i].duration_ns / NS_PER_S;
         double j_s = (double)jct / NS_PER_S;
         sum_jct += j_s;
-        sum_wait += (double)(o->start_ns - jobs[i].submit_ns) / NS_PER_S;
+        sum_wait += (double)wait / NS_PER_S;
         double slow = j_s / (d > 10 ? d : 10);
         sum_slow += slow > 1 ? slow : 1;
         gpu_s += d * jobs[i].gpus;
         out->preemptions += o->preemptions;
-        k++;
+        m++;
     }
-    out->makespan_s = (double)(last - first) / NS_PER_S;
-    out->mean_jct_s = sum_jct / (double)m;
-    out->mean_wait_s = sum_wait / (double)m;
-    out->mean_slowdown = sum_slow / (double)m;
-    out->gpu_utilization = out->makespan_s > 0 ? gpu_s / ((double)r->gpus * out->makespan_s) : 0;
-    static const double jct_p[3] = {0.5, 0.95, 0.99};
-    double jct_v[3];
-    percentiles_s(buf, m, jct_p, jct_v, 3);
-    out->median_jct_s = jct_v[0];
-    out->p95_jct_s = jct_v[1];
-    out->p99_jct_s = jct_v[2];
-    k = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        if (all || jobs[i].vc == vc) {
-            buf[k++] = r->jobs[i].start_ns - jobs[i].submit_ns;
-        }
+    out->jobs = m;
+    aif_status st = AIF_OK;
+    if (m > 0) {
+        out->makespan_s = (double)(last - first) / NS_PER_S;
+        out->mean_jct_s = sum_jct / (double)m;
+        out->mean_wait_s = sum_wait / (double)m;
+        out->mean_slowdown = sum_slow / (double)m;
+        out->gpu_utilization =
+            out->makespan_s > 0 ? gpu_s / ((double)r->gpus * out->makespan_s) : 0;
+        static const double jct_p[3] = {0.5, 0.95, 0.99};
+        static const double wait_p[2] = {0.5, 0.95};
+        static const int series[5] = {0, 0, 0, 1, 1};
+        double *const jct_out[3] = {&out->median_jct_s, &out->p95_jct_s, &out->p99_jct_s};
+        double *const wait_out[2] = {&out->median_wait_s, &out->p95_wait_s};
+        pct_target t[5];
+        locate(hist, m, jct_p, jct_out, 3, t);
+        locate(hist + NBUCKETS, m, wait_p, wait_out, 2, t + 3);
+        st = select_targets(r, jobs, all, vc, hist, t, 5, series);
     }
-    static const double wait_p[2] = {0.5, 0.95};
-    double wait_v[2];
-    percentiles_s(buf, m, wait_p, wait_v, 2);
-    out->median_wait_s = wait_v[0];
-    out->p95_wait_s = wait_v[1];
-    aif_free(r->alloc, buf, m * sizeof *buf);
-    return AIF_OK;
+    aif_free(r->alloc, hist, 2 * NBUCKETS * sizeof *hist);
+    if (st != AIF_OK) {
+        memset(out, 0, sizeof *out);
+    }
+    return st;
 }
 
 aif_status aif_replay_summarize(const aif_replay *r, const aif_job *jobs, aif_replay_summary *out) {

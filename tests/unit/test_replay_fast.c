@@ -268,6 +268,138 @@ static void same_errors_as_general(void **state) {
     }
 }
 
+/* Percentiles of a vc subset against a full sort of that subset. */
+static void check_vc_percentiles(const aif_job *jobs, size_t n, const aif_replay *r, uint32_t vc) {
+    const aif_replay_job *o = aif_replay_jobs(r);
+    int64_t *jct = malloc((n ? n : 1) * sizeof *jct), *wait = malloc((n ? n : 1) * sizeof *wait);
+    assert_non_null(jct);
+    assert_non_null(wait);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].vc == vc) {
+            jct[m] = o[i].end_ns - jobs[i].submit_ns;
+            wait[m++] = o[i].start_ns - jobs[i].submit_ns;
+        }
+    }
+    qsort(jct, m, sizeof *jct, cmp_i64);
+    qsort(wait, m, sizeof *wait, cmp_i64);
+    aif_replay_summary s;
+    assert_int_equal(aif_replay_summarize_vc(r, jobs, vc, &s), AIF_OK);
+    assert_int_equal(s.jobs, m);
+    if (m > 0) {
+        assert_true(s.median_jct_s == sorted_pct_s(jct, m, 0.5));
+        assert_true(s.p95_jct_s == sorted_pct_s(jct, m, 0.95));
+        assert_true(s.p99_jct_s == sorted_pct_s(jct, m, 0.99));
+        assert_true(s.median_wait_s == sorted_pct_s(wait, m, 0.5));
+        assert_true(s.p95_wait_s == sorted_pct_s(wait, m, 0.95));
+    }
+    free(jct);
+    free(wait);
+}
+
+/* The summary locates each percentile's histogram bucket, then selects inside it. Crowd
+ * the buckets: durations 2^40 ns plus a few ns (one bucket spans 2^30 ns there, so all
+ * JCTs share one bucket and the three JCT ranks are selected from one copy), many equal
+ * values, all-zero waits (an exact bucket, answered without a second pass), tiny values
+ * below the exact limit, and a deep queue (waits spread over many buckets). */
+static void percentiles_exact_in_crowded_buckets(void **state) {
+    (void)state;
+    aif_rng rng;
+    aif_rng_seed(&rng, 42, 3);
+    size_t n = 4001;
+    aif_job *jobs = calloc(n, sizeof *jobs);
+    assert_non_null(jobs);
+    for (int shape = 0; shape < 4; shape++) {
+        for (size_t i = 0; i < n; i++) {
+            int64_t d;
+            switch (shape) {
+            case 0:
+                d = ((int64_t)1 << 40) + (int64_t)aif_rng_below(&rng, 7);
+                break;
+            case 1:
+                d = 5 * NS; /* every JCT equal */
+                break;
+            case 2:
+                d = 1 + (int64_t)aif_rng_below(&rng, 3000); /* below 2^11 ns: exact buckets */
+                break;
+            default:
+                d = (1 + (int64_t)aif_rng_below(&rng, 100)) * NS;
+                break;
+            }
+            jobs[i] = (aif_job){.submit_ns = (int64_t)i * (shape == 3 ? NS / 10 : 1),
+                                .duration_ns = d,
+                                .gpus = 1,
+                                .gpu_milli = 1000,
+                                .vc = (uint32_t)(i % 5 == 0)};
+        }
+        /* Shape 3 queues on 4 GPUs; the others all start at once on a pool of n GPUs. */
+        aif_replay *r = run_mode(jobs, n, shape == 3 ? 4 : (int64_t)n, true, NULL);
+        check_percentiles(jobs, n, r);
+        check_vc_percentiles(jobs, n, r, 0);
+        check_vc_percentiles(jobs, n, r, 1);
+        check_vc_percentiles(jobs, n, r, 7); /* no such vc: zeros */
+        aif_replay_destroy(r);
+    }
+    free(jobs);
+}
+
+/* Small job counts, where ranks sit at the ends: 1, 2 and 3 jobs. */
+static void percentiles_of_few_jobs(void **state) {
+    (void)state;
+    for (size_t n = 1; n <= 3; n++) {
+        aif_job jobs[3];
+        for (size_t i = 0; i < n; i++) {
+            jobs[i] = (aif_job){.submit_ns = 0, .duration_ns = (int64_t)(3 - i) * NS, .gpus = 1};
+        }
+        aif_replay *r = run_mode(jobs, n, 1, true, NULL);
+        check_percentiles(jobs, n, r);
+        aif_replay_summary s;
+        assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+        /* One GPU, longest first: JCTs 3, 5, 6 s; waits 0, 3, 5 s. */
+        static const double med_jct[3] = {3, 3, 5}, p99_jct[3] = {3, 5, 6};
+        static const double med_wait[3] = {0, 0, 3}, p95_wait[3] = {0, 3, 5};
+        assert_true(s.median_jct_s == med_jct[n - 1]);
+        assert_true(s.p99_jct_s == p99_jct[n - 1]);
+        assert_true(s.median_wait_s == med_wait[n - 1]);
+        assert_true(s.p95_wait_s == p95_wait[n - 1]);
+        aif_replay_destroy(r);
+    }
+}
+
+/* The summary's own allocations (it uses the run's allocator) fail cleanly too: the k-th
+ * request after the run fails, for every k the summary makes. */
+static void summary_allocation_failures(void **state) {
+    (void)state;
+    size_t n = 2000;
+    aif_job *jobs = random_jobs(8, n, 4, false, true);
+    aif_replay *r = run_mode(jobs, n, 64, true, NULL);
+    aif_replay_summary ref;
+    assert_int_equal(aif_replay_summarize(r, jobs, &ref), AIF_OK);
+    aif_replay_destroy(r);
+    bool done = false;
+    for (long k = 1; !done; k++) {
+        aif_test_allocator ta;
+        aif_test_allocator_init(&ta, 1000000);
+        aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 64};
+        r = NULL;
+        assert_int_equal(aif_replay_run(&ta.base, jobs, n, &c, &r), AIF_OK);
+        long used = ta.allocations;
+        ta.fail_at = used + k;
+        aif_replay_summary s;
+        aif_status st = aif_replay_summarize(r, jobs, &s);
+        if (st == AIF_OK) {
+            assert_memory_equal(&s, &ref, sizeof s);
+            done = ta.failures == 0;
+        } else {
+            assert_int_equal(st, AIF_ENOMEM);
+        }
+        aif_replay_destroy(r);
+        assert_int_equal(ta.live_blocks, 0);
+        assert_true(k < 10);
+    }
+    free(jobs);
+}
+
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     size_t n = 3000;
@@ -300,6 +432,9 @@ int main(void) {
         cmocka_unit_test(empty_trace),
         cmocka_unit_test(same_errors_as_general),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(percentiles_exact_in_crowded_buckets),
+        cmocka_unit_test(percentiles_of_few_jobs),
+        cmocka_unit_test(summary_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zstd.h>
 
 #include "aifactory/trace.h"
 #include "io/trace_internal.h"
@@ -575,6 +576,238 @@ static void random_input_is_safe(void **state) {
 
 /* Every allocation in parse, read (zstd included), sort and stats may fail: an error comes
  * back and nothing leaks. */
+/* The parsers read plain numbers ("123", "123.456": at most 9 digits each side) on a fast
+ * path and everything else on the general one; both must give the same value. Appending
+ * "e0" (seconds) or ".0" (integers) sends the same number down the general path, so each
+ * random number is read both ways; the boundaries of the fast shapes are pinned exactly. */
+static void number_fast_paths_agree_with_general(void **state) {
+    (void)state;
+    int64_t v, w;
+    uint64_t x = 88172645463325252u; /* xorshift64: reproducible digits */
+    char a[64], b[70];
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int id = (int)(x % 12) + 1, fd = (int)(x >> 8) % 12;
+        int n =
+            snprintf(a, sizeof a, "%.*llu", id, (unsigned long long)((x >> 16) % 1000000000000u));
+        if (fd > 0 || (x >> 60) % 2) {
+            n += snprintf(a + n, sizeof a - (size_t)n, ".%0*llu", fd,
+                          (unsigned long long)((x >> 20) % 1000000000000u));
+        }
+        a[n > 40 ? 40 : n] = '\0';
+        snprintf(b, sizeof b, "%se0", a);
+        aif_status sa = aif__parse_seconds(a, &v), sb = aif__parse_seconds(b, &w);
+        assert_int_equal(sa, sb);
+        if (sa == AIF_OK) {
+            assert_int_equal(v, w);
+        }
+        if (strchr(a, '.') == NULL) {
+            snprintf(b, sizeof b, "%s.0", a);
+            sa = aif__parse_int(a, 0, INT64_MAX, &v);
+            sb = aif__parse_int(b, 0, INT64_MAX, &w);
+            assert_int_equal(sa, sb);
+            if (sa == AIF_OK) {
+                assert_int_equal(v, w);
+            }
+        }
+    }
+    assert_int_equal(aif__parse_seconds("999999999.999999999", &v), AIF_OK);
+    assert_int_equal(v, 999999999999999999);
+    assert_int_equal(aif__parse_seconds("1000000000", &v), AIF_OK);
+    assert_int_equal(v, 1000000000 * NS);
+    assert_int_equal(aif__parse_seconds("9223372036", &v), AIF_OK);
+    assert_int_equal(v, 9223372036 * NS);
+    assert_int_equal(aif__parse_seconds("9223372037", &v), AIF_ERANGE);
+    /* 18 significant digits are kept (the 19th is below a nanosecond here). */
+    assert_int_equal(aif__parse_seconds("9223372036.854775807", &v), AIF_OK);
+    assert_int_equal(v, 9223372036854775800);
+    assert_int_equal(aif__parse_seconds("9223372036.85477581", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_seconds("1.2345678905", &v), AIF_OK);
+    assert_int_equal(v, 1234567891); /* a tenth digit rounds */
+    assert_int_equal(aif__parse_seconds("5.", &v), AIF_OK);
+    assert_int_equal(v, 5 * NS);
+    assert_int_equal(aif__parse_seconds(".5", &v), AIF_OK);
+    assert_int_equal(v, NS / 2);
+    assert_int_equal(aif__parse_seconds("000000000012.5", &v), AIF_OK);
+    assert_int_equal(v, 12 * NS + NS / 2);
+    assert_int_equal(aif__parse_seconds("1.5 ", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_seconds("1..5", &v), AIF_EPARSE);
+    assert_int_equal(aif__parse_int("123456789012345678", INT64_MIN, INT64_MAX, &v), AIF_OK);
+    assert_int_equal(v, 123456789012345678);
+    assert_int_equal(aif__parse_int("1234567890123456789", 0, INT64_MAX, &v), AIF_OK);
+    assert_int_equal(v, 1234567890123456789); /* 19 digits: the general path */
+    assert_int_equal(aif__parse_int("007", 0, 10, &v), AIF_OK);
+    assert_int_equal(v, 7);
+    assert_int_equal(aif__parse_int("5", 6, 10, &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_int("0", 1, 10, &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_int("+5", 0, 10, &v), AIF_OK);
+    assert_int_equal(v, 5);
+    assert_int_equal(aif__parse_int("5x", 0, 10, &v), AIF_EPARSE);
+}
+
+/* Quoted fields (with commas, doubled quotes and newlines) scattered through a trace of
+ * several reader windows: the reader looks for quotes once per window, and must still see
+ * every one, keep line numbers, and read the unquoted rows between them. */
+static void quotes_scattered_across_windows(void **state) {
+    (void)state;
+    size_t rows = 60000;
+    size_t cap = 64 + rows * 64;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "job_id,submit_s,gpus,duration_s,user\n");
+    for (size_t i = 0; i < rows; i++) {
+        if (i % 1013 == 5) {
+            n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,\"%zu\",9,\"a\nb,\"\"%zu\"\"\"\n", i,
+                                  i, 1 + i % 8, i);
+        } else if (i % 97 == 3) {
+            n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,%zu,9,\"u,%zu\"\n", i, i, 1 + i % 8,
+                                  i);
+        } else {
+            n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,%zu,9,p\n", i, i, 1 + i % 8);
+        }
+    }
+    assert_true(n > 3 * 256 * 1024);
+    aif_trace *t = parse_ok(text, AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_count(t), rows);
+    const aif_job *j = aif_trace_jobs(t);
+    unsigned long line = 2;
+    char want[64];
+    for (size_t i = 0; i < rows; i++) {
+        assert_int_equal(j[i].id, (int64_t)i);
+        assert_int_equal(j[i].submit_ns, (int64_t)i * NS);
+        assert_int_equal(j[i].gpus, 1 + (int)(i % 8));
+        assert_int_equal(j[i].line, line);
+        if (i % 1013 == 5) {
+            snprintf(want, sizeof want, "a\nb,\"%zu\"", i);
+            line += 2;
+        } else if (i % 97 == 3) {
+            snprintf(want, sizeof want, "u,%zu", i);
+            line++;
+        } else {
+            snprintf(want, sizeof want, "p");
+            line++;
+        }
+        assert_string_equal(aif_trace_string(t, j[i].user), want);
+    }
+    aif_trace_destroy(t);
+    free(text);
+}
+
+/* The job array is sized once from the input's size and the bytes per row of the first
+ * 1024 rows. Rows much longer or shorter later (an under- or over-estimate), skipped rows,
+ * and an out-of-order last row: every job is still read, exactly and in order; and every
+ * allocation failure on the way is clean. */
+static void presized_array_any_row_lengths(void **state) {
+    (void)state;
+    size_t rows = 5000;
+    size_t cap = 64 + rows * 300;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int shape = 0; shape < 3; shape++) {
+        size_t n = (size_t)snprintf(text, cap, "job_id,submit_s,gpus,duration_s,user\n");
+        for (size_t i = 0; i < rows; i++) {
+            /* Shape 0: short rows first (under-estimate); 1: long first; 2: bad rows too. */
+            bool long_row = shape == 0 ? i >= 1024 : shape == 1 ? i < 1024 : i % 3 == 0;
+            int pad = long_row ? 200 : 1;
+            size_t submit = i == rows - 1 ? 1 : i + 10;
+            if (shape == 2 && i % 11 == 0) {
+                n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,zero,1,x\n", i, submit);
+                continue;
+            }
+            n += (size_t)snprintf(text + n, cap - n, "%zu,%zu,%zu,%zu,%0*d\n", i, submit, 1 + i % 4,
+                                  1 + i % 50, pad, 0);
+        }
+        size_t expect = shape == 2 ? rows - (rows + 10) / 11 : rows;
+        for (long k = 0; k < 40; k++) {
+            aif_test_allocator ta;
+            aif_test_allocator_init(&ta, k);
+            aif_trace *t = NULL;
+            aif_trace_options opt = {AIF_TRACE_AUTO, true};
+            aif_status st = aif_trace_parse(&ta.base, "t", text, n, &opt, &t, NULL);
+            if (k > 0 && ta.failures > 0) {
+                assert_int_equal(st, AIF_ENOMEM);
+                assert_null(t);
+                assert_int_equal(ta.live_blocks, 0);
+                continue;
+            }
+            assert_int_equal(st, AIF_OK);
+            assert_int_equal(aif_trace_count(t), expect);
+            assert_int_equal(aif_trace_skipped_rows(t), rows - expect);
+            const aif_job *j = aif_trace_jobs(t);
+            /* The last row (submit 1) sorts first; the rest keep file order. */
+            assert_int_equal(j[0].id, (int64_t)rows - 1);
+            assert_int_equal(j[0].submit_ns, NS);
+            size_t m = 1;
+            for (size_t i = 0; i + 1 < rows; i++) {
+                if (shape == 2 && i % 11 == 0) {
+                    continue;
+                }
+                assert_int_equal(j[m].id, (int64_t)i);
+                assert_int_equal(j[m].submit_ns, (int64_t)(i + 10) * NS);
+                assert_int_equal(j[m].gpus, 1 + (int)(i % 4));
+                assert_int_equal(j[m].duration_ns, (int64_t)(1 + i % 50) * NS);
+                m++;
+            }
+            assert_int_equal(m, expect);
+            aif_trace_destroy(t);
+            assert_int_equal(ta.live_blocks, 0);
+            if (k > 0) {
+                break; /* no failure happened at k: all later k succeed the same way */
+            }
+        }
+    }
+    free(text);
+}
+
+/* A .csv.zst of two frames: the reader sizes its job array from the first frame's
+ * recorded content size (a small part of the text here), so it must grow past that
+ * estimate; every row of both frames is read, in order. */
+static void zstd_frames_sized_from_first_frame(void **state) {
+    (void)state;
+    size_t rows = 6000, split = 1500;
+    size_t cap = 64 + rows * 40;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "job_id,submit_s,gpus,duration_s\n"), cut = 0;
+    for (size_t i = 0; i < rows; i++) {
+        if (i == split) {
+            cut = n;
+        }
+        n += (size_t)snprintf(text + n, cap - n, "%zu,%zu.25,%zu,%zu\n", i, i, 1 + i % 8, 1 + i);
+    }
+    size_t zcap = ZSTD_compressBound(n) + 64;
+    char *z = malloc(zcap);
+    assert_non_null(z);
+    size_t z1 = ZSTD_compress(z, zcap, text, cut, 3);
+    assert_false(ZSTD_isError(z1));
+    size_t z2 = ZSTD_compress(z + z1, zcap - z1, text + cut, n - cut, 3);
+    assert_false(ZSTD_isError(z2));
+    assert_int_equal(ZSTD_getFrameContentSize(z, z1), cut); /* the size is recorded */
+    char path[] = "/tmp/aif_trace_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, z, z1 + z2), (ssize_t)(z1 + z2));
+    close(fd);
+    aif_trace *t = NULL;
+    aif_trace_error err;
+    assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
+    assert_int_equal(aif_trace_count(t), rows);
+    const aif_job *j = aif_trace_jobs(t);
+    for (size_t i = 0; i < rows; i++) {
+        assert_int_equal(j[i].id, (int64_t)i);
+        assert_int_equal(j[i].submit_ns, (int64_t)i * NS + NS / 4);
+        assert_int_equal(j[i].gpus, 1 + (int)(i % 8));
+        assert_int_equal(j[i].duration_ns, (int64_t)(1 + i) * NS);
+        assert_int_equal(j[i].line, i + 2);
+    }
+    aif_trace_destroy(t);
+    unlink(path);
+    free(z);
+    free(text);
+}
+
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     char path[1024];
@@ -625,6 +858,10 @@ int main(void) {
         cmocka_unit_test(stats_even_median_and_empty),
         cmocka_unit_test(random_input_is_safe),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(number_fast_paths_agree_with_general),
+        cmocka_unit_test(quotes_scattered_across_windows),
+        cmocka_unit_test(presized_array_any_row_lengths),
+        cmocka_unit_test(zstd_frames_sized_from_first_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
