@@ -46,27 +46,31 @@ typedef struct hent {
     uint64_t key; /* cls << 56 | seq << 27 | slot: one unsigned compare after the time */
 } hent;
 
-/* The payload and bookkeeping of one event; the key fields are repeated here so that
- * handing an event out reads one record. */
+/* The payload and bookkeeping of one event, read by every pop: 32 bytes on 32-byte
+ * boundaries, so handing an event out touches exactly one cache line. The time and class
+ * are not repeated here (the heap key has them); the time is kept in a separate cold
+ * array that only cancellation reads. */
 typedef struct slot {
-    aif_time time;
     uint64_t data;
-    uint64_t seq; /* the full insertion counter, for aif_event.seq */
-    uint32_t target;
+    uint64_t seq;    /* the full insertion counter, for aif_event.seq */
+    uint32_t target; /* while the slot is free: the next free slot */
     uint32_t kind;
     uint32_t gen;
-    uint32_t next_free;
     uint8_t state;
-    uint8_t cls;
+    uint8_t cls; /* for cancel's copy of the event; pop takes it from the key */
 } slot;
+
+_Static_assert(sizeof(slot) == 32, "a slot must be half a cache line");
 
 struct aif_pq {
     const aif_allocator *alloc;
     void *heap_block; /* heap is carved from it with cache-line alignment */
     hent *heap;
+    void *slot_block; /* slots are carved from it with 32-byte alignment */
     slot *slots;
-    size_t n;    /* heap entries: live + dead (+ the taken top) */
-    size_t dead; /* cancelled entries still in the heap */
+    aif_time *times; /* each slot's event time, read only by cancel */
+    size_t n;        /* heap entries: live + dead (+ the taken top) */
+    size_t dead;     /* cancelled entries still in the heap */
     size_t cap;
     uint32_t free_head;
     bool top_taken; /* heap[0] was popped; its removal waits for the next operation */
@@ -79,6 +83,15 @@ static size_t heap_block_bytes(size_t cap) {
     return cap * sizeof(hent) + LINE_BYTES;
 }
 
+static size_t slot_block_bytes(size_t cap) {
+    return cap * sizeof(slot) + sizeof(slot);
+}
+
+static slot *align_slots(void *block) {
+    uintptr_t p = (uintptr_t)block;
+    return (slot *)((p + sizeof(slot) - 1) & ~(uintptr_t)(sizeof(slot) - 1));
+}
+
 /* Place the heap so that heap[1] (and so every family 4i+1..4i+4) starts a cache line. */
 static hent *align_heap(void *block) {
     uintptr_t p = (uintptr_t)block + sizeof(hent);
@@ -89,7 +102,7 @@ static hent *align_heap(void *block) {
 /* Chain slots [from, to) in increasing order in front of the free list. */
 static void init_slots(aif_pq *pq, size_t from, size_t to) {
     for (size_t s = to; s-- > from;) {
-        pq->slots[s] = (slot){.gen = 1, .next_free = pq->free_head, .state = SLOT_FREE};
+        pq->slots[s] = (slot){.gen = 1, .target = pq->free_head, .state = SLOT_FREE};
         pq->free_head = (uint32_t)s;
     }
 }
@@ -109,14 +122,17 @@ aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq
     *pq = (aif_pq){.alloc = a, .cap = cap, .free_head = NIL};
     pq->small_seq_limit = (uint64_t)1 << SEQ_BITS;
     pq->heap_block = aif_alloc(a, heap_block_bytes(cap));
-    pq->slots = aif_alloc(a, cap * sizeof(slot));
-    if (pq->heap_block == NULL || pq->slots == NULL) {
+    pq->slot_block = aif_alloc(a, slot_block_bytes(cap));
+    pq->times = aif_alloc(a, cap * sizeof(aif_time));
+    if (pq->heap_block == NULL || pq->slot_block == NULL || pq->times == NULL) {
         aif_free(a, pq->heap_block, heap_block_bytes(cap));
-        aif_free(a, pq->slots, cap * sizeof(slot));
+        aif_free(a, pq->slot_block, slot_block_bytes(cap));
+        aif_free(a, pq->times, cap * sizeof(aif_time));
         aif_free(a, pq, sizeof *pq);
         return AIF_ENOMEM;
     }
     pq->heap = align_heap(pq->heap_block);
+    pq->slots = align_slots(pq->slot_block);
     init_slots(pq, 0, cap);
     *out = pq;
     return AIF_OK;
@@ -127,7 +143,8 @@ void aif_pq_destroy(aif_pq *pq) {
         return;
     }
     aif_free(pq->alloc, pq->heap_block, heap_block_bytes(pq->cap));
-    aif_free(pq->alloc, pq->slots, pq->cap * sizeof(slot));
+    aif_free(pq->alloc, pq->slot_block, slot_block_bytes(pq->cap));
+    aif_free(pq->alloc, pq->times, pq->cap * sizeof(aif_time));
     aif_free(pq->alloc, pq, sizeof *pq);
 }
 
@@ -138,20 +155,26 @@ static aif_status grow(aif_pq *pq) {
     }
     size_t ncap = pq->cap * 2;
     void *block = aif_alloc(pq->alloc, heap_block_bytes(ncap));
-    if (block == NULL) {
-        return AIF_ENOMEM;
-    }
-    slot *slots = aif_realloc(pq->alloc, pq->slots, pq->cap * sizeof(slot), ncap * sizeof(slot));
-    if (slots == NULL) {
+    void *sblock = block ? aif_alloc(pq->alloc, slot_block_bytes(ncap)) : NULL;
+    aif_time *times = sblock ? aif_realloc(pq->alloc, pq->times, pq->cap * sizeof(aif_time),
+                                           ncap * sizeof(aif_time))
+                             : NULL;
+    if (times == NULL) { /* the old times array is then untouched */
         aif_free(pq->alloc, block, heap_block_bytes(ncap));
+        aif_free(pq->alloc, sblock, slot_block_bytes(ncap));
         return AIF_ENOMEM;
     }
     hent *heap = align_heap(block);
     memcpy(heap, pq->heap, pq->n * sizeof *heap);
+    slot *slots = align_slots(sblock);
+    memcpy(slots, pq->slots, pq->cap * sizeof *slots);
     aif_free(pq->alloc, pq->heap_block, heap_block_bytes(pq->cap));
+    aif_free(pq->alloc, pq->slot_block, slot_block_bytes(pq->cap));
     pq->heap_block = block;
     pq->heap = heap;
+    pq->slot_block = sblock;
     pq->slots = slots;
+    pq->times = times;
     init_slots(pq, pq->cap, ncap);
     pq->cap = ncap;
     return AIF_OK;
@@ -273,7 +296,7 @@ static void free_slot(aif_pq *pq, uint32_t s) {
         sl->gen = g ? g : 1; /* 0 would make AIF_PQ_HANDLE_NONE a valid handle */
     }
     sl->state = SLOT_FREE;
-    sl->next_free = pq->free_head;
+    sl->target = pq->free_head;
     pq->free_head = s;
 }
 
@@ -363,8 +386,8 @@ aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle) {
     }
     uint32_t s = pq->free_head;
     slot *sl = &pq->slots[s];
-    pq->free_head = sl->next_free;
-    sl->time = ev->time;
+    pq->free_head = sl->target;
+    pq->times[s] = ev->time;
     sl->cls = ev->cls;
     sl->data = ev->data;
     sl->seq = pq->next_seq++;
@@ -386,9 +409,9 @@ aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle) {
     return AIF_OK;
 }
 
-static void fill_event(const aif_pq *pq, uint32_t s, aif_event *out) {
+static void fill_event(const aif_pq *pq, uint32_t s, aif_time time, aif_event *out) {
     const slot *sl = &pq->slots[s];
-    out->time = sl->time;
+    out->time = time;
     out->seq = sl->seq;
     out->cls = sl->cls;
     out->data = sl->data;
@@ -405,7 +428,7 @@ aif_status aif_pq_peek(aif_pq *pq, aif_event *out) {
         return AIF_EEMPTY;
     }
     if (out) {
-        fill_event(pq, slot_of(&pq->heap[0]), out);
+        fill_event(pq, slot_of(&pq->heap[0]), pq->heap[0].time, out);
     }
     return AIF_OK;
 }
@@ -423,7 +446,7 @@ aif_status aif_pq_pop_until(aif_pq *pq, aif_time t_end, aif_event *out) {
         return AIF_EEMPTY;
     }
     if (out) {
-        fill_event(pq, slot_of(&pq->heap[0]), out);
+        fill_event(pq, slot_of(&pq->heap[0]), pq->heap[0].time, out);
     }
     free_slot(pq, slot_of(&pq->heap[0]));
     pq->top_taken = true;
@@ -441,7 +464,7 @@ aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out) {
     }
     slot *sl = &pq->slots[s];
     if (out) {
-        fill_event(pq, (uint32_t)s, out);
+        fill_event(pq, (uint32_t)s, pq->times[s], out);
     }
     uint32_t ng = sl->gen + 1;
     sl->gen = ng ? ng : 1;
