@@ -46,7 +46,7 @@ typedef struct aif_pq aif_pq;
 
 /* Create an empty queue with room for `initial_capacity` pending events before it first
  * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) in three blocks that
- * double when full, plus one for the far tier once 16384 events are pending (if that one
+ * double when full, plus one for the far tier once 4096 events are pending (if that one
  * cannot be had, the queue just stays one heap). Errors: AIF_EINVAL (out == NULL or
  * capacity above 2^27), AIF_ENOMEM. On error *out is untouched. Cost O(initial_capacity). */
 aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq **out);

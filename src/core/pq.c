@@ -9,14 +9,14 @@
  * is no slot -> position map to update on every move. A slot is 32 bytes on a 32-byte
  * boundary, so handing an event out reads one line, fetched ahead while the heap sifts.
  *
- * The far tier: once 16384 events are pending, only events before a time `bound` live in
+ * The far tier: once 4096 events are pending, only events before a time `bound` live in
  * the heap. Later ones are appended, unsorted, to equal-width time buckets (or, beyond the
  * last bucket, to a FAR list), in blocks taken from a pool sized with the capacity, so
  * nothing allocates per event. When the heap runs dry the next bucket is heapified into it
  * and the bound moves to that bucket's end; when the buckets run out, FAR is spread over
- * fresh buckets whose width is set from a sample so that the first holds about 1024
+ * fresh buckets whose width is set from a sample so that the first holds about 256
  * events. Every heap entry is earlier than every far entry, so the order is exactly that
- * of one heap, and the heap the hot path sifts through stays a few thousand entries deep
+ * of one heap, and the heap the hot path sifts through stays a few hundred entries deep
  * in cache instead of the whole queue (the idea of the calendar and ladder queues, kept to
  * two levels).
  *
@@ -57,8 +57,8 @@
 
 #define BLK_BITS   6 /* the far tier stores entries in blocks of 2^6 (1 KiB) */
 #define BLK        ((uint32_t)1 << BLK_BITS)
-#define TIER_MIN   16384 /* heaps smaller than this stay one tier */
-#define BUCKET_AIM 1024  /* entries per bucket when the far tier is spread out */
+#define TIER_MIN   4096 /* heaps smaller than this stay one tier */
+#define BUCKET_AIM 256  /* entries per bucket when the far tier is spread out */
 
 enum { SLOT_FREE, SLOT_LIVE, SLOT_DEAD };
 

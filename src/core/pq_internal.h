@@ -11,8 +11,8 @@
  * 2^29, so tests can exercise renumbering without half a billion pushes. */
 void aif__pq_set_seq_limit(aif_pq *pq, uint64_t limit);
 
-/* Make the queue turn its far tier on at `tier_min` heap entries instead of 16384 and aim
- * at `bucket_aim` (>= 1) entries per bucket instead of 1024, so tests can exercise bucket
+/* Make the queue turn its far tier on at `tier_min` heap entries instead of 4096 and aim
+ * at `bucket_aim` (>= 1) entries per bucket instead of 256, so tests can exercise bucket
  * spreading, refills and flattening with small queues. Call it on a new, empty queue. */
 void aif__pq_set_tiers(aif_pq *pq, size_t tier_min, size_t bucket_aim);
 
