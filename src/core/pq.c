@@ -589,7 +589,7 @@ static void refill(aif_pq *pq) {
 
 /* Keep the invariant that the top entry, if any, is live, and that the heap is empty only
  * when the far tier is empty too. */
-static void fix_top(aif_pq *pq) {
+static void fix_top_slow(aif_pq *pq) {
     for (;;) {
         while (pq->dead > 0 && pq->n > 0 && pq->slots[slot_of(&pq->heap[0])].state == SLOT_DEAD) {
             free_slot(pq, slot_of(&pq->heap[0]));
@@ -600,6 +600,13 @@ static void fix_top(aif_pq *pq) {
             return;
         }
         refill(pq);
+    }
+}
+
+/* The common case - a heap with no dead entries at all - decided inline. */
+static inline void fix_top(aif_pq *pq) {
+    if (pq->n == 0 || pq->dead > 0) {
+        fix_top_slow(pq);
     }
 }
 
