@@ -7,9 +7,10 @@
  * a handle that cancels the event; handles carry a generation number, so a handle whose
  * event already fired or was cancelled is refused (AIF_ENOTFOUND) and can never remove
  * another event that reuses the same slot. The implementation is a cache-aligned 4-ary
- * heap of 16-byte keys with lazy cancellation and lazy pops (see pq.c); slots are recycled
- * through a free list, so a queue that has reached its working size never allocates
- * again. At most 2^27 events can be pending at once. */
+ * heap of 16-byte keys with lazy cancellation and lazy pops, fronting a tier of time
+ * buckets once the queue is large (see pq.c); slots and bucket blocks are recycled through
+ * free lists, so a queue that has reached its working size never allocates again. At most 2^27
+ * events can be pending at once. */
 #ifndef AIFACTORY_PQ_H
 #define AIFACTORY_PQ_H
 
@@ -44,9 +45,10 @@ typedef uint64_t aif_pq_handle;
 typedef struct aif_pq aif_pq;
 
 /* Create an empty queue with room for `initial_capacity` pending events before it first
- * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) in two blocks that
- * doubles when full. Errors: AIF_EINVAL (out == NULL or capacity above 2^27), AIF_ENOMEM.
- * On error *out is untouched. Cost O(initial_capacity). */
+ * grows (0 picks 64). Memory comes from `a` (NULL: system allocator) in three blocks that
+ * double when full, plus one for the far tier once 4096 events are pending (if that one
+ * cannot be had, the queue just stays one heap). Errors: AIF_EINVAL (out == NULL or
+ * capacity above 2^27), AIF_ENOMEM. On error *out is untouched. Cost O(initial_capacity). */
 aif_status aif_pq_create(const aif_allocator *a, size_t initial_capacity, aif_pq **out);
 
 /* Free the queue and every pending event in it. NULL is a no-op. */
@@ -55,8 +57,9 @@ void aif_pq_destroy(aif_pq *pq);
 /* Insert a copy of *ev (ev->seq is ignored and replaced by the next insertion counter).
  * If `handle` is not NULL it receives the event's handle. Errors: AIF_EINVAL (NULL
  * arguments), AIF_ENOMEM when the queue had to grow and could not (the queue is then
- * unchanged), AIF_ERANGE with 2^27 events pending. Cost O(log n) worst,
- * O(1) expected for random times; amortized O(1) extra when it grows. */
+ * unchanged), AIF_ERANGE with 2^27 events pending. Cost O(log n), O(1) expected for
+ * random times; amortized O(1) extra when it grows or when the far tier has to be turned
+ * on, refilled or re-spread (each pending event is moved a bounded number of times). */
 aif_status aif_pq_push(aif_pq *pq, const aif_event *ev, aif_pq_handle *handle);
 
 /* Copy the first event (smallest (time, cls, seq)) to *out without removing it.

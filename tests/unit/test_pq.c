@@ -73,10 +73,38 @@ static void assert_same_event(const aif_event *a, const aif_event *b) {
     assert_int_equal(a->kind, b->kind);
 }
 
-/* 10^5 mixed push/pop/cancel operations with few distinct times and classes, so ties are
- * everywhere; every result must match the reference exactly. `seq_limit` > 0 makes the
- * queue renumber its compact sequence numbers that often. */
-static void run_random_ops(uint64_t seq_limit) {
+/* Time of a pushed event. TIMES_TIES: a narrow window around a slowly rising floor, so
+ * ties are everywhere. TIMES_WIDE: exponential-like spread with a long tail and some times
+ * before the floor. TIMES_EDGES: mostly near the floor, some at the two ends of the time
+ * range, where bucket arithmetic could overflow. */
+enum { TIMES_TIES, TIMES_WIDE, TIMES_EDGES };
+
+static aif_time pick_time(int mode, aif_time t0, uint64_t r) {
+    uint64_t x = r >> 8;
+    switch (mode) {
+    case TIMES_WIDE:
+        if (x % 16 == 0) {
+            return t0 - (aif_time)(x % 1000);
+        }
+        return t0 + (aif_time)((x % 1000) * (x % 1000) * ((x >> 20) % 64));
+    case TIMES_EDGES:
+        if (x % 8 == 0) {
+            return INT64_MAX - (aif_time)((x >> 4) % 4);
+        }
+        if (x % 8 == 1) {
+            return INT64_MIN + (aif_time)((x >> 4) % 4);
+        }
+        return t0 > INT64_MAX - 100 ? t0 : t0 + (aif_time)(x % 100);
+    default:
+        return t0 + (aif_time)(x % 8);
+    }
+}
+
+/* 10^5 mixed push/pop/cancel operations with few distinct classes and times picked by
+ * `mode`; every result must match the reference exactly. `seq_limit` > 0 makes the queue
+ * renumber its compact sequence numbers that often; `tier_min` > 0 makes it turn its far
+ * tier on from that many pending events (well within the 1024 the test keeps). */
+static void run_random_ops(uint64_t seq_limit, size_t tier_min, int mode) {
     enum { OPS = 100000, MAXN = 1024 };
     ref_item *ref = malloc(MAXN * sizeof *ref);
     aif_pq_handle *dead = malloc(OPS * sizeof *dead);
@@ -90,16 +118,17 @@ static void run_random_ops(uint64_t seq_limit) {
     if (seq_limit > 0) {
         aif__pq_set_seq_limit(pq, seq_limit);
     }
+    if (tier_min > 0) {
+        aif__pq_set_tiers(pq, tier_min, 16);
+    }
     uint64_t s = 7;
     uint64_t seq = 0;
     for (long op = 0; op < OPS; op++) {
         uint64_t r = splitmix64(&s);
         unsigned what = (unsigned)(r % 10);
         if ((what < 5 && n < MAXN) || n == 0) {
-            /* Times in a narrow window around a slowly rising floor: heavy ties. */
             aif_time t0 = n ? ref[0].ev.time : 0;
-            aif_event e =
-                make_event(t0 + (aif_time)((r >> 8) % 8), (uint8_t)((r >> 16) % 3), r >> 20);
+            aif_event e = make_event(pick_time(mode, t0, r), (uint8_t)((r >> 16) % 3), r >> 20);
             ref_item it = {e, 0};
             assert_int_equal(aif_pq_push(pq, &e, &it.h), AIF_OK);
             assert_int_not_equal(it.h, AIF_PQ_HANDLE_NONE);
@@ -142,14 +171,25 @@ static void run_random_ops(uint64_t seq_limit) {
 
 static void random_ops_match_reference(void **state) {
     (void)state;
-    run_random_ops(0);
+    run_random_ops(0, 0, TIMES_TIES);
 }
 
 /* The same sequence with the compact sequence counter renumbered every 37 pushes: ties
  * must still pop in insertion order. */
 static void renumbering_keeps_order(void **state) {
     (void)state;
-    run_random_ops(37);
+    run_random_ops(37, 0, TIMES_TIES);
+}
+
+/* The same checks with the far tier on: buckets spread, refilled, re-spread, flattened
+ * by compaction and renumbering, and refused near the ends of the time range. */
+static void two_tiers_match_reference(void **state) {
+    (void)state;
+    run_random_ops(0, 64, TIMES_TIES);
+    run_random_ops(0, 64, TIMES_WIDE);
+    run_random_ops(0, 200, TIMES_EDGES);
+    run_random_ops(37, 64, TIMES_WIDE);
+    run_random_ops(0, 1, TIMES_WIDE);
 }
 
 static void class_then_seq_break_ties(void **state) {
@@ -242,9 +282,10 @@ static void grows_and_keeps_order(void **state) {
         assert_int_equal(aif_pq_push(pq, &e, NULL), AIF_OK);
     }
     assert_int_equal(aif_pq_capacity(pq), 8192);
-    /* header, heap and slots, then two blocks per doubling from 64 to 8192 */
-    assert_int_equal(t.allocations, 3 + 2 * 7);
-    assert_int_equal(t.live_blocks, 3);
+    /* header, heap, slots and times, then three blocks per doubling from 64 to 8192, and
+     * the far tier's block twice: at 4096 pending, and again after the last doubling */
+    assert_int_equal(t.allocations, 4 + 3 * 7 + 2);
+    assert_int_equal(t.live_blocks, 5);
     aif_event prev, got;
     assert_int_equal(aif_pq_pop(pq, &prev), AIF_OK);
     for (int i = 1; i < N; i++) {
@@ -262,9 +303,13 @@ static void grows_and_keeps_order(void **state) {
 /* Allocation N fails, for every N a create + growth sequence makes: create returns
  * AIF_ENOMEM cleanly, or a push that needed to grow returns AIF_ENOMEM and the queue keeps
  * all its events and order; nothing leaks. */
-static void allocation_failures_are_clean(void **state) {
-    (void)state;
-    for (long k = 1; k <= 6; k++) {
+/* Allocation k fails, for every k a queue of 600 events makes (with the far tier off, and
+ * on from 100 events): create fails cleanly, a push that must grow returns AIF_ENOMEM and
+ * leaves the queue as it was, a failed far-tier allocation only leaves the queue one heap;
+ * nothing leaks and the order holds. */
+static void check_allocation_failures(size_t tier_min) {
+    int completed = 0;
+    for (long k = 1; k <= 40 && !completed; k++) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, k);
         aif_pq *pq = NULL;
@@ -274,6 +319,9 @@ static void allocation_failures_are_clean(void **state) {
             assert_null(pq);
             assert_int_equal(t.live_blocks, 0);
             continue;
+        }
+        if (tier_min > 0) {
+            aif__pq_set_tiers(pq, tier_min, 16);
         }
         aif_pq_handle h[600];
         size_t pushed = 0;
@@ -289,7 +337,9 @@ static void allocation_failures_are_clean(void **state) {
             assert_int_equal(s, AIF_OK);
             pushed++;
         }
-        assert_int_equal(failed, 1); /* the next push after the failure grows fine */
+        assert_true(failed <= 1); /* the next push after the failure grows fine */
+        assert_true(t.failures <= 1);
+        assert_true(failed <= t.failures);
         assert_int_equal(aif_pq_size(pq), pushed);
         assert_int_equal(aif_pq_cancel(pq, h[pushed / 2], NULL), AIF_OK);
         aif_event prev, got;
@@ -302,18 +352,28 @@ static void allocation_failures_are_clean(void **state) {
         assert_int_equal(aif_pq_size(pq), 0);
         aif_pq_destroy(pq);
         assert_int_equal(t.live_blocks, 0);
-        assert_int_equal(t.failures, 1);
+        completed = t.failures == 0;
     }
+    assert_true(completed);
+}
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    check_allocation_failures(0);
+    check_allocation_failures(100);
 }
 
 /* After warm-up, 10^5 hold operations (pop, push later) and cancel/re-push pairs allocate
  * nothing. */
-static void steady_state_allocates_nothing(void **state) {
-    (void)state;
+/* `tier_min` > 0: the same with the far tier turned on from that many pending events. */
+static void check_steady_state(size_t tier_min) {
     aif_test_allocator t;
     aif_test_allocator_init(&t, 0);
     aif_pq *pq = NULL;
     assert_int_equal(aif_pq_create(&t.base, 0, &pq), AIF_OK);
+    if (tier_min > 0) {
+        aif__pq_set_tiers(pq, tier_min, 16);
+    }
     uint64_t s = 11;
     for (int i = 0; i < 1000; i++) {
         aif_event e = make_event((aif_time)(splitmix64(&s) % 100000), 0, (uint64_t)i);
@@ -343,10 +403,17 @@ static void steady_state_allocates_nothing(void **state) {
     assert_int_equal(t.live_blocks, 0);
 }
 
+static void steady_state_allocates_nothing(void **state) {
+    (void)state;
+    check_steady_state(0);
+    check_steady_state(100);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_ops_match_reference),
         cmocka_unit_test(renumbering_keeps_order),
+        cmocka_unit_test(two_tiers_match_reference),
         cmocka_unit_test(class_then_seq_break_ties),
         cmocka_unit_test(cancel_head_middle_last_and_stale),
         cmocka_unit_test(grows_and_keeps_order),
