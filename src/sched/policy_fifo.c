@@ -362,11 +362,12 @@ static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
         s->arrived = j + 1;
     } else {
         /* Preempted: it arrived before everything in [head, arrived). */
-        if (s->back.ids == NULL) {
-            aif_status st = aif__jheap_init(&s->back, e->alloc, e, (uint32_t)e->cap);
-            if (st != AIF_OK) {
-                return st;
-            }
+        aif_status st = s->back.ids == NULL ? aif__jheap_init(&s->back, e->alloc, e, 64)
+                        : s->back.len == s->back.cap
+                            ? aif__jheap_reserve(&s->back, e->alloc, s->back.cap * 2)
+                            : AIF_OK;
+        if (st != AIF_OK) {
+            return st;
         }
         aif__jheap_push(&s->back, j, j);
     }
@@ -385,9 +386,6 @@ static aif_status fifo_preempted(engine *e, void *state, uint32_t j) {
 static aif_status fifo_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
     fifo_state *s = state;
     size_t n = e->cap;
-    if (s->back.ids != NULL && aif__jheap_reserve(&s->back, e->alloc, (uint32_t)n) != AIF_OK) {
-        return AIF_ENOMEM;
-    }
     if (s->backfill) {
         uint32_t *next = aif_alloc(e->alloc, n * sizeof *next);
         uint32_t *prev = aif_alloc(e->alloc, n * sizeof *prev);

@@ -39,8 +39,9 @@ typedef struct keyed_state {
     uint32_t *skip;   /* ids skipped in the current pass */
     uint32_t *victim; /* ids popped from `run` while looking for room */
     int64_t *vkey;
-    uint32_t cap;
-    uint32_t mask; /* the engine's, for las */
+    uint32_t cap;   /* heaps and scratch: at least the live (waiting + running) jobs */
+    uint32_t slots; /* las entries: the engine's per-job slots */
+    uint32_t mask;  /* the engine's, for las */
     double thr[AIF_REPLAY_LAS_MAX_QUEUES - 1];
     int nthr;
     /* Jobs in `wait` by floor(log2(gpus)): lets a pass stop as soon as no waiting job can
@@ -171,6 +172,7 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
     }
     s->kind = kind;
     s->cap = (uint32_t)e->cap;
+    s->slots = (uint32_t)e->cap;
     s->mask = e->mask;
     s->nthr = e->cfg->las_threshold_count;
     for (int i = 0; i < s->nthr; i++) {
@@ -189,7 +191,7 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
     s->victim = aif_alloc(e->alloc, s->cap * sizeof *s->victim);
     s->vkey = aif_alloc(e->alloc, s->cap * sizeof *s->vkey);
     if (kind == K_LAS) {
-        s->las = aif_calloc(e->alloc, s->cap, sizeof *s->las);
+        s->las = aif_calloc(e->alloc, s->slots, sizeof *s->las);
     }
     if (st != AIF_OK || !s->skip || !s->victim || !s->vkey || (kind == K_LAS && !s->las)) {
         aif__jheap_free(&s->wait, e->alloc);
@@ -197,7 +199,7 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
         aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
         aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
         aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
-        aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
+        aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
         aif_free(e->alloc, s, sizeof *s);
         return AIF_ENOMEM;
     }
@@ -212,12 +214,18 @@ static void keyed_destroy(engine *e, void *state) {
     aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
     aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
     aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
-    aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
+    aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
     aif_free(e->alloc, s, sizeof *s);
 }
 
+static aif_status reserve_live(engine *e, keyed_state *s, uint32_t need);
+
 static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
+    aif_status st = reserve_live(e, s, (uint32_t)(e->waiting + e->running));
+    if (st != AIF_OK) {
+        return st;
+    }
     wait_push(e, s, j, wait_key(e, s, j));
     return AIF_OK;
 }
@@ -281,39 +289,52 @@ static aif_status keyed_preempted(engine *e, void *state, uint32_t j) {
     return las_stopped(e, s, j);
 }
 
-static aif_status keyed_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
-    keyed_state *s = state;
-    uint32_t cap = (uint32_t)e->cap;
+/* Room in the heaps and scratch arrays for `need` live jobs (sessions; a replay sizes
+ * them to all its jobs at create). All or nothing. */
+static aif_status reserve_live(engine *e, keyed_state *s, uint32_t need) {
+    if (need <= s->cap) {
+        return AIF_OK;
+    }
+    uint32_t cap = s->cap * 2 > need ? s->cap * 2 : need;
     uint32_t *skip = aif_alloc(e->alloc, cap * sizeof *skip);
     uint32_t *victim = aif_alloc(e->alloc, cap * sizeof *victim);
     int64_t *vkey = aif_alloc(e->alloc, cap * sizeof *vkey);
-    las_job *las = s->kind == K_LAS ? aif_calloc(e->alloc, cap, sizeof *las) : NULL;
     /* Heaps only gain room, so a failure below leaves them valid (just larger). */
     aif_status st = aif__jheap_reserve(&s->wait, e->alloc, cap);
     if (st == AIF_OK && s->kind != K_SJF) {
         st = aif__jheap_reserve(&s->run, e->alloc, cap);
     }
-    if (st != AIF_OK || !skip || !victim || !vkey || (s->kind == K_LAS && !las)) {
+    if (st != AIF_OK || !skip || !victim || !vkey) {
         aif_free(e->alloc, skip, cap * sizeof *skip);
         aif_free(e->alloc, victim, cap * sizeof *victim);
         aif_free(e->alloc, vkey, cap * sizeof *vkey);
-        aif_free(e->alloc, las, cap * sizeof *las);
         return AIF_ENOMEM;
-    }
-    if (las != NULL) {
-        for (uint32_t j = lo; j != hi; j++) {
-            las[j & e->mask] = s->las[j & old_mask];
-        }
     }
     aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
     aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
     aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
-    aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
     s->skip = skip;
     s->victim = victim;
     s->vkey = vkey;
-    s->las = las;
     s->cap = cap;
+    return AIF_OK;
+}
+
+static aif_status keyed_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
+    keyed_state *s = state;
+    if (s->kind == K_LAS) {
+        uint32_t slots = (uint32_t)e->cap;
+        las_job *las = aif_calloc(e->alloc, slots, sizeof *las);
+        if (las == NULL) {
+            return AIF_ENOMEM;
+        }
+        for (uint32_t j = lo; j != hi; j++) {
+            las[j & e->mask] = s->las[j & old_mask];
+        }
+        aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
+        s->las = las;
+        s->slots = slots;
+    }
     s->mask = e->mask;
     s->wait.run = s->run.run = e->run;
     s->wait.mask = s->run.mask = e->mask;

@@ -27,6 +27,33 @@ static uint32_t group_mask(const engine *e, const aif_job *job) {
     return aif_cluster_groups_of_type(e->cluster, aif_trace_string(e->cfg->trace, job->gpu_type));
 }
 
+#define NO_JOB UINT32_MAX
+
+static void running_link(engine *e, uint32_t j) {
+    e->rnext[j & e->mask] = NO_JOB;
+    e->rprev[j & e->mask] = e->rtail;
+    if (e->rtail != NO_JOB) {
+        e->rnext[e->rtail & e->mask] = j;
+    } else {
+        e->rhead = j;
+    }
+    e->rtail = j;
+}
+
+static void running_unlink(engine *e, uint32_t j) {
+    uint32_t p = e->rprev[j & e->mask], n = e->rnext[j & e->mask];
+    if (p != NO_JOB) {
+        e->rnext[p & e->mask] = n;
+    } else {
+        e->rhead = n;
+    }
+    if (n != NO_JOB) {
+        e->rprev[n & e->mask] = p;
+    } else {
+        e->rtail = p;
+    }
+}
+
 aif_status aif__engine_start(engine *e, uint32_t j) {
     job_run *r = eng_run(e, j);
     const aif_job *job = eng_job(e, j);
@@ -62,6 +89,9 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
         r->started = true;
     }
     o->nodes = nodes;
+    if (e->rnext != NULL) {
+        running_link(e, j);
+    }
     r->state = JOB_RUNNING;
     r->run_since_ns = e->now;
     r->finish_ns = ev.time;
@@ -86,6 +116,9 @@ aif_status aif__engine_preempt(engine *e, uint32_t j) {
     }
     if (e->cluster != NULL) {
         aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    }
+    if (e->rnext != NULL) {
+        running_unlink(e, j);
     }
     r->state = JOB_WAITING;
     r->done = AIF_PQ_HANDLE_NONE;
@@ -116,6 +149,9 @@ static aif_status complete(engine *e, uint32_t j, int32_t gpus) {
     job_run *r = eng_run(e, j);
     if (e->cluster != NULL) {
         aif_cluster_release(e->cluster, gpus, r->alloc);
+    }
+    if (e->rnext != NULL) {
+        running_unlink(e, j);
     }
     r->state = JOB_DONE;
     r->remaining_ns = 0;

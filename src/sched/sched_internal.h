@@ -92,6 +92,11 @@ struct engine {
     uint64_t events;
     uint64_t preemptions;
     uint32_t scan_limit;
+    /* Sessions: running jobs in start order (a list through these arrays, by id & mask;
+     * rtail is the most recent start), so a capacity shrink finds its victims without a
+     * scan. NULL in aif_replay_run, which does not keep it. */
+    uint32_t *rnext, *rprev;
+    uint32_t rhead, rtail;
     /* Called when a job completes (sessions), with its id. */
     void (*on_done)(void *ctx, uint64_t id, const aif_job *job, const aif_replay_job *result);
     void *done_ctx;

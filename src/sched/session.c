@@ -3,18 +3,10 @@
  * in rings indexed by id & mask that grow when the span of live ids outgrows them. */
 #include "aifactory/session.h"
 
-#include <stdlib.h>
-
 #include "aifactory/sched.h"
 #include "sched/sched_internal.h"
 
 #define FIRST_SLOTS 256
-
-/* A running job as a preemption candidate: later start first, then larger id. */
-typedef struct victim {
-    int64_t since_ns;
-    uint32_t id;
-} victim;
 
 struct aif_sched_session {
     const aif_allocator *alloc;
@@ -24,7 +16,6 @@ struct aif_sched_session {
     uint32_t oldest; /* no id below it is unfinished */
     int64_t last_submit_ns;
     uint64_t capacity_preemptions;
-    victim *scratch; /* preemption candidates, e.cap entries */
     bool failed;
 };
 
@@ -40,7 +31,8 @@ void aif_sched_session_destroy(aif_sched_session *s) {
     aif_free(a, s->jobs, s->e.cap * sizeof *s->jobs);
     aif_free(a, s->e.run, s->e.cap * sizeof *s->e.run);
     aif_free(a, s->e.out, s->e.cap * sizeof *s->e.out);
-    aif_free(a, s->scratch, s->e.cap * sizeof *s->scratch);
+    aif_free(a, s->e.rnext, s->e.cap * sizeof *s->e.rnext);
+    aif_free(a, s->e.rprev, s->e.cap * sizeof *s->e.rprev);
     aif_free(a, s, sizeof *s);
 }
 
@@ -75,13 +67,17 @@ aif_status aif_sched_session_create(const aif_allocator *a, const aif_replay_con
                   .capacity = config->gpus,
                   .cfg = &s->cfg,
                   .ops = aif__sched_policy(pi),
+                  .rhead = UINT32_MAX,
+                  .rtail = UINT32_MAX,
                   .scan_limit = config->scan_limit ? config->scan_limit : 1000};
     s->jobs = aif_alloc(a, e->cap * sizeof *s->jobs);
     e->run = aif_alloc(a, e->cap * sizeof *e->run);
     e->out = aif_alloc(a, e->cap * sizeof *e->out);
-    s->scratch = aif_alloc(a, e->cap * sizeof *s->scratch);
+    e->rnext = aif_alloc(a, e->cap * sizeof *e->rnext);
+    e->rprev = aif_alloc(a, e->cap * sizeof *e->rprev);
     e->jobs = s->jobs;
-    if (s->jobs == NULL || e->run == NULL || e->out == NULL || s->scratch == NULL) {
+    if (s->jobs == NULL || e->run == NULL || e->out == NULL || e->rnext == NULL ||
+        e->rprev == NULL) {
         st = AIF_ENOMEM;
     }
     if (st == AIF_OK) {
@@ -120,12 +116,14 @@ static aif_status grow(aif_sched_session *s) {
     aif_job *jobs = aif_alloc(a, cap * sizeof *jobs);
     job_run *run = aif_alloc(a, cap * sizeof *run);
     aif_replay_job *res = aif_alloc(a, cap * sizeof *res);
-    victim *scratch = aif_alloc(a, cap * sizeof *scratch);
-    if (jobs == NULL || run == NULL || res == NULL || scratch == NULL) {
+    uint32_t *rnext = aif_alloc(a, cap * sizeof *rnext);
+    uint32_t *rprev = aif_alloc(a, cap * sizeof *rprev);
+    if (jobs == NULL || run == NULL || res == NULL || rnext == NULL || rprev == NULL) {
         aif_free(a, jobs, cap * sizeof *jobs);
         aif_free(a, run, cap * sizeof *run);
         aif_free(a, res, cap * sizeof *res);
-        aif_free(a, scratch, cap * sizeof *scratch);
+        aif_free(a, rnext, cap * sizeof *rnext);
+        aif_free(a, rprev, cap * sizeof *rprev);
         return AIF_ENOMEM;
     }
     uint32_t hi = (uint32_t)e->n;
@@ -133,14 +131,19 @@ static aif_status grow(aif_sched_session *s) {
         jobs[j & mask] = s->jobs[j & old_mask];
         run[j & mask] = e->run[j & old_mask];
         res[j & mask] = e->out[j & old_mask];
+        rnext[j & mask] = e->rnext[j & old_mask];
+        rprev[j & mask] = e->rprev[j & old_mask];
     }
     aif_job *old_jobs = s->jobs;
     job_run *old_run = e->run;
     aif_replay_job *old_res = e->out;
+    uint32_t *old_rnext = e->rnext, *old_rprev = e->rprev;
     s->jobs = jobs;
     e->jobs = jobs;
     e->run = run;
     e->out = res;
+    e->rnext = rnext;
+    e->rprev = rprev;
     e->cap = cap;
     e->mask = mask;
     aif_status st = e->ops->grow(e, e->pstate, old_mask, s->oldest, hi);
@@ -149,20 +152,22 @@ static aif_status grow(aif_sched_session *s) {
         e->jobs = old_jobs;
         e->run = old_run;
         e->out = old_res;
+        e->rnext = old_rnext;
+        e->rprev = old_rprev;
         e->cap = old_cap;
         e->mask = old_mask;
         old_jobs = jobs;
         old_run = run;
         old_res = res;
+        old_rnext = rnext;
+        old_rprev = rprev;
         old_cap = cap;
-        aif_free(a, scratch, cap * sizeof *scratch);
-    } else {
-        aif_free(a, s->scratch, old_cap * sizeof *s->scratch);
-        s->scratch = scratch;
     }
     aif_free(a, old_jobs, old_cap * sizeof *old_jobs);
     aif_free(a, old_run, old_cap * sizeof *old_run);
     aif_free(a, old_res, old_cap * sizeof *old_res);
+    aif_free(a, old_rnext, old_cap * sizeof *old_rnext);
+    aif_free(a, old_rprev, old_cap * sizeof *old_rprev);
     return st;
 }
 
@@ -202,14 +207,6 @@ aif_status aif_sched_session_submit(aif_sched_session *s, const aif_job *job, ui
     return AIF_OK;
 }
 
-static int victim_cmp(const void *pa, const void *pb) {
-    const victim *a = pa, *b = pb;
-    if (a->since_ns != b->since_ns) {
-        return a->since_ns > b->since_ns ? -1 : 1;
-    }
-    return a->id > b->id ? -1 : (a->id < b->id);
-}
-
 aif_status aif_sched_session_set_capacity(aif_sched_session *s, int64_t gpus) {
     if (s == NULL || gpus < 0) {
         return AIF_EINVAL;
@@ -220,27 +217,17 @@ aif_status aif_sched_session_set_capacity(aif_sched_session *s, int64_t gpus) {
     engine *e = &s->e;
     e->capacity = gpus;
     aif_status st = AIF_OK;
-    if (e->busy > gpus) {
-        /* Running jobs are live, so they sit in [oldest, n): one pass over the window. */
-        size_t nv = 0;
-        for (uint32_t j = s->oldest; j != (uint32_t)e->n; j++) {
-            const job_run *r = eng_run(e, j);
-            if (r->state == JOB_RUNNING) {
-                s->scratch[nv++] = (victim){r->run_since_ns, j};
-            }
+    /* The most recent start is the list's tail; each preemption unlinks it. */
+    while (e->busy > gpus && e->rtail != UINT32_MAX && st == AIF_OK) {
+        uint32_t v = e->rtail;
+        st = aif__engine_preempt(e, v);
+        if (st == AIF_OK) {
+            st = e->ops->preempted ? e->ops->preempted(e, e->pstate, v) : AIF_OK;
         }
-        qsort(s->scratch, nv, sizeof *s->scratch, victim_cmp);
-        for (size_t i = 0; i < nv && e->busy > gpus && st == AIF_OK; i++) {
-            uint32_t v = s->scratch[i].id;
-            st = aif__engine_preempt(e, v);
-            if (st == AIF_OK) {
-                st = e->ops->preempted ? e->ops->preempted(e, e->pstate, v) : AIF_OK;
-            }
-            if (st == AIF_OK) {
-                st = e->ops->enqueue(e, e->pstate, v);
-            }
-            s->capacity_preemptions++;
+        if (st == AIF_OK) {
+            st = e->ops->enqueue(e, e->pstate, v);
         }
+        s->capacity_preemptions++;
     }
     if (st == AIF_OK) {
         st = e->ops->schedule(e, e->pstate);
