@@ -74,13 +74,13 @@ void aif_sched_session_on_done(aif_sched_session *s, aif_sched_session_done_fn f
 aif_status aif_sched_session_submit(aif_sched_session *s, const aif_job *job, uint64_t *id);
 
 /* Resize the pool to `gpus` (>= 0) at the current time. While the running jobs hold more
- * than that, the most recently started one (ties at one instant: the larger id) is
+ * than that, the most recently started one (at one instant: the one started last) is
  * preempted: it keeps its progress, pays preempt_overhead_ns when it resumes, goes back to
  * the policy's queue and counts in preemptions and capacity_preemptions. Then the policy
  * makes one scheduling pass (growing capacity can start waiting jobs at once). Errors:
  * AIF_EINVAL (gpus < 0, NULL), AIF_ESTATE (an earlier failure), AIF_ENOMEM (before any
- * preemption: the session is unchanged; later: the session is failed). Cost O(running
- * log running) when something must be preempted, else one scheduling pass. */
+ * preemption: the session is unchanged; later: the session is failed). Cost O(1) per
+ * preempted job (running jobs are kept in start order) plus one scheduling pass. */
 aif_status aif_sched_session_set_capacity(aif_sched_session *s, int64_t gpus);
 
 /* Run every instant up to and including t (completions and policy timers, then arrivals,
