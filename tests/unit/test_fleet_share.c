@@ -2,9 +2,10 @@
  * scenario: a revenue share that stops exactly at its end date (pro-rated to the cent in
  * the month it ends), a compute trigger that fires at the finish of the frontier run whose
  * compute crosses the threshold and stops the share tied to it, a date trigger at its
- * date, the research policies (fifo, sjf; unknown and unsupported names rejected, same
- * seed same results, preemptions when inference needs the GPUs back), and allocation
- * failures 1..k without leaks. */
+ * date, the research policies (fifo, sjf: unknown names rejected, same seed same
+ * results, preemptions when inference needs the GPUs back; all six on a constant pool:
+ * only srtf, las and priority preempt, backfill and the size-aware orders finish more than
+ * fifo), and allocation failures 1..k without leaks. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
