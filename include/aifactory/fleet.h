@@ -40,8 +40,8 @@ typedef struct aif_fleet_options {
     double procure_block_w;        /* facility power of one procured block */
     const char *procure_system_id; /* system of procured blocks */
     int max_orders;                /* cap on procurement orders over the run */
-    /* Order of the research queue: a policy name from sched.h that the hourly engine can
-     * drive ("fifo" or "sjf"; NULL = "fifo"). See docs/run.md for why the others are not. */
+    /* Policy of the research jobs: any name from sched.h (NULL = "fifo"), run through a
+     * scheduling session (session.h); see docs/run.md. */
     const char *research_policy;
 } aif_fleet_options;
 
@@ -154,7 +154,7 @@ typedef struct aif_fleet_summary {
     long rofr_accepted;
     long orders;
     long research_jobs_done;
-    long research_preemptions; /* research jobs stopped because inference needed GPUs */
+    long research_preemptions; /* research jobs stopped: GPUs taken back, or by the policy */
     /* Cumulative training compute (FLOP): frontier runs count their compute_flop when they
      * finish; research counts each hour's GPU-hours at peak x 35% MFU once the hour ends. */
     double frontier_compute_flop;

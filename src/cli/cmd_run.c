@@ -42,7 +42,8 @@ static const cli_option options[] = {
     {"out", "DIR", "output folder (also -o); default ./aifactory-out/<scenario>-<UTC time>/"},
     {"no-report", NULL, "do not write report.html"},
     {"deterministic", NULL, "--json: leave out wall_s, so the output depends on inputs only"},
-    {"research-policy", "NAME", "order of the research queue: fifo (default) or sjf"},
+    {"research-policy", "NAME",
+     "policy of the research jobs: fifo (default), backfill, sjf, srtf, las or priority"},
 };
 
 static const cli_verb_spec spec = {

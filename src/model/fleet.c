@@ -629,9 +629,8 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
     f->blocks.item = sizeof(fleet_block);
     f->events.item = sizeof(aif_fleet_event);
     f->days.item = sizeof(aif_fleet_day);
-    f->jobs.item = sizeof(research_job);
-    f->queue.item = sizeof(size_t);
-    f->running.item = sizeof(size_t);
+    f->jobs.item = sizeof(aif_job);
+    f->times.item = sizeof(int64_t);
     aif_sim_config sc = {.seed = in->simulation.seed, .initial_events = 1024};
     aif_status st = aif_sim_create(a, &sc, &f->sim);
     if (st == AIF_OK) {
@@ -801,7 +800,7 @@ void aif_fleet_destroy(aif_fleet *f) {
     vec_free(f, &f->events);
     vec_free(f, &f->days);
     vec_free(f, &f->jobs);
-    vec_free(f, &f->queue);
-    vec_free(f, &f->running);
+    vec_free(f, &f->times);
+    fleet_research_free(f);
     aif_free(f->alloc, f, sizeof *f);
 }

@@ -11,6 +11,7 @@
 #include "aifactory/fleet.h"
 #include "aifactory/perf.h"
 #include "aifactory/rng.h"
+#include "aifactory/session.h"
 #include "aifactory/sim.h"
 #include "aifactory/training.h"
 
@@ -61,13 +62,6 @@ typedef struct fleet_run {
     int64_t reserved[FLEET_MAX_TYPES]; /* packages held per type at res.site */
 } fleet_run;
 
-typedef struct research_job {
-    int64_t gpus;
-    double remaining_h; /* fixed while queued, so it is also the sjf key */
-} research_job;
-
-enum { RESEARCH_FIFO, RESEARCH_SJF };
-
 /* A growable array through the allocator. */
 typedef struct fleet_vec {
     void *data;
@@ -97,12 +91,9 @@ struct aif_fleet {
     fleet_vec blocks; /* fleet_block */
     fleet_vec events; /* aif_fleet_event */
     fleet_vec days;   /* aif_fleet_day */
-    fleet_vec jobs;   /* research_job */
-    fleet_vec queue;  /* size_t job indices: FIFO from queue_head, or a heap for sjf */
-    size_t queue_head;
-    int research_policy; /* RESEARCH_FIFO or RESEARCH_SJF */
-    fleet_vec running;   /* size_t job indices, in start order */
-    int64_t running_gpus;
+    fleet_vec jobs;   /* aif_job: this hour's research arrivals, before submission */
+    fleet_vec times;  /* int64_t: their submit times, sorted before they are handed out */
+    aif_sched_session *research; /* the research jobs under the chosen policy */
 
     fleet_run *runs;
     size_t run_count;
@@ -150,8 +141,9 @@ aif_status fleet_runs_create(aif_fleet *f);
 
 /* fleet_research.c */
 aif_status fleet_research_setup(aif_fleet *f);
-aif_status fleet_research_hour(aif_fleet *f, int64_t cap, const int64_t *free_by_type);
-void fleet_research_progress(aif_fleet *f);
+aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const int64_t *free_by_type,
+                               double *gpu_hours);
+void fleet_research_free(aif_fleet *f);
 
 /* fleet_share.c */
 aif_status fleet_triggers_setup(aif_fleet *f);

@@ -470,16 +470,16 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     for (size_t t = 0; t < f->ntypes; t++) {
         cap += free_t[t];
     }
-    st = fleet_research_hour(f, cap, free_t);
+    double research_h = 0;
+    st = fleet_research_hour(f, now, cap, free_t, &research_h);
     if (st != AIF_OK) {
         return st;
     }
     day->gpu_hours[AIF_USE_INFERENCE] += (double)inf_gpus;
     day->gpu_hours[AIF_USE_TRAINING] += (double)reserved;
-    day->gpu_hours[AIF_USE_RESEARCH] += (double)f->running_gpus;
+    day->gpu_hours[AIF_USE_RESEARCH] += research_h;
     day->gpu_hours[AIF_USE_FAILED] += (double)down;
-    day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - f->running_gpus - down);
-    fleet_research_progress(f);
+    day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - down) - research_h;
     day->facility_w = f->online_w;
     day->packages = f->online_packages;
     day->dies = f->online_dies;

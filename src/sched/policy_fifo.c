@@ -5,7 +5,12 @@
  * jobs are also kept in a treap ordered by estimated end time whose nodes carry the GPU sum
  * of their subtree: the blocked head's reservation ("shadow time": the earliest estimated
  * end by which enough GPUs are free) and the GPUs left over at that time ("extra") are then
- * found in O(log running) instead of sorting the running set at every pass. */
+ * found in O(log running) instead of sorting the running set at every pass.
+ *
+ * Per-job arrays are indexed by id & mask (sched_internal.h). A job preempted by a
+ * session's capacity shrink comes back through enqueue with an id older than the queue's
+ * tail: backfill puts it back in id order; strict FIFO keeps such jobs in a small heap by
+ * id that is served before the [head, arrived) range, since they all arrived earlier. */
 #include <string.h>
 
 #include "sched/sched_internal.h"
@@ -26,6 +31,8 @@ typedef struct fifo_state {
      * [head, arrived) and needs no links; backfill removes from the middle and uses the
      * doubly linked list below. */
     uint32_t arrived;
+    jheap back;     /* strict FIFO: preempted jobs by id (allocated at the first one) */
+    uint32_t mask;  /* the engine's, for the arrays below */
     uint32_t *next; /* waiting list links, by job (backfill) */
     uint32_t *prev;
     uint32_t head, tail;
@@ -83,25 +90,50 @@ static void class_remove(uint32_t by_size[32], uint32_t *mask, int c) {
 }
 
 static void list_append(fifo_state *s, uint32_t j) {
-    s->next[j] = NONE;
-    s->prev[j] = s->tail;
+    uint32_t m = s->mask;
+    s->next[j & m] = NONE;
+    s->prev[j & m] = s->tail;
     if (s->tail != NONE) {
-        s->next[s->tail] = j;
+        s->next[s->tail & m] = j;
     } else {
         s->head = j;
     }
     s->tail = j;
 }
 
-static void list_remove(fifo_state *s, uint32_t j) {
-    uint32_t p = s->prev[j], n = s->next[j];
+/* Insert j before the first waiting job with a larger id (a preempted job going back to
+ * its arrival position); the walk is short since it stops at the first younger job. */
+static void list_insert_ordered(fifo_state *s, uint32_t j) {
+    uint32_t m = s->mask;
+    uint32_t c = s->head;
+    while (c != NONE && c < j) {
+        c = s->next[c & m];
+    }
+    if (c == NONE) {
+        list_append(s, j);
+        return;
+    }
+    uint32_t p = s->prev[c & m];
+    s->next[j & m] = c;
+    s->prev[j & m] = p;
+    s->prev[c & m] = j;
     if (p != NONE) {
-        s->next[p] = n;
+        s->next[p & m] = j;
+    } else {
+        s->head = j;
+    }
+}
+
+static void list_remove(fifo_state *s, uint32_t j) {
+    uint32_t m = s->mask;
+    uint32_t p = s->prev[j & m], n = s->next[j & m];
+    if (p != NONE) {
+        s->next[p & m] = n;
     } else {
         s->head = n;
     }
     if (n != NONE) {
-        s->prev[n] = p;
+        s->prev[n & m] = p;
     } else {
         s->tail = p;
     }
@@ -180,9 +212,9 @@ static void tinsert(fifo_state *s, engine *e, uint32_t j, int64_t key) {
     s->tfree = s->t[x].left;
     /* A fixed integer hash of the job id as priority: deterministic, well spread. */
     uint32_t h = j * 2654435761u;
-    int64_t g = e->jobs[j].gpus;
+    int64_t g = eng_job(e, j)->gpus;
     s->t[x] = (tnode){key, g, NONE, NONE, h ^ (h >> 15), j, g};
-    e->run[j].heap_pos = x;
+    eng_run(e, j)->heap_pos = x;
     uint32_t *link = &s->root;
     while (*link != NONE && s->t[*link].prio >= s->t[x].prio) {
         uint32_t y = *link;
@@ -208,11 +240,11 @@ static void terase_node(fifo_state *s, uint32_t k) {
 }
 
 static void terase(fifo_state *s, engine *e, uint32_t j) {
-    uint32_t x = e->run[j].heap_pos;
+    uint32_t x = eng_run(e, j)->heap_pos;
     terase_node(s, x);
     s->t[x].left = s->tfree;
     s->tfree = x;
-    e->run[j].heap_pos = UINT32_MAX;
+    eng_run(e, j)->heap_pos = UINT32_MAX;
 }
 
 /* GPUs of the running jobs whose estimated end is <= t. */
@@ -261,8 +293,9 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
     if (s == NULL) {
         return AIF_ENOMEM;
     }
-    size_t n = e->n ? e->n : 1;
+    size_t n = e->cap;
     s->n = n;
+    s->mask = e->mask;
     s->backfill = backfill;
     s->head = s->tail = s->root = s->first_new = s->last_head = NONE;
     s->changed = true;
@@ -302,6 +335,7 @@ static aif_status backfill_create(engine *e, void **state) {
 
 static void fifo_destroy(engine *e, void *state) {
     fifo_state *s = state;
+    aif__jheap_free(&s->back, e->alloc);
     aif_free(e->alloc, s->next, s->n * sizeof *s->next);
     aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
     aif_free(e->alloc, s->gc, s->n * sizeof *s->gc);
@@ -312,16 +346,72 @@ static void fifo_destroy(engine *e, void *state) {
 static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
     fifo_state *s = state;
     if (s->backfill) {
-        list_append(s, j);
-        int c = size_class(e->jobs[j].gpus);
-        s->gc[j] = (uint32_t)e->jobs[j].gpus | (uint32_t)c << GC_SHIFT;
+        if (s->tail == NONE || j > s->tail) {
+            list_append(s, j);
+        } else {
+            list_insert_ordered(s, j); /* preempted (fifo_preempted forced a full scan) */
+        }
+        int32_t g = eng_job(e, j)->gpus;
+        int c = size_class(g);
+        s->gc[j & s->mask] = (uint32_t)g | (uint32_t)c << GC_SHIFT;
         class_add(s->by_size, &s->size_mask, c);
         if (s->first_new == NONE) {
             s->first_new = j;
         }
-    } else {
+    } else if (j >= s->arrived) {
         s->arrived = j + 1;
+    } else {
+        /* Preempted: it arrived before everything in [head, arrived). */
+        aif_status st = s->back.ids == NULL ? aif__jheap_init(&s->back, e->alloc, e, 64)
+                        : s->back.len == s->back.cap
+                            ? aif__jheap_reserve(&s->back, e->alloc, s->back.cap * 2)
+                            : AIF_OK;
+        if (st != AIF_OK) {
+            return st;
+        }
+        aif__jheap_push(&s->back, j, j);
     }
+    return AIF_OK;
+}
+
+static aif_status fifo_preempted(engine *e, void *state, uint32_t j) {
+    fifo_state *s = state;
+    if (s->backfill) {
+        terase(s, e, j);
+        s->changed = true;
+    }
+    return AIF_OK;
+}
+
+static aif_status fifo_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
+    fifo_state *s = state;
+    size_t n = e->cap;
+    if (s->backfill) {
+        uint32_t *next = aif_alloc(e->alloc, n * sizeof *next);
+        uint32_t *prev = aif_alloc(e->alloc, n * sizeof *prev);
+        uint32_t *gc = aif_alloc(e->alloc, n * sizeof *gc);
+        if (next == NULL || prev == NULL || gc == NULL) {
+            aif_free(e->alloc, next, n * sizeof *next);
+            aif_free(e->alloc, prev, n * sizeof *prev);
+            aif_free(e->alloc, gc, n * sizeof *gc);
+            return AIF_ENOMEM;
+        }
+        for (uint32_t j = lo; j != hi; j++) {
+            next[j & e->mask] = s->next[j & old_mask];
+            prev[j & e->mask] = s->prev[j & old_mask];
+            gc[j & e->mask] = s->gc[j & old_mask];
+        }
+        aif_free(e->alloc, s->next, s->n * sizeof *s->next);
+        aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
+        aif_free(e->alloc, s->gc, s->n * sizeof *s->gc);
+        s->next = next;
+        s->prev = prev;
+        s->gc = gc;
+    }
+    s->back.run = e->run;
+    s->back.mask = e->mask;
+    s->n = n;
+    s->mask = e->mask;
     return AIF_OK;
 }
 
@@ -336,15 +426,15 @@ static void fifo_finished(engine *e, void *state, uint32_t j) {
 static int64_t estimate_end(const engine *e, uint32_t j) {
     double f = e->cfg->estimate_factor;
     if (f <= 0 || f == 1) {
-        return e->now + e->jobs[j].duration_ns; /* the common case, kept off the FPU */
+        return e->now + eng_job(e, j)->duration_ns; /* the common case, kept off the FPU */
     }
-    return e->now + (int64_t)((double)e->jobs[j].duration_ns * f);
+    return e->now + (int64_t)((double)eng_job(e, j)->duration_ns * f);
 }
 
 /* Start j if it fits; *started says whether it did. */
 static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started) {
     *started = false;
-    if (e->jobs[j].gpus > aif_cluster_free_gpus(e->cluster)) {
+    if (eng_job(e, j)->gpus > eng_free(e)) {
         return AIF_OK;
     }
     aif_status st = s->backfill ? treserve(s, e) : AIF_OK;
@@ -360,10 +450,8 @@ static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started)
     }
     if (s->backfill) {
         list_remove(s, j);
-        class_remove(s->by_size, &s->size_mask, (int)(s->gc[j] >> GC_SHIFT));
+        class_remove(s->by_size, &s->size_mask, (int)(s->gc[j & s->mask] >> GC_SHIFT));
         tinsert(s, e, j, estimate_end(e, j));
-    } else {
-        s->head++;
     }
     *started = true;
     return AIF_OK;
@@ -374,10 +462,19 @@ static aif_status fifo_schedule(engine *e, void *state) {
     bool started = true;
     aif_status st;
     if (!s->backfill) {
+        while (s->back.len > 0 && started) {
+            if ((st = try_start(e, s, s->back.ids[0], &started)) != AIF_OK) {
+                return st;
+            }
+            if (started) {
+                aif__jheap_pop(&s->back);
+            }
+        }
         while (s->head < s->arrived && started) {
             if ((st = try_start(e, s, s->head, &started)) != AIF_OK) {
                 return st;
             }
+            s->head += started;
         }
         return AIF_OK;
     }
@@ -396,8 +493,9 @@ static aif_status fifo_schedule(engine *e, void *state) {
     }
     /* EASY: reserve for the blocked head, then let later jobs start now if they cannot
      * delay that reservation (they end before it, or use only GPUs it leaves over). */
-    int64_t free_now = aif_cluster_free_gpus(e->cluster);
-    int64_t need = e->jobs[s->head].gpus - free_now;
+    int64_t free_now = eng_free(e);
+    int64_t head_gpus = eng_job(e, s->head)->gpus;
+    int64_t need = head_gpus - free_now;
     if (need < 1) {
         /* Enough GPUs by count, but placement (fragmentation) blocks the head: reserve
          * from the next estimated end, the earliest moment the shape can change. */
@@ -410,25 +508,26 @@ static aif_status fifo_schedule(engine *e, void *state) {
     if (shadow != INT64_MAX) {
         freed = gpus_ending_by(s, shadow);
     }
-    int64_t extra = free_now + freed - e->jobs[s->head].gpus;
+    int64_t extra = free_now + freed - head_gpus;
     uint32_t scanned = 0;
-    uint32_t from = s->next[s->head];
+    uint32_t from = s->next[s->head & s->mask];
     /* Jobs not yet passed by the cursor, by size class (full scans only). */
     uint32_t ahead[32];
     uint32_t ahead_mask = s->size_mask;
     memcpy(ahead, s->by_size, sizeof ahead);
-    class_remove(ahead, &ahead_mask, (int)(s->gc[s->head] >> GC_SHIFT));
+    class_remove(ahead, &ahead_mask, (int)(s->gc[s->head & s->mask] >> GC_SHIFT));
     if (!changed) {
         /* first_new may have started in the FIFO part above; then so did all before it. */
-        from = e->run[first_new].state == JOB_WAITING && first_new != s->head ? first_new : NONE;
+        from =
+            eng_run(e, first_new)->state == JOB_WAITING && first_new != s->head ? first_new : NONE;
     }
     for (uint32_t c = from; c != NONE && scanned < e->scan_limit;) {
-        int64_t free_gpus = aif_cluster_free_gpus(e->cluster);
+        int64_t free_gpus = eng_free(e);
         if (free_gpus == 0 || (changed && !some_fit(ahead_mask, free_gpus))) {
             break;
         }
-        uint32_t nx = s->next[c];
-        uint32_t gc = s->gc[c];
+        uint32_t nx = s->next[c & s->mask];
+        uint32_t gc = s->gc[c & s->mask];
         int64_t g = gc & GC_GPUS;
         scanned++;
         class_remove(ahead, &ahead_mask, (int)(gc >> GC_SHIFT));
@@ -457,6 +556,8 @@ const policy_ops aif__policy_fifo = {
     .enqueue = fifo_enqueue,
     .finished = fifo_finished,
     .schedule = fifo_schedule,
+    .preempted = fifo_preempted,
+    .grow = fifo_grow,
 };
 
 const policy_ops aif__policy_backfill = {
@@ -467,4 +568,6 @@ const policy_ops aif__policy_backfill = {
     .enqueue = fifo_enqueue,
     .finished = fifo_finished,
     .schedule = fifo_schedule,
+    .preempted = fifo_preempted,
+    .grow = fifo_grow,
 };

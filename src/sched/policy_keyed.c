@@ -6,7 +6,12 @@
  * second heap whose top is the least deserving one, the first to preempt. A pass starts
  * waiting jobs best-first; a job that does not fit may preempt running jobs that rank
  * strictly below it, when that frees enough GPUs; otherwise it is skipped and the next is
- * tried (greedy), up to the configured scan limit. */
+ * tried (greedy), up to the configured scan limit.
+ *
+ * Per-job arrays (las bookkeeping) are indexed by id & mask (sched_internal.h); the heaps
+ * and scratch arrays hold at most the live jobs, so they are sized to the engine's slots
+ * and grow with them. A job preempted by a session's capacity shrink is accounted as one
+ * this policy preempted (las attained service, starvation timer) and queued by its key. */
 #include <math.h>
 
 #include "sched/sched_internal.h"
@@ -34,7 +39,9 @@ typedef struct keyed_state {
     uint32_t *skip;   /* ids skipped in the current pass */
     uint32_t *victim; /* ids popped from `run` while looking for room */
     int64_t *vkey;
-    uint32_t cap;
+    uint32_t cap;   /* heaps and scratch: at least the live (waiting + running) jobs */
+    uint32_t slots; /* las entries: the engine's per-job slots */
+    uint32_t mask;  /* the engine's, for las */
     double thr[AIF_REPLAY_LAS_MAX_QUEUES - 1];
     int nthr;
     /* Jobs in `wait` by floor(log2(gpus)): lets a pass stop as soon as no waiting job can
@@ -51,12 +58,12 @@ static int size_class(int32_t gpus) {
 }
 
 static void wait_push(engine *e, keyed_state *s, uint32_t j, int64_t key) {
-    s->by_size[size_class(e->jobs[j].gpus)]++;
+    s->by_size[size_class(eng_job(e, j)->gpus)]++;
     aif__jheap_push(&s->wait, j, key);
 }
 
 static void wait_remove(engine *e, keyed_state *s, uint32_t j) {
-    s->by_size[size_class(e->jobs[j].gpus)]--;
+    s->by_size[size_class(eng_job(e, j)->gpus)]--;
     aif__jheap_remove(&s->wait, j);
 }
 
@@ -78,13 +85,13 @@ static int64_t pack(int64_t cls, uint32_t j) {
 static int64_t wait_key(const engine *e, const keyed_state *s, uint32_t j) {
     switch (s->kind) {
     case K_SJF:
-        return e->jobs[j].duration_ns;
+        return eng_job(e, j)->duration_ns;
     case K_SRTF:
-        return e->run[j].remaining_ns;
+        return eng_run(e, j)->remaining_ns;
     case K_PRIORITY:
-        return pack(-(int64_t)e->jobs[j].priority, j);
+        return pack(-(int64_t)eng_job(e, j)->priority, j);
     default:
-        return pack(e->run[j].queue, j);
+        return pack(eng_run(e, j)->queue, j);
     }
 }
 
@@ -92,11 +99,11 @@ static int64_t wait_key(const engine *e, const keyed_state *s, uint32_t j) {
 static int64_t run_key(const engine *e, const keyed_state *s, uint32_t j) {
     switch (s->kind) {
     case K_SRTF:
-        return -e->run[j].finish_ns;
+        return -eng_run(e, j)->finish_ns;
     case K_PRIORITY:
-        return -pack(-(int64_t)e->jobs[j].priority, j);
+        return -pack(-(int64_t)eng_job(e, j)->priority, j);
     default:
-        return -pack(e->run[j].queue, j);
+        return -pack(eng_run(e, j)->queue, j);
     }
 }
 
@@ -104,46 +111,58 @@ static int64_t run_key(const engine *e, const keyed_state *s, uint32_t j) {
 static bool outranks(const engine *e, const keyed_state *s, uint32_t w, uint32_t r) {
     switch (s->kind) {
     case K_SRTF:
-        return e->run[w].remaining_ns < e->run[r].finish_ns - e->now;
+        return eng_run(e, w)->remaining_ns < eng_run(e, r)->finish_ns - e->now;
     case K_PRIORITY:
-        return e->jobs[w].priority > e->jobs[r].priority;
+        return eng_job(e, w)->priority > eng_job(e, r)->priority;
     case K_LAS:
-        return e->run[w].queue < e->run[r].queue;
+        return eng_run(e, w)->queue < eng_run(e, r)->queue;
     default:
         return false;
     }
 }
 
 static double attained_now(const engine *e, const keyed_state *s, uint32_t j) {
-    const job_run *r = &e->run[j];
-    double a = s->las[j].attained_gpu_s;
+    const job_run *r = eng_run(e, j);
+    double a = s->las[j & s->mask].attained_gpu_s;
     if (r->state == JOB_RUNNING) {
-        a += (double)(e->now - r->run_since_ns) / 1e9 * e->jobs[j].gpus;
+        a += (double)(e->now - r->run_since_ns) / 1e9 * eng_job(e, j)->gpus;
     }
     return a;
 }
 
 /* las: the timer that demotes running job j when it crosses its queue's threshold. */
 static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
-    int q = e->run[j].queue;
+    int q = eng_run(e, j)->queue;
     if (q >= s->nthr) {
-        aif__engine_cancel_timer(e, &s->las[j].timer);
+        aif__engine_cancel_timer(e, &s->las[j & s->mask].timer);
         return AIF_OK;
     }
     double left_gpu_s = s->thr[q] - attained_now(e, s, j);
-    double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / e->jobs[j].gpus) : 0;
-    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns, &s->las[j].timer);
+    double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / eng_job(e, j)->gpus) : 0;
+    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns, &s->las[j & s->mask].timer);
 }
 
 /* las: the timer that promotes waiting job j to the top queue if it starves. */
 static aif_status las_arm_promotion(engine *e, keyed_state *s, uint32_t j) {
-    las_job *l = &s->las[j];
+    las_job *l = &s->las[j & s->mask];
     double f = e->cfg->las_starve_factor;
-    if (f <= 0 || e->run[j].queue == 0 || l->last_run_ns <= 0) {
+    if (f <= 0 || eng_run(e, j)->queue == 0 || l->last_run_ns <= 0) {
         aif__engine_cancel_timer(e, &l->timer);
         return AIF_OK;
     }
     return aif__engine_set_timer(e, j, e->now + (int64_t)(f * (double)l->last_run_ns), &l->timer);
+}
+
+/* las: book the run that just ended by preemption (attained service, the length of the
+ * run for the starvation rule) and arm the promotion timer; nothing for other kinds. */
+static aif_status las_stopped(engine *e, keyed_state *s, uint32_t j) {
+    if (s->kind != K_LAS) {
+        return AIF_OK;
+    }
+    int64_t ran = e->now - eng_run(e, j)->run_since_ns;
+    s->las[j & s->mask].attained_gpu_s += (double)ran / 1e9 * eng_job(e, j)->gpus;
+    s->las[j & s->mask].last_run_ns = ran;
+    return las_arm_promotion(e, s, j);
 }
 
 static aif_status keyed_create(engine *e, void **state, int kind) {
@@ -152,7 +171,9 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
         return AIF_ENOMEM;
     }
     s->kind = kind;
-    s->cap = e->n ? (uint32_t)e->n : 1;
+    s->cap = (uint32_t)e->cap;
+    s->slots = (uint32_t)e->cap;
+    s->mask = e->mask;
     s->nthr = e->cfg->las_threshold_count;
     for (int i = 0; i < s->nthr; i++) {
         s->thr[i] = e->cfg->las_thresholds_gpu_s[i];
@@ -162,15 +183,15 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
         s->nthr = 1;
     }
     bool pre = kind != K_SJF;
-    aif_status st = aif__jheap_init(&s->wait, e->alloc, e->run, s->cap);
+    aif_status st = aif__jheap_init(&s->wait, e->alloc, e, s->cap);
     if (st == AIF_OK && pre) {
-        st = aif__jheap_init(&s->run, e->alloc, e->run, s->cap);
+        st = aif__jheap_init(&s->run, e->alloc, e, s->cap);
     }
     s->skip = aif_alloc(e->alloc, s->cap * sizeof *s->skip);
     s->victim = aif_alloc(e->alloc, s->cap * sizeof *s->victim);
     s->vkey = aif_alloc(e->alloc, s->cap * sizeof *s->vkey);
     if (kind == K_LAS) {
-        s->las = aif_calloc(e->alloc, s->cap, sizeof *s->las);
+        s->las = aif_calloc(e->alloc, s->slots, sizeof *s->las);
     }
     if (st != AIF_OK || !s->skip || !s->victim || !s->vkey || (kind == K_LAS && !s->las)) {
         aif__jheap_free(&s->wait, e->alloc);
@@ -178,7 +199,7 @@ static aif_status keyed_create(engine *e, void **state, int kind) {
         aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
         aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
         aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
-        aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
+        aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
         aif_free(e->alloc, s, sizeof *s);
         return AIF_ENOMEM;
     }
@@ -193,12 +214,18 @@ static void keyed_destroy(engine *e, void *state) {
     aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
     aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
     aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
-    aif_free(e->alloc, s->las, s->cap * sizeof *s->las);
+    aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
     aif_free(e->alloc, s, sizeof *s);
 }
 
+static aif_status reserve_live(engine *e, keyed_state *s, uint32_t need);
+
 static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
+    aif_status st = reserve_live(e, s, (uint32_t)(e->waiting + e->running));
+    if (st != AIF_OK) {
+        return st;
+    }
     wait_push(e, s, j, wait_key(e, s, j));
     return AIF_OK;
 }
@@ -209,7 +236,9 @@ static void keyed_finished(engine *e, void *state, uint32_t j) {
         aif__jheap_remove(&s->run, j);
     }
     if (s->kind == K_LAS) {
-        aif__engine_cancel_timer(e, &s->las[j].timer);
+        aif__engine_cancel_timer(e, &s->las[j & s->mask].timer);
+        /* Clean for the next id that takes this slot of a session's ring. */
+        s->las[j & s->mask] = (las_job){0};
     }
 }
 
@@ -225,13 +254,13 @@ static aif_status on_started(engine *e, keyed_state *s, uint32_t j) {
 /* Preempt the worst running jobs that w outranks until w's GPUs are free; false (nothing
  * changed) when even all of them would not be enough. */
 static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
-    int64_t need = e->jobs[w].gpus - aif_cluster_free_gpus(e->cluster);
+    int64_t need = eng_job(e, w)->gpus - eng_free(e);
     uint32_t nv = 0;
     int64_t freed = 0;
     while (freed < need && s->run.len > 0 && outranks(e, s, w, s->run.ids[0])) {
         s->vkey[nv] = s->run.keys[0];
         s->victim[nv++] = aif__jheap_pop(&s->run);
-        freed += e->jobs[s->victim[nv - 1]].gpus;
+        freed += eng_job(e, s->victim[nv - 1])->gpus;
     }
     *ok = freed >= need;
     for (uint32_t i = 0; i < nv; i++) {
@@ -240,20 +269,75 @@ static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
             aif__jheap_push(&s->run, v, s->vkey[i]);
             continue;
         }
-        int64_t ran = e->now - e->run[v].run_since_ns;
         aif_status st = aif__engine_preempt(e, v);
+        if (st == AIF_OK) {
+            st = las_stopped(e, s, v);
+        }
         if (st != AIF_OK) {
             return st;
         }
-        if (s->kind == K_LAS) {
-            s->las[v].attained_gpu_s += (double)ran / 1e9 * e->jobs[v].gpus;
-            s->las[v].last_run_ns = ran;
-            if ((st = las_arm_promotion(e, s, v)) != AIF_OK) {
-                return st;
-            }
-        }
         wait_push(e, s, v, wait_key(e, s, v));
     }
+    return AIF_OK;
+}
+
+static aif_status keyed_preempted(engine *e, void *state, uint32_t j) {
+    keyed_state *s = state;
+    if (s->kind != K_SJF) {
+        aif__jheap_remove(&s->run, j);
+    }
+    return las_stopped(e, s, j);
+}
+
+/* Room in the heaps and scratch arrays for `need` live jobs (sessions; a replay sizes
+ * them to all its jobs at create). All or nothing. */
+static aif_status reserve_live(engine *e, keyed_state *s, uint32_t need) {
+    if (need <= s->cap) {
+        return AIF_OK;
+    }
+    uint32_t cap = s->cap * 2 > need ? s->cap * 2 : need;
+    uint32_t *skip = aif_alloc(e->alloc, cap * sizeof *skip);
+    uint32_t *victim = aif_alloc(e->alloc, cap * sizeof *victim);
+    int64_t *vkey = aif_alloc(e->alloc, cap * sizeof *vkey);
+    /* Heaps only gain room, so a failure below leaves them valid (just larger). */
+    aif_status st = aif__jheap_reserve(&s->wait, e->alloc, cap);
+    if (st == AIF_OK && s->kind != K_SJF) {
+        st = aif__jheap_reserve(&s->run, e->alloc, cap);
+    }
+    if (st != AIF_OK || !skip || !victim || !vkey) {
+        aif_free(e->alloc, skip, cap * sizeof *skip);
+        aif_free(e->alloc, victim, cap * sizeof *victim);
+        aif_free(e->alloc, vkey, cap * sizeof *vkey);
+        return AIF_ENOMEM;
+    }
+    aif_free(e->alloc, s->skip, s->cap * sizeof *s->skip);
+    aif_free(e->alloc, s->victim, s->cap * sizeof *s->victim);
+    aif_free(e->alloc, s->vkey, s->cap * sizeof *s->vkey);
+    s->skip = skip;
+    s->victim = victim;
+    s->vkey = vkey;
+    s->cap = cap;
+    return AIF_OK;
+}
+
+static aif_status keyed_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
+    keyed_state *s = state;
+    if (s->kind == K_LAS) {
+        uint32_t slots = (uint32_t)e->cap;
+        las_job *las = aif_calloc(e->alloc, slots, sizeof *las);
+        if (las == NULL) {
+            return AIF_ENOMEM;
+        }
+        for (uint32_t j = lo; j != hi; j++) {
+            las[j & e->mask] = s->las[j & old_mask];
+        }
+        aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
+        s->las = las;
+        s->slots = slots;
+    }
+    s->mask = e->mask;
+    s->wait.run = s->run.run = e->run;
+    s->wait.mask = s->run.mask = e->mask;
     return AIF_OK;
 }
 
@@ -264,7 +348,7 @@ static aif_status keyed_schedule(engine *e, void *state) {
     bool pre = s->kind != K_SJF;
     while (s->wait.len > 0 && nskip <= e->scan_limit) {
         uint32_t w = s->wait.ids[0];
-        bool fits = e->jobs[w].gpus <= aif_cluster_free_gpus(e->cluster);
+        bool fits = eng_job(e, w)->gpus <= eng_free(e);
         if (!fits && pre) {
             bool ok;
             if ((st = make_room(e, s, w, &ok)) != AIF_OK) {
@@ -289,7 +373,7 @@ static aif_status keyed_schedule(engine *e, void *state) {
         s->skip[nskip++] = w;
         /* Later jobs rank no higher than w: if none of them fits the free GPUs they can
          * only start by preempting, and they cannot outrank what w could not. */
-        if (!some_fit(s, aif_cluster_free_gpus(e->cluster)) &&
+        if (!some_fit(s, eng_free(e)) &&
             (!pre || s->run.len == 0 || !outranks(e, s, w, s->run.ids[0]))) {
             break;
         }
@@ -302,8 +386,8 @@ static aif_status keyed_schedule(engine *e, void *state) {
 
 static aif_status las_timer(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
-    job_run *r = &e->run[j];
-    s->las[j].timer = AIF_PQ_HANDLE_NONE; /* it just fired */
+    job_run *r = eng_run(e, j);
+    s->las[j & s->mask].timer = AIF_PQ_HANDLE_NONE; /* it just fired */
     if (r->state == JOB_RUNNING) {
         /* Demotion: the job used up its queue's share of attained service. */
         if (r->queue < s->nthr && attained_now(e, s, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
@@ -315,7 +399,7 @@ static aif_status las_timer(engine *e, void *state, uint32_t j) {
     if (r->state == JOB_WAITING && r->queue > 0) {
         /* Starvation: back to the top queue with its attained service forgotten. */
         r->queue = 0;
-        s->las[j].attained_gpu_s = 0;
+        s->las[j & s->mask].attained_gpu_s = 0;
         aif__jheap_update(&s->wait, j, wait_key(e, s, j));
     }
     return AIF_OK;
@@ -342,6 +426,8 @@ const policy_ops aif__policy_sjf = {
     .enqueue = keyed_enqueue,
     .finished = keyed_finished,
     .schedule = keyed_schedule,
+    .preempted = keyed_preempted,
+    .grow = keyed_grow,
 };
 
 const policy_ops aif__policy_srtf = {
@@ -353,6 +439,8 @@ const policy_ops aif__policy_srtf = {
     .enqueue = keyed_enqueue,
     .finished = keyed_finished,
     .schedule = keyed_schedule,
+    .preempted = keyed_preempted,
+    .grow = keyed_grow,
 };
 
 const policy_ops aif__policy_las = {
@@ -365,6 +453,8 @@ const policy_ops aif__policy_las = {
     .enqueue = keyed_enqueue,
     .finished = keyed_finished,
     .schedule = keyed_schedule,
+    .preempted = keyed_preempted,
+    .grow = keyed_grow,
     .timer = las_timer,
 };
 
@@ -377,4 +467,6 @@ const policy_ops aif__policy_priority = {
     .enqueue = keyed_enqueue,
     .finished = keyed_finished,
     .schedule = keyed_schedule,
+    .preempted = keyed_preempted,
+    .grow = keyed_grow,
 };

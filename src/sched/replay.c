@@ -27,14 +27,46 @@ static uint32_t group_mask(const engine *e, const aif_job *job) {
     return aif_cluster_groups_of_type(e->cluster, aif_trace_string(e->cfg->trace, job->gpu_type));
 }
 
+#define NO_JOB UINT32_MAX
+
+static void running_link(engine *e, uint32_t j) {
+    e->rnext[j & e->mask] = NO_JOB;
+    e->rprev[j & e->mask] = e->rtail;
+    if (e->rtail != NO_JOB) {
+        e->rnext[e->rtail & e->mask] = j;
+    } else {
+        e->rhead = j;
+    }
+    e->rtail = j;
+}
+
+static void running_unlink(engine *e, uint32_t j) {
+    uint32_t p = e->rprev[j & e->mask], n = e->rnext[j & e->mask];
+    if (p != NO_JOB) {
+        e->rnext[p & e->mask] = n;
+    } else {
+        e->rhead = n;
+    }
+    if (n != NO_JOB) {
+        e->rprev[n & e->mask] = p;
+    } else {
+        e->rtail = p;
+    }
+}
+
 aif_status aif__engine_start(engine *e, uint32_t j) {
-    job_run *r = &e->run[j];
-    const aif_job *job = &e->jobs[j];
+    job_run *r = eng_run(e, j);
+    const aif_job *job = eng_job(e, j);
+    aif_replay_job *o = &e->out[j & e->mask];
     uint32_t nodes = 0;
-    aif_status st =
-        aif_cluster_place_in(e->cluster, job->gpus, group_mask(e, job), &r->alloc, &nodes);
-    if (st != AIF_OK) {
-        return st;
+    aif_status st;
+    if (e->cluster != NULL) {
+        st = aif_cluster_place_in(e->cluster, job->gpus, group_mask(e, job), &r->alloc, &nodes);
+        if (st != AIF_OK) {
+            return st;
+        }
+    } else if (job->gpus > e->capacity - e->busy) {
+        return AIF_EEMPTY;
     }
     int64_t overhead = r->started ? e->cfg->preempt_overhead_ns : 0;
     int64_t length = r->remaining_ns + overhead;
@@ -46,15 +78,20 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
                     .cls = CLS_COMPLETE};
     st = aif_pq_push(e->pq, &ev, &r->done);
     if (st != AIF_OK) {
-        aif_cluster_release(e->cluster, job->gpus, r->alloc);
+        if (e->cluster != NULL) {
+            aif_cluster_release(e->cluster, job->gpus, r->alloc);
+        }
         return st;
     }
     r->resumed = r->started;
     if (!r->started) {
-        e->out[j].start_ns = e->now;
+        o->start_ns = e->now;
         r->started = true;
     }
-    e->out[j].nodes = nodes;
+    o->nodes = nodes;
+    if (e->rnext != NULL) {
+        running_link(e, j);
+    }
     r->state = JOB_RUNNING;
     r->run_since_ns = e->now;
     r->finish_ns = ev.time;
@@ -65,8 +102,8 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
 }
 
 aif_status aif__engine_preempt(engine *e, uint32_t j) {
-    job_run *r = &e->run[j];
-    const aif_job *job = &e->jobs[j];
+    job_run *r = eng_run(e, j);
+    const aif_job *job = eng_job(e, j);
     aif_status st = aif_pq_cancel(e->pq, r->done, NULL);
     if (st != AIF_OK) {
         return st;
@@ -77,10 +114,15 @@ aif_status aif__engine_preempt(engine *e, uint32_t j) {
     if (useful > 0) {
         r->remaining_ns -= useful;
     }
-    aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    if (e->cluster != NULL) {
+        aif_cluster_release(e->cluster, job->gpus, r->alloc);
+    }
+    if (e->rnext != NULL) {
+        running_unlink(e, j);
+    }
     r->state = JOB_WAITING;
     r->done = AIF_PQ_HANDLE_NONE;
-    e->out[j].preemptions++;
+    e->out[j & e->mask].preemptions++;
     e->preemptions++;
     e->busy -= job->gpus;
     e->running--;
@@ -104,30 +146,61 @@ void aif__engine_cancel_timer(engine *e, aif_pq_handle *h) {
 /* ---- The loop ---- */
 
 static aif_status complete(engine *e, uint32_t j, int32_t gpus) {
-    job_run *r = &e->run[j];
-    aif_cluster_release(e->cluster, gpus, r->alloc);
+    job_run *r = eng_run(e, j);
+    if (e->cluster != NULL) {
+        aif_cluster_release(e->cluster, gpus, r->alloc);
+    }
+    if (e->rnext != NULL) {
+        running_unlink(e, j);
+    }
     r->state = JOB_DONE;
     r->remaining_ns = 0;
     r->done = AIF_PQ_HANDLE_NONE;
-    e->out[j].end_ns = e->now;
+    e->out[j & e->mask].end_ns = e->now;
     e->busy -= gpus;
     e->running--;
+    e->completed++;
     if (e->ops->finished) {
         e->ops->finished(e, e->pstate, j);
+    }
+    if (e->on_done) {
+        e->on_done(e->done_ctx, j, eng_job(e, j), &e->out[j & e->mask]);
     }
     return AIF_OK;
 }
 
-static aif_status loop(engine *e) {
-    size_t next = 0;
+/* Add busy GPUs x (t - now) to the integral, exactly: dt splits into whole seconds and the
+ * rest, so no product exceeds busy x 1e9 (int64 holds it for any GPU count up to 9e9). */
+static void integrate(engine *e, int64_t t) {
+    int64_t dt = t - e->now;
+    if (dt <= 0 || e->busy == 0) {
+        return;
+    }
+    e->busy_gpu_s += e->busy * (dt / 1000000000);
+    e->busy_gpu_ns += e->busy * (dt % 1000000000);
+    if (e->busy_gpu_ns >= 1000000000) {
+        e->busy_gpu_s += e->busy_gpu_ns / 1000000000;
+        e->busy_gpu_ns %= 1000000000;
+    }
+}
+
+aif_status aif__engine_run_until(engine *e, int64_t until) {
     aif_status st;
-    while (next < e->n || aif_pq_size(e->pq) > 0) {
+    for (;;) {
+        bool more = e->next_arrival < e->n;
         aif_event top;
         bool have = aif_pq_peek(e->pq, &top) == AIF_OK;
-        int64_t t = have ? top.time : INT64_MAX;
-        if (next < e->n && e->jobs[next].submit_ns < t) {
-            t = e->jobs[next].submit_ns;
+        if (!more && !have) {
+            break;
         }
+        int64_t t = have ? top.time : INT64_MAX;
+        if (more && eng_job(e, e->next_arrival)->submit_ns < t) {
+            t = eng_job(e, e->next_arrival)->submit_ns;
+        }
+        if (t > until) {
+            break;
+        }
+        integrate(e, t);
         e->now = t;
         /* One call per event; events that handlers add for this instant come out too. */
         while (have && aif_pq_pop_until(e->pq, t, &top) == AIF_OK) {
@@ -142,10 +215,10 @@ static aif_status loop(engine *e) {
                 return st;
             }
         }
-        while (next < e->n && e->jobs[next].submit_ns == t) {
-            uint32_t j = (uint32_t)next++;
+        while (e->next_arrival < e->n && eng_job(e, e->next_arrival)->submit_ns == t) {
+            uint32_t j = e->next_arrival++;
             e->events++;
-            e->run[j].state = JOB_WAITING;
+            eng_run(e, j)->state = JOB_WAITING;
             e->waiting++;
             if ((st = e->ops->enqueue(e, e->pstate, j)) != AIF_OK) {
                 return st;
@@ -158,10 +231,14 @@ static aif_status loop(engine *e) {
             e->cfg->on_step(e->cfg->step_ctx, t, e->busy, e->waiting, e->running);
         }
     }
+    if (until != INT64_MAX && until > e->now) {
+        integrate(e, until);
+        e->now = until;
+    }
     return AIF_OK;
 }
 
-static aif_status check_config(size_t n, const aif_replay_config *cfg) {
+aif_status aif__replay_check_config(size_t n, const aif_replay_config *cfg) {
     if ((cfg->group_count == 0 && cfg->gpus < 1) || (cfg->group_count > 0 && !cfg->groups) ||
         cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 || cfg->las_threshold_count < 0 ||
         cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES || cfg->las_starve_factor < 0 ||
@@ -214,7 +291,7 @@ aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, siz
     if (st != AIF_OK) {
         return st;
     }
-    if ((st = check_config(n, cfg)) != AIF_OK) {
+    if ((st = aif__replay_check_config(n, cfg)) != AIF_OK) {
         return st;
     }
     a = a ? a : aif_allocator_system();
@@ -225,7 +302,13 @@ aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, siz
     res->alloc = a;
     res->n = n;
     res->gpus = cfg->gpus;
-    engine e = {.alloc = a, .jobs = jobs, .n = n, .cfg = cfg, .ops = aif__sched_policy(pi)};
+    engine e = {.alloc = a,
+                .jobs = jobs,
+                .n = n,
+                .cap = n ? n : 1,
+                .mask = UINT32_MAX,
+                .cfg = cfg,
+                .ops = aif__sched_policy(pi)};
     size_t nn = n ? n : 1;
     if (fast_path && aif__replay_fifo_pool_applies(cfg, e.ops)) {
         /* Every job gets its start and end written, so the results need no prefill. */
@@ -268,7 +351,7 @@ aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, siz
         (st = e.ops->create(&e, &e.pstate)) != AIF_OK) {
         goto done;
     }
-    st = loop(&e);
+    st = aif__engine_run_until(&e, INT64_MAX);
     if (st == AIF_OK && (e.waiting != 0 || e.running != 0)) {
         st = AIF_ESTATE; /* an invariant broke: every job must have run to completion */
     }

@@ -47,13 +47,14 @@ aif_status aif_sched_policy_find(const char *name, size_t *index) {
 
 /* ---- Indexed binary heap ---- */
 
-aif_status aif__jheap_init(jheap *h, const aif_allocator *a, job_run *run, uint32_t cap) {
+aif_status aif__jheap_init(jheap *h, const aif_allocator *a, const engine *e, uint32_t cap) {
     cap = cap ? cap : 1;
     h->ids = aif_alloc(a, cap * sizeof *h->ids);
     h->keys = aif_alloc(a, cap * sizeof *h->keys);
     h->len = 0;
     h->cap = cap;
-    h->run = run;
+    h->run = e->run;
+    h->mask = e->mask;
     if (h->ids == NULL || h->keys == NULL) {
         aif__jheap_free(h, a);
         return AIF_ENOMEM;
@@ -68,6 +69,26 @@ void aif__jheap_free(jheap *h, const aif_allocator *a) {
     h->keys = NULL;
 }
 
+aif_status aif__jheap_reserve(jheap *h, const aif_allocator *a, uint32_t cap) {
+    if (cap <= h->cap) {
+        return AIF_OK;
+    }
+    uint32_t *ids = aif_alloc(a, cap * sizeof *ids);
+    int64_t *keys = aif_alloc(a, cap * sizeof *keys);
+    if (ids == NULL || keys == NULL) {
+        aif_free(a, ids, cap * sizeof *ids);
+        aif_free(a, keys, cap * sizeof *keys);
+        return AIF_ENOMEM;
+    }
+    memcpy(ids, h->ids, h->len * sizeof *ids);
+    memcpy(keys, h->keys, h->len * sizeof *keys);
+    aif__jheap_free(h, a);
+    h->ids = ids;
+    h->keys = keys;
+    h->cap = cap;
+    return AIF_OK;
+}
+
 static bool less(const jheap *h, uint32_t a, uint32_t b) {
     return h->keys[a] < h->keys[b] || (h->keys[a] == h->keys[b] && h->ids[a] < h->ids[b]);
 }
@@ -75,7 +96,7 @@ static bool less(const jheap *h, uint32_t a, uint32_t b) {
 static void put(jheap *h, uint32_t i, uint32_t id, int64_t key) {
     h->ids[i] = id;
     h->keys[i] = key;
-    h->run[id].heap_pos = i;
+    h->run[id & h->mask].heap_pos = i;
 }
 
 static void sift_up(jheap *h, uint32_t i) {
@@ -119,14 +140,14 @@ void aif__jheap_push(jheap *h, uint32_t id, int64_t key) {
 }
 
 void aif__jheap_remove(jheap *h, uint32_t id) {
-    uint32_t i = h->run[id].heap_pos;
-    h->run[id].heap_pos = UINT32_MAX;
+    uint32_t i = h->run[id & h->mask].heap_pos;
+    h->run[id & h->mask].heap_pos = UINT32_MAX;
     uint32_t last = --h->len;
     if (i != last) {
         uint32_t moved = h->ids[last];
         put(h, i, moved, h->keys[last]);
         sift_down(h, i);
-        sift_up(h, h->run[moved].heap_pos);
+        sift_up(h, h->run[moved & h->mask].heap_pos);
     }
 }
 
@@ -137,8 +158,8 @@ uint32_t aif__jheap_pop(jheap *h) {
 }
 
 void aif__jheap_update(jheap *h, uint32_t id, int64_t key) {
-    uint32_t i = h->run[id].heap_pos;
+    uint32_t i = h->run[id & h->mask].heap_pos;
     h->keys[i] = key;
     sift_up(h, i);
-    sift_down(h, h->run[id].heap_pos);
+    sift_down(h, h->run[id & h->mask].heap_pos);
 }

@@ -1,6 +1,14 @@
-/* Shared-internal interface between the replay engine (replay.c) and the policies
- * (policy_*.c): per-job run state, the operations a policy may perform (start, preempt),
- * the policy ops table, and an indexed binary heap of job ids used by several policies. */
+/* Shared-internal interface between the replay engine (replay.c), the step-wise session
+ * (session.c) and the policies (policy_*.c): per-job run state, the operations a policy may
+ * perform (start, preempt), the policy ops table, and an indexed binary heap of job ids used
+ * by several policies.
+ *
+ * Job ids are assigned in arrival order and never reused. Every per-job array (the
+ * engine's jobs, run state and results, and the policies' own) is indexed by `id & mask`:
+ * aif_replay_run sizes them to the whole job array with mask = UINT32_MAX (so the index is
+ * the id), while a session keeps a power-of-two ring that covers only the ids from the
+ * oldest unfinished job to the newest, and grows it (the `grow` hook) when that span does
+ * not fit. */
 #ifndef AIF_SCHED_INTERNAL_H
 #define AIF_SCHED_INTERNAL_H
 
@@ -48,15 +56,31 @@ struct policy_ops {
     aif_status (*schedule)(engine *e, void *state);
     /* A timer this policy set fired for job j (optional). The policy's handle is stale. */
     aif_status (*timer)(engine *e, void *state, uint32_t j);
+    /* Running job j was preempted by the engine's caller (a session's capacity shrink),
+     * after aif__engine_preempt: leave the policy's running structures. The engine then
+     * calls enqueue for it, as for an arrival; j may be older than jobs already queued. */
+    aif_status (*preempted)(engine *e, void *state, uint32_t j);
+    /* The engine's per-job arrays were re-placed from `old_mask` to e->mask (e->cap slots);
+     * ids [lo, hi) are the live ones. Re-place the policy's own per-job arrays likewise.
+     * On failure (AIF_ENOMEM) nothing of the policy changed and the engine rolls back. */
+    aif_status (*grow)(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi);
 };
 
 struct engine {
     const aif_allocator *alloc;
-    const aif_job *jobs;
-    size_t n;
+    const aif_job *jobs; /* by id & mask, as run and out */
+    size_t n;            /* ids [0, n) are known (submitted); arrivals come from next_arrival */
+    size_t cap;          /* slots of every per-job array */
+    uint32_t mask;       /* UINT32_MAX (replay) or cap - 1 (session ring) */
+    uint32_t next_arrival;
     job_run *run;
     aif_replay_job *out;
-    aif_cluster *cluster;
+    aif_cluster *cluster; /* NULL: a pool of `capacity` GPUs (sessions) */
+    int64_t capacity;
+    /* Busy GPU x time since the last take, split to stay exact in int64: whole
+     * GPU-seconds and the GPU-nanoseconds below one second's worth. */
+    int64_t busy_gpu_s;
+    int64_t busy_gpu_ns;
     aif_pq *pq;
     const aif_replay_config *cfg;
     const policy_ops *ops;
@@ -68,7 +92,29 @@ struct engine {
     uint64_t events;
     uint64_t preemptions;
     uint32_t scan_limit;
+    /* Sessions: running jobs in start order (a list through these arrays, by id & mask;
+     * rtail is the most recent start), so a capacity shrink finds its victims without a
+     * scan. NULL in aif_replay_run, which does not keep it. */
+    uint32_t *rnext, *rprev;
+    uint32_t rhead, rtail;
+    /* Called when a job completes (sessions), with its id. */
+    void (*on_done)(void *ctx, uint64_t id, const aif_job *job, const aif_replay_job *result);
+    void *done_ctx;
+    uint64_t completed;
 };
+
+static inline const aif_job *eng_job(const engine *e, uint32_t j) {
+    return &e->jobs[j & e->mask];
+}
+
+static inline job_run *eng_run(const engine *e, uint32_t j) {
+    return &e->run[j & e->mask];
+}
+
+/* Free GPUs of the cluster, or of the session's pool. */
+static inline int64_t eng_free(const engine *e) {
+    return e->cluster ? aif_cluster_free_gpus(e->cluster) : e->capacity - e->busy;
+}
 
 /* Try to place and start waiting job j now. AIF_OK: started; AIF_EEMPTY: does not fit
  * (nothing changed); AIF_ENOMEM. The caller removes j from its own waiting structure. */
@@ -77,6 +123,12 @@ aif_status aif__engine_start(engine *e, uint32_t j);
 /* Stop running job j, keep its progress, release its GPUs and make it waiting again. The
  * caller re-enqueues it in its own structures (the engine does not call enqueue). */
 aif_status aif__engine_preempt(engine *e, uint32_t j);
+
+/* Process every instant t' <= until (completions and timers, then arrivals of ids below
+ * e->n with submit_ns == t', then one scheduling pass), integrating busy GPU-time, then
+ * leave e->now = until when until is finite (INT64_MAX: run until nothing is left, now
+ * stays at the last instant). Errors: those of the policy (AIF_ENOMEM). */
+aif_status aif__engine_run_until(engine *e, int64_t until);
 
 /* Set (replacing the pending one in *h, if any) a policy timer for job j at absolute
  * time t (clamped to now); the policy owns the handle and clears it when the timer fires. */
@@ -89,11 +141,15 @@ typedef struct jheap {
     int64_t *keys; /* parallel to ids */
     uint32_t len;
     uint32_t cap;
-    job_run *run; /* for heap_pos */
+    job_run *run; /* for heap_pos, by id & mask */
+    uint32_t mask;
 } jheap;
 
-aif_status aif__jheap_init(jheap *h, const aif_allocator *a, job_run *run, uint32_t cap);
+aif_status aif__jheap_init(jheap *h, const aif_allocator *a, const engine *e, uint32_t cap);
 void aif__jheap_free(jheap *h, const aif_allocator *a);
+/* Make room for `cap` ids (a ring grew; the caller then points run/mask at the engine's
+ * new arrays). On AIF_ENOMEM the heap is unchanged. */
+aif_status aif__jheap_reserve(jheap *h, const aif_allocator *a, uint32_t cap);
 void aif__jheap_push(jheap *h, uint32_t id, int64_t key); /* capacity must suffice */
 uint32_t aif__jheap_pop(jheap *h);
 void aif__jheap_remove(jheap *h, uint32_t id);
@@ -117,6 +173,9 @@ bool aif__replay_fifo_pool_applies(const aif_replay_config *cfg, const policy_op
 aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, size_t n,
                                  const aif_replay_config *cfg, aif_replay_job *out,
                                  uint64_t *events);
+
+/* The replay's checks of a configuration for n jobs (AIF_EINVAL when one fails). */
+aif_status aif__replay_check_config(size_t n, const aif_replay_config *cfg);
 
 /* The registry (sched.c). */
 const policy_ops *aif__sched_policy(size_t i);

@@ -2,9 +2,10 @@
  * scenario: a revenue share that stops exactly at its end date (pro-rated to the cent in
  * the month it ends), a compute trigger that fires at the finish of the frontier run whose
  * compute crosses the threshold and stops the share tied to it, a date trigger at its
- * date, the research policies (fifo, sjf; unknown and unsupported names rejected, same
- * seed same results, preemptions when inference needs the GPUs back), and allocation
- * failures 1..k without leaks. */
+ * date, the research policies (fifo, sjf: unknown names rejected, same seed same
+ * results, preemptions when inference needs the GPUs back; all six on a constant pool:
+ * only srtf, las and priority preempt, backfill and the size-aware orders finish more than
+ * fifo), and allocation failures 1..k without leaks. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,9 +319,6 @@ static void research_policies(void **state) {
     c.in.options.research_policy = "nope";
     assert_int_equal(aif_fleet_create(NULL, &c.in, &f, err), AIF_ENOTFOUND);
     assert_non_null(strstr(err, "nope"));
-    c.in.options.research_policy = "las";
-    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, err), AIF_EINVAL);
-    assert_non_null(strstr(err, "hourly"));
     assert_null(f);
     /* A revenue share to a partner that does not exist is rejected. */
     c.in.options.research_policy = "fifo";
@@ -332,6 +330,51 @@ static void research_policies(void **state) {
     world_free(&a);
     world_free(&b);
     world_free(&c);
+}
+
+/* Every registry policy on the same arrivals with a constant pool (flat, constant chat
+ * demand, no failures) that research overloads: any preemption is the policy's own. */
+static void research_every_policy(void **state) {
+    (void)state;
+    const char *names[6] = {"fifo", "backfill", "sjf", "srtf", "las", "priority"};
+    long done[6], pre[6];
+    double gpu_h[6];
+    for (int p = 0; p < 6; p++) {
+        world w;
+        world_init(&w, 5, (aif_date){2025, 9, 15});
+        add_research(&w, names[p]);
+        w.in.training.research.arrivals_per_day = 1500;
+        for (int h = 0; h < 24; h++) {
+            w.in.inference.diurnal[h] = 1.0;
+        }
+        w.wau[0].value = w.wau[1].value = 1e6;
+        aif_fleet *f = run_world(&w);
+        const aif_fleet_summary *s = aif_fleet_summary_get(f);
+        done[p] = s->research_jobs_done;
+        pre[p] = s->research_preemptions;
+        gpu_h[p] = 0;
+        for (size_t d = 0; d < aif_fleet_day_count(f); d++) {
+            gpu_h[p] += aif_fleet_day_at(f, d)->gpu_hours[AIF_USE_RESEARCH];
+            assert_true(aif_fleet_day_at(f, d)->gpu_hours[AIF_USE_IDLE] > -1e-6);
+        }
+        print_message("%s done %ld preemptions %ld research GPU-h %.0f\n", names[p], done[p],
+                      pre[p], gpu_h[p]);
+        aif_fleet_destroy(f);
+        world_free(&w);
+    }
+    /* The pool never shrinks, so the non-preemptive policies never preempt ... */
+    assert_int_equal(pre[0], 0);
+    assert_int_equal(pre[1], 0);
+    assert_int_equal(pre[2], 0);
+    /* ... and srtf, las and priority preempt among research jobs. */
+    assert_true(pre[3] > 0);
+    assert_true(pre[4] > 0);
+    assert_true(pre[5] > 0);
+    /* A blocked FIFO head holds everyone; backfill starts later jobs past it, and the
+     * size-aware orders finish more jobs still. */
+    assert_true(done[1] > done[0]);
+    assert_true(done[2] > done[1]);
+    assert_true(done[3] > done[1]);
 }
 
 static void allocation_failures(void **state) {
@@ -364,9 +407,8 @@ static void allocation_failures(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(share_stops_at_date),
-        cmocka_unit_test(compute_trigger_at_crossing_run),
-        cmocka_unit_test(research_policies),
+        cmocka_unit_test(share_stops_at_date), cmocka_unit_test(compute_trigger_at_crossing_run),
+        cmocka_unit_test(research_policies),   cmocka_unit_test(research_every_policy),
         cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
