@@ -82,12 +82,21 @@ static int64_t pack(int64_t cls, uint32_t j) {
     return cls * ((int64_t)1 << 32) + j;
 }
 
+/* What running waiting job j to completion would take from now: its remaining work plus
+ * the resume overhead it pays if it ran before. srtf compares this with a running job's
+ * time to finish (which already holds any overhead of its current run); comparing the
+ * bare remaining work instead let two jobs preempt each other forever at one instant. */
+static int64_t srtf_cost(const engine *e, uint32_t j) {
+    const job_run *r = eng_run(e, j);
+    return r->remaining_ns + (r->started ? e->cfg->preempt_overhead_ns : 0);
+}
+
 static int64_t wait_key(const engine *e, const keyed_state *s, uint32_t j) {
     switch (s->kind) {
     case K_SJF:
         return eng_job(e, j)->duration_ns;
     case K_SRTF:
-        return eng_run(e, j)->remaining_ns;
+        return srtf_cost(e, j);
     case K_PRIORITY:
         return pack(-(int64_t)eng_job(e, j)->priority, j);
     default:
@@ -111,7 +120,7 @@ static int64_t run_key(const engine *e, const keyed_state *s, uint32_t j) {
 static bool outranks(const engine *e, const keyed_state *s, uint32_t w, uint32_t r) {
     switch (s->kind) {
     case K_SRTF:
-        return eng_run(e, w)->remaining_ns < eng_run(e, r)->finish_ns - e->now;
+        return srtf_cost(e, w) < eng_run(e, r)->finish_ns - e->now;
     case K_PRIORITY:
         return eng_job(e, w)->priority > eng_job(e, r)->priority;
     case K_LAS:

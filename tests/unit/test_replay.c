@@ -449,6 +449,23 @@ static void hand_computed_sjf_srtf_priority(void **state) {
     assert_int_equal(s.preemptions, 1);
     aif_replay_destroy(r);
 
+    /* SRTF with an overhead: a preempted job competes with its remaining work plus the
+     * overhead it would pay again. At 25 s, job 0 (980 s left + 30 s) and job 1 (995 s,
+     * never run) are both waiting: job 1 goes first and is not preempted back. Comparing
+     * bare remaining times used to swap the two forever at 25 s. */
+    aif_job j4[] = {mk(0, 8, 1000), mk(10, 8, 995), mk(20, 8, 5)};
+    c = cfg_of("srtf", 8);
+    c.preempt_overhead_ns = 30 * NS;
+    r = run_ok(j4, 3, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[2].start_ns, 20 * NS);
+    assert_int_equal(o[1].start_ns, 25 * NS);
+    assert_int_equal(o[1].end_ns, 1020 * NS);
+    assert_int_equal(o[0].end_ns, (1020 + 980 + 30) * NS);
+    assert_int_equal(o[0].preemptions, 1);
+    assert_int_equal(o[1].preemptions, 0);
+    aif_replay_destroy(r);
+
     /* Priority: the higher class preempts; an equal class does not. */
     aif_job j3[] = {mk(0, 2, 100), mk(10, 2, 10), mk(20, 1, 10)};
     j3[0].priority = 1;
@@ -574,6 +591,29 @@ static void invariants_all_policies(void **state) {
             assert_int_equal(v0.jobs + v1.jobs + v2.jobs, n);
             aif_replay_destroy(r);
         }
+    }
+    free(jobs);
+}
+
+/* Every preemptive policy with a resume overhead ends on random traces, and preempts a
+ * job no more often than there are arrivals (each preemption needs a newcomer or a
+ * completion to outrank it). */
+static void preemptive_policies_with_overhead_end(void **state) {
+    (void)state;
+    size_t n = 800;
+    aif_job *jobs = random_jobs(7, n, 8, true);
+    for (size_t p = 0; p < aif_sched_policy_count(); p++) {
+        if (!aif_sched_policy_preemptive(p)) {
+            continue;
+        }
+        aif_replay_config c = cfg_of(aif_sched_policy_name(p), 16);
+        c.preempt_overhead_ns = 45 * NS;
+        aif_replay *r = run_ok(jobs, n, &c);
+        aif_replay_summary sm;
+        assert_int_equal(aif_replay_summarize(r, jobs, &sm), AIF_OK);
+        assert_true(sm.preemptions <= 2 * n);
+        assert_true(sm.events <= 8 * n);
+        aif_replay_destroy(r);
     }
     free(jobs);
 }
@@ -765,6 +805,7 @@ int main(void) {
         cmocka_unit_test(hand_computed_sjf_srtf_priority),
         cmocka_unit_test(hand_computed_las),
         cmocka_unit_test(invariants_all_policies),
+        cmocka_unit_test(preemptive_policies_with_overhead_end),
         cmocka_unit_test(deterministic_by_seed),
         cmocka_unit_test(heterogeneous_types),
         cmocka_unit_test(bad_configs),
