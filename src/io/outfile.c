@@ -6,20 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *copy_string(const aif_allocator *a, const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = aif_alloc(a, n);
-    if (d) {
-        memcpy(d, s, n);
-    }
-    return d;
-}
+#include "io/results_internal.h"
 
 aif_status aif_outfile_open(aif_outfile *f, const aif_allocator *a, const char *path) {
     memset(f, 0, sizeof *f);
     f->alloc = a;
     size_t n = strlen(path) + sizeof ".tmp-XXXXXX";
-    f->final_path = copy_string(a, path);
+    f->final_path = aif__results_strdup(a, path);
     f->tmp_path = f->final_path ? aif_alloc(a, n) : NULL;
     if (f->tmp_path == NULL) {
         aif_outfile_abort(f);

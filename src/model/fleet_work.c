@@ -204,6 +204,26 @@ aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) 
 
 /* ---- procurement ---- */
 
+/* Serve `tok` tokens/s of class k from the free GPUs of each type, in type order: the one
+ * allocation rule of the hourly loop and of the procurement forecast. Takes the GPUs used
+ * out of free_t, adds them to *used and returns the tokens/s left unserved. */
+static double serve_class(const aif_fleet *f, size_t k, double tok, int64_t *free_t,
+                          int64_t *used) {
+    double left = tok;
+    for (size_t t = 0; t < f->ntypes && left > 0; t++) {
+        double tps = f->types[t].tokens_per_gpu[k];
+        if (!(tps > 0)) {
+            continue;
+        }
+        int64_t need = (int64_t)ceil(left / tps);
+        int64_t use = need < free_t[t] ? need : free_t[t];
+        free_t[t] -= use;
+        *used += use;
+        left -= fmin(left, (double)use * tps);
+    }
+    return left;
+}
+
 /* The planning horizon: the longest lead time of any provider, so that a block ordered now
  * from whichever provider wins arrives by the day the forecast looks at. */
 static aif_time procure_horizon(const aif_fleet *f) {
@@ -265,18 +285,13 @@ static bool shortfall_at(const aif_fleet *f, aif_time at) {
     }
     /* threshold t: the fleet must be able to serve demand / t (0.8 keeps 25% headroom). */
     double scale = 1.0 / in->options.procure_threshold;
+    int64_t free_t[FLEET_MAX_TYPES], used = 0;
+    for (size_t t = 0; t < f->ntypes; t++) {
+        free_t[t] = (int64_t)floor(avail[t]);
+    }
     for (size_t k = 0; k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
-        double left = scale * aif_demand_tokens_per_s(dm, k, in->simulation.start_date, peak_t);
-        for (size_t t = 0; t < f->ntypes && left > 0; t++) {
-            double tps = f->types[t].tokens_per_gpu[k];
-            if (!(tps > 0)) {
-                continue;
-            }
-            double use = fmin(ceil(left / tps), floor(avail[t]));
-            avail[t] -= use;
-            left -= fmin(left, use * tps);
-        }
-        if (left > 0) {
+        double tok = scale * aif_demand_tokens_per_s(dm, k, in->simulation.start_date, peak_t);
+        if (serve_class(f, k, tok, free_t, &used) > 0) {
             return true;
         }
     }
@@ -448,18 +463,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     int64_t inf_gpus = 0;
     for (size_t k = 0; dm->present && k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
         double tok = aif_demand_tokens_per_s(dm, k, in->simulation.start_date, now);
-        double left = tok;
-        for (size_t t = 0; t < f->ntypes; t++) {
-            double tps = f->types[t].tokens_per_gpu[k];
-            if (!(tps > 0) || left <= 0) {
-                continue;
-            }
-            int64_t need = (int64_t)ceil(left / tps);
-            int64_t use = need < free_t[t] ? need : free_t[t];
-            free_t[t] -= use;
-            inf_gpus += use;
-            left -= fmin(left, (double)use * tps);
-        }
+        double left = serve_class(f, k, tok, free_t, &inf_gpus);
         day->tokens_demanded += tok * 3600.0;
         day->tokens_served += (tok - left) * 3600.0;
         f->tokens_month += (tok - left) * 3600.0;
