@@ -97,6 +97,14 @@ typedef struct aif_perf_calib {
     double train_eff;            /* achieved fraction of peak in training compute */
     double dp_overlap;           /* fraction of the data-parallel gradient reduction hidden */
     int pipeline_interleave;     /* virtual pipeline stages per GPU (max; divides layers/stage) */
+    /* Kernel-level constants measured first-hand on an H100 with bench/gpu_microbench.py
+     * (data/validation/gpu_microbench_h100.csv; docs/perf.md "Kernel measurements"). */
+    double gemm_eff[AIF_PREC_COUNT]; /* large library GEMM, achieved fraction of dense peak;
+                                        0 = not measured (the next wider format's is used) */
+    double gemm_overlap_p;           /* one GEMM's memory and math times combine as a p-norm */
+    /* The same combination for the weight GEMMs of a serving iteration (aif_perf_infer,
+     * prefill and decode primitives); 1 = additive, the committed end-to-end model. */
+    double stage_overlap_p;
 } aif_perf_calib;
 
 /* The committed calibration (fitted values of docs/perf.md). Never NULL; immutable. */
@@ -190,6 +198,24 @@ double aif_perf_decode_step_s(const aif_perf_calib *calib, const aif_perf_framew
                               const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
                               int tp, double batch, double context);
 
+/* ---- Kernels ---- */
+
+/* Time of one kernel that streams `mem_s` worth of HBM traffic and does `math_s` worth of
+ * math: (mem_s^p + math_s^p)^(1/p); p <= 1 gives the sum (no overlap), large p the maximum.
+ * Pure; O(1). */
+double aif_perf_overlap_s(double p, double mem_s, double math_s);
+
+/* Measured large-GEMM efficiency (fraction of dense peak) at precision p: gemm_eff[p], or
+ * the next wider format's where p has none (fp4 -> fp8). NAN for NULL or a bad p. O(1). */
+double aif_perf_gemm_eff(const aif_perf_calib *c, aif_precision p);
+
+/* Seconds for one dense m x k by k x n GEMM at precision p on one GPU of `hw` (bf16 result):
+ * minimum HBM traffic at hbm_bytes_per_s * mem_eff, math at peak * gemm_eff[p], combined
+ * with gemm_overlap_p. NAN for NULL arguments, non-positive sizes or a precision the
+ * hardware lacks. O(1). */
+double aif_perf_gemm_s(const aif_perf_calib *c, const aif_perf_hw *hw, aif_precision p, double m,
+                       double n, double k);
+
 /* ---- Cache ---- */
 typedef struct aif_perf_cache aif_perf_cache;
 
@@ -209,7 +235,8 @@ void aif_perf_cache_destroy(aif_perf_cache *c);
 
 /* ---- Validation and calibration ---- */
 typedef struct aif_perf_check {
-    const char *dataset; /* "mlperf-train-gpt3", "mlperf-inf-llama2", "trtllm", "splitwise" */
+    const char *dataset; /* "mlperf-train-gpt3", "mlperf-inf-llama2", "trtllm", "splitwise",
+                            "gpu-kernels" */
     const char *label;   /* row description */
     const char *unit;
     int held_out; /* 0: fitted row; 1: held out (other generation / round) */

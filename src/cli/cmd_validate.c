@@ -17,12 +17,15 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 
-enum { OPT_REFIT = CLI_COMMON_OPTIONS, OPT_SET };
+enum { OPT_REFIT = CLI_COMMON_OPTIONS, OPT_SET, OPT_STAGE_OVERLAP };
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
     {"refit", NULL, "perf: refit the calibration on the fitted rows before comparing"},
     {"set", "KEY=VALUE", "override a scenario key, e.g. sites.0.phases.0.power=2GW (repeatable)"},
+    {"stage-overlap", "P",
+     "perf: overlap exponent of a serving iteration's weight GEMMs, 1 (additive, the\n"
+     "committed model) to 64 (max of memory and math); with --refit, refit around it"},
 };
 
 static const cli_verb_spec spec = {
@@ -35,13 +38,17 @@ static const cli_verb_spec spec = {
     .option_count = (int)(sizeof options / sizeof options[0]),
 };
 
-static const char *const datasets[] = {"mlperf-train-gpt3", "llama3-train", "mlperf-inf-llama2",
-                                       "trtllm", "splitwise"};
+static const char *const datasets[] = {
+    "mlperf-train-gpt3", "llama3-train", "mlperf-inf-llama2", "trtllm", "splitwise", "gpu-kernels"};
 enum { DATASET_COUNT = sizeof datasets / sizeof datasets[0] };
 
-static int validate_perf(const cli_common *common, int refit) {
-    aif_perf_calib calib = *aif_perf_calib_default();
-    if (refit && aif_perf_fit(aif_perf_calib_default(), &calib) != AIF_OK) {
+static int validate_perf(const cli_common *common, int refit, double stage_overlap_p) {
+    aif_perf_calib start = *aif_perf_calib_default();
+    if (stage_overlap_p > 0) {
+        start.stage_overlap_p = stage_overlap_p;
+    }
+    aif_perf_calib calib = start;
+    if (refit && aif_perf_fit(&start, &calib) != AIF_OK) {
         fprintf(stderr, "aifactory validate: refit failed\n");
         return CLI_EXIT_FAILURE;
     }
@@ -239,6 +246,7 @@ int cmd_validate(int argc, char **argv) {
     cli_common common = {.progress = "auto"};
     const char *target = NULL;
     int refit = 0;
+    double stage_overlap_p = 0; /* 0: the committed value */
     char *sets[64];
     int set_count = 0;
     cli_parser_init(&p, &spec, argc, argv);
@@ -261,6 +269,16 @@ int cmd_validate(int argc, char **argv) {
             refit = 1;
             continue;
         }
+        if (opt == OPT_STAGE_OVERLAP) {
+            char *end = NULL;
+            stage_overlap_p = strtod(p.value, &end);
+            if (end == p.value || *end != '\0' ||
+                !(stage_overlap_p >= 1 && stage_overlap_p <= 64)) {
+                return cli_usage_error(
+                    &spec, "--stage-overlap expects a number from 1 to 64, got '%s'", p.value);
+            }
+            continue;
+        }
         if (opt == OPT_SET) {
             if (set_count == 64) {
                 return cli_usage_error(&spec, "at most 64 --set options");
@@ -274,7 +292,10 @@ int cmd_validate(int argc, char **argv) {
         }
     }
     if (target && strcmp(target, "perf") == 0) {
-        return validate_perf(&common, refit);
+        return validate_perf(&common, refit, stage_overlap_p);
+    }
+    if (stage_overlap_p > 0) {
+        return cli_usage_error(&spec, "--stage-overlap applies to 'validate perf' only");
     }
     return validate_scenario(&common, target, sets, set_count);
 }

@@ -11,7 +11,9 @@
  *                                                    on Splitwise H100 latencies.
  * Every other row is held out: other hardware generations (H200, B200, GB200, A100), other
  * MLPerf rounds and submitters, and the Llama 3 405B training throughput. Measured constants
- * (HBM efficiency 3.0/3.35 TB/s, link efficiency) are fixed, not fitted. */
+ * (HBM efficiency 3.0/3.35 TB/s, link efficiency) are fixed, not fitted. The gpu-kernels rows
+ * (GEMMs and HBM streams measured first-hand on an H100 and an H200) check the kernel-level
+ * constants: H100 rows are where the constants come from, H200 rows are held out. */
 #include <math.h>
 #include <string.h>
 
@@ -31,6 +33,13 @@ static const aif_perf_calib default_calib = {
     .train_eff = 0.493519,
     .dp_overlap = 0.633871,
     .pipeline_interleave = 6,
+    /* Measured (bench/gpu_microbench.py on an H100 SXM at 700 W, 2026-11-27): median of the
+     * ten compute-bound GEMMs per format, 696.7 and 1,237.9 TFLOP/s; overlap exponent from
+     * the least-squares log fit over the H100 GEMM rows (p = 2: 5.4%, 3: 3.9%, 4: 4.1%,
+     * sum: 24.9% mean error). */
+    .gemm_eff = {0.7044, 0.6255, 0.0},
+    .gemm_overlap_p = 3.0,
+    .stage_overlap_p = 1.0,
 };
 
 const aif_perf_calib *aif_perf_calib_default(void) {
@@ -44,9 +53,12 @@ typedef enum anchor_kind {
     ANCHOR_INF_PER_GPU,  /* output tokens/s per GPU */
     ANCHOR_PREFILL_MS,   /* Splitwise prompt latency */
     ANCHOR_DECODE_MS,    /* Splitwise per-token latency */
+    ANCHOR_GEMM_US,      /* one GEMM measured first-hand, microseconds */
+    ANCHOR_HBM_TBPS,     /* HBM stream measured first-hand, TB/s */
 } anchor_kind;
 
-typedef enum group { GROUP_TRAIN, GROUP_SERVE, GROUP_RESEARCH } group;
+/* GROUP_KERNEL rows are never fitted: their constants are measured. */
+typedef enum group { GROUP_TRAIN, GROUP_SERVE, GROUP_RESEARCH, GROUP_KERNEL } group;
 
 typedef struct anchor {
     const char *dataset;
@@ -56,7 +68,7 @@ typedef struct anchor {
     const char *model;
     const char *hw;
     aif_precision prec;
-    long gpus;
+    long gpus; /* gpu-kernels GEMM rows: the inner dimension k (a = m, b = n) */
     int tp, pp;
     double a, b; /* train: global batch, tokens to train | inference: input, output tokens |
                     splitwise: batch, prompt/context tokens */
@@ -201,6 +213,54 @@ static const anchor anchors[] = {
     SW("a100", 1, 8, DECODE, 1, 576, 45.21),
     SW("a100", 1, 8, DECODE, 16, 576, 50.44),
 #undef SW
+/* GEMMs and HBM streams measured first-hand with bench/gpu_microbench.py, 2026-11-27
+ * (data/validation/gpu_microbench_*.csv): Llama-70B-like shapes at TP1 (gate+up
+ * 8192 -> 57344 for 16 to 8192 tokens; down 28672 -> 8192), 4 GiB copy (read + write
+ * counted) and read. H100 rows hold the measured constants; H200 rows are held out. */
+#define KGEMM(hwid, ho, pr, pname, shape, m, n, kk, us)                                            \
+    {                                                                                              \
+        .dataset = "gpu-kernels", .label = hwid " " pname " GEMM " shape, .kind = ANCHOR_GEMM_US,  \
+        .held_out = ho, .hw = hwid, .prec = pr, .a = m, .b = n, .gpus = kk, .published = us        \
+    }
+#define KHBM(hwid, ho, what, tbps)                                                                 \
+    {                                                                                              \
+        .dataset = "gpu-kernels", .label = hwid " HBM " what " 4 GiB", .kind = ANCHOR_HBM_TBPS,    \
+        .held_out = ho, .hw = hwid, .published = tbps                                              \
+    }
+    KHBM("h100", 0, "copy", 3.031),
+    KHBM("h100", 0, "read", 3.080),
+    KGEMM("h100", 0, P16, "bf16", "16x57344x8192", 16, 57344, 8192, 313.4),
+    KGEMM("h100", 0, P16, "bf16", "128x57344x8192", 128, 57344, 8192, 323.6),
+    KGEMM("h100", 0, P16, "bf16", "256x57344x8192", 256, 57344, 8192, 407.2),
+    KGEMM("h100", 0, P16, "bf16", "1024x57344x8192", 1024, 57344, 8192, 1431.3),
+    KGEMM("h100", 0, P16, "bf16", "8192x57344x8192", 8192, 57344, 8192, 10967.7),
+    KGEMM("h100", 0, P16, "bf16", "256x8192x28672", 256, 8192, 28672, 206.2),
+    KGEMM("h100", 0, P16, "bf16", "4096x8192x28672", 4096, 8192, 28672, 2687.1),
+    KGEMM("h100", 0, P8, "fp8", "16x57344x8192", 16, 57344, 8192, 176.1),
+    KGEMM("h100", 0, P8, "fp8", "128x57344x8192", 128, 57344, 8192, 177.0),
+    KGEMM("h100", 0, P8, "fp8", "256x57344x8192", 256, 57344, 8192, 222.8),
+    KGEMM("h100", 0, P8, "fp8", "1024x57344x8192", 1024, 57344, 8192, 818.4),
+    KGEMM("h100", 0, P8, "fp8", "8192x57344x8192", 8192, 57344, 8192, 6003.8),
+    KGEMM("h100", 0, P8, "fp8", "256x8192x28672", 256, 8192, 28672, 104.1),
+    KGEMM("h100", 0, P8, "fp8", "4096x8192x28672", 4096, 8192, 28672, 1538.6),
+    KHBM("h200", 1, "copy", 4.272),
+    KHBM("h200", 1, "read", 4.318),
+    KGEMM("h200", 1, P16, "bf16", "16x57344x8192", 16, 57344, 8192, 209.6),
+    KGEMM("h200", 1, P16, "bf16", "128x57344x8192", 128, 57344, 8192, 387.9),
+    KGEMM("h200", 1, P16, "bf16", "256x57344x8192", 256, 57344, 8192, 387.4),
+    KGEMM("h200", 1, P16, "bf16", "1024x57344x8192", 1024, 57344, 8192, 1400.8),
+    KGEMM("h200", 1, P16, "bf16", "8192x57344x8192", 8192, 57344, 8192, 11276.9),
+    KGEMM("h200", 1, P16, "bf16", "256x8192x28672", 256, 8192, 28672, 194.1),
+    KGEMM("h200", 1, P16, "bf16", "4096x8192x28672", 4096, 8192, 28672, 2756.6),
+    KGEMM("h200", 1, P8, "fp8", "16x57344x8192", 16, 57344, 8192, 111.2),
+    KGEMM("h200", 1, P8, "fp8", "128x57344x8192", 128, 57344, 8192, 141.0),
+    KGEMM("h200", 1, P8, "fp8", "256x57344x8192", 256, 57344, 8192, 209.5),
+    KGEMM("h200", 1, P8, "fp8", "1024x57344x8192", 1024, 57344, 8192, 771.0),
+    KGEMM("h200", 1, P8, "fp8", "8192x57344x8192", 8192, 57344, 8192, 6176.4),
+    KGEMM("h200", 1, P8, "fp8", "256x8192x28672", 256, 8192, 28672, 105.6),
+    KGEMM("h200", 1, P8, "fp8", "4096x8192x28672", 4096, 8192, 28672, 1501.4),
+#undef KGEMM
+#undef KHBM
 };
 
 enum { ANCHOR_COUNT = sizeof anchors / sizeof anchors[0] };
@@ -222,6 +282,9 @@ static group anchor_group(const anchor *a) {
     case ANCHOR_PREFILL_MS:
     case ANCHOR_DECODE_MS:
         return GROUP_RESEARCH;
+    case ANCHOR_GEMM_US:
+    case ANCHOR_HBM_TBPS:
+        return GROUP_KERNEL;
     default:
         return GROUP_SERVE;
     }
@@ -261,6 +324,11 @@ static double predict(const aif_perf_calib *c, const anchor *a) {
         return 1e3 * aif_perf_prefill_s(c, &c->research, m, hw, a->prec, a->tp, a->a, a->b);
     case ANCHOR_DECODE_MS:
         return 1e3 * aif_perf_decode_step_s(c, &c->research, m, hw, a->prec, a->tp, a->a, a->b);
+    case ANCHOR_GEMM_US:
+        return 1e6 * aif_perf_gemm_s(c, hw, a->prec, a->a, a->b, (double)a->gpus);
+    case ANCHOR_HBM_TBPS:
+        /* A plain stream runs at the measured efficiency whatever its direction. */
+        return hw ? hw->hbm_bytes_per_s * c->mem_eff / 1e12 : NAN;
     }
     return NAN;
 }
@@ -269,7 +337,8 @@ aif_status aif_perf_validate(const aif_perf_calib *calib, aif_perf_check *rows) 
     if (calib == NULL || rows == NULL) {
         return AIF_EINVAL;
     }
-    static const char *const units[] = {"min", "TFLOP/s/GPU", "tok/s", "tok/s/GPU", "ms", "ms"};
+    static const char *const units[] = {"min", "TFLOP/s/GPU", "tok/s", "tok/s/GPU",
+                                        "ms",  "ms",          "us",    "TB/s"};
     for (int i = 0; i < ANCHOR_COUNT; i++) {
         const anchor *a = &anchors[i];
         double p = predict(calib, a);

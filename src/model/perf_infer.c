@@ -70,7 +70,8 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
     double peak = hw->peak_flops[r->p] * r->fw->compute_eff;
     double apeak = attn_peak(hw, r->p) * r->fw->compute_eff;
     double tokens = dec + pre;
-    double t_gemm = weight_bytes_read(r, tokens) / bw + 2.0 * m->params_active * tokens / n / peak;
+    double t_gemm = aif_perf_overlap_s(r->c->stage_overlap_p, weight_bytes_read(r, tokens) / bw,
+                                       2.0 * m->params_active * tokens / n / peak);
     double layers = (double)m->layers / r->pp;
     double kv_tok = aif_model_kv_elems_per_token_layer(m) * layers * kv_bytes_per_elem(r->p);
     double d = aif_model_attn_dim(m);
