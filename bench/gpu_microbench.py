@@ -9,7 +9,11 @@ measures those primitives on the GPU at hand, at the shapes LLM serving and trai
            Llama-70B-like shapes, from weight-streaming (few tokens) to compute-bound;
   hbm      device-to-device copy and a read-only reduction over large buffers;
   sustain  a long fp8 and bf16 GEMM stream with SM clock and board power sampled while it
-           runs, to see whether the part is power-limited at its TDP.
+           runs, to see whether the part is power-limited at its TDP;
+  attn     bf16 attention through PyTorch's fused scaled_dot_product_attention at Llama-70B
+           head shapes (64 query heads, 8 KV heads, head dim 128): decode (one new token per
+           sequence against a KV cache; the 8 query heads sharing a KV head are laid out
+           as 8 query rows, which is exactly grouped-query attention) and causal prefill.
 
 Each timing is the median of 5 repeats of a loop long enough (>= 100 ms) to hide launch
 cost, after warm-up, on random data (random operands draw more power than zeros). Output:
@@ -19,7 +23,7 @@ Needs PyTorch with CUDA (and nvidia-ml-py for clocks and power; optional). Not p
 build or the tests: it is run by hand where a GPU is available, and its output is committed
 under data/validation/ with the date and the machine it came from.
 
-Usage: python3 bench/gpu_microbench.py [OUTDIR] [--quick]
+Usage: python3 bench/gpu_microbench.py [OUTDIR] [--quick] [--only hbm,gemm,sustain,attn]
 """
 import csv
 import os
@@ -31,7 +35,10 @@ import time
 import torch
 
 QUICK = "--quick" in sys.argv
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+ONLY = None
+if "--only" in sys.argv:
+    ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(","))
+ARGS = [a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--") and sys.argv[i] != "--only"]
 OUTDIR = ARGS[0] if ARGS else "."
 REPEATS = 3 if QUICK else 5
 MIN_LOOP_S = 0.05 if QUICK else 0.1
@@ -185,6 +192,45 @@ def sustain(dtype, seconds):
     torch.cuda.empty_cache()
 
 
+def attention():
+    """Decode and causal-prefill attention, bf16, Llama-70B head layout."""
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    d, kvh, group = 128, 8, 8
+    for batch, ctx in ((16, 2048), (64, 1024), (64, 4096), (256, 1024)):
+        try:
+            q = torch.randn(batch, kvh, group, d, device=DEV, dtype=torch.bfloat16)
+            k = torch.randn(batch, kvh, ctx, d, device=DEV, dtype=torch.bfloat16)
+            v = torch.randn_like(k)
+            secs = measure(lambda: sdpa(q, k, v))
+        except Exception as exc:
+            print(f"# attn decode {batch}x{ctx} failed: {exc}", file=sys.stderr)
+            continue
+        # m = sequences, n = context, k = query heads; bytes: K and V read once.
+        emit("attn_decode", "bf16", batch, ctx, kvh * group, 4.0 * batch * kvh * group * ctx * d,
+             2.0 * 2 * batch * kvh * ctx * d, secs)
+        del q, k, v
+        torch.cuda.empty_cache()
+    heads = kvh * group
+    for batch, seq in ((16, 512), (4, 2048), (1, 8192)):
+        try:
+            q = torch.randn(batch, heads, seq, d, device=DEV, dtype=torch.bfloat16)
+            k = torch.randn_like(q)
+            v = torch.randn_like(q)
+            secs = measure(lambda: sdpa(q, k, v, is_causal=True))
+        except Exception as exc:
+            print(f"# attn prefill {batch}x{seq} failed: {exc}", file=sys.stderr)
+            continue
+        # Causal: half of the S x S score matrix, 4*S*S*d FLOP per head in full.
+        emit("attn_prefill", "bf16", batch, seq, heads, 2.0 * batch * heads * seq * seq * d,
+             0, secs)
+        del q, k, v
+        torch.cuda.empty_cache()
+
+
+def want(section):
+    return ONLY is None or section in ONLY
+
+
 def main():
     torch.backends.cuda.matmul.allow_tf32 = False
     clk0, pw0 = nvml_read()
@@ -207,8 +253,9 @@ def main():
         "gpu,test,dtype,m,n,k,flop,bytes,seconds,tflops,tbytes_per_s,sm_clock_mhz,power_w",
         flush=True,
     )
-    hbm()
-    for dtype in ("bf16", "fp8"):
+    if want("hbm"):
+        hbm()
+    for dtype in ("bf16", "fp8") if want("gemm") else ():
         for s in (4096, 8192, 16384):
             gemm(dtype, s, s, s)
         # Llama-2/3 70B shapes at TP1: QKV (8192 -> 10240), attention out, FFN gate+up
@@ -219,11 +266,14 @@ def main():
         for m in (256, 4096):
             gemm(dtype, m, 10240, 8192)
             gemm(dtype, m, 8192, 28672)
-    for dtype in ("bf16", "fp8"):
+    for dtype in ("bf16", "fp8") if want("sustain") else ():
         sustain(dtype, 2.0 if QUICK else 5.0)
+    if want("attn"):
+        attention()
     tag = "".join(c if c.isalnum() else "_" for c in GPU).strip("_")
     os.makedirs(OUTDIR, exist_ok=True)
-    path = os.path.join(OUTDIR, f"gpu_microbench_{tag}.csv")
+    suffix = "_" + "_".join(sorted(ONLY)) if ONLY else ""
+    path = os.path.join(OUTDIR, f"gpu_microbench_{tag}{suffix}.csv")
     with open(path + ".tmp", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(ROWS[0].keys()))
         w.writeheader()

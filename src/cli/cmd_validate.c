@@ -39,7 +39,8 @@ static const cli_verb_spec spec = {
 };
 
 static const char *const datasets[] = {
-    "mlperf-train-gpt3", "llama3-train", "mlperf-inf-llama2", "trtllm", "splitwise", "gpu-kernels"};
+    "mlperf-train-gpt3", "llama3-train", "mlperf-inf-llama2", "trtllm",
+    "splitwise",         "gpu-kernels",  "gpu-attention"};
 enum { DATASET_COUNT = sizeof datasets / sizeof datasets[0] };
 
 static int validate_perf(const cli_common *common, int refit, double stage_overlap_p) {

@@ -47,14 +47,16 @@ const aif_perf_calib *aif_perf_calib_default(void) {
 }
 
 typedef enum anchor_kind {
-    ANCHOR_TRAIN_TTT,    /* MLPerf time to train, minutes */
-    ANCHOR_TRAIN_TFLOPS, /* achieved model TFLOP/s per GPU */
-    ANCHOR_INF_SYSTEM,   /* MLPerf system output tokens/s */
-    ANCHOR_INF_PER_GPU,  /* output tokens/s per GPU */
-    ANCHOR_PREFILL_MS,   /* Splitwise prompt latency */
-    ANCHOR_DECODE_MS,    /* Splitwise per-token latency */
-    ANCHOR_GEMM_US,      /* one GEMM measured first-hand, microseconds */
-    ANCHOR_HBM_TBPS,     /* HBM stream measured first-hand, TB/s */
+    ANCHOR_TRAIN_TTT,       /* MLPerf time to train, minutes */
+    ANCHOR_TRAIN_TFLOPS,    /* achieved model TFLOP/s per GPU */
+    ANCHOR_INF_SYSTEM,      /* MLPerf system output tokens/s */
+    ANCHOR_INF_PER_GPU,     /* output tokens/s per GPU */
+    ANCHOR_PREFILL_MS,      /* Splitwise prompt latency */
+    ANCHOR_DECODE_MS,       /* Splitwise per-token latency */
+    ANCHOR_GEMM_US,         /* one GEMM measured first-hand, microseconds */
+    ANCHOR_HBM_TBPS,        /* HBM stream measured first-hand, TB/s */
+    ANCHOR_ATTN_DECODE_US,  /* bf16 decode attention measured first-hand, microseconds */
+    ANCHOR_ATTN_PREFILL_US, /* bf16 causal prefill attention measured first-hand, us */
 } anchor_kind;
 
 /* GROUP_KERNEL rows are never fitted: their constants are measured. */
@@ -259,8 +261,33 @@ static const anchor anchors[] = {
     KGEMM("h200", 1, P8, "fp8", "8192x57344x8192", 8192, 57344, 8192, 6176.4),
     KGEMM("h200", 1, P8, "fp8", "256x8192x28672", 256, 8192, 28672, 105.6),
     KGEMM("h200", 1, P8, "fp8", "4096x8192x28672", 4096, 8192, 28672, 1501.4),
+/* bf16 attention at Llama-70B head shapes (64 query heads, 8 KV heads, d 128) through
+ * PyTorch's fused kernels (data/validation/gpu_microbench_*_attn.csv): a = sequences,
+ * b = context (decode) or prompt length (prefill). All held out: no constant comes from
+ * them. */
+#define KATTN(hwid, which, shape, batch, tokens, us)                                               \
+    {                                                                                              \
+        .dataset = "gpu-attention", .label = hwid " bf16 " #which " attention " shape,             \
+        .kind = ANCHOR_ATTN_##which##_US, .held_out = 1, .hw = hwid, .prec = P16, .a = batch,      \
+        .b = tokens, .published = us                                                               \
+    }
+    KATTN("h100", DECODE, "b16 ctx2048", 16, 2048, 50.9),
+    KATTN("h100", DECODE, "b64 ctx1024", 64, 1024, 95.9),
+    KATTN("h100", DECODE, "b64 ctx4096", 64, 4096, 360.6),
+    KATTN("h100", DECODE, "b256 ctx1024", 256, 1024, 359.6),
+    KATTN("h100", PREFILL, "b16 seq512", 16, 512, 214.3),
+    KATTN("h100", PREFILL, "b4 seq2048", 4, 2048, 584.2),
+    KATTN("h100", PREFILL, "b1 seq8192", 1, 8192, 1997.7),
+    KATTN("h200", DECODE, "b16 ctx2048", 16, 2048, 37.7),
+    KATTN("h200", DECODE, "b64 ctx1024", 64, 1024, 72.3),
+    KATTN("h200", DECODE, "b64 ctx4096", 64, 4096, 271.7),
+    KATTN("h200", DECODE, "b256 ctx1024", 256, 1024, 288.9),
+    KATTN("h200", PREFILL, "b16 seq512", 16, 512, 218.7),
+    KATTN("h200", PREFILL, "b4 seq2048", 4, 2048, 589.7),
+    KATTN("h200", PREFILL, "b1 seq8192", 1, 8192, 1986.2),
 #undef KGEMM
 #undef KHBM
+#undef KATTN
 };
 
 enum { ANCHOR_COUNT = sizeof anchors / sizeof anchors[0] };
@@ -284,10 +311,28 @@ static group anchor_group(const anchor *a) {
         return GROUP_RESEARCH;
     case ANCHOR_GEMM_US:
     case ANCHOR_HBM_TBPS:
+    case ANCHOR_ATTN_DECODE_US:
+    case ANCHOR_ATTN_PREFILL_US:
         return GROUP_KERNEL;
     default:
         return GROUP_SERVE;
     }
+}
+
+/* One bf16 attention kernel at Llama-70B head shapes, costed as the serving iteration costs
+ * attention (perf_infer.c): KV bytes at HBM bandwidth plus FLOPs at the BF16 GEMM rate.
+ * Decode: `batch` sequences each attend one new token to `tokens` cached ones; prefill:
+ * causal attention over `tokens`-token prompts. */
+static double attention_s(const aif_perf_calib *c, const aif_perf_hw *hw, int prefill, double batch,
+                          double tokens) {
+    const double d = 128, q_heads = 64, kv_heads = 8;
+    double math = hw->peak_flops[AIF_PREC_BF16] * aif_perf_gemm_eff(c, AIF_PREC_BF16);
+    if (prefill) {
+        return 2.0 * batch * q_heads * tokens * tokens * d / math;
+    }
+    double kv_bytes = 2.0 * 2.0 * batch * kv_heads * tokens * d;
+    return kv_bytes / (hw->hbm_bytes_per_s * c->mem_eff) +
+           4.0 * batch * q_heads * tokens * d / math;
 }
 
 /* Prediction of one anchor; NAN when the model refuses the configuration. */
@@ -329,6 +374,9 @@ static double predict(const aif_perf_calib *c, const anchor *a) {
     case ANCHOR_HBM_TBPS:
         /* A plain stream runs at the measured efficiency whatever its direction. */
         return hw ? hw->hbm_bytes_per_s * c->mem_eff / 1e12 : NAN;
+    case ANCHOR_ATTN_DECODE_US:
+    case ANCHOR_ATTN_PREFILL_US:
+        return hw ? 1e6 * attention_s(c, hw, a->kind == ANCHOR_ATTN_PREFILL_US, a->a, a->b) : NAN;
     }
     return NAN;
 }
@@ -337,8 +385,8 @@ aif_status aif_perf_validate(const aif_perf_calib *calib, aif_perf_check *rows) 
     if (calib == NULL || rows == NULL) {
         return AIF_EINVAL;
     }
-    static const char *const units[] = {"min", "TFLOP/s/GPU", "tok/s", "tok/s/GPU",
-                                        "ms",  "ms",          "us",    "TB/s"};
+    static const char *const units[] = {"min", "TFLOP/s/GPU", "tok/s", "tok/s/GPU", "ms",
+                                        "ms",  "us",          "TB/s",  "us",        "us"};
     for (int i = 0; i < ANCHOR_COUNT; i++) {
         const anchor *a = &anchors[i];
         double p = predict(calib, a);
