@@ -7,9 +7,9 @@
  * the host, and its first touch then costs 20x a warm one (measured: 0.18 ms versus 4.2 ms
  * per 2 MiB, against 0.85 ms in small pages): a plain MADV_HUGEPAGE hint over the whole
  * array made the read time swing by 3x from run to run. So pages are hinted one at a time,
- * one ahead of the writer, and each first touch is timed; once slow touches are more than
- * a small share of those made, the rest of the array is left to ordinary pages, which bounds
- * the loss to two slow pages. Only timing changes: the bytes the caller writes are its own. */
+ * one ahead of the writer, and each first touch is timed; after the first slow one the rest
+ * of the array is left to ordinary pages, which bounds the loss to one slow page per array.
+ * Only timing changes: the bytes the caller writes are its own. */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE (Linux) */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -37,11 +37,12 @@ static void prepare(aif__pages *pg, char *p) {
     }
     int64_t t0 = cpu_ns();
     *(volatile char *)p = 0; /* the page holds nothing yet: the caller writes it later */
-    pg->slow += cpu_ns() - t0 > SLOW_NS;
     pg->hinted++;
-    /* One slow page in eight is where huge pages stop paying (0.18 + 4.0 x 1/8 < 0.85 ms
-     * per 2 MiB); the first slow page alone is not taken as a trend. */
-    pg->off = pg->slow > 1 + pg->hinted / 8;
+    /* Slow pages come once the kernel's supply of huge pages the host already backs runs
+     * out, and then keep coming (one costs as much as eight pages' worth of small ones):
+     * the first one ends the hinting. */
+    pg->off = cpu_ns() - t0 > SLOW_NS;
+    pg->slow += pg->off;
 }
 #endif
 
