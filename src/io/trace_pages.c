@@ -4,7 +4,7 @@
  * Faulting in memory 4 KiB at a time costs about as much as parsing the rows that fill it
  * (a 10^6-job trace is 64 MB of jobs), and a 2 MiB huge page is typically 5x cheaper per
  * byte. But in a virtual machine a huge page the guest has never used is not yet backed by
- * the host, and its first touch then costs 20x a warm one (measured: 0.18 ms versus 4.2 ms
+ * the host, and its first touch then costs 20-40x a warm one (measured: 0.18 ms versus 4-7 ms
  * per 2 MiB, against 0.85 ms in small pages): a plain MADV_HUGEPAGE hint over the whole
  * array made the read time swing by 3x from run to run. So pages are hinted one at a time,
  * one ahead of the writer, and each first touch is timed; after the first slow one the rest
