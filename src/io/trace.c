@@ -1,14 +1,12 @@
 /* Trace reading: header-based format detection, the column maps of the known formats,
  * per-row validation, the compact job array with its string intern table, the stable sort
  * by submit time, and summary statistics (see trace.h). */
-#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE (Linux), a hint only: see hint_huge */
 #include "aifactory/trace.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "io/trace_internal.h"
 
@@ -137,6 +135,8 @@ struct aif_trace {
     aif_trace_format format;
     size_t skipped;
     size_t filtered;
+    size_t mark;      /* reserve_job has work to do once count reaches this */
+    aif__pages pages; /* first touches of the job array */
     /* Intern table: strings back to back in `chars`, string id -> offset in `offs`, and an
      * open-addressing hash of ids (0 = empty slot). */
     char *chars;
@@ -303,34 +303,17 @@ typedef struct reader {
     unsigned long row; /* data rows seen, for ids of non-numeric job names */
     aif_trace_error *err;
     bool have_error; /* err holds the first skipped row already */
+    /* Every column is one of job_id, submit, gpus and duration (the generic format's
+     * required four): rows of plain numbers then take plain_job, in one pass. */
+    bool plain;
+    unsigned char plain_kind[4];
 } reader;
 
-/* Ask the kernel to back the big job array with huge pages where it can (Linux, THP in
- * "madvise" mode): a 10^6-job trace is 64 MB, and faulting it in 4 KiB pages costs more
- * than parsing a field. Only whole aligned huge pages inside the block are named, so the
- * hint is safe on any allocator's memory; failure just leaves normal pages. */
-static void hint_huge(void *p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (bytes >= 4 * huge && hi > lo) {
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-    }
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
-/* Room for one more job. The first growth past 1024 jobs sizes the array for the whole
+/* Grow the full job array. The first growth past 1024 jobs sizes the array for the whole
  * input, from its byte size and the bytes per job so far (plus 1/16 and a margin, since
  * rows vary): growing by doubling would touch the pages twice over and move them. Untouched
  * capacity costs address space only, and the slack is given back at the end. */
-static aif_status reserve_job(aif_trace *t, const trace_source *src) {
-    if (t->count < t->cap) {
-        return AIF_OK;
-    }
+static aif_status grow_jobs(aif_trace *t, const trace_source *src) {
     size_t ncap = t->cap ? t->cap * 2 : 1024;
     uint64_t taken, total;
     aif__trace_source_progress(src, &taken, &total);
@@ -345,9 +328,26 @@ static aif_status reserve_job(aif_trace *t, const trace_source *src) {
     if (nj == NULL) {
         return AIF_ENOMEM;
     }
-    hint_huge(nj, ncap * sizeof *nj);
     t->jobs = nj;
     t->cap = ncap;
+    return AIF_OK;
+}
+
+/* Room for one more job, with the pages ahead of it arranged. */
+static aif_status reserve_job(aif_trace *t, const trace_source *src) {
+    if (t->count < t->mark) {
+        return AIF_OK;
+    }
+    if (t->count == t->cap) {
+        aif_status st = grow_jobs(t, src);
+        if (st != AIF_OK) {
+            return st;
+        }
+    }
+    /* Rows fill the array in order: arrange the pages ahead (trace_pages.c). */
+    size_t mark =
+        aif__pages_next(&t->pages, t->jobs, t->cap * sizeof *t->jobs, t->count * sizeof *t->jobs);
+    t->mark = (mark + sizeof *t->jobs - 1) / sizeof *t->jobs;
     return AIF_OK;
 }
 
@@ -477,6 +477,54 @@ static aif_status parse_row(reader *r, unsigned long line, aif_job *j, bool *fil
     return AIF_OK;
 }
 
+/* A row of the plain shape (see reader.plain) straight into *j, with the same values and
+ * the same checks as parse_row; false (j untouched) sends the row to parse_row, which
+ * also words the error of a row that fails a check here. */
+static bool plain_job(reader *r, const char *rec, size_t len, unsigned long line, aif_job *j) {
+    int64_t v[4];
+    if (!aif__csv_plain_row(rec, len, r->plain_kind, r->nfields, v)) {
+        return false;
+    }
+    int64_t gpus = v[r->col[COL_GPUS]], duration = v[r->col[COL_DURATION]];
+    if (gpus < 1 || gpus > MAX_GPUS_PER_JOB || duration <= 0) {
+        return false;
+    }
+    r->row++;
+    *j = (aif_job){.submit_ns = v[r->col[COL_SUBMIT]],
+                   .duration_ns = duration,
+                   .id = r->col[COL_ID] >= 0 ? v[r->col[COL_ID]] : (int64_t)r->row,
+                   .gpus = (int32_t)gpus,
+                   .gpu_milli = 1000,
+                   .line = (uint32_t)line};
+    return true;
+}
+
+/* Whether every column is one of the plain four, and what each holds. */
+static void plan_plain(reader *r) {
+    static const int roles[4] = {COL_ID, COL_SUBMIT, COL_GPUS, COL_DURATION};
+    static const unsigned char kinds[4] = {PLAIN_INT, PLAIN_SECONDS, PLAIN_INT, PLAIN_SECONDS};
+    int mapped = 0;
+    r->plain = false;
+    for (int c = 0; c < COL_COUNT; c++) {
+        bool in = c == COL_ID || c == COL_SUBMIT || c == COL_GPUS || c == COL_DURATION;
+        if (!in && r->col[c] >= 0) {
+            return;
+        }
+    }
+    if (r->col[COL_DURATION] < 0 || r->nfields > 4) {
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        int c = r->col[roles[i]];
+        if (c >= 0) {
+            r->plain_kind[c] = kinds[i];
+            mapped++;
+        }
+    }
+    /* Distinct header names map to distinct columns, so this says every column is used. */
+    r->plain = mapped == r->nfields;
+}
+
 static int header_index(char *const *names, int n, const char *want) {
     for (int i = 0; i < n; i++) {
         if (strcasecmp(names[i], want) == 0) {
@@ -561,6 +609,7 @@ static aif_status read_header(reader *r, char *rec, size_t len, unsigned long li
                   line);
         return AIF_EPARSE;
     }
+    plan_plain(r);
     return AIF_OK;
 }
 
@@ -582,10 +631,14 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
             have_header = true;
             continue;
         }
-        int n = aif__csv_split(rec, len, r->fields, r->nfields + 1);
         if ((st = reserve_job(r->t, src)) != AIF_OK) {
             return st;
         }
+        if (r->plain && plain_job(r, rec, len, line, &r->t->jobs[r->t->count])) {
+            keep_job(r->t);
+            continue;
+        }
+        int n = aif__csv_split(rec, len, r->fields, r->nfields + 1);
         /* Parsed in place: a row that is skipped or filtered leaves only scratch there. */
         aif_job *j = &r->t->jobs[r->t->count];
         bool filtered = false;

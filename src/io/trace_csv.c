@@ -3,6 +3,7 @@
  * Numbers are parsed by hand rather than with strtod so that decimal seconds become exact
  * integer nanoseconds ("0.1" is 100,000,000 ns, not the nearest double) and so that the
  * parsers never depend on the process locale. */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -153,6 +154,45 @@ static bool plain_seconds(const char *s, int64_t *ns) {
     }
     *ns = whole * 1000000000 + frac * (int64_t)pow10_table[9 - fd];
     return true;
+}
+
+bool aif__csv_plain_row(const char *rec, size_t len, const unsigned char *kind, int n,
+                        int64_t *out) {
+    const char *p = rec;
+    const char *end = rec + len;
+    for (int f = 0; f < n; f++) {
+        /* The digit limits are those of plain_seconds and of aif__parse_int's fast path:
+         * past them the general parsers round or check overflow, so such text goes there. */
+        const char *s = p;
+        const ptrdiff_t lim = kind[f] == PLAIN_INT ? 18 : 9;
+        int64_t v = 0;
+        while (p < end && digit(*p) && p - s < lim) {
+            v = v * 10 + (*p++ - '0');
+        }
+        if (p == s) {
+            return false;
+        }
+        if (kind[f] == PLAIN_SECONDS) {
+            int64_t frac = 0;
+            ptrdiff_t fd = 0;
+            if (p < end && *p == '.') {
+                const char *fs = ++p;
+                while (p < end && digit(*p) && p - fs < 9) {
+                    frac = frac * 10 + (*p++ - '0');
+                }
+                fd = p - fs;
+            }
+            v = v * 1000000000 + frac * (int64_t)pow10_table[9 - fd];
+        }
+        out[f] = v;
+        if (f + 1 < n) {
+            if (p == end || *p != ',') {
+                return false;
+            }
+            p++;
+        }
+    }
+    return p == end;
 }
 
 aif_status aif__parse_seconds(const char *s, int64_t *ns) {

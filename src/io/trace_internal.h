@@ -50,6 +50,20 @@ void aif__trace_source_close(trace_source *s);
  * fields have surrounding spaces trimmed. */
 int aif__csv_split(char *rec, size_t len, char **fields, int max);
 
+/* What aif__csv_plain_row reads in one field. */
+enum plain_kind {
+    PLAIN_INT,    /* 1 to 18 digits: the integer */
+    PLAIN_SECONDS /* 1 to 9 digits, optionally '.' and up to 9 more: nanoseconds */
+};
+
+/* The fast shape of a record: exactly `n` fields, each written as `kind[i]` says, split by
+ * single commas and holding nothing else (no blanks, quotes, signs or exponents). Fills
+ * out[0..n) and returns true when the record has that shape; false leaves the record to
+ * the general splitter and parsers, which give the same values for every record this
+ * accepts, so the shape decides speed only. The record is not modified. O(len). */
+bool aif__csv_plain_row(const char *rec, size_t len, const unsigned char *kind, int n,
+                        int64_t *out);
+
 /* Decimal seconds ("12", "66.0", "1.5e3", "-3") to nanoseconds, rounded to the nearest ns.
  * Errors: AIF_EPARSE (not a number), AIF_ERANGE (beyond +-9.2e9 s). */
 aif_status aif__parse_seconds(const char *s, int64_t *ns);
@@ -64,5 +78,25 @@ aif_status aif__parse_time(const char *s, int64_t *ns);
 /* A decimal integer in [lo, hi]; "8.0" is accepted as 8 (some exports write floats).
  * Errors: AIF_EPARSE, AIF_ERANGE. */
 aif_status aif__parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
+
+/* ---- First touches of big arrays (trace_pages.c) ---- */
+
+/* Per-array state; zero it before the first call. Counts carry over when the array moves. */
+typedef struct aif__pages {
+    void *base;      /* the array the pages below belong to */
+    uintptr_t done;  /* address of the last huge page arranged, 0 = none */
+    unsigned hinted; /* huge pages hinted and touched so far */
+    unsigned slow;   /* of which slow to touch (not yet backed by the hypervisor) */
+    bool off;        /* ordinary pages from here on */
+} aif__pages;
+
+/* For an array base[0..cap) bytes that the caller fills in order and has filled up to
+ * `filled`: arrange the first touch of the next whole 2 MiB page ahead of the writer (a
+ * huge-page hint, and a timed touch that writes a zero byte into it, which is why the
+ * bytes past `filled` must hold nothing yet), and return the fill mark at which to call
+ * again (> filled; cap when nothing is left to arrange). A moved array (new base) starts
+ * over from `filled`. Never fails: memory is only advised, and results do not depend on
+ * it. Cost O(1), a system call per 2 MiB; a no-op returning cap off Linux. */
+size_t aif__pages_next(aif__pages *pg, void *base, size_t cap, size_t filled);
 
 #endif

@@ -8,6 +8,7 @@
  * result is written once, in job order, and no per-job run state exists at all. The
  * results are identical to the general engine's, job by job (tests/unit/test_replay_fast.c
  * compares the two). */
+#include "io/trace_internal.h"
 #include "sched/sched_internal.h"
 
 typedef struct running {
@@ -77,6 +78,10 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
     int64_t free_gpus = gpus;
     size_t head = 0, next = 0;
     int64_t now = INT64_MIN;
+    /* The results are written once, in job order: their pages are arranged ahead of the
+     * writer as the trace reader does for its job array (trace_pages.c). */
+    aif__pages pages = {0};
+    size_t mark = 0;
     while (next < n || h.len > 0) {
         int64_t t = h.len > 0 ? h.v[0].end_ns : INT64_MAX;
         if (next < n && jobs[next].submit_ns < t) {
@@ -109,6 +114,10 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
             break;
         }
         while (head < next && jobs[head].gpus <= free_gpus) {
+            if (head >= mark) {
+                size_t m = aif__pages_next(&pages, out, n * sizeof *out, head * sizeof *out);
+                mark = (m + sizeof *out - 1) / sizeof *out;
+            }
             int64_t end = t + jobs[head].duration_ns;
             if ((st = heap_push(&h, end, jobs[head].gpus)) != AIF_OK) {
                 break;

@@ -204,6 +204,16 @@ static void fast_path_matches_general_many_running(void **state) {
     free(jobs);
 }
 
+/* A results array of several huge pages (300,000 jobs, 7 MB), which the fast path fills
+ * with its pages arranged ahead of it (trace_pages.c): still identical, job by job. */
+static void fast_path_matches_general_large(void **state) {
+    (void)state;
+    size_t n = 300000;
+    aif_job *jobs = random_jobs(5, n, 64, true, false);
+    compare_engines(jobs, n, 256, "300k jobs");
+    free(jobs);
+}
+
 static void fast_path_matches_general_philly(void **state) {
     (void)state;
     char path[1024];
@@ -428,6 +438,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fast_path_matches_general_random),
         cmocka_unit_test(fast_path_matches_general_many_running),
+        cmocka_unit_test(fast_path_matches_general_large),
         cmocka_unit_test(fast_path_matches_general_philly),
         cmocka_unit_test(empty_trace),
         cmocka_unit_test(same_errors_as_general),

@@ -1,7 +1,8 @@
 /* Unit tests for the trace reader: CSV splitting and value parsing, every format on small
  * hand-written traces, row validation messages, --skip-bad counting, the stable sort,
  * streaming across window refills, zstd input, exact statistics of the bundled Philly trace,
- * and clean failure when the Nth allocation fails. */
+ * clean failure when the Nth allocation fails, the one-pass path for rows of plain numbers
+ * (same jobs and errors as the general one), and page arrangement ahead of a writer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -840,6 +841,178 @@ static void allocation_failures_are_clean(void **state) {
     }
 }
 
+/* The row fast path: records of plain numbers in the four generic columns are read in one
+ * pass (aif__csv_plain_row), everything else by the splitter and the general parsers. A
+ * fifth, unmapped column turns the fast path off, so the same rows read with and without
+ * it must give the same jobs, the same skipped count and the same first error, on random
+ * rows built from fields at and around the fast shape's edges. */
+static void plain_rows_agree_with_general(void **state) {
+    (void)state;
+    static const char *const vals[] = {"0",
+                                       "1",
+                                       "7",
+                                       "007",
+                                       "12.5",
+                                       "5.",
+                                       ".5",
+                                       "-3",
+                                       "+4",
+                                       "1e3",
+                                       "",
+                                       "123456789",
+                                       "1234567890",
+                                       "1.1234567891",
+                                       "999999999.999999999",
+                                       "x",
+                                       "16777216",
+                                       "16777217",
+                                       "8.0",
+                                       "1..2",
+                                       " 3",
+                                       "4 ",
+                                       "\"8\"",
+                                       "2017-10-09 07:01:55",
+                                       "123456789012345678",
+                                       "1234567890123456789",
+                                       "3.000000001",
+                                       "0.0"};
+    size_t nv = sizeof vals / sizeof vals[0];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    char plain[8192], general[8192];
+    for (int round = 0; round < 1500; round++) {
+        size_t a = (size_t)snprintf(plain, sizeof plain, "job_id,submit_s,gpus,duration_s\n");
+        size_t b = (size_t)snprintf(general, sizeof general, "job_id,submit_s,gpus,duration_s,n\n");
+        int rows = 1 + round % 40;
+        for (int r = 0; r < rows; r++) {
+            const char *f[4];
+            for (int c = 0; c < 4; c++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                /* Mostly valid numbers, so that whole traces succeed often enough. */
+                f[c] = x % 4 ? vals[1 + (x >> 8) % 5] : vals[(x >> 8) % nv];
+            }
+            a += (size_t)snprintf(plain + a, sizeof plain - a, "%s,%s,%s,%s\n", f[0], f[1], f[2],
+                                  f[3]);
+            b += (size_t)snprintf(general + b, sizeof general - b, "%s,%s,%s,%s,\n", f[0], f[1],
+                                  f[2], f[3]);
+        }
+        for (int skip = 0; skip < 2; skip++) {
+            aif_trace *tp = NULL, *tg = NULL;
+            aif_trace_error ep, eg;
+            aif_trace_options opt = {AIF_TRACE_AUTO, skip == 1};
+            aif_status sp = aif_trace_parse(NULL, "t", plain, a, &opt, &tp, &ep);
+            aif_status sg = aif_trace_parse(NULL, "t", general, b, &opt, &tg, &eg);
+            assert_int_equal(sp, sg);
+            assert_string_equal(ep.message, eg.message);
+            assert_string_equal(ep.field, eg.field);
+            assert_int_equal(ep.line, eg.line);
+            if (sp != AIF_OK) {
+                continue;
+            }
+            assert_int_equal(aif_trace_count(tp), aif_trace_count(tg));
+            assert_int_equal(aif_trace_skipped_rows(tp), aif_trace_skipped_rows(tg));
+            const aif_job *jp = aif_trace_jobs(tp), *jg = aif_trace_jobs(tg);
+            for (size_t i = 0; i < aif_trace_count(tp); i++) {
+                assert_int_equal(jp[i].submit_ns, jg[i].submit_ns);
+                assert_int_equal(jp[i].duration_ns, jg[i].duration_ns);
+                assert_int_equal(jp[i].id, jg[i].id);
+                assert_int_equal(jp[i].gpus, jg[i].gpus);
+                assert_int_equal(jp[i].gpu_milli, jg[i].gpu_milli);
+                assert_int_equal(jp[i].line, jg[i].line);
+                assert_string_equal(aif_trace_string(tp, jp[i].name),
+                                    aif_trace_string(tg, jg[i].name));
+                assert_int_equal(
+                    jp[i].priority | jp[i].user | jp[i].vc | jp[i].gpu_type | jp[i].status, 0);
+            }
+            aif_trace_destroy(tp);
+            aif_trace_destroy(tg);
+        }
+    }
+}
+
+/* aif__csv_plain_row on exact values and on each way out of the fast shape. */
+static void plain_row_shapes(void **state) {
+    (void)state;
+    const unsigned char k[4] = {PLAIN_INT, PLAIN_SECONDS, PLAIN_INT, PLAIN_SECONDS};
+    int64_t v[4];
+    const char *ok = "12,0.5,3,999999999.000000001";
+    assert_true(aif__csv_plain_row(ok, strlen(ok), k, 4, v));
+    assert_int_equal(v[0], 12);
+    assert_int_equal(v[1], NS / 2);
+    assert_int_equal(v[2], 3);
+    assert_int_equal(v[3], 999999999 * NS + 1);
+    const char *also = "123456789012345678,5.,0,7";
+    assert_true(aif__csv_plain_row(also, strlen(also), k, 4, v));
+    assert_int_equal(v[0], 123456789012345678);
+    assert_int_equal(v[1], 5 * NS);
+    assert_int_equal(v[2], 0); /* in shape: range checks are the caller's */
+    assert_int_equal(v[3], 7 * NS);
+    static const char *const out[] = {"1,2,3",
+                                      "1,2,3,4,",
+                                      "1,2,3,4,5",
+                                      ",2,3,4",
+                                      "1,,3,4",
+                                      "1,2,3,",
+                                      "1, 2,3,4",
+                                      "1,2 ,3,4",
+                                      "1,\"2\",3,4",
+                                      "-1,2,3,4",
+                                      "1,+2,3,4",
+                                      "1,2e0,3,4",
+                                      "1,.5,3,4",
+                                      "1,1.2.3,3,4",
+                                      "1,2,3.0,4",
+                                      "1,1234567890,3,4",
+                                      "1,1.1234567891,3,4",
+                                      "1234567890123456789,2,3,4",
+                                      "1,2,3,4\r",
+                                      "1,2017-10-09,3,4",
+                                      "1,2,3,4x"};
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
+        if (aif__csv_plain_row(out[i], strlen(out[i]), k, 4, v)) {
+            fail_msg("'%s' taken as plain", out[i]);
+        }
+    }
+    const char nul[] = "1,2\0,3,4";
+    assert_false(aif__csv_plain_row(nul, sizeof nul - 1, k, 4, v));
+}
+
+/* aif__pages_next arranges pages ahead of a writer: it never changes the bytes already
+ * written, always asks to be called again past the current fill, and gives up (returns
+ * cap) when no whole huge page is left. */
+static void pages_ahead_of_the_writer(void **state) {
+    (void)state;
+    size_t cap = (size_t)9 << 20;
+    unsigned char *buf = malloc(cap);
+    assert_non_null(buf);
+    aif__pages pg = {0};
+    size_t filled = 0, calls = 0, mark = 0;
+    while (filled < cap) {
+        if (filled >= mark) {
+            mark = aif__pages_next(&pg, buf, cap, filled);
+            calls++;
+            assert_true(mark > filled && mark <= cap);
+        }
+        size_t step = 4096 + 24;
+        step = filled + step > cap ? cap - filled : step;
+        for (size_t i = filled; i < filled + step; i++) {
+            buf[i] = (unsigned char)(i * 7);
+        }
+        filled += step;
+    }
+    for (size_t i = 0; i < cap; i++) {
+        if (buf[i] != (unsigned char)(i * 7)) {
+            fail_msg("byte %zu changed", i);
+        }
+    }
+    assert_true(calls >= 2 && calls <= 8); /* about once per 2 MiB, not per write */
+    aif__pages small = {0};
+    assert_int_equal(aif__pages_next(&small, buf, 4096, 0), 4096);
+    assert_int_equal(aif__pages_next(&small, buf, cap, cap), cap);
+    free(buf);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_split_rules),
@@ -862,6 +1035,9 @@ int main(void) {
         cmocka_unit_test(quotes_scattered_across_windows),
         cmocka_unit_test(presized_array_any_row_lengths),
         cmocka_unit_test(zstd_frames_sized_from_first_frame),
+        cmocka_unit_test(plain_rows_agree_with_general),
+        cmocka_unit_test(plain_row_shapes),
+        cmocka_unit_test(pages_ahead_of_the_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
