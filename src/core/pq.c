@@ -356,9 +356,16 @@ static inline size_t min_child(const hent *h, size_t n, size_t i) {
     return best;
 }
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* Move the hole at `i` down until `x` fits among the first n entries. Full families are
- * settled by a three-round tournament whose rounds compare values already in registers. */
-static void sift_down(hent *h, size_t n, size_t i, hent x) {
+ * settled by a three-round tournament whose rounds compare values already in registers.
+ * Inlined into its two callers so that the small-heap path of a pop+push pays no call. */
+static ALWAYS_INLINE void sift_hole(hent *h, size_t n, size_t i, hent x) {
     size_t c;
     for (;;) {
         c = ARITY * i + 1;
@@ -401,10 +408,18 @@ static void sift_down(hent *h, size_t n, size_t i, hent x) {
     put(&h[i], x);
 }
 
+static void sift_down(hent *h, size_t n, size_t i, hent x) {
+    sift_hole(h, n, i, x);
+}
+
 /* sift_down from the root, prefetching the slot of whichever entry ends up on top (known
  * after the first level) before sifting further. */
 static void sift_down_root(aif_pq *pq, hent x) {
     hent *h = pq->heap;
+    if (pq->cap < PREFETCH_MIN) { /* cache-resident: the slot is at hand anyway */
+        sift_hole(h, pq->n, 0, x);
+        return;
+    }
     size_t best = min_child(h, pq->n, 0);
     if (best == 0 || !less(&h[best], &x)) {
         put(&h[0], x);
