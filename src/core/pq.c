@@ -416,8 +416,27 @@ static void sift_down(hent *h, size_t n, size_t i, hent x) {
  * after the first level) before sifting further. */
 static void sift_down_root(aif_pq *pq, hent x) {
     hent *h = pq->heap;
-    if (pq->cap < PREFETCH_MIN) { /* cache-resident: the slot is at hand anyway */
-        sift_hole(h, pq->n, 0, x);
+    if (pq->cap < PREFETCH_MIN) {
+        /* The new top is known after the first level: ask for its slot (an L2 hit at
+         * most here) while the rest of the sift runs, then sift on without prefetching. */
+        if (pq->n < 1 + ARITY) {
+            sift_hole(h, pq->n, 0, x);
+            prefetch_slot(pq, &h[0]);
+            return;
+        }
+        hent m01 = h[1], m23 = h[3];
+        size_t i01 = 1, i23 = 3;
+        take_min(&m01, &i01, h[2], 2);
+        take_min(&m23, &i23, h[4], 4);
+        take_min(&m01, &i01, m23, i23);
+        if (!less(&m01, &x)) {
+            put(&h[0], x);
+            prefetch_slot(pq, &x);
+            return;
+        }
+        put(&h[0], m01);
+        prefetch_slot(pq, &m01);
+        sift_hole(h, pq->n, i01, x);
         return;
     }
     size_t best = min_child(h, pq->n, 0);
