@@ -306,15 +306,43 @@ static inline void prefetch_slot(const aif_pq *pq, const hent *e) {
 #endif
 }
 
+/* *a = the smaller of *a and b, and *ia = the index of the smaller of the two. In a heap
+ * the outcome is a coin toss, and compilers turn the C version of this select into
+ * branches (a mispredict per level); on x86-64 it is written as one compare and
+ * conditional moves, so the winner stays in registers and is never reloaded from the
+ * address a comparison computed. */
+static inline void take_min(hent *a, size_t *ia, hent b, size_t ib) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    uint64_t t;
+    __asm__("cmp %[ak], %[bk]\n\t"
+            "mov %[bu], %[t]\n\t"
+            "sbb %[au], %[t]\n\t" /* carry: (bu, bk) < (au, ak) as 128-bit numbers */
+            "cmovb %[bu], %[au]\n\t"
+            "cmovb %[bk], %[ak]\n\t"
+            "cmovb %[ib], %[ia]"
+            : [au] "+&r"(a->utime), [ak] "+&r"(a->key), [ia] "+&r"(*ia), [t] "=&r"(t)
+            : [bu] "r"(b.utime), [bk] "r"(b.key), [ib] "r"(ib)
+            : "cc");
+#else
+    if (less(&b, a)) {
+        *a = b;
+        *ia = ib;
+    }
+#endif
+}
+
 /* Index of the smallest of the children of `i` among the first n entries, or 0 if `i` has
  * none. */
 static inline size_t min_child(const hent *h, size_t n, size_t i) {
     size_t c = ARITY * i + 1;
     if (c + ARITY <= n) {
         /* A full family: a three-round tournament keeps the comparisons independent. */
-        size_t b01 = c + less(&h[c + 1], &h[c]);
-        size_t b23 = c + 2 + less(&h[c + 3], &h[c + 2]);
-        return less(&h[b23], &h[b01]) ? b23 : b01;
+        hent m01 = h[c], m23 = h[c + 2];
+        size_t i01 = c, i23 = c + 2;
+        take_min(&m01, &i01, h[c + 1], c + 1);
+        take_min(&m23, &i23, h[c + 3], c + 3);
+        take_min(&m01, &i01, m23, i23);
+        return i01;
     }
     if (c >= n) {
         return 0;
@@ -328,13 +356,23 @@ static inline size_t min_child(const hent *h, size_t n, size_t i) {
     return best;
 }
 
-/* Move the hole at `i` down until `x` fits among the first n entries. */
-static void sift_down(hent *h, size_t n, size_t i, hent x) {
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Move the hole at `i` down until `x` fits among the first n entries. Full families are
+ * settled by a three-round tournament whose rounds compare values already in registers.
+ * Inlined into its two callers so that the small-heap path of a pop+push pays no call. */
+static ALWAYS_INLINE void sift_hole(hent *h, size_t n, size_t i, hent x) {
+    size_t c;
     for (;;) {
+        c = ARITY * i + 1;
 #if defined(__GNUC__)
         /* The grandchildren's families are 4 consecutive lines; ask for them now so the
          * next level's loads are under way while this level compares. */
-        size_t g = ARITY * (ARITY * i + 1) + 1;
+        size_t g = ARITY * c + 1;
         if (n >= PREFETCH_MIN && g + ARITY * ARITY <= n) {
             const char *p = (const char *)&h[g];
             __builtin_prefetch(p);
@@ -343,20 +381,64 @@ static void sift_down(hent *h, size_t n, size_t i, hent x) {
             __builtin_prefetch(p + 192);
         }
 #endif
-        size_t best = min_child(h, n, i);
-        if (best == 0 || !less(&h[best], &x)) {
+        if (c + ARITY > n) {
             break;
         }
+        hent m01 = h[c], m23 = h[c + 2];
+        size_t i01 = c, i23 = c + 2;
+        take_min(&m01, &i01, h[c + 1], c + 1);
+        take_min(&m23, &i23, h[c + 3], c + 3);
+        take_min(&m01, &i01, m23, i23);
+        if (!less(&m01, &x)) {
+            break;
+        }
+        put(&h[i], m01);
+        i = i01;
+    }
+    if (c + ARITY <= n) {
+        put(&h[i], x);
+        return;
+    }
+    /* The last, partial family (or none). */
+    size_t best = min_child(h, n, i);
+    if (best != 0 && less(&h[best], &x)) {
         h[i] = h[best];
         i = best;
     }
     put(&h[i], x);
 }
 
+static void sift_down(hent *h, size_t n, size_t i, hent x) {
+    sift_hole(h, n, i, x);
+}
+
 /* sift_down from the root, prefetching the slot of whichever entry ends up on top (known
  * after the first level) before sifting further. */
 static void sift_down_root(aif_pq *pq, hent x) {
     hent *h = pq->heap;
+    if (pq->cap < PREFETCH_MIN) {
+        /* The new top is known after the first level: ask for its slot (an L2 hit at
+         * most here) while the rest of the sift runs, then sift on without prefetching. */
+        if (pq->n < 1 + ARITY) {
+            sift_hole(h, pq->n, 0, x);
+            prefetch_slot(pq, &h[0]);
+            return;
+        }
+        hent m01 = h[1], m23 = h[3];
+        size_t i01 = 1, i23 = 3;
+        take_min(&m01, &i01, h[2], 2);
+        take_min(&m23, &i23, h[4], 4);
+        take_min(&m01, &i01, m23, i23);
+        if (!less(&m01, &x)) {
+            put(&h[0], x);
+            prefetch_slot(pq, &x);
+            return;
+        }
+        put(&h[0], m01);
+        prefetch_slot(pq, &m01);
+        sift_hole(h, pq->n, i01, x);
+        return;
+    }
     size_t best = min_child(h, pq->n, 0);
     if (best == 0 || !less(&h[best], &x)) {
         put(&h[0], x);

@@ -192,6 +192,52 @@ static void two_tiers_match_reference(void **state) {
     run_random_ops(0, 1, TIMES_WIDE);
 }
 
+/* The pop-then-push pattern of a simulation (the pop is finished by the push, which
+ * replaces the top and sifts it down) at every heap size from 1 to 300, so the sift meets
+ * full families, the partial last family and childless nodes at every depth. Times come
+ * from a narrow window, so most comparisons are decided by class or sequence number. */
+static void replace_top_at_every_size(void **state) {
+    (void)state;
+    enum { MAXN = 300 };
+    ref_item *ref = malloc((MAXN + 1) * sizeof *ref);
+    assert_non_null(ref);
+    uint64_t s = 99;
+    for (size_t size = 1; size <= MAXN; size++) {
+        aif_pq *pq = NULL;
+        assert_int_equal(aif_pq_create(NULL, 0, &pq), AIF_OK);
+        size_t n = 0;
+        uint64_t seq = 0;
+        for (size_t i = 0; i < size; i++) {
+            uint64_t r = splitmix64(&s);
+            ref_item it = {make_event((aif_time)(r % 16), (uint8_t)((r >> 8) % 3), r >> 16), 0};
+            assert_int_equal(aif_pq_push(pq, &it.ev, NULL), AIF_OK);
+            it.ev.seq = seq++;
+            ref_insert(ref, &n, it);
+        }
+        for (size_t k = 0; k < 4 * size + 8; k++) {
+            aif_event got;
+            assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+            assert_same_event(&got, &ref[0].ev);
+            ref_remove(ref, &n, 0);
+            uint64_t r = splitmix64(&s);
+            ref_item it = {
+                make_event(got.time + (aif_time)(r % 4), (uint8_t)((r >> 8) % 3), r >> 16), 0};
+            assert_int_equal(aif_pq_push(pq, &it.ev, NULL), AIF_OK);
+            it.ev.seq = seq++;
+            ref_insert(ref, &n, it);
+        }
+        while (n > 0) {
+            aif_event got;
+            assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+            assert_same_event(&got, &ref[0].ev);
+            ref_remove(ref, &n, 0);
+        }
+        assert_int_equal(aif_pq_pop(pq, NULL), AIF_EEMPTY);
+        aif_pq_destroy(pq);
+    }
+    free(ref);
+}
+
 static void class_then_seq_break_ties(void **state) {
     (void)state;
     aif_pq *pq = NULL;
@@ -414,6 +460,7 @@ int main(void) {
         cmocka_unit_test(random_ops_match_reference),
         cmocka_unit_test(renumbering_keeps_order),
         cmocka_unit_test(two_tiers_match_reference),
+        cmocka_unit_test(replace_top_at_every_size),
         cmocka_unit_test(class_then_seq_break_ties),
         cmocka_unit_test(cancel_head_middle_last_and_stale),
         cmocka_unit_test(grows_and_keeps_order),
