@@ -15,7 +15,11 @@
  * start, and counts the block's jobs as scanned, so scan_limit keeps its meaning exactly:
  * the same jobs start at the same times as in a job-by-job scan.
  *
- * Per-job arrays are indexed by id & mask (sched_internal.h). A job preempted by a
+ * The engine's per-job arrays are indexed by id & mask (sched_internal.h). Backfill's own
+ * per-job arrays form a separate, smaller ring: only waiting jobs use them, and waiting
+ * ids span far fewer ids than the trace (a few thousand of 10^6 in the benchmark), so the
+ * ring stays in cache and the replay does not fault in pages for 10^6 entries. A job
+ * preempted by a
  * session's capacity shrink comes back through enqueue with an id older than the queue's
  * tail: backfill puts it back in id order; strict FIFO keeps such jobs in a small heap by
  * id that is served before the [head, arrived) range, since they all arrived earlier. */
@@ -39,9 +43,11 @@ typedef struct fifo_state {
      * [head, arrived) and needs no links; backfill removes from the middle and uses the
      * doubly linked list below. */
     uint32_t arrived;
-    jheap back;     /* strict FIFO: preempted jobs by id (allocated at the first one) */
-    uint32_t mask;  /* the engine's, for the arrays below */
-    uint32_t *next; /* waiting list links, by job (backfill) */
+    jheap back; /* strict FIFO: preempted jobs by id (allocated at the first one) */
+    /* Backfill's ring of n slots (a power of two), indexed by id & mask; it holds every
+     * waiting id, since they span at most n ids, and grows when they would not. */
+    uint32_t mask;
+    uint32_t *next; /* waiting list links, by job */
     uint32_t *prev;
     uint32_t head, tail;
     bool backfill;
@@ -69,6 +75,7 @@ typedef struct fifo_state {
     size_t n;
 } fifo_state;
 
+#define RING_MIN    256 /* backfill's first ring: grows by doubling */
 #define BLOCK_SHIFT 5
 #define BLOCK       (1u << BLOCK_SHIFT)
 
@@ -81,20 +88,13 @@ typedef struct wblock {
     uint32_t first, last; /* in id (= list) order; meaningful when count > 0 */
 } wblock;
 
-/* Blocks are indexed by (id >> BLOCK_SHIFT) & bmask. A replay (mask UINT32_MAX) has one
- * block per BLOCK ids. A session's ring of cap slots holds a span of at most cap live ids,
- * which meets at most cap / BLOCK + 1 distinct id >> BLOCK_SHIFT values: a ring of
- * 2 cap / BLOCK blocks (at least 2) gives each of them its own block. */
-static size_t block_count(size_t cap, uint32_t mask) {
-    if (mask == UINT32_MAX) {
-        return (cap >> BLOCK_SHIFT) + 1;
-    }
+/* Blocks are indexed by (id >> BLOCK_SHIFT) & bmask. The ring of cap slots holds a span of
+ * at most cap waiting ids, which meets at most cap / BLOCK + 1 distinct id >> BLOCK_SHIFT
+ * values: a ring of 2 cap / BLOCK blocks (at least 2, a power of two like cap) gives each
+ * of them its own block. */
+static size_t block_count(size_t cap) {
     size_t nb = 2 * cap >> BLOCK_SHIFT;
     return nb < 2 ? 2 : nb;
-}
-
-static uint32_t block_mask(size_t nblk, uint32_t mask) {
-    return mask == UINT32_MAX ? UINT32_MAX : (uint32_t)(nblk - 1);
 }
 
 static wblock *block_of(const fifo_state *s, uint32_t j) {
@@ -178,6 +178,52 @@ static void list_remove(fifo_state *s, uint32_t j) {
     } else {
         s->tail = p;
     }
+}
+
+/* Give backfill's ring `cap` slots (a power of two, at least the span of waiting ids),
+ * re-placing the waiting jobs and rebuilding the block summaries. All or nothing:
+ * AIF_ENOMEM leaves everything as it was. */
+static aif_status ring_resize(fifo_state *s, const aif_allocator *a, size_t cap) {
+    uint32_t *next = aif_alloc(a, cap * sizeof *next);
+    uint32_t *prev = aif_alloc(a, cap * sizeof *prev);
+    uint32_t *gpus = aif_alloc(a, cap * sizeof *gpus);
+    int64_t *est = aif_alloc(a, cap * sizeof *est);
+    size_t nblk = block_count(cap);
+    /* Only the counts need zeroing: a block's other fields are set when it fills. */
+    wblock *blk = aif_calloc(a, nblk, sizeof *blk);
+    if (next == NULL || prev == NULL || gpus == NULL || est == NULL || blk == NULL) {
+        aif_free(a, next, cap * sizeof *next);
+        aif_free(a, prev, cap * sizeof *prev);
+        aif_free(a, gpus, cap * sizeof *gpus);
+        aif_free(a, est, cap * sizeof *est);
+        aif_free(a, blk, nblk * sizeof *blk);
+        return AIF_ENOMEM;
+    }
+    uint32_t m = (uint32_t)(cap - 1);
+    for (uint32_t j = s->head; j != NONE; j = s->next[j & s->mask]) {
+        next[j & m] = s->next[j & s->mask];
+        prev[j & m] = s->prev[j & s->mask];
+        gpus[j & m] = s->gpus[j & s->mask];
+        est[j & m] = s->est[j & s->mask];
+    }
+    aif_free(a, s->next, s->n * sizeof *s->next);
+    aif_free(a, s->prev, s->n * sizeof *s->prev);
+    aif_free(a, s->gpus, s->n * sizeof *s->gpus);
+    aif_free(a, s->est, s->n * sizeof *s->est);
+    aif_free(a, s->blk, s->nblk * sizeof *s->blk);
+    s->next = next;
+    s->prev = prev;
+    s->gpus = gpus;
+    s->est = est;
+    s->blk = blk;
+    s->n = cap;
+    s->mask = m;
+    s->nblk = nblk;
+    s->bmask = (uint32_t)(nblk - 1);
+    for (uint32_t j = s->head; j != NONE; j = s->next[j & m]) {
+        block_add(s, j);
+    }
+    return AIF_OK;
 }
 
 /* ---- Treap keyed by (estimated end, job id) ---- */
@@ -336,9 +382,6 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
     if (s == NULL) {
         return AIF_ENOMEM;
     }
-    size_t n = e->cap;
-    s->n = n;
-    s->mask = e->mask;
     s->backfill = backfill;
     s->head = s->tail = s->root = s->first_new = s->last_head = NONE;
     s->changed = true;
@@ -347,18 +390,9 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
         *state = s;
         return AIF_OK;
     }
-    s->next = aif_alloc(e->alloc, n * sizeof *s->next);
-    s->prev = aif_alloc(e->alloc, n * sizeof *s->prev);
-    s->gpus = aif_alloc(e->alloc, n * sizeof *s->gpus);
-    s->est = aif_alloc(e->alloc, n * sizeof *s->est);
-    s->nblk = block_count(n, e->mask);
-    s->bmask = block_mask(s->nblk, e->mask);
-    /* Only the counts need zeroing: a block's other fields are set when it fills. */
-    s->blk = aif_calloc(e->alloc, s->nblk, sizeof *s->blk);
     s->tcap = 256;
     s->t = aif_alloc(e->alloc, s->tcap * sizeof *s->t);
-    if (s->next == NULL || s->prev == NULL || s->gpus == NULL || s->est == NULL || s->blk == NULL ||
-        s->t == NULL) {
+    if (s->t == NULL || ring_resize(s, e->alloc, RING_MIN) != AIF_OK) {
         fifo_destroy(e, s);
         return AIF_ENOMEM;
     }
@@ -402,6 +436,18 @@ static int64_t estimate_run(const engine *e, uint32_t j) {
 static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
     fifo_state *s = state;
     if (s->backfill) {
+        uint32_t lo = s->head == NONE || j < s->head ? j : s->head;
+        uint32_t hi = s->tail == NONE || j > s->tail ? j : s->tail;
+        if ((size_t)(hi - lo) + 1 > s->n) {
+            size_t cap = s->n * 2;
+            while (cap < (size_t)(hi - lo) + 1) {
+                cap *= 2;
+            }
+            aif_status st = ring_resize(s, e->alloc, cap);
+            if (st != AIF_OK) {
+                return st;
+            }
+        }
         if (s->tail == NONE || j > s->tail) {
             list_append(s, j);
         } else {
@@ -438,52 +484,15 @@ static aif_status fifo_preempted(engine *e, void *state, uint32_t j) {
     return AIF_OK;
 }
 
+/* Backfill's ring is its own (sized by the waiting span, not by the engine's ring), so
+ * only strict FIFO's heap follows the engine's arrays. */
 static aif_status fifo_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
     fifo_state *s = state;
-    size_t n = e->cap;
-    if (s->backfill) {
-        uint32_t *next = aif_alloc(e->alloc, n * sizeof *next);
-        uint32_t *prev = aif_alloc(e->alloc, n * sizeof *prev);
-        uint32_t *gpus = aif_alloc(e->alloc, n * sizeof *gpus);
-        int64_t *est = aif_alloc(e->alloc, n * sizeof *est);
-        size_t nblk = block_count(n, e->mask);
-        wblock *blk = aif_calloc(e->alloc, nblk, sizeof *blk);
-        if (next == NULL || prev == NULL || gpus == NULL || est == NULL || blk == NULL) {
-            aif_free(e->alloc, next, n * sizeof *next);
-            aif_free(e->alloc, prev, n * sizeof *prev);
-            aif_free(e->alloc, gpus, n * sizeof *gpus);
-            aif_free(e->alloc, est, n * sizeof *est);
-            aif_free(e->alloc, blk, nblk * sizeof *blk);
-            return AIF_ENOMEM;
-        }
-        for (uint32_t j = lo; j != hi; j++) {
-            next[j & e->mask] = s->next[j & old_mask];
-            prev[j & e->mask] = s->prev[j & old_mask];
-            gpus[j & e->mask] = s->gpus[j & old_mask];
-            est[j & e->mask] = s->est[j & old_mask];
-        }
-        aif_free(e->alloc, s->next, s->n * sizeof *s->next);
-        aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
-        aif_free(e->alloc, s->gpus, s->n * sizeof *s->gpus);
-        aif_free(e->alloc, s->est, s->n * sizeof *s->est);
-        aif_free(e->alloc, s->blk, s->nblk * sizeof *s->blk);
-        s->next = next;
-        s->prev = prev;
-        s->gpus = gpus;
-        s->est = est;
-        s->blk = blk;
-        s->nblk = nblk;
-        s->bmask = block_mask(nblk, e->mask);
-        s->mask = e->mask;
-        /* Rebuild the block summaries from the list in the new geometry (growth is rare). */
-        for (uint32_t j = s->head; j != NONE; j = s->next[j & s->mask]) {
-            block_add(s, j);
-        }
-    }
+    (void)old_mask;
+    (void)lo;
+    (void)hi;
     s->back.run = e->run;
     s->back.mask = e->mask;
-    s->n = n;
-    s->mask = e->mask;
     return AIF_OK;
 }
 
@@ -521,6 +530,28 @@ static aif_status try_start(engine *e, fifo_state *s, uint32_t j, bool *started)
     return AIF_OK;
 }
 
+/* The blocked head's reservation: *shadow, the earliest estimated end by which enough
+ * GPUs are free for it (INT64_MAX if never), and *extra, the GPUs spare at that time that
+ * later jobs may use without delaying it. Cost O(log running). */
+static void reserve(const engine *e, const fifo_state *s, int64_t *shadow, int64_t *extra) {
+    int64_t free_now = eng_free(e);
+    int64_t head_gpus = eng_job(e, s->head)->gpus;
+    int64_t need = head_gpus - free_now;
+    if (need < 1) {
+        /* Enough GPUs by count, but placement (fragmentation) blocks the head: reserve
+         * from the next estimated end, the earliest moment the shape can change. */
+        need = 1;
+    }
+    int64_t freed = 0;
+    *shadow = shadow_time(s, need, &freed);
+    /* Every job ending at the shadow time frees its GPUs then, not only those the prefix
+     * needed: count ties too, or the spare GPUs would depend on the order of equal ends. */
+    if (*shadow != INT64_MAX) {
+        freed = gpus_ending_by(s, *shadow);
+    }
+    *extra = free_now + freed - head_gpus;
+}
+
 static aif_status fifo_schedule(engine *e, void *state) {
     fifo_state *s = state;
     bool started = true;
@@ -556,23 +587,11 @@ static aif_status fifo_schedule(engine *e, void *state) {
         return AIF_OK;
     }
     /* EASY: reserve for the blocked head, then let later jobs start now if they cannot
-     * delay that reservation (they end before it, or use only GPUs it leaves over). */
-    int64_t free_now = eng_free(e);
-    int64_t head_gpus = eng_job(e, s->head)->gpus;
-    int64_t need = head_gpus - free_now;
-    if (need < 1) {
-        /* Enough GPUs by count, but placement (fragmentation) blocks the head: reserve
-         * from the next estimated end, the earliest moment the shape can change. */
-        need = 1;
-    }
-    int64_t freed = 0;
-    int64_t shadow = shadow_time(s, need, &freed);
-    /* Every job ending at the shadow time frees its GPUs then, not only those the prefix
-     * needed: count ties too, or the spare GPUs would depend on the order of equal ends. */
-    if (shadow != INT64_MAX) {
-        freed = gpus_ending_by(s, shadow);
-    }
-    int64_t extra = free_now + freed - head_gpus;
+     * delay that reservation (they end before it, or use only GPUs it leaves over). The
+     * reservation is computed when first needed: most passes end (no free GPUs) or skip
+     * everything (all too big) without it, and nothing starts before it is known. */
+    bool reserved = false;
+    int64_t shadow = 0, extra = 0;
     uint32_t scanned = 0;
     uint32_t m = s->mask;
     uint32_t from = s->next[s->head & m];
@@ -595,8 +614,15 @@ static aif_status fifo_schedule(engine *e, void *state) {
         if (c == b->first) {
             /* No job of the block can start if all are too big for the free GPUs, or all
              * are too big for the spare GPUs and end after the reservation. */
-            if ((int64_t)b->min_gpus > free_gpus ||
-                ((int64_t)b->min_gpus > extra && e->now + b->min_est > shadow)) {
+            bool none = (int64_t)b->min_gpus > free_gpus;
+            if (!none) {
+                if (!reserved) {
+                    reserve(e, s, &shadow, &extra);
+                    reserved = true;
+                }
+                none = (int64_t)b->min_gpus > extra && e->now + b->min_est > shadow;
+            }
+            if (none) {
                 if (e->scan_limit - scanned < b->count) {
                     break; /* the rest of the scan lies in this block: nothing starts */
                 }
@@ -616,6 +642,10 @@ static aif_status fifo_schedule(engine *e, void *state) {
         started = false;
         /* Cheapest test first: most candidates are too big. */
         if (g <= free_gpus) {
+            if (!reserved) {
+                reserve(e, s, &shadow, &extra);
+                reserved = true;
+            }
             bool before = e->now + est <= shadow;
             if (g <= extra || before) {
                 if ((st = try_start(e, s, c, &started)) != AIF_OK) {
