@@ -2,7 +2,8 @@
  * capacity it reproduces aif_replay_run's per-job results exactly for every policy; a
  * capacity shrink preempts the newest jobs first and they resume with their progress; busy
  * GPU-time is integrated exactly; the rings grow with the span of live jobs and stay small
- * when jobs finish; argument errors; clean allocation failure at every step. */
+ * when jobs finish; backfill keeps every job through repeated shrinks; argument errors;
+ * clean allocation failure at every step. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -265,6 +266,55 @@ static void rings_grow_with_live_span(void **state) {
     aif_sched_session_destroy(s);
 }
 
+/* Backfill under repeated shrinks and regrowths of the pool with short scans: preempted
+ * jobs go back into the waiting list by arrival (often older than the blocked head, so
+ * the policy's ring of waiting ids must stretch back), and every job still completes
+ * once, after its submit time, having run its whole duration plus the resume overhead. */
+static void backfill_survives_shrinks(void **state) {
+    (void)state;
+    size_t n = 3000;
+    aif_job *jobs = random_jobs(21, n);
+    aif_replay_job *res = calloc(n, sizeof *res);
+    assert_non_null(res);
+    for (uint32_t limit = 3; limit <= 40; limit += 37) {
+        aif_replay_config c = cfg_of("backfill", 48);
+        c.scan_limit = limit;
+        c.preempt_overhead_ns = 3 * NS;
+        aif_sched_session *s = NULL;
+        assert_int_equal(aif_sched_session_create(NULL, &c, &s), AIF_OK);
+        sink k = {res, n, 0};
+        aif_sched_session_on_done(s, on_done, &k);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(aif_sched_session_submit(s, &jobs[i], NULL), AIF_OK);
+            if (i + 1 < n && jobs[i + 1].submit_ns > jobs[i].submit_ns) {
+                assert_int_equal(aif_sched_session_advance(s, jobs[i + 1].submit_ns - 1), AIF_OK);
+            }
+            if (i % 150 == 149) {
+                assert_int_equal(aif_sched_session_set_capacity(s, i % 300 == 149 ? 24 : 48),
+                                 AIF_OK);
+            }
+        }
+        assert_int_equal(aif_sched_session_set_capacity(s, 48), AIF_OK);
+        assert_int_equal(aif_sched_session_advance(s, INT64_MAX), AIF_OK);
+        assert_int_equal(k.calls, n);
+        aif_sched_session_stats st;
+        aif_sched_session_stats_get(s, &st);
+        assert_true(st.capacity_preemptions > 0);
+        assert_int_equal(st.preemptions, st.capacity_preemptions);
+        uint64_t pre = 0;
+        for (size_t i = 0; i < n; i++) {
+            assert_true(res[i].start_ns >= jobs[i].submit_ns);
+            int64_t least = jobs[i].duration_ns + (res[i].preemptions ? c.preempt_overhead_ns : 0);
+            assert_true(res[i].end_ns - res[i].start_ns >= least);
+            pre += res[i].preemptions;
+        }
+        assert_int_equal(pre, st.preemptions);
+        aif_sched_session_destroy(s);
+    }
+    free(res);
+    free(jobs);
+}
+
 static void bad_arguments(void **state) {
     (void)state;
     aif_sched_session *s = NULL;
@@ -349,6 +399,7 @@ int main(void) {
         cmocka_unit_test(shrink_preempts_newest_first),
         cmocka_unit_test(fifo_resumes_in_arrival_order),
         cmocka_unit_test(rings_grow_with_live_span),
+        cmocka_unit_test(backfill_survives_shrinks),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(allocation_failures_are_clean),
     };
