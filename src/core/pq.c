@@ -43,17 +43,19 @@
 
 #include "core/pq_internal.h"
 
-#define ARITY        4
-#define SLOT_BITS    27
-#define SEQ_BITS     29
-#define CLS_SHIFT    (SLOT_BITS + SEQ_BITS)
-#define SLOT_MASK    (((uint64_t)1 << SLOT_BITS) - 1)
-#define SEQ_MASK     ((((uint64_t)1 << SEQ_BITS) - 1) << SLOT_BITS)
-#define MAX_CAP      ((size_t)1 << SLOT_BITS)
-#define NIL          UINT32_MAX
-#define MIN_CAP      64
-#define LINE_BYTES   64
-#define PREFETCH_MIN 8192 /* below this the heap is cache-resident: prefetch is waste */
+#define ARITY      4
+#define SLOT_BITS  27
+#define SEQ_BITS   29
+#define CLS_SHIFT  (SLOT_BITS + SEQ_BITS)
+#define SLOT_MASK  (((uint64_t)1 << SLOT_BITS) - 1)
+#define SEQ_MASK   ((((uint64_t)1 << SEQ_BITS) - 1) << SLOT_BITS)
+#define MAX_CAP    ((size_t)1 << SLOT_BITS)
+#define NIL        UINT32_MAX
+#define MIN_CAP    64
+#define LINE_BYTES 64
+/* Below this capacity the heap's lines are cache-resident and prefetching them is waste (the
+ * new top's payload slot is still prefetched). */
+#define PREFETCH_MIN 8192
 
 #define BLK_BITS   6 /* the far tier stores entries in blocks of 2^6 (1 KiB) */
 #define BLK        ((uint32_t)1 << BLK_BITS)
