@@ -171,7 +171,7 @@ static int library_fused(const char *path, aif_replay_config *c) {
     aif_replay_fifo_result res;
     aif_trace_error err;
     double t0 = cpu_s();
-    aif_status st = aif_replay_fifo_read(NULL, path, NULL, c, &res, &err);
+    aif_status st = aif_replay_fifo_read(NULL, path, NULL, 0, c, &res, &err);
     if (st != AIF_OK) {
         fprintf(stderr, "%s\n", st == AIF_EPARSE || st == AIF_EIO ? err.message : aif_strerror(st));
         return 1;

@@ -310,6 +310,7 @@ typedef struct reader {
     /* Non-NULL: keep each job as a compact row here (aif__trace_read_rows) instead of in
      * the trace's job array, which then stays empty. */
     aif__trace_rows *rows;
+    bool refuse_vc; /* with rows: stop with AIF_ENOTIMPL when the header maps a VC column */
     bool rows_unsorted;
     int64_t rows_last;
     size_t rows_mark;      /* reserve_row has work to do once the count reaches this */
@@ -674,6 +675,9 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
                 return st;
             }
             have_header = true;
+            if (r->rows && r->refuse_vc && r->col[COL_VC] >= 0) {
+                return AIF_ENOTIMPL;
+            }
             continue;
         }
         /* Parsed in place: a row that is skipped or filtered leaves only scratch there. */
@@ -859,7 +863,7 @@ static aif_status sort_rows(aif__trace_rows *rows) {
  * then only the reader's scratch: its intern table, and is freed here). */
 static aif_status read_source(const aif_allocator *a, const char *name, trace_source *src,
                               const aif_trace_options *opt, aif_trace **out, aif_trace_error *err,
-                              aif__trace_rows *rows) {
+                              aif__trace_rows *rows, bool refuse_vc) {
     static const aif_trace_options defaults = {AIF_TRACE_AUTO, false};
     if (opt == NULL) {
         opt = &defaults;
@@ -877,7 +881,7 @@ static aif_status read_source(const aif_allocator *a, const char *name, trace_so
         return AIF_ENOMEM;
     }
     t->alloc = a ? a : aif_allocator_system();
-    reader r = {.t = t, .file = name, .err = err, .rows = rows};
+    reader r = {.t = t, .file = name, .err = err, .rows = rows, .refuse_vc = refuse_vc};
     if (rows) {
         *rows = (aif__trace_rows){.alloc = t->alloc};
     }
@@ -938,7 +942,7 @@ aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_tr
                   st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
         return st;
     }
-    return read_source(a, path, src, opt, out, err, NULL);
+    return read_source(a, path, src, opt, out, err, NULL, false);
 }
 
 aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char *text, size_t len,
@@ -951,12 +955,12 @@ aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char 
     if (st != AIF_OK) {
         return st;
     }
-    return read_source(a, name ? name : "<memory>", src, opt, out, err, NULL);
+    return read_source(a, name ? name : "<memory>", src, opt, out, err, NULL, false);
 }
 
 aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
                                 const char *text, size_t len, const aif_trace_options *opt,
-                                aif__trace_rows *out, aif_trace_error *err) {
+                                bool refuse_vc, aif__trace_rows *out, aif_trace_error *err) {
     if (out == NULL || (path == NULL && text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
@@ -975,7 +979,8 @@ aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const 
         return st;
     }
     aif_trace *unused = NULL;
-    return read_source(a, path ? path : (name ? name : "<memory>"), src, opt, &unused, err, out);
+    return read_source(a, path ? path : (name ? name : "<memory>"), src, opt, &unused, err, out,
+                       refuse_vc);
 }
 
 void aif__trace_rows_free(aif__trace_rows *rows) {

@@ -124,12 +124,14 @@ struct aif_trace_error;
 
 /* Read a trace exactly as aif_trace_read (path != NULL) or aif_trace_parse (path NULL:
  * `text`, `len`, `name` for messages) would, with the same validation, messages, skipping
- * and stable sort, but keep only each job's submit time, duration and GPU count. On success
+ * and stable sort, but keep only each job's submit time, duration and GPU count. With
+ * `refuse_vc`, a header that maps a virtual-cluster column stops the read with
+ * AIF_ENOTIMPL before any row is read (for callers that would need the VCs). On success
  * *out owns the rows (aif__trace_rows_free); on error *out holds nothing. Errors: those of
  * aif_trace_read. Cost as aif_trace_read; memory 24 bytes per job. */
 aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
                                 const char *text, size_t len, const struct aif_trace_options *opt,
-                                aif__trace_rows *out, struct aif_trace_error *err);
+                                bool refuse_vc, aif__trace_rows *out, struct aif_trace_error *err);
 
 void aif__trace_rows_free(aif__trace_rows *rows);
 

@@ -126,14 +126,15 @@ static aif_status replay_rows(aif__trace_rows *rows, const aif_replay_config *cf
 }
 
 static aif_status fused(const aif_allocator *a, const char *path, const char *name,
-                        const char *text, size_t len, const aif_trace_options *opt,
+                        const char *text, size_t len, const aif_trace_options *opt, unsigned flags,
                         const aif_replay_config *cfg, aif_replay_fifo_result *out,
                         aif_trace_error *err) {
-    if (out == NULL || check_config(cfg) != AIF_OK) {
+    if (out == NULL || check_config(cfg) != AIF_OK || (flags & ~(unsigned)AIF_REPLAY_FIFO_NO_VC)) {
         return AIF_EINVAL;
     }
     aif__trace_rows rows;
-    aif_status st = aif__trace_read_rows(a, path, name, text, len, opt, &rows, err);
+    aif_status st = aif__trace_read_rows(a, path, name, text, len, opt,
+                                         (flags & AIF_REPLAY_FIFO_NO_VC) != 0, &rows, err);
     if (st != AIF_OK) {
         return st;
     }
@@ -149,20 +150,21 @@ static aif_status fused(const aif_allocator *a, const char *path, const char *na
 }
 
 aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
-                                const aif_trace_options *opt, const aif_replay_config *config,
-                                aif_replay_fifo_result *out, aif_trace_error *err) {
+                                const aif_trace_options *opt, unsigned flags,
+                                const aif_replay_config *config, aif_replay_fifo_result *out,
+                                aif_trace_error *err) {
     if (path == NULL) {
         return AIF_EINVAL;
     }
-    return fused(a, path, NULL, NULL, 0, opt, config, out, err);
+    return fused(a, path, NULL, NULL, 0, opt, flags, config, out, err);
 }
 
 aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
-                                 size_t len, const aif_trace_options *opt,
+                                 size_t len, const aif_trace_options *opt, unsigned flags,
                                  const aif_replay_config *config, aif_replay_fifo_result *out,
                                  aif_trace_error *err) {
     if (text == NULL && len > 0) {
         return AIF_EINVAL;
     }
-    return fused(a, NULL, name, text ? text : "", len, opt, config, out, err);
+    return fused(a, NULL, name, text ? text : "", len, opt, flags, config, out, err);
 }

@@ -92,7 +92,7 @@ static aif_status check_same(const char *text, size_t len, const aif_trace_optio
     memset(&b, 0, sizeof b);
     aif_status sa = general(text, len, opt, gpus, &a, &ea);
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = gpus};
-    aif_status sb = aif_replay_fifo_parse(NULL, "mem", text, len, opt, &c, &b, &eb);
+    aif_status sb = aif_replay_fifo_parse(NULL, "mem", text, len, opt, 0, &c, &b, &eb);
     assert_int_equal(sa, sb);
     if (sa == AIF_OK) {
         assert_memory_equal(&a.summary, &b.summary, sizeof a.summary);
@@ -143,7 +143,7 @@ static void matches_general_philly_zstd(void **state) {
     aif_replay_summary ref;
     assert_int_equal(aif_replay_summarize(r, aif_trace_jobs(t), &ref), AIF_OK);
     aif_replay_fifo_result res;
-    assert_int_equal(aif_replay_fifo_read(NULL, path, NULL, &c, &res, &err), AIF_OK);
+    assert_int_equal(aif_replay_fifo_read(NULL, path, NULL, 0, &c, &res, &err), AIF_OK);
     assert_memory_equal(&ref, &res.summary, sizeof ref);
     assert_int_equal(res.summary.jobs, 82247);
     assert_int_equal(res.format, AIF_TRACE_PHILLY);
@@ -162,24 +162,54 @@ static void errors_as_general(void **state) {
     aif_replay_fifo_result res;
     aif_trace_error err;
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 8};
-    assert_int_equal(aif_replay_fifo_parse(NULL, "m", big, strlen(big), NULL, &c, &res, &err),
+    assert_int_equal(aif_replay_fifo_parse(NULL, "m", big, strlen(big), NULL, 0, &c, &res, &err),
                      AIF_ERANGE);
     c.policy = "backfill";
-    assert_int_equal(aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, &c, &res, &err),
-                     AIF_EINVAL);
+    assert_int_equal(
+        aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, 0, &c, &res, &err),
+        AIF_EINVAL);
     c.policy = NULL;
     c.placement = AIF_PLACE_FIRST_FIT;
-    assert_int_equal(aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, &c, &res, &err),
-                     AIF_EINVAL);
+    assert_int_equal(
+        aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, 0, &c, &res, &err),
+        AIF_EINVAL);
     c.placement = AIF_PLACE_POOL;
     c.gpus = 0;
-    assert_int_equal(aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, &c, &res, &err),
-                     AIF_EINVAL);
+    assert_int_equal(
+        aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, 0, &c, &res, &err),
+        AIF_EINVAL);
     c.gpus = 8;
-    assert_int_equal(aif_replay_fifo_read(NULL, NULL, NULL, &c, &res, &err), AIF_EINVAL);
-    assert_int_equal(aif_replay_fifo_read(NULL, "/nonexistent/x.csv", NULL, &c, &res, &err),
+    assert_int_equal(aif_replay_fifo_read(NULL, NULL, NULL, 0, &c, &res, &err), AIF_EINVAL);
+    assert_int_equal(aif_replay_fifo_read(NULL, "/nonexistent/x.csv", NULL, 0, &c, &res, &err),
                      AIF_EIO);
     assert_non_null(strstr(err.message, "/nonexistent/x.csv"));
+    assert_int_equal(
+        aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, 2, &c, &res, &err),
+        AIF_EINVAL);
+}
+
+/* AIF_REPLAY_FIFO_NO_VC stops at a header with a VC column, and only then. */
+static void no_vc_flag(void **state) {
+    (void)state;
+    static const char vc[] = "job_id,submit_s,gpus,duration_s,vc\n1,0,4,10,a\n";
+    static const char plain[] = "job_id,submit_s,gpus,duration_s\n1,0,4,10\n";
+    aif_replay_fifo_result res;
+    aif_trace_error err;
+    aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 8};
+    assert_int_equal(aif_replay_fifo_parse(NULL, "m", vc, strlen(vc), NULL, AIF_REPLAY_FIFO_NO_VC,
+                                           &c, &res, &err),
+                     AIF_ENOTIMPL);
+    assert_int_equal(aif_replay_fifo_parse(NULL, "m", vc, strlen(vc), NULL, 0, &c, &res, &err),
+                     AIF_OK);
+    assert_int_equal(res.summary.jobs, 1);
+    assert_int_equal(aif_replay_fifo_parse(NULL, "m", plain, strlen(plain), NULL,
+                                           AIF_REPLAY_FIFO_NO_VC, &c, &res, &err),
+                     AIF_OK);
+    assert_true(res.summary.mean_jct_s == 10.0);
+    char path[1024];
+    data_path(path, sizeof path, "philly.csv.zst");
+    assert_int_equal(aif_replay_fifo_read(NULL, path, NULL, AIF_REPLAY_FIFO_NO_VC, &c, &res, &err),
+                     AIF_ENOTIMPL);
 }
 
 static void allocation_failures_are_clean(void **state) {
@@ -191,13 +221,13 @@ static void allocation_failures_are_clean(void **state) {
     aif_replay_fifo_result ref;
     aif_trace_error err;
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 128};
-    assert_int_equal(aif_replay_fifo_parse(NULL, "m", text, len, &opt, &c, &ref, &err), AIF_OK);
+    assert_int_equal(aif_replay_fifo_parse(NULL, "m", text, len, &opt, 0, &c, &ref, &err), AIF_OK);
     bool done = false;
     for (long k = 1; !done; k++) {
         aif_test_allocator ta;
         aif_test_allocator_init(&ta, k);
         aif_replay_fifo_result res;
-        aif_status st = aif_replay_fifo_parse(&ta.base, "m", text, len, &opt, &c, &res, &err);
+        aif_status st = aif_replay_fifo_parse(&ta.base, "m", text, len, &opt, 0, &c, &res, &err);
         if (st == AIF_OK) {
             assert_memory_equal(&res, &ref, sizeof res);
             done = ta.failures == 0;
@@ -212,8 +242,11 @@ static void allocation_failures_are_clean(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matches_general_random),        cmocka_unit_test(matches_general_bad_rows),
-        cmocka_unit_test(matches_general_philly_zstd),   cmocka_unit_test(errors_as_general),
+        cmocka_unit_test(matches_general_random),
+        cmocka_unit_test(matches_general_bad_rows),
+        cmocka_unit_test(matches_general_philly_zstd),
+        cmocka_unit_test(errors_as_general),
+        cmocka_unit_test(no_vc_flag),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
