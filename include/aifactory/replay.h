@@ -135,8 +135,8 @@ enum {
  * (AIF_ERANGE: a job larger than the pool), AIF_ENOTIMPL (see AIF_REPLAY_FIFO_NO_VC),
  * AIF_ENOMEM. *out is untouched on error.
  * Cost: as the three calls (O(bytes) parse, O(n log n) sort only when unsorted,
- * O(n log running) replay, O(n) percentile selection); memory 24 bytes per job plus one
- * int64 per job while the percentiles are selected. */
+ * O(n log running) replay, O(n) expected percentile selection); memory 24 bytes per job
+ * plus the running jobs' heap. */
 aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
                                 const aif_trace_options *opt, unsigned flags,
                                 const aif_replay_config *config, aif_replay_fifo_result *out,

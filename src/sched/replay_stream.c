@@ -19,28 +19,33 @@ static size_t rank_of(size_t n, double p) {
     return rank - 1;
 }
 
-/* Place the k-th smallest of v[lo..hi] at v[k], everything left of it <= it and everything
- * right of it >= it (quickselect: median-of-three pivot, Hoare partition, which also
- * splits runs of equal values evenly). */
-static int64_t select_at(int64_t *v, size_t lo, size_t hi, size_t k) {
+/* The values are read in place from the rows, `stride` int64s apart (each row's JCT or
+ * wait field): copying them out would add a buffer as large as a third of the rows. */
+#define AT(i) v[(i)*stride]
+
+/* Place the k-th smallest of AT(lo..hi) at AT(k), everything left of it <= it and
+ * everything right of it >= it (quickselect: median-of-three pivot, Hoare partition, which
+ * also splits runs of equal values evenly). Only these values move, so the rows' other
+ * fields keep theirs. */
+static int64_t select_at(int64_t *v, size_t stride, size_t lo, size_t hi, size_t k) {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int64_t x = v[lo], y = v[mid], z = v[hi];
+        int64_t x = AT(lo), y = AT(mid), z = AT(hi);
         int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
         size_t i = lo, j = hi;
         for (;;) {
-            while (v[i] < pivot) {
+            while (AT(i) < pivot) {
                 i++;
             }
-            while (v[j] > pivot) {
+            while (AT(j) > pivot) {
                 j--;
             }
             if (i >= j) {
                 break;
             }
-            int64_t s = v[i];
-            v[i] = v[j];
-            v[j] = s;
+            int64_t s = AT(i);
+            AT(i) = AT(j);
+            AT(j) = s;
             i++;
             j--;
         }
@@ -50,16 +55,17 @@ static int64_t select_at(int64_t *v, size_t lo, size_t hi, size_t k) {
             lo = j + 1;
         }
     }
-    return v[k];
+    return AT(k);
 }
 
-/* Ascending percentiles p[0..count) of v[0..n) in seconds: each selection leaves the
+/* Ascending percentiles p[0..count) of n values in seconds: each selection leaves the
  * values above its rank to the right, so the next (higher) one searches only there. */
-static void percentiles(int64_t *v, size_t n, const double *p, double *const *out, int count) {
+static void percentiles(int64_t *v, size_t stride, size_t n, const double *p, double *const *out,
+                        int count) {
     size_t lo = 0;
     for (int i = 0; i < count; i++) {
         size_t k = rank_of(n, p[i]);
-        *out[i] = (double)select_at(v, lo, n - 1, k) / 1e9;
+        *out[i] = (double)select_at(v, stride, lo, n - 1, k) / 1e9;
         lo = k;
     }
 }
@@ -105,23 +111,15 @@ static aif_status replay_rows(aif__trace_rows *rows, const aif_replay_config *cf
     s->mean_wait_s = acc.sum_wait / (double)n;
     s->mean_slowdown = acc.sum_slow / (double)n;
     s->gpu_utilization = s->makespan_s > 0 ? acc.gpu_s / ((double)cfg->gpus * s->makespan_s) : 0;
-    int64_t *v = aif_alloc(rows->alloc, n * sizeof *v);
-    if (v == NULL) {
-        return AIF_ENOMEM;
-    }
     static const double jct_p[3] = {0.5, 0.95, 0.99};
     static const double wait_p[2] = {0.5, 0.95};
     double *const jct_out[3] = {&s->median_jct_s, &s->p95_jct_s, &s->p99_jct_s};
     double *const wait_out[2] = {&s->median_wait_s, &s->p95_wait_s};
-    for (size_t i = 0; i < n; i++) {
-        v[i] = rows->v[i].submit_ns;
-    }
-    percentiles(v, n, jct_p, jct_out, 3);
-    for (size_t i = 0; i < n; i++) {
-        v[i] = rows->v[i].duration_ns;
-    }
-    percentiles(v, n, wait_p, wait_out, 2);
-    aif_free(rows->alloc, v, n * sizeof *v);
+    /* Each row is three int64s wide: JCT (in submit_ns), wait (in duration_ns), GPUs. */
+    _Static_assert(sizeof(aif__trace_row) == 3 * sizeof(int64_t), "rows of three int64s");
+    int64_t *v = &rows->v[0].submit_ns;
+    percentiles(v, 3, n, jct_p, jct_out, 3);
+    percentiles(v + 1, 3, n, wait_p, wait_out, 2);
     return AIF_OK;
 }
 
