@@ -118,6 +118,17 @@ static void matches_general_random(void **state) {
     }
 }
 
+/* Few jobs: every nearest-rank percentile lands on the first or last values. */
+static void matches_general_few_jobs(void **state) {
+    (void)state;
+    for (size_t n = 1; n <= 40; n++) {
+        size_t len;
+        char *text = random_csv(100 + n, n, false, n % 2 == 0, false, true, &len);
+        assert_int_equal(check_same(text, len, NULL, 64), AIF_OK);
+        free(text);
+    }
+}
+
 static void matches_general_bad_rows(void **state) {
     (void)state;
     for (uint64_t seed = 1; seed <= 6; seed++) {
@@ -243,6 +254,7 @@ static void allocation_failures_are_clean(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_general_random),
+        cmocka_unit_test(matches_general_few_jobs),
         cmocka_unit_test(matches_general_bad_rows),
         cmocka_unit_test(matches_general_philly_zstd),
         cmocka_unit_test(errors_as_general),
