@@ -101,6 +101,54 @@ aif_status aif_replay_summarize(const aif_replay *r, const aif_job *jobs, aif_re
 aif_status aif_replay_summarize_vc(const aif_replay *r, const aif_job *jobs, uint32_t vc,
                                    aif_replay_summary *out);
 
+/* ---- Fused read and fifo replay (summary only) ---- */
+
+/* What aif_replay_fifo_read gives: the summary aif_replay_summarize would give for the
+ * whole trace, and the reader's counts (aif_trace_format_of, aif_trace_skipped_rows,
+ * aif_trace_filtered_rows). */
+typedef struct aif_replay_fifo_result {
+    aif_replay_summary summary;
+    aif_trace_format format;
+    size_t skipped_rows;
+    size_t filtered_rows;
+} aif_replay_fifo_result;
+
+/* Flags of aif_replay_fifo_read. */
+enum {
+    /* For callers that break results down by virtual cluster, which this path cannot: a
+     * trace whose header has a VC column stops the call with AIF_ENOTIMPL right after the
+     * header, before any row is read, so the caller can take the general path instead at
+     * almost no cost. */
+    AIF_REPLAY_FIFO_NO_VC = 1u
+};
+
+/* Read the trace at `path` and replay it under fifo on a pool of config->gpus GPUs in one
+ * go, keeping 24 bytes per job (submit, duration, GPUs) instead of a trace's aif_job array
+ * and the replay's per-job results: the same summary, bit for bit, as aif_trace_read +
+ * aif_replay_run + aif_replay_summarize, with the same validation, messages in `err`,
+ * skipped-row counting and stable sort. For runs that need no per-job output and no per-VC
+ * breakdown. `config` must name fifo (or NULL policy) with AIF_PLACE_POOL and no groups;
+ * its on_step is called as aif_replay_run calls it. `flags`: 0 or AIF_REPLAY_FIFO_NO_VC.
+ * Nothing is retained past the call.
+ * Errors: AIF_EINVAL (NULL path/config/out, another policy or placement, gpus < 1), those
+ * of aif_trace_read (AIF_EIO, AIF_EPARSE, with `err` set), then those of aif_replay_run
+ * (AIF_ERANGE: a job larger than the pool), AIF_ENOTIMPL (see AIF_REPLAY_FIFO_NO_VC),
+ * AIF_ENOMEM. *out is untouched on error.
+ * Cost: as the three calls (O(bytes) parse, O(n log n) sort only when unsorted,
+ * O(n log running) replay, O(n) expected percentile selection); memory 24 bytes per job
+ * plus the running jobs' heap. */
+aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
+                                const aif_trace_options *opt, unsigned flags,
+                                const aif_replay_config *config, aif_replay_fifo_result *out,
+                                aif_trace_error *err);
+
+/* As aif_replay_fifo_read, from `len` bytes of CSV text in memory (as aif_trace_parse;
+ * `name` is used in messages). */
+aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
+                                 size_t len, const aif_trace_options *opt, unsigned flags,
+                                 const aif_replay_config *config, aif_replay_fifo_result *out,
+                                 aif_trace_error *err);
+
 /* ---- Saving to the results store (results.h) ---- */
 
 typedef struct aif_results aif_results;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aifactory/outfile.h"
 #include "aifactory/progress.h"
@@ -264,6 +265,62 @@ static void json_string(const char *s) {
     putchar('"');
 }
 
+/* What print_report needs of a run: its summary and the reader's counts, and for the
+ * per-VC breakdown the trace and the replay (NULL with nvc 0: the fused path). */
+typedef struct report_in {
+    const aif_replay_summary *s;
+    aif_trace_format format;
+    size_t skipped, filtered;
+    const aif_trace *t;
+    const aif_replay *r;
+    const uint32_t *order; /* VC ids in order of first appearance */
+    size_t nvc;
+} report_in;
+
+static int print_report(const report_in *in, const aif_replay_config *c, bool json, bool quiet) {
+    const aif_replay_summary *sp = in->s;
+    int rc = CLI_EXIT_OK;
+    if (json) {
+        printf("{\"trace_format\":\"%s\",\"policy\":\"%s\",\"placement\":\"%s\",\"gpus\":%lld,",
+               aif_trace_format_name(in->format), c->policy, aif_placement_name(c->placement),
+               (long long)c->gpus);
+        json_metrics(sp);
+        printf(",\"events\":%llu,\"skipped_rows\":%zu,\"filtered_rows\":%zu,\"by_vc\":{",
+               (unsigned long long)sp->events, in->skipped, in->filtered);
+        for (size_t i = 0; i < in->nvc && rc == CLI_EXIT_OK; i++) {
+            aif_replay_summary v;
+            if (aif_replay_summarize_vc(in->r, aif_trace_jobs(in->t), in->order[i], &v) != AIF_OK) {
+                rc = CLI_EXIT_FAILURE;
+                break;
+            }
+            printf(i ? "," : "");
+            json_string(aif_trace_string(in->t, in->order[i]));
+            printf(":{");
+            json_metrics(&v);
+            printf("}");
+        }
+        printf("}}\n");
+    } else if (!quiet) {
+        printf("trace: %zu jobs (%s), %zu skipped, %zu filtered\n", sp->jobs,
+               aif_trace_format_name(in->format), in->skipped, in->filtered);
+        printf("cluster: %lld GPUs, policy %s, placement %s\n", (long long)c->gpus, c->policy,
+               aif_placement_name(c->placement));
+        printf("makespan       %14.1f s\n", sp->makespan_s);
+        printf("JCT mean/median/p95/p99  %.1f / %.1f / %.1f / %.1f s\n", sp->mean_jct_s,
+               sp->median_jct_s, sp->p95_jct_s, sp->p99_jct_s);
+        printf("wait mean/median/p95     %.1f / %.1f / %.1f s\n", sp->mean_wait_s,
+               sp->median_wait_s, sp->p95_wait_s);
+        printf("mean bounded slowdown    %.3f\n", sp->mean_slowdown);
+        printf("GPU utilization          %.4f\n", sp->gpu_utilization);
+        printf("preemptions %llu, events %llu, VCs %zu\n", (unsigned long long)sp->preemptions,
+               (unsigned long long)sp->events, in->nvc);
+    }
+    if (rc != CLI_EXIT_OK) {
+        fprintf(stderr, "aifactory replay: out of memory\n");
+    }
+    return rc;
+}
+
 static int print_summary(const aif_trace *t, const aif_replay *r, const aif_replay_config *c,
                          bool json, bool quiet) {
     const aif_job *jobs = aif_trace_jobs(t);
@@ -289,46 +346,15 @@ static int print_summary(const aif_trace *t, const aif_replay *r, const aif_repl
             order[nvc++] = jobs[i].vc;
         }
     }
-    int rc = CLI_EXIT_OK;
-    if (json) {
-        printf("{\"trace_format\":\"%s\",\"policy\":\"%s\",\"placement\":\"%s\",\"gpus\":%lld,",
-               aif_trace_format_name(aif_trace_format_of(t)), c->policy,
-               aif_placement_name(c->placement), (long long)c->gpus);
-        json_metrics(&s);
-        printf(",\"events\":%llu,\"skipped_rows\":%zu,\"filtered_rows\":%zu,\"by_vc\":{",
-               (unsigned long long)s.events, aif_trace_skipped_rows(t), aif_trace_filtered_rows(t));
-        for (size_t i = 0; i < nvc && rc == CLI_EXIT_OK; i++) {
-            aif_replay_summary v;
-            if (aif_replay_summarize_vc(r, jobs, order[i], &v) != AIF_OK) {
-                rc = CLI_EXIT_FAILURE;
-                break;
-            }
-            printf(i ? "," : "");
-            json_string(aif_trace_string(t, order[i]));
-            printf(":{");
-            json_metrics(&v);
-            printf("}");
-        }
-        printf("}}\n");
-    } else if (!quiet) {
-        printf("trace: %zu jobs (%s), %zu skipped, %zu filtered\n", s.jobs,
-               aif_trace_format_name(aif_trace_format_of(t)), aif_trace_skipped_rows(t),
-               aif_trace_filtered_rows(t));
-        printf("cluster: %lld GPUs, policy %s, placement %s\n", (long long)c->gpus, c->policy,
-               aif_placement_name(c->placement));
-        printf("makespan       %14.1f s\n", s.makespan_s);
-        printf("JCT mean/median/p95/p99  %.1f / %.1f / %.1f / %.1f s\n", s.mean_jct_s,
-               s.median_jct_s, s.p95_jct_s, s.p99_jct_s);
-        printf("wait mean/median/p95     %.1f / %.1f / %.1f s\n", s.mean_wait_s, s.median_wait_s,
-               s.p95_wait_s);
-        printf("mean bounded slowdown    %.3f\n", s.mean_slowdown);
-        printf("GPU utilization          %.4f\n", s.gpu_utilization);
-        printf("preemptions %llu, events %llu, VCs %zu\n", (unsigned long long)s.preemptions,
-               (unsigned long long)s.events, nvc);
-    }
-    if (rc != CLI_EXIT_OK) {
-        fprintf(stderr, "aifactory replay: out of memory\n");
-    }
+    report_in in = {.s = &s,
+                    .format = aif_trace_format_of(t),
+                    .skipped = aif_trace_skipped_rows(t),
+                    .filtered = aif_trace_filtered_rows(t),
+                    .t = t,
+                    .r = r,
+                    .order = order,
+                    .nvc = nvc};
+    int rc = print_report(&in, c, json, quiet);
     free(seen);
     free(order);
     return rc;
@@ -551,8 +577,32 @@ int cmd_replay(int argc, char **argv) {
                                (long long)c.gpus, c.gpus_per_node);
     }
 
-    aif_trace *t = NULL;
     aif_trace_error err;
+    aif_progress_mode pmode = AIF_PROGRESS_AUTO;
+    aif_progress_mode_parse(common.progress, &pmode);
+    /* fifo on a pool with nothing but the summary to show (no -o, no progress line, no
+     * VCs to break down) takes the fused read-and-replay, which gives the same summary
+     * with a third of the memory. Any failure there (a VC column, a bad row, a job larger
+     * than the pool) retries on the general path, so messages and exits stay its own. */
+    bool quiet_progress = common.quiet || pmode == AIF_PROGRESS_NEVER ||
+                          (pmode == AIF_PROGRESS_AUTO && !isatty(fileno(stderr)));
+    if (!cluster_path && !out_dir && quiet_progress && c.placement == AIF_PLACE_POOL &&
+        strcmp(c.policy, "fifo") == 0) {
+        aif_replay_fifo_result res;
+        st = aif_replay_fifo_read(NULL, trace_path, &topt, AIF_REPLAY_FIFO_NO_VC, &c, &res, &err);
+        if (st == AIF_OK) {
+            if (res.skipped_rows > 0 && !common.quiet && !common.json) {
+                fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n",
+                        res.skipped_rows, err.message);
+            }
+            report_in in = {.s = &res.summary,
+                            .format = res.format,
+                            .skipped = res.skipped_rows,
+                            .filtered = res.filtered_rows};
+            return print_report(&in, &c, common.json, common.quiet);
+        }
+    }
+    aif_trace *t = NULL;
     st = aif_trace_read(NULL, trace_path, &topt, &t, &err);
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
@@ -597,8 +647,6 @@ int cmd_replay(int argc, char **argv) {
     size_t njobs = aif_trace_count(t);
     ts.origin_ns = njobs ? jobs[0].submit_ns : 0;
     aif_progress prog;
-    aif_progress_mode pmode = AIF_PROGRESS_AUTO;
-    aif_progress_mode_parse(common.progress, &pmode);
     if (pmode != AIF_PROGRESS_NEVER && !common.quiet && njobs > 0) {
         /* Dated traces show their calendar dates; relative ones start at 1970-01-01. */
         int64_t day = ts.origin_ns / (86400 * INT64_C(1000000000));

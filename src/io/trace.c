@@ -307,23 +307,38 @@ typedef struct reader {
      * required four): rows of plain numbers then take plain_job, in one pass. */
     bool plain;
     unsigned char plain_kind[4];
+    /* Non-NULL: keep each job as a compact row here (aif__trace_read_rows) instead of in
+     * the trace's job array, which then stays empty. */
+    aif__trace_rows *rows;
+    bool refuse_vc; /* with rows: stop with AIF_ENOTIMPL when the header maps a VC column */
+    bool rows_unsorted;
+    int64_t rows_last;
+    size_t rows_mark;      /* reserve_row has work to do once the count reaches this */
+    aif__pages rows_pages; /* first touches of the row array */
 } reader;
 
-/* Grow the full job array. The first growth past 1024 jobs sizes the array for the whole
- * input, from its byte size and the bytes per job so far (plus 1/16 and a margin, since
- * rows vary): growing by doubling would touch the pages twice over and move them. Untouched
- * capacity costs address space only, and the slack is given back at the end. */
-static aif_status grow_jobs(aif_trace *t, const trace_source *src) {
-    size_t ncap = t->cap ? t->cap * 2 : 1024;
+/* The next capacity of an array of `elem`-byte records filled one per job: the first
+ * growth past 1024 jobs sizes the array for the whole input, from its byte size and the
+ * bytes per job so far (plus 1/16 and a margin, since rows vary): growing by doubling would
+ * touch the pages twice over and move them. Untouched capacity costs address space only,
+ * and the slack is given back at the end. */
+static size_t next_cap(size_t count, size_t cap, size_t elem, const trace_source *src) {
+    size_t ncap = cap ? cap * 2 : 1024;
     uint64_t taken, total;
     aif__trace_source_progress(src, &taken, &total);
-    if (t->count > 0 && taken > 0 && total > taken) {
-        double est = (double)total * (double)t->count / (double)taken;
+    if (count > 0 && taken > 0 && total > taken) {
+        double est = (double)total * (double)count / (double)taken;
         est += est / 16 + 1024;
-        if (est > (double)ncap && est < (double)(SIZE_MAX / sizeof(aif_job))) {
+        if (est > (double)ncap && est < (double)(SIZE_MAX / elem)) {
             ncap = (size_t)est;
         }
     }
+    return ncap;
+}
+
+/* Grow the full job array (see next_cap). */
+static aif_status grow_jobs(aif_trace *t, const trace_source *src) {
+    size_t ncap = next_cap(t->count, t->cap, sizeof(aif_job), src);
     aif_job *nj = aif_realloc(t->alloc, t->jobs, t->cap * sizeof *nj, ncap * sizeof *nj);
     if (nj == NULL) {
         return AIF_ENOMEM;
@@ -349,6 +364,37 @@ static aif_status reserve_job(aif_trace *t, const trace_source *src) {
         aif__pages_next(&t->pages, t->jobs, t->cap * sizeof *t->jobs, t->count * sizeof *t->jobs);
     t->mark = (mark + sizeof *t->jobs - 1) / sizeof *t->jobs;
     return AIF_OK;
+}
+
+/* Room for one more compact row, with the pages ahead of it arranged (as reserve_job). */
+static aif_status reserve_row(reader *r, const trace_source *src) {
+    aif__trace_rows *rows = r->rows;
+    if (rows->count < r->rows_mark) {
+        return AIF_OK;
+    }
+    if (rows->count == rows->cap) {
+        size_t ncap = next_cap(rows->count, rows->cap, sizeof *rows->v, src);
+        aif__trace_row *nv =
+            aif_realloc(rows->alloc, rows->v, rows->cap * sizeof *nv, ncap * sizeof *nv);
+        if (nv == NULL) {
+            return AIF_ENOMEM;
+        }
+        rows->v = nv;
+        rows->cap = ncap;
+    }
+    size_t mark = aif__pages_next(&r->rows_pages, rows->v, rows->cap * sizeof *rows->v,
+                                  rows->count * sizeof *rows->v);
+    r->rows_mark = (mark + sizeof *rows->v - 1) / sizeof *rows->v;
+    return AIF_OK;
+}
+
+/* Keep job j (parsed into scratch) as the next compact row. */
+static void keep_row(reader *r, const aif_job *j) {
+    aif__trace_rows *rows = r->rows;
+    r->rows_unsorted |= rows->count > 0 && j->submit_ns < r->rows_last;
+    r->rows_last = j->submit_ns;
+    rows->v[rows->count++] =
+        (aif__trace_row){.submit_ns = j->submit_ns, .duration_ns = j->duration_ns, .gpus = j->gpus};
 }
 
 /* Keep the job parsed into slot `count`; notes whether the rows are still in order. */
@@ -629,18 +675,30 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
                 return st;
             }
             have_header = true;
+            if (r->rows && r->refuse_vc && r->col[COL_VC] >= 0) {
+                return AIF_ENOTIMPL;
+            }
             continue;
         }
-        if ((st = reserve_job(r->t, src)) != AIF_OK) {
+        /* Parsed in place: a row that is skipped or filtered leaves only scratch there. */
+        aif_job scratch, *j = &scratch;
+        if (r->rows) {
+            st = reserve_row(r, src);
+        } else if ((st = reserve_job(r->t, src)) == AIF_OK) {
+            j = &r->t->jobs[r->t->count];
+        }
+        if (st != AIF_OK) {
             return st;
         }
-        if (r->plain && plain_job(r, rec, len, line, &r->t->jobs[r->t->count])) {
-            keep_job(r->t);
+        if (r->plain && plain_job(r, rec, len, line, j)) {
+            if (r->rows) {
+                keep_row(r, j);
+            } else {
+                keep_job(r->t);
+            }
             continue;
         }
         int n = aif__csv_split(rec, len, r->fields, r->nfields + 1);
-        /* Parsed in place: a row that is skipped or filtered leaves only scratch there. */
-        aif_job *j = &r->t->jobs[r->t->count];
         bool filtered = false;
         if (n == -2) {
             if (!r->have_error) {
@@ -670,7 +728,11 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
             r->t->filtered++;
             continue;
         }
-        keep_job(r->t);
+        if (r->rows) {
+            keep_row(r, j);
+        } else {
+            keep_job(r->t);
+        }
     }
     if (st == AIF_EEMPTY) {
         if (!have_header) {
@@ -747,10 +809,61 @@ static aif_status sort_jobs(aif_trace *t) {
     return AIF_OK;
 }
 
+/* The same stable merge sort for compact rows (aif__trace_read_rows). */
+static aif_status sort_rows(aif__trace_rows *rows) {
+    size_t n = rows->count;
+    aif__trace_row *tmp = aif_alloc(rows->alloc, n * sizeof *tmp);
+    if (tmp == NULL) {
+        return AIF_ENOMEM;
+    }
+    enum { RUN = 32 };
+    for (size_t s = 0; s < n; s += RUN) {
+        aif__trace_row *v = rows->v + s;
+        size_t m = n - s < RUN ? n - s : RUN;
+        for (size_t i = 1; i < m; i++) {
+            aif__trace_row x = v[i];
+            size_t k = i;
+            while (k > 0 && x.submit_ns < v[k - 1].submit_ns) {
+                v[k] = v[k - 1];
+                k--;
+            }
+            v[k] = x;
+        }
+    }
+    aif__trace_row *src = rows->v, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) {
+                dst[k++] = src[b].submit_ns < src[a].submit_ns ? src[b++] : src[a++];
+            }
+            while (a < mid) {
+                dst[k++] = src[a++];
+            }
+            while (b < hi) {
+                dst[k++] = src[b++];
+            }
+        }
+        aif__trace_row *sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != rows->v) {
+        memcpy(rows->v, src, n * sizeof *src);
+    }
+    aif_free(rows->alloc, tmp, n * sizeof *tmp);
+    return AIF_OK;
+}
+
 /* ---- Public entry points ---- */
 
+/* Read `src` into a new trace (*out), or, with `rows`, into compact rows (the trace is
+ * then only the reader's scratch: its intern table, and is freed here). */
 static aif_status read_source(const aif_allocator *a, const char *name, trace_source *src,
-                              const aif_trace_options *opt, aif_trace **out, aif_trace_error *err) {
+                              const aif_trace_options *opt, aif_trace **out, aif_trace_error *err,
+                              aif__trace_rows *rows, bool refuse_vc) {
     static const aif_trace_options defaults = {AIF_TRACE_AUTO, false};
     if (opt == NULL) {
         opt = &defaults;
@@ -768,12 +881,17 @@ static aif_status read_source(const aif_allocator *a, const char *name, trace_so
         return AIF_ENOMEM;
     }
     t->alloc = a ? a : aif_allocator_system();
-    reader r = {.t = t, .file = name, .err = err};
+    reader r = {.t = t, .file = name, .err = err, .rows = rows, .refuse_vc = refuse_vc};
+    if (rows) {
+        *rows = (aif__trace_rows){.alloc = t->alloc};
+    }
     aif_status st = intern_init(t);
     if (st == AIF_OK) {
         st = read_rows(&r, src, opt);
     }
-    if (st == AIF_OK) {
+    if (st == AIF_OK && rows) {
+        st = r.rows_unsorted ? sort_rows(rows) : AIF_OK;
+    } else if (st == AIF_OK) {
         st = sort_jobs(t);
     }
     if (r.fields) {
@@ -785,7 +903,17 @@ static aif_status read_source(const aif_allocator *a, const char *name, trace_so
             set_error(err, 0, "", "%s: out of memory", name);
         }
         aif_trace_destroy(t);
+        if (rows) {
+            aif__trace_rows_free(rows);
+        }
         return st;
+    }
+    if (rows) {
+        rows->format = (int)t->format;
+        rows->skipped = t->skipped;
+        rows->filtered = t->filtered;
+        aif_trace_destroy(t);
+        return AIF_OK;
     }
     if (t->cap > t->count && t->count > 0) {
         /* Give back the growth slack; keeping the larger block is fine if this fails. */
@@ -814,7 +942,7 @@ aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_tr
                   st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
         return st;
     }
-    return read_source(a, path, src, opt, out, err);
+    return read_source(a, path, src, opt, out, err, NULL, false);
 }
 
 aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char *text, size_t len,
@@ -827,7 +955,42 @@ aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char 
     if (st != AIF_OK) {
         return st;
     }
-    return read_source(a, name ? name : "<memory>", src, opt, out, err);
+    return read_source(a, name ? name : "<memory>", src, opt, out, err, NULL, false);
+}
+
+aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
+                                const char *text, size_t len, const aif_trace_options *opt,
+                                bool refuse_vc, aif__trace_rows *out, aif_trace_error *err) {
+    if (out == NULL || (path == NULL && text == NULL && len > 0)) {
+        return AIF_EINVAL;
+    }
+    *out = (aif__trace_rows){.alloc = a ? a : aif_allocator_system()};
+    trace_source *src = NULL;
+    aif_status st = path ? aif__trace_source_open_file(a, path, &src)
+                         : aif__trace_source_open_memory(a, text, len, &src);
+    if (st != AIF_OK) {
+        if (path) {
+            if (err) {
+                memset(err, 0, sizeof *err);
+            }
+            set_error(err, 0, "", "%s: %s", path,
+                      st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
+        }
+        return st;
+    }
+    aif_trace *unused = NULL;
+    return read_source(a, path ? path : (name ? name : "<memory>"), src, opt, &unused, err, out,
+                       refuse_vc);
+}
+
+void aif__trace_rows_free(aif__trace_rows *rows) {
+    if (rows == NULL) {
+        return;
+    }
+    aif_free(rows->alloc, rows->v, rows->cap * sizeof *rows->v);
+    rows->v = NULL;
+    rows->count = 0;
+    rows->cap = 0;
 }
 
 void aif_trace_destroy(aif_trace *t) {

@@ -99,4 +99,40 @@ typedef struct aif__pages {
  * it. Cost O(1), a system call per 2 MiB; a no-op returning cap off Linux. */
 size_t aif__pages_next(aif__pages *pg, void *base, size_t cap, size_t filled);
 
+/* ---- Compact rows for the fused fifo replay (trace.c) ---- */
+
+/* What a fifo replay on a pool needs of a job, 24 bytes instead of aif_job's 64. */
+typedef struct aif__trace_row {
+    int64_t submit_ns;
+    int64_t duration_ns;
+    int32_t gpus;
+} aif__trace_row;
+
+/* A trace read down to its rows: sorted stably by submit time, with the reader's counts. */
+typedef struct aif__trace_rows {
+    const aif_allocator *alloc;
+    aif__trace_row *v;
+    size_t count;
+    size_t cap;
+    int format; /* the aif_trace_format read (the detected one under AUTO) */
+    size_t skipped;
+    size_t filtered;
+} aif__trace_rows;
+
+struct aif_trace_options;
+struct aif_trace_error;
+
+/* Read a trace exactly as aif_trace_read (path != NULL) or aif_trace_parse (path NULL:
+ * `text`, `len`, `name` for messages) would, with the same validation, messages, skipping
+ * and stable sort, but keep only each job's submit time, duration and GPU count. With
+ * `refuse_vc`, a header that maps a virtual-cluster column stops the read with
+ * AIF_ENOTIMPL before any row is read (for callers that would need the VCs). On success
+ * *out owns the rows (aif__trace_rows_free); on error *out holds nothing. Errors: those of
+ * aif_trace_read. Cost as aif_trace_read; memory 24 bytes per job. */
+aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
+                                const char *text, size_t len, const struct aif_trace_options *opt,
+                                bool refuse_vc, aif__trace_rows *out, struct aif_trace_error *err);
+
+void aif__trace_rows_free(aif__trace_rows *rows);
+
 #endif

@@ -7,8 +7,17 @@
  * (end time, GPU count) pairs. A job's start and end are both known when it starts, so its
  * result is written once, in job order, and no per-job run state exists at all. The
  * results are identical to the general engine's, job by job (tests/unit/test_replay_fast.c
- * compares the two). */
+ * compares the two).
+ *
+ * The same loop also serves the fused read-and-replay (replay_stream.c), whose jobs are
+ * compact rows (trace_internal.h) and whose results are folded into the summary's sums as
+ * jobs start, in job order (the order aif_replay_summarize adds them in), so that no
+ * per-job result array exists. The loop is written once over a strided view of the job
+ * records and inlined into both callers with their layouts as constants. */
+#include <stddef.h>
+
 #include "io/trace_internal.h"
+#include "sched/replay_stream_internal.h"
 #include "sched/sched_internal.h"
 
 typedef struct running {
@@ -65,13 +74,27 @@ static int64_t heap_pop(heap *h) {
     return gpus;
 }
 
-bool aif__replay_fifo_pool_applies(const aif_replay_config *cfg, const policy_ops *ops) {
-    return ops == &aif__policy_fifo && cfg->placement == AIF_PLACE_POOL && cfg->group_count == 0;
-}
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
-aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, size_t n,
-                                 const aif_replay_config *cfg, aif_replay_job *out,
-                                 uint64_t *events) {
+/* The job records: `stride` bytes apart, each with an int64 submit time and duration at
+ * offsets 0 and 8 (as both aif_job and aif__trace_row have them) and an int32 GPU count
+ * at `gpus_off`. */
+#define SUBMIT(i) (*(const int64_t *)(base + (i)*stride))
+#define DUR(i)    (*(const int64_t *)(base + (i)*stride + 8))
+#define GPUS(i)   (*(const int32_t *)(base + (i)*stride + gpus_off))
+
+/* The fifo + pool loop. With `out`, each started job's start and end go to out[i]; with
+ * `acc` (and `wbase`, the writable records) they are folded into acc and the record's two
+ * int64 fields are replaced by its JCT and wait: the loop never reads a started job's
+ * record again (arrivals are read at `next`, which is past every started job). */
+static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const char *base, size_t stride,
+                                          size_t gpus_off, char *wbase, size_t n,
+                                          const aif_replay_config *cfg, aif_replay_job *out,
+                                          aif__fifo_acc *acc) {
     const int64_t gpus = cfg->gpus;
     heap h = {.alloc = a};
     aif_status st = AIF_OK;
@@ -81,11 +104,11 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
     /* The results are written once, in job order: their pages are arranged ahead of the
      * writer as the trace reader does for its job array (trace_pages.c). */
     aif__pages pages = {0};
-    size_t mark = 0;
+    size_t mark = out ? 0 : SIZE_MAX;
     while (next < n || h.len > 0) {
         int64_t t = h.len > 0 ? h.v[0].end_ns : INT64_MAX;
-        if (next < n && jobs[next].submit_ns < t) {
-            t = jobs[next].submit_ns;
+        if (next < n && SUBMIT(next) < t) {
+            t = SUBMIT(next);
         }
         /* Jobs are validated as they arrive, in index order, so the first bad job is the
          * one the general engine's up-front pass would report. An unsorted job shows up
@@ -98,13 +121,12 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
         while (h.len > 0 && h.v[0].end_ns == t) {
             free_gpus += heap_pop(&h);
         }
-        while (next < n && jobs[next].submit_ns == t) {
-            const aif_job *j = &jobs[next];
-            if (j->duration_ns <= 0 || j->gpus < 1) {
+        while (next < n && SUBMIT(next) == t) {
+            if (DUR(next) <= 0 || GPUS(next) < 1) {
                 st = AIF_EINVAL;
                 break;
             }
-            if (j->gpus > gpus) {
+            if (GPUS(next) > gpus) {
                 st = AIF_ERANGE;
                 break;
             }
@@ -113,17 +135,34 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
         if (st != AIF_OK) {
             break;
         }
-        while (head < next && jobs[head].gpus <= free_gpus) {
+        while (head < next && GPUS(head) <= free_gpus) {
             if (head >= mark) {
                 size_t m = aif__pages_next(&pages, out, n * sizeof *out, head * sizeof *out);
                 mark = (m + sizeof *out - 1) / sizeof *out;
             }
-            int64_t end = t + jobs[head].duration_ns;
-            if ((st = heap_push(&h, end, jobs[head].gpus)) != AIF_OK) {
+            int64_t g = GPUS(head), submit = SUBMIT(head), dur = DUR(head);
+            int64_t end = t + dur;
+            if ((st = heap_push(&h, end, g)) != AIF_OK) {
                 break;
             }
-            free_gpus -= jobs[head].gpus;
-            out[head] = (aif_replay_job){.start_ns = t, .end_ns = end};
+            free_gpus -= g;
+            if (out) {
+                out[head] = (aif_replay_job){.start_ns = t, .end_ns = end};
+            } else {
+                /* The same expressions, in the same order, as aif_replay_summarize. */
+                int64_t jct = end - submit, wait = t - submit;
+                double d = (double)dur / 1e9;
+                double j_s = (double)jct / 1e9;
+                acc->sum_jct += j_s;
+                acc->sum_wait += (double)wait / 1e9;
+                double slow = j_s / (d > 10 ? d : 10);
+                acc->sum_slow += slow > 1 ? slow : 1;
+                acc->gpu_s += d * (double)g;
+                acc->last_end = end > acc->last_end ? end : acc->last_end;
+                int64_t *w = (int64_t *)(wbase + head * stride);
+                w[0] = jct;
+                w[1] = wait;
+            }
             head++;
         }
         if (st != AIF_OK) {
@@ -134,7 +173,26 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
         }
     }
     aif_free(a, h.v, h.cap * sizeof *h.v);
+    return st;
+}
+
+bool aif__replay_fifo_pool_applies(const aif_replay_config *cfg, const policy_ops *ops) {
+    return ops == &aif__policy_fifo && cfg->placement == AIF_PLACE_POOL && cfg->group_count == 0;
+}
+
+aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, size_t n,
+                                 const aif_replay_config *cfg, aif_replay_job *out,
+                                 uint64_t *events) {
+    aif_status st = fifo_loop(a, (const char *)jobs, sizeof *jobs, offsetof(aif_job, gpus), NULL, n,
+                              cfg, out, NULL);
     /* Every job arrives once and completes once: the general engine's event count. */
     *events = 2 * (uint64_t)n;
     return st;
+}
+
+aif_status aif__replay_fifo_rows(const aif_allocator *a, aif__trace_row *rows, size_t n,
+                                 const aif_replay_config *cfg, aif__fifo_acc *acc) {
+    *acc = (aif__fifo_acc){.last_end = INT64_MIN};
+    return fifo_loop(a, (const char *)rows, sizeof *rows, offsetof(aif__trace_row, gpus),
+                     (char *)rows, n, cfg, NULL, acc);
 }

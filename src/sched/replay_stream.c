@@ -1,0 +1,168 @@
+/* The fused read-and-replay for fifo on a pool (see aif_replay_fifo_read in replay.h): the
+ * trace reader keeps compact rows (trace.c), the fifo loop folds the results into the
+ * summary's sums as jobs start and leaves each job's JCT and wait in its row
+ * (replay_fifo.c), and the percentiles are then selected exactly from those values. The
+ * general path's memory is a 64-byte aif_job and a 24-byte result per job; this path's is
+ * a 24-byte row, so the whole run touches about a third of the memory. */
+#include <string.h>
+
+#include "aifactory/replay.h"
+#include "aifactory/sched.h"
+#include "sched/replay_stream_internal.h"
+#include "sched/sched_internal.h"
+
+/* 0-based index of the nearest-rank percentile p in (0, 1] of n values, as summarize
+ * computes it (replay.c): the two must agree for the results to be identical. */
+static size_t rank_of(size_t n, double p) {
+    size_t rank = (size_t)(p * (double)n + 0.999999999);
+    rank = rank < 1 ? 1 : (rank > n ? n : rank);
+    return rank - 1;
+}
+
+/* The values are read in place from the rows, `stride` int64s apart (each row's JCT or
+ * wait field): copying them out would add a buffer as large as a third of the rows. */
+#define AT(i) v[(i)*stride]
+
+/* Place the k-th smallest of AT(lo..hi) at AT(k), everything left of it <= it and
+ * everything right of it >= it (quickselect: median-of-three pivot, Hoare partition, which
+ * also splits runs of equal values evenly). Only these values move, so the rows' other
+ * fields keep theirs. */
+static int64_t select_at(int64_t *v, size_t stride, size_t lo, size_t hi, size_t k) {
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t x = AT(lo), y = AT(mid), z = AT(hi);
+        int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, j = hi;
+        for (;;) {
+            while (AT(i) < pivot) {
+                i++;
+            }
+            while (AT(j) > pivot) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            int64_t s = AT(i);
+            AT(i) = AT(j);
+            AT(j) = s;
+            i++;
+            j--;
+        }
+        if (k <= j) {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+    return AT(k);
+}
+
+/* Ascending percentiles p[0..count) of n values in seconds: each selection leaves the
+ * values above its rank to the right, so the next (higher) one searches only there. */
+static void percentiles(int64_t *v, size_t stride, size_t n, const double *p, double *const *out,
+                        int count) {
+    size_t lo = 0;
+    for (int i = 0; i < count; i++) {
+        size_t k = rank_of(n, p[i]);
+        *out[i] = (double)select_at(v, stride, lo, n - 1, k) / 1e9;
+        lo = k;
+    }
+}
+
+static aif_status check_config(const aif_replay_config *cfg) {
+    size_t pi;
+    if (cfg == NULL) {
+        return AIF_EINVAL;
+    }
+    if (aif_sched_policy_find(cfg->policy ? cfg->policy : "fifo", &pi) != AIF_OK ||
+        !aif__replay_fifo_pool_applies(cfg, aif__sched_policy(pi)) ||
+        aif__replay_check_config(0, cfg) != AIF_OK) {
+        return AIF_EINVAL;
+    }
+    return AIF_OK;
+}
+
+/* Replay the rows and fill the result; the rows are consumed (they end holding JCTs and
+ * waits). */
+static aif_status replay_rows(aif__trace_rows *rows, const aif_replay_config *cfg,
+                              aif_replay_fifo_result *res) {
+    size_t n = rows->count;
+    aif_replay_summary *s = &res->summary;
+    if (aif__replay_check_config(n, cfg) != AIF_OK) {
+        return AIF_EINVAL;
+    }
+    /* The first submit time is gone once the loop has run (rows then hold JCTs). */
+    int64_t first = n ? rows->v[0].submit_ns : 0;
+    aif__fifo_acc acc;
+    aif_status st = aif__replay_fifo_rows(rows->alloc, rows->v, n, cfg, &acc);
+    if (st != AIF_OK) {
+        return st;
+    }
+    memset(s, 0, sizeof *s);
+    s->gpus = cfg->gpus;
+    s->events = 2 * (uint64_t)n;
+    s->jobs = n;
+    if (n == 0) {
+        return AIF_OK;
+    }
+    s->makespan_s = (double)(acc.last_end - first) / 1e9;
+    s->mean_jct_s = acc.sum_jct / (double)n;
+    s->mean_wait_s = acc.sum_wait / (double)n;
+    s->mean_slowdown = acc.sum_slow / (double)n;
+    s->gpu_utilization = s->makespan_s > 0 ? acc.gpu_s / ((double)cfg->gpus * s->makespan_s) : 0;
+    static const double jct_p[3] = {0.5, 0.95, 0.99};
+    static const double wait_p[2] = {0.5, 0.95};
+    double *const jct_out[3] = {&s->median_jct_s, &s->p95_jct_s, &s->p99_jct_s};
+    double *const wait_out[2] = {&s->median_wait_s, &s->p95_wait_s};
+    /* Each row is three int64s wide: JCT (in submit_ns), wait (in duration_ns), GPUs. */
+    _Static_assert(sizeof(aif__trace_row) == 3 * sizeof(int64_t), "rows of three int64s");
+    int64_t *v = &rows->v[0].submit_ns;
+    percentiles(v, 3, n, jct_p, jct_out, 3);
+    percentiles(v + 1, 3, n, wait_p, wait_out, 2);
+    return AIF_OK;
+}
+
+static aif_status fused(const aif_allocator *a, const char *path, const char *name,
+                        const char *text, size_t len, const aif_trace_options *opt, unsigned flags,
+                        const aif_replay_config *cfg, aif_replay_fifo_result *out,
+                        aif_trace_error *err) {
+    if (out == NULL || check_config(cfg) != AIF_OK || (flags & ~(unsigned)AIF_REPLAY_FIFO_NO_VC)) {
+        return AIF_EINVAL;
+    }
+    aif__trace_rows rows;
+    aif_status st = aif__trace_read_rows(a, path, name, text, len, opt,
+                                         (flags & AIF_REPLAY_FIFO_NO_VC) != 0, &rows, err);
+    if (st != AIF_OK) {
+        return st;
+    }
+    aif_replay_fifo_result res = {.format = (aif_trace_format)rows.format,
+                                  .skipped_rows = rows.skipped,
+                                  .filtered_rows = rows.filtered};
+    st = replay_rows(&rows, cfg, &res);
+    aif__trace_rows_free(&rows);
+    if (st == AIF_OK) {
+        *out = res;
+    }
+    return st;
+}
+
+aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
+                                const aif_trace_options *opt, unsigned flags,
+                                const aif_replay_config *config, aif_replay_fifo_result *out,
+                                aif_trace_error *err) {
+    if (path == NULL) {
+        return AIF_EINVAL;
+    }
+    return fused(a, path, NULL, NULL, 0, opt, flags, config, out, err);
+}
+
+aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
+                                 size_t len, const aif_trace_options *opt, unsigned flags,
+                                 const aif_replay_config *config, aif_replay_fifo_result *out,
+                                 aif_trace_error *err) {
+    if (text == NULL && len > 0) {
+        return AIF_EINVAL;
+    }
+    return fused(a, NULL, name, text ? text : "", len, opt, flags, config, out, err);
+}
