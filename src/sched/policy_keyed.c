@@ -130,6 +130,20 @@ static bool outranks(const engine *e, const keyed_state *s, uint32_t w, uint32_t
     }
 }
 
+/* las keeps only running jobs of queues > 0 in `run`: nothing outranks a top-queue job, so
+ * those can never be preempted and are left out (a pass stops at them either way). Most
+ * jobs finish in the top queue, so this spares a heap push and removal per job. */
+static bool in_run_heap(const engine *e, const keyed_state *s, uint32_t j) {
+    return s->kind != K_LAS || eng_run(e, j)->queue > 0;
+}
+
+/* Leave `run` (a running job that finished or was preempted). */
+static void run_leave(engine *e, keyed_state *s, uint32_t j) {
+    if (s->kind != K_SJF && eng_run(e, j)->heap_pos != UINT32_MAX) {
+        aif__jheap_remove(&s->run, j);
+    }
+}
+
 static double attained_now(const engine *e, const keyed_state *s, uint32_t j) {
     const job_run *r = eng_run(e, j);
     double a = s->las[j & s->mask].attained_gpu_s;
@@ -148,7 +162,16 @@ static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
     }
     double left_gpu_s = s->thr[q] - attained_now(e, s, j);
     double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / eng_job(e, j)->gpus) : 0;
-    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns, &s->las[j & s->mask].timer);
+    int64_t t = e->now + (int64_t)dt_ns;
+    if (eng_run(e, j)->finish_ns <= t) {
+        /* The job completes first (completions pop before timers at equal time, and a
+         * running job's finish only moves by a preemption, which re-arms): the timer
+         * would be cancelled unfired, so do not queue it. Most jobs end in the top
+         * queue, and this halves the event queue's traffic. */
+        aif__engine_cancel_timer(e, &s->las[j & s->mask].timer);
+        return AIF_OK;
+    }
+    return aif__engine_set_timer(e, j, t, &s->las[j & s->mask].timer);
 }
 
 /* las: the timer that promotes waiting job j to the top queue if it starves. */
@@ -241,9 +264,7 @@ static aif_status keyed_enqueue(engine *e, void *state, uint32_t j) {
 
 static void keyed_finished(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
-    if (s->kind != K_SJF) {
-        aif__jheap_remove(&s->run, j);
-    }
+    run_leave(e, s, j);
     if (s->kind == K_LAS) {
         aif__engine_cancel_timer(e, &s->las[j & s->mask].timer);
         /* Clean for the next id that takes this slot of a session's ring. */
@@ -256,7 +277,9 @@ static aif_status on_started(engine *e, keyed_state *s, uint32_t j) {
     if (s->kind == K_SJF) {
         return AIF_OK;
     }
-    aif__jheap_push(&s->run, j, run_key(e, s, j));
+    if (in_run_heap(e, s, j)) {
+        aif__jheap_push(&s->run, j, run_key(e, s, j));
+    }
     return s->kind == K_LAS ? las_arm_demotion(e, s, j) : AIF_OK;
 }
 
@@ -292,9 +315,7 @@ static aif_status make_room(engine *e, keyed_state *s, uint32_t w, bool *ok) {
 
 static aif_status keyed_preempted(engine *e, void *state, uint32_t j) {
     keyed_state *s = state;
-    if (s->kind != K_SJF) {
-        aif__jheap_remove(&s->run, j);
-    }
+    run_leave(e, s, j);
     return las_stopped(e, s, j);
 }
 
@@ -401,7 +422,11 @@ static aif_status las_timer(engine *e, void *state, uint32_t j) {
         /* Demotion: the job used up its queue's share of attained service. */
         if (r->queue < s->nthr && attained_now(e, s, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
             r->queue++;
-            aif__jheap_update(&s->run, j, run_key(e, s, j));
+            if (r->heap_pos == UINT32_MAX) {
+                aif__jheap_push(&s->run, j, run_key(e, s, j)); /* left the top queue */
+            } else {
+                aif__jheap_update(&s->run, j, run_key(e, s, j));
+            }
         }
         return las_arm_demotion(e, s, j);
     }

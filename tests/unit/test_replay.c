@@ -532,6 +532,41 @@ static void hand_computed_las(void **state) {
     aif_replay_destroy(r);
 }
 
+/* las boundaries: a job whose run ends exactly at its demotion instant completes in the
+ * top queue (completions first), and a top-queue runner is never a victim even when a
+ * demoted job with a smaller id is the one preempted. */
+static void las_top_queue_boundaries(void **state) {
+    (void)state;
+    aif_job jobs[] = {mk(0, 1, 3600), mk(10, 1, 10)};
+    aif_replay_config c = cfg_of("las", 1);
+    c.las_thresholds_gpu_s[0] = 3600;
+    c.las_threshold_count = 1;
+    aif_replay *r = run_ok(jobs, 2, &c);
+    const aif_replay_job *o = aif_replay_jobs(r);
+    assert_int_equal(o[0].end_ns, 3600 * NS);
+    assert_int_equal(o[0].preemptions, 0);
+    assert_int_equal(o[1].start_ns, 3600 * NS);
+    assert_int_equal(o[1].end_ns, 3610 * NS);
+    aif_replay_destroy(r);
+
+    /* 2 GPUs. A (10,000 s) is demoted at 3,600; C (3,500 s from 200) is still in queue 0
+     * at 3,650 when D arrives: D takes A's GPU, C keeps its own and ends at 3,700, when A
+     * resumes (3,650 s done, 6,350 s left). */
+    aif_job j2[] = {mk(0, 1, 10000), mk(200, 1, 3500), mk(3650, 1, 100)};
+    c = cfg_of("las", 2);
+    c.las_thresholds_gpu_s[0] = 3600;
+    c.las_threshold_count = 1;
+    r = run_ok(j2, 3, &c);
+    o = aif_replay_jobs(r);
+    assert_int_equal(o[1].end_ns, 3700 * NS);
+    assert_int_equal(o[1].preemptions, 0);
+    assert_int_equal(o[2].start_ns, 3650 * NS);
+    assert_int_equal(o[2].end_ns, 3750 * NS);
+    assert_int_equal(o[0].preemptions, 1);
+    assert_int_equal(o[0].end_ns, 10050 * NS);
+    aif_replay_destroy(r);
+}
+
 typedef struct cap_check {
     int64_t gpus;
     int64_t max_busy;
@@ -804,6 +839,7 @@ int main(void) {
         cmocka_unit_test(hand_computed_fifo_and_backfill),
         cmocka_unit_test(hand_computed_sjf_srtf_priority),
         cmocka_unit_test(hand_computed_las),
+        cmocka_unit_test(las_top_queue_boundaries),
         cmocka_unit_test(invariants_all_policies),
         cmocka_unit_test(preemptive_policies_with_overhead_end),
         cmocka_unit_test(deterministic_by_seed),
