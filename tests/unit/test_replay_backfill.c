@@ -3,8 +3,9 @@
  * the waiting span) is checked job by job against a brute-force reference that walks the
  * queue one job at a time, on bursty random traces with long queues, several scan limits
  * (below, at and above the block size) and estimate factors; plus hand-computed cases
- * where the scan limit decides, ring growth on a long backlog, and clean allocation
- * failure while the ring grows. */
+ * where the scan limit decides, ring growth on a long backlog, clean allocation failure
+ * while the ring grows, and a wide pool where thousands of jobs run at once (the running
+ * set grows, and most started jobs end before a reservation links them into its treap). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -334,6 +335,73 @@ static void allocation_failures_are_clean(void **state) {
     free(jobs);
 }
 
+/* 2,000 GPUs and small jobs: over a thousand run at once, so the running set outgrows its
+ * first 256 slots twice; wide jobs (up to the whole pool) block the head now and then, so
+ * reservations are computed with many started jobs pending, while short jobs start and end
+ * between reservations. */
+static aif_job *wide_pool_jobs(size_t n) {
+    aif_rng r;
+    aif_rng_seed(&r, 77, 0);
+    aif_job *jobs = malloc(n * sizeof *jobs);
+    assert_non_null(jobs);
+    int64_t t = 0;
+    for (size_t i = 0; i < n; i++) {
+        t += (int64_t)aif_rng_below(&r, 3);
+        int32_t g = 1 + (int32_t)aif_rng_below(&r, 3);
+        if (aif_rng_below(&r, 200) == 0) {
+            g = 500 + (int32_t)aif_rng_below(&r, 1501);
+        }
+        int64_t d = aif_rng_below(&r, 3) == 0 ? 1 + (int64_t)aif_rng_below(&r, 20)
+                                              : 2000 + (int64_t)aif_rng_below(&r, 3000);
+        jobs[i] = mk(t, g, d);
+    }
+    return jobs;
+}
+
+static void running_set_grows(void **state) {
+    (void)state;
+    size_t n = 4000;
+    aif_job *jobs = wide_pool_jobs(n);
+    check_against_reference(jobs, n, 2000, 0, 0);
+    check_against_reference(jobs, n, 2000, 7, 0);
+    check_against_reference(jobs, n, 2000, UINT32_MAX, 1.5);
+    free(jobs);
+}
+
+/* Allocation failures while the running set grows (its node array and pending array grow
+ * separately, either may fail) are clean, and the result with enough memory exact. */
+static void running_set_growth_failures_are_clean(void **state) {
+    (void)state;
+    size_t n = 4000;
+    aif_job *jobs = wide_pool_jobs(n);
+    int64_t *ref = malloc(n * sizeof *ref);
+    assert_non_null(ref);
+    reference(jobs, n, 2000, 1000, 0, ref);
+    bool done = false;
+    for (long k = 1; !done; k++) {
+        aif_test_allocator ta;
+        aif_test_allocator_init(&ta, k);
+        aif_replay_config c = backfill_cfg(2000, 0, 0);
+        aif_replay *r = NULL;
+        aif_status st = aif_replay_run(&ta.base, jobs, n, &c, &r);
+        if (st == AIF_OK) {
+            done = ta.failures == 0;
+            const aif_replay_job *o = aif_replay_jobs(r);
+            for (size_t i = 0; done && i < n; i++) {
+                assert_int_equal(o[i].start_ns, ref[i]);
+            }
+            aif_replay_destroy(r);
+        } else {
+            assert_int_equal(st, AIF_ENOMEM);
+            assert_null(r);
+        }
+        assert_int_equal(ta.live_blocks, 0);
+        assert_true(k < 200);
+    }
+    free(ref);
+    free(jobs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_reference_scan_limits),
@@ -341,6 +409,8 @@ int main(void) {
         cmocka_unit_test(scan_limit_decides),
         cmocka_unit_test(ring_grows_with_backlog),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(running_set_grows),
+        cmocka_unit_test(running_set_growth_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
