@@ -68,6 +68,12 @@ typedef struct fifo_state {
     uint32_t *pend;
     uint32_t npend;
     uint32_t pcap; /* >= tcap */
+    /* The treap's version (bumped whenever its set of jobs changes) and the last query
+     * of the reservation: over a third of the reservations ask the same question of the
+     * same running set (a pass with no start or completion since the previous one). */
+    uint64_t tver;
+    uint64_t q_ver; /* 0: no cached query (tver starts at 1) */
+    int64_t q_need, q_shadow, q_freed;
     /* Backfill passes with no completion since the previous pass only need to look at
      * the jobs that arrived since: free GPUs only went down and the reservation did not
      * move, so every job examined before would be refused again. */
@@ -342,6 +348,7 @@ static void tadd_pending(fifo_state *s, engine *e, uint32_t j, int64_t key) {
 
 /* Link every pending node into the treap: needed before the treap is read. */
 static void tflush(fifo_state *s) {
+    s->tver += s->npend > 0;
     for (uint32_t i = 0; i < s->npend; i++) {
         uint32_t x = s->pend[i];
         s->t[x].left = s->t[x].right = NONE;
@@ -372,6 +379,7 @@ static void terase(fifo_state *s, engine *e, uint32_t j) {
         s->t[y].right = i;
     } else {
         terase_node(s, x);
+        s->tver++;
     }
     s->t[x].left = s->tfree;
     s->tfree = x;
@@ -428,6 +436,7 @@ static aif_status create_common(engine *e, void **state, bool backfill) {
     }
     s->backfill = backfill;
     s->head = s->tail = s->root = s->first_new = s->last_head = NONE;
+    s->tver = 1;
     s->changed = true;
     if (!backfill) {
         s->head = 0;
@@ -591,13 +600,22 @@ static void reserve(const engine *e, fifo_state *s, int64_t *shadow, int64_t *ex
          * from the next estimated end, the earliest moment the shape can change. */
         need = 1;
     }
-    int64_t freed = 0;
-    *shadow = shadow_time(s, need, &freed);
-    /* Every job ending at the shadow time frees its GPUs then, not only those the prefix
-     * needed: count ties too, or the spare GPUs would depend on the order of equal ends. */
-    if (*shadow != INT64_MAX) {
-        freed = gpus_ending_by(s, *shadow);
+    if (s->q_ver != s->tver || s->q_need != need) {
+        int64_t freed = 0;
+        int64_t t = shadow_time(s, need, &freed);
+        /* Every job ending at the shadow time frees its GPUs then, not only those the
+         * prefix needed: count ties too, or the spare GPUs would depend on the order of
+         * equal ends. */
+        if (t != INT64_MAX) {
+            freed = gpus_ending_by(s, t);
+        }
+        s->q_ver = s->tver;
+        s->q_need = need;
+        s->q_shadow = t;
+        s->q_freed = freed;
     }
+    *shadow = s->q_shadow;
+    int64_t freed = s->q_freed;
     *extra = free_now + freed - head_gpus;
 }
 
