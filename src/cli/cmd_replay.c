@@ -265,6 +265,14 @@ static void json_string(const char *s) {
     putchar('"');
 }
 
+/* With --skip-bad: how many rows were dropped and the first one's message. */
+static void warn_skipped(const cli_common *common, size_t skipped, const aif_trace_error *err) {
+    if (skipped > 0 && !common->quiet && !common->json) {
+        fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n", skipped,
+                err->message);
+    }
+}
+
 /* What print_report needs of a run: its summary and the reader's counts, and for the
  * per-VC breakdown the trace and the replay (NULL with nvc 0: the fused path). */
 typedef struct report_in {
@@ -591,10 +599,7 @@ int cmd_replay(int argc, char **argv) {
         aif_replay_fifo_result res;
         st = aif_replay_fifo_read(NULL, trace_path, &topt, AIF_REPLAY_FIFO_NO_VC, &c, &res, &err);
         if (st == AIF_OK) {
-            if (res.skipped_rows > 0 && !common.quiet && !common.json) {
-                fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n",
-                        res.skipped_rows, err.message);
-            }
+            warn_skipped(&common, res.skipped_rows, &err);
             report_in in = {.s = &res.summary,
                             .format = res.format,
                             .skipped = res.skipped_rows,
@@ -608,10 +613,7 @@ int cmd_replay(int argc, char **argv) {
         fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
-    if (aif_trace_skipped_rows(t) > 0 && !common.quiet && !common.json) {
-        fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n",
-                aif_trace_skipped_rows(t), err.message);
-    }
+    warn_skipped(&common, aif_trace_skipped_rows(t), &err);
     const aif_job *jobs = aif_trace_jobs(t);
     c.trace = t;
     for (size_t i = 0; i < aif_trace_count(t); i++) {

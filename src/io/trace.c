@@ -752,109 +752,69 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
 
 /* ---- Sorting: stable bottom-up merge sort by submit time ---- */
 
-static bool job_before(const aif_job *a, const aif_job *b) {
-    return a->submit_ns < b->submit_ns;
-}
-
-static void insertion_sort(aif_job *v, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        aif_job x = v[i];
-        size_t k = i;
-        while (k > 0 && job_before(&x, &v[k - 1])) {
-            v[k] = v[k - 1];
-            k--;
-        }
-        v[k] = x;
+/* A stable sort by submit time for an array of TYPE (any struct with submit_ns): insertion
+ * sort of runs of 32, then bottom-up merges through one temporary array (taking from the
+ * left run on ties keeps file order). Generated for the trace's aif_job array and for the
+ * fused path's compact rows, which differ only in element type. Errors: AIF_ENOMEM. */
+#define DEFINE_SUBMIT_SORT(NAME, TYPE)                                                             \
+    static aif_status NAME(const aif_allocator *alloc, TYPE *v, size_t n) {                        \
+        TYPE *tmp = aif_alloc(alloc, n * sizeof *tmp);                                             \
+        if (tmp == NULL) {                                                                         \
+            return AIF_ENOMEM;                                                                     \
+        }                                                                                          \
+        enum { RUN = 32 };                                                                         \
+        for (size_t s = 0; s < n; s += RUN) {                                                      \
+            TYPE *r = v + s;                                                                       \
+            size_t m = n - s < RUN ? n - s : RUN;                                                  \
+            for (size_t i = 1; i < m; i++) {                                                       \
+                TYPE x = r[i];                                                                     \
+                size_t k = i;                                                                      \
+                while (k > 0 && x.submit_ns < r[k - 1].submit_ns) {                                \
+                    r[k] = r[k - 1];                                                               \
+                    k--;                                                                           \
+                }                                                                                  \
+                r[k] = x;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+        TYPE *src = v, *dst = tmp;                                                                 \
+        for (size_t w = RUN; w < n; w *= 2) {                                                      \
+            for (size_t lo = 0; lo < n; lo += 2 * w) {                                             \
+                size_t mid = lo + w < n ? lo + w : n;                                              \
+                size_t hi = lo + 2 * w < n ? lo + 2 * w : n;                                       \
+                size_t a = lo, b = mid, k = lo;                                                    \
+                while (a < mid && b < hi) {                                                        \
+                    dst[k++] = src[b].submit_ns < src[a].submit_ns ? src[b++] : src[a++];          \
+                }                                                                                  \
+                while (a < mid) {                                                                  \
+                    dst[k++] = src[a++];                                                           \
+                }                                                                                  \
+                while (b < hi) {                                                                   \
+                    dst[k++] = src[b++];                                                           \
+                }                                                                                  \
+            }                                                                                      \
+            TYPE *sw = src;                                                                        \
+            src = dst;                                                                             \
+            dst = sw;                                                                              \
+        }                                                                                          \
+        if (src != v) {                                                                            \
+            memcpy(v, src, n * sizeof *src);                                                       \
+        }                                                                                          \
+        aif_free(alloc, tmp, n * sizeof *tmp);                                                     \
+        return AIF_OK;                                                                             \
     }
-}
+
+DEFINE_SUBMIT_SORT(sort_job_array, aif_job)
+DEFINE_SUBMIT_SORT(sort_row_array, aif__trace_row)
 
 static aif_status sort_jobs(aif_trace *t) {
-    size_t n = t->count;
     if (!t->unsorted) {
         return AIF_OK; /* already in order (checked as rows were kept): the common case */
     }
-    aif_job *tmp = aif_alloc(t->alloc, n * sizeof *tmp);
-    if (tmp == NULL) {
-        return AIF_ENOMEM;
-    }
-    enum { RUN = 32 };
-    for (size_t s = 0; s < n; s += RUN) {
-        insertion_sort(t->jobs + s, n - s < RUN ? n - s : RUN);
-    }
-    aif_job *src = t->jobs, *dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n;
-            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t a = lo, b = mid, k = lo;
-            /* Taking from the left run on ties keeps the sort stable. */
-            while (a < mid && b < hi) {
-                dst[k++] = job_before(&src[b], &src[a]) ? src[b++] : src[a++];
-            }
-            while (a < mid) {
-                dst[k++] = src[a++];
-            }
-            while (b < hi) {
-                dst[k++] = src[b++];
-            }
-        }
-        aif_job *sw = src;
-        src = dst;
-        dst = sw;
-    }
-    if (src != t->jobs) {
-        memcpy(t->jobs, src, n * sizeof *src);
-    }
-    aif_free(t->alloc, tmp, n * sizeof *tmp);
-    return AIF_OK;
+    return sort_job_array(t->alloc, t->jobs, t->count);
 }
 
-/* The same stable merge sort for compact rows (aif__trace_read_rows). */
 static aif_status sort_rows(aif__trace_rows *rows) {
-    size_t n = rows->count;
-    aif__trace_row *tmp = aif_alloc(rows->alloc, n * sizeof *tmp);
-    if (tmp == NULL) {
-        return AIF_ENOMEM;
-    }
-    enum { RUN = 32 };
-    for (size_t s = 0; s < n; s += RUN) {
-        aif__trace_row *v = rows->v + s;
-        size_t m = n - s < RUN ? n - s : RUN;
-        for (size_t i = 1; i < m; i++) {
-            aif__trace_row x = v[i];
-            size_t k = i;
-            while (k > 0 && x.submit_ns < v[k - 1].submit_ns) {
-                v[k] = v[k - 1];
-                k--;
-            }
-            v[k] = x;
-        }
-    }
-    aif__trace_row *src = rows->v, *dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n;
-            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi) {
-                dst[k++] = src[b].submit_ns < src[a].submit_ns ? src[b++] : src[a++];
-            }
-            while (a < mid) {
-                dst[k++] = src[a++];
-            }
-            while (b < hi) {
-                dst[k++] = src[b++];
-            }
-        }
-        aif__trace_row *sw = src;
-        src = dst;
-        dst = sw;
-    }
-    if (src != rows->v) {
-        memcpy(rows->v, src, n * sizeof *src);
-    }
-    aif_free(rows->alloc, tmp, n * sizeof *tmp);
-    return AIF_OK;
+    return sort_row_array(rows->alloc, rows->v, rows->count);
 }
 
 /* ---- Public entry points ---- */

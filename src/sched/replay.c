@@ -376,44 +376,46 @@ const aif_replay_job *aif_replay_jobs(const aif_replay *r) {
 
 /* ---- Metrics ---- */
 
-static void swap_i64(int64_t *a, int64_t *b) {
-    int64_t x = *a;
-    *a = *b;
-    *b = x;
-}
+/* Selection of one rank from int64 values `stride` apart, shared with the fused fifo path
+ * (replay_stream.c), which selects in place inside its rows. Median-of-three pivot, Hoare
+ * partition (which also splits runs of equal values evenly). */
+#define AT(i) v[(i)*stride]
 
-/* k-th smallest (0-based) of v[0..n), reordering v: Hoare-partition quickselect. */
-static int64_t kth(int64_t *v, size_t n, size_t k) {
-    size_t lo = 0, hi = n - 1;
+int64_t aif__replay_select(int64_t *v, size_t stride, size_t lo, size_t hi, size_t k) {
     while (lo < hi) {
-        int64_t pivot = v[lo + (hi - lo) / 2];
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t x = AT(lo), y = AT(mid), z = AT(hi);
+        int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
         size_t i = lo, j = hi;
         for (;;) {
-            while (v[i] < pivot) {
+            while (AT(i) < pivot) {
                 i++;
             }
-            while (v[j] > pivot) {
+            while (AT(j) > pivot) {
                 j--;
             }
             if (i >= j) {
                 break;
             }
-            swap_i64(&v[i], &v[j]);
+            int64_t t = AT(i);
+            AT(i) = AT(j);
+            AT(j) = t;
             i++;
             j--;
         }
-        /* v[lo..j] <= pivot <= v[j+1..hi] */
+        /* AT(lo..j) <= pivot <= AT(j+1..hi) */
         if (k <= j) {
             hi = j;
         } else {
             lo = j + 1;
         }
     }
-    return v[k];
+    return AT(k);
 }
 
-/* 0-based index of the nearest-rank percentile p in (0, 1] of n values. */
-static size_t rank_index(size_t n, double p) {
+#undef AT
+
+size_t aif__replay_rank_index(size_t n, double p) {
     size_t rank = (size_t)(p * (double)n + 0.999999999);
     rank = rank < 1 ? 1 : (rank > n ? n : rank);
     return rank - 1;
@@ -479,7 +481,7 @@ static void locate(const uint32_t *hist, size_t m, const double *p, double *cons
                    pct_target *t) {
     size_t b = 0, below = 0; /* values in buckets before b */
     for (int i = 0; i < count; i++) {
-        size_t k = rank_index(m, p[i]);
+        size_t k = aif__replay_rank_index(m, p[i]);
         while (below + hist[b] <= k) {
             below += hist[b++];
         }
@@ -542,7 +544,8 @@ static aif_status select_targets(const aif_replay *r, const aif_job *jobs, bool 
             const pct_seg *g = &seg[t[i].seg];
             /* Segments are disjoint and selection only reorders inside one, so selecting
              * several ranks from the same segment in turn stays exact. */
-            *t[i].out = (double)kth(buf + g->off, g->len, t[i].rank) / NS_PER_S;
+            *t[i].out =
+                (double)aif__replay_select(buf + g->off, 1, 0, g->len - 1, t[i].rank) / NS_PER_S;
         }
     }
     aif_free(r->alloc, buf, total * sizeof *buf);

@@ -11,61 +11,16 @@
 #include "sched/replay_stream_internal.h"
 #include "sched/sched_internal.h"
 
-/* 0-based index of the nearest-rank percentile p in (0, 1] of n values, as summarize
- * computes it (replay.c): the two must agree for the results to be identical. */
-static size_t rank_of(size_t n, double p) {
-    size_t rank = (size_t)(p * (double)n + 0.999999999);
-    rank = rank < 1 ? 1 : (rank > n ? n : rank);
-    return rank - 1;
-}
-
-/* The values are read in place from the rows, `stride` int64s apart (each row's JCT or
- * wait field): copying them out would add a buffer as large as a third of the rows. */
-#define AT(i) v[(i)*stride]
-
-/* Place the k-th smallest of AT(lo..hi) at AT(k), everything left of it <= it and
- * everything right of it >= it (quickselect: median-of-three pivot, Hoare partition, which
- * also splits runs of equal values evenly). Only these values move, so the rows' other
- * fields keep theirs. */
-static int64_t select_at(int64_t *v, size_t stride, size_t lo, size_t hi, size_t k) {
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int64_t x = AT(lo), y = AT(mid), z = AT(hi);
-        int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = lo, j = hi;
-        for (;;) {
-            while (AT(i) < pivot) {
-                i++;
-            }
-            while (AT(j) > pivot) {
-                j--;
-            }
-            if (i >= j) {
-                break;
-            }
-            int64_t s = AT(i);
-            AT(i) = AT(j);
-            AT(j) = s;
-            i++;
-            j--;
-        }
-        if (k <= j) {
-            hi = j;
-        } else {
-            lo = j + 1;
-        }
-    }
-    return AT(k);
-}
-
 /* Ascending percentiles p[0..count) of n values in seconds: each selection leaves the
  * values above its rank to the right, so the next (higher) one searches only there. */
 static void percentiles(int64_t *v, size_t stride, size_t n, const double *p, double *const *out,
                         int count) {
     size_t lo = 0;
     for (int i = 0; i < count; i++) {
-        size_t k = rank_of(n, p[i]);
-        *out[i] = (double)select_at(v, stride, lo, n - 1, k) / 1e9;
+        size_t k = aif__replay_rank_index(n, p[i]);
+        /* The values stay in their rows (stride: each row's JCT or wait field); copying them
+         * out would add a buffer a third the size of the rows. */
+        *out[i] = (double)aif__replay_select(v, stride, lo, n - 1, k) / 1e9;
         lo = k;
     }
 }

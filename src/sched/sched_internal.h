@@ -177,6 +177,13 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
 /* The replay's checks of a configuration for n jobs (AIF_EINVAL when one fails). */
 aif_status aif__replay_check_config(size_t n, const aif_replay_config *cfg);
 
+/* Percentile helpers shared by summarize (replay.c) and the fused fifo path, which must give
+ * identical values: the 0-based index of the nearest-rank percentile p in (0, 1] of n
+ * values, and the k-th smallest of the values v[lo*stride], ..., v[hi*stride]
+ * (quickselect, reordering only those values; lo <= k <= hi). */
+size_t aif__replay_rank_index(size_t n, double p);
+int64_t aif__replay_select(int64_t *v, size_t stride, size_t lo, size_t hi, size_t k);
+
 /* The registry (sched.c). */
 const policy_ops *aif__sched_policy(size_t i);
 
