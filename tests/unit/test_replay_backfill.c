@@ -291,30 +291,18 @@ static aif_job *backlog_jobs(size_t n) {
     return jobs;
 }
 
-static void ring_grows_with_backlog(void **state) {
-    (void)state;
-    size_t n = 6000;
-    aif_job *jobs = backlog_jobs(n);
-    check_against_reference(jobs, n, 32, 0, 0);
-    check_against_reference(jobs, n, 32, 300, 0);
-    check_against_reference(jobs, n, 32, UINT32_MAX, 2);
-    free(jobs);
-}
-
-/* Every failed allocation, including those of the ring's growth mid-replay, gives
- * AIF_ENOMEM and frees everything; with enough memory the result is the reference's. */
-static void allocation_failures_are_clean(void **state) {
-    (void)state;
-    size_t n = 2000;
-    aif_job *jobs = backlog_jobs(n);
+/* Failing the k-th allocation for k = 1, 2, ... (the ring's and the running set's growth
+ * mid-replay included) gives AIF_ENOMEM and frees everything; once nothing fails, the
+ * result is the reference's. */
+static void failures_are_clean(const aif_job *jobs, size_t n, int64_t gpus) {
     int64_t *ref = malloc(n * sizeof *ref);
     assert_non_null(ref);
-    reference(jobs, n, 32, 1000, 0, ref);
+    reference(jobs, n, gpus, 1000, 0, ref);
     bool done = false;
     for (long k = 1; !done; k++) {
         aif_test_allocator ta;
         aif_test_allocator_init(&ta, k);
-        aif_replay_config c = backfill_cfg(32, 0, 0);
+        aif_replay_config c = backfill_cfg(gpus, 0, 0);
         aif_replay *r = NULL;
         aif_status st = aif_replay_run(&ta.base, jobs, n, &c, &r);
         if (st == AIF_OK) {
@@ -332,6 +320,25 @@ static void allocation_failures_are_clean(void **state) {
         assert_true(k < 200);
     }
     free(ref);
+}
+
+static void ring_grows_with_backlog(void **state) {
+    (void)state;
+    size_t n = 6000;
+    aif_job *jobs = backlog_jobs(n);
+    check_against_reference(jobs, n, 32, 0, 0);
+    check_against_reference(jobs, n, 32, 300, 0);
+    check_against_reference(jobs, n, 32, UINT32_MAX, 2);
+    free(jobs);
+}
+
+/* Every failed allocation, including those of the ring's growth mid-replay, gives
+ * AIF_ENOMEM and frees everything; with enough memory the result is the reference's. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    size_t n = 2000;
+    aif_job *jobs = backlog_jobs(n);
+    failures_are_clean(jobs, n, 32);
     free(jobs);
 }
 
@@ -374,31 +381,7 @@ static void running_set_growth_failures_are_clean(void **state) {
     (void)state;
     size_t n = 4000;
     aif_job *jobs = wide_pool_jobs(n);
-    int64_t *ref = malloc(n * sizeof *ref);
-    assert_non_null(ref);
-    reference(jobs, n, 2000, 1000, 0, ref);
-    bool done = false;
-    for (long k = 1; !done; k++) {
-        aif_test_allocator ta;
-        aif_test_allocator_init(&ta, k);
-        aif_replay_config c = backfill_cfg(2000, 0, 0);
-        aif_replay *r = NULL;
-        aif_status st = aif_replay_run(&ta.base, jobs, n, &c, &r);
-        if (st == AIF_OK) {
-            done = ta.failures == 0;
-            const aif_replay_job *o = aif_replay_jobs(r);
-            for (size_t i = 0; done && i < n; i++) {
-                assert_int_equal(o[i].start_ns, ref[i]);
-            }
-            aif_replay_destroy(r);
-        } else {
-            assert_int_equal(st, AIF_ENOMEM);
-            assert_null(r);
-        }
-        assert_int_equal(ta.live_blocks, 0);
-        assert_true(k < 200);
-    }
-    free(ref);
+    failures_are_clean(jobs, n, 2000);
     free(jobs);
 }
 
