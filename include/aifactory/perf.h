@@ -102,6 +102,11 @@ typedef struct aif_perf_calib {
     double gemm_eff[AIF_PREC_COUNT]; /* large library GEMM, achieved fraction of dense peak;
                                         0 = not measured (the next wider format's is used) */
     double gemm_overlap_p;           /* one GEMM's memory and math times combine as a p-norm */
+    /* Causal prefill attention of S-token prompts runs at
+     * attn_prefill_rel * S / (S + attn_prefill_half_tokens) of the GEMM rate (measured on an
+     * H100: 0.46 of the bf16 GEMM rate at 512 tokens, 0.79 at 8,192); 0 = the GEMM rate. */
+    double attn_prefill_rel;
+    double attn_prefill_half_tokens;
     /* The same combination for the weight GEMMs of a serving iteration (aif_perf_infer,
      * prefill and decode primitives); 1 = additive, the committed end-to-end model. */
     double stage_overlap_p;
@@ -208,6 +213,11 @@ double aif_perf_overlap_s(double p, double mem_s, double math_s);
 /* Measured large-GEMM efficiency (fraction of dense peak) at precision p: gemm_eff[p], or
  * the next wider format's where p has none (fp4 -> fp8). NAN for NULL or a bad p. O(1). */
 double aif_perf_gemm_eff(const aif_perf_calib *c, aif_precision p);
+
+/* Rate of causal prefill attention over `prompt_tokens`-token prompts, as a fraction of the
+ * GEMM rate at the same precision: attn_prefill_rel * S / (S + attn_prefill_half_tokens).
+ * 1 where the calibration leaves the curve unset (rel <= 0); NAN for NULL. O(1). */
+double aif_perf_attn_prefill_frac(const aif_perf_calib *c, double prompt_tokens);
 
 /* Seconds for one dense m x k by k x n GEMM at precision p on one GPU of `hw` (bf16 result):
  * minimum HBM traffic at hbm_bytes_per_s * mem_eff, math at peak * gemm_eff[p], combined

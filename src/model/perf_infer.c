@@ -75,11 +75,16 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
     double layers = (double)m->layers / r->pp;
     double kv_tok = aif_model_kv_elems_per_token_layer(m) * layers * kv_bytes_per_elem(r->p);
     double d = aif_model_attn_dim(m);
-    /* Decode reads the whole context; causal prefill attends to plen/2 tokens on average. */
-    double attn_flops = (dec * 4.0 * ctx + pre * 4.0 * plen * 0.5) * d * layers / r->tp;
+    /* Decode reads the whole context; causal prefill attends to plen/2 tokens on average and
+     * runs at a rate that grows with the prompt (aif_perf_attn_prefill_frac). */
+    double dec_flops = dec * 4.0 * ctx * d * layers / r->tp;
+    double pre_flops = pre * 4.0 * plen * 0.5 * d * layers / r->tp;
     /* Decode reads every cached token; prefill writes its own (read back from cache). */
     double kv_read = (dec * ctx + pre) * kv_tok / r->tp;
-    double t_attn = kv_read / bw + attn_flops / apeak;
+    double t_attn = kv_read / bw + dec_flops / apeak;
+    if (pre_flops > 0) {
+        t_attn += pre_flops / (apeak * aif_perf_attn_prefill_frac(r->c, plen));
+    }
     double t_comm = 0;
     if (r->tp > 1) {
         double link = (r->tp <= hw->scaleup_domain_gpus ? hw->scaleup_bytes_per_s

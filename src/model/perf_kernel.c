@@ -35,6 +35,18 @@ double aif_perf_gemm_eff(const aif_perf_calib *c, aif_precision p) {
     return eff > 0 ? eff : NAN;
 }
 
+double aif_perf_attn_prefill_frac(const aif_perf_calib *c, double prompt_tokens) {
+    if (c == NULL) {
+        return NAN;
+    }
+    if (!(c->attn_prefill_rel > 0)) {
+        return 1.0;
+    }
+    double s = prompt_tokens > 1.0 ? prompt_tokens : 1.0;
+    double half = c->attn_prefill_half_tokens > 0 ? c->attn_prefill_half_tokens : 0.0;
+    return c->attn_prefill_rel * s / (s + half);
+}
+
 double aif_perf_gemm_s(const aif_perf_calib *c, const aif_perf_hw *hw, aif_precision p, double m,
                        double n, double k) {
     if (c == NULL || hw == NULL || (unsigned)p >= AIF_PREC_COUNT || !(m > 0) || !(n > 0) ||
