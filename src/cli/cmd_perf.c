@@ -28,6 +28,8 @@ enum {
     OPT_TP,
     OPT_PP,
     OPT_DP,
+    OPT_TRAIN_TOKENS,
+    OPT_TRAIN_FLOP,
     OPT_CATALOG,
     OPT_MODELS,
 };
@@ -47,6 +49,8 @@ static const cli_option options[] = {
     {"tp", "N", "tensor-parallel size (default: automatic)"},
     {"pp", "N", "pipeline-parallel size (default: automatic)"},
     {"dp", "N", "data-parallel size (training; default: automatic)"},
+    {"train-tokens", "N", "training: time and GPU-hours to train on N tokens (default 1e12)"},
+    {"train-flop", "F", "training: time and GPU-hours to spend F FLOP of model compute"},
     {"catalog", "FILE", "merge a hardware catalog file (repeatable)"},
     {"models", "FILE", "merge a models YAML file (repeatable; schema of data/models.yaml)"},
 };
@@ -59,6 +63,24 @@ static const cli_verb_spec spec = {
     .options = options,
     .option_count = (int)(sizeof options / sizeof options[0]),
 };
+
+/* What the command line asks for, after parsing; 0 = default or automatic. */
+typedef struct perf_request {
+    long gpus, in, out, seq, batch, tp, pp, dp;
+    double train_tokens, train_flop; /* the training budget: at most one is set */
+} perf_request;
+
+/* A positive, finite amount such as 1.5e13 (tokens or FLOP). */
+static int parse_amount(const char *s, const char *name, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(v > 0) || v > 1e40) {
+        return cli_usage_error(&spec, "--%s expects a positive number such as 1.5e13, found '%s'",
+                               name, s);
+    }
+    *out = v;
+    return CLI_EXIT_OK;
+}
 
 static int parse_long(const char *s, const char *name, long lo, long *out) {
     char *end;
@@ -100,15 +122,14 @@ static int open_models(const char *const *files, int count, aif_model_set **out)
     return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
 }
 
-static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw, long gpus,
-               aif_workload w, const char *prec_s, long in, long out, long seq, long batch, long tp,
-               long pp, long dp);
+static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw,
+               aif_workload w, const char *prec_s, const perf_request *rq);
 
 int cmd_perf(int argc, char **argv) {
     cli_parser p;
     cli_common common = {.progress = "auto"};
     const char *model_id = NULL, *system_id = NULL, *workload_s = NULL, *prec_s = NULL;
-    long gpus = 0, in = 0, out = 0, seq = 4096, batch = 1024, tp = 0, pp = 0, dp = 0;
+    perf_request rq = {.seq = 4096, .batch = 1024};
     const char *catalogs[CLI_MAX_CATALOG_FILES], *model_files[MAX_MODEL_FILES];
     int ncatalogs = 0, nmodel_files = 0;
     cli_parser_init(&p, &spec, argc, argv);
@@ -137,28 +158,34 @@ int cmd_perf(int argc, char **argv) {
             prec_s = p.value;
             break;
         case OPT_GPUS:
-            rc = parse_long(p.value, "gpus", 1, &gpus);
+            rc = parse_long(p.value, "gpus", 1, &rq.gpus);
             break;
         case OPT_INPUT:
-            rc = parse_long(p.value, "input-tokens", 1, &in);
+            rc = parse_long(p.value, "input-tokens", 1, &rq.in);
             break;
         case OPT_OUTPUT:
-            rc = parse_long(p.value, "output-tokens", 1, &out);
+            rc = parse_long(p.value, "output-tokens", 1, &rq.out);
             break;
         case OPT_SEQ:
-            rc = parse_long(p.value, "seq-len", 1, &seq);
+            rc = parse_long(p.value, "seq-len", 1, &rq.seq);
             break;
         case OPT_BATCH:
-            rc = parse_long(p.value, "global-batch", 1, &batch);
+            rc = parse_long(p.value, "global-batch", 1, &rq.batch);
             break;
         case OPT_TP:
-            rc = parse_long(p.value, "tp", 1, &tp);
+            rc = parse_long(p.value, "tp", 1, &rq.tp);
             break;
         case OPT_PP:
-            rc = parse_long(p.value, "pp", 1, &pp);
+            rc = parse_long(p.value, "pp", 1, &rq.pp);
             break;
         case OPT_DP:
-            rc = parse_long(p.value, "dp", 1, &dp);
+            rc = parse_long(p.value, "dp", 1, &rq.dp);
+            break;
+        case OPT_TRAIN_TOKENS:
+            rc = parse_amount(p.value, "train-tokens", &rq.train_tokens);
+            break;
+        case OPT_TRAIN_FLOP:
+            rc = parse_amount(p.value, "train-flop", &rq.train_flop);
             break;
         case OPT_CATALOG:
             if (ncatalogs == CLI_MAX_CATALOG_FILES) {
@@ -182,7 +209,7 @@ int cmd_perf(int argc, char **argv) {
             return rc;
         }
     }
-    if (!model_id || !system_id || !gpus || !workload_s) {
+    if (!model_id || !system_id || !rq.gpus || !workload_s) {
         return cli_usage_error(&spec, "--model, --system, --gpus and --workload are required");
     }
     aif_workload w;
@@ -190,6 +217,13 @@ int cmd_perf(int argc, char **argv) {
         return cli_usage_error(
             &spec, "--workload expects offline, server, interactive or training, found '%s'",
             workload_s);
+    }
+    if (rq.train_tokens > 0 && rq.train_flop > 0) {
+        return cli_usage_error(&spec, "give --train-tokens or --train-flop, not both");
+    }
+    if ((rq.train_tokens > 0 || rq.train_flop > 0) && w != AIF_WORKLOAD_TRAINING) {
+        return cli_usage_error(&spec,
+                               "--train-tokens and --train-flop apply to --workload training");
     }
     aif_model_set *models = NULL;
     int rc = open_models(model_files, nmodel_files, &models);
@@ -213,7 +247,7 @@ int cmd_perf(int argc, char **argv) {
         if (note[0] != '\0') {
             fprintf(stderr, "aifactory perf: note: %s\n", note);
         }
-        rc = run(&common, m, &hw, gpus, w, prec_s, in, out, seq, batch, tp, pp, dp);
+        rc = run(&common, m, &hw, w, prec_s, &rq);
     }
     aif_catalog_destroy(cat);
     aif_model_set_destroy(models);
@@ -231,9 +265,27 @@ static void print_hw(const aif_perf_hw *hw, int from_catalog) {
            hw->scaleup_bytes_per_s / 1e9, hw->scaleout_bytes_per_s / 1e9);
 }
 
-static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw, long gpus,
-               aif_workload w, const char *prec_s, long in, long out, long seq, long batch, long tp,
-               long pp, long dp) {
+/* Time and GPU-hours to the requested training budget (default: 1e12 tokens). */
+static void print_budget(const cli_common *common, const perf_request *rq,
+                         const aif_perf_train_result *r, long gpus) {
+    double tokens = rq->train_flop > 0 ? rq->train_flop / r->flops_per_token
+                                       : (rq->train_tokens > 0 ? rq->train_tokens : 1e12);
+    double seconds = rq->train_flop > 0 ? aif_perf_train_time_for_flops(r, rq->train_flop)
+                                        : aif_perf_train_time_for_tokens(r, tokens);
+    double flop = tokens * r->flops_per_token, gpu_hours = seconds * (double)gpus / 3600.0;
+    if (common->json) {
+        printf(",\"budget_tokens\":%.6g,\"budget_flop\":%.6g,\"budget_time_s\":%.6g,"
+               "\"budget_gpu_hours\":%.6g",
+               tokens, flop, seconds, gpu_hours);
+    } else {
+        printf("  budget            %.4g tokens = %.4g FLOP: %.1f days, %.4g GPU-hours\n", tokens,
+               flop, seconds / 86400.0, gpu_hours);
+    }
+}
+
+static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw,
+               aif_workload w, const char *prec_s, const perf_request *rq) {
+    long gpus = rq->gpus, seq = rq->seq, batch = rq->batch;
     aif_precision prec = w == AIF_WORKLOAD_TRAINING ? hw->train_precision : hw->infer_precision;
     int prec_default = prec_s == NULL;
     if (prec_s && aif_precision_parse(prec_s, &prec) != AIF_OK) {
@@ -248,7 +300,8 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
     int from_catalog = aif_perf_hw_find(hw->id) == NULL;
     const char *on = from_catalog ? " GPUs of " : " x ";
     if (w == AIF_WORKLOAD_TRAINING) {
-        aif_perf_train_query q = {m, hw, gpus, prec, (int)seq, batch, (int)tp, (int)pp, (int)dp};
+        aif_perf_train_query q = {m,     hw,          gpus,        prec,       (int)seq,
+                                  batch, (int)rq->tp, (int)rq->pp, (int)rq->dp};
         aif_perf_train_result r;
         aif_status st = aif_perf_train(c, &q, &r);
         if (st != AIF_OK) {
@@ -259,10 +312,12 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
             printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"training\","
                    "\"precision\":\"%s\",\"tokens_per_s\":%.6g,\"tokens_per_s_per_gpu\":%.6g,"
                    "\"batch\":%ld,\"tp\":%d,\"pp\":%d,\"dp\":%d,\"step_time_s\":%.6g,"
-                   "\"mfu\":%.4f,\"seq_len\":%ld,\"flops_per_token\":%.6g}\n",
+                   "\"mfu\":%.4f,\"seq_len\":%ld,\"flops_per_token\":%.6g",
                    m->id, hw->id, gpus, aif_precision_name(prec), r.tokens_per_s,
                    r.tokens_per_s_per_gpu, batch, r.tp, r.pp, r.dp, r.step_time_s, r.mfu, seq,
                    r.flops_per_token);
+            print_budget(common, rq, &r, gpus);
+            printf("}\n");
         } else if (!common->quiet) {
             printf("%s training on %ld%s%s, %s%s\n", m->id, gpus, on, hw->id,
                    aif_precision_name(prec), pnote);
@@ -278,13 +333,13 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
                    "optimizer %.3f s\n",
                    r.compute_s, r.tp_comm_s, r.pp_comm_s, r.bubble_s, r.dp_exposed_s,
                    r.optimizer_s);
-            printf("  1e12 tokens in    %.1f days\n",
-                   aif_perf_train_time_for_tokens(&r, 1e12) / 86400);
+            print_budget(common, rq, &r, gpus);
         }
         return CLI_EXIT_OK;
     }
-    double din = in ? (double)in : c->mlperf_input_tokens, dout = out ? (double)out : 294.0;
-    aif_perf_infer_query q = {m, hw, gpus, prec, din, dout, w, (int)tp, (int)pp, NULL};
+    double din = rq->in ? (double)rq->in : c->mlperf_input_tokens;
+    double dout = rq->out ? (double)rq->out : 294.0;
+    aif_perf_infer_query q = {m, hw, gpus, prec, din, dout, w, (int)rq->tp, (int)rq->pp, NULL};
     aif_perf_infer_result r;
     aif_status st = aif_perf_infer(c, &q, &r);
     if (st != AIF_OK) {

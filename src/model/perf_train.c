@@ -161,8 +161,12 @@ aif_status aif_perf_train(const aif_perf_calib *calib, const aif_perf_train_quer
             continue;
         }
         for (int pp = 1; pp <= m->layers; pp++) {
-            /* Automatic layouts split layers evenly; a given --pp may split them unevenly. */
-            if ((q->pp && pp != q->pp) || (!q->pp && m->layers % pp != 0)) {
+            /* Automatic layouts split layers evenly, or unevenly into a power-of-two number
+             * of stages (Llama 3 405B: 126 layers on 16 stages), which GPU counts divide; a
+             * given --pp may split them unevenly. The last stage's ceil(L/pp) layers set the
+             * pace, so an uneven split wins only where no even one fits or is faster. */
+            int even = m->layers % pp == 0, pow2 = (pp & (pp - 1)) == 0;
+            if ((q->pp && pp != q->pp) || (!q->pp && !even && !pow2)) {
                 continue;
             }
             long n_model = (long)tp * pp;
@@ -194,7 +198,7 @@ aif_status aif_perf_train(const aif_perf_calib *calib, const aif_perf_train_quer
         } else {
             snprintf(out->message, sizeof out->message,
                      "no TP x PP x DP layout divides %ld GPUs (TP must divide %d heads, PP %d "
-                     "layers, DP <= global batch)",
+                     "layers or be a power of two, DP <= global batch)",
                      q->gpus, m->heads, m->layers);
         }
         return AIF_ERANGE;
