@@ -283,6 +283,52 @@ static void print_budget(const cli_common *common, const perf_request *rq,
     }
 }
 
+/* After a refusal, the smallest GPU count above the requested one that the model accepts with
+ * the same pins (--tp/--pp/--dp), so the error says what would work: every count up to 64,
+ * then multiples of 64 up to 2^20 (~16k closed-form evaluations, well under a second). */
+static long smallest_fitting(const aif_perf_train_query *tq, const aif_perf_infer_query *iq) {
+    const aif_perf_calib *c = aif_perf_calib_default();
+    long from = tq ? tq->gpus : iq->gpus;
+    for (long g = from + 1; g <= (1L << 20); g += g < 64 ? 1 : 64) {
+        if (g > 64 && g % 64 != 0) {
+            g = (g / 64 + 1) * 64;
+        }
+        aif_status st;
+        if (tq) {
+            aif_perf_train_query q = *tq;
+            aif_perf_train_result r;
+            q.gpus = g;
+            st = aif_perf_train(c, &q, &r);
+        } else {
+            aif_perf_infer_query q = *iq;
+            aif_perf_infer_result r;
+            q.gpus = g;
+            st = aif_perf_infer(c, &q, &r);
+        }
+        if (st == AIF_OK) {
+            return g;
+        }
+    }
+    return 0;
+}
+
+static int refused(const char *message, const aif_perf_train_query *tq,
+                   const aif_perf_infer_query *iq) {
+    fprintf(stderr, "aifactory perf: %s\n", message);
+    long asked = tq ? tq->gpus : iq->gpus;
+    long g = smallest_fitting(tq, iq);
+    if (g > 0) {
+        fprintf(stderr, "aifactory perf: the smallest GPU count above %ld that works here: %ld\n",
+                asked, g);
+    } else {
+        fprintf(stderr,
+                "aifactory perf: no GPU count from %ld to 1048576 works with these settings "
+                "(try another --precision, or drop --tp/--pp/--dp)\n",
+                asked + 1);
+    }
+    return CLI_EXIT_USAGE;
+}
+
 static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw,
                aif_workload w, const char *prec_s, const perf_request *rq) {
     long gpus = rq->gpus, seq = rq->seq, batch = rq->batch;
@@ -305,8 +351,9 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
         aif_perf_train_result r;
         aif_status st = aif_perf_train(c, &q, &r);
         if (st != AIF_OK) {
-            fprintf(stderr, "aifactory perf: %s\n", r.message);
-            return CLI_EXIT_USAGE;
+            return st == AIF_ERANGE
+                       ? refused(r.message, &q, NULL)
+                       : (fprintf(stderr, "aifactory perf: %s\n", r.message), CLI_EXIT_USAGE);
         }
         if (common->json) {
             printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"training\","
@@ -343,8 +390,9 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
     aif_perf_infer_result r;
     aif_status st = aif_perf_infer(c, &q, &r);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory perf: %s\n", r.message);
-        return CLI_EXIT_USAGE;
+        return st == AIF_ERANGE
+                   ? refused(r.message, NULL, &q)
+                   : (fprintf(stderr, "aifactory perf: %s\n", r.message), CLI_EXIT_USAGE);
     }
     if (common->json) {
         printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"%s\","

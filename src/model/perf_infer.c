@@ -273,10 +273,10 @@ aif_status aif_perf_infer(const aif_perf_calib *calib, const aif_perf_infer_quer
                      aif_workload_name(q->workload), q->gpus);
         } else {
             snprintf(out->message, sizeof out->message,
-                     "%s at %s needs %.0f GB of weights plus KV cache; at least %ld GPUs of %.0f "
-                     "GB usable would fit",
-                     m->id ? m->id : "model", aif_precision_name(q->precision), need / 1e9,
-                     (long)ceil(need / per_gpu * 1.1), per_gpu / 1e9);
+                     "%s at %s needs %.0f GB of weights plus KV cache; no layout on %ld x "
+                     "%.0f GB (usable) holds it: the weights alone need %ld such GPUs",
+                     m->id ? m->id : "model", aif_precision_name(q->precision), need / 1e9, q->gpus,
+                     per_gpu / 1e9, (long)ceil(need / per_gpu));
         }
         return AIF_ERANGE;
     }
