@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "aifactory/pq.h"
 
 #define INC_COUNT 4096 /* precomputed increments, so the timed loop measures the queue */
@@ -30,12 +31,6 @@ static uint64_t splitmix64(uint64_t *s) {
 static int64_t exp_ns(uint64_t *s) {
     double u = (double)(splitmix64(s) >> 11) * 0x1.0p-53; /* [0, 1) */
     return (int64_t)(-log1p(-u) * MEAN_NS);
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* ---- baseline: binary heap of (time, seq) ---- */
@@ -115,12 +110,12 @@ static double run_plain(const workload *w, int64_t *check) {
         t = bheap_pop(&h);
         bheap_push(&h, t + w->inc[i % INC_COUNT]);
     }
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     for (long i = 0; i < w->events; i++) {
         t = bheap_pop(&h);
         bheap_push(&h, t + w->inc[(size_t)i % INC_COUNT]);
     }
-    double dt = now_s() - t0;
+    double dt = bench_cpu_s() - t0;
     *check = t;
     free(h.a);
     return (double)w->events / dt;
@@ -142,26 +137,16 @@ static double run_pq(const workload *w, int64_t *check) {
         ev.time += w->inc[i % INC_COUNT];
         aif_pq_push(pq, &ev, NULL);
     }
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     for (long i = 0; i < w->events; i++) {
         aif_pq_pop(pq, &ev);
         *check = ev.time;
         ev.time += w->inc[(size_t)i % INC_COUNT];
         aif_pq_push(pq, &ev, NULL);
     }
-    double dt = now_s() - t0;
+    double dt = bench_cpu_s() - t0;
     aif_pq_destroy(pq);
     return (double)w->events / dt;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int k) {
-    qsort(v, (size_t)k, sizeof *v, cmp_double);
-    return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
 }
 
 int main(int argc, char **argv) {
@@ -222,7 +207,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        double mp = median(plain, reps), mm = median(mine, reps);
+        double mp = bench_median(plain, reps), mm = bench_median(mine, reps);
         printf("%10ld %16.0f %16.0f %8.2f\n", n, mp, mm, mm / mp);
         fflush(stdout);
         p = *end == ',' ? end + 1 : end;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "aifactory/perf.h"
 
 #define MAX_QUERIES 1024
@@ -24,22 +25,6 @@ typedef struct query {
     aif_perf_infer_query iq;
     aif_perf_train_query tq;
 } query;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static int build_queries(query *q) {
     static const aif_workload serving[] = {AIF_WORKLOAD_OFFLINE, AIF_WORKLOAD_SERVER,
@@ -118,20 +103,20 @@ int main(int argc, char **argv) {
     double direct_us[MAX_REPS], cached_ns[MAX_REPS];
     long ok_direct = 0, ok_cached = 0;
     for (int r = 0; r < reps; r++) {
-        double t0 = now_s();
+        double t0 = bench_cpu_s();
         ok_direct = direct_pass(calib, q, n);
-        direct_us[r] = (now_s() - t0) / n * 1e6;
+        direct_us[r] = (bench_cpu_s() - t0) / n * 1e6;
 
         aif_perf_cache *cache;
         if (aif_perf_cache_create(NULL, calib, 4096, &cache) != AIF_OK) {
             fprintf(stderr, "bench_perf: out of memory\n");
             return 1;
         }
-        t0 = now_s();
+        t0 = bench_cpu_s();
         for (long h = 0; h < hours; h++) {
             ok_cached = cached_pass(cache, q, n);
         }
-        cached_ns[r] = (now_s() - t0) / ((double)n * (double)hours) * 1e9;
+        cached_ns[r] = (bench_cpu_s() - t0) / ((double)n * (double)hours) * 1e9;
         if (aif_perf_cache_misses(cache) != n) {
             fprintf(stderr, "bench_perf: expected %d misses, got %ld\n", n,
                     aif_perf_cache_misses(cache));
@@ -144,7 +129,7 @@ int main(int argc, char **argv) {
                 ok_direct);
         return 1;
     }
-    double d = median(direct_us, reps), c = median(cached_ns, reps);
+    double d = bench_median(direct_us, reps), c = bench_median(cached_ns, reps);
     printf("queries            %d (%ld answered, %ld refused), %ld simulated hours\n", n, ok_direct,
            n - ok_direct, hours);
     printf("direct call        %.2f us per query (median of %d)\n", d, reps);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "aifactory/sim.h"
 
 #define MEAN_NS      1000000.0
@@ -25,12 +26,6 @@ static uint64_t splitmix64(uint64_t *s) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     return z ^ (z >> 31);
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* One draw: target entity and delay, identical in both implementations. */
@@ -96,9 +91,9 @@ static double run_sim(const params *p, int64_t *check) {
             return 0;
         }
     }
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     aif_sim_run_steps(sim, (uint64_t)p->events);
-    double dt = now_s() - t0;
+    double dt = bench_cpu_s() - t0;
     *check = aif_sim_now(sim);
     aif_sim_destroy(sim);
     return (double)p->events / dt;
@@ -178,7 +173,7 @@ static double run_plain(const params *p, int64_t *check) {
             bheap_push(&h, (bev){d, 0, i, 0});
         }
     }
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     int64_t now = 0;
     for (long i = 0; i < p->events; i++) {
         bev ev = bheap_pop(&h);
@@ -189,21 +184,11 @@ static double run_plain(const params *p, int64_t *check) {
         draw(&s->rng, s->entities, &to, &d);
         bheap_push(&h, (bev){now + d, 0, to, ev.data + 1});
     }
-    double dt = now_s() - t0;
+    double dt = bench_cpu_s() - t0;
     *check = now;
     free(h.a);
     free(ents);
     return (double)p->events / dt;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int k) {
-    qsort(v, (size_t)k, sizeof *v, cmp_double);
-    return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
 }
 
 int main(int argc, char **argv) {
@@ -265,7 +250,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        double mp = median(plain, reps), mm = median(mine, reps);
+        double mp = bench_median(plain, reps), mm = bench_median(mine, reps);
         printf("%10ld %10ld %16.0f %16.0f %8.2f\n", e, e * per_entity, mp, mm, mm / mp);
         fflush(stdout);
         q = *end == ',' ? end + 1 : end;

@@ -18,22 +18,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "aifactory/replay.h"
 #include "aifactory/trace.h"
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of the process: unlike wall time, it does not count the time other processes
- * hold the (shared) cores, so it is the steadier figure on a busy machine. */
-static double cpu_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double peak_rss_mib(void) {
     struct rusage ru;
@@ -97,7 +84,7 @@ static ev heap_pop(ev *h, size_t *n) {
 }
 
 static int baseline(const char *path, int64_t gpus) {
-    double t0 = cpu_s();
+    double t0 = bench_cpu_s();
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         perror(path);
@@ -121,12 +108,21 @@ static int baseline(const char *path, int64_t gpus) {
         sub[n] = parse_ns(&p);
         p++;
         g[n] = (int32_t)strtol(p, (char **)&p, 10);
+        if (g[n] > gpus) { /* would never start: FIFO would wait forever */
+            fprintf(stderr, "bench_replay: a job needs %d GPUs, more than the pool's %lld\n",
+                    (int)g[n], (long long)gpus);
+            fclose(f);
+            free(sub);
+            free(dur);
+            free(g);
+            return 2;
+        }
         p++;
         dur[n] = parse_ns(&p);
         n++;
     }
     fclose(f);
-    double t1 = cpu_s();
+    double t1 = bench_cpu_s();
     ev *heap = malloc((n + 1) * sizeof *heap);
     size_t hn = 0, head = 0, next = 0;
     int64_t free_gpus = gpus, last_end = 0;
@@ -155,7 +151,7 @@ static int baseline(const char *path, int64_t gpus) {
     double makespan = n ? (double)(last_end - sub[0]) / 1e9 : 0;
     printf("mean_jct_s %.6f utilization %.6f read_s %.3f replay_s %.3f ",
            n ? sum_jct / (double)n : 0, makespan > 0 ? work / ((double)gpus * makespan) : 0,
-           t1 - t0, cpu_s() - t1);
+           t1 - t0, bench_cpu_s() - t1);
     free(sub);
     free(dur);
     free(g);
@@ -170,7 +166,7 @@ static int baseline(const char *path, int64_t gpus) {
 static int library_fused(const char *path, aif_replay_config *c) {
     aif_replay_fifo_result res;
     aif_trace_error err;
-    double t0 = cpu_s();
+    double t0 = bench_cpu_s();
     aif_status st = aif_replay_fifo_read(NULL, path, NULL, 0, c, &res, &err);
     if (st != AIF_OK) {
         fprintf(stderr, "%s\n", st == AIF_EPARSE || st == AIF_EIO ? err.message : aif_strerror(st));
@@ -178,7 +174,7 @@ static int library_fused(const char *path, aif_replay_config *c) {
     }
     printf("mean_jct_s %.6f utilization %.6f preemptions %llu fused_s %.3f ",
            res.summary.mean_jct_s, res.summary.gpu_utilization,
-           (unsigned long long)res.summary.preemptions, cpu_s() - t0);
+           (unsigned long long)res.summary.preemptions, bench_cpu_s() - t0);
     return 0;
 }
 
@@ -188,24 +184,24 @@ static int library(const char *path, aif_replay_config *c) {
     }
     aif_trace *t = NULL;
     aif_trace_error err;
-    double t0 = cpu_s();
+    double t0 = bench_cpu_s();
     if (aif_trace_read(NULL, path, NULL, &t, &err) != AIF_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    double t1 = cpu_s();
+    double t1 = bench_cpu_s();
     aif_replay *r = NULL;
     aif_status st = aif_replay_run(NULL, aif_trace_jobs(t), aif_trace_count(t), c, &r);
     if (st != AIF_OK) {
         fprintf(stderr, "replay: %s\n", aif_strerror(st));
         return 1;
     }
-    double t2 = cpu_s();
+    double t2 = bench_cpu_s();
     aif_replay_summary s;
     if (aif_replay_summarize(r, aif_trace_jobs(t), &s) != AIF_OK) {
         return 1;
     }
-    double t3 = cpu_s();
+    double t3 = bench_cpu_s();
     printf("mean_jct_s %.6f utilization %.6f preemptions %llu read_s %.3f replay_s %.3f "
            "summary_s %.3f ",
            s.mean_jct_s, s.gpu_utilization, (unsigned long long)s.preemptions, t1 - t0, t2 - t1,
@@ -240,10 +236,10 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = bench_wall_s(), c0 = bench_cpu_s();
     printf("%s ", base ? "baseline" : c.policy);
     int rc = base ? baseline(argv[1], c.gpus) : library(argv[1], &c);
-    printf("wall_s %.3f cpu_s %.3f peak_rss_mib %.1f\n", now_s() - t0, cpu_s() - c0,
+    printf("wall_s %.3f cpu_s %.3f peak_rss_mib %.1f\n", bench_wall_s() - t0, bench_cpu_s() - c0,
            peak_rss_mib());
     return rc;
 }

@@ -13,18 +13,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "aifactory/fleet.h"
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 #define MAX_SETS 96
 
@@ -78,7 +68,7 @@ typedef struct sample {
 } sample;
 
 static int one_run(char sets[][96], int nsets, int record, sample *out) {
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     aif_scenario *sc = NULL;
     if (aif_scenario_create(NULL, &sc) != AIF_OK) {
         return 1;
@@ -95,7 +85,7 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
     }
     aif_fleet_input in;
     aif_fleet_input_from_scenario(sc, &in);
-    double t1 = now_s();
+    double t1 = bench_wall_s();
     aif_fleet *f = NULL;
     char err[200];
     if (aif_fleet_create(NULL, &in, &f, err) != AIF_OK) {
@@ -103,9 +93,9 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
         aif_scenario_destroy(sc);
         return 1;
     }
-    double t2 = now_s();
+    double t2 = bench_wall_s();
     int rc = aif_fleet_run(f, NULL, NULL) != AIF_OK;
-    double t3 = now_s();
+    double t3 = bench_wall_s();
     out->load_s = t1 - t0;
     out->create_s = t2 - t1;
     out->run_s = t3 - t2;
@@ -121,7 +111,7 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
              aif_results_add_run(r, &meta, &id) != AIF_OK ||
              aif_fleet_record(NULL, f, r, id) != AIF_OK || aif_results_export_csv(r, dir) != AIF_OK;
         aif_results_close(r);
-        out->record_s = now_s() - t3;
+        out->record_s = bench_wall_s() - t3;
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
         rc |= system(cmd) != 0;
@@ -150,10 +140,10 @@ static int bench(const char *label, double gw, int reps) {
         run[i] = s.run_s;
         total[i] = s.load_s + s.create_s + s.run_s;
     }
-    qsort(load, (size_t)reps, sizeof(double), cmp_double);
-    qsort(create, (size_t)reps, sizeof(double), cmp_double);
-    qsort(run, (size_t)reps, sizeof(double), cmp_double);
-    qsort(total, (size_t)reps, sizeof(double), cmp_double);
+    qsort(load, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(create, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(run, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(total, (size_t)reps, sizeof(double), bench_cmp_double);
     int m = reps / 2;
     printf("%-16s phases %6.1f GW, peak %6.1f GW  events %9llu  load %.3f s  create %.3f s  run "
            "%.3f s  "
