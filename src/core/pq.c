@@ -312,9 +312,10 @@ static inline void prefetch_slot(const aif_pq *pq, const hent *e) {
  * the outcome is a coin toss, and compilers turn the C version of this select into
  * branches (a mispredict per level); on x86-64 it is written as one compare and
  * conditional moves, so the winner stays in registers and is never reloaded from the
- * address a comparison computed. */
+ * address a comparison computed. AIF_PQ_PORTABLE selects the C version everywhere (the
+ * test unit.test_pq_portable runs the queue's tests on it). */
 static inline void take_min(hent *a, size_t *ia, hent b, size_t ib) {
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(AIF_PQ_PORTABLE)
     uint64_t t;
     __asm__("cmp %[ak], %[bk]\n\t"
             "mov %[bu], %[t]\n\t"
