@@ -288,11 +288,11 @@ static void print_budget(const cli_common *common, const perf_request *rq,
  * then multiples of 64 up to 2^20 (~16k closed-form evaluations, well under a second). */
 static long smallest_fitting(const aif_perf_train_query *tq, const aif_perf_infer_query *iq) {
     const aif_perf_calib *c = aif_perf_calib_default();
-    long from = tq ? tq->gpus : iq->gpus;
-    for (long g = from + 1; g <= (1L << 20); g += g < 64 ? 1 : 64) {
-        if (g > 64 && g % 64 != 0) {
-            g = (g / 64 + 1) * 64;
-        }
+    long g = (tq ? tq->gpus : iq->gpus) + 1;
+    if (g > 64) {
+        g = (g + 63) / 64 * 64;
+    }
+    for (; g <= (1L << 20); g += g < 64 ? 1 : 64) {
         aif_status st;
         if (tq) {
             aif_perf_train_query q = *tq;
@@ -351,9 +351,11 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
         aif_perf_train_result r;
         aif_status st = aif_perf_train(c, &q, &r);
         if (st != AIF_OK) {
-            return st == AIF_ERANGE
-                       ? refused(r.message, &q, NULL)
-                       : (fprintf(stderr, "aifactory perf: %s\n", r.message), CLI_EXIT_USAGE);
+            if (st == AIF_ERANGE) {
+                return refused(r.message, &q, NULL);
+            }
+            fprintf(stderr, "aifactory perf: %s\n", r.message);
+            return CLI_EXIT_USAGE;
         }
         if (common->json) {
             printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"training\","
@@ -390,9 +392,11 @@ static int run(const cli_common *common, const aif_model_spec *m, const aif_perf
     aif_perf_infer_result r;
     aif_status st = aif_perf_infer(c, &q, &r);
     if (st != AIF_OK) {
-        return st == AIF_ERANGE
-                   ? refused(r.message, NULL, &q)
-                   : (fprintf(stderr, "aifactory perf: %s\n", r.message), CLI_EXIT_USAGE);
+        if (st == AIF_ERANGE) {
+            return refused(r.message, NULL, &q);
+        }
+        fprintf(stderr, "aifactory perf: %s\n", r.message);
+        return CLI_EXIT_USAGE;
     }
     if (common->json) {
         printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"%s\","
