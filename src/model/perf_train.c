@@ -161,10 +161,11 @@ aif_status aif_perf_train(const aif_perf_calib *calib, const aif_perf_train_quer
             continue;
         }
         for (int pp = 1; pp <= m->layers; pp++) {
-            /* Automatic layouts split layers evenly, or unevenly into a power-of-two number
-             * of stages (Llama 3 405B: 126 layers on 16 stages), which GPU counts divide; a
-             * given --pp may split them unevenly. The last stage's ceil(L/pp) layers set the
-             * pace, so an uneven split wins only where no even one fits or is faster. */
+            /* Automatic layouts split layers evenly, or into a power-of-two number of stages
+             * of at most ceil(L/pp) layers (Llama 3 405B: 126 layers on 16 stages), since
+             * power-of-two stage counts divide the usual GPU counts; a given --pp may be any
+             * split. The fullest stage sets the pace, so an uneven split wins only where no
+             * even one fits or is faster. */
             int even = m->layers % pp == 0, pow2 = (pp & (pp - 1)) == 0;
             if ((q->pp && pp != q->pp) || (!q->pp && !even && !pow2)) {
                 continue;

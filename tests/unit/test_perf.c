@@ -128,6 +128,22 @@ static void automatic_layout_and_limits(void **state) {
     q.tp = 2;
     assert_int_equal(aif_perf_train(c, &q, &r), AIF_ERANGE);
     assert_non_null(strstr(r.message, "divides"));
+    /* Llama 3 405B as Meta trained it (16,384 H100, BF16, seq 8192, 2,048-sequence batches):
+     * no stage count that divides its 126 layers divides 16,384 GPUs with TP <= 8, so only a
+     * power-of-two pipeline with uneven stages lays it out. */
+    q = (aif_perf_train_query){aif_model_find("llama3.1-405b"),
+                               aif_perf_hw_find("h100"),
+                               16384,
+                               AIF_PREC_BF16,
+                               8192,
+                               2048,
+                               0,
+                               0,
+                               0};
+    assert_int_equal(aif_perf_train(c, &q, &r), AIF_OK);
+    assert_true((r.pp & (r.pp - 1)) == 0 && 126 % r.pp != 0);
+    assert_int_equal((long)r.tp * r.pp * r.dp, 16384);
+    assert_true(r.mem_per_gpu_bytes <= 80e9 * c->hbm_usable_frac);
     /* Bad queries. */
     q = (aif_perf_train_query){aif_model_find("llama3.1-8b"),
                                aif_perf_hw_find("h100"),
