@@ -35,6 +35,21 @@ void *aif_realloc(const aif_allocator *a, void *ptr, size_t old_size, size_t new
 /* Free a block of `size` bytes (the size it was allocated with). NULL ptr is a no-op. */
 void aif_free(const aif_allocator *a, void *ptr, size_t size);
 
+/* One array of a group allocated all or nothing (aif_alloc_group): `bytes` (> 0) to
+ * allocate, zero-filled when `zero` is set; `ptr` receives the block. */
+typedef struct aif_alloc_part {
+    size_t bytes;
+    int zero;
+    void *ptr;
+} aif_alloc_part;
+
+/* Allocate every part, or none: on AIF_ENOMEM the parts already allocated are freed and
+ * every ptr is NULL. For structures whose arrays must be replaced together. */
+aif_status aif_alloc_group(const aif_allocator *a, aif_alloc_part *parts, size_t n);
+
+/* Free every part's ptr (allocated with its `bytes`) and set it to NULL. */
+void aif_free_group(const aif_allocator *a, aif_alloc_part *parts, size_t n);
+
 /* A counting allocator that can fail on demand, for tests.
  * `fail_at` = N makes the Nth allocation request (new block or growth, counted from 1)
  * fail; 0 never fails. Frees and shrinks always succeed. Counters are public so tests can

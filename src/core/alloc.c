@@ -65,6 +65,25 @@ void aif_free(const aif_allocator *a, void *ptr, size_t size) {
     a->resize(a->ctx, ptr, size, 0);
 }
 
+aif_status aif_alloc_group(const aif_allocator *a, aif_alloc_part *parts, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        parts[i].ptr =
+            parts[i].zero ? aif_calloc(a, 1, parts[i].bytes) : aif_alloc(a, parts[i].bytes);
+        if (parts[i].ptr == NULL) {
+            aif_free_group(a, parts, i);
+            return AIF_ENOMEM;
+        }
+    }
+    return AIF_OK;
+}
+
+void aif_free_group(const aif_allocator *a, aif_alloc_part *parts, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        aif_free(a, parts[i].ptr, parts[i].bytes);
+        parts[i].ptr = NULL;
+    }
+}
+
 static void *test_resize(void *ctx, void *ptr, size_t old_size, size_t new_size) {
     aif_test_allocator *t = ctx;
     if (new_size == 0) {

@@ -201,22 +201,30 @@ static void list_remove(fifo_state *s, uint32_t j) {
 /* Give backfill's ring `cap` slots (a power of two, at least the span of waiting ids),
  * re-placing the waiting jobs and rebuilding the block summaries. All or nothing:
  * AIF_ENOMEM leaves everything as it was. */
+/* The ring's arrays (`cap` slots, `nblk` blocks) as one allocation group, pointing at
+ * next .. blk (NULL for a group still to be allocated). Only the block counts need zeroing:
+ * a block's other fields are set when it fills. */
+enum { RING_PARTS = 5 };
+
+static void ring_parts(aif_alloc_part p[RING_PARTS], size_t cap, size_t nblk, uint32_t *next,
+                       uint32_t *prev, uint32_t *gpus, int64_t *est, wblock *blk) {
+    p[0] = (aif_alloc_part){cap * sizeof *next, 0, next};
+    p[1] = (aif_alloc_part){cap * sizeof *prev, 0, prev};
+    p[2] = (aif_alloc_part){cap * sizeof *gpus, 0, gpus};
+    p[3] = (aif_alloc_part){cap * sizeof *est, 0, est};
+    p[4] = (aif_alloc_part){nblk * sizeof *blk, 1, blk};
+}
+
 static aif_status ring_resize(fifo_state *s, const aif_allocator *a, size_t cap) {
-    uint32_t *next = aif_alloc(a, cap * sizeof *next);
-    uint32_t *prev = aif_alloc(a, cap * sizeof *prev);
-    uint32_t *gpus = aif_alloc(a, cap * sizeof *gpus);
-    int64_t *est = aif_alloc(a, cap * sizeof *est);
     size_t nblk = block_count(cap);
-    /* Only the counts need zeroing: a block's other fields are set when it fills. */
-    wblock *blk = aif_calloc(a, nblk, sizeof *blk);
-    if (next == NULL || prev == NULL || gpus == NULL || est == NULL || blk == NULL) {
-        aif_free(a, next, cap * sizeof *next);
-        aif_free(a, prev, cap * sizeof *prev);
-        aif_free(a, gpus, cap * sizeof *gpus);
-        aif_free(a, est, cap * sizeof *est);
-        aif_free(a, blk, nblk * sizeof *blk);
+    aif_alloc_part part[RING_PARTS], old[RING_PARTS];
+    ring_parts(part, cap, nblk, NULL, NULL, NULL, NULL, NULL);
+    if (aif_alloc_group(a, part, RING_PARTS) != AIF_OK) {
         return AIF_ENOMEM;
     }
+    uint32_t *next = part[0].ptr, *prev = part[1].ptr, *gpus = part[2].ptr;
+    int64_t *est = part[3].ptr;
+    wblock *blk = part[4].ptr;
     uint32_t m = (uint32_t)(cap - 1);
     for (uint32_t j = s->head; j != NONE; j = s->next[j & s->mask]) {
         next[j & m] = s->next[j & s->mask];
@@ -224,11 +232,8 @@ static aif_status ring_resize(fifo_state *s, const aif_allocator *a, size_t cap)
         gpus[j & m] = s->gpus[j & s->mask];
         est[j & m] = s->est[j & s->mask];
     }
-    aif_free(a, s->next, s->n * sizeof *s->next);
-    aif_free(a, s->prev, s->n * sizeof *s->prev);
-    aif_free(a, s->gpus, s->n * sizeof *s->gpus);
-    aif_free(a, s->est, s->n * sizeof *s->est);
-    aif_free(a, s->blk, s->nblk * sizeof *s->blk);
+    ring_parts(old, s->n, s->nblk, s->next, s->prev, s->gpus, s->est, s->blk);
+    aif_free_group(a, old, RING_PARTS);
     s->next = next;
     s->prev = prev;
     s->gpus = gpus;
@@ -470,11 +475,9 @@ static aif_status backfill_create(engine *e, void **state) {
 static void fifo_destroy(engine *e, void *state) {
     fifo_state *s = state;
     aif__jheap_free(&s->back, e->alloc);
-    aif_free(e->alloc, s->next, s->n * sizeof *s->next);
-    aif_free(e->alloc, s->prev, s->n * sizeof *s->prev);
-    aif_free(e->alloc, s->gpus, s->n * sizeof *s->gpus);
-    aif_free(e->alloc, s->est, s->n * sizeof *s->est);
-    aif_free(e->alloc, s->blk, s->nblk * sizeof *s->blk);
+    aif_alloc_part ring[RING_PARTS];
+    ring_parts(ring, s->n, s->nblk, s->next, s->prev, s->gpus, s->est, s->blk);
+    aif_free_group(e->alloc, ring, RING_PARTS);
     aif_free(e->alloc, s->t, s->tcap * sizeof *s->t);
     aif_free(e->alloc, s->pend, s->pcap * sizeof *s->pend);
     aif_free(e->alloc, s, sizeof *s);

@@ -19,6 +19,40 @@ struct aif_sched_session {
     bool failed;
 };
 
+/* The per-slot arrays (jobs, run state, results, running-list links), always replaced
+ * together, as one allocation group of `cap`-slot parts. */
+enum { SLOT_ARRAYS = 5 };
+
+static void slot_parts(aif_alloc_part p[SLOT_ARRAYS], size_t cap) {
+    p[0] = (aif_alloc_part){cap * sizeof(aif_job), 0, NULL};
+    p[1] = (aif_alloc_part){cap * sizeof(job_run), 0, NULL};
+    p[2] = (aif_alloc_part){cap * sizeof(aif_replay_job), 0, NULL};
+    p[3] = (aif_alloc_part){cap * sizeof(uint32_t), 0, NULL};
+    p[4] = (aif_alloc_part){cap * sizeof(uint32_t), 0, NULL};
+}
+
+/* The arrays the session uses now. */
+static void current_parts(const aif_sched_session *s, aif_alloc_part p[SLOT_ARRAYS]) {
+    slot_parts(p, s->e.cap);
+    p[0].ptr = s->jobs;
+    p[1].ptr = s->e.run;
+    p[2].ptr = s->e.out;
+    p[3].ptr = s->e.rnext;
+    p[4].ptr = s->e.rprev;
+}
+
+/* Make the group's arrays, of `cap` slots, the session's. */
+static void install_parts(aif_sched_session *s, const aif_alloc_part p[SLOT_ARRAYS], size_t cap) {
+    s->jobs = p[0].ptr;
+    s->e.jobs = s->jobs;
+    s->e.run = p[1].ptr;
+    s->e.out = p[2].ptr;
+    s->e.rnext = p[3].ptr;
+    s->e.rprev = p[4].ptr;
+    s->e.cap = cap;
+    s->e.mask = (uint32_t)(cap - 1);
+}
+
 void aif_sched_session_destroy(aif_sched_session *s) {
     if (s == NULL) {
         return;
@@ -28,11 +62,9 @@ void aif_sched_session_destroy(aif_sched_session *s) {
         s->e.ops->destroy(&s->e, s->e.pstate);
     }
     aif_pq_destroy(s->e.pq);
-    aif_free(a, s->jobs, s->e.cap * sizeof *s->jobs);
-    aif_free(a, s->e.run, s->e.cap * sizeof *s->e.run);
-    aif_free(a, s->e.out, s->e.cap * sizeof *s->e.out);
-    aif_free(a, s->e.rnext, s->e.cap * sizeof *s->e.rnext);
-    aif_free(a, s->e.rprev, s->e.cap * sizeof *s->e.rprev);
+    aif_alloc_part part[SLOT_ARRAYS];
+    current_parts(s, part);
+    aif_free_group(a, part, SLOT_ARRAYS);
     aif_free(a, s, sizeof *s);
 }
 
@@ -70,17 +102,11 @@ aif_status aif_sched_session_create(const aif_allocator *a, const aif_replay_con
                   .rhead = UINT32_MAX,
                   .rtail = UINT32_MAX,
                   .scan_limit = config->scan_limit ? config->scan_limit : 1000};
-    s->jobs = aif_alloc(a, e->cap * sizeof *s->jobs);
-    e->run = aif_alloc(a, e->cap * sizeof *e->run);
-    e->out = aif_alloc(a, e->cap * sizeof *e->out);
-    e->rnext = aif_alloc(a, e->cap * sizeof *e->rnext);
-    e->rprev = aif_alloc(a, e->cap * sizeof *e->rprev);
-    e->jobs = s->jobs;
-    if (s->jobs == NULL || e->run == NULL || e->out == NULL || e->rnext == NULL ||
-        e->rprev == NULL) {
-        st = AIF_ENOMEM;
-    }
+    aif_alloc_part part[SLOT_ARRAYS];
+    slot_parts(part, FIRST_SLOTS);
+    st = aif_alloc_group(a, part, SLOT_ARRAYS);
     if (st == AIF_OK) {
+        install_parts(s, part, FIRST_SLOTS);
         st = aif_pq_create(a, 1024, &e->pq);
     }
     if (st == AIF_OK) {
@@ -107,26 +133,21 @@ void aif_sched_session_on_done(aif_sched_session *s, aif_sched_session_done_fn f
  * re-places its own arrays through its grow hook. All or nothing. */
 static aif_status grow(aif_sched_session *s) {
     engine *e = &s->e;
-    const aif_allocator *a = s->alloc;
     size_t old_cap = e->cap, cap = old_cap * 2;
     if (cap > ((size_t)1 << 31)) {
         return AIF_ERANGE;
     }
-    uint32_t old_mask = e->mask, mask = (uint32_t)(cap - 1);
-    aif_job *jobs = aif_alloc(a, cap * sizeof *jobs);
-    job_run *run = aif_alloc(a, cap * sizeof *run);
-    aif_replay_job *res = aif_alloc(a, cap * sizeof *res);
-    uint32_t *rnext = aif_alloc(a, cap * sizeof *rnext);
-    uint32_t *rprev = aif_alloc(a, cap * sizeof *rprev);
-    if (jobs == NULL || run == NULL || res == NULL || rnext == NULL || rprev == NULL) {
-        aif_free(a, jobs, cap * sizeof *jobs);
-        aif_free(a, run, cap * sizeof *run);
-        aif_free(a, res, cap * sizeof *res);
-        aif_free(a, rnext, cap * sizeof *rnext);
-        aif_free(a, rprev, cap * sizeof *rprev);
+    aif_alloc_part fresh[SLOT_ARRAYS], old[SLOT_ARRAYS];
+    slot_parts(fresh, cap);
+    if (aif_alloc_group(s->alloc, fresh, SLOT_ARRAYS) != AIF_OK) {
         return AIF_ENOMEM;
     }
-    uint32_t hi = (uint32_t)e->n;
+    current_parts(s, old);
+    aif_job *jobs = fresh[0].ptr;
+    job_run *run = fresh[1].ptr;
+    aif_replay_job *res = fresh[2].ptr;
+    uint32_t *rnext = fresh[3].ptr, *rprev = fresh[4].ptr;
+    uint32_t old_mask = e->mask, mask = (uint32_t)(cap - 1), hi = (uint32_t)e->n;
     for (uint32_t j = s->oldest; j != hi; j++) {
         jobs[j & mask] = s->jobs[j & old_mask];
         run[j & mask] = e->run[j & old_mask];
@@ -134,41 +155,15 @@ static aif_status grow(aif_sched_session *s) {
         rnext[j & mask] = e->rnext[j & old_mask];
         rprev[j & mask] = e->rprev[j & old_mask];
     }
-    aif_job *old_jobs = s->jobs;
-    job_run *old_run = e->run;
-    aif_replay_job *old_res = e->out;
-    uint32_t *old_rnext = e->rnext, *old_rprev = e->rprev;
-    s->jobs = jobs;
-    e->jobs = jobs;
-    e->run = run;
-    e->out = res;
-    e->rnext = rnext;
-    e->rprev = rprev;
-    e->cap = cap;
-    e->mask = mask;
+    install_parts(s, fresh, cap);
     aif_status st = e->ops->grow(e, e->pstate, old_mask, s->oldest, hi);
-    if (st != AIF_OK) {
-        s->jobs = old_jobs;
-        e->jobs = old_jobs;
-        e->run = old_run;
-        e->out = old_res;
-        e->rnext = old_rnext;
-        e->rprev = old_rprev;
-        e->cap = old_cap;
-        e->mask = old_mask;
-        old_jobs = jobs;
-        old_run = run;
-        old_res = res;
-        old_rnext = rnext;
-        old_rprev = rprev;
-        old_cap = cap;
+    if (st != AIF_OK) { /* the policy kept its old arrays: so does the engine */
+        install_parts(s, old, old_cap);
+        aif_free_group(s->alloc, fresh, SLOT_ARRAYS);
+        return st;
     }
-    aif_free(a, old_jobs, old_cap * sizeof *old_jobs);
-    aif_free(a, old_run, old_cap * sizeof *old_run);
-    aif_free(a, old_res, old_cap * sizeof *old_res);
-    aif_free(a, old_rnext, old_cap * sizeof *old_rnext);
-    aif_free(a, old_rprev, old_cap * sizeof *old_rprev);
-    return st;
+    aif_free_group(s->alloc, old, SLOT_ARRAYS);
+    return AIF_OK;
 }
 
 aif_status aif_sched_session_submit(aif_sched_session *s, const aif_job *job, uint64_t *id) {

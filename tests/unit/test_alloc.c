@@ -121,6 +121,36 @@ static void pool_reuses_items(void **state) {
 }
 
 /* Every constructor fails cleanly (an error code, nothing leaked) when allocation N fails. */
+static void groups_are_all_or_nothing(void **state) {
+    (void)state;
+    /* Every allocation in turn fails: nothing is left allocated and every ptr is NULL. */
+    for (long fail = 1; fail <= 3; fail++) {
+        aif_test_allocator t;
+        aif_test_allocator_init(&t, fail);
+        aif_alloc_part p[] = {{16, 0, NULL}, {32, 1, NULL}, {8, 0, NULL}};
+        assert_int_equal(aif_alloc_group(&t.base, p, 3), AIF_ENOMEM);
+        assert_int_equal(t.live_blocks, 0);
+        for (int i = 0; i < 3; i++) {
+            assert_null(p[i].ptr);
+        }
+    }
+    aif_test_allocator t;
+    aif_test_allocator_init(&t, 0);
+    aif_alloc_part p[] = {{16, 0, NULL}, {32, 1, NULL}, {8, 0, NULL}};
+    assert_int_equal(aif_alloc_group(&t.base, p, 3), AIF_OK);
+    assert_int_equal(t.live_blocks, 3);
+    assert_int_equal(t.live_bytes, 56);
+    const unsigned char *zeroed = p[1].ptr;
+    for (int i = 0; i < 32; i++) {
+        assert_int_equal(zeroed[i], 0);
+    }
+    aif_free_group(&t.base, p, 3);
+    assert_int_equal(t.live_blocks, 0);
+    assert_null(p[0].ptr);
+    aif_free_group(&t.base, p, 3); /* NULL parts: a no-op */
+    assert_int_equal(t.frees, 3);
+}
+
 static void constructors_fail_cleanly(void **state) {
     (void)state;
     for (long n = 1; n <= 3; n++) {
@@ -156,6 +186,7 @@ int main(void) {
         cmocka_unit_test(test_allocator_counts_and_fails),
         cmocka_unit_test(arena_alignment_and_reset),
         cmocka_unit_test(pool_reuses_items),
+        cmocka_unit_test(groups_are_all_or_nothing),
         cmocka_unit_test(constructors_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
