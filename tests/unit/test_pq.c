@@ -73,6 +73,17 @@ static void assert_same_event(const aif_event *a, const aif_event *b) {
     assert_int_equal(a->kind, b->kind);
 }
 
+/* Pop everything: the queue must hand out exactly the reference's events, in its order. */
+static void drain_in_order(aif_pq *pq, ref_item *ref, size_t *n) {
+    while (*n > 0) {
+        aif_event got;
+        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
+        assert_same_event(&got, &ref[0].ev);
+        ref_remove(ref, n, 0);
+    }
+    assert_int_equal(aif_pq_pop(pq, NULL), AIF_EEMPTY);
+}
+
 /* Time of a pushed event. TIMES_TIES: a narrow window around a slowly rising floor, so
  * ties are everywhere. TIMES_WIDE: exponential-like spread with a long tail and some times
  * before the floor. TIMES_EDGES: mostly near the floor, some at the two ends of the time
@@ -156,13 +167,7 @@ static void run_random_ops(uint64_t seq_limit, size_t tier_min, int mode) {
         }
         assert_int_equal(aif_pq_size(pq), n);
     }
-    while (n > 0) {
-        aif_event got;
-        assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
-        assert_same_event(&got, &ref[0].ev);
-        ref_remove(ref, &n, 0);
-    }
-    assert_int_equal(aif_pq_pop(pq, NULL), AIF_EEMPTY);
+    drain_in_order(pq, ref, &n);
     aif_pq_destroy(pq);
     assert_int_equal(t.live_blocks, 0);
     free(ref);
@@ -226,13 +231,7 @@ static void replace_top_at_every_size(void **state) {
             it.ev.seq = seq++;
             ref_insert(ref, &n, it);
         }
-        while (n > 0) {
-            aif_event got;
-            assert_int_equal(aif_pq_pop(pq, &got), AIF_OK);
-            assert_same_event(&got, &ref[0].ev);
-            ref_remove(ref, &n, 0);
-        }
-        assert_int_equal(aif_pq_pop(pq, NULL), AIF_EEMPTY);
+        drain_in_order(pq, ref, &n);
         aif_pq_destroy(pq);
     }
     free(ref);
