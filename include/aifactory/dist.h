@@ -21,6 +21,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/rng.h"
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 /* ---- Direct samplers. Cost O(1) expected unless noted. ---- */
@@ -95,7 +96,7 @@ typedef struct aif_empirical aif_empirical;
  * expected and found), AIF_ENOMEM. On error *out is untouched and nothing is leaked. */
 aif_status aif_empirical_create(const aif_allocator *a, const double *values, const double *cum,
                                 size_t n, aif_empirical_mode mode, aif_empirical **out,
-                                aif_parse_error *err);
+                                aif_error *err);
 
 /* The p-quantile (inverse CDF) for p in [0, 1); p outside gives the nearest end value.
  * Cost O(log n). */
@@ -139,7 +140,7 @@ typedef struct aif_dist {
  * Errors: AIF_EINVAL (d NULL or unknown kind), AIF_ERANGE (bad parameter). When `err` is
  * not NULL it receives a message naming the kind, the parameter and the value found
  * (offset 0). O(1). */
-aif_status aif_dist_check(const aif_dist *d, aif_parse_error *err);
+aif_status aif_dist_check(const aif_dist *d, aif_error *err);
 
 /* One sample of a checked distribution (NaN if it does not pass aif_dist_check). */
 double aif_dist_sample(const aif_dist *d, aif_rng *r);

@@ -29,15 +29,6 @@ typedef enum aif_status {
 #undef AIF_STATUS_ENUM
 } aif_status;
 
-/* Where and why a text input (a quantity, a date, a duration, a YAML value) was rejected.
- * `offset` is the 0-based byte offset in the text handed to the parser; callers that know
- * the file, line and column of that text add them when they print
- * ("file:line:col: error: message"). `message` says what was expected and what was found. */
-typedef struct aif_parse_error {
-    size_t offset;
-    char message[192];
-} aif_parse_error;
-
 /* Human-readable message for a status ("out of memory"). Never NULL: unknown codes give
  * "unknown status". Cost O(1). */
 const char *aif_strerror(aif_status status);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 /* Nanoseconds of simulated time (or a duration in nanoseconds). */
@@ -60,7 +61,7 @@ double aif_time_to_seconds(aif_time t);
  * Errors: AIF_EINVAL (text or out NULL), AIF_EPARSE (empty, not a number, trailing junk),
  * AIF_EUNIT (missing or unknown unit), AIF_ERANGE (negative, NaN/inf, or longer than
  * AIF_TIME_MAX, about 292 years). Cost O(length of text). */
-aif_status aif_duration_parse(const char *text, aif_time *out, aif_parse_error *err);
+aif_status aif_duration_parse(const char *text, aif_time *out, aif_error *err);
 
 /* Write a short human form of a duration: the largest of ns, us, ms, s, min, h, d, y that
  * keeps the number >= 1, with one decimal below 10 and none above, trailing ".0" dropped:
@@ -109,7 +110,7 @@ aif_date aif_date_add_months(aif_date d, int32_t months);
  * missing '-', trailing junk), AIF_ERANGE (month not 01-12, day beyond the month such as
  * 2025-02-29, quarter not 1-4, half not 1-2); err->offset points at the offending field.
  * Cost O(length of text). */
-aif_status aif_date_parse(const char *text, aif_date *out, aif_parse_error *err);
+aif_status aif_date_parse(const char *text, aif_date *out, aif_error *err);
 
 /* Write "YYYY-MM-DD" into buf. Years outside 0..9999 get a sign and at least four digits
  * ("-0044-03-15", "+10000-01-01"); aif_date_parse does not read those back.

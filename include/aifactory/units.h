@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 typedef enum aif_quantity_kind {
@@ -55,7 +56,7 @@ typedef enum aif_quantity_kind {
  * unit), AIF_ERANGE (NaN, infinity, a value that overflows a double such as "1e999").
  * Cost: O(length of text), no allocation. */
 aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *out,
-                              aif_parse_error *err);
+                              aif_error *err);
 
 /* Write `v` (in the kind's base unit) in a readable form with three significant digits and
  * a prefix that puts the leading number in [1, 1000): "10 GW", "$300 B", "1.44 TB",
@@ -90,6 +91,6 @@ const char *aif_quantity_kind_unit(aif_quantity_kind kind);
  * that overflows a double). Results that underflow become 0 or a subnormal.
  * Cost: O(length of the number). */
 aif_status aif_number_scan(const char *text, size_t start, int scale10, size_t *end, double *out,
-                           aif_parse_error *err);
+                           aif_error *err);
 
 #endif

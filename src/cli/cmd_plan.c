@@ -96,7 +96,7 @@ typedef struct plan_args {
 } plan_args;
 
 static int parse_qty(const char *text, aif_quantity_kind kind, const char *flag, double *out) {
-    aif_parse_error err;
+    aif_error err;
     if (aif_quantity_parse(text, kind, out, &err) != AIF_OK) {
         return cli_usage_error(&spec, "--%s '%s': %s", flag, text, err.message);
     }

@@ -284,47 +284,40 @@ struct aif_empirical {
     double *cum;
 };
 
-static void set_error(aif_parse_error *err, size_t offset, const char *fmt, ...) {
-    if (err == NULL) {
-        return;
-    }
-    err->offset = offset;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
-
-static aif_status empirical_validate(const double *x, const double *cum, size_t n,
-                                     aif_parse_error *err) {
+static aif_status empirical_validate(const double *x, const double *cum, size_t n, aif_error *err) {
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i])) {
-            set_error(err, i, "point %zu: expected a finite value, found %g", i, x[i]);
+            aif_error_set_offset(err, AIF_EPARSE, i, "point %zu: expected a finite value, found %g",
+                                 i, x[i]);
             return AIF_ERANGE;
         }
         if (!(cum[i] >= 0.0 && cum[i] <= 1.0 + 1e-9)) {
-            set_error(err, i, "point %zu: expected a cumulative probability in [0, 1], found %g", i,
-                      cum[i]);
+            aif_error_set_offset(err, AIF_EPARSE, i,
+                                 "point %zu: expected a cumulative probability in [0, 1], found %g",
+                                 i, cum[i]);
             return AIF_ERANGE;
         }
         if (i > 0 && x[i] < x[i - 1]) {
-            set_error(err, i,
-                      "point %zu: expected values in non-decreasing order, found %g after %g", i,
-                      x[i], x[i - 1]);
+            aif_error_set_offset(
+                err, AIF_EPARSE, i,
+                "point %zu: expected values in non-decreasing order, found %g after %g", i, x[i],
+                x[i - 1]);
             return AIF_ERANGE;
         }
         if (i > 0 && cum[i] < cum[i - 1]) {
-            set_error(err, i,
-                      "point %zu: expected non-decreasing cumulative probabilities, found %g "
-                      "after %g",
-                      i, cum[i], cum[i - 1]);
+            aif_error_set_offset(
+                err, AIF_EPARSE, i,
+                "point %zu: expected non-decreasing cumulative probabilities, found %g "
+                "after %g",
+                i, cum[i], cum[i - 1]);
             return AIF_ERANGE;
         }
     }
     if (fabs(cum[n - 1] - 1.0) > 1e-9) {
-        set_error(err, n - 1,
-                  "point %zu: expected the last cumulative probability to be 1, found %.17g", n - 1,
-                  cum[n - 1]);
+        aif_error_set_offset(
+            err, AIF_EPARSE, n - 1,
+            "point %zu: expected the last cumulative probability to be 1, found %.17g", n - 1,
+            cum[n - 1]);
         return AIF_ERANGE;
     }
     return AIF_OK;
@@ -356,14 +349,15 @@ static void empirical_moments(aif_empirical *e) {
 
 aif_status aif_empirical_create(const aif_allocator *a, const double *values, const double *cum,
                                 size_t n, aif_empirical_mode mode, aif_empirical **out,
-                                aif_parse_error *err) {
+                                aif_error *err) {
     if (out == NULL || values == NULL || cum == NULL ||
         (mode != AIF_EMPIRICAL_LINEAR && mode != AIF_EMPIRICAL_STEP)) {
-        set_error(err, 0, "expected points, an output pointer and a valid mode");
+        aif_error_set_offset(err, AIF_EPARSE, 0,
+                             "expected points, an output pointer and a valid mode");
         return AIF_EINVAL;
     }
     if (n == 0) {
-        set_error(err, 0, "expected at least one point, found none");
+        aif_error_set_offset(err, AIF_EPARSE, 0, "expected at least one point, found none");
         return AIF_ERANGE;
     }
     aif_status s = empirical_validate(values, cum, n, err);
@@ -465,22 +459,22 @@ aif_status aif_dist_kind_from_name(const char *name, aif_dist_kind *out) {
     return AIF_ENOTFOUND;
 }
 
-static aif_status bad_param(aif_parse_error *err, const aif_dist *d, const char *what,
-                            double found) {
-    set_error(err, 0, "%s: expected %s, found %g", kind_names[d->kind], what, found);
+static aif_status bad_param(aif_error *err, const aif_dist *d, const char *what, double found) {
+    aif_error_set_offset(err, AIF_EPARSE, 0, "%s: expected %s, found %g", kind_names[d->kind], what,
+                         found);
     return AIF_ERANGE;
 }
 
-aif_status aif_dist_check(const aif_dist *d, aif_parse_error *err) {
+aif_status aif_dist_check(const aif_dist *d, aif_error *err) {
     if (d == NULL || (int)d->kind < 0 || d->kind >= AIF_DIST_KIND_COUNT) {
-        set_error(err, 0, "expected a distribution of a known kind");
+        aif_error_set_offset(err, AIF_EPARSE, 0, "expected a distribution of a known kind");
         return AIF_EINVAL;
     }
     static const char *const pname[3] = {"first", "second", "third"};
     for (int i = 0; i < kind_params[d->kind]; i++) {
         if (!isfinite(d->p[i])) {
-            set_error(err, 0, "%s: expected a finite %s parameter, found %g", kind_names[d->kind],
-                      pname[i], d->p[i]);
+            aif_error_set_offset(err, AIF_EPARSE, 0, "%s: expected a finite %s parameter, found %g",
+                                 kind_names[d->kind], pname[i], d->p[i]);
             return AIF_ERANGE;
         }
     }
@@ -513,7 +507,8 @@ aif_status aif_dist_check(const aif_dist *d, aif_parse_error *err) {
                    : bad_param(err, d, "lambda in [0, 1e15]", p[0]);
     case AIF_DIST_EMPIRICAL:
         if (d->emp == NULL) {
-            set_error(err, 0, "empirical: expected a table of points, found none");
+            aif_error_set_offset(err, AIF_EPARSE, 0,
+                                 "empirical: expected a table of points, found none");
             return AIF_ERANGE;
         }
         return AIF_OK;

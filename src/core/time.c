@@ -14,12 +14,7 @@
 #include <string.h>
 
 #include "aifactory/units.h"
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
+#include "text_scan.h"
 
 #define TWO_POW_63 9223372036854775808.0
 
@@ -59,57 +54,14 @@ double aif_time_to_seconds(aif_time t) {
 
 /* ---- Parsing helpers (the same message conventions as units.c) ---- */
 
-static bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
-
-static bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-PRINTF_LIKE(4, 5)
-static aif_status fail(aif_parse_error *err, aif_status status, size_t offset, const char *fmt,
-                       ...) {
-    if (err) {
-        err->offset = offset;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
-/* The next word at p, quoted and shortened, or "end of text". */
-static const char *describe(const char *text, size_t p, size_t len, char out[40]) {
-    if (p >= len) {
-        snprintf(out, 40, "end of text");
-        return out;
-    }
-    size_t n = 1;
-    while (p + n < len && !is_space(text[p + n])) {
-        n++;
-    }
-    if (n > 24) {
-        snprintf(out, 40, "'%.24s...'", text + p);
-    } else {
-        snprintf(out, 40, "'%.*s'", (int)n, text + p);
-    }
-    return out;
-}
-
 /* Strip blanks on both sides: [*begin, *end) is what is left. */
 static void trim(const char *text, size_t *begin, size_t *end) {
     *begin = 0;
     *end = strlen(text);
-    while (*end > 0 && is_space(text[*end - 1])) {
+    while (*end > 0 && aif__is_space(text[*end - 1])) {
         (*end)--;
     }
-    while (*begin < *end && is_space(text[*begin])) {
+    while (*begin < *end && aif__is_space(text[*begin])) {
         (*begin)++;
     }
 }
@@ -150,21 +102,22 @@ static const duration_unit *find_duration_unit(const char *s, size_t n) {
     return NULL;
 }
 
-aif_status aif_duration_parse(const char *text, aif_time *out, aif_parse_error *err) {
+aif_status aif_duration_parse(const char *text, aif_time *out, aif_error *err) {
     if (text == NULL || out == NULL) {
-        return fail(err, AIF_EINVAL, 0, "no text or no place for the result");
+        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
     }
     size_t p = 0;
     size_t len = 0;
     trim(text, &p, &len);
     char found[40];
     if (p == len) {
-        return fail(err, AIF_EPARSE, p,
-                    "expected a duration such as '90s' or '18 months', found end of text");
+        return aif_error_set_offset(
+            err, AIF_EPARSE, p,
+            "expected a duration such as '90s' or '18 months', found end of text");
     }
     if (text[p] == '-') {
-        return fail(err, AIF_ERANGE, p, "a duration cannot be negative, found %s",
-                    describe(text, p, len, found));
+        return aif_error_set_offset(err, AIF_ERANGE, p, "a duration cannot be negative, found %s",
+                                    aif__describe_word(text, p, len, found));
     }
     if (text[p] == '+') {
         p++;
@@ -178,48 +131,52 @@ aif_status aif_duration_parse(const char *text, aif_time *out, aif_parse_error *
     }
     int number_len = (int)(number_end - number_at);
     size_t u = number_end;
-    while (u < len && is_space(text[u])) {
+    while (u < len && aif__is_space(text[u])) {
         u++;
     }
     size_t u_end = u;
-    while (u_end < len && is_alpha(text[u_end])) {
+    while (u_end < len && aif__is_alpha(text[u_end])) {
         u_end++;
     }
     if (u_end == u) {
         if (u == len) {
-            return fail(err, AIF_EUNIT, u, "expected a unit such as s, h, d, months after '%.*s'",
-                        number_len, text + number_at);
+            return aif_error_set_offset(err, AIF_EUNIT, u,
+                                        "expected a unit such as s, h, d, months after '%.*s'",
+                                        number_len, text + number_at);
         }
-        return fail(err, AIF_EUNIT, u,
-                    "expected a unit such as s, h, d, months after '%.*s', found %s", number_len,
-                    text + number_at, describe(text, u, len, found));
+        return aif_error_set_offset(
+            err, AIF_EUNIT, u, "expected a unit such as s, h, d, months after '%.*s', found %s",
+            number_len, text + number_at, aif__describe_word(text, u, len, found));
     }
     const duration_unit *unit = find_duration_unit(text + u, u_end - u);
     if (unit == NULL) {
         if (u_end - u == 1 && (text[u] == 'm' || text[u] == 'M')) {
-            return fail(err, AIF_EUNIT, u, "ambiguous unit 'm' after '%.*s': write min or mo",
-                        number_len, text + number_at);
+            return aif_error_set_offset(err, AIF_EUNIT, u,
+                                        "ambiguous unit 'm' after '%.*s': write min or mo",
+                                        number_len, text + number_at);
         }
-        return fail(err, AIF_EUNIT, u,
-                    "unknown duration unit '%.*s' (expected ns, us, ms, s, min, h, d, w, mo or "
-                    "y)",
-                    (int)(u_end - u), text + u);
+        return aif_error_set_offset(
+            err, AIF_EUNIT, u,
+            "unknown duration unit '%.*s' (expected ns, us, ms, s, min, h, d, w, mo or "
+            "y)",
+            (int)(u_end - u), text + u);
     }
     size_t q = u_end;
-    while (q < len && is_space(text[q])) {
+    while (q < len && aif__is_space(text[q])) {
         q++;
     }
     if (q != len) {
-        return fail(err, AIF_EPARSE, q, "unexpected %s after '%.*s'", describe(text, q, len, found),
-                    (int)(u_end - number_at), text + number_at);
+        return aif_error_set_offset(err, AIF_EPARSE, q, "unexpected %s after '%.*s'",
+                                    aif__describe_word(text, q, len, found),
+                                    (int)(u_end - number_at), text + number_at);
     }
     /* Reading the number again with the unit's power of ten keeps decimal inputs exact. */
     st = aif_number_scan(text, number_at, unit->scale10, &number_end, &v, NULL);
     double ns = v * (double)unit->factor;
     if (st != AIF_OK || !(ns < TWO_POW_63)) {
-        return fail(err, AIF_ERANGE, number_at,
-                    "duration '%.*s' is too long: the limit is about 292 years",
-                    (int)(u_end - number_at), text + number_at);
+        return aif_error_set_offset(err, AIF_ERANGE, number_at,
+                                    "duration '%.*s' is too long: the limit is about 292 years",
+                                    (int)(u_end - number_at), text + number_at);
     }
     *out = (aif_time)llround(ns);
     return AIF_OK;
@@ -345,7 +302,7 @@ aif_date aif_date_add_months(aif_date d, int32_t months) {
 
 static size_t digit_run(const char *text, size_t p, size_t len) {
     size_t n = 0;
-    while (p + n < len && is_digit(text[p + n])) {
+    while (p + n < len && aif__is_digit(text[p + n])) {
         n++;
     }
     return n;
@@ -361,7 +318,7 @@ static int32_t digits_value(const char *text, size_t p, size_t n) {
 
 /* "Q3" or "H2" after "YYYY-": the first month of that quarter or half. */
 static aif_status parse_period(const char *text, size_t p, size_t len, int32_t *month,
-                               aif_parse_error *err) {
+                               aif_error *err) {
     bool quarter = text[p] == 'Q' || text[p] == 'q';
     int32_t count = quarter ? 4 : 2;
     const char *what = quarter ? "quarter" : "half";
@@ -369,42 +326,46 @@ static aif_status parse_period(const char *text, size_t p, size_t len, int32_t *
     char found[40];
     size_t n = digit_run(text, p + 1, len);
     if (n == 0) {
-        return fail(err, AIF_EPARSE, p + 1, "expected a %s number after '%c', found %s", what,
-                    letter, describe(text, p + 1, len, found));
+        return aif_error_set_offset(err, AIF_EPARSE, p + 1,
+                                    "expected a %s number after '%c', found %s", what, letter,
+                                    aif__describe_word(text, p + 1, len, found));
     }
     int32_t k = n == 1 ? text[p + 1] - '0' : 0;
     if (k < 1 || k > count) {
-        return fail(err, AIF_ERANGE, p + 1, "%s must be %c1..%c%d, found '%c%.*s'", what, letter,
-                    letter, (int)count, letter, (int)(n > 8 ? 8 : n), text + p + 1);
+        return aif_error_set_offset(err, AIF_ERANGE, p + 1, "%s must be %c1..%c%d, found '%c%.*s'",
+                                    what, letter, letter, (int)count, letter, (int)(n > 8 ? 8 : n),
+                                    text + p + 1);
     }
     *month = (k - 1) * (12 / count) + 1;
     return AIF_OK;
 }
 
-aif_status aif_date_parse(const char *text, aif_date *out, aif_parse_error *err) {
+aif_status aif_date_parse(const char *text, aif_date *out, aif_error *err) {
     if (text == NULL || out == NULL) {
-        return fail(err, AIF_EINVAL, 0, "no text or no place for the result");
+        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
     }
     size_t p = 0;
     size_t len = 0;
     trim(text, &p, &len);
     char found[40];
     if (p == len) {
-        return fail(err, AIF_EPARSE, p,
-                    "expected a date such as 2026-07-01, 2026-07, 2026-Q3 or 2026-H2, found end "
-                    "of text");
+        return aif_error_set_offset(
+            err, AIF_EPARSE, p,
+            "expected a date such as 2026-07-01, 2026-07, 2026-Q3 or 2026-H2, found end "
+            "of text");
     }
     size_t n = digit_run(text, p, len);
     if (n != 4) {
-        return fail(err, AIF_EPARSE, p, "expected a four-digit year, found %s",
-                    describe(text, p, len, found));
+        return aif_error_set_offset(err, AIF_EPARSE, p, "expected a four-digit year, found %s",
+                                    aif__describe_word(text, p, len, found));
     }
     aif_date d = {digits_value(text, p, 4), 1, 1};
     p += 4;
     if (p < len) {
         if (text[p] != '-') {
-            return fail(err, AIF_EPARSE, p, "expected '-' after the year %04d, found %s",
-                        (int)d.year, describe(text, p, len, found));
+            return aif_error_set_offset(err, AIF_EPARSE, p,
+                                        "expected '-' after the year %04d, found %s", (int)d.year,
+                                        aif__describe_word(text, p, len, found));
         }
         p++;
         char c = p < len ? text[p] : '\0';
@@ -414,51 +375,55 @@ aif_status aif_date_parse(const char *text, aif_date *out, aif_parse_error *err)
                 return st;
             }
             p += 2;
-        } else if (is_digit(c)) {
+        } else if (aif__is_digit(c)) {
             n = digit_run(text, p, len);
             if (n != 2) {
-                return fail(err, AIF_EPARSE, p,
-                            "expected a two-digit month (01-12), found '%.*s' (write 2026-07-01, "
-                            "not 2026-7-1)",
-                            (int)(n > 8 ? 8 : n), text + p);
+                return aif_error_set_offset(
+                    err, AIF_EPARSE, p,
+                    "expected a two-digit month (01-12), found '%.*s' (write 2026-07-01, "
+                    "not 2026-7-1)",
+                    (int)(n > 8 ? 8 : n), text + p);
             }
             d.month = digits_value(text, p, 2);
             if (d.month < 1 || d.month > 12) {
-                return fail(err, AIF_ERANGE, p, "month must be 01-12, found '%.2s'", text + p);
+                return aif_error_set_offset(err, AIF_ERANGE, p, "month must be 01-12, found '%.2s'",
+                                            text + p);
             }
             p += 2;
             if (p < len && text[p] == '-') {
                 p++;
                 n = digit_run(text, p, len);
                 if (n != 2) {
-                    return fail(err, AIF_EPARSE, p,
-                                "expected a two-digit day (01-31), found %s (write 2026-07-01, "
-                                "not 2026-07-1)",
-                                describe(text, p, len, found));
+                    return aif_error_set_offset(
+                        err, AIF_EPARSE, p,
+                        "expected a two-digit day (01-31), found %s (write 2026-07-01, "
+                        "not 2026-07-1)",
+                        aif__describe_word(text, p, len, found));
                 }
                 d.day = digits_value(text, p, 2);
                 int32_t last = days_in_month(d.year, d.month);
                 if (d.day < 1 || d.day > last) {
-                    return fail(err, AIF_ERANGE, p,
-                                "day must be 01-%02d for %04d-%02d, found '%.2s'", (int)last,
-                                (int)d.year, (int)d.month, text + p);
+                    return aif_error_set_offset(err, AIF_ERANGE, p,
+                                                "day must be 01-%02d for %04d-%02d, found '%.2s'",
+                                                (int)last, (int)d.year, (int)d.month, text + p);
                 }
                 p += 2;
             }
         } else {
-            return fail(err, AIF_EPARSE, p,
-                        "expected a month (01-12), a quarter (Q1-Q4) or a half (H1-H2) after "
-                        "'%04d-', found %s",
-                        (int)d.year, describe(text, p, len, found));
+            return aif_error_set_offset(
+                err, AIF_EPARSE, p,
+                "expected a month (01-12), a quarter (Q1-Q4) or a half (H1-H2) after "
+                "'%04d-', found %s",
+                (int)d.year, aif__describe_word(text, p, len, found));
         }
     }
     size_t date_end = p;
-    while (p < len && is_space(text[p])) {
+    while (p < len && aif__is_space(text[p])) {
         p++;
     }
     if (p != len) {
-        return fail(err, AIF_EPARSE, p, "unexpected %s after the date '%.*s'",
-                    describe(text, p, len, found), (int)date_end, text);
+        return aif_error_set_offset(err, AIF_EPARSE, p, "unexpected %s after the date '%.*s'",
+                                    aif__describe_word(text, p, len, found), (int)date_end, text);
     }
     *out = d;
     return AIF_OK;

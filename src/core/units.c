@@ -7,6 +7,7 @@
  * rounding 1.2 and then rounding the product. Only characters this file has validated
  * reach strtod, which keeps hex floats, "inf" and locale-specific forms out. */
 #include "aifactory/units.h"
+#include "text_scan.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,20 +19,6 @@
 
 #define MAX_MANTISSA 100 /* characters; longer numbers are surely typing mistakes */
 #define MAX_TOKENS   4
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
 
 static char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -46,86 +33,54 @@ static bool starts_with_nocase(const char *s, const char *prefix) {
     return true;
 }
 
-PRINTF_LIKE(4, 5)
-static aif_status fail(aif_parse_error *err, aif_status status, size_t offset, const char *fmt,
-                       ...) {
-    if (err) {
-        err->offset = offset;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
-/* The text at `p` as it should appear in a message: the next word in quotes, shortened,
- * or "end of text". */
-static const char *describe(const char *text, size_t p, size_t len, char out[40]) {
-    if (p >= len) {
-        snprintf(out, 40, "end of text");
-        return out;
-    }
-    size_t n = 0;
-    while (p + n < len && !is_space(text[p + n])) {
-        n++;
-    }
-    if (n == 0) {
-        n = 1; /* a lone space inside the text */
-    }
-    if (n > 24) {
-        snprintf(out, 40, "'%.24s...'", text + p);
-    } else {
-        snprintf(out, 40, "'%.*s'", (int)n, text + p);
-    }
-    return out;
-}
-
 aif_status aif_number_scan(const char *text, size_t start, int scale10, size_t *end, double *out,
-                           aif_parse_error *err) {
+                           aif_error *err) {
     if (text == NULL || end == NULL || out == NULL) {
-        return fail(err, AIF_EINVAL, 0, "no text or no place for the result");
+        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
     }
     const char *s = text;
     size_t len = strlen(text);
     char what[40];
     if (start > len) {
-        return fail(err, AIF_EINVAL, len, "scan starts past the end of the text");
+        return aif_error_set_offset(err, AIF_EINVAL, len, "scan starts past the end of the text");
     }
     size_t p = start;
-    if (!is_digit(s[p]) && !(s[p] == '.' && is_digit(s[p + 1]))) {
+    if (!aif__is_digit(s[p]) && !(s[p] == '.' && aif__is_digit(s[p + 1]))) {
         if (starts_with_nocase(s + p, "nan") || starts_with_nocase(s + p, "inf")) {
-            return fail(err, AIF_ERANGE, p, "expected a finite number, found %s",
-                        describe(s, p, len, what));
+            return aif_error_set_offset(err, AIF_ERANGE, p, "expected a finite number, found %s",
+                                        aif__describe_word(s, p, len, what));
         }
-        return fail(err, AIF_EPARSE, p, "expected a number, found %s", describe(s, p, len, what));
+        return aif_error_set_offset(err, AIF_EPARSE, p, "expected a number, found %s",
+                                    aif__describe_word(s, p, len, what));
     }
-    while (is_digit(s[p])) {
+    while (aif__is_digit(s[p])) {
         p++;
     }
     if (s[p] == '.') {
-        if (!is_digit(s[p + 1])) {
-            return fail(err, AIF_EPARSE, p + 1, "expected a digit after '%.*s', found %s",
-                        (int)(p + 1 - start), s + start, describe(s, p + 1, len, what));
+        if (!aif__is_digit(s[p + 1])) {
+            return aif_error_set_offset(
+                err, AIF_EPARSE, p + 1, "expected a digit after '%.*s', found %s",
+                (int)(p + 1 - start), s + start, aif__describe_word(s, p + 1, len, what));
         }
         p++;
-        while (is_digit(s[p])) {
+        while (aif__is_digit(s[p])) {
             p++;
         }
     }
     size_t mantissa_len = p - start;
     if (mantissa_len > MAX_MANTISSA) {
-        return fail(err, AIF_EPARSE, start, "number has more than %d digits", MAX_MANTISSA);
+        return aif_error_set_offset(err, AIF_EPARSE, start, "number has more than %d digits",
+                                    MAX_MANTISSA);
     }
     long exponent = 0;
     /* Look ahead only past characters known not to be the terminating NUL. */
     bool is_e = s[p] == 'e' || s[p] == 'E';
     bool has_sign = is_e && (s[p + 1] == '+' || s[p + 1] == '-');
     /* An 'e' that does not start an exponent belongs to what follows ("1.2EFLOPS"). */
-    if (is_e && is_digit(s[p + 1 + (has_sign ? 1 : 0)])) {
+    if (is_e && aif__is_digit(s[p + 1 + (has_sign ? 1 : 0)])) {
         long sign = s[p + 1] == '-' ? -1 : 1;
         p += has_sign ? 2 : 1;
-        while (is_digit(s[p])) {
+        while (aif__is_digit(s[p])) {
             if (exponent < 100000) { /* beyond this every double is 0 or inf anyway */
                 exponent = exponent * 10 + (s[p] - '0');
             }
@@ -133,10 +88,11 @@ aif_status aif_number_scan(const char *text, size_t start, int scale10, size_t *
         }
         exponent *= sign;
     }
-    if (s[p] == ',' && is_digit(s[p + 1])) {
-        return fail(err, AIF_EPARSE, p,
-                    "found ',' inside a number: write digits without separators and use '.' "
-                    "for decimals (e.g. 16384, 1.5)");
+    if (s[p] == ',' && aif__is_digit(s[p + 1])) {
+        return aif_error_set_offset(
+            err, AIF_EPARSE, p,
+            "found ',' inside a number: write digits without separators and use '.' "
+            "for decimals (e.g. 16384, 1.5)");
     }
     if (scale10 > 1000) {
         scale10 = 1000;
@@ -154,13 +110,13 @@ aif_status aif_number_scan(const char *text, size_t start, int scale10, size_t *
     double v = strtod(buf, &stop);
     /* A short read means the decimal point is not '.', i.e. not the C locale. */
     if (stop != buf + buf_len) {
-        return fail(err, AIF_EPARSE, start,
-                    "could not read '%.*s' as a number (the C locale is assumed)",
-                    (int)mantissa_len, s + start);
+        return aif_error_set_offset(err, AIF_EPARSE, start,
+                                    "could not read '%.*s' as a number (the C locale is assumed)",
+                                    (int)mantissa_len, s + start);
     }
     if (!isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0)) {
-        return fail(err, AIF_ERANGE, start, "number '%.*s' is too large", (int)(p - start),
-                    s + start);
+        return aif_error_set_offset(err, AIF_ERANGE, start, "number '%.*s' is too large",
+                                    (int)(p - start), s + start);
     }
     *end = p;
     *out = v;
@@ -347,7 +303,7 @@ typedef struct parse_ctx {
     bool dollar;
     token tok[MAX_TOKENS];
     size_t ntok;
-    aif_parse_error *err;
+    aif_error *err;
 } parse_ctx;
 
 static aif_status unit_error(const parse_ctx *c, size_t t, const char *expect) {
@@ -358,9 +314,9 @@ static aif_status unit_error(const parse_ctx *c, size_t t, const char *expect) {
         offset = c->tok[t].start;
         token_kinds(c->text + c->tok[t].start, c->tok[t].len, kinds, sizeof kinds);
     }
-    return fail(c->err, AIF_EUNIT, offset, "expected %s after '%.*s', found %s%s", expect,
-                (int)(c->num_end - c->num_start), c->text + c->num_start,
-                describe(c->text, offset, c->len, found), kinds);
+    return aif_error_set_offset(c->err, AIF_EUNIT, offset, "expected %s after '%.*s', found %s%s",
+                                expect, (int)(c->num_end - c->num_start), c->text + c->num_start,
+                                aif__describe_word(c->text, offset, c->len, found), kinds);
 }
 
 static aif_status match_prefixed(const parse_ctx *c, const family *f, int *exp10, int *exp2,
@@ -378,9 +334,9 @@ static aif_status match_prefixed(const parse_ctx *c, const family *f, int *exp10
         return AIF_OK;
     }
     if (f->binary && n >= 2 && s[0] == 'K' && is_base(f, s + 1, n - 1)) {
-        return fail(c->err, AIF_EUNIT, c->tok[0].start,
-                    "ambiguous unit '%.*s': write k%.*s (1000) or Ki%.*s (1024)", (int)n, s,
-                    (int)(n - 1), s + 1, (int)(n - 1), s + 1);
+        return aif_error_set_offset(c->err, AIF_EUNIT, c->tok[0].start,
+                                    "ambiguous unit '%.*s': write k%.*s (1000) or Ki%.*s (1024)",
+                                    (int)n, s, (int)(n - 1), s + 1, (int)(n - 1), s + 1);
     }
     return unit_error(c, 0, f->expect);
 }
@@ -399,8 +355,8 @@ static aif_status match_money(const parse_ctx *c, int *exp10, size_t *used) {
     }
     if (t < c->ntok && word_equal(c->text + c->tok[t].start, c->tok[t].len, "USD")) {
         if (c->dollar) {
-            return fail(c->err, AIF_EUNIT, c->tok[t].start,
-                        "currency given twice: write $50B or 50B USD, not both");
+            return aif_error_set_offset(c->err, AIF_EUNIT, c->tok[t].start,
+                                        "currency given twice: write $50B or 50B USD, not both");
         }
         usd = true;
         t++;
@@ -408,11 +364,12 @@ static aif_status match_money(const parse_ctx *c, int *exp10, size_t *used) {
     if (!c->dollar && !usd) {
         size_t offset = t < c->ntok ? c->tok[t].start : c->len;
         char found[40];
-        return fail(c->err, AIF_EUNIT, offset,
-                    "expected a currency ('$' before the number or 'USD' after it) for '%.*s', "
-                    "found %s",
-                    (int)(c->num_end - c->num_start), c->text + c->num_start,
-                    describe(c->text, offset, c->len, found));
+        return aif_error_set_offset(
+            c->err, AIF_EUNIT, offset,
+            "expected a currency ('$' before the number or 'USD' after it) for '%.*s', "
+            "found %s",
+            (int)(c->num_end - c->num_start), c->text + c->num_start,
+            aif__describe_word(c->text, offset, c->len, found));
     }
     *used = t;
     return AIF_OK;
@@ -463,21 +420,23 @@ static const char *kind_example(aif_quantity_kind kind) {
 }
 
 aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *out,
-                              aif_parse_error *err) {
+                              aif_error *err) {
     if (text == NULL || out == NULL || (int)kind < 0 || kind >= AIF_QTY_KIND_COUNT) {
-        return fail(err, AIF_EINVAL, 0, "no text, no place for the result, or unknown kind");
+        return aif_error_set_offset(err, AIF_EINVAL, 0,
+                                    "no text, no place for the result, or unknown kind");
     }
     parse_ctx c = {.text = text, .len = strlen(text), .err = err};
-    while (c.len > 0 && is_space(text[c.len - 1])) {
+    while (c.len > 0 && aif__is_space(text[c.len - 1])) {
         c.len--;
     }
     size_t p = 0;
-    while (p < c.len && is_space(text[p])) {
+    while (p < c.len && aif__is_space(text[p])) {
         p++;
     }
     char found[40];
     if (p == c.len) {
-        return fail(err, AIF_EPARSE, p, "expected %s, found end of text", kind_example(kind));
+        return aif_error_set_offset(err, AIF_EPARSE, p, "expected %s, found end of text",
+                                    kind_example(kind));
     }
     c.num_start = p;
     bool negative = false;
@@ -487,8 +446,9 @@ aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *
     }
     if (text[p] == '$') {
         if (kind != AIF_QTY_MONEY && kind != AIF_QTY_ENERGY_PRICE) {
-            return fail(err, AIF_EUNIT, p, "expected %s, found %s (money)", kind_example(kind),
-                        describe(text, p, c.len, found));
+            return aif_error_set_offset(err, AIF_EUNIT, p, "expected %s, found %s (money)",
+                                        kind_example(kind),
+                                        aif__describe_word(text, p, c.len, found));
         }
         c.dollar = true;
         p++;
@@ -503,11 +463,11 @@ aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *
         c.num_end = c.len; /* cannot happen: numbers hold no blanks; keeps slicing safe */
     }
     for (size_t q = c.num_end; q < c.len;) {
-        while (q < c.len && is_space(text[q])) {
+        while (q < c.len && aif__is_space(text[q])) {
             q++;
         }
         size_t start = q;
-        while (q < c.len && !is_space(text[q])) {
+        while (q < c.len && !aif__is_space(text[q])) {
             q++;
         }
         if (c.ntok == MAX_TOKENS) {
@@ -562,9 +522,9 @@ aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *
     if (used < c.ntok) {
         size_t at = c.tok[used].start;
         size_t before = used > 0 ? c.tok[used - 1].start + c.tok[used - 1].len : c.num_end;
-        return fail(err, AIF_EPARSE, at, "unexpected %s after '%.*s'",
-                    describe(text, at, c.len, found), (int)(before - c.num_start),
-                    text + c.num_start);
+        return aif_error_set_offset(err, AIF_EPARSE, at, "unexpected %s after '%.*s'",
+                                    aif__describe_word(text, at, c.len, found),
+                                    (int)(before - c.num_start), text + c.num_start);
     }
     st = aif_number_scan(text, number_at, exp10, &c.num_end, &v, err);
     if (st != AIF_OK) {
@@ -572,8 +532,8 @@ aif_status aif_quantity_parse(const char *text, aif_quantity_kind kind, double *
     }
     v = ldexp(v, exp2);
     if (!isfinite(v)) {
-        return fail(err, AIF_ERANGE, number_at, "value '%.*s' is too large",
-                    (int)(c.len - c.num_start), text + c.num_start);
+        return aif_error_set_offset(err, AIF_ERANGE, number_at, "value '%.*s' is too large",
+                                    (int)(c.len - c.num_start), text + c.num_start);
     }
     *out = negative ? -v : v;
     return AIF_OK;
@@ -646,7 +606,7 @@ static const char *scale_symbol(int exp10) {
     }
 }
 
-static aif_status emit(char *buf, size_t n, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static aif_status emit(char *buf, size_t n, const char *fmt, ...) AIF_PRINTF_LIKE(3, 4);
 
 static aif_status emit(char *buf, size_t n, const char *fmt, ...) {
     va_list ap;

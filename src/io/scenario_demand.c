@@ -389,7 +389,7 @@ static void bind_dist(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at
         d = (aif_dist){AIF_DIST_PARETO, {sv[0], shape}, NULL};
         break;
     }
-    aif_parse_error perr = {0};
+    aif_error perr = {0};
     if (!c->failed && aif_dist_check(&d, &perr) != AIF_OK) {
         aif__scn_error(c, p, "%s: %s", w, perr.message);
     }

@@ -246,7 +246,7 @@ bool aif__scn_qty(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, 
         return false;
     }
     double v = 0;
-    aif_parse_error perr = {0};
+    aif_error perr = {0};
     if (aif_quantity_parse(buf, kind, &v, &perr) != AIF_OK) {
         aif__scn_error(c, shift(vp, perr.offset), "%s.%s: %s", where, key, perr.message);
         return false;
@@ -281,7 +281,7 @@ bool aif__scn_num(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, 
         scale = 0.01;
     }
     double v = 0;
-    aif_parse_error perr = {0};
+    aif_error perr = {0};
     if (aif_quantity_parse(buf, AIF_QTY_COUNT, &v, &perr) != AIF_OK) {
         aif__scn_error(c, shift(vp, perr.offset), "%s.%s: expected a number, found '%s' (%s)",
                        where, key, buf, perr.message);
@@ -305,7 +305,7 @@ bool aif__scn_date(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at,
         return false;
     }
     aif_date d;
-    aif_parse_error perr = {0};
+    aif_error perr = {0};
     if (aif_date_parse(buf, &d, &perr) != AIF_OK) {
         aif__scn_error(c, shift(vp, perr.offset), "%s.%s: %s", where, key, perr.message);
         return false;
@@ -322,7 +322,7 @@ bool aif__scn_duration(scn_ctx *c, struct fy_node *map, const char *key, scn_pos
         return false;
     }
     aif_time t = 0;
-    aif_parse_error perr = {0};
+    aif_error perr = {0};
     if (aif_duration_parse(buf, &t, &perr) != AIF_OK) {
         aif__scn_error(c, shift(vp, perr.offset), "%s.%s: %s", where, key, perr.message);
         return false;

@@ -354,7 +354,7 @@ static void empirical_quantiles_and_moments(void **state) {
 static void empirical_validation(void **state) {
     (void)state;
     aif_empirical *e = NULL;
-    aif_parse_error err;
+    aif_error err;
     const aif_empirical_mode L = AIF_EMPIRICAL_LINEAR;
     assert_int_equal(aif_empirical_create(NULL, (const double[]){1, 0}, (const double[]){0.5, 1}, 2,
                                           L, &e, &err),
@@ -387,7 +387,7 @@ static void empirical_validation(void **state) {
 
 static void check_and_names(void **state) {
     (void)state;
-    aif_parse_error err;
+    aif_error err;
     struct {
         aif_dist d;
         aif_status want;

@@ -93,7 +93,7 @@ static void duration_parse_valid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aif_time t = -1;
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_duration_parse(cases[i].text, &t, &err);
         if (st != AIF_OK || t != cases[i].ns) {
             fail_msg("'%s': status %d (%s), got %lld want %lld", cases[i].text, st, err.message,
@@ -138,7 +138,7 @@ static void duration_parse_invalid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aif_time t = 1234;
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_duration_parse(cases[i].text, &t, &err);
         if (st != cases[i].status || err.offset != cases[i].offset ||
             strstr(err.message, cases[i].message) == NULL || t != 1234) {
@@ -345,7 +345,7 @@ static void date_parse_valid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aif_date d = {0, 0, 0};
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_date_parse(cases[i].text, &d, &err);
         if (st != AIF_OK || d.year != cases[i].d.year || d.month != cases[i].d.month ||
             d.day != cases[i].d.day) {
@@ -387,7 +387,7 @@ static void date_parse_invalid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aif_date d = {1, 2, 3};
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_date_parse(cases[i].text, &d, &err);
         if (st != cases[i].status || err.offset != cases[i].offset ||
             strstr(err.message, cases[i].message) == NULL || d.year != 1) {

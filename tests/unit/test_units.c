@@ -37,7 +37,7 @@ static void number_scan(void **state) {
     assert_int_equal(aif_number_scan("1e99999999999", 0, 0, &end, &v, NULL), AIF_ERANGE);
     assert_int_equal(aif_number_scan("1e308", 0, 1, &end, &v, NULL), AIF_ERANGE);
 
-    aif_parse_error err = {0};
+    aif_error err = {0};
     char longnum[160];
     memset(longnum, '1', sizeof longnum - 1);
     longnum[sizeof longnum - 1] = '\0';
@@ -135,7 +135,7 @@ static void parse_valid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = -1.0;
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_quantity_parse(cases[i].text, cases[i].kind, &v, &err);
         if (st != AIF_OK || v != cases[i].value) {
             fail_msg("'%s' as %s: status %d (%s), got %.17g want %.17g", cases[i].text,
@@ -205,7 +205,7 @@ static void parse_invalid(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = 1234.0;
-        aif_parse_error err = {0};
+        aif_error err = {0};
         aif_status st = aif_quantity_parse(cases[i].text, cases[i].kind, &v, &err);
         if (st != cases[i].status || err.offset != cases[i].offset ||
             strstr(err.message, cases[i].message) == NULL || v != 1234.0) {
@@ -222,7 +222,7 @@ static void parse_invalid(void **state) {
     assert_int_equal(aif_quantity_parse("1 W", (aif_quantity_kind)-1, &v, NULL), AIF_EINVAL);
     assert_int_equal(aif_quantity_parse("1", AIF_QTY_POWER, &v, NULL), AIF_EUNIT);
     /* A very long junk word is quoted shortened, and the message stays within bounds. */
-    aif_parse_error err = {0};
+    aif_error err = {0};
     assert_int_equal(aif_quantity_parse("10 GWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
                                         AIF_QTY_POWER, &v, &err),
                      AIF_EUNIT);
@@ -297,7 +297,7 @@ static void format_parse_round_trip(void **state) {
                     snprintf(text, sizeof text, "%s%se%d", sign < 0 ? "-" : "", mantissas[m], e);
                     double v = strtod(text, NULL);
                     double back = 0.0;
-                    aif_parse_error err = {0};
+                    aif_error err = {0};
                     assert_int_equal(
                         aif_quantity_format(v, (aif_quantity_kind)kind, buf, sizeof buf), AIF_OK);
                     aif_status st = aif_quantity_parse(buf, (aif_quantity_kind)kind, &back, &err);
