@@ -15,6 +15,8 @@
 
 #include "bench_stats.h"
 #include "aifactory/fleet.h"
+#include "aifactory/results.h"
+#include "aifactory/scenario.h"
 
 #define MAX_SETS 96
 
@@ -108,8 +110,10 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
         aif_results_run meta = {.name = in.name, .kind = "scenario", .wall_s = NAN};
         char dir[] = "/tmp/bench_run_XXXXXX";
         rc = mkdtemp(dir) == NULL || aif_results_create(NULL, NULL, &r, NULL, 0) != AIF_OK ||
-             aif_results_add_run(r, &meta, &id) != AIF_OK ||
-             aif_fleet_record(NULL, f, r, id) != AIF_OK || aif_results_export_csv(r, dir) != AIF_OK;
+             aif_results_add_run(r, &meta, &id) != AIF_OK;
+        aif_record_sink sink = aif_results_sink(r, id);
+        rc = rc || aif_fleet_record(NULL, f, &sink) != AIF_OK ||
+             aif_results_export_csv(r, dir) != AIF_OK;
         aif_results_close(r);
         out->record_s = bench_wall_s() - t3;
         char cmd[128];

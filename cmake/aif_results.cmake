@@ -1,12 +1,5 @@
-# The results store and the HTML report (issue 7): SQLite and jansson for the library, and
-# the report's JS/CSS compiled in as generated C sources (cmake/aif_web.cmake). Included
-# from the top-level CMakeLists.txt right after the aifactory library is defined; the
-# pkg-config prefixes are private to this file so other modules' look-ups never clash.
-pkg_check_modules(AIF_RESULTS_SQLITE REQUIRED IMPORTED_TARGET sqlite3)
-pkg_check_modules(AIF_RESULTS_JANSSON REQUIRED IMPORTED_TARGET jansson)
-target_link_libraries(aifactory PUBLIC PkgConfig::AIF_RESULTS_SQLITE
-                                       PkgConfig::AIF_RESULTS_JANSSON)
-
+# The HTML report's JS/CSS compiled into the io layer as a generated C source. Included
+# from the top-level CMakeLists.txt right after the aif_io library is defined.
 # The report's JS/CSS and the pinned uPlot, compiled in (see cmake/aif_web_assets.cmake).
 find_program(AIF_NPM npm)
 set(AIF_REPORT_ASSETS_C ${CMAKE_BINARY_DIR}/generated/report_assets.c)
@@ -21,4 +14,4 @@ add_custom_command(
   DEPENDS ${AIF_WEB_SOURCES} ${CMAKE_CURRENT_LIST_DIR}/aif_web_assets.cmake
   COMMENT "Generating the HTML report assets (npm ci for the pinned uPlot)"
   VERBATIM)
-target_sources(aifactory PRIVATE ${AIF_REPORT_ASSETS_C})
+target_sources(aif_io PRIVATE ${AIF_REPORT_ASSETS_C})

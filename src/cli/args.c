@@ -1,5 +1,5 @@
 /* The option parser and help printer shared by all verbs (see args.h). */
-#include "cli/args.h"
+#include "args.h"
 
 #include <stdarg.h>
 #include <string.h>

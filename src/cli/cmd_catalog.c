@@ -9,9 +9,10 @@
 #include <jansson.h>
 
 #include "aifactory/catalog.h"
-#include "cli/args.h"
-#include "cli/cli.h"
-#include "cli/cli_catalog.h"
+#include "aifactory/catalog_read.h"
+#include "args.h"
+#include "cli.h"
+#include "cli_catalog.h"
 
 enum { OPT_CATALOG = CLI_COMMON_OPTIONS };
 

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aifactory/models_file.h"
 #include "aifactory/perf.h"
-#include "cli/args.h"
-#include "cli/cli.h"
-#include "cli/cli_catalog.h"
+#include "args.h"
+#include "cli.h"
+#include "cli_catalog.h"
 
 #define MAX_MODEL_FILES 16
 

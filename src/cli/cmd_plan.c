@@ -14,9 +14,9 @@
 
 #include "aifactory/plan.h"
 #include "aifactory/units.h"
-#include "cli/args.h"
-#include "cli/cli.h"
-#include "cli/cli_catalog.h"
+#include "args.h"
+#include "cli.h"
+#include "cli_catalog.h"
 
 enum {
     OPT_POWER = CLI_COMMON_OPTIONS,

@@ -13,13 +13,14 @@
 #include "aifactory/outfile.h"
 #include "aifactory/progress.h"
 #include "aifactory/replay.h"
+#include "aifactory/replay_results.h"
 #include "aifactory/report.h"
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
 #include "aifactory/trace.h"
-#include "cli/args.h"
-#include "cli/cli.h"
-#include "cli/interrupt.h"
+#include "args.h"
+#include "cli.h"
+#include "interrupt.h"
 
 enum {
     OPT_FORMAT = CLI_COMMON_OPTIONS,
@@ -615,7 +616,7 @@ int cmd_replay(int argc, char **argv) {
     }
     warn_skipped(&common, aif_trace_skipped_rows(t), &err);
     const aif_job *jobs = aif_trace_jobs(t);
-    c.trace = t;
+    c.names = aif_trace_names(t);
     for (size_t i = 0; i < aif_trace_count(t); i++) {
         if (jobs[i].gpus > c.gpus) {
             fprintf(stderr,

@@ -9,8 +9,8 @@
 
 #include "aifactory/report.h"
 #include "aifactory/results.h"
-#include "cli/args.h"
-#include "cli/cli.h"
+#include "args.h"
+#include "cli.h"
 
 static const cli_option options[] = {CLI_COMMON_OPTION_LIST};
 

@@ -21,10 +21,10 @@
 #include "aifactory/report.h"
 #include "aifactory/results.h"
 #include "aifactory/scenario.h"
-#include "cli/args.h"
-#include "cli/cli.h"
-#include "cli/interrupt.h"
-#include "cli/run_summary.h"
+#include "args.h"
+#include "cli.h"
+#include "interrupt.h"
+#include "run_summary.h"
 
 enum {
     OPT_SET = CLI_COMMON_OPTIONS,
@@ -248,7 +248,8 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
     int64_t run_id = 0;
     st = aif_results_add_run(r, meta, &run_id);
     if (st == AIF_OK) {
-        st = aif_fleet_record(NULL, f, r, run_id);
+        aif_record_sink sink = aif_results_sink(r, run_id);
+        st = aif_fleet_record(NULL, f, &sink);
     }
     if (st == AIF_OK) {
         st = aif_results_finish(r);

@@ -14,8 +14,8 @@
 #include "aifactory/perf.h"
 #include "aifactory/scenario.h"
 #include "aifactory/units.h"
-#include "cli/args.h"
-#include "cli/cli.h"
+#include "args.h"
+#include "cli.h"
 
 enum { OPT_REFIT = CLI_COMMON_OPTIONS, OPT_SET, OPT_STAGE_OVERLAP };
 

@@ -4,7 +4,7 @@
  * can reach nothing but statics. The handler does only async-signal-safe work (unlink,
  * signal, raise), and the registered path is written only while the signals are blocked,
  * so the handler never sees half a path. */
-#include "cli/interrupt.h"
+#include "interrupt.h"
 
 #include <string.h>
 #include <unistd.h>

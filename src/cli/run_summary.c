@@ -1,12 +1,13 @@
 /* The one-screen terminal summary of `aifactory run` (see run_summary.h). Everything shown
  * is derived from the engine's event log, daily rows, ledger and run results, so it agrees
  * with the CSV files and the report of the same run. */
-#include "cli/run_summary.h"
+#include "run_summary.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "aifactory/contracts.h"
+#include "aifactory/scenario.h"
 
 #define MAX_YEARS     12
 #define MAX_PROVIDERS 32

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/pq_internal.h"
+#include "pq_internal.h"
 
 #define ARITY      4
 #define SLOT_BITS  27

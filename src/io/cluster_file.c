@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "aifactory/cluster.h"
-#include "io/textfile.h"
-#include "io/yaml.h"
+#include "textfile.h"
+#include "yaml.h"
 
 typedef struct ctx {
     const char *file;

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/results_internal.h"
+#include "results_internal.h"
 
 aif_status aif_outfile_open(aif_outfile *f, const aif_allocator *a, const char *path) {
     memset(f, 0, sizeof *f);

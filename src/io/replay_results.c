@@ -3,8 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "aifactory/replay.h"
-#include "aifactory/results.h"
+#include "aifactory/replay_results.h"
 
 static aif_status param(aif_results *db, int64_t run, const char *name, const char *value,
                         const char *unit) {
@@ -98,7 +97,7 @@ aif_status aif_replay_save(aif_results *db, int64_t run_id, const aif_trace *tra
             snprintf(id, sizeof id, "%lld", (long long)j->id);
             name = id;
         }
-        aif_results_job row = {
+        aif_record_job row = {
             .job_id = name,
             .vc = j->vc ? aif_trace_string(trace, j->vc) : NULL,
             .kind = "trace",

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "aifactory/outfile.h"
-#include "io/report_internal.h"
+#include "report_internal.h"
 
 int aif_report_has_chart_library(void) {
     return aif__report_uplot_js[0] != '\0';

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/report_internal.h"
+#include "report_internal.h"
 
 #define CDF_POINTS   200
 #define BUCKETS      400

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "aifactory/report.h"
-#include "io/results_internal.h"
+#include "results_internal.h"
 
 /* Build the JSON document the page draws for run `run_id` (0: the first run). On success
  * *out owns a new reference. Errors as aif_report_write, with the reason on `r`. */

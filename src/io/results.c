@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/results_internal.h"
+#include "results_internal.h"
 
 /* Rows per transaction: large enough that commits are rare, small enough that the WAL
  * stays a few MB. */
@@ -542,7 +542,7 @@ aif_status aif_results_add_event(aif_results *r, int64_t run_id, double time_s, 
 }
 
 aif_status aif_results_add_ledger(aif_results *r, int64_t run_id,
-                                  const aif_results_ledger_entry *e) {
+                                  const aif_record_ledger_entry *e) {
     aif_status st = check_writable(r);
     if (st != AIF_OK) {
         return st;
@@ -563,7 +563,7 @@ aif_status aif_results_add_ledger(aif_results *r, int64_t run_id,
     return step_insert(r, ST_LEDGER, "adding a ledger entry");
 }
 
-aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_results_job *j) {
+aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_record_job *j) {
     aif_status st = check_writable(r);
     if (st != AIF_OK) {
         return st;
@@ -586,7 +586,7 @@ aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_results
     return step_insert(r, ST_JOB, "adding a job");
 }
 
-aif_status aif_results_add_contract(aif_results *r, int64_t run_id, const aif_results_contract *c) {
+aif_status aif_results_add_contract(aif_results *r, int64_t run_id, const aif_record_contract *c) {
     aif_status st = check_writable(r);
     if (st != AIF_OK) {
         return st;

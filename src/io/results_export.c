@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "aifactory/outfile.h"
-#include "io/results_internal.h"
+#include "results_internal.h"
 
 /* ---- CSV ---- */
 

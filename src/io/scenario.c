@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/scenario_internal.h"
-#include "io/textfile.h"
-#include "io/yaml.h"
+#include "scenario_internal.h"
+#include "textfile.h"
+#include "yaml.h"
 
 aif_status aif_scenario_create(const aif_allocator *a, aif_scenario **out) {
     if (out == NULL) {
@@ -327,19 +327,4 @@ double aif_scenario_wau_at(const aif_scenario *s, aif_time t) {
     }
     double f = (double)(t - p[lo].at) / (double)(p[hi].at - p[lo].at);
     return p[lo].value + f * (p[hi].value - p[lo].value);
-}
-
-const char *aif_provider_kind_name(aif_provider_kind k) {
-    static const char *const names[] = {"own", "cloud", "partner"};
-    return (unsigned)k < AIF_PROVIDER_KIND_COUNT ? names[k] : "unknown";
-}
-
-const char *aif_rofr_rule_name(aif_rofr_rule r) {
-    static const char *const names[] = {"always", "never", "probability", "price_at_most"};
-    return (unsigned)r < AIF_ROFR_RULE_COUNT ? names[r] : "unknown";
-}
-
-const char *aif_latency_class_name(aif_latency_class c) {
-    static const char *const names[] = {"server", "interactive", "offline"};
-    return (unsigned)c < AIF_LATENCY_CLASS_COUNT ? names[c] : "unknown";
 }

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/scenario_internal.h"
-#include "io/yaml.h"
+#include "scenario_internal.h"
+#include "yaml.h"
+#include "aifactory/catalog_read.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define QUARTER_NS  (AIF_NS_PER_YEAR / 4)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/scenario_internal.h"
+#include "scenario_internal.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "aifactory/catalog.h"
-#include "io/scenario_internal.h"
-#include "io/yaml.h"
+#include "scenario_internal.h"
+#include "yaml.h"
 
 void aif__scn_error_raw(aif_scenario *s, const char *file, int line, int col, const char *fmt,
                         ...) {

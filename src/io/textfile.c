@@ -1,6 +1,6 @@
 /* Whole-file reading (see textfile.h). The buffer doubles as it fills, so a file is read
  * with O(log size) allocations and no size query that a pipe or /proc file would defeat. */
-#include "io/textfile.h"
+#include "textfile.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "io/trace_internal.h"
+#include "trace_internal.h"
 
 /* What a column means to the reader. */
 enum col_role {
@@ -374,7 +374,7 @@ static aif_status reserve_row(reader *r, const trace_source *src) {
     }
     if (rows->count == rows->cap) {
         size_t ncap = next_cap(rows->count, rows->cap, sizeof *rows->v, src);
-        aif__trace_row *nv =
+        aif_job_row *nv =
             aif_realloc(rows->alloc, rows->v, rows->cap * sizeof *nv, ncap * sizeof *nv);
         if (nv == NULL) {
             return AIF_ENOMEM;
@@ -394,7 +394,7 @@ static void keep_row(reader *r, const aif_job *j) {
     r->rows_unsorted |= rows->count > 0 && j->submit_ns < r->rows_last;
     r->rows_last = j->submit_ns;
     rows->v[rows->count++] =
-        (aif__trace_row){.submit_ns = j->submit_ns, .duration_ns = j->duration_ns, .gpus = j->gpus};
+        (aif_job_row){.submit_ns = j->submit_ns, .duration_ns = j->duration_ns, .gpus = j->gpus};
 }
 
 /* Keep the job parsed into slot `count`; notes whether the rows are still in order. */
@@ -804,7 +804,7 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
     }
 
 DEFINE_SUBMIT_SORT(sort_job_array, aif_job)
-DEFINE_SUBMIT_SORT(sort_row_array, aif__trace_row)
+DEFINE_SUBMIT_SORT(sort_row_array, aif_job_row)
 
 static aif_status sort_jobs(aif_trace *t) {
     if (!t->unsorted) {
@@ -990,6 +990,14 @@ const char *aif_trace_string(const aif_trace *t, uint32_t id) {
         return NULL;
     }
     return t->chars + t->offs[id];
+}
+
+static const char *trace_name(const void *ctx, uint32_t id) {
+    return aif_trace_string(ctx, id);
+}
+
+aif_job_names aif_trace_names(const aif_trace *trace) {
+    return (aif_job_names){.ctx = trace, .name = trace ? trace_name : NULL};
 }
 
 uint32_t aif_trace_string_count(const aif_trace *t) {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "io/trace_internal.h"
+#include "trace_internal.h"
 
 static bool is_blank(char c) {
     return c == ' ' || c == '\t';

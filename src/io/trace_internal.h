@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/job.h"
+#include "aifactory/pages.h"
 #include "aifactory/status.h"
 
 /* ---- Record source ---- */
@@ -79,39 +81,12 @@ aif_status aif__parse_time(const char *s, int64_t *ns);
  * Errors: AIF_EPARSE, AIF_ERANGE. */
 aif_status aif__parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
 
-/* ---- First touches of big arrays (trace_pages.c) ---- */
-
-/* Per-array state; zero it before the first call. Counts carry over when the array moves. */
-typedef struct aif__pages {
-    void *base;      /* the array the pages below belong to */
-    uintptr_t done;  /* address of the last huge page arranged, 0 = none */
-    unsigned hinted; /* huge pages hinted and touched so far */
-    unsigned slow;   /* of which slow to touch (not yet backed by the hypervisor) */
-    bool off;        /* ordinary pages from here on */
-} aif__pages;
-
-/* For an array base[0..cap) bytes that the caller fills in order and has filled up to
- * `filled`: arrange the first touch of the next whole 2 MiB page ahead of the writer (a
- * huge-page hint, and a timed touch that writes a zero byte into it, which is why the
- * bytes past `filled` must hold nothing yet), and return the fill mark at which to call
- * again (> filled; cap when nothing is left to arrange). A moved array (new base) starts
- * over from `filled`. Never fails: memory is only advised, and results do not depend on
- * it. Cost O(1), a system call per 2 MiB; a no-op returning cap off Linux. */
-size_t aif__pages_next(aif__pages *pg, void *base, size_t cap, size_t filled);
-
 /* ---- Compact rows for the fused fifo replay (trace.c) ---- */
-
-/* What a fifo replay on a pool needs of a job, 24 bytes instead of aif_job's 64. */
-typedef struct aif__trace_row {
-    int64_t submit_ns;
-    int64_t duration_ns;
-    int32_t gpus;
-} aif__trace_row;
 
 /* A trace read down to its rows: sorted stably by submit time, with the reader's counts. */
 typedef struct aif__trace_rows {
     const aif_allocator *alloc;
-    aif__trace_row *v;
+    aif_job_row *v;
     size_t count;
     size_t cap;
     int format; /* the aif_trace_format read (the detected one under AUTO) */

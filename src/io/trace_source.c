@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/trace_internal.h"
+#include "trace_internal.h"
 
 #define WINDOW_INITIAL  (256u * 1024u)
 #define WINDOW_MAX      (64u * 1024u * 1024u) /* the longest record we accept */

@@ -1,5 +1,5 @@
 /* libfyaml set up so that the library never prints (see yaml.h). */
-#include "io/yaml.h"
+#include "yaml.h"
 
 aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
                            aif__yaml_error_fn on_error, void *ctx) {

@@ -1,6 +1,6 @@
 /* The catalog object: storage of packages, systems and facility defaults, the
- * all-or-nothing merge of parsed files, lookup, and nearest-id suggestions (see catalog.h).
- * YAML reading lives in catalog_parse.c. */
+ * all-or-nothing commit of staged entries (catalog_build.h), lookup, and nearest-id
+ * suggestions (see catalog.h). Reading catalog files is io's (catalog_read.c). */
 #include "aifactory/catalog.h"
 
 #include <errno.h>
@@ -8,16 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/textfile.h"
-#include "model/catalog_data.h"
-#include "model/catalog_internal.h"
-
-const char *aif_catalog_default_yaml(size_t *len) {
-    if (len) {
-        *len = aif__catalog_yaml_len;
-    }
-    return aif__catalog_yaml;
-}
+#include "catalog_internal.h"
 
 aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out) {
     if (out == NULL) {
@@ -185,63 +176,30 @@ static void commit(aif_catalog *cat, const aif__staged *staged) {
     }
 }
 
-aif_status aif_catalog_merge_string(aif_catalog *cat, const char *name, const char *text,
-                                    size_t len) {
-    if (cat == NULL || name == NULL || text == NULL) {
-        return AIF_EINVAL;
-    }
+void aif__catalog_begin(aif_catalog *cat) {
     cat->error_count = 0;
-    const char *file = aif_arena_strdup(cat->arena, name);
-    if (file == NULL) {
-        return AIF_ENOMEM;
-    }
-    aif__staged staged;
-    memset(&staged, 0, sizeof staged);
-    staged.packages_tail = &staged.packages;
-    staged.systems_tail = &staged.systems;
-    aif_status st = aif__catalog_parse(cat, file, text, len, &staged);
-    if (st != AIF_OK) {
-        return st;
-    }
-    st = reserve(cat->alloc, (void ***)&cat->packages, cat->package_count, &cat->package_cap,
-                 staged.new_packages);
+}
+
+const aif_allocator *aif__catalog_allocator(const aif_catalog *cat) {
+    return cat->alloc;
+}
+
+aif_arena *aif__catalog_arena(aif_catalog *cat) {
+    return cat->arena;
+}
+
+aif_status aif__catalog_commit(aif_catalog *cat, const aif__staged *staged) {
+    aif_status st = reserve(cat->alloc, (void ***)&cat->packages, cat->package_count,
+                            &cat->package_cap, staged->new_packages);
     if (st == AIF_OK) {
         st = reserve(cat->alloc, (void ***)&cat->systems, cat->system_count, &cat->system_cap,
-                     staged.new_systems);
+                     staged->new_systems);
     }
     if (st != AIF_OK) {
         return st;
     }
-    commit(cat, &staged);
+    commit(cat, staged);
     return AIF_OK;
-}
-
-aif_status aif_catalog_load_default(aif_catalog *cat) {
-    return aif_catalog_merge_string(cat, "<builtin>/catalog.yaml", aif__catalog_yaml,
-                                    aif__catalog_yaml_len);
-}
-
-aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path) {
-    if (cat == NULL || path == NULL) {
-        return AIF_EINVAL;
-    }
-    cat->error_count = 0;
-    aif__text text;
-    const char *op = NULL;
-    int sys_errno = 0;
-    aif_status st = aif__text_read(cat->alloc, path, &text, &op, &sys_errno);
-    if (st == AIF_EIO) {
-        const char *file = aif_arena_strdup(cat->arena, path);
-        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot %s catalog file: %s", op,
-                           strerror(sys_errno));
-        return file ? AIF_EIO : AIF_ENOMEM;
-    }
-    if (st != AIF_OK) {
-        return st;
-    }
-    st = aif_catalog_merge_string(cat, path, text.data, text.len);
-    aif__text_free(cat->alloc, &text);
-    return st;
 }
 
 size_t aif_catalog_package_count(const aif_catalog *cat) {

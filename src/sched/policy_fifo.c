@@ -31,7 +31,7 @@
  * id that is served before the [head, arrived) range, since they all arrived earlier. */
 #include <string.h>
 
-#include "sched/sched_internal.h"
+#include "sched_internal.h"
 
 #define NONE    UINT32_MAX
 #define PENDING (UINT32_MAX - 1)

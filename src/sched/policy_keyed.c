@@ -14,7 +14,7 @@
  * this policy preempted (las attained service, starvation timer) and queued by its key. */
 #include <math.h>
 
-#include "sched/sched_internal.h"
+#include "sched_internal.h"
 
 enum { K_SJF, K_SRTF, K_PRIORITY, K_LAS };
 

@@ -4,7 +4,7 @@
 
 #include "aifactory/replay.h"
 #include "aifactory/sched.h"
-#include "sched/sched_internal.h"
+#include "sched_internal.h"
 
 #define NS_PER_S 1e9
 
@@ -21,10 +21,12 @@ struct aif_replay {
 
 /* The cluster groups job may use: those of its GPU type when the cluster has several. */
 static uint32_t group_mask(const engine *e, const aif_job *job) {
-    if (e->cfg->trace == NULL || job->gpu_type == 0 || aif_cluster_group_count(e->cluster) < 2) {
+    if (e->cfg->names.name == NULL || job->gpu_type == 0 ||
+        aif_cluster_group_count(e->cluster) < 2) {
         return UINT32_MAX;
     }
-    return aif_cluster_groups_of_type(e->cluster, aif_trace_string(e->cfg->trace, job->gpu_type));
+    return aif_cluster_groups_of_type(e->cluster,
+                                      e->cfg->names.name(e->cfg->names.ctx, job->gpu_type));
 }
 
 #define NO_JOB UINT32_MAX
@@ -377,7 +379,7 @@ const aif_replay_job *aif_replay_jobs(const aif_replay *r) {
 /* ---- Metrics ---- */
 
 /* Selection of one rank from int64 values `stride` apart, shared with the fused fifo path
- * (replay_stream.c), which selects in place inside its rows. Median-of-three pivot, Hoare
+ * (replay_rows.c), which selects in place inside its rows. Median-of-three pivot, Hoare
  * partition (which also splits runs of equal values evenly). */
 #define AT(i) v[(i)*stride]
 

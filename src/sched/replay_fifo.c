@@ -9,16 +9,16 @@
  * results are identical to the general engine's, job by job (tests/unit/test_replay_fast.c
  * compares the two).
  *
- * The same loop also serves the fused read-and-replay (replay_stream.c), whose jobs are
- * compact rows (trace_internal.h) and whose results are folded into the summary's sums as
+ * The same loop also serves the fused read-and-replay (replay_rows.c), whose jobs are
+ * compact rows (aif_job_row, job.h) and whose results are folded into the summary's sums as
  * jobs start, in job order (the order aif_replay_summarize adds them in), so that no
  * per-job result array exists. The loop is written once over a strided view of the job
  * records and inlined into both callers with their layouts as constants. */
 #include <stddef.h>
 
-#include "io/trace_internal.h"
-#include "sched/replay_stream_internal.h"
-#include "sched/sched_internal.h"
+#include "aifactory/pages.h"
+#include "replay_rows_internal.h"
+#include "sched_internal.h"
 
 typedef struct running {
     int64_t end_ns;
@@ -81,7 +81,7 @@ static int64_t heap_pop(heap *h) {
 #endif
 
 /* The job records: `stride` bytes apart, each with an int64 submit time and duration at
- * offsets 0 and 8 (as both aif_job and aif__trace_row have them) and an int32 GPU count
+ * offsets 0 and 8 (as both aif_job and aif_job_row have them) and an int32 GPU count
  * at `gpus_off`. */
 #define SUBMIT(i) (*(const int64_t *)(base + (i)*stride))
 #define DUR(i)    (*(const int64_t *)(base + (i)*stride + 8))
@@ -190,9 +190,9 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
     return st;
 }
 
-aif_status aif__replay_fifo_rows(const aif_allocator *a, aif__trace_row *rows, size_t n,
+aif_status aif__replay_fifo_rows(const aif_allocator *a, aif_job_row *rows, size_t n,
                                  const aif_replay_config *cfg, aif__fifo_acc *acc) {
     *acc = (aif__fifo_acc){.last_end = INT64_MIN};
-    return fifo_loop(a, (const char *)rows, sizeof *rows, offsetof(aif__trace_row, gpus),
-                     (char *)rows, n, cfg, NULL, acc);
+    return fifo_loop(a, (const char *)rows, sizeof *rows, offsetof(aif_job_row, gpus), (char *)rows,
+                     n, cfg, NULL, acc);
 }

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "sched/sched_internal.h"
+#include "sched_internal.h"
 
 static const policy_ops *const registry[] = {
     &aif__policy_fifo, &aif__policy_backfill, &aif__policy_sjf,

@@ -18,7 +18,7 @@
 #include "aifactory/cluster.h"
 #include "aifactory/pq.h"
 #include "aifactory/replay.h"
-#include "aifactory/trace.h"
+#include "aifactory/job.h"
 
 enum { JOB_FUTURE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 

@@ -4,7 +4,7 @@
 #include "aifactory/session.h"
 
 #include "aifactory/sched.h"
-#include "sched/sched_internal.h"
+#include "sched_internal.h"
 
 #define FIRST_SLOTS 256
 
@@ -91,7 +91,7 @@ aif_status aif_sched_session_create(const aif_allocator *a, const aif_replay_con
     }
     s->alloc = a;
     s->cfg = *config;
-    s->cfg.trace = NULL;
+    s->cfg.names = (aif_job_names){0};
     engine *e = &s->e;
     *e = (engine){.alloc = a,
                   .cap = FIRST_SLOTS,

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "aifactory/catalog.h"
+#include "aifactory/catalog_read.h"
 
 static aif_catalog *load_default(const aif_allocator *a) {
     aif_catalog *cat = NULL;

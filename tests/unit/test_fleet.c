@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "aifactory/catalog_read.h"
 #include "aifactory/contracts.h"
 #include "aifactory/fleet.h"
 #include "aifactory/models.h"

@@ -23,6 +23,8 @@
 #include "aifactory/contracts.h"
 #include "aifactory/fleet.h"
 #include "aifactory/plan.h"
+#include "aifactory/results.h"
+#include "aifactory/scenario.h"
 #include "aifactory/training.h"
 
 typedef struct loaded {
@@ -302,7 +304,8 @@ static void record_to(const char *dir, const char *const *sets) {
     aif_results_run meta = {.name = l.in.name, .kind = "scenario", .wall_s = NAN};
     int64_t id = 0;
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
-    assert_int_equal(aif_fleet_record(NULL, l.f, r, id), AIF_OK);
+    aif_record_sink sink = aif_results_sink(r, id);
+    assert_int_equal(aif_fleet_record(NULL, l.f, &sink), AIF_OK);
     assert_int_equal(aif_results_finish(r), AIF_OK);
     assert_int_equal(aif_results_export_csv(r, dir), AIF_OK);
     aif_results_close(r);
@@ -393,19 +396,21 @@ static void record_errors(void **state) {
     aif_results_run meta = {.name = "t", .kind = "scenario", .wall_s = NAN};
     int64_t id = 0;
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
-    assert_int_equal(aif_fleet_record(NULL, NULL, r, id), AIF_EINVAL);
-    assert_int_equal(aif_fleet_record(NULL, l.f, NULL, id), AIF_EINVAL);
+    aif_record_sink sink = aif_results_sink(r, id);
+    assert_int_equal(aif_fleet_record(NULL, NULL, &sink), AIF_EINVAL);
+    assert_int_equal(aif_fleet_record(NULL, l.f, NULL), AIF_EINVAL);
     /* The recorder's one scratch allocation fails cleanly. */
     aif_test_allocator t;
     aif_test_allocator_init(&t, 1);
-    assert_int_equal(aif_fleet_record(&t.base, l.f, r, id), AIF_ENOMEM);
+    assert_int_equal(aif_fleet_record(&t.base, l.f, &sink), AIF_ENOMEM);
     assert_int_equal(t.live_blocks, 0);
     aif_results_close(r);
     /* In a fresh store, it succeeds with every block returned. */
     assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
     aif_test_allocator_init(&t, 0);
-    assert_int_equal(aif_fleet_record(&t.base, l.f, r, id), AIF_OK);
+    sink = aif_results_sink(r, id);
+    assert_int_equal(aif_fleet_record(&t.base, l.f, &sink), AIF_OK);
     assert_int_equal(t.live_blocks, 0);
     assert_true(t.allocations >= 1);
     aif_results_close(r);
@@ -414,7 +419,8 @@ static void record_errors(void **state) {
     char err[200];
     assert_int_equal(aif_fleet_create(NULL, &l.in, &fresh, err), AIF_OK);
     assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
-    assert_int_equal(aif_fleet_record(NULL, fresh, r, 1), AIF_EINVAL);
+    sink = aif_results_sink(r, 1);
+    assert_int_equal(aif_fleet_record(NULL, fresh, &sink), AIF_EINVAL);
     aif_results_close(r);
     aif_fleet_destroy(fresh);
     unload(&l);

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "aifactory/catalog_read.h"
 #include "aifactory/fleet.h"
 #include "aifactory/models.h"
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "aifactory/models.h"
+#include "aifactory/models_file.h"
 #include "aifactory/perf.h"
 
 static const char user_model[] = "# a user's model\n"

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "aifactory/catalog_read.h"
 #include "aifactory/perf.h"
 
 static aif_catalog *load_default(void) {

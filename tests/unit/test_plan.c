@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "aifactory/catalog_read.h"
 #include "aifactory/plan.h"
 
 #define GW 1e9

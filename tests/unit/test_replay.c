@@ -701,7 +701,7 @@ static void heterogeneous_types(void **state) {
     c.placement = AIF_PLACE_CONSOLIDATED;
     c.groups = g;
     c.group_count = 2;
-    c.trace = t;
+    c.names = aif_trace_names(t);
     aif_replay *r = run_ok(aif_trace_jobs(t), 4, &c);
     const aif_replay_job *o = aif_replay_jobs(r);
     assert_int_equal(o[0].start_ns, 0);
@@ -713,13 +713,13 @@ static void heterogeneous_types(void **state) {
     assert_int_equal(s.gpus, 8);
     aif_replay_destroy(r);
     /* Without the trace's names the types are ignored: job 2 takes group B at once. */
-    c.trace = NULL;
+    c.names = (aif_job_names){0};
     r = run_ok(aif_trace_jobs(t), 4, &c);
     assert_int_equal(aif_replay_jobs(r)[1].start_ns, 0);
     aif_replay_destroy(r);
     /* An A job larger than group A can never run. */
     g[0].nodes = 0;
-    c.trace = t;
+    c.names = aif_trace_names(t);
     assert_int_equal(aif_replay_run(NULL, aif_trace_jobs(t), 4, &c, &r), AIF_EINVAL);
     g[0] = (aif_cluster_group){.gpu_type = "A", .nodes = 1, .gpus_per_node = 2};
     assert_int_equal(aif_replay_run(NULL, aif_trace_jobs(t), 4, &c, &r), AIF_ERANGE);

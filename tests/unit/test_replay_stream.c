@@ -1,6 +1,6 @@
-/* Unit tests for the fused fifo read-and-replay (aif_replay_fifo_read/parse, replay_stream.c):
- * on random traces (plain rows, rows with extra columns that take the general parser,
- * unsorted rows, simultaneous events, bad rows skipped with --skip-bad) and on the bundled
+/* Unit tests for the fused fifo read-and-replay (aif_replay_fifo_read/parse, io/trace_replay.c over
+ * sched/replay_rows.c): on random traces (plain rows, rows with extra columns that take the general
+ * parser, unsorted rows, simultaneous events, bad rows skipped with --skip-bad) and on the bundled
  * zstd Philly trace it must give, bit for bit, the summary and the reader's counts of
  * aif_trace_read + aif_replay_run + aif_replay_summarize; it must fail with the same status
  * and message on the same bad inputs, refuse other policies, and fail cleanly on every

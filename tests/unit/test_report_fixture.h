@@ -31,7 +31,7 @@ static inline aif_status fx_tiny_replay(aif_results *r, int64_t *run_id) {
                            .sim_start_s = 0,
                            .sim_end_s = 100};
     FX_TRY(aif_results_add_run(r, &run, run_id));
-    const aif_results_job jobs[] = {
+    const aif_record_job jobs[] = {
         {.job_id = "j1", .vc = "a", .gpus = 4, .submit_s = 0, .start_s = 0, .end_s = 50},
         {.job_id = "j2", .vc = "a", .gpus = 2, .submit_s = 10, .start_s = 20, .end_s = 30},
         {.job_id = "j3", .vc = "b", .gpus = 8, .submit_s = 40, .start_s = 60, .end_s = 100},
@@ -71,7 +71,7 @@ static inline aif_status fx_scenario(aif_results *r, int64_t *run_id) {
         FX_TRY(aif_results_add_point(r, gpus, t, (a + b) * 1e9 / 1400.0));
         FX_TRY(aif_results_add_point(r, draw, t, (a + b) * 1000.0 * (0.7 + 0.01 * (m % 5))));
     }
-    const aif_results_ledger_entry ledger[] = {
+    const aif_record_ledger_entry ledger[] = {
         {.time_s = 0, .category = "capex", .amount_usd = -4e9, .memo = "site A"},
         {.time_s = 180 * day, .category = "tranche", .amount_usd = 2e9, .counterparty = "bank"},
         {.time_s = 365 * day, .category = "revenue", .amount_usd = 1.5e9},
@@ -86,16 +86,16 @@ static inline aif_status fx_scenario(aif_results *r, int64_t *run_id) {
     FX_TRY(aif_results_add_event(r, *run_id, 180 * day, "tranche", "tranche 1 <paid>", NULL));
     FX_TRY(aif_results_add_event(r, *run_id, 400 * day, "rofr", "offer from provider B",
                                  "{\"decision\": \"accepted\"}"));
-    aif_results_contract c = {.contract_id = "lease-A",
-                              .counterparty = "provider A",
-                              .kind = "lease",
-                              .signed_s = 0,
-                              .start_s = 180 * day,
-                              .end_s = 730 * day,
-                              .gpus = 100000,
-                              .power_mw = 250,
-                              .value_usd = 5e9,
-                              .detail_json = NULL};
+    aif_record_contract c = {.contract_id = "lease-A",
+                             .counterparty = "provider A",
+                             .kind = "lease",
+                             .signed_s = 0,
+                             .start_s = 180 * day,
+                             .end_s = 730 * day,
+                             .gpus = 100000,
+                             .power_mw = 250,
+                             .value_usd = 5e9,
+                             .detail_json = NULL};
     FX_TRY(aif_results_add_contract(r, *run_id, &c));
     static const struct {
         const char *name;
@@ -147,14 +147,14 @@ static inline aif_status fx_random_replay(aif_results *r, int n, int64_t *run_id
         free_at[slot] = end;
         char id[16];
         snprintf(id, sizeof id, "job-%04d", i);
-        aif_results_job j = {.job_id = id,
-                             .vc = vcs[(int)(u2 * 3)],
-                             .kind = "training",
-                             .gpus = 64,
-                             .submit_s = submit,
-                             .start_s = start,
-                             .end_s = end <= 86400 ? end : NAN,
-                             .status = end <= 86400 ? "completed" : "running"};
+        aif_record_job j = {.job_id = id,
+                            .vc = vcs[(int)(u2 * 3)],
+                            .kind = "training",
+                            .gpus = 64,
+                            .submit_s = submit,
+                            .start_s = start,
+                            .end_s = end <= 86400 ? end : NAN,
+                            .status = end <= 86400 ? "completed" : "running"};
         FX_TRY(aif_results_add_job(r, *run_id, &j));
         sum_wait += start - submit;
         max_wait = start - submit > max_wait ? start - submit : max_wait;
@@ -184,7 +184,7 @@ static inline aif_status fx_scenario_dated(aif_results *r, int64_t *run_id) {
     const double day = 86400.0;
     FX_TRY(fx_scenario(r, run_id));
     FX_TRY(aif_results_add_param(r, *run_id, "start", "2025-09-01", "date"));
-    const aif_results_job jobs[] = {
+    const aif_record_job jobs[] = {
         {.job_id = "big-1",
          .vc = "site A",
          .kind = "training",

@@ -102,35 +102,35 @@ static aif_status fill(aif_results *r) {
     st = st ? st : aif_results_add_point(r, sid, 10.5, 3.0);
     st = st ? st
             : aif_results_add_event(r, run_id, 5.0, "milestone", "site A\nline 2", "{\"mw\": 100}");
-    aif_results_ledger_entry e = {.time_s = 1.0,
-                                  .category = "capex",
-                                  .account = NULL,
-                                  .counterparty = "vendor",
-                                  .amount_usd = -1.5e9,
-                                  .memo = "say \"hi\""};
+    aif_record_ledger_entry e = {.time_s = 1.0,
+                                 .category = "capex",
+                                 .account = NULL,
+                                 .counterparty = "vendor",
+                                 .amount_usd = -1.5e9,
+                                 .memo = "say \"hi\""};
     st = st ? st : aif_results_add_ledger(r, run_id, &e);
-    aif_results_job j1 = {.job_id = "j1",
-                          .vc = "vc-a",
-                          .kind = "training",
-                          .gpus = 8,
-                          .submit_s = 0.0,
-                          .start_s = 2.0,
-                          .end_s = 12.0,
-                          .status = "completed",
-                          .interruptions = 1};
-    aif_results_job j2 = {.job_id = "j2", .gpus = 1, .submit_s = 3.0, .start_s = NAN, .end_s = NAN};
+    aif_record_job j1 = {.job_id = "j1",
+                         .vc = "vc-a",
+                         .kind = "training",
+                         .gpus = 8,
+                         .submit_s = 0.0,
+                         .start_s = 2.0,
+                         .end_s = 12.0,
+                         .status = "completed",
+                         .interruptions = 1};
+    aif_record_job j2 = {.job_id = "j2", .gpus = 1, .submit_s = 3.0, .start_s = NAN, .end_s = NAN};
     st = st ? st : aif_results_add_job(r, run_id, &j1);
     st = st ? st : aif_results_add_job(r, run_id, &j2);
-    aif_results_contract c = {.contract_id = "c1",
-                              .counterparty = "cloud co",
-                              .kind = "lease",
-                              .signed_s = 0.0,
-                              .start_s = 1.0,
-                              .end_s = NAN,
-                              .gpus = 1000,
-                              .power_mw = 1.25,
-                              .value_usd = 2e6,
-                              .detail_json = "[1,2]"};
+    aif_record_contract c = {.contract_id = "c1",
+                             .counterparty = "cloud co",
+                             .kind = "lease",
+                             .signed_s = 0.0,
+                             .start_s = 1.0,
+                             .end_s = NAN,
+                             .gpus = 1000,
+                             .power_mw = 1.25,
+                             .value_usd = 2e6,
+                             .detail_json = "[1,2]"};
     st = st ? st : aif_results_add_contract(r, run_id, &c);
     return st;
 }
@@ -300,7 +300,7 @@ static void bad_rows_are_rejected_with_reasons(void **state) {
     assert_int_equal(aif_results_add_series(r, run_id, "c", "n", "W", &sid), AIF_OK);
     assert_int_equal(aif_results_add_series(r, run_id, "c", "n", "W", &sid), AIF_EINVAL);
     assert_int_equal(aif_results_add_point(r, sid, NAN, 1), AIF_ERANGE);
-    aif_results_job bad = {.job_id = "j", .gpus = -1, .submit_s = 0};
+    aif_record_job bad = {.job_id = "j", .gpus = -1, .submit_s = 0};
     assert_int_equal(aif_results_add_job(r, run_id, &bad), AIF_EINVAL);
     aif_results_run noname = {.kind = "x"};
     assert_int_equal(aif_results_add_run(r, &noname, &run_id), AIF_EINVAL);

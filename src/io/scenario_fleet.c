@@ -1,7 +1,7 @@
 /* The bridge from a bound scenario (scenario.h) to the fleet engine's input (fleet.h): the
  * engine reads the scenario's typed sections directly, so this only borrows them and adds
  * the engine options the scenario schema does not carry yet. */
-#include "aifactory/fleet.h"
+#include "aifactory/scenario.h"
 
 aif_status aif_fleet_input_from_scenario(const aif_scenario *s, aif_fleet_input *out) {
     if (s == NULL || out == NULL || aif_scenario_simulation_get(s) == NULL) {

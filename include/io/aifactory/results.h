@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/record.h"
 #include "aifactory/status.h"
 
 /* Schema version written to PRAGMA user_version; files with another version are refused. */
@@ -41,44 +42,6 @@ typedef struct aif_results_run {
     double sim_start_s;       /* simulated time span covered by the run */
     double sim_end_s;
 } aif_results_run;
-
-/* One row of `ledger`: a cash movement, positive into the operator, negative out. */
-typedef struct aif_results_ledger_entry {
-    double time_s;
-    const char *category;     /* "capex", "opex", "cloud", "tranche", "revenue", ... */
-    const char *account;      /* or NULL */
-    const char *counterparty; /* or NULL */
-    double amount_usd;
-    const char *memo; /* or NULL */
-} aif_results_ledger_entry;
-
-/* One row of `jobs`. start_s and end_s are NaN while a job never started or never ended;
- * they are stored as NULL. wait_s and jct_s are derived by the database. */
-typedef struct aif_results_job {
-    const char *job_id; /* required */
-    const char *vc;     /* virtual cluster / tenant, or NULL */
-    const char *kind;   /* "training", "inference", "research", ... or NULL */
-    int64_t gpus;
-    double submit_s;
-    double start_s;
-    double end_s;
-    const char *status; /* "completed", "failed", "killed", "pending", ... or NULL */
-    int64_t interruptions;
-} aif_results_job;
-
-/* One row of `contracts`. Times may be NaN (stored as NULL). */
-typedef struct aif_results_contract {
-    const char *contract_id; /* required */
-    const char *counterparty;
-    const char *kind; /* "lease", "ppa", "cloud", "financing", ... */
-    double signed_s;
-    double start_s;
-    double end_s;
-    int64_t gpus;
-    double power_mw;
-    double value_usd;
-    const char *detail_json; /* a JSON text or NULL */
-} aif_results_contract;
 
 /* Create a new results database that will be renamed to `path` by aif_results_finish();
  * until then it lives in a temporary file "<path>.tmp-XXXXXX" in the same directory.
@@ -127,10 +90,10 @@ aif_status aif_results_add_event(aif_results *r, int64_t run_id, double time_s, 
                                  const char *subject, const char *detail_json);
 
 aif_status aif_results_add_ledger(aif_results *r, int64_t run_id,
-                                  const aif_results_ledger_entry *entry);
-aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_results_job *job);
+                                  const aif_record_ledger_entry *entry);
+aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_record_job *job);
 aif_status aif_results_add_contract(aif_results *r, int64_t run_id,
-                                    const aif_results_contract *contract);
+                                    const aif_record_contract *contract);
 
 /* Commit everything, leave WAL mode (so the result is one self-contained file), flush it
  * to disk and rename it to its final path. The handle stays usable for reading (export,
@@ -148,6 +111,10 @@ aif_status aif_results_export_csv(aif_results *r, const char *dir);
 /* Write summary.json (runs with parameters, metrics and row counts; keys in a fixed
  * order) to `path`, atomically. Errors: AIF_EIO, AIF_ENOMEM, AIF_EINVAL. */
 aif_status aif_results_write_summary(aif_results *r, const char *path);
+
+/* A record sink (record.h) that files every record under run `run_id` of `r`, through
+ * the aif_results_add_* calls above (same errors). Valid while `r` is open. */
+aif_record_sink aif_results_sink(aif_results *r, int64_t run_id);
 
 /* The reason for the last failure on this handle ("" if none). Valid until the next call. */
 const char *aif_results_errmsg(const aif_results *r);

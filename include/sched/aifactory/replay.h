@@ -25,7 +25,7 @@
 #include "aifactory/alloc.h"
 #include "aifactory/cluster.h"
 #include "aifactory/status.h"
-#include "aifactory/trace.h"
+#include "aifactory/job.h"
 
 #define AIF_REPLAY_LAS_MAX_QUEUES 8
 
@@ -36,10 +36,11 @@ typedef struct aif_replay_config {
     int32_t gpus_per_node;   /* for node-aware placement */
     /* A heterogeneous cluster instead of gpus/gpus_per_node: `group_count` groups
      * (cluster.h). Jobs whose gpu_type names a group's type run only in such groups; the
-     * names come from `trace` (the trace the jobs were read from; NULL ignores types). */
+     * names come from `names` (those of the trace the jobs were read from; none ignores
+     * types). */
     const aif_cluster_group *groups;
     size_t group_count;
-    const aif_trace *trace;
+    aif_job_names names;
     uint64_t seed;          /* random placement */
     double estimate_factor; /* backfill: estimate = duration * factor (0 means 1) */
     int64_t preempt_overhead_ns;
@@ -101,65 +102,24 @@ aif_status aif_replay_summarize(const aif_replay *r, const aif_job *jobs, aif_re
 aif_status aif_replay_summarize_vc(const aif_replay *r, const aif_job *jobs, uint32_t vc,
                                    aif_replay_summary *out);
 
-/* ---- Fused read and fifo replay (summary only) ---- */
+/* ---- The fifo fast path over compact rows (summary only) ---- */
 
-/* What aif_replay_fifo_read gives: the summary aif_replay_summarize would give for the
- * whole trace, and the reader's counts (aif_trace_format_of, aif_trace_skipped_rows,
- * aif_trace_filtered_rows). */
-typedef struct aif_replay_fifo_result {
-    aif_replay_summary summary;
-    aif_trace_format format;
-    size_t skipped_rows;
-    size_t filtered_rows;
-} aif_replay_fifo_result;
+/* Whether `config` is one the fifo fast path replays exactly: fifo (or NULL policy) on a
+ * pool (AIF_PLACE_POOL, no groups) with a valid configuration. aif_replay_run takes the
+ * fast path by itself when this holds; readers that can produce compact rows
+ * (aif_replay_fifo_read in trace.h) ask it before reading. O(policies). */
+bool aif_replay_fifo_applies(const aif_replay_config *config);
 
-/* Flags of aif_replay_fifo_read. */
-enum {
-    /* For callers that break results down by virtual cluster, which this path cannot: a
-     * trace whose header has a VC column stops the call with AIF_ENOTIMPL right after the
-     * header, before any row is read, so the caller can take the general path instead at
-     * almost no cost. */
-    AIF_REPLAY_FIFO_NO_VC = 1u
-};
-
-/* Read the trace at `path` and replay it under fifo on a pool of config->gpus GPUs in one
- * go, keeping 24 bytes per job (submit, duration, GPUs) instead of a trace's aif_job array
- * and the replay's per-job results: the same summary, bit for bit, as aif_trace_read +
- * aif_replay_run + aif_replay_summarize, with the same validation, messages in `err`,
- * skipped-row counting and stable sort. For runs that need no per-job output and no per-VC
- * breakdown. `config` must name fifo (or NULL policy) with AIF_PLACE_POOL and no groups;
- * its on_step is called as aif_replay_run calls it. `flags`: 0 or AIF_REPLAY_FIFO_NO_VC.
- * Nothing is retained past the call.
- * Errors: AIF_EINVAL (NULL path/config/out, another policy or placement, gpus < 1), those
- * of aif_trace_read (AIF_EIO, AIF_EPARSE, with `err` set), then those of aif_replay_run
- * (AIF_ERANGE: a job larger than the pool), AIF_ENOTIMPL (see AIF_REPLAY_FIFO_NO_VC),
- * AIF_ENOMEM. *out is untouched on error.
- * Cost: as the three calls (O(bytes) parse, O(n log n) sort only when unsorted,
- * O(n log running) replay, O(n) expected percentile selection); memory 24 bytes per job
- * plus the running jobs' heap. */
-aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
-                                const aif_trace_options *opt, unsigned flags,
-                                const aif_replay_config *config, aif_replay_fifo_result *out,
-                                aif_trace_error *err);
-
-/* As aif_replay_fifo_read, from `len` bytes of CSV text in memory (as aif_trace_parse;
- * `name` is used in messages). */
-aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
-                                 size_t len, const aif_trace_options *opt, unsigned flags,
-                                 const aif_replay_config *config, aif_replay_fifo_result *out,
-                                 aif_trace_error *err);
-
-/* ---- Saving to the results store (results.h) ---- */
-
-typedef struct aif_results aif_results;
-
-/* Write a finished replay into run `run_id` of the results store `db`: the configuration
- * as params (policy, placement, gpus, ...), the summary as metrics (with units), and one
- * `jobs` row per job (submit, start and end in seconds since the trace's first
- * submission, preemptions as interruptions, status "completed"). Time series are the
- * caller's (see on_step). Errors: those of aif_results_add_* (AIF_EIO, AIF_ENOMEM,
- * AIF_ESTATE), AIF_EINVAL for NULL arguments. Cost O(jobs). */
-aif_status aif_replay_save(aif_results *db, int64_t run_id, const aif_trace *trace,
-                           const aif_replay *r, const aif_replay_config *config);
+/* Replay `n` compact rows, sorted stably by submit time, under fifo on a pool of
+ * config->gpus GPUs and fill *out with the summary aif_replay_run + aif_replay_summarize
+ * would give for the same jobs, bit for bit. The rows are consumed: on return each row's
+ * submit_ns holds the job's JCT and its duration_ns its wait (ns). config->on_step is
+ * called as aif_replay_run calls it. Errors: AIF_EINVAL (NULL out or config, a config for
+ * which aif_replay_fifo_applies is false, a job with duration <= 0 or gpus < 1, rows out
+ * of order), AIF_ERANGE (a job larger than the pool), AIF_ENOMEM; *out is untouched on
+ * error. Cost O(n log running) plus O(n) expected for the percentiles; memory: the heap
+ * of running jobs only. */
+aif_status aif_replay_fifo_rows(const aif_allocator *a, aif_job_row *rows, size_t n,
+                                const aif_replay_config *config, aif_replay_summary *out);
 
 #endif

@@ -1,4 +1,4 @@
-/* Recording a finished fleet run into a results store (fleet.h, aif_fleet_record): the
+/* Recording a finished fleet run through a record sink (fleet.h, aif_fleet_record): the
  * assumptions, the summary numbers, the daily and monthly time series the report charts by
  * tag, the event log, the cash ledger, the frontier runs as jobs and the contracts. Nothing
  * here reads a clock, so the rows are a pure function of the engine's input and seed; the
@@ -60,39 +60,39 @@ static const fleet_block *block(const aif_fleet *f, int64_t i) {
 
 /* ---- params and metrics ---- */
 
-static aif_status param_num(aif_results *r, int64_t run, const char *name, double v,
+static aif_status param_num(const aif_record_sink *r, const char *name, double v,
                             const char *unit) {
     char b[40];
-    return aif_results_add_param(r, run, name, num(b, v), unit);
+    return r->ops->param(r, name, num(b, v), unit);
 }
 
-static aif_status record_params(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_params(const aif_fleet *f, const aif_record_sink *r) {
     const aif_fleet_input *in = f->in;
     char a[16], b[16], name[256];
     aif_date_format(in->simulation.start_date, a);
     aif_date_format(in->simulation.end_date, b);
-    aif_status st = aif_results_add_param(r, run, "scenario", in->name ? in->name : "", "");
+    aif_status st = r->ops->param(r, "scenario", in->name ? in->name : "", "");
     if (st == AIF_OK) {
-        st = aif_results_add_param(r, run, "start", a, "date");
+        st = r->ops->param(r, "start", a, "date");
     }
     if (st == AIF_OK) {
-        st = aif_results_add_param(r, run, "end", b, "date (exclusive)");
+        st = r->ops->param(r, "end", b, "date (exclusive)");
     }
     if (st == AIF_OK) {
-        st = param_num(r, run, "seed", (double)in->simulation.seed, "");
+        st = param_num(r, "seed", (double)in->simulation.seed, "");
     }
     for (size_t p = 0; st == AIF_OK && p < in->provider_count; p++) {
         snprintf(name, sizeof name, "provider.%s.kind", in->providers[p].id);
-        st = aif_results_add_param(r, run, name, aif_provider_kind_name(in->providers[p].kind), "");
+        st = r->ops->param(r, name, aif_provider_kind_name(in->providers[p].kind), "");
     }
     for (size_t s = 0; st == AIF_OK && s < in->site_count; s++) {
         const aif_scenario_site *site = &in->sites[s];
         for (size_t k = 0; st == AIF_OK && k < site->phase_count; k++) {
             snprintf(name, sizeof name, "site.%s.phase.%zu.system", site->id, k);
-            st = aif_results_add_param(r, run, name, site->phases[k].system_id, "");
+            st = r->ops->param(r, name, site->phases[k].system_id, "");
             if (st == AIF_OK) {
                 snprintf(name, sizeof name, "site.%s.phase.%zu.power", site->id, k);
-                st = param_num(r, run, name, site->phases[k].power_w,
+                st = param_num(r, name, site->phases[k].power_w,
                                site->phases[k].power_basis == AIF_POWER_IT ? "W (IT)"
                                                                            : "W (facility)");
             }
@@ -100,34 +100,33 @@ static aif_status record_params(const aif_fleet *f, aif_results *r, int64_t run)
     }
     const aif_scenario_failures *fl = &in->failures;
     if (st == AIF_OK) {
-        st = param_num(r, run, "failures.interruptions", fl->interruptions_per_gpu_year,
-                       "per GPU-year");
+        st = param_num(r, "failures.interruptions", fl->interruptions_per_gpu_year, "per GPU-year");
     }
     if (st == AIF_OK) {
-        st = param_num(r, run, "failures.repair_time", secs(fl->repair_time), "s");
+        st = param_num(r, "failures.repair_time", secs(fl->repair_time), "s");
     }
     if (st == AIF_OK) {
-        st = param_num(r, run, "failures.checkpoint_interval", secs(fl->checkpoint_interval), "s");
+        st = param_num(r, "failures.checkpoint_interval", secs(fl->checkpoint_interval), "s");
     }
     if (st == AIF_OK) {
-        st = param_num(r, run, "procurement.threshold", in->options.procure_threshold, "");
+        st = param_num(r, "procurement.threshold", in->options.procure_threshold, "");
     }
     if (st == AIF_OK) {
-        st = param_num(r, run, "procurement.block", in->options.procure_block_w, "W (facility)");
+        st = param_num(r, "procurement.block", in->options.procure_block_w, "W (facility)");
     }
     if (st == AIF_OK && in->options.procure_system_id) {
-        st = aif_results_add_param(r, run, "procurement.system", in->options.procure_system_id, "");
+        st = r->ops->param(r, "procurement.system", in->options.procure_system_id, "");
     }
     if (st == AIF_OK) {
         const char *pol = in->options.research_policy ? in->options.research_policy : "fifo";
-        st = aif_results_add_param(r, run, "research.policy", pol, "");
+        st = r->ops->param(r, "research.policy", pol, "");
     }
     return st;
 }
 
 /* Each trigger's outcome as text, so summary.json carries the date: "2029-01-17T05:00:00Z"
  * or "not fired". Metrics hold the same moment as seconds for fired triggers. */
-static aif_status record_triggers(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_triggers(const aif_fleet *f, const aif_record_sink *r) {
     const aif_scenario_contracts *c = &f->in->contracts;
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < c->trigger_count; i++) {
@@ -137,16 +136,16 @@ static aif_status record_triggers(const aif_fleet *f, aif_results *r, int64_t ru
         if (t != AIF_TIME_MAX) {
             (void)aif_sim_format_datetime(t, f->in->simulation.start_date, value, sizeof value);
         }
-        st = aif_results_add_param(r, run, name, value, "");
+        st = r->ops->param(r, name, value, "");
         if (st == AIF_OK && t != AIF_TIME_MAX) {
             snprintf(name, sizeof name, "trigger_%.120s_s", c->triggers[i].name);
-            st = aif_results_add_metric(r, run, name, secs(t), "s since start");
+            st = r->ops->metric(r, name, secs(t), "s since start");
         }
     }
     return st;
 }
 
-static aif_status record_metrics(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_metrics(const aif_fleet *f, const aif_record_sink *r) {
     const aif_fleet_summary *s = &f->sum;
     const struct {
         const char *name;
@@ -189,7 +188,7 @@ static aif_status record_metrics(const aif_fleet *f, aif_results *r, int64_t run
     };
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < sizeof m / sizeof m[0]; i++) {
-        st = aif_results_add_metric(r, run, m[i].name, m[i].v, m[i].unit);
+        st = r->ops->metric(r, m[i].name, m[i].v, m[i].unit);
     }
     return st;
 }
@@ -202,20 +201,20 @@ typedef struct group {
     int64_t sid_w, sid_pkgs;
 } group;
 
-static aif_status add_group_series(aif_results *r, int64_t run, const char *by, const char *name,
+static aif_status add_group_series(const aif_record_sink *r, const char *by, const char *name,
                                    group *g) {
     char chart[96];
     snprintf(chart, sizeof chart, "Capacity online by %s", by);
-    aif_status st = aif_results_add_series(r, run, chart, name, "GW", &g->sid_w);
+    aif_status st = r->ops->series(r, chart, name, "GW", &g->sid_w);
     if (st == AIF_OK) {
         snprintf(chart, sizeof chart, "GPUs online by %s", by);
-        st = aif_results_add_series(r, run, chart, name, "GPUs", &g->sid_pkgs);
+        st = r->ops->series(r, chart, name, "GPUs", &g->sid_pkgs);
     }
     return st;
 }
 
-static aif_status record_days(const aif_allocator *a, const aif_fleet *f, aif_results *r,
-                              int64_t run) {
+static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
+                              const aif_record_sink *r) {
     size_t np = f->in->provider_count, nt = f->ntypes;
     group *g = aif_calloc(a, np + nt + 1, sizeof *g);
     if (g == NULL) {
@@ -224,29 +223,29 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f, aif_re
     group *byp = g, *byt = g + np;
     aif_status st = AIF_OK;
     for (size_t p = 0; st == AIF_OK && p < np; p++) {
-        st = add_group_series(r, run, "provider", f->in->providers[p].id, &byp[p]);
+        st = add_group_series(r, "provider", f->in->providers[p].id, &byp[p]);
     }
     for (size_t t = 0; st == AIF_OK && t < nt; t++) {
-        st = add_group_series(r, run, "system", f->types[t].system->id, &byt[t]);
+        st = add_group_series(r, "system", f->types[t].system->id, &byt[t]);
     }
     int64_t sid[10];
     static const char *const use_names[5] = {"inference", "training", "research", "idle", "failed"};
     const char *tok = "Inference demand vs served", *pow = "Power draw at full load";
     const char *use = "GPU-hours by use (per day)";
     if (st == AIF_OK) {
-        st = aif_results_add_series(r, run, tok, "demanded", "tokens/s", &sid[0]);
+        st = r->ops->series(r, tok, "demanded", "tokens/s", &sid[0]);
     }
     if (st == AIF_OK) {
-        st = aif_results_add_series(r, run, tok, "served", "tokens/s", &sid[1]);
+        st = r->ops->series(r, tok, "served", "tokens/s", &sid[1]);
     }
     if (st == AIF_OK) {
-        st = aif_results_add_series(r, run, pow, "all sites", "GW", &sid[2]);
+        st = r->ops->series(r, pow, "all sites", "GW", &sid[2]);
     }
     if (st == AIF_OK) {
-        st = aif_results_add_series(r, run, pow, "billed to us (own, partner)", "GW", &sid[3]);
+        st = r->ops->series(r, pow, "billed to us (own, partner)", "GW", &sid[3]);
     }
     for (int u = 0; st == AIF_OK && u < 5; u++) {
-        st = aif_results_add_series(r, run, use, use_names[u], "GPU-h", &sid[4 + u]);
+        st = r->ops->series(r, use, use_names[u], "GPU-h", &sid[4 + u]);
     }
     /* Capacity per group is rebuilt from the block events, which are in time order. */
     double draw = 0, billed = 0;
@@ -273,9 +272,9 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f, aif_re
         }
         double t = secs(day->time);
         for (size_t i = 0; st == AIF_OK && i < np + nt; i++) {
-            st = aif_results_add_point(r, g[i].sid_w, t, g[i].w / 1e9);
+            st = r->ops->point(r, g[i].sid_w, t, g[i].w / 1e9);
             if (st == AIF_OK) {
-                st = aif_results_add_point(r, g[i].sid_pkgs, t, g[i].pkgs);
+                st = r->ops->point(r, g[i].sid_pkgs, t, g[i].pkgs);
             }
         }
         double v[9] = {day->tokens_demanded / 86400.0, day->tokens_served / 86400.0, draw / 1e9,
@@ -284,7 +283,7 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f, aif_re
             v[4 + u] = day->gpu_hours[u];
         }
         for (int i = 0; st == AIF_OK && i < 9; i++) {
-            st = aif_results_add_point(r, sid[i], t, v[i]);
+            st = r->ops->point(r, sid[i], t, v[i]);
         }
     }
     aif_free(a, g, (np + nt + 1) * sizeof *g);
@@ -293,20 +292,19 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f, aif_re
 
 /* ---- monthly money ---- */
 
-static aif_status record_money(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_money(const aif_fleet *f, const aif_record_sink *r) {
     const char *flow = "Cash flows (per month)";
     int64_t sid[AIF_LEDGER_KIND_COUNT + 1];
     aif_status st = AIF_OK;
     for (int k = 0; st == AIF_OK && k < AIF_LEDGER_KIND_COUNT; k++) {
         sid[k] = -1;
         if (aif_ledger_kind_cash_sign((aif_ledger_kind)k) != 0) {
-            st = aif_results_add_series(r, run, flow, aif_ledger_kind_name((aif_ledger_kind)k),
-                                        "USD", &sid[k]);
+            st = r->ops->series(r, flow, aif_ledger_kind_name((aif_ledger_kind)k), "USD", &sid[k]);
         }
     }
     if (st == AIF_OK) {
-        st = aif_results_add_series(r, run, "Cumulative cash position", "cash", "USD",
-                                    &sid[AIF_LEDGER_KIND_COUNT]);
+        st = r->ops->series(r, "Cumulative cash position", "cash", "USD",
+                            &sid[AIF_LEDGER_KIND_COUNT]);
     }
     const aif_ledger *l = f->ledger;
     size_t n = aif_ledger_count(l), i = 0;
@@ -334,12 +332,12 @@ static aif_status record_money(const aif_fleet *f, aif_results *r, int64_t run) 
         }
         for (int k = 0; st == AIF_OK && k < AIF_LEDGER_KIND_COUNT; k++) {
             if (sid[k] >= 0) {
-                st = aif_results_add_point(r, sid[k], secs(t0), (double)sum[k] / 100.0);
+                st = r->ops->point(r, sid[k], secs(t0), (double)sum[k] / 100.0);
             }
         }
         if (st == AIF_OK) {
-            st = aif_results_add_point(r, sid[AIF_LEDGER_KIND_COUNT], secs(t1 < end ? t1 : end),
-                                       (double)cash / 100.0);
+            st = r->ops->point(r, sid[AIF_LEDGER_KIND_COUNT], secs(t1 < end ? t1 : end),
+                               (double)cash / 100.0);
         }
     }
     for (size_t k = 0; st == AIF_OK && k < n; k++) {
@@ -348,19 +346,19 @@ static aif_status record_money(const aif_fleet *f, aif_results *r, int64_t run) 
         if (sign == 0) {
             continue; /* book entries (depreciation, warrants) are not cash movements */
         }
-        aif_results_ledger_entry le = {
+        aif_record_ledger_entry le = {
             .time_s = secs(e->time),
             .category = aif_ledger_kind_name((aif_ledger_kind)e->kind),
             .counterparty = provider_id(f, e->party == UINT32_MAX ? -1 : (int64_t)e->party),
             .amount_usd = (double)(sign * e->cents) / 100.0};
-        st = aif_results_add_ledger(r, run, &le);
+        st = r->ops->ledger(r, &le);
     }
     return st;
 }
 
 /* ---- events ---- */
 
-static aif_status record_event(const aif_fleet *f, aif_results *r, int64_t run,
+static aif_status record_event(const aif_fleet *f, const aif_record_sink *r,
                                const aif_fleet_event *e) {
     const aif_fleet_input *in = f->in;
     char detail[512], s1[96], n1[40], n2[40];
@@ -432,9 +430,8 @@ static aif_status record_event(const aif_fleet *f, aif_results *r, int64_t run,
         snprintf(detail, sizeof detail, "{\"a\":%lld,\"b\":%s,\"c\":%lld}", (long long)e->a,
                  num(n2, e->b), (long long)e->c);
     }
-    return aif_results_add_event(r, run, secs(e->time),
-                                 aif_fleet_event_kind_name((aif_fleet_event_kind)e->kind),
-                                 subject ? subject : "", detail);
+    return r->ops->event(r, secs(e->time), aif_fleet_event_kind_name((aif_fleet_event_kind)e->kind),
+                         subject ? subject : "", detail);
 }
 
 /* ---- jobs and contracts ---- */
@@ -444,28 +441,28 @@ static const char *job_status(int state) {
     return state >= 0 && state < 4 ? names[state] : "?";
 }
 
-static aif_status record_jobs(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_jobs(const aif_fleet *f, const aif_record_sink *r) {
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < f->run_count; i++) {
         const fleet_run *fr = &f->runs[i];
         const aif_fleet_run_result *res = &fr->res;
-        aif_results_job j = {.job_id = res->name,
-                             .vc = res->site >= 0 && (size_t)res->site < f->in->site_count
-                                       ? f->in->sites[res->site].id
-                                       : NULL,
-                             .kind = "training",
-                             .gpus = (int64_t)llround(res->gpus),
-                             .submit_s = secs(fr->spec->earliest_start_at),
-                             .start_s = fr->state > 0 ? secs(res->start) : NAN,
-                             .end_s = fr->state == 2 ? secs(res->finish) : NAN,
-                             .status = job_status(fr->state),
-                             .interruptions = res->interruptions};
-        st = aif_results_add_job(r, run, &j);
+        aif_record_job j = {.job_id = res->name,
+                            .vc = res->site >= 0 && (size_t)res->site < f->in->site_count
+                                      ? f->in->sites[res->site].id
+                                      : NULL,
+                            .kind = "training",
+                            .gpus = (int64_t)llround(res->gpus),
+                            .submit_s = secs(fr->spec->earliest_start_at),
+                            .start_s = fr->state > 0 ? secs(res->start) : NAN,
+                            .end_s = fr->state == 2 ? secs(res->finish) : NAN,
+                            .status = job_status(fr->state),
+                            .interruptions = res->interruptions};
+        st = r->ops->job(r, &j);
     }
     return st;
 }
 
-static aif_status record_contracts(const aif_fleet *f, aif_results *r, int64_t run) {
+static aif_status record_contracts(const aif_fleet *f, const aif_record_sink *r) {
     const aif_scenario_contracts *c = &f->in->contracts;
     const aif_scenario_investments *inv = &f->in->investments;
     char d[256], n1[40], n2[40], s1[96];
@@ -474,70 +471,70 @@ static aif_status record_contracts(const aif_fleet *f, aif_results *r, int64_t r
         const aif_scenario_commitment *m = &c->commitments[i];
         snprintf(d, sizeof d, "{\"take_or_pay\":%s,\"price_usd_per_gpu_hour\":%s}",
                  m->take_or_pay ? "true" : "false", num(n1, m->price_usd_per_gpu_hour));
-        aif_results_contract k = {.contract_id = m->name ? m->name : "unnamed",
-                                  .counterparty = provider_id(f, (int64_t)m->provider),
-                                  .kind = "commitment",
-                                  .signed_s = NAN,
-                                  .start_s = secs(m->start_at),
-                                  .end_s = secs(m->start_at + m->term),
-                                  .power_mw = m->capacity_w / 1e6,
-                                  .value_usd = m->total_usd,
-                                  .detail_json = d};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = m->name ? m->name : "unnamed",
+                                 .counterparty = provider_id(f, (int64_t)m->provider),
+                                 .kind = "commitment",
+                                 .signed_s = NAN,
+                                 .start_s = secs(m->start_at),
+                                 .end_s = secs(m->start_at + m->term),
+                                 .power_mw = m->capacity_w / 1e6,
+                                 .value_usd = m->total_usd,
+                                 .detail_json = d};
+        st = r->ops->contract(r, &k);
     }
     for (size_t i = 0; st == AIF_OK && i < c->rofr_count; i++) {
         const aif_scenario_rofr *o = &c->rofrs[i];
         snprintf(d, sizeof d, "{\"rule\":\"%s\",\"probability\":%s}", aif_rofr_rule_name(o->rule),
                  num(n1, o->probability));
-        aif_results_contract k = {.contract_id = o->name ? o->name : "unnamed",
-                                  .counterparty = provider_id(f, (int64_t)o->holder),
-                                  .kind = "rofr",
-                                  .signed_s = NAN,
-                                  .start_s = secs(o->from),
-                                  .end_s = secs(o->to),
-                                  .value_usd = NAN,
-                                  .detail_json = d};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = o->name ? o->name : "unnamed",
+                                 .counterparty = provider_id(f, (int64_t)o->holder),
+                                 .kind = "rofr",
+                                 .signed_s = NAN,
+                                 .start_s = secs(o->from),
+                                 .end_s = secs(o->to),
+                                 .value_usd = NAN,
+                                 .detail_json = d};
+        st = r->ops->contract(r, &k);
     }
     for (size_t i = 0; st == AIF_OK && i < inv->tranche_count; i++) {
         const aif_scenario_tranche *t = &inv->tranches[i];
         snprintf(d, sizeof d, "{\"vendor\":%s,\"amount_usd\":%s,\"step_w\":%s}",
                  jstr(s1, sizeof s1, t->vendor), num(n1, t->amount_usd), num(n2, t->step_w));
-        aif_results_contract k = {.contract_id = t->name ? t->name : "unnamed",
-                                  .counterparty = t->investor,
-                                  .kind = "tranches",
-                                  .signed_s = NAN,
-                                  .start_s = secs(t->from),
-                                  .end_s = NAN,
-                                  .value_usd = t->cap_usd,
-                                  .detail_json = d};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = t->name ? t->name : "unnamed",
+                                 .counterparty = t->investor,
+                                 .kind = "tranches",
+                                 .signed_s = NAN,
+                                 .start_s = secs(t->from),
+                                 .end_s = NAN,
+                                 .value_usd = t->cap_usd,
+                                 .detail_json = d};
+        st = r->ops->contract(r, &k);
     }
     for (size_t i = 0; st == AIF_OK && i < inv->warrant_count; i++) {
         const aif_scenario_warrant *w = &inv->warrants[i];
         snprintf(d, sizeof d, "{\"vendor\":%s,\"shares\":%s,\"shares_per_step\":%s}",
                  jstr(s1, sizeof s1, w->vendor), num(n1, w->shares_total),
                  num(n2, w->shares_per_step));
-        aif_results_contract k = {.contract_id = w->name ? w->name : "unnamed",
-                                  .counterparty = w->issuer,
-                                  .kind = "warrant",
-                                  .signed_s = NAN,
-                                  .start_s = NAN,
-                                  .end_s = NAN,
-                                  .value_usd = NAN,
-                                  .detail_json = d};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = w->name ? w->name : "unnamed",
+                                 .counterparty = w->issuer,
+                                 .kind = "warrant",
+                                 .signed_s = NAN,
+                                 .start_s = NAN,
+                                 .end_s = NAN,
+                                 .value_usd = NAN,
+                                 .detail_json = d};
+        st = r->ops->contract(r, &k);
     }
     for (size_t i = 0; st == AIF_OK && i < inv->equity_round_count; i++) {
         const aif_scenario_equity_round *e = &inv->equity_rounds[i];
-        aif_results_contract k = {.contract_id = e->name ? e->name : "unnamed",
-                                  .counterparty = e->investor,
-                                  .kind = "equity",
-                                  .signed_s = secs(e->at),
-                                  .start_s = secs(e->at),
-                                  .end_s = NAN,
-                                  .value_usd = e->amount_usd};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = e->name ? e->name : "unnamed",
+                                 .counterparty = e->investor,
+                                 .kind = "equity",
+                                 .signed_s = secs(e->at),
+                                 .start_s = secs(e->at),
+                                 .end_s = NAN,
+                                 .value_usd = e->amount_usd};
+        st = r->ops->contract(r, &k);
     }
     for (size_t i = 0; st == AIF_OK && i < c->revenue_share_count; i++) {
         const aif_scenario_revenue_share *v = &c->revenue_shares[i];
@@ -545,45 +542,44 @@ static aif_status record_contracts(const aif_fleet *f, aif_results *r, int64_t r
             d, sizeof d, "{\"fraction\":%s,\"until_trigger\":%s}", num(n1, v->fraction),
             jstr(s1, sizeof s1,
                  v->until_trigger < c->trigger_count ? c->triggers[v->until_trigger].name : ""));
-        aif_results_contract k = {.contract_id = v->name ? v->name : "unnamed",
-                                  .counterparty = provider_id(f, (int64_t)v->partner),
-                                  .kind = "revenue_share",
-                                  .signed_s = NAN,
-                                  .start_s = secs(v->from),
-                                  .end_s = secs(v->to),
-                                  .value_usd = NAN,
-                                  .detail_json = d};
-        st = aif_results_add_contract(r, run, &k);
+        aif_record_contract k = {.contract_id = v->name ? v->name : "unnamed",
+                                 .counterparty = provider_id(f, (int64_t)v->partner),
+                                 .kind = "revenue_share",
+                                 .signed_s = NAN,
+                                 .start_s = secs(v->from),
+                                 .end_s = secs(v->to),
+                                 .value_usd = NAN,
+                                 .detail_json = d};
+        st = r->ops->contract(r, &k);
     }
     return st;
 }
 
-aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f, aif_results *r,
-                            int64_t run_id) {
-    if (f == NULL || r == NULL || !f->ran) {
+aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f, const aif_record_sink *r) {
+    if (f == NULL || r == NULL || r->ops == NULL || !f->ran) {
         return AIF_EINVAL;
     }
-    aif_status st = record_params(f, r, run_id);
+    aif_status st = record_params(f, r);
     if (st == AIF_OK) {
-        st = record_metrics(f, r, run_id);
+        st = record_metrics(f, r);
     }
     if (st == AIF_OK) {
-        st = record_triggers(f, r, run_id);
+        st = record_triggers(f, r);
     }
     if (st == AIF_OK) {
-        st = record_days(a, f, r, run_id);
+        st = record_days(a, f, r);
     }
     if (st == AIF_OK) {
-        st = record_money(f, r, run_id);
+        st = record_money(f, r);
     }
     for (size_t i = 0; st == AIF_OK && i < f->events.count; i++) {
-        st = record_event(f, r, run_id, aif_fleet_event_at(f, i));
+        st = record_event(f, r, aif_fleet_event_at(f, i));
     }
     if (st == AIF_OK) {
-        st = record_jobs(f, r, run_id);
+        st = record_jobs(f, r);
     }
     if (st == AIF_OK) {
-        st = record_contracts(f, r, run_id);
+        st = record_contracts(f, r);
     }
     return st;
 }

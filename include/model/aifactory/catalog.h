@@ -94,22 +94,6 @@ aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out);
  * is a no-op. */
 void aif_catalog_destroy(aif_catalog *cat);
 
-/* Merge the default catalog compiled into the library. Errors as aif_catalog_merge_string
- * (the embedded file is tested to load cleanly). */
-aif_status aif_catalog_load_default(aif_catalog *cat);
-
-/* Merge YAML `text` of `len` bytes; `name` (copied) labels errors, e.g. the file name.
- * Entries with a new id are added and must be complete; entries with a known id override
- * only the fields they give. Errors: AIF_EINVAL (NULL arguments), AIF_EPARSE (malformed
- * YAML or schema errors: see aif_catalog_error_count), AIF_ENOMEM. On any error the
- * catalog's entries are unchanged. Cost O(size of text + entries). */
-aif_status aif_catalog_merge_string(aif_catalog *cat, const char *name, const char *text,
-                                    size_t len);
-
-/* Read the file at `path` and merge it as above. Errors: also AIF_EIO (unreadable file, with
- * an error entry naming it). */
-aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path);
-
 /* Errors collected by the last merge (cleared when a merge starts), in file order; at most
  * AIF_CATALOG_MAX_ERRORS are kept, the count includes the dropped ones. */
 #define AIF_CATALOG_MAX_ERRORS 64
@@ -139,8 +123,5 @@ size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const 
 /* Edit (Levenshtein) distance between two strings, capped at 255 characters each (longer
  * input counts as different by its extra length). Exposed for tests and for the CLI. */
 size_t aif_edit_distance(const char *a, const char *b);
-
-/* The embedded default catalog text (NUL-terminated) and its length. */
-const char *aif_catalog_default_yaml(size_t *len);
 
 #endif

@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "io/trace_internal.h"
+#include "aifactory/pages.h"
 
 #define HUGE_BYTES ((uintptr_t)2 << 20)
 #define SLOW_NS    1000000 /* a warm huge page takes ~0.2 ms, an unbacked one ~4 ms */

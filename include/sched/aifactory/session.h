@@ -25,7 +25,7 @@
 #include "aifactory/alloc.h"
 #include "aifactory/replay.h"
 #include "aifactory/status.h"
-#include "aifactory/trace.h"
+#include "aifactory/job.h"
 
 typedef struct aif_sched_session aif_sched_session;
 

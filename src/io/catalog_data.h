@@ -1,7 +1,7 @@
 /* The default catalog (data/catalog.yaml) as bytes compiled into the library; the
  * definition is generated at build time by cmake/embed_file.cmake. */
-#ifndef AIFACTORY_MODEL_CATALOG_DATA_H
-#define AIFACTORY_MODEL_CATALOG_DATA_H
+#ifndef AIFACTORY_IO_CATALOG_DATA_H
+#define AIFACTORY_IO_CATALOG_DATA_H
 
 #include <stddef.h>
 

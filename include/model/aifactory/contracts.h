@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "aifactory/rng.h"
-#include "aifactory/scenario.h"
+#include "aifactory/scenario_types.h"
 #include "aifactory/status.h"
 #include "aifactory/time.h"
 

@@ -16,6 +16,8 @@
 #include <stdint.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/job.h"
+#include "aifactory/replay.h"
 #include "aifactory/status.h"
 
 /* Trace formats. AUTO detects the format from the header row. */
@@ -35,22 +37,6 @@ const char *aif_trace_format_name(aif_trace_format format);
 
 /* Parse a format name (including "auto"). Errors: AIF_EINVAL (NULL), AIF_ENOTFOUND. */
 aif_status aif_trace_format_parse(const char *name, aif_trace_format *out);
-
-/* One job. String fields are ids into the trace's intern table (0 = absent, ""). */
-typedef struct aif_job {
-    int64_t submit_ns;   /* as in the file (absolute epoch time for dated formats) */
-    int64_t duration_ns; /* > 0: the time the job holds its GPUs when run uninterrupted */
-    int64_t id;          /* numeric job id, or the 1-based data row when the id is not a number */
-    int32_t gpus;        /* >= 1 whole GPUs requested */
-    int32_t gpu_milli;   /* share of each GPU in 1/1000 (1000 = whole GPU; Alibaba sharing) */
-    int32_t priority;    /* larger = more important; 0 when the trace has none */
-    uint32_t name;       /* the job id text when it is not a plain integer, else 0 */
-    uint32_t user;
-    uint32_t vc;
-    uint32_t gpu_type;
-    uint32_t status;
-    uint32_t line; /* 1-based line of the row in the file (its first line if quoted newlines) */
-} aif_job;
 
 typedef struct aif_trace_options {
     aif_trace_format format; /* AIF_TRACE_AUTO to detect */
@@ -104,6 +90,10 @@ const char *aif_trace_string(const aif_trace *trace, uint32_t id);
 /* Number of distinct interned strings (id 0 excluded); ids run 1..count. */
 uint32_t aif_trace_string_count(const aif_trace *trace);
 
+/* The trace's names as schedulers take them (job.h; aif_replay_config.names): valid while
+ * the trace lives. */
+aif_job_names aif_trace_names(const aif_trace *trace);
+
 /* Summary statistics of a trace, as the datasets' READMEs report them. */
 typedef struct aif_trace_stats {
     size_t jobs;
@@ -120,5 +110,53 @@ typedef struct aif_trace_stats {
  * the durations). Cost O(n) expected (selection), memory O(n) temporary. An empty trace
  * gives zeros. */
 aif_status aif_trace_stats_compute(const aif_trace *trace, aif_trace_stats *out);
+
+/* ---- Read and replay under fifo in one pass (summary only) ---- */
+
+/* What aif_replay_fifo_read gives: the summary aif_replay_summarize would give for the
+ * whole trace, and the reader's counts (aif_trace_format_of, aif_trace_skipped_rows,
+ * aif_trace_filtered_rows). */
+typedef struct aif_replay_fifo_result {
+    aif_replay_summary summary;
+    aif_trace_format format;
+    size_t skipped_rows;
+    size_t filtered_rows;
+} aif_replay_fifo_result;
+
+/* Flags of aif_replay_fifo_read. */
+enum {
+    /* For callers that break results down by virtual cluster, which this path cannot: a
+     * trace whose header has a VC column stops the call with AIF_ENOTIMPL right after the
+     * header, before any row is read, so the caller can take the general path instead at
+     * almost no cost. */
+    AIF_REPLAY_FIFO_NO_VC = 1u
+};
+
+/* Read the trace at `path` and replay it under fifo on a pool of config->gpus GPUs in one
+ * go, keeping 24 bytes per job (submit, duration, GPUs) instead of a trace's aif_job array
+ * and the replay's per-job results: the same summary, bit for bit, as aif_trace_read +
+ * aif_replay_run + aif_replay_summarize, with the same validation, messages in `err`,
+ * skipped-row counting and stable sort. For runs that need no per-job output and no per-VC
+ * breakdown. `config` must name fifo (or NULL policy) with AIF_PLACE_POOL and no groups;
+ * its on_step is called as aif_replay_run calls it. `flags`: 0 or AIF_REPLAY_FIFO_NO_VC.
+ * Nothing is retained past the call.
+ * Errors: AIF_EINVAL (NULL path/config/out, another policy or placement, gpus < 1), those
+ * of aif_trace_read (AIF_EIO, AIF_EPARSE, with `err` set), then those of aif_replay_run
+ * (AIF_ERANGE: a job larger than the pool), AIF_ENOTIMPL (see AIF_REPLAY_FIFO_NO_VC),
+ * AIF_ENOMEM. *out is untouched on error.
+ * Cost: as the three calls (O(bytes) parse, O(n log n) sort only when unsorted,
+ * O(n log running) replay, O(n) expected percentile selection); memory 24 bytes per job
+ * plus the running jobs' heap. */
+aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
+                                const aif_trace_options *opt, unsigned flags,
+                                const aif_replay_config *config, aif_replay_fifo_result *out,
+                                aif_trace_error *err);
+
+/* As aif_replay_fifo_read, from `len` bytes of CSV text in memory (as aif_trace_parse;
+ * `name` is used in messages). */
+aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
+                                 size_t len, const aif_trace_options *opt, unsigned flags,
+                                 const aif_replay_config *config, aif_replay_fifo_result *out,
+                                 aif_trace_error *err);
 
 #endif

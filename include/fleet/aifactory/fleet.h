@@ -25,8 +25,8 @@
 #include "aifactory/buildout.h"
 #include "aifactory/catalog.h"
 #include "aifactory/ledger.h"
-#include "aifactory/results.h"
-#include "aifactory/scenario.h"
+#include "aifactory/record.h"
+#include "aifactory/scenario_types.h"
 #include "aifactory/status.h"
 #include "aifactory/time.h"
 
@@ -200,27 +200,20 @@ const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i);
  * AIF_TIME_MAX when it did not fire in the period or i is out of range. O(1). */
 aif_time aif_fleet_trigger_time(const aif_fleet *f, size_t i);
 
-/* Fill `out` from a loaded scenario: its name, catalog and every section (the pointers are
- * borrowed from `s`, so the scenario must outlive the fleet) and the default engine options
- * (aif_fleet_options_default). Errors: AIF_EINVAL (NULL argument or a scenario that is not
- * loaded); *out untouched on error. O(1). */
-aif_status aif_fleet_input_from_scenario(const aif_scenario *s, aif_fleet_input *out);
-
-/* Record a finished run (aif_fleet_run returned AIF_OK) into run `run_id` of results store
- * `r`, which the caller created and added the run to (wall-clock data is the caller's, so
- * everything written here is a pure function of the input and seed): the scenario's main
+/* Hand a finished run (aif_fleet_run returned AIF_OK) to the record sink `sink` (record.h;
+ * io's results store is one: aif_results_sink). Wall-clock data is the caller's, so
+ * everything recorded here is a pure function of the input and seed: the scenario's main
  * assumptions (params), the summary (metrics: the `run --json` keys with units), daily
  * series by chart tag (capacity online in GW and GPUs by provider and by system, power
  * draw, inference demand vs served, GPU-hours by use, monthly cash flows by ledger kind and
  * the cumulative cash position), every engine event with a JSON detail, the cash entries of
- * the ledger, the frontier runs as jobs, and the contracts and investments. Errors: those
- * of the results store (AIF_EIO, AIF_ENOMEM, AIF_ERANGE, AIF_ESTATE; the reason in
- * aif_results_errmsg), AIF_EINVAL (NULL argument or a fleet that has not run), AIF_ENOMEM
- * from `a` (scratch arrays; NULL: system allocator). What was added before an error stays
- * in the store (close it unfinished to discard it). Cost O(days x (providers + systems) +
+ * the ledger, the frontier runs as jobs, and the contracts and investments. Errors: the
+ * sink's (the first one stops the recording), AIF_EINVAL (NULL argument or a fleet that
+ * has not run), AIF_ENOMEM from `a` (scratch arrays; NULL: system allocator). What was
+ * handed over before an error stays with the sink. Cost O(days x (providers + systems) +
  * events + ledger entries) rows. */
-aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f, aif_results *r,
-                            int64_t run_id);
+aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f,
+                            const aif_record_sink *sink);
 
 /* Free the fleet. NULL is a no-op. */
 void aif_fleet_destroy(aif_fleet *f);

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "aifactory/perf.h"
-#include "aifactory/scenario.h"
+#include "aifactory/scenario_types.h"
 #include "aifactory/status.h"
 #include "aifactory/time.h"
 

@@ -1,4 +1,4 @@
-/* Model sets (models.h): the built-in model table plus user models read from YAML files of
+/* Model sets (models_file.h): the built-in model table plus user models read from YAML files of
  * the data/models.yaml schema, so `aifactory perf --models FILE` can size models nobody
  * compiled in.
  *
@@ -19,9 +19,9 @@
 
 #include <libfyaml.h>
 
-#include "aifactory/models.h"
-#include "io/textfile.h"
-#include "io/yaml.h"
+#include "aifactory/models_file.h"
+#include "textfile.h"
+#include "yaml.h"
 
 struct aif_model_set {
     const aif_allocator *alloc;

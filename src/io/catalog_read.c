@@ -2,7 +2,8 @@
  * schema as it goes and recording every problem with its file:line:col, so that one pass
  * reports all of them. libfyaml builds the document tree; its own syntax errors are
  * collected through a diagnostic object instead of being printed. Nothing here changes the
- * catalog's entries: catalog.c commits the staged entries only when this found no error. */
+ * catalog's entries until the whole input is read: then the staged entries are committed
+ * (catalog_build.h) only when no error was found. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,8 +14,11 @@
 
 #include <libfyaml.h>
 
-#include "io/yaml.h"
-#include "model/catalog_internal.h"
+#include "aifactory/catalog_build.h"
+#include "aifactory/catalog_read.h"
+#include "catalog_data.h"
+#include "textfile.h"
+#include "yaml.h"
 
 #define SCHEMA_ID "aifactory-catalog/1"
 
@@ -110,7 +114,7 @@ static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
 static const char *scalar_dup(parse_ctx *ctx, struct fy_node *n) {
     size_t len = 0;
     const char *s = fy_node_get_scalar(n, &len);
-    char *copy = aif_arena_strndup(ctx->cat->arena, s ? s : "", s ? len : 0);
+    char *copy = aif_arena_strndup(aif__catalog_arena(ctx->cat), s ? s : "", s ? len : 0);
     if (copy == NULL) {
         ctx->status = AIF_ENOMEM;
     }
@@ -371,7 +375,7 @@ static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos
     if (!expect_mapping(ctx, n, at, id)) {
         return;
     }
-    aif__staged_package *sp = aif_arena_alloc(ctx->cat->arena, sizeof *sp);
+    aif__staged_package *sp = aif_arena_alloc(aif__catalog_arena(ctx->cat), sizeof *sp);
     if (sp == NULL) {
         ctx->status = AIF_ENOMEM;
         return;
@@ -419,7 +423,7 @@ static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos 
     if (!expect_mapping(ctx, n, at, id)) {
         return;
     }
-    aif__staged_system *ss = aif_arena_alloc(ctx->cat->arena, sizeof *ss);
+    aif__staged_system *ss = aif_arena_alloc(aif__catalog_arena(ctx->cat), sizeof *ss);
     if (ss == NULL) {
         ctx->status = AIF_ENOMEM;
         return;
@@ -607,8 +611,8 @@ static void yaml_error(void *ctx, int line, int col, const char *message) {
     aif__catalog_error(c->cat, c->file, line, col, "malformed YAML: %s", message);
 }
 
-aif_status aif__catalog_parse(aif_catalog *cat, const char *file, const char *text, size_t len,
-                              aif__staged *staged) {
+static aif_status parse_document(aif_catalog *cat, const char *file, const char *text, size_t len,
+                                 aif__staged *staged) {
     parse_ctx ctx = {cat, file, staged, AIF_OK, false};
     aif__yaml y;
     aif_status st = aif__yaml_parse(text, len, &y, yaml_error, &ctx);
@@ -623,4 +627,57 @@ aif_status aif__catalog_parse(aif_catalog *cat, const char *file, const char *te
         return ctx.status;
     }
     return ctx.failed ? AIF_EPARSE : AIF_OK;
+}
+
+const char *aif_catalog_default_yaml(size_t *len) {
+    if (len) {
+        *len = aif__catalog_yaml_len;
+    }
+    return aif__catalog_yaml;
+}
+
+aif_status aif_catalog_merge_string(aif_catalog *cat, const char *name, const char *text,
+                                    size_t len) {
+    if (cat == NULL || name == NULL || text == NULL) {
+        return AIF_EINVAL;
+    }
+    aif__catalog_begin(cat);
+    const char *file = aif_arena_strdup(aif__catalog_arena(cat), name);
+    if (file == NULL) {
+        return AIF_ENOMEM;
+    }
+    aif__staged staged;
+    memset(&staged, 0, sizeof staged);
+    staged.packages_tail = &staged.packages;
+    staged.systems_tail = &staged.systems;
+    aif_status st = parse_document(cat, file, text, len, &staged);
+    return st == AIF_OK ? aif__catalog_commit(cat, &staged) : st;
+}
+
+aif_status aif_catalog_load_default(aif_catalog *cat) {
+    return aif_catalog_merge_string(cat, "<builtin>/catalog.yaml", aif__catalog_yaml,
+                                    aif__catalog_yaml_len);
+}
+
+aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path) {
+    if (cat == NULL || path == NULL) {
+        return AIF_EINVAL;
+    }
+    aif__catalog_begin(cat);
+    aif__text text;
+    const char *op = NULL;
+    int sys_errno = 0;
+    aif_status st = aif__text_read(aif__catalog_allocator(cat), path, &text, &op, &sys_errno);
+    if (st == AIF_EIO) {
+        const char *file = aif_arena_strdup(aif__catalog_arena(cat), path);
+        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot %s catalog file: %s", op,
+                           strerror(sys_errno));
+        return file ? AIF_EIO : AIF_ENOMEM;
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    st = aif_catalog_merge_string(cat, path, text.data, text.len);
+    aif__text_free(aif__catalog_allocator(cat), &text);
+    return st;
 }
