@@ -165,11 +165,13 @@ static int baseline(const char *path, int64_t gpus) {
  * has no separate phases: its one time is printed as fused_s. */
 static int library_fused(const char *path, aif_replay_config *c) {
     aif_replay_fifo_result res;
-    aif_trace_error err;
+    aif_error err;
     double t0 = bench_cpu_s();
     aif_status st = aif_replay_fifo_read(NULL, path, NULL, 0, c, &res, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "%s\n", st == AIF_EPARSE || st == AIF_EIO ? err.message : aif_strerror(st));
+        char text[512];
+        aif_error_format(&err, text, sizeof text);
+        fprintf(stderr, "%s\n", st == AIF_EPARSE || st == AIF_EIO ? text : aif_strerror(st));
         return 1;
     }
     printf("mean_jct_s %.6f utilization %.6f preemptions %llu fused_s %.3f ",
@@ -179,14 +181,16 @@ static int library_fused(const char *path, aif_replay_config *c) {
 }
 
 static int library(const char *path, aif_replay_config *c) {
-    if (strcmp(c->policy, "fifo") == 0 && c->placement == AIF_PLACE_POOL) {
+    if (aif_replay_fifo_applies(c)) {
         return library_fused(path, c);
     }
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     double t0 = bench_cpu_s();
     if (aif_trace_read(NULL, path, NULL, &t, &err) != AIF_OK) {
-        fprintf(stderr, "%s\n", err.message);
+        char text[512];
+        aif_error_format(&err, text, sizeof text);
+        fprintf(stderr, "%s\n", text);
         return 1;
     }
     double t1 = bench_cpu_s();

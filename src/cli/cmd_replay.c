@@ -267,10 +267,11 @@ static void json_string(const char *s) {
 }
 
 /* With --skip-bad: how many rows were dropped and the first one's message. */
-static void warn_skipped(const cli_common *common, size_t skipped, const aif_trace_error *err) {
+static void warn_skipped(const cli_common *common, size_t skipped, const aif_error *err) {
     if (skipped > 0 && !common->quiet && !common->json) {
-        fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n", skipped,
-                err->message);
+        char text[512];
+        aif_error_format(err, text, sizeof text);
+        fprintf(stderr, "aifactory replay: skipped %zu bad rows; first: %s\n", skipped, text);
     }
 }
 
@@ -586,7 +587,7 @@ int cmd_replay(int argc, char **argv) {
                                (long long)c.gpus, c.gpus_per_node);
     }
 
-    aif_trace_error err;
+    aif_error err = {0};
     aif_progress_mode pmode = AIF_PROGRESS_AUTO;
     aif_progress_mode_parse(common.progress, &pmode);
     /* fifo on a pool with nothing but the summary to show (no -o, no progress line, no
@@ -611,7 +612,9 @@ int cmd_replay(int argc, char **argv) {
     aif_trace *t = NULL;
     st = aif_trace_read(NULL, trace_path, &topt, &t, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
+        char text[512];
+        aif_error_format(&err, text, sizeof text);
+        fprintf(stderr, "aifactory replay: %s\n", err.status != AIF_OK ? text : aif_strerror(st));
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     warn_skipped(&common, aif_trace_skipped_rows(t), &err);

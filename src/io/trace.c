@@ -269,28 +269,6 @@ static aif_status intern(aif_trace *t, const char *s, uint32_t *id) {
     return AIF_OK;
 }
 
-/* ---- Errors ---- */
-
-static void set_error(aif_trace_error *err, unsigned long line, const char *field, const char *fmt,
-                      ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void set_error(aif_trace_error *err, unsigned long line, const char *field, const char *fmt,
-                      ...) {
-    if (err == NULL) {
-        return;
-    }
-    err->line = line;
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- Reading ---- */
 
 typedef struct reader {
@@ -301,7 +279,7 @@ typedef struct reader {
     char **fields;
     int nfields;       /* in the header */
     unsigned long row; /* data rows seen, for ids of non-numeric job names */
-    aif_trace_error *err;
+    aif_error *err;
     bool have_error; /* err holds the first skipped row already */
     /* Every column is one of job_id, submit, gpus and duration (the generic format's
      * required four): rows of plain numbers then take plain_job, in one pass. */
@@ -410,8 +388,9 @@ static aif_status bad(reader *r, unsigned long line, int role, const char *expec
                       const char *found) {
     if (!r->have_error) {
         const char *field = role >= 0 && r->spec->cols[role] ? r->spec->cols[role] : "";
-        set_error(r->err, line, field, "%s:%lu: field '%s': expected %s, found '%.60s%s'", r->file,
-                  line, field, expected, found, strlen(found) > 60 ? "..." : "");
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                         "field '%s': expected %s, found '%.60s%s'", field, expected, found,
+                         strlen(found) > 60 ? "..." : "");
         r->have_error = true;
     }
     return AIF_EPARSE;
@@ -600,10 +579,10 @@ static aif_status read_header(reader *r, char *rec, size_t len, unsigned long li
     char *names[MAX_COLUMNS];
     int n = aif__csv_split(rec, len, names, MAX_COLUMNS);
     if (n < 0 || n > MAX_COLUMNS) {
-        set_error(r->err, line, "", "%s:%lu: %s", r->file, line,
-                  n == -2 ? "a NUL byte in the header (binary data?)"
-                  : n < 0 ? "malformed quote in the header"
-                          : "more than 256 columns");
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0, "%s",
+                         n == -2 ? "a NUL byte in the header (binary data?)"
+                         : n < 0 ? "malformed quote in the header"
+                                 : "more than 256 columns");
         return AIF_EPARSE;
     }
     /* One spare slot so a data row with extra fields is detected without overflow. The
@@ -623,10 +602,9 @@ static aif_status read_header(reader *r, char *rec, size_t len, unsigned long li
             }
         }
         if (f == AIF_TRACE_AUTO) {
-            set_error(r->err, line, "",
-                      "%s:%lu: unknown trace format: the header matches none of generic, "
-                      "philly, helios, acme, alibaba-openb, tiresias",
-                      r->file, line);
+            aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                             "unknown trace format: the header matches none of generic, "
+                             "philly, helios, acme, alibaba-openb, tiresias");
             return AIF_EPARSE;
         }
     }
@@ -640,19 +618,19 @@ static aif_status read_header(reader *r, char *rec, size_t len, unsigned long li
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         if (r->col[required[i]] < 0) {
             const char *name = r->spec->cols[required[i]];
-            set_error(r->err, line, name, "%s:%lu: format %s needs a column '%s'", r->file, line,
-                      r->spec->name, name);
+            aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0, "format %s needs a column '%s'",
+                             r->spec->name, name);
             return AIF_EPARSE;
         }
     }
     if (r->col[COL_DURATION] < 0 && r->col[COL_END] < 0) {
-        set_error(r->err, line, "", "%s:%lu: format %s needs a duration or end time column",
-                  r->file, line, r->spec->name);
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                         "format %s needs a duration or end time column", r->spec->name);
         return AIF_EPARSE;
     }
     if (f == AIF_TRACE_GENERIC && r->col[COL_ID] < 0) {
-        set_error(r->err, line, "job_id", "%s:%lu: format generic needs a column 'job_id'", r->file,
-                  line);
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                         "format generic needs a column 'job_id'");
         return AIF_EPARSE;
     }
     plan_plain(r);
@@ -702,15 +680,16 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
         bool filtered = false;
         if (n == -2) {
             if (!r->have_error) {
-                set_error(r->err, line, "", "%s:%lu: a NUL byte in the row (binary data?)", r->file,
-                          line);
+                aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                                 "a NUL byte in the row (binary data?)");
                 r->have_error = true;
             }
             st = AIF_EPARSE;
         } else if (n != r->nfields) {
             if (!r->have_error) {
-                set_error(r->err, line, "", "%s:%lu: expected %d fields, found %d%s", r->file, line,
-                          r->nfields, n, n < 0 ? " (malformed quote)" : "");
+                aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+                                 "expected %d fields, found %d%s", r->nfields, n,
+                                 n < 0 ? " (malformed quote)" : "");
                 r->have_error = true;
             }
             st = AIF_EPARSE;
@@ -736,16 +715,17 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
     }
     if (st == AIF_EEMPTY) {
         if (!have_header) {
-            set_error(r->err, 0, "", "%s: empty trace (no header row)", r->file);
+            aif_error_set_at(r->err, AIF_EPARSE, r->file, 0, 0, "empty trace (no header row)");
             return AIF_EPARSE;
         }
         return AIF_OK;
     }
     if (st == AIF_EPARSE) {
-        set_error(r->err, 0, "", "%s: a quoted field is not closed at the end of the file",
-                  r->file);
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, 0, 0,
+                         "a quoted field is not closed at the end of the file");
     } else if (st == AIF_EIO) {
-        set_error(r->err, 0, "", "%s: read error (or a corrupt or truncated zstd stream)", r->file);
+        aif_error_set_at(r->err, AIF_EIO, r->file, 0, 0,
+                         "read error (or a corrupt or truncated zstd stream)");
     }
     return st;
 }
@@ -822,7 +802,7 @@ static aif_status sort_rows(aif__trace_rows *rows) {
 /* Read `src` into a new trace (*out), or, with `rows`, into compact rows (the trace is
  * then only the reader's scratch: its intern table, and is freed here). */
 static aif_status read_source(const aif_allocator *a, const char *name, trace_source *src,
-                              const aif_trace_options *opt, aif_trace **out, aif_trace_error *err,
+                              const aif_trace_options *opt, aif_trace **out, aif_error *err,
                               aif__trace_rows *rows, bool refuse_vc) {
     static const aif_trace_options defaults = {AIF_TRACE_AUTO, false};
     if (opt == NULL) {
@@ -860,7 +840,7 @@ static aif_status read_source(const aif_allocator *a, const char *name, trace_so
     aif__trace_source_close(src);
     if (st != AIF_OK) {
         if (st == AIF_ENOMEM) {
-            set_error(err, 0, "", "%s: out of memory", name);
+            aif_error_set_at(err, AIF_ENOMEM, name, 0, 0, "out of memory");
         }
         aif_trace_destroy(t);
         if (rows) {
@@ -888,7 +868,7 @@ static aif_status read_source(const aif_allocator *a, const char *name, trace_so
 }
 
 aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_trace_options *opt,
-                          aif_trace **out, aif_trace_error *err) {
+                          aif_trace **out, aif_error *err) {
     if (path == NULL || out == NULL) {
         return AIF_EINVAL;
     }
@@ -898,15 +878,15 @@ aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_tr
         if (err) {
             memset(err, 0, sizeof *err);
         }
-        set_error(err, 0, "", "%s: %s", path,
-                  st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
+        aif_error_set_at(err, st, path, 0, 0, "%s",
+                         st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
         return st;
     }
     return read_source(a, path, src, opt, out, err, NULL, false);
 }
 
 aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char *text, size_t len,
-                           const aif_trace_options *opt, aif_trace **out, aif_trace_error *err) {
+                           const aif_trace_options *opt, aif_trace **out, aif_error *err) {
     if (out == NULL || (text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
@@ -920,7 +900,7 @@ aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char 
 
 aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
                                 const char *text, size_t len, const aif_trace_options *opt,
-                                bool refuse_vc, aif__trace_rows *out, aif_trace_error *err) {
+                                bool refuse_vc, aif__trace_rows *out, aif_error *err) {
     if (out == NULL || (path == NULL && text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
@@ -933,8 +913,8 @@ aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const 
             if (err) {
                 memset(err, 0, sizeof *err);
             }
-            set_error(err, 0, "", "%s: %s", path,
-                      st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
+            aif_error_set_at(err, st, path, 0, 0, "%s",
+                             st == AIF_EIO ? "cannot open or read the file" : aif_strerror(st));
         }
         return st;
     }

@@ -95,7 +95,7 @@ typedef struct aif__trace_rows {
 } aif__trace_rows;
 
 struct aif_trace_options;
-struct aif_trace_error;
+struct aif_error;
 
 /* Read a trace exactly as aif_trace_read (path != NULL) or aif_trace_parse (path NULL:
  * `text`, `len`, `name` for messages) would, with the same validation, messages, skipping
@@ -106,7 +106,7 @@ struct aif_trace_error;
  * aif_trace_read. Cost as aif_trace_read; memory 24 bytes per job. */
 aif_status aif__trace_read_rows(const aif_allocator *a, const char *path, const char *name,
                                 const char *text, size_t len, const struct aif_trace_options *opt,
-                                bool refuse_vc, aif__trace_rows *out, struct aif_trace_error *err);
+                                bool refuse_vc, aif__trace_rows *out, struct aif_error *err);
 
 void aif__trace_rows_free(aif__trace_rows *rows);
 

@@ -8,7 +8,7 @@
 static aif_status fused(const aif_allocator *a, const char *path, const char *name,
                         const char *text, size_t len, const aif_trace_options *opt, unsigned flags,
                         const aif_replay_config *cfg, aif_replay_fifo_result *out,
-                        aif_trace_error *err) {
+                        aif_error *err) {
     if (out == NULL || !aif_replay_fifo_applies(cfg) ||
         (flags & ~(unsigned)AIF_REPLAY_FIFO_NO_VC)) {
         return AIF_EINVAL;
@@ -33,7 +33,7 @@ static aif_status fused(const aif_allocator *a, const char *path, const char *na
 aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
                                 const aif_trace_options *opt, unsigned flags,
                                 const aif_replay_config *config, aif_replay_fifo_result *out,
-                                aif_trace_error *err) {
+                                aif_error *err) {
     if (path == NULL) {
         return AIF_EINVAL;
     }
@@ -43,7 +43,7 @@ aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
 aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
                                  size_t len, const aif_trace_options *opt, unsigned flags,
                                  const aif_replay_config *config, aif_replay_fifo_result *out,
-                                 aif_trace_error *err) {
+                                 aif_error *err) {
     if (text == NULL && len > 0) {
         return AIF_EINVAL;
     }

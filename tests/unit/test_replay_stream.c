@@ -19,6 +19,14 @@
 #include "aifactory/rng.h"
 #include "aifactory/trace.h"
 
+/* An error as the CLI prints it ("file:line: message"), formatted into a buffer that lives
+ * as long as the enclosing block. */
+static const char *shown(const aif_error *e, char *buf, size_t n) {
+    aif_error_format(e, buf, n);
+    return buf;
+}
+#define SHOWN(e) shown(&(e), (char[512]){0}, 512)
+
 static void data_path(char *buf, size_t size, const char *name) {
     const char *f = __FILE__;
     const char *slash = strstr(f, "unit/test_replay_stream.c");
@@ -63,7 +71,7 @@ static char *random_csv(uint64_t seed, size_t n, bool extra, bool shuffle, bool 
 
 /* The general path's result for the same input. */
 static aif_status general(const char *text, size_t len, const aif_trace_options *opt, int64_t gpus,
-                          aif_replay_fifo_result *out, aif_trace_error *err) {
+                          aif_replay_fifo_result *out, aif_error *err) {
     aif_trace *t = NULL;
     aif_status st = aif_trace_parse(NULL, "mem", text, len, opt, &t, err);
     if (st != AIF_OK) {
@@ -87,7 +95,7 @@ static aif_status general(const char *text, size_t len, const aif_trace_options 
 static aif_status check_same(const char *text, size_t len, const aif_trace_options *opt,
                              int64_t gpus) {
     aif_replay_fifo_result a, b;
-    aif_trace_error ea, eb;
+    aif_error ea, eb;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     aif_status sa = general(text, len, opt, gpus, &a, &ea);
@@ -101,7 +109,7 @@ static aif_status check_same(const char *text, size_t len, const aif_trace_optio
         assert_int_equal(a.filtered_rows, b.filtered_rows);
     }
     if (sa == AIF_EPARSE || (opt && opt->skip_bad && a.skipped_rows > 0)) {
-        assert_string_equal(ea.message, eb.message);
+        assert_string_equal(SHOWN(ea), SHOWN(eb));
         assert_int_equal(ea.line, eb.line);
     }
     return sa;
@@ -146,7 +154,7 @@ static void matches_general_philly_zstd(void **state) {
     char path[1024];
     data_path(path, sizeof path, "philly.csv.zst");
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 2048};
     aif_replay *r = NULL;
@@ -171,7 +179,7 @@ static void errors_as_general(void **state) {
     check_same(bad, strlen(bad), NULL, 8);
     check_same(empty, strlen(empty), NULL, 8);
     aif_replay_fifo_result res;
-    aif_trace_error err;
+    aif_error err;
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 8};
     assert_int_equal(aif_replay_fifo_parse(NULL, "m", big, strlen(big), NULL, 0, &c, &res, &err),
                      AIF_ERANGE);
@@ -193,7 +201,7 @@ static void errors_as_general(void **state) {
     assert_int_equal(aif_replay_fifo_read(NULL, NULL, NULL, 0, &c, &res, &err), AIF_EINVAL);
     assert_int_equal(aif_replay_fifo_read(NULL, "/nonexistent/x.csv", NULL, 0, &c, &res, &err),
                      AIF_EIO);
-    assert_non_null(strstr(err.message, "/nonexistent/x.csv"));
+    assert_non_null(strstr(SHOWN(err), "/nonexistent/x.csv"));
     assert_int_equal(
         aif_replay_fifo_parse(NULL, "m", empty, strlen(empty), NULL, 2, &c, &res, &err),
         AIF_EINVAL);
@@ -205,7 +213,7 @@ static void no_vc_flag(void **state) {
     static const char vc[] = "job_id,submit_s,gpus,duration_s,vc\n1,0,4,10,a\n";
     static const char plain[] = "job_id,submit_s,gpus,duration_s\n1,0,4,10\n";
     aif_replay_fifo_result res;
-    aif_trace_error err;
+    aif_error err;
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 8};
     assert_int_equal(aif_replay_fifo_parse(NULL, "m", vc, strlen(vc), NULL, AIF_REPLAY_FIFO_NO_VC,
                                            &c, &res, &err),
@@ -230,7 +238,7 @@ static void allocation_failures_are_clean(void **state) {
     char *text = random_csv(7, 3000, true, true, true, false, &len);
     aif_trace_options opt = {AIF_TRACE_AUTO, true};
     aif_replay_fifo_result ref;
-    aif_trace_error err;
+    aif_error err;
     aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 128};
     assert_int_equal(aif_replay_fifo_parse(NULL, "m", text, len, &opt, 0, &c, &ref, &err), AIF_OK);
     bool done = false;

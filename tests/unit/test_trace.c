@@ -18,6 +18,14 @@
 #include "aifactory/trace.h"
 #include "io/trace_internal.h"
 
+/* An error as the CLI prints it ("file:line: message"), formatted into a buffer that lives
+ * as long as the enclosing block. */
+static const char *shown(const aif_error *e, char *buf, size_t n) {
+    aif_error_format(e, buf, n);
+    return buf;
+}
+#define SHOWN(e) shown(&(e), (char[512]){0}, 512)
+
 #define NS 1000000000LL
 
 /* |a - b| <= eps, printing both values when it fails. */
@@ -39,16 +47,16 @@ static void data_path(char *buf, size_t size, const char *name) {
 
 static aif_trace *parse_ok(const char *text, aif_trace_format format, bool skip) {
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     aif_trace_options opt = {format, skip};
     aif_status st = aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, &err);
     if (st != AIF_OK) {
-        fail_msg("parse failed: %s (%s)", aif_strerror(st), err.message);
+        fail_msg("parse failed: %s (%s)", aif_strerror(st), SHOWN(err));
     }
     return t;
 }
 
-static aif_status parse_err(const char *text, aif_trace_format format, aif_trace_error *err) {
+static aif_status parse_err(const char *text, aif_trace_format format, aif_error *err) {
     aif_trace *t = NULL;
     aif_trace_options opt = {format, false};
     aif_status st = aif_trace_parse(NULL, "t.csv", text, strlen(text), &opt, &t, err);
@@ -267,7 +275,7 @@ static void bundled_files(void **state) {
     (void)state;
     char path[1024];
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     data_path(path, sizeof path, "tiresias_60_job.csv");
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
     assert_int_equal(aif_trace_format_of(t), AIF_TRACE_TIRESIAS);
@@ -288,9 +296,8 @@ static void bundled_files(void **state) {
     data_path(path, sizeof path, "openb_pod_list_default.csv.zst");
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_EPARSE);
     assert_int_equal(err.line, 7287);
-    assert_string_equal(err.field, "deletion_time");
-    assert_non_null(strstr(err.message, ".csv.zst:7287: field 'deletion_time': expected an end "
-                                        "time after the start, found '12774042'"));
+    assert_non_null(strstr(SHOWN(err), ".csv.zst:7287: field 'deletion_time': expected an end "
+                                       "time after the start, found '12774042'"));
     aif_trace_options opt = {AIF_TRACE_AUTO, true};
     assert_int_equal(aif_trace_read(NULL, path, &opt, &t, &err), AIF_OK);
     assert_int_equal(aif_trace_count(t), 7063);
@@ -306,7 +313,7 @@ static void philly_exact_counts(void **state) {
     char path[1024];
     data_path(path, sizeof path, "philly.csv.zst");
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
     assert_int_equal(aif_trace_format_of(t), AIF_TRACE_PHILLY);
     aif_trace_stats s;
@@ -333,49 +340,48 @@ static void philly_exact_counts(void **state) {
 
 static void bad_rows_report_file_line_field(void **state) {
     (void)state;
-    aif_trace_error err;
+    aif_error err;
     const char *head = "job_id,submit_s,gpus,duration_s\n";
     char text[512];
     snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(err.message,
+    assert_string_equal(SHOWN(err),
                         "t.csv:3: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
     assert_int_equal(err.line, 3);
-    assert_string_equal(err.field, "gpus");
 
     snprintf(text, sizeof text, "%s1,0,1,0\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(err.message, "t.csv:2: field 'duration_s': expected a duration > 0 s, "
-                                     "found '0'");
+    assert_string_equal(SHOWN(err), "t.csv:2: field 'duration_s': expected a duration > 0 s, "
+                                    "found '0'");
     snprintf(text, sizeof text, "%s1,yesterday,1,5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(err.field, "submit_s");
+    assert_non_null(strstr(SHOWN(err), "field 'submit_s'"));
     snprintf(text, sizeof text, "%s1,0,0,5\n", head); /* generic jobs need a GPU */
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     snprintf(text, sizeof text, "%s1,0,1\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(err.message, "t.csv:2: expected 4 fields, found 3");
+    assert_string_equal(SHOWN(err), "t.csv:2: expected 4 fields, found 3");
     snprintf(text, sizeof text, "%s1,0,1,5,6\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(err.message, "t.csv:2: expected 4 fields, found 5");
+    assert_string_equal(SHOWN(err), "t.csv:2: expected 4 fields, found 5");
     snprintf(text, sizeof text, "%s\"1\"x,0,1,5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     snprintf(text, sizeof text, "%s1,0,1,\"5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_non_null(strstr(err.message, "not closed"));
+    assert_non_null(strstr(SHOWN(err), "not closed"));
 
     static const char nul_row[] = "job_id,submit_s,gpus,duration_s\n1,0,1,1\0x\n";
     aif_trace *tn = NULL;
     assert_int_equal(aif_trace_parse(NULL, "t.csv", nul_row, sizeof nul_row - 1, NULL, &tn, &err),
                      AIF_EPARSE);
-    assert_string_equal(err.message, "t.csv:2: a NUL byte in the row (binary data?)");
+    assert_string_equal(SHOWN(err), "t.csv:2: a NUL byte in the row (binary data?)");
     assert_int_equal(parse_err("a,b,c\n1,2,3\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_non_null(strstr(err.message, "t.csv:1: unknown trace format"));
+    assert_non_null(strstr(SHOWN(err), "t.csv:1: unknown trace format"));
     assert_int_equal(parse_err("\n\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_non_null(strstr(err.message, "empty trace"));
+    assert_non_null(strstr(SHOWN(err), "empty trace"));
     /* A forced format whose columns are missing. */
     assert_int_equal(parse_err(head, AIF_TRACE_PHILLY, &err), AIF_EPARSE);
-    assert_string_equal(err.message, "t.csv:1: format philly needs a column 'timestamp'");
+    assert_string_equal(SHOWN(err), "t.csv:1: format philly needs a column 'timestamp'");
 
     /* Skipping: every bad row is counted, the first is reported, good rows survive. */
     snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n3,1,1\n4,2,2,-1\n5,3,2,7\n", head);
@@ -389,7 +395,7 @@ static void bad_rows_report_file_line_field(void **state) {
     aif_trace_destroy(t);
 
     assert_int_equal(aif_trace_read(NULL, "/nonexistent/trace.csv", NULL, &t, &err), AIF_EIO);
-    assert_string_equal(err.message, "/nonexistent/trace.csv: cannot open or read the file");
+    assert_string_equal(SHOWN(err), "/nonexistent/trace.csv: cannot open or read the file");
     assert_int_equal(aif_trace_read(NULL, NULL, NULL, &t, &err), AIF_EINVAL);
     opt.format = (aif_trace_format)42;
     assert_int_equal(aif_trace_parse(NULL, "t", head, strlen(head), &opt, &t, &err), AIF_EINVAL);
@@ -402,7 +408,7 @@ static void quoted_newlines_keep_line_numbers(void **state) {
                        "2,1,1,10,\"x\"\r\n"
                        "3,2,zz,10,y";
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_int_equal(err.line, 5); /* the record at line 2 spans two lines */
     aif_trace_options opt = {AIF_TRACE_AUTO, true};
@@ -465,7 +471,7 @@ static void corrupt_zstd_is_an_io_error(void **state) {
     assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
     close(fd);
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     assert_int_equal(aif_trace_read(NULL, dir, NULL, &t, &err), AIF_EIO);
     assert_null(t);
 
@@ -482,7 +488,7 @@ static void corrupt_zstd_is_an_io_error(void **state) {
     fclose(out);
     aif_trace_options opt = {AIF_TRACE_AUTO, true}; /* a cut row is bad; the cut frame is not */
     assert_int_equal(aif_trace_read(NULL, dir, &opt, &t, &err), AIF_EIO);
-    assert_non_null(strstr(err.message, "truncated zstd"));
+    assert_non_null(strstr(SHOWN(err), "truncated zstd"));
     unlink(dir);
 }
 
@@ -556,7 +562,7 @@ static void random_input_is_safe(void **state) {
         }
         for (int skip = 0; skip < 2; skip++) {
             aif_trace *t = NULL;
-            aif_trace_error err;
+            aif_error err;
             aif_trace_options opt = {AIF_TRACE_AUTO, skip == 1};
             aif_status st = aif_trace_parse(NULL, "fuzz", buf, n, &opt, &t, &err);
             if (st == AIF_OK) {
@@ -569,7 +575,7 @@ static void random_input_is_safe(void **state) {
             } else {
                 assert_int_equal(st, AIF_EPARSE);
                 assert_null(t);
-                assert_true(strlen(err.message) > 0);
+                assert_true(strlen(SHOWN(err)) > 0);
             }
         }
     }
@@ -792,7 +798,7 @@ static void zstd_frames_sized_from_first_frame(void **state) {
     assert_int_equal(write(fd, z, z1 + z2), (ssize_t)(z1 + z2));
     close(fd);
     aif_trace *t = NULL;
-    aif_trace_error err;
+    aif_error err;
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_OK);
     assert_int_equal(aif_trace_count(t), rows);
     const aif_job *j = aif_trace_jobs(t);
@@ -820,7 +826,7 @@ static void allocation_failures_are_clean(void **state) {
             aif_test_allocator ta;
             aif_test_allocator_init(&ta, n);
             aif_trace *t = NULL;
-            aif_trace_error err;
+            aif_error err;
             aif_trace_options opt = {AIF_TRACE_AUTO, true};
             aif_status st = which == 0
                                 ? aif_trace_parse(&ta.base, "t", text, strlen(text), &opt, &t, &err)
@@ -899,13 +905,12 @@ static void plain_rows_agree_with_general(void **state) {
         }
         for (int skip = 0; skip < 2; skip++) {
             aif_trace *tp = NULL, *tg = NULL;
-            aif_trace_error ep, eg;
+            aif_error ep, eg;
             aif_trace_options opt = {AIF_TRACE_AUTO, skip == 1};
             aif_status sp = aif_trace_parse(NULL, "t", plain, a, &opt, &tp, &ep);
             aif_status sg = aif_trace_parse(NULL, "t", general, b, &opt, &tg, &eg);
             assert_int_equal(sp, sg);
-            assert_string_equal(ep.message, eg.message);
-            assert_string_equal(ep.field, eg.field);
+            assert_string_equal(SHOWN(ep), SHOWN(eg));
             assert_int_equal(ep.line, eg.line);
             if (sp != AIF_OK) {
                 continue;

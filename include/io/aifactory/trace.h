@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/error.h"
 #include "aifactory/job.h"
 #include "aifactory/replay.h"
 #include "aifactory/status.h"
@@ -43,31 +44,26 @@ typedef struct aif_trace_options {
     bool skip_bad;           /* skip and count invalid rows instead of failing */
 } aif_trace_options;
 
-/* Why a read failed, or the first skipped row: "FILE:LINE: field 'gpus': expected ..., found
- * '...'". `line` is 0 when the problem is not tied to a row (I/O, header). */
-typedef struct aif_trace_error {
-    unsigned long line;
-    char field[32];
-    char message[320];
-} aif_trace_error;
-
 typedef struct aif_trace aif_trace;
 
 /* Read the trace at `path` (.csv, or zstd-compressed: detected by its magic number, so the
  * .csv.zst extension is only a convention). `opt` NULL means auto-detection, no skipping.
  * On success *out owns the jobs (free with aif_trace_destroy). `err` (may be NULL) receives
- * the reason on failure and the first skipped row with skip_bad.
+ * the reason on failure and the first skipped row with skip_bad, positioned at the file
+ * (`path`, or `name` for aif_trace_parse, which must outlive `err`) and line (0 when not
+ * tied to a row); aif_error_format prints "FILE:LINE: field 'gpus': expected ..., found
+ * '...'".
  * Errors: AIF_EINVAL (NULL path/out), AIF_EIO (cannot open/read, corrupt zstd), AIF_EPARSE
  * (unknown header, a bad row without skip_bad, unterminated quote), AIF_ENOMEM.
  * Cost: O(bytes) parsing plus O(n log n) sorting when the rows are not already in order;
  * memory O(jobs + distinct strings + longest row). *out is untouched on error. */
 aif_status aif_trace_read(const aif_allocator *a, const char *path, const aif_trace_options *opt,
-                          aif_trace **out, aif_trace_error *err);
+                          aif_trace **out, aif_error *err);
 
 /* As aif_trace_read, from `len` bytes of CSV text in memory (not compressed); `name` is used
  * in messages. The text is not retained. */
 aif_status aif_trace_parse(const aif_allocator *a, const char *name, const char *text, size_t len,
-                           const aif_trace_options *opt, aif_trace **out, aif_trace_error *err);
+                           const aif_trace_options *opt, aif_trace **out, aif_error *err);
 
 /* Free the trace; NULL is a no-op. */
 void aif_trace_destroy(aif_trace *trace);
@@ -150,13 +146,13 @@ enum {
 aif_status aif_replay_fifo_read(const aif_allocator *a, const char *path,
                                 const aif_trace_options *opt, unsigned flags,
                                 const aif_replay_config *config, aif_replay_fifo_result *out,
-                                aif_trace_error *err);
+                                aif_error *err);
 
 /* As aif_replay_fifo_read, from `len` bytes of CSV text in memory (as aif_trace_parse;
  * `name` is used in messages). */
 aif_status aif_replay_fifo_parse(const aif_allocator *a, const char *name, const char *text,
                                  size_t len, const aif_trace_options *opt, unsigned flags,
                                  const aif_replay_config *config, aif_replay_fifo_result *out,
-                                 aif_trace_error *err);
+                                 aif_error *err);
 
 #endif
