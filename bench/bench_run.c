@@ -109,7 +109,7 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
         int64_t id = 0;
         aif_results_run meta = {.name = in.name, .kind = "scenario", .wall_s = NAN};
         char dir[] = "/tmp/bench_run_XXXXXX";
-        rc = mkdtemp(dir) == NULL || aif_results_create(NULL, NULL, &r, NULL, 0) != AIF_OK ||
+        rc = mkdtemp(dir) == NULL || aif_results_create(NULL, NULL, &r, NULL) != AIF_OK ||
              aif_results_add_run(r, &meta, &id) != AIF_OK;
         aif_record_sink sink = aif_results_sink(r, id);
         rc = rc || aif_fleet_record(NULL, f, &sink) != AIF_OK ||

@@ -148,12 +148,13 @@ static aif_status import_series(aif_results *db, const char *dir, const int64_t 
 /* Write DIR/results.sqlite (run, series, params, metrics, jobs) and DIR/summary.json. */
 static int write_store(const char *dir, const char *trace_path, const aif_trace *t,
                        const aif_replay *r, const aif_replay_config *c, double wall_s) {
-    char path[4096], err[256] = "";
+    char path[4096];
+    aif_error err = {0};
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
     aif_results *db = NULL;
-    aif_status st = aif_results_create(NULL, path, &db, err, sizeof err);
+    aif_status st = aif_results_create(NULL, path, &db, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
+        fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
         return CLI_EXIT_FAILURE;
     }
     aif_replay_summary s;
@@ -194,7 +195,7 @@ static int write_store(const char *dir, const char *trace_path, const aif_trace 
         st = aif_report_write(db, run_id, path, NULL);
     }
     if (st != AIF_OK) {
-        const char *m = aif_results_errmsg(db);
+        const char *m = aif_results_error(db)->message;
         fprintf(stderr, "aifactory replay: results store: %s\n", m[0] ? m : aif_strerror(st));
     }
     aif_results_close(db);

@@ -53,16 +53,16 @@ int cmd_report(int argc, char **argv) {
     char db_path[4096], html_path[4096];
     snprintf(db_path, sizeof db_path, "%s/results.sqlite", dir);
     snprintf(html_path, sizeof html_path, "%s/report.html", dir);
-    char err[512] = "";
+    aif_error err = {0};
     aif_results *r = NULL;
-    aif_status st = aif_results_open(NULL, db_path, &r, err, sizeof err);
+    aif_status st = aif_results_open(NULL, db_path, &r, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory report: %s\n", err);
+        fprintf(stderr, "aifactory report: %s\n", err.message);
         return st == AIF_EIO || st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     st = aif_report_write(r, 0, html_path, NULL);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory report: %s\n", aif_results_errmsg(r));
+        fprintf(stderr, "aifactory report: %s\n", aif_results_error(r)->message);
         aif_results_close(r);
         return st == AIF_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }

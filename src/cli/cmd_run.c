@@ -237,12 +237,13 @@ static void utc_stamp(time_t t, const char *fmt, char *buf, size_t n) {
 /* Write the run's folder. Returns an exit code; prints the reason on failure. */
 static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
                          const aif_results_run *meta, char *report, size_t report_n) {
-    char path[4200], err[512] = "";
+    char path[4200];
+    aif_error err = {0};
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
     aif_results *r = NULL;
-    aif_status st = aif_results_create(NULL, path, &r, err, sizeof err);
+    aif_status st = aif_results_create(NULL, path, &r, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: %s\n", err);
+        fprintf(stderr, "aifactory run: %s\n", err.message);
         return CLI_EXIT_FAILURE;
     }
     int64_t run_id = 0;
@@ -268,7 +269,8 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
     }
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory run: writing %s: %s\n", dir,
-                aif_results_errmsg(r)[0] ? aif_results_errmsg(r) : aif_strerror(st));
+                aif_results_error(r)->message[0] ? aif_results_error(r)->message
+                                                 : aif_strerror(st));
     }
     aif_results_close(r);
     return st == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;

@@ -26,6 +26,13 @@ aif_status aif_error_set(aif_error *e, aif_status status, const char *fmt, ...) 
     return status;
 }
 
+aif_status aif_error_setv(aif_error *e, aif_status status, const char *fmt, va_list ap) {
+    if (e != NULL) {
+        record(e, status, NULL, 0, 0, fmt, ap);
+    }
+    return status;
+}
+
 aif_status aif_error_set_at(aif_error *e, aif_status status, const char *file, unsigned long line,
                             unsigned long col, const char *fmt, ...) {
     if (e != NULL) {

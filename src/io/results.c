@@ -110,7 +110,7 @@ struct aif_results {
     int writable;     /* created here and not yet finished */
     int in_txn;
     long batch_rows;
-    char errmsg[256];
+    aif_error error; /* the last failure on this handle */
 };
 
 sqlite3 *aif__results_db(const aif_results *r) {
@@ -124,13 +124,13 @@ const aif_allocator *aif__results_allocator(const aif_results *r) {
 aif_status aif__results_fail(aif_results *r, aif_status status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    aif_error_setv(&r->error, status, fmt, ap);
     va_end(ap);
     return status;
 }
 
-const char *aif_results_errmsg(const aif_results *r) {
-    return r ? r->errmsg : "";
+const aif_error *aif_results_error(const aif_results *r) {
+    return &r->error;
 }
 
 char *aif__results_strdup(const aif_allocator *a, const char *s) {
@@ -145,12 +145,6 @@ char *aif__results_strdup(const aif_allocator *a, const char *s) {
 static void free_str(const aif_allocator *a, char *s) {
     if (s) {
         aif_free(a, s, strlen(s) + 1);
-    }
-}
-
-static void copy_err(char *err, size_t err_size, const char *msg) {
-    if (err && err_size > 0) {
-        snprintf(err, err_size, "%s", msg);
     }
 }
 
@@ -269,15 +263,13 @@ static aif_status create_schema(aif_results *r) {
 }
 
 aif_status aif_results_create(const aif_allocator *a, const char *path, aif_results **out,
-                              char *err, size_t err_size) {
+                              aif_error *err) {
     if (out == NULL || (path && path[0] == '\0')) {
-        copy_err(err, err_size, "results: no output path");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL, "results: no output path");
     }
     aif_results *r = handle_new(a);
     if (r == NULL) {
-        copy_err(err, err_size, "results: out of memory");
-        return AIF_ENOMEM;
+        return aif_error_set(err, AIF_ENOMEM, "results: out of memory");
     }
     aif_status st = AIF_OK;
     const char *open_path = ":memory:";
@@ -293,7 +285,9 @@ aif_status aif_results_create(const aif_allocator *a, const char *path, aif_resu
         st = rc == SQLITE_OK ? create_schema(r) : sql_fail(r, rc, "opening the database");
     }
     if (st != AIF_OK) {
-        copy_err(err, err_size, r->errmsg);
+        if (err != NULL) {
+            *err = r->error;
+        }
         handle_free(r);
         return st;
     }
@@ -350,23 +344,20 @@ static aif_status check_schema(aif_results *r, const char *path) {
     return AIF_OK;
 }
 
-aif_status aif_results_open(const aif_allocator *a, const char *path, aif_results **out, char *err,
-                            size_t err_size) {
+aif_status aif_results_open(const aif_allocator *a, const char *path, aif_results **out,
+                            aif_error *err) {
     if (out == NULL || path == NULL || path[0] == '\0') {
-        copy_err(err, err_size, "results: no input path");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL, "results: no input path");
     }
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
-        copy_err(err, err_size, msg);
-        return errno == ENOENT ? AIF_ENOTFOUND : AIF_EIO;
+        int e = errno;
+        return aif_error_set(err, e == ENOENT ? AIF_ENOTFOUND : AIF_EIO, "%s: %s", path,
+                             strerror(e));
     }
     aif_results *r = handle_new(a);
     if (r == NULL) {
-        copy_err(err, err_size, "results: out of memory");
-        return AIF_ENOMEM;
+        return aif_error_set(err, AIF_ENOMEM, "results: out of memory");
     }
     aif_status st;
     int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL);
@@ -376,7 +367,9 @@ aif_status aif_results_open(const aif_allocator *a, const char *path, aif_result
         st = check_schema(r, path);
     }
     if (st != AIF_OK) {
-        copy_err(err, err_size, r->errmsg);
+        if (err != NULL) {
+            *err = r->error;
+        }
         handle_free(r);
         return st;
     }

@@ -16,7 +16,7 @@ static int emit(const char *dir, int scenario) {
     int64_t run = 0;
     mkdir(dir, 0755);
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
-    aif_status st = aif_results_create(NULL, path, &r, err, sizeof err);
+    aif_status st = aif_results_create(NULL, path, &r, NULL);
     if (st == AIF_OK) {
         st = scenario ? fx_scenario_dated(r, &run) : fx_random_replay(r, 400, &run);
         st = st ? st : aif_results_finish(r);
@@ -28,7 +28,7 @@ static int emit(const char *dir, int scenario) {
         aif_report_options svg = {.title = NULL, .force_svg = 1};
         snprintf(path, sizeof path, "%s/report-svg.html", dir);
         st = st ? st : aif_report_write(r, run, path, &svg);
-        snprintf(err, sizeof err, "%s", aif_results_errmsg(r));
+        snprintf(err, sizeof err, "%.255s", aif_results_error(r)->message);
         aif_results_close(r);
     }
     if (st != AIF_OK) {

@@ -299,8 +299,8 @@ static void record_to(const char *dir, const char *const *sets) {
     char path[512];
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
     aif_results *r = NULL;
-    char err[256];
-    assert_int_equal(aif_results_create(NULL, path, &r, err, sizeof err), AIF_OK);
+    aif_error err;
+    assert_int_equal(aif_results_create(NULL, path, &r, &err), AIF_OK);
     aif_results_run meta = {.name = l.in.name, .kind = "scenario", .wall_s = NAN};
     int64_t id = 0;
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
@@ -392,7 +392,7 @@ static void record_errors(void **state) {
     loaded l;
     load_run(&l, sets);
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     aif_results_run meta = {.name = "t", .kind = "scenario", .wall_s = NAN};
     int64_t id = 0;
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
@@ -406,7 +406,7 @@ static void record_errors(void **state) {
     assert_int_equal(t.live_blocks, 0);
     aif_results_close(r);
     /* In a fresh store, it succeeds with every block returned. */
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(aif_results_add_run(r, &meta, &id), AIF_OK);
     aif_test_allocator_init(&t, 0);
     sink = aif_results_sink(r, id);
@@ -418,7 +418,7 @@ static void record_errors(void **state) {
     aif_fleet *fresh = NULL;
     char err[200];
     assert_int_equal(aif_fleet_create(NULL, &l.in, &fresh, err), AIF_OK);
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     sink = aif_results_sink(r, 1);
     assert_int_equal(aif_fleet_record(NULL, fresh, &sink), AIF_EINVAL);
     aif_results_close(r);

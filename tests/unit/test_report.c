@@ -77,7 +77,7 @@ static void replay_page_has_exact_curves(void **state) {
     (void)state;
     aif_results *r;
     int64_t run;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
     char path[64];
     write_page(r, NULL, path, sizeof path);
@@ -137,7 +137,7 @@ static void scenario_page_groups_series_and_money(void **state) {
     (void)state;
     aif_results *r;
     int64_t run;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(fx_scenario(r, &run), AIF_OK);
     char path[64];
     write_page(r, NULL, path, sizeof path);
@@ -186,7 +186,7 @@ static void scenario_training_runs_dates_and_event_cap(void **state) {
     (void)state;
     aif_results *r;
     int64_t run;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(fx_scenario_dated(r, &run), AIF_OK);
     char path[64];
     write_page(r, NULL, path, sizeof path);
@@ -248,7 +248,7 @@ static void page_is_self_contained_and_deterministic(void **state) {
     (void)state;
     aif_results *r;
     int64_t run;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(fx_random_replay(r, 200, &run), AIF_OK);
     char path[64];
     write_page(r, NULL, path, sizeof path);
@@ -290,12 +290,12 @@ static void report_from_a_database_file(void **state) {
     snprintf(html, sizeof html, "report_test_%ld.html", (long)getpid());
     aif_results *r;
     int64_t run;
-    assert_int_equal(aif_results_create(NULL, db, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, db, &r, NULL), AIF_OK);
     assert_int_equal(fx_scenario(r, &run), AIF_OK);
     assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
     assert_int_equal(aif_results_finish(r), AIF_OK);
     aif_results_close(r);
-    assert_int_equal(aif_results_open(NULL, db, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_open(NULL, db, &r, NULL), AIF_OK);
     assert_int_equal(aif_report_write(r, 2, html, NULL), AIF_OK);
     char *text = slurp(html);
     json_t *d = page_data(text);
@@ -304,7 +304,7 @@ static void report_from_a_database_file(void **state) {
     json_decref(d);
     free(text);
     assert_int_equal(aif_report_write(r, 3, html, NULL), AIF_ENOTFOUND);
-    assert_non_null(strstr(aif_results_errmsg(r), "no run 3"));
+    assert_non_null(strstr(aif_results_error(r)->message, "no run 3"));
     assert_int_equal(aif_report_write(r, 1, "/nonexistent-dir/r.html", NULL), AIF_EIO);
     assert_int_equal(aif_report_write(NULL, 1, html, NULL), AIF_EINVAL);
     aif_results_close(r);
@@ -322,7 +322,7 @@ static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *)
         aif_test_allocator_init(&t, 0);
         aif_results *r;
         int64_t run;
-        assert_int_equal(aif_results_create(&t.base, NULL, &r, NULL, 0), AIF_OK);
+        assert_int_equal(aif_results_create(&t.base, NULL, &r, NULL), AIF_OK);
         assert_int_equal(fixture(r, &run), AIF_OK);
         t.fail_at = t.allocations + fail_at;
         aif_status st = aif_report_write(r, 0, path, NULL);

@@ -138,8 +138,8 @@ static aif_status fill(aif_results *r) {
 static void round_trip_through_the_file(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    char err[256] = "";
-    assert_int_equal(aif_results_create(NULL, f->path, &r, err, sizeof err), AIF_OK);
+    aif_error err = {0};
+    assert_int_equal(aif_results_create(NULL, f->path, &r, &err), AIF_OK);
     assert_int_equal(fill(r), AIF_OK);
     /* Nothing appears under the final name before finish. */
     assert_false(file_exists(f->path));
@@ -150,7 +150,7 @@ static void round_trip_through_the_file(void **state) {
     int64_t id;
     aif_results_run run = {.name = "x", .kind = "y"};
     assert_int_equal(aif_results_add_run(r, &run, &id), AIF_ESTATE);
-    assert_non_null(strstr(aif_results_errmsg(r), "finished"));
+    assert_non_null(strstr(aif_results_error(r)->message, "finished"));
     aif_results_close(r);
 
     /* Read back with plain SQLite: schema version, application id and the values. */
@@ -189,7 +189,7 @@ static void round_trip_through_the_file(void **state) {
     sqlite3_close(db);
 
     /* And through aif_results_open, which accepts it and refuses writes. */
-    assert_int_equal(aif_results_open(NULL, f->path, &r, err, sizeof err), AIF_OK);
+    assert_int_equal(aif_results_open(NULL, f->path, &r, &err), AIF_OK);
     assert_int_equal(aif_results_add_run(r, &run, &id), AIF_ESTATE);
     aif_results_close(r);
 }
@@ -197,7 +197,7 @@ static void round_trip_through_the_file(void **state) {
 static void csv_export_is_exact(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL), AIF_OK);
     assert_int_equal(fill(r), AIF_OK);
     assert_int_equal(aif_results_finish(r), AIF_OK);
     assert_int_equal(aif_results_export_csv(r, f->dir), AIF_OK);
@@ -244,7 +244,7 @@ static void csv_export_is_exact(void **state) {
 static void summary_json_has_runs_params_metrics_and_counts(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK); /* in memory */
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK); /* in memory */
     assert_int_equal(fill(r), AIF_OK);
     assert_int_equal(aif_results_finish(r), AIF_OK);
     char path[160];
@@ -287,12 +287,12 @@ static void summary_json_has_runs_params_metrics_and_counts(void **state) {
 static void bad_rows_are_rejected_with_reasons(void **state) {
     (void)state;
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     int64_t run_id, sid;
     aif_results_run run = {.name = "r", .kind = "scenario"};
     assert_int_equal(aif_results_add_run(r, &run, &run_id), AIF_OK);
     assert_int_equal(aif_results_add_event(r, run_id, 0, "k", "s", "{not json"), AIF_EINVAL);
-    assert_non_null(strstr(aif_results_errmsg(r), "CHECK"));
+    assert_non_null(strstr(aif_results_error(r)->message, "CHECK"));
     assert_int_equal(aif_results_add_param(r, run_id, "a", "1", ""), AIF_OK);
     assert_int_equal(aif_results_add_param(r, run_id, "a", "2", ""), AIF_EINVAL);
     assert_int_equal(aif_results_add_param(r, 99, "b", "1", ""), AIF_EINVAL); /* no run 99 */
@@ -310,11 +310,10 @@ static void bad_rows_are_rejected_with_reasons(void **state) {
     assert_int_equal(aif_results_finish(r), AIF_ESTATE);
     aif_results_close(r);
     aif_results_close(NULL);
-    assert_int_equal(aif_results_create(NULL, "", &r, NULL, 0), AIF_EINVAL);
-    char err[200];
-    assert_int_equal(aif_results_create(NULL, "/nonexistent-dir/x.sqlite", &r, err, sizeof err),
-                     AIF_EIO);
-    assert_non_null(strstr(err, "/nonexistent-dir/x.sqlite"));
+    assert_int_equal(aif_results_create(NULL, "", &r, NULL), AIF_EINVAL);
+    aif_error err;
+    assert_int_equal(aif_results_create(NULL, "/nonexistent-dir/x.sqlite", &r, &err), AIF_EIO);
+    assert_non_null(strstr(err.message, "/nonexistent-dir/x.sqlite"));
 }
 
 /* Write a database by hand with the given application id and user_version. */
@@ -333,24 +332,25 @@ static void make_db(const char *path, int app_id, int version) {
 static void old_foreign_and_newer_files_are_refused(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    char err[256];
+    aif_error err;
     char path[160];
 
     snprintf(path, sizeof path, "%s/old.sqlite", f->dir);
     make_db(path, AIF_RESULTS_APPLICATION_ID, 0);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_EPARSE);
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
     assert_null(r);
-    assert_non_null(strstr(err, "schema version 0 is older than this aifactory's version 1"));
+    assert_non_null(
+        strstr(err.message, "schema version 0 is older than this aifactory's version 1"));
 
     snprintf(path, sizeof path, "%s/new.sqlite", f->dir);
     make_db(path, AIF_RESULTS_APPLICATION_ID, 7);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_EPARSE);
-    assert_non_null(strstr(err, "schema version 7 is newer"));
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "schema version 7 is newer"));
 
     snprintf(path, sizeof path, "%s/foreign.sqlite", f->dir);
     make_db(path, 0, 1);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_EPARSE);
-    assert_non_null(strstr(err, "not an aifactory results database (application_id 0x0"));
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "not an aifactory results database (application_id 0x0"));
 
     snprintf(path, sizeof path, "%s/text.sqlite", f->dir);
     FILE *fp = fopen(path, "w");
@@ -359,17 +359,17 @@ static void old_foreign_and_newer_files_are_refused(void **state) {
         fputs("this is a text file, not a database\n", fp);
     }
     fclose(fp);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_EPARSE);
-    assert_non_null(strstr(err, "not an SQLite database"));
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
+    assert_non_null(strstr(err.message, "not an SQLite database"));
 
     snprintf(path, sizeof path, "%s/empty.sqlite", f->dir);
     fp = fopen(path, "w");
     fclose(fp);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_EPARSE);
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
 
     snprintf(path, sizeof path, "%s/missing.sqlite", f->dir);
-    assert_int_equal(aif_results_open(NULL, path, &r, err, sizeof err), AIF_ENOTFOUND);
-    assert_int_equal(aif_results_open(NULL, NULL, &r, err, sizeof err), AIF_EINVAL);
+    assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_ENOTFOUND);
+    assert_int_equal(aif_results_open(NULL, NULL, &r, &err), AIF_EINVAL);
     /* The refused files were not modified (still the versions written). */
     snprintf(path, sizeof path, "%s/old.sqlite", f->dir);
     sqlite3 *db;
@@ -385,15 +385,15 @@ static void old_foreign_and_newer_files_are_refused(void **state) {
 static void unfinished_database_leaves_nothing(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL), AIF_OK);
     assert_int_equal(fill(r), AIF_OK);
     assert_int_equal(entries_in(f->dir) >= 1, 1);
     aif_results_close(r);
     assert_int_equal(entries_in(f->dir), 0);
     /* Exporting into a missing directory fails cleanly. */
-    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     assert_int_equal(aif_results_export_csv(r, "/nonexistent-dir"), AIF_EIO);
-    assert_non_null(strstr(aif_results_errmsg(r), "/nonexistent-dir/runs.csv"));
+    assert_non_null(strstr(aif_results_error(r)->message, "/nonexistent-dir/runs.csv"));
     assert_int_equal(aif_results_write_summary(r, "/nonexistent-dir/s.json"), AIF_EIO);
     aif_results_close(r);
 }
@@ -401,7 +401,7 @@ static void unfinished_database_leaves_nothing(void **state) {
 static void batches_commit_many_rows(void **state) {
     fixture *f = *state;
     aif_results *r = NULL;
-    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL, 0), AIF_OK);
+    assert_int_equal(aif_results_create(NULL, f->path, &r, NULL), AIF_OK);
     int64_t run_id, sid;
     aif_results_run run = {.name = "big", .kind = "scenario"};
     assert_int_equal(aif_results_add_run(r, &run, &run_id), AIF_OK);
@@ -430,7 +430,7 @@ static void every_allocation_failure_is_clean(void **state) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, fail_at);
         aif_results *r = NULL;
-        aif_status st = aif_results_create(&t.base, f->path, &r, NULL, 0);
+        aif_status st = aif_results_create(&t.base, f->path, &r, NULL);
         if (st == AIF_OK) {
             st = fill(r);
             st = st ? st : aif_results_finish(r);
@@ -455,7 +455,7 @@ static void every_allocation_failure_is_clean(void **state) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, fail_at);
         aif_results *r = NULL;
-        aif_status st = aif_results_open(&t.base, f->path, &r, NULL, 0);
+        aif_status st = aif_results_open(&t.base, f->path, &r, NULL);
         reached_success = st == AIF_OK;
         /* f->path now holds summary.json: refused, but never a crash or leak. */
         assert_true(st == AIF_ENOMEM || st == AIF_EPARSE);

@@ -9,6 +9,7 @@
 #ifndef AIFACTORY_ERROR_H
 #define AIFACTORY_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "aifactory/status.h"
@@ -42,6 +43,11 @@ typedef struct aif_error {
  * `return aif_error_set(err, AIF_EPARSE, "...")`. Cost O(message). */
 aif_status aif_error_set(aif_error *e, aif_status status, const char *fmt, ...)
     AIF_PRINTF_LIKE(3, 4);
+
+/* As aif_error_set, with the arguments as a va_list (for a module's own variadic
+ * recorder that adds context before it records). */
+aif_status aif_error_setv(aif_error *e, aif_status status, const char *fmt, va_list ap)
+    AIF_PRINTF_LIKE(3, 0);
 
 /* As aif_error_set, with the input position `file:line:col` (file may be NULL). */
 aif_status aif_error_set_at(aif_error *e, aif_status status, const char *file, unsigned long line,

@@ -25,7 +25,7 @@ typedef struct aif_report_options {
 /* Write the report of run `run_id` (0: the first run in the store) to `path`, atomically
  * (temporary file in the same directory, then rename). `opt` may be NULL for defaults.
  * The store is only read. Errors: AIF_EINVAL (NULL argument), AIF_ENOTFOUND (no such run),
- * AIF_ENOMEM, AIF_EIO; the reason is in aif_results_errmsg(r). Cost: one pass over the
+ * AIF_ENOMEM, AIF_EIO; the reason is in aif_results_error(r). Cost: one pass over the
  * run's rows; the page holds at most a few thousand points per chart (longer series are
  * thinned, job curves are summarised into quantiles and time buckets). */
 aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/error.h"
 #include "aifactory/record.h"
 #include "aifactory/status.h"
 
@@ -47,19 +48,19 @@ typedef struct aif_results_run {
  * until then it lives in a temporary file "<path>.tmp-XXXXXX" in the same directory.
  * path == NULL creates an in-memory store (for tests and for reports of data that was never
  * saved). An existing file at `path` is replaced only at finish.
- * On error, a one-line reason is copied into err (err_size bytes, may be NULL/0).
+ * On error, the reason goes to `err` (may be NULL).
  * Errors: AIF_EINVAL, AIF_ENOMEM, AIF_EIO (cannot create or write the file).
  * Cost: one file creation and the schema (a few ms). */
 aif_status aif_results_create(const aif_allocator *a, const char *path, aif_results **out,
-                              char *err, size_t err_size);
+                              aif_error *err);
 
 /* Open an existing results database read-only. A missing file is AIF_ENOTFOUND; a file
  * that is not SQLite, not an aifactory results database, or of another schema version is
  * AIF_EPARSE with a message naming what was found and what was expected. Writes through
  * the returned handle are refused (AIF_ESTATE). Errors also AIF_EINVAL, AIF_ENOMEM,
  * AIF_EIO. */
-aif_status aif_results_open(const aif_allocator *a, const char *path, aif_results **out, char *err,
-                            size_t err_size);
+aif_status aif_results_open(const aif_allocator *a, const char *path, aif_results **out,
+                            aif_error *err);
 
 /* Add a run; its id (1, 2, ...) goes to *run_id. Errors: AIF_EINVAL (NULL name/kind),
  * AIF_ESTATE (read-only or finished handle), AIF_EIO. Amortized O(1) like every add. */
@@ -116,8 +117,9 @@ aif_status aif_results_write_summary(aif_results *r, const char *path);
  * the aif_results_add_* calls above (same errors). Valid while `r` is open. */
 aif_record_sink aif_results_sink(aif_results *r, int64_t run_id);
 
-/* The reason for the last failure on this handle ("" if none). Valid until the next call. */
-const char *aif_results_errmsg(const aif_results *r);
+/* The last failure on this handle (status AIF_OK and an empty message if none). Valid
+ * until the next call on the handle. */
+const aif_error *aif_results_error(const aif_results *r);
 
 /* Close the handle. An unfinished database is discarded (its temporary file removed).
  * NULL is a no-op. */
