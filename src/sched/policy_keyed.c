@@ -139,7 +139,7 @@ static bool in_run_heap(const engine *e, const keyed_state *s, uint32_t j) {
 
 /* Leave `run` (a running job that finished or was preempted). */
 static void run_leave(engine *e, keyed_state *s, uint32_t j) {
-    if (s->kind != K_SJF && eng_run(e, j)->heap_pos != UINT32_MAX) {
+    if (s->kind != K_SJF && eng_run(e, j)->slot != UINT32_MAX) {
         aif__jheap_remove(&s->run, j);
     }
 }
@@ -422,7 +422,7 @@ static aif_status las_timer(engine *e, void *state, uint32_t j) {
         /* Demotion: the job used up its queue's share of attained service. */
         if (r->queue < s->nthr && attained_now(e, s, j) >= s->thr[r->queue] - LAS_EPS_GPU_S) {
             r->queue++;
-            if (r->heap_pos == UINT32_MAX) {
+            if (r->slot == UINT32_MAX) {
                 aif__jheap_push(&s->run, j, run_key(e, s, j)); /* left the top queue */
             } else {
                 aif__jheap_update(&s->run, j, run_key(e, s, j));

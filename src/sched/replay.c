@@ -346,7 +346,7 @@ aif_status aif__replay_run_with(const aif_allocator *a, const aif_job *jobs, siz
         if ((st = check_job(&e, i)) != AIF_OK) {
             goto done;
         }
-        e.run[i] = (job_run){.remaining_ns = jobs[i].duration_ns, .heap_pos = UINT32_MAX};
+        e.run[i] = (job_run){.remaining_ns = jobs[i].duration_ns, .slot = UINT32_MAX};
         res->jobs[i] = (aif_replay_job){.start_ns = -1, .end_ns = -1};
     }
     if ((st = aif_pq_create(a, 1024, &e.pq)) != AIF_OK ||

@@ -96,7 +96,7 @@ static bool less(const jheap *h, uint32_t a, uint32_t b) {
 static void put(jheap *h, uint32_t i, uint32_t id, int64_t key) {
     h->ids[i] = id;
     h->keys[i] = key;
-    h->run[id & h->mask].heap_pos = i;
+    h->run[id & h->mask].slot = i;
 }
 
 static void sift_up(jheap *h, uint32_t i) {
@@ -140,14 +140,14 @@ void aif__jheap_push(jheap *h, uint32_t id, int64_t key) {
 }
 
 void aif__jheap_remove(jheap *h, uint32_t id) {
-    uint32_t i = h->run[id & h->mask].heap_pos;
-    h->run[id & h->mask].heap_pos = UINT32_MAX;
+    uint32_t i = h->run[id & h->mask].slot;
+    h->run[id & h->mask].slot = UINT32_MAX;
     uint32_t last = --h->len;
     if (i != last) {
         uint32_t moved = h->ids[last];
         put(h, i, moved, h->keys[last]);
         sift_down(h, i);
-        sift_up(h, h->run[moved & h->mask].heap_pos);
+        sift_up(h, h->run[moved & h->mask].slot);
     }
 }
 
@@ -158,8 +158,8 @@ uint32_t aif__jheap_pop(jheap *h) {
 }
 
 void aif__jheap_update(jheap *h, uint32_t id, int64_t key) {
-    uint32_t i = h->run[id & h->mask].heap_pos;
+    uint32_t i = h->run[id & h->mask].slot;
     h->keys[i] = key;
     sift_up(h, i);
-    sift_down(h, h->run[id & h->mask].heap_pos);
+    sift_down(h, h->run[id & h->mask].slot);
 }

@@ -1,7 +1,7 @@
 /* Shared-internal interface between the replay engine (replay.c), the step-wise session
- * (session.c) and the policies (policy_*.c): per-job run state, the operations a policy may
- * perform (start, preempt), the policy ops table, and an indexed binary heap of job ids used
- * by several policies.
+ * (session.c), the policies (policy_*.c) and the fifo + pool fast path (replay_fifo.c):
+ * per-job run state, the operations a policy may perform (start, preempt), the policy ops
+ * table, and an indexed binary heap of job ids used by several policies.
  *
  * Job ids are assigned in arrival order and never reused. Every per-job array (the
  * engine's jobs, run state and results, and the policies' own) is indexed by `id & mask`:
@@ -32,7 +32,9 @@ typedef struct job_run {
     int64_t finish_ns;    /* when the current run ends (running jobs) */
     aif_pq_handle done;   /* completion event while running */
     uint32_t alloc;
-    uint32_t heap_pos; /* position in the policy's heap, UINT32_MAX when in none */
+    /* The policy's index for this job, UINT32_MAX when in none: its position in a jheap
+     * (below), or backfill's running-set node (policy_backfill.c). */
+    uint32_t slot;
     uint8_t state;
     uint8_t queue; /* las queue */
     bool started;  /* has run before: a new run is a resume and pays the overhead */
@@ -141,7 +143,7 @@ typedef struct jheap {
     int64_t *keys; /* parallel to ids */
     uint32_t len;
     uint32_t cap;
-    job_run *run; /* for heap_pos, by id & mask */
+    job_run *run; /* for slot, by id & mask */
     uint32_t mask;
 } jheap;
 

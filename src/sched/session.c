@@ -192,7 +192,7 @@ aif_status aif_sched_session_submit(aif_sched_session *s, const aif_job *job, ui
         }
     }
     s->jobs[j & e->mask] = *job;
-    *eng_run(e, j) = (job_run){.remaining_ns = job->duration_ns, .heap_pos = UINT32_MAX};
+    *eng_run(e, j) = (job_run){.remaining_ns = job->duration_ns, .slot = UINT32_MAX};
     e->out[j & e->mask] = (aif_replay_job){.start_ns = -1, .end_ns = -1};
     e->n++;
     s->last_submit_ns = job->submit_ns;
