@@ -12,8 +12,8 @@
  * The same loop also serves the fused read-and-replay (replay_rows.c), whose jobs are
  * compact rows (aif_job_row, job.h) and whose results are folded into the summary's sums as
  * jobs start, in job order (the order aif_replay_summarize adds them in), so that no
- * per-job result array exists. The loop is written once over a strided view of the job
- * records and inlined into both callers with their layouts as constants. */
+ * per-job result array exists. The loop is written once, reading the jobs through small
+ * typed accessors, and inlined into both callers with their layout as a constant. */
 #include <stddef.h>
 
 #include "aifactory/pages.h"
@@ -80,19 +80,74 @@ static int64_t heap_pop(heap *h) {
 #define ALWAYS_INLINE inline
 #endif
 
-/* The job records: `stride` bytes apart, each with an int64 submit time and duration at
- * offsets 0 and 8 (as both aif_job and aif_job_row have them) and an int32 GPU count
- * at `gpus_off`. */
-#define SUBMIT(i) (*(const int64_t *)(base + (i)*stride))
-#define DUR(i)    (*(const int64_t *)(base + (i)*stride + 8))
-#define GPUS(i)   (*(const int32_t *)(base + (i)*stride + gpus_off))
+/* The jobs the loop replays, through one of two typed arrays: the replay's full records
+ * (aif_job) or the fused path's compact rows (aif_job_row), where the results also go.
+ * `compact` is a constant at each of the two call sites below and the loop is inlined into
+ * both, so each copy reads its one layout with no test. */
+typedef struct fifo_input {
+    const aif_job *jobs; /* when !compact */
+    aif_job_row *rows;   /* when compact */
+    bool compact;
+} fifo_input;
 
-/* The fifo + pool loop. With `out`, each started job's start and end go to out[i]; with
- * `acc` (and `wbase`, the writable records) they are folded into acc and the record's two
- * int64 fields are replaced by its JCT and wait: the loop never reads a started job's
- * record again (arrivals are read at `next`, which is past every started job). */
-static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const char *base, size_t stride,
-                                          size_t gpus_off, char *wbase, size_t n,
+static ALWAYS_INLINE int64_t in_submit(const fifo_input *in, size_t i) {
+    return in->compact ? in->rows[i].submit_ns : in->jobs[i].submit_ns;
+}
+
+static ALWAYS_INLINE int64_t in_duration(const fifo_input *in, size_t i) {
+    return in->compact ? in->rows[i].duration_ns : in->jobs[i].duration_ns;
+}
+
+static ALWAYS_INLINE int64_t in_gpus(const fifo_input *in, size_t i) {
+    return in->compact ? in->rows[i].gpus : in->jobs[i].gpus;
+}
+
+/* Job i (g GPUs) started at t and ends at end: write its result to out[i], or (compact
+ * rows) fold it into acc and leave its JCT and wait in its row. The loop never reads a
+ * started job's row again (arrivals are read at `next`, past every started job). */
+static ALWAYS_INLINE void record_start(const fifo_input *in, size_t i, int64_t g, int64_t t,
+                                       int64_t end, aif_replay_job *out, aif__fifo_acc *acc) {
+    if (!in->compact) {
+        out[i] = (aif_replay_job){.start_ns = t, .end_ns = end};
+        return;
+    }
+    aif_job_row *row = &in->rows[i];
+    /* The same expressions, in the same order, as aif_replay_summarize. */
+    int64_t jct = end - row->submit_ns, wait = t - row->submit_ns;
+    double d = (double)row->duration_ns / 1e9;
+    double j_s = (double)jct / 1e9;
+    acc->sum_jct += j_s;
+    acc->sum_wait += (double)wait / 1e9;
+    double slow = j_s / (d > 10 ? d : 10);
+    acc->sum_slow += slow > 1 ? slow : 1;
+    acc->gpu_s += d * (double)g;
+    acc->last_end = end > acc->last_end ? end : acc->last_end;
+    row->submit_ns = jct;
+    row->duration_ns = wait;
+}
+
+/* Admit the arrivals at time t from *next on, validating them as they arrive, in index
+ * order, so the first bad job is the one the general engine's up-front pass reports. */
+static ALWAYS_INLINE aif_status admit(const fifo_input *in, size_t n, int64_t pool, int64_t t,
+                                      size_t *next) {
+    size_t i = *next;
+    for (; i < n && in_submit(in, i) == t; i++) {
+        if (in_duration(in, i) <= 0 || in_gpus(in, i) < 1) {
+            *next = i;
+            return AIF_EINVAL;
+        }
+        if (in_gpus(in, i) > pool) {
+            *next = i;
+            return AIF_ERANGE;
+        }
+    }
+    *next = i;
+    return AIF_OK;
+}
+
+/* The fifo + pool loop over `in`: with compact rows the results are folded into acc (see
+ * record_start), otherwise written to out. */
+static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const fifo_input *in, size_t n,
                                           const aif_replay_config *cfg, aif_replay_job *out,
                                           aif__fifo_acc *acc) {
     const int64_t gpus = cfg->gpus;
@@ -104,15 +159,13 @@ static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const char *ba
     /* The results are written once, in job order: their pages are arranged ahead of the
      * writer as the trace reader does for its job array (trace_pages.c). */
     aif__pages pages = {0};
-    size_t mark = out ? 0 : SIZE_MAX;
+    size_t mark = in->compact ? SIZE_MAX : 0;
     while (next < n || h.len > 0) {
         int64_t t = h.len > 0 ? h.v[0].end_ns : INT64_MAX;
-        if (next < n && SUBMIT(next) < t) {
-            t = SUBMIT(next);
+        if (next < n && in_submit(in, next) < t) {
+            t = in_submit(in, next);
         }
-        /* Jobs are validated as they arrive, in index order, so the first bad job is the
-         * one the general engine's up-front pass would report. An unsorted job shows up
-         * here as time going backwards. */
+        /* An unsorted job shows up here as time going backwards. */
         if (t < now) {
             st = AIF_EINVAL;
             break;
@@ -121,48 +174,21 @@ static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const char *ba
         while (h.len > 0 && h.v[0].end_ns == t) {
             free_gpus += heap_pop(&h);
         }
-        while (next < n && SUBMIT(next) == t) {
-            if (DUR(next) <= 0 || GPUS(next) < 1) {
-                st = AIF_EINVAL;
-                break;
-            }
-            if (GPUS(next) > gpus) {
-                st = AIF_ERANGE;
-                break;
-            }
-            next++;
-        }
-        if (st != AIF_OK) {
+        if ((st = admit(in, n, gpus, t, &next)) != AIF_OK) {
             break;
         }
-        while (head < next && GPUS(head) <= free_gpus) {
+        while (head < next && in_gpus(in, head) <= free_gpus) {
             if (head >= mark) {
                 size_t m = aif__pages_next(&pages, out, n * sizeof *out, head * sizeof *out);
                 mark = (m + sizeof *out - 1) / sizeof *out;
             }
-            int64_t g = GPUS(head), submit = SUBMIT(head), dur = DUR(head);
-            int64_t end = t + dur;
+            int64_t g = in_gpus(in, head);
+            int64_t end = t + in_duration(in, head);
             if ((st = heap_push(&h, end, g)) != AIF_OK) {
                 break;
             }
             free_gpus -= g;
-            if (out) {
-                out[head] = (aif_replay_job){.start_ns = t, .end_ns = end};
-            } else {
-                /* The same expressions, in the same order, as aif_replay_summarize. */
-                int64_t jct = end - submit, wait = t - submit;
-                double d = (double)dur / 1e9;
-                double j_s = (double)jct / 1e9;
-                acc->sum_jct += j_s;
-                acc->sum_wait += (double)wait / 1e9;
-                double slow = j_s / (d > 10 ? d : 10);
-                acc->sum_slow += slow > 1 ? slow : 1;
-                acc->gpu_s += d * (double)g;
-                acc->last_end = end > acc->last_end ? end : acc->last_end;
-                int64_t *w = (int64_t *)(wbase + head * stride);
-                w[0] = jct;
-                w[1] = wait;
-            }
+            record_start(in, head, g, t, end, out, acc);
             head++;
         }
         if (st != AIF_OK) {
@@ -183,8 +209,8 @@ bool aif__replay_fifo_pool_applies(const aif_replay_config *cfg, const policy_op
 aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, size_t n,
                                  const aif_replay_config *cfg, aif_replay_job *out,
                                  uint64_t *events) {
-    aif_status st = fifo_loop(a, (const char *)jobs, sizeof *jobs, offsetof(aif_job, gpus), NULL, n,
-                              cfg, out, NULL);
+    fifo_input in = {.jobs = jobs, .compact = false};
+    aif_status st = fifo_loop(a, &in, n, cfg, out, NULL);
     /* Every job arrives once and completes once: the general engine's event count. */
     *events = 2 * (uint64_t)n;
     return st;
@@ -193,6 +219,6 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
 aif_status aif__replay_fifo_rows(const aif_allocator *a, aif_job_row *rows, size_t n,
                                  const aif_replay_config *cfg, aif__fifo_acc *acc) {
     *acc = (aif__fifo_acc){.last_end = INT64_MIN};
-    return fifo_loop(a, (const char *)rows, sizeof *rows, offsetof(aif_job_row, gpus), (char *)rows,
-                     n, cfg, NULL, acc);
+    fifo_input in = {.rows = rows, .compact = true};
+    return fifo_loop(a, &in, n, cfg, NULL, acc);
 }

@@ -2,7 +2,8 @@
  * it must give the general event loop's results exactly, job by job to the nanosecond, with
  * the same event count, the same per-step callbacks and the same summary, on random traces
  * (with and without simultaneous events, small and large clusters) and on the bundled
- * Philly trace; it must reject the same bad inputs with the same status, and fail cleanly
+ * Philly trace, and so must the fused path over compact rows (aif_replay_fifo_rows), summary
+ * and steps; it must reject the same bad inputs with the same status, and fail cleanly
  * on every allocation failure. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,6 +141,34 @@ static void assert_same_summary(const aif_replay_summary *a, const aif_replay_su
     assert_true(a->gpu_utilization == b->gpu_utilization);
 }
 
+/* The fused path over compact rows (aif_replay_fifo_rows): its summary and steps must be
+ * the general engine's (gen, sg), bit for bit. */
+static void compare_rows(const aif_job *jobs, size_t n, int64_t gpus, const aif_replay *gen,
+                         const steps *sg) {
+    aif_job_row *rows = calloc(n ? n : 1, sizeof *rows);
+    assert_non_null(rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = (aif_job_row){jobs[i].submit_ns, jobs[i].duration_ns, jobs[i].gpus};
+    }
+    steps sr = {0};
+    aif_replay_config c = {.policy = "fifo",
+                           .placement = AIF_PLACE_POOL,
+                           .gpus = gpus,
+                           .on_step = record_step,
+                           .step_ctx = &sr};
+    assert_true(aif_replay_fifo_applies(&c));
+    aif_replay_summary s1, s2;
+    assert_int_equal(aif_replay_fifo_rows(NULL, rows, n, &c, &s1), AIF_OK);
+    assert_int_equal(aif_replay_summarize(gen, jobs, &s2), AIF_OK);
+    assert_same_summary(&s1, &s2);
+    assert_int_equal(sr.len, sg->len);
+    if (sr.len > 0) {
+        assert_memory_equal(sr.v, sg->v, sr.len * 4 * sizeof *sr.v);
+    }
+    free(sr.v);
+    free(rows);
+}
+
 /* Replay with both engines and require identical results in every respect. */
 static void compare_engines(const aif_job *jobs, size_t n, int64_t gpus, const char *what) {
     steps sf = {0}, sg = {0};
@@ -170,6 +199,7 @@ static void compare_engines(const aif_job *jobs, size_t n, int64_t gpus, const c
         assert_int_equal(aif_replay_summarize_vc(gen, jobs, vc, &s2), AIF_OK);
         assert_same_summary(&s1, &s2);
     }
+    compare_rows(jobs, n, gpus, gen, &sg);
     aif_replay_destroy(fast);
     aif_replay_destroy(gen);
     free(sf.v);
@@ -224,6 +254,29 @@ static void fast_path_matches_general_philly(void **state) {
     compare_engines(aif_trace_jobs(t), aif_trace_count(t), 512, "philly on 512 GPUs");
     compare_engines(aif_trace_jobs(t), aif_trace_count(t), 2048, "philly on 2048 GPUs");
     aif_trace_destroy(t);
+}
+
+/* The library, not its callers, says when the fast path applies: fifo (or no policy) on a
+ * plain pool only. */
+static void fast_path_applies_to_fifo_pool_only(void **state) {
+    (void)state;
+    aif_replay_config c = {.policy = "fifo", .placement = AIF_PLACE_POOL, .gpus = 8};
+    assert_true(aif_replay_fifo_applies(&c));
+    c.policy = NULL;
+    assert_true(aif_replay_fifo_applies(&c));
+    c.policy = "backfill";
+    assert_false(aif_replay_fifo_applies(&c));
+    c.policy = "fifo";
+    c.placement = AIF_PLACE_FIRST_FIT;
+    c.gpus_per_node = 8;
+    assert_false(aif_replay_fifo_applies(&c));
+    c.placement = AIF_PLACE_POOL;
+    c.policy = "no-such-policy";
+    assert_false(aif_replay_fifo_applies(&c));
+    c.policy = "fifo";
+    c.gpus = 0;
+    assert_false(aif_replay_fifo_applies(&c));
+    assert_false(aif_replay_fifo_applies(NULL));
 }
 
 static void empty_trace(void **state) {
@@ -440,6 +493,7 @@ int main(void) {
         cmocka_unit_test(fast_path_matches_general_many_running),
         cmocka_unit_test(fast_path_matches_general_large),
         cmocka_unit_test(fast_path_matches_general_philly),
+        cmocka_unit_test(fast_path_applies_to_fifo_pool_only),
         cmocka_unit_test(empty_trace),
         cmocka_unit_test(same_errors_as_general),
         cmocka_unit_test(allocation_failures_are_clean),
