@@ -54,8 +54,14 @@ double aif_time_to_seconds(aif_time t) {
 
 /* ---- Parsing helpers (the same message conventions as units.c) ---- */
 
-/* Strip blanks on both sides: [*begin, *end) is what is left. */
-static void trim(const char *text, size_t *begin, size_t *end) {
+/* The common start of the parsers below: both pointers given, the text stripped of blanks
+ * on both sides to [*begin, *end), and not empty; `example` ("a duration such as '90s'")
+ * words the message for empty text. */
+static aif_status start_parse(const char *text, const void *out, const char *example,
+                              aif_error *err, size_t *begin, size_t *end) {
+    if (text == NULL || out == NULL) {
+        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
+    }
     *begin = 0;
     *end = strlen(text);
     while (*end > 0 && aif__is_space(text[*end - 1])) {
@@ -64,6 +70,11 @@ static void trim(const char *text, size_t *begin, size_t *end) {
     while (*begin < *end && aif__is_space(text[*begin])) {
         (*begin)++;
     }
+    if (*begin == *end) {
+        return aif_error_set_offset(err, AIF_EPARSE, *begin, "expected %s, found end of text",
+                                    example);
+    }
+    return AIF_OK;
 }
 
 /* ---- Durations ---- */
@@ -103,18 +114,14 @@ static const duration_unit *find_duration_unit(const char *s, size_t n) {
 }
 
 aif_status aif_duration_parse(const char *text, aif_time *out, aif_error *err) {
-    if (text == NULL || out == NULL) {
-        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
-    }
     size_t p = 0;
     size_t len = 0;
-    trim(text, &p, &len);
-    char found[40];
-    if (p == len) {
-        return aif_error_set_offset(
-            err, AIF_EPARSE, p,
-            "expected a duration such as '90s' or '18 months', found end of text");
+    aif_status st =
+        start_parse(text, out, "a duration such as '90s' or '18 months'", err, &p, &len);
+    if (st != AIF_OK) {
+        return st;
     }
+    char found[40];
     if (text[p] == '-') {
         return aif_error_set_offset(err, AIF_ERANGE, p, "a duration cannot be negative, found %s",
                                     aif__describe_word(text, p, len, found));
@@ -125,7 +132,7 @@ aif_status aif_duration_parse(const char *text, aif_time *out, aif_error *err) {
     size_t number_at = p;
     size_t number_end = 0;
     double v = 0.0;
-    aif_status st = aif_number_scan(text, number_at, 0, &number_end, &v, err);
+    st = aif_number_scan(text, number_at, 0, &number_end, &v, err);
     if (st != AIF_OK) {
         return st;
     }
@@ -341,19 +348,14 @@ static aif_status parse_period(const char *text, size_t p, size_t len, int32_t *
 }
 
 aif_status aif_date_parse(const char *text, aif_date *out, aif_error *err) {
-    if (text == NULL || out == NULL) {
-        return aif_error_set_offset(err, AIF_EINVAL, 0, "no text or no place for the result");
-    }
     size_t p = 0;
     size_t len = 0;
-    trim(text, &p, &len);
-    char found[40];
-    if (p == len) {
-        return aif_error_set_offset(
-            err, AIF_EPARSE, p,
-            "expected a date such as 2026-07-01, 2026-07, 2026-Q3 or 2026-H2, found end "
-            "of text");
+    aif_status st = start_parse(text, out, "a date such as 2026-07-01, 2026-07, 2026-Q3 or 2026-H2",
+                                err, &p, &len);
+    if (st != AIF_OK) {
+        return st;
     }
+    char found[40];
     size_t n = digit_run(text, p, len);
     if (n != 4) {
         return aif_error_set_offset(err, AIF_EPARSE, p, "expected a four-digit year, found %s",
@@ -370,7 +372,7 @@ aif_status aif_date_parse(const char *text, aif_date *out, aif_error *err) {
         p++;
         char c = p < len ? text[p] : '\0';
         if (c == 'Q' || c == 'q' || c == 'H' || c == 'h') {
-            aif_status st = parse_period(text, p, len, &d.month, err);
+            st = parse_period(text, p, len, &d.month, err);
             if (st != AIF_OK) {
                 return st;
             }

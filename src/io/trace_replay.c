@@ -7,8 +7,7 @@
 
 static aif_status fused(const aif_allocator *a, const char *path, const char *name,
                         const char *text, size_t len, const aif_trace_options *opt, unsigned flags,
-                        const aif_replay_config *cfg, aif_replay_fifo_result *out,
-                        aif_error *err) {
+                        const aif_replay_config *cfg, aif_replay_fifo_result *out, aif_error *err) {
     if (out == NULL || !aif_replay_fifo_applies(cfg) ||
         (flags & ~(unsigned)AIF_REPLAY_FIFO_NO_VC)) {
         return AIF_EINVAL;
