@@ -589,11 +589,11 @@ static int run_plan(const plan_args *a, const aif_catalog *cat) {
     aif_plan_result r;
     aif_status st = aif_plan_compute(cat, &a->in, &r);
     if (st == AIF_EINVAL) {
-        fprintf(stderr, "aifactory plan: %s\n", r.error);
+        fprintf(stderr, "aifactory plan: %s\n", r.error.message);
         return CLI_EXIT_FAILURE;
     }
     if (st != AIF_OK) {
-        return cli_usage_error(&spec, "%s", r.error);
+        return cli_usage_error(&spec, "%s", r.error.message);
     }
     aif_contract_result contract;
     bool has_contract = !isnan(a->contract_usd);

@@ -488,7 +488,7 @@ static const aif_entity_ops fleet_ops = {
 
 static aif_status expand_sites(aif_fleet *f) {
     const aif_fleet_input *in = f->in;
-    char err[160];
+    aif_error err;
     for (size_t s = 0; s < in->site_count; s++) {
         const aif_scenario_site *site = &in->sites[s];
         for (size_t p = 0; p < site->phase_count; p++) {
@@ -502,9 +502,9 @@ static aif_status expand_sites(aif_fleet *f) {
                 const aif_scenario_block *sb = &ph->blocks[k];
                 double w = ph->power_basis == AIF_POWER_IT ? sb->power_w * pue : sb->power_w;
                 aif_block b;
-                aif_status st = aif_buildout_block(in->catalog, ph->system_id, w, &b, err);
+                aif_status st = aif_buildout_block(in->catalog, ph->system_id, w, &b, &err);
                 if (st != AIF_OK) {
-                    snprintf(f->error, 200, "site %s phase %zu: %.150s", site->id, p, err);
+                    snprintf(f->error, 200, "site %s phase %zu: %.150s", site->id, p, err.message);
                     return st;
                 }
                 b.phase = (uint32_t)p;
@@ -560,13 +560,13 @@ static aif_status procurement_setup(aif_fleet *f) {
     aif_plan_input_init(&pin);
     pin.amount = o->procure_block_w;
     aif_plan_result r;
-    r.error[0] = '\0';
+    aif_error_clear(&r.error);
     aif_status st = aif_plan_input_add(&pin, o->procure_system_id, NAN);
     if (st == AIF_OK) {
         st = aif_plan_compute(f->in->catalog, &pin, &r);
     }
     if (st != AIF_OK) {
-        snprintf(f->error, 200, "procurement system: %.170s", r.error);
+        snprintf(f->error, 200, "procurement system: %.170s", r.error.message);
         return st;
     }
     f->procure_quote_own = r.breakeven_usd_per_gpu_hour;

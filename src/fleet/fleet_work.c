@@ -356,9 +356,8 @@ static aif_status procure(aif_fleet *f, aif_time now) {
         return st;
     }
     aif_block b;
-    char err[160];
     st = aif_buildout_block(in->catalog, in->options.procure_system_id, in->options.procure_block_w,
-                            &b, err);
+                            &b, NULL);
     if (st != AIF_OK) {
         return st;
     }

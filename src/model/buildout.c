@@ -3,7 +3,6 @@
 #include "aifactory/buildout.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "aifactory/plan.h"
@@ -18,39 +17,40 @@ struct aif_buildout {
 };
 
 aif_status aif_buildout_block(const aif_catalog *cat, const char *system_id, double facility_w,
-                              aif_block *out, char error[static 160]) {
+                              aif_block *out, aif_error *err) {
+    aif_error_clear(err);
     if (cat == NULL || system_id == NULL || out == NULL || !isfinite(facility_w) ||
         facility_w <= 0) {
-        snprintf(error, 160, "block needs a catalog, a system id and a positive power");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL,
+                             "block needs a catalog, a system id and a positive power");
     }
     aif_plan_input in;
     aif_plan_input_init(&in);
     in.basis = AIF_PLAN_FACILITY_POWER;
     in.amount = facility_w;
     aif_status st = aif_plan_input_add(&in, system_id, NAN);
+    if (st != AIF_OK) {
+        return aif_error_set(err, st, "%s", aif_strerror(st));
+    }
     aif_plan_result res; /* a few KiB of assumption table: fine on the stack at setup */
     aif_plan_result *r = &res;
-    if (st == AIF_OK) {
-        st = aif_plan_compute(cat, &in, r);
-        if (st != AIF_OK) {
-            snprintf(error, 160, "%.159s", r->error);
-        } else if (r->racks < 1) {
-            snprintf(error, 160, "a block of %.3g MW is too small for one %s system",
-                     facility_w / 1e6, system_id);
-            st = AIF_ERANGE;
-        } else {
-            *out = (aif_block){.system = r->lines[0].system,
-                               .nominal_w = facility_w,
-                               .facility_w = r->facility_mw_drawn * 1e6,
-                               .racks = (int64_t)r->racks,
-                               .packages = (int64_t)r->packages,
-                               .dies = (int64_t)r->dies,
-                               .capex_systems_usd = r->capex_systems_usd,
-                               .capex_facility_usd = r->capex_facility_usd};
-        }
+    st = aif_plan_compute(cat, &in, r);
+    if (st != AIF_OK) {
+        return aif_error_set(err, st, "%s", r->error.message);
     }
-    return st;
+    if (r->racks < 1) {
+        return aif_error_set(err, AIF_ERANGE, "a block of %.3g MW is too small for one %s system",
+                             facility_w / 1e6, system_id);
+    }
+    *out = (aif_block){.system = r->lines[0].system,
+                       .nominal_w = facility_w,
+                       .facility_w = r->facility_mw_drawn * 1e6,
+                       .racks = (int64_t)r->racks,
+                       .packages = (int64_t)r->packages,
+                       .dies = (int64_t)r->dies,
+                       .capex_systems_usd = r->capex_systems_usd,
+                       .capex_facility_usd = r->capex_facility_usd};
+    return AIF_OK;
 }
 
 static int block_cmp(const void *pa, const void *pb) {
@@ -82,29 +82,27 @@ static aif_status grow(aif_buildout *b, size_t need) {
 }
 
 static aif_status phase_blocks(const aif_catalog *cat, const aif_buildout_phase *ph, uint32_t idx,
-                               aif_buildout *b, char error[static 160]) {
+                               aif_buildout *b, aif_error *err) {
     if (ph->system_id == NULL || !isfinite(ph->facility_w) || ph->facility_w <= 0 ||
         !(ph->ramp_w_per_quarter >= 0) || !(ph->block_w >= 0) || !(ph->it_life_years >= 0)) {
-        snprintf(error, 160, "phase %u: power must be > 0; ramp, block and life >= 0", idx);
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL,
+                             "phase %u: power must be > 0; ramp, block and life >= 0", idx);
     }
     double block_w = ph->block_w > 0 && ph->block_w < ph->facility_w ? ph->block_w : ph->facility_w;
     double nblocks = ceil(ph->facility_w / block_w * (1.0 - 1e-12));
     if (nblocks > MAX_BLOCKS || b->count + (size_t)nblocks > MAX_BLOCKS) {
-        snprintf(error, 160, "phase %u: more than %d blocks", idx, MAX_BLOCKS);
-        return AIF_ERANGE;
+        return aif_error_set(err, AIF_ERANGE, "phase %u: more than %d blocks", idx, MAX_BLOCKS);
     }
     size_t n = (size_t)nblocks;
     double last_w = ph->facility_w - (double)(n - 1) * block_w;
     aif_block full, last;
-    char sub[160];
-    aif_status st = aif_buildout_block(cat, ph->system_id, block_w, &full, sub);
+    aif_error sub;
+    aif_status st = aif_buildout_block(cat, ph->system_id, block_w, &full, &sub);
     if (st == AIF_OK) {
-        st = aif_buildout_block(cat, ph->system_id, last_w, &last, sub);
+        st = aif_buildout_block(cat, ph->system_id, last_w, &last, &sub);
     }
     if (st != AIF_OK) {
-        snprintf(error, 160, "phase %u: %.140s", idx, sub);
-        return st;
+        return aif_error_set(err, st, "phase %u: %s", idx, sub.message);
     }
     double life = ph->it_life_years;
     if (!(life > 0)) {
@@ -114,7 +112,7 @@ static aif_status phase_blocks(const aif_catalog *cat, const aif_buildout_phase 
     aif_time life_ns = aif_time_from_seconds(life * (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S));
     st = grow(b, b->count + n);
     if (st != AIF_OK) {
-        return st;
+        return aif_error_set(err, st, "phase %u: out of memory", idx);
     }
     double quarter_s = (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S) / 4.0;
     for (size_t k = 0; k < n; k++) {
@@ -135,19 +133,18 @@ static aif_status phase_blocks(const aif_catalog *cat, const aif_buildout_phase 
 
 aif_status aif_buildout_create(const aif_allocator *a, const aif_catalog *cat,
                                const aif_buildout_phase *phases, size_t n, aif_buildout **out,
-                               char error[static 160]) {
-    error[0] = '\0';
+                               aif_error *err) {
+    aif_error_clear(err);
     if (cat == NULL || (phases == NULL && n > 0) || out == NULL) {
-        snprintf(error, 160, "missing catalog, phases or output");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL, "missing catalog, phases or output");
     }
     aif_buildout *b = aif_calloc(a, 1, sizeof *b);
     if (b == NULL) {
-        return AIF_ENOMEM;
+        return aif_error_set(err, AIF_ENOMEM, "out of memory");
     }
     b->alloc = a;
     for (size_t i = 0; i < n; i++) {
-        aif_status st = phase_blocks(cat, &phases[i], (uint32_t)i, b, error);
+        aif_status st = phase_blocks(cat, &phases[i], (uint32_t)i, b, err);
         if (st != AIF_OK) {
             aif_buildout_destroy(b);
             return st;

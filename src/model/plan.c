@@ -4,7 +4,6 @@
 #include "aifactory/plan.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,20 +40,6 @@ aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double 
     p->it_power_kw = NAN;
     p->price_usd = NAN;
     return AIF_OK;
-}
-
-static aif_status fail(aif_plan_result *out, aif_status st, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static aif_status fail(aif_plan_result *out, aif_status st, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out->error, sizeof out->error, fmt, ap);
-    va_end(ap);
-    return st;
 }
 
 static void note(aif_plan_result *out, const char *name, const char *unit, double value,
@@ -95,7 +80,8 @@ static aif_status resolve(aif_plan_result *out, const char *name, const char *un
         *value = fallback;
         note(out, name, unit, fallback, "default", 0);
     } else {
-        return fail(out, AIF_ESTATE, "no value for %s: give it or add it to the catalog", name);
+        return aif_error_set(&out->error, AIF_ESTATE,
+                             "no value for %s: give it or add it to the catalog", name);
     }
     return AIF_OK;
 }
@@ -138,21 +124,23 @@ static aif_status resolve_facility(const aif_catalog *cat, const aif_plan_input 
         return st;
     }
     if (!(f->pue >= 1) || !isfinite(f->pue)) {
-        return fail(out, AIF_ERANGE, "PUE must be >= 1, got %g", f->pue);
+        return aif_error_set(&out->error, AIF_ERANGE, "PUE must be >= 1, got %g", f->pue);
     }
     if (!(f->overhead >= 0 && f->overhead <= 1)) {
-        return fail(out, AIF_ERANGE, "overhead must be in [0, 1], got %g", f->overhead);
+        return aif_error_set(&out->error, AIF_ERANGE, "overhead must be in [0, 1], got %g",
+                             f->overhead);
     }
     if (!(f->load > 0 && f->load <= 1)) {
-        return fail(out, AIF_ERANGE, "load factor must be in (0, 1], got %g", f->load);
+        return aif_error_set(&out->error, AIF_ERANGE, "load factor must be in (0, 1], got %g",
+                             f->load);
     }
     if (!(f->it_life > 0) || !(f->fac_life > 0) || !isfinite(f->it_life) ||
         !isfinite(f->fac_life)) {
-        return fail(out, AIF_ERANGE, "service lives must be > 0 years");
+        return aif_error_set(&out->error, AIF_ERANGE, "service lives must be > 0 years");
     }
     if (!(f->price >= 0) || !(f->capex_per_mw >= 0) || !isfinite(f->price) ||
         !isfinite(f->capex_per_mw)) {
-        return fail(out, AIF_ERANGE, "prices must be >= 0");
+        return aif_error_set(&out->error, AIF_ERANGE, "prices must be >= 0");
     }
     return AIF_OK;
 }
@@ -173,15 +161,16 @@ static aif_status resolve_part(const aif_catalog *cat, const aif_plan_input *in,
                                                   : ", ",
                                      near[k]);
         }
-        return fail(out, AIF_ENOTFOUND, "unknown system '%s'%s%s", p->system_id, hint,
-                    n ? "?)" : "; see 'aifactory catalog list'");
+        return aif_error_set(&out->error, AIF_ENOTFOUND, "unknown system '%s'%s%s", p->system_id,
+                             hint, n ? "?)" : "; see 'aifactory catalog list'");
     }
     if (s->package == NULL) {
-        return fail(out, AIF_ESTATE, "system '%s' has no package", s->id);
+        return aif_error_set(&out->error, AIF_ESTATE, "system '%s' has no package", s->id);
     }
     double share = isnan(p->share) && in->part_count == 1 ? 1.0 : p->share;
     if (!(share > 0 && share <= 1)) {
-        return fail(out, AIF_ERANGE, "share of '%s' must be in (0, 1], got %g", s->id, share);
+        return aif_error_set(&out->error, AIF_ERANGE, "share of '%s' must be in (0, 1], got %g",
+                             s->id, share);
     }
     char name[64];
     snprintf(name, sizeof name, "%s.share", s->id);
@@ -207,10 +196,10 @@ static aif_status resolve_part(const aif_catalog *cat, const aif_plan_input *in,
         note(out, name, "USD per system", p->price_usd, "user", 0);
     }
     if (!(line->it_power_kw > 0) || !isfinite(line->it_power_kw)) {
-        return fail(out, AIF_ERANGE, "IT power of '%s' must be > 0 kW", s->id);
+        return aif_error_set(&out->error, AIF_ERANGE, "IT power of '%s' must be > 0 kW", s->id);
     }
     if (!(line->price_usd >= 0) || !isfinite(line->price_usd)) {
-        return fail(out, AIF_ERANGE, "price of '%s' must be >= 0", s->id);
+        return aif_error_set(&out->error, AIF_ERANGE, "price of '%s' must be >= 0", s->id);
     }
     return AIF_OK;
 }
@@ -232,15 +221,15 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
     }
     memset(out, 0, sizeof *out);
     if (cat == NULL || in == NULL) {
-        return fail(out, AIF_EINVAL, "no catalog or no input");
+        return aif_error_set(&out->error, AIF_EINVAL, "no catalog or no input");
     }
     if (in->part_count == 0 || in->part_count > AIF_PLAN_MAX_MIX) {
-        return fail(out, AIF_ERANGE, "give one system or a mix of 1 to %d systems",
-                    AIF_PLAN_MAX_MIX);
+        return aif_error_set(&out->error, AIF_ERANGE, "give one system or a mix of 1 to %d systems",
+                             AIF_PLAN_MAX_MIX);
     }
     if (!(in->amount > 0) || !isfinite(in->amount)) {
-        return fail(out, AIF_ERANGE, "%s must be a positive number, got %g",
-                    in->basis == AIF_PLAN_GPUS ? "GPU count" : "power", in->amount);
+        return aif_error_set(&out->error, AIF_ERANGE, "%s must be a positive number, got %g",
+                             in->basis == AIF_PLAN_GPUS ? "GPU count" : "power", in->amount);
     }
     facility_inputs f;
     aif_status st = resolve_facility(cat, in, out, &f);
@@ -253,7 +242,8 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
         return st;
     }
     if (fabs(share_sum - 1.0) > 1e-6) {
-        return fail(out, AIF_ERANGE, "mix shares must sum to 1, got %g", share_sum);
+        return aif_error_set(&out->error, AIF_ERANGE, "mix shares must sum to 1, got %g",
+                             share_sum);
     }
     out->line_count = in->part_count;
     double grow = 1.0 + f.overhead; /* rack IT to all IT */
@@ -314,7 +304,8 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
         gpu_hours > 0 ? (out->depreciation_usd_per_year + out->power_cost_usd_per_year) / gpu_hours
                       : 0;
     if (out->packages == 0) {
-        return fail(out, AIF_ERANGE, "the power is below one %s system", out->lines[0].system->id);
+        return aif_error_set(&out->error, AIF_ERANGE, "the power is below one %s system",
+                             out->lines[0].system->id);
     }
     return AIF_OK;
 }

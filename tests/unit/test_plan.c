@@ -56,7 +56,7 @@ static aif_plan_result plan_one(const aif_catalog *cat, aif_plan_basis basis, do
     aif_plan_result r;
     aif_status st = aif_plan_compute(cat, &in, &r);
     if (st != AIF_OK) {
-        fail_msg("plan failed: %s", r.error);
+        fail_msg("plan failed: %s", r.error.message);
     }
     return r;
 }
@@ -297,10 +297,11 @@ static void expect_error(const aif_catalog *cat, const aif_plan_input *in, aif_s
                          const char *part) {
     aif_plan_result r;
     assert_int_equal(aif_plan_compute(cat, in, &r), want);
-    if (strstr(r.error, part) == NULL) {
-        fail_msg("error '%s' lacks '%s'", r.error, part);
+    assert_int_equal(r.error.status, want);
+    if (strstr(r.error.message, part) == NULL) {
+        fail_msg("error '%s' lacks '%s'", r.error.message, part);
     }
-    assert_null(strchr(r.error, '\n'));
+    assert_null(strchr(r.error.message, '\n'));
 }
 
 static void bad_inputs_are_one_line_errors(void **state) {

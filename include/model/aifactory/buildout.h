@@ -17,6 +17,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/catalog.h"
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 #include "aifactory/time.h"
 
@@ -53,12 +54,12 @@ typedef struct aif_buildout aif_buildout;
  * `cat` must outlive the result (blocks point at its systems). Errors: AIF_EINVAL (NULL
  * arguments, power <= 0 or not finite, negative ramp, block or life), AIF_ENOTFOUND (unknown
  * system id), AIF_ERANGE (more than 1e6 blocks, or a block too small for one rack), the
- * planner's errors, AIF_ENOMEM. On error *out is untouched and `error` (may be NULL, 160
- * bytes) names the phase and the reason. Cost O(blocks log blocks); two planner calls per
- * phase. */
+ * planner's errors, AIF_ENOMEM. On error *out is untouched and `err` (may be NULL; cleared
+ * on entry) records the status, the phase and the reason. Cost O(blocks log blocks); two
+ * planner calls per phase. */
 aif_status aif_buildout_create(const aif_allocator *a, const aif_catalog *cat,
                                const aif_buildout_phase *phases, size_t n, aif_buildout **out,
-                               char error[static 160]);
+                               aif_error *err);
 
 /* Free the build-out. NULL is a no-op. */
 void aif_buildout_destroy(aif_buildout *b);
@@ -72,8 +73,9 @@ const aif_block *aif_buildout_at(const aif_buildout *b, size_t i);
 aif_status aif_buildout_add(aif_buildout *b, const aif_block *blk);
 
 /* One block of `facility_w` for `system_id` through the planner (racks rounded down).
- * Errors as aif_buildout_create. O(1). */
+ * Errors as aif_buildout_create (the reason without a phase), recorded in `err` (may be
+ * NULL; cleared on entry). O(1). */
 aif_status aif_buildout_block(const aif_catalog *cat, const char *system_id, double facility_w,
-                              aif_block *out, char error[static 160]);
+                              aif_block *out, aif_error *err);
 
 #endif

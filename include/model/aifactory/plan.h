@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "aifactory/catalog.h"
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 #define AIF_HOURS_PER_YEAR       8760.0 /* 365 days; power prices are quoted per such year */
@@ -105,7 +106,7 @@ typedef struct aif_plan_result {
     aif_plan_line lines[AIF_PLAN_MAX_MIX];
     size_t assumption_count;
     aif_plan_assumption assumptions[AIF_PLAN_MAX_ASSUMPTIONS];
-    char error[192]; /* one line saying what was wrong, when a call fails */
+    aif_error error; /* why a call failed (one line in .message); zeroed on success */
 } aif_plan_result;
 
 /* Set every override to NAN, basis to facility power, amount 0, no parts. */
@@ -115,7 +116,7 @@ void aif_plan_input_init(aif_plan_input *in);
  * arguments), AIF_ERANGE (more than AIF_PLAN_MAX_MIX parts). */
 aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double share);
 
-/* Compute the plan. `out` is fully overwritten. Errors (with out->error set): AIF_EINVAL
+/* Compute the plan. `out` is fully overwritten. Errors (recorded in out->error): AIF_EINVAL
  * (NULL arguments), AIF_ENOTFOUND (unknown system id; the message suggests the nearest
  * ids), AIF_ERANGE (amount <= 0 or not finite, PUE < 1, overhead outside [0, 1], load
  * factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not summing
