@@ -239,14 +239,14 @@ int cmd_perf(int argc, char **argv) {
     }
     const aif_model_spec *m = aif_model_set_find(models, model_id);
     aif_perf_hw hw;
-    char note[256];
+    aif_error note;
     if (m == NULL) {
         rc = cli_usage_error(&spec, "unknown model '%s'", model_id);
-    } else if (aif_perf_hw_resolve(cat, system_id, &hw, note, sizeof note) != AIF_OK) {
-        rc = cli_usage_error(&spec, "%s", note);
+    } else if (aif_perf_hw_resolve(cat, system_id, &hw, &note) != AIF_OK) {
+        rc = cli_usage_error(&spec, "%s", note.message);
     } else {
-        if (note[0] != '\0') {
-            fprintf(stderr, "aifactory perf: note: %s\n", note);
+        if (note.message[0] != '\0') {
+            fprintf(stderr, "aifactory perf: note: %s\n", note.message);
         }
         rc = run(&common, m, &hw, w, prec_s, &rq);
     }

@@ -105,8 +105,7 @@ static void resolve_hw(const aif_catalog *cat, const aif_system *sys, fleet_type
             return;
         }
     }
-    char msg[160];
-    if (aif_perf_hw_resolve(cat, sys->id, &t->hw_own, msg, sizeof msg) == AIF_OK) {
+    if (aif_perf_hw_resolve(cat, sys->id, &t->hw_own, NULL) == AIF_OK) {
         t->hw = &t->hw_own;
         t->hw_scale = 1.0;
         return;

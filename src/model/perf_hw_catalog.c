@@ -8,8 +8,6 @@
  * scale-out (NIC) figure, so a default per package is used (see nic_table below). With these
  * rules the calibrated systems (hgx-h100, hgx-h200, hgx-b200, gb200-nvl72, hgx-b300) give
  * exactly the built-in descriptions, which tests/unit/test_perf_catalog.c checks. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "aifactory/perf.h"
@@ -53,22 +51,6 @@ static const struct {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static void say(char *msg, size_t msg_len, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void say(char *msg, size_t msg_len, const char *fmt, ...) {
-    if (msg == NULL || msg_len == 0) {
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msg_len, fmt, ap);
-    va_end(ap);
-}
-
 static double sourced_or(const aif_sourced *v, double fallback) {
     return v->present ? v->value : fallback;
 }
@@ -101,26 +83,25 @@ static double l2_of(const aif_package *p) {
 }
 
 aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_id, aif_perf_hw *out,
-                                    char *msg, size_t msg_len) {
-    say(msg, msg_len, "%s", "");
+                                    aif_error *err) {
+    aif_error_clear(err);
     if (cat == NULL || system_id == NULL || out == NULL) {
-        say(msg, msg_len, "invalid argument");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL, "invalid argument");
     }
     const aif_system *s = aif_catalog_system_find(cat, system_id);
     if (s == NULL) {
         const char *near[3] = {NULL, NULL, NULL};
         size_t n = aif_catalog_suggest(cat, AIF_CATALOG_SYSTEM, system_id, near, 3);
-        say(msg, msg_len, "unknown system '%s'%s%s%s%s%s%s", system_id, n ? " (did you mean " : "",
-            n ? near[0] : "", n > 1 ? ", " : "", n > 1 ? near[1] : "", n > 2 ? ", ..." : "",
-            n ? "?)" : "");
-        return AIF_ENOTFOUND;
+        return aif_error_set(err, AIF_ENOTFOUND, "unknown system '%s'%s%s%s%s%s%s", system_id,
+                             n ? " (did you mean " : "", n ? near[0] : "", n > 1 ? ", " : "",
+                             n > 1 ? near[1] : "", n > 2 ? ", ..." : "", n ? "?)" : "");
     }
     const aif_package *p = s->package;
     if (p == NULL || !p->hbm_gb.present || !p->hbm_tbps.present) {
-        say(msg, msg_len, "system '%s': package '%s' has no HBM size or bandwidth in the catalog",
-            system_id, s->package_id);
-        return AIF_EINVAL;
+        return aif_error_set(
+            err, AIF_EINVAL,
+            "system '%s': package '%s' has no HBM size or bandwidth in the catalog", system_id,
+            s->package_id);
     }
     aif_perf_hw hw = {0};
     bool any_flops = false;
@@ -129,9 +110,9 @@ aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_i
         any_flops = any_flops || hw.peak_flops[prec] > 0;
     }
     if (!any_flops) {
-        say(msg, msg_len, "system '%s': package '%s' has no dense TFLOPS in the catalog", system_id,
-            p->id);
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL,
+                             "system '%s': package '%s' has no dense TFLOPS in the catalog",
+                             system_id, p->id);
     }
     hw.id = s->id;
     hw.generation = generation_of(p);
@@ -147,7 +128,9 @@ aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_i
          * the domain can then only be assumed as fast as the NIC, a pessimistic bound that
          * the caller is told about rather than an invented link speed. */
         up = hw.scaleout_bytes_per_s;
-        say(msg, msg_len,
+        /* A note, not an error: the call succeeds and the status stays AIF_OK. */
+        aif_error_set(
+            err, AIF_OK,
             "package '%s' has no scale-up bandwidth in the catalog; assuming the scale-out "
             "%.0f GB/s per GPU (add scaleup_gbps with --catalog to refine)",
             p->id, up / 1e9);
@@ -166,18 +149,18 @@ aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_i
     return AIF_OK;
 }
 
-aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_hw *out, char *msg,
-                               size_t msg_len) {
-    say(msg, msg_len, "%s", "");
+aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_hw *out,
+                               aif_error *err) {
+    aif_error_clear(err);
     if (id == NULL || out == NULL) {
-        say(msg, msg_len, "invalid argument");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL, "invalid argument");
     }
     const aif_perf_hw *builtin = aif_perf_hw_find(id);
     if (builtin != NULL) {
         *out = *builtin;
         if (cat != NULL && aif_catalog_system_find(cat, id) != NULL) {
-            say(msg, msg_len,
+            aif_error_set(
+                err, AIF_OK,
                 "'%s' is a built-in (calibrated) id; the catalog system of the same id is "
                 "not used",
                 id);
@@ -185,8 +168,7 @@ aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_
         return AIF_OK;
     }
     if (cat == NULL) {
-        say(msg, msg_len, "unknown system '%s'", id);
-        return AIF_ENOTFOUND;
+        return aif_error_set(err, AIF_ENOTFOUND, "unknown system '%s'", id);
     }
-    return aif_perf_hw_from_catalog(cat, id, out, msg, msg_len);
+    return aif_perf_hw_from_catalog(cat, id, out, err);
 }

@@ -23,8 +23,8 @@ static aif_catalog *load_default(void) {
 
 static aif_perf_hw from_catalog(const aif_catalog *cat, const char *id) {
     aif_perf_hw hw;
-    char msg[200];
-    assert_int_equal(aif_perf_hw_from_catalog(cat, id, &hw, msg, sizeof msg), AIF_OK);
+    aif_error msg;
+    assert_int_equal(aif_perf_hw_from_catalog(cat, id, &hw, &msg), AIF_OK);
     assert_string_equal(hw.id, id);
     return hw;
 }
@@ -168,7 +168,7 @@ static void every_catalog_system_runs(void **state) {
 static void uncalibrated_systems_carry_catalog_figures(void **state) {
     (void)state;
     aif_catalog *cat = load_default();
-    char msg[200];
+    aif_error msg;
     aif_perf_hw r = from_catalog(cat, "vr-nvl144");
     assert_true(r.peak_flops[AIF_PREC_BF16] == 8350e12);
     assert_true(r.peak_flops[AIF_PREC_FP8] == 16700e12);
@@ -190,19 +190,20 @@ static void uncalibrated_systems_carry_catalog_figures(void **state) {
 
     /* MI355X has no scale-up bandwidth: the NIC speed is assumed and the caller told. */
     aif_perf_hw x;
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "mi355x-8", &x, msg, sizeof msg), AIF_OK);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "mi355x-8", &x, &msg), AIF_OK);
     assert_true(x.scaleup_bytes_per_s == 50e9);
-    assert_non_null(strstr(msg, "no scale-up bandwidth"));
+    assert_non_null(strstr(msg.message, "no scale-up bandwidth"));
+    assert_int_equal(msg.status, AIF_OK); /* a note, not an error */
     /* ... which a user catalog file can supply. */
     const char *fix = "packages:\n  mi355x:\n    scaleup_gbps: {value: 1075, confidence: L, "
                       "source: user}\n";
     assert_int_equal(aif_catalog_merge_string(cat, "fix.yaml", fix, strlen(fix)), AIF_OK);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "mi355x-8", &x, msg, sizeof msg), AIF_OK);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "mi355x-8", &x, &msg), AIF_OK);
     assert_true(x.scaleup_bytes_per_s == 537.5e9);
-    assert_string_equal(msg, "");
+    assert_string_equal(msg.message, "");
     /* Calibrated systems need no assumption beyond the documented NIC default. */
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", &x, msg, sizeof msg), AIF_OK);
-    assert_string_equal(msg, "");
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", &x, &msg), AIF_OK);
+    assert_string_equal(msg.message, "");
     aif_catalog_destroy(cat);
 }
 
@@ -210,18 +211,17 @@ static void bad_input(void **state) {
     (void)state;
     aif_catalog *cat = load_default();
     aif_perf_hw h;
-    char msg[200];
-    assert_int_equal(aif_perf_hw_from_catalog(NULL, "hgx-h100", &h, msg, sizeof msg), AIF_EINVAL);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, NULL, &h, msg, sizeof msg), AIF_EINVAL);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", NULL, msg, sizeof msg), AIF_EINVAL);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", &h, NULL, 0), AIF_OK);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "gb200-nvl7", &h, msg, sizeof msg),
-                     AIF_ENOTFOUND);
-    assert_string_equal(msg,
+    aif_error msg;
+    assert_int_equal(aif_perf_hw_from_catalog(NULL, "hgx-h100", &h, &msg), AIF_EINVAL);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, NULL, &h, &msg), AIF_EINVAL);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", NULL, &msg), AIF_EINVAL);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", &h, NULL), AIF_OK);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "gb200-nvl7", &h, &msg), AIF_ENOTFOUND);
+    assert_string_equal(msg.message,
                         "unknown system 'gb200-nvl7' (did you mean gb200-nvl72, gb300-nvl72?)");
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "zzzzzzzzzz", &h, msg, sizeof msg),
-                     AIF_ENOTFOUND);
-    assert_string_equal(msg, "unknown system 'zzzzzzzzzz'");
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "zzzzzzzzzz", &h, &msg), AIF_ENOTFOUND);
+    assert_string_equal(msg.message, "unknown system 'zzzzzzzzzz'");
+    assert_int_equal(msg.status, AIF_ENOTFOUND);
     /* A system of CPX cards alone has no HBM bandwidth; a package without TFLOPS neither
      * gives the model anything to compute with. */
     const char *user = "packages:\n"
@@ -244,10 +244,11 @@ static void bad_input(void **state) {
                        "    it_power_kw: {value: 5, confidence: L, source: s}\n"
                        "    price_usd: {value: 1, confidence: L, source: s}\n";
     assert_int_equal(aif_catalog_merge_string(cat, "u.yaml", user, strlen(user)), AIF_OK);
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "cpx-only", &h, msg, sizeof msg), AIF_EINVAL);
-    assert_non_null(strstr(msg, "no HBM size or bandwidth"));
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "blank-8", &h, msg, sizeof msg), AIF_EINVAL);
-    assert_non_null(strstr(msg, "no dense TFLOPS"));
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "cpx-only", &h, &msg), AIF_EINVAL);
+    assert_non_null(strstr(msg.message, "no HBM size or bandwidth"));
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "blank-8", &h, &msg), AIF_EINVAL);
+    assert_non_null(strstr(msg.message, "no dense TFLOPS"));
+    assert_int_equal(msg.status, AIF_EINVAL);
     aif_catalog_destroy(cat);
 }
 
@@ -255,16 +256,21 @@ static void resolve_prefers_builtin(void **state) {
     (void)state;
     aif_catalog *cat = load_default();
     aif_perf_hw h;
-    char msg[200];
-    assert_int_equal(aif_perf_hw_resolve(cat, "h100", &h, msg, sizeof msg), AIF_OK);
+    aif_error msg;
+    assert_int_equal(aif_perf_hw_resolve(cat, "h100", &h, &msg), AIF_OK);
     assert_memory_equal(&h, aif_perf_hw_find("h100"), sizeof h);
-    assert_string_equal(msg, "");
-    assert_int_equal(aif_perf_hw_resolve(NULL, "a100", &h, msg, sizeof msg), AIF_OK);
+    assert_string_equal(msg.message, "");
+    assert_int_equal(aif_perf_hw_resolve(NULL, "a100", &h, &msg), AIF_OK);
     assert_string_equal(h.id, "a100");
-    assert_int_equal(aif_perf_hw_resolve(cat, "gb200-nvl72", &h, msg, sizeof msg), AIF_OK);
+    assert_int_equal(aif_perf_hw_resolve(cat, "gb200-nvl72", &h, &msg), AIF_OK);
     assert_int_equal(h.scaleup_domain_gpus, 72);
-    assert_int_equal(aif_perf_hw_resolve(NULL, "gb200-nvl72", &h, msg, sizeof msg), AIF_ENOTFOUND);
-    assert_int_equal(aif_perf_hw_resolve(cat, NULL, &h, msg, sizeof msg), AIF_EINVAL);
+    assert_int_equal(aif_perf_hw_resolve(NULL, "gb200-nvl72", &h, &msg), AIF_ENOTFOUND);
+    assert_int_equal(aif_perf_hw_resolve(cat, NULL, &h, &msg), AIF_EINVAL);
+    assert_int_equal(msg.status, AIF_EINVAL);
+    /* A success after a failure leaves no stale error behind. */
+    assert_int_equal(aif_perf_hw_resolve(NULL, "a100", &h, &msg), AIF_OK);
+    assert_int_equal(msg.status, AIF_OK);
+    assert_string_equal(msg.message, "");
     /* A user system named like a built-in is shadowed, and the caller is told. */
     const char *user = "systems:\n"
                        "  h100:\n"
@@ -274,11 +280,12 @@ static void resolve_prefers_builtin(void **state) {
                        "    it_power_kw: {value: 5, confidence: L, source: s}\n"
                        "    price_usd: {value: 1, confidence: L, source: s}\n";
     assert_int_equal(aif_catalog_merge_string(cat, "u.yaml", user, strlen(user)), AIF_OK);
-    assert_int_equal(aif_perf_hw_resolve(cat, "h100", &h, msg, sizeof msg), AIF_OK);
+    assert_int_equal(aif_perf_hw_resolve(cat, "h100", &h, &msg), AIF_OK);
     assert_true(h.hbm_bytes == 80e9);
-    assert_non_null(strstr(msg, "built-in"));
+    assert_non_null(strstr(msg.message, "built-in"));
+    assert_int_equal(msg.status, AIF_OK);
     /* ... while from_catalog reads it, with the domain defaulting to the package count. */
-    assert_int_equal(aif_perf_hw_from_catalog(cat, "h100", &h, msg, sizeof msg), AIF_OK);
+    assert_int_equal(aif_perf_hw_from_catalog(cat, "h100", &h, &msg), AIF_OK);
     assert_true(h.hbm_bytes == 141e9);
     assert_int_equal(h.scaleup_domain_gpus, 4);
     aif_catalog_destroy(cat);

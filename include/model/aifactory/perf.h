@@ -17,6 +17,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/catalog.h"
+#include "aifactory/error.h"
 #include "aifactory/models.h"
 #include "aifactory/precision.h"
 #include "aifactory/status.h"
@@ -56,20 +57,23 @@ const aif_perf_hw *aif_perf_hw_find(const char *id);
  * where fp8 is absent), inference the narrowest supported format (fp4, fp8, bf16).
  * A second package type of the system (Rubin CPX) is not modelled. out->id, ->source and
  * ->generation point into `cat` (or static text) and live as long as the catalog.
- * `msg` (may be NULL when msg_len is 0) gets why a call failed, or on success a note about
- * any assumption made beyond the catalog's figures (empty when none).
+ * `err` (may be NULL) is cleared on entry; on failure it records the status and why. On
+ * success err->status stays AIF_OK and err->message holds a note about any assumption made
+ * beyond the catalog's figures (empty when none), for the caller to show the user.
  * Errors: AIF_EINVAL (NULL arguments; the package has no HBM size/bandwidth or no dense
- * TFLOPS), AIF_ENOTFOUND (no such system; msg suggests near ids). Cost O(catalog entries). */
+ * TFLOPS), AIF_ENOTFOUND (no such system; the message suggests near ids).
+ * Cost O(catalog entries). */
 aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_id, aif_perf_hw *out,
-                                    char *msg, size_t msg_len);
+                                    aif_error *err);
 
 /* Resolve an id the way `aifactory perf --system` does: a built-in id (a100, h100, ...) is
  * used first, then a catalog system id (`cat` may be NULL: built-ins only). The built-in
  * table wins because it is the hardware the calibration was fitted and validated on, so an
  * id gives the same answer whatever catalog files are loaded; a catalog system that shares
- * a built-in id is reported in `msg` as shadowed. Errors as aif_perf_hw_from_catalog. */
-aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_hw *out, char *msg,
-                               size_t msg_len);
+ * a built-in id is reported as shadowed in err->message with err->status AIF_OK (a note,
+ * as aif_perf_hw_from_catalog's). Errors as aif_perf_hw_from_catalog. */
+aif_status aif_perf_hw_resolve(const aif_catalog *cat, const char *id, aif_perf_hw *out,
+                               aif_error *err);
 
 /* Constants of one serving stack (the engine, its kernels and scheduler). */
 typedef struct aif_perf_framework {
