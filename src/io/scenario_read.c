@@ -283,8 +283,8 @@ bool aif__scn_num(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, 
     double v = 0;
     aif_error perr = {0};
     if (aif_quantity_parse(buf, AIF_QTY_COUNT, &v, &perr) != AIF_OK) {
-        aif__scn_error(c, shift(vp, perr.offset), "%s.%s: expected a number, found '%s' (%s)",
-                       where, key, buf, perr.message);
+        /* The parser's message already says what was expected and what was found. */
+        aif__scn_error(c, shift(vp, perr.offset), "%s.%s: %s", where, key, perr.message);
         return false;
     }
     v *= scale;
