@@ -7,8 +7,6 @@
 
 #include "aifactory/catalog.h"
 
-#define CLI_MAX_CATALOG_FILES 16
-
 /* Returns CLI_EXIT_OK with *out set, CLI_EXIT_USAGE after printing every error
  * of the first bad file, or CLI_EXIT_FAILURE on out-of-memory. */
 int cli_catalog_open(const char *verb, const char *const *files, int file_count, aif_catalog **out);

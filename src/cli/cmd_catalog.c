@@ -13,12 +13,20 @@
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "json_out.h"
 
-enum { OPT_CATALOG = CLI_COMMON_OPTIONS };
+typedef struct catalog_args {
+    cli_common common;
+    cli_list catalogs;
+} catalog_args;
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
-    {"catalog", "FILE", "merge a catalog YAML file over the default (repeatable)"},
+    {.name = "catalog",
+     .value_name = "FILE",
+     .help = "merge a catalog YAML file over the default (repeatable)",
+     .set = cli_set_list,
+     .offset = offsetof(catalog_args, catalogs)},
 };
 
 static const cli_verb_spec spec = {
@@ -27,7 +35,8 @@ static const cli_verb_spec spec = {
     .description = "The hardware catalog: accelerator packages, systems and facility "
                    "defaults,\neach value with its source and confidence.\n",
     .options = options,
-    .option_count = (int)(sizeof options / sizeof options[0]),
+    .option_count = CLI_COUNT(options),
+    .max_positional = 2,
 };
 
 int cli_catalog_open(const char *verb, const char *const *files, int file_count,
@@ -125,18 +134,6 @@ static size_t facility_fields(const aif_facility *fa, named_field *f) {
     return n;
 }
 
-static int print_json(json_t *root) {
-    char *s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    json_decref(root);
-    if (s == NULL) {
-        fprintf(stderr, "aifactory catalog: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    puts(s);
-    free(s);
-    return CLI_EXIT_OK;
-}
-
 static double val(const aif_sourced *v) {
     return v->present ? v->value : 0;
 }
@@ -176,7 +173,8 @@ static int do_list(const aif_catalog *cat, bool json, bool quiet) {
         }
         json_object_set_new(root, "packages", pk);
         json_object_set_new(root, "systems", sy);
-        return print_json(root);
+        return cli_json_print("catalog", root,
+                              JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     }
     if (quiet) {
         return CLI_EXIT_OK;
@@ -207,24 +205,32 @@ static int do_list(const aif_catalog *cat, bool json, bool quiet) {
     return CLI_EXIT_OK;
 }
 
-static int do_show(const aif_catalog *cat, const char *id, bool json, bool quiet) {
+/* One catalog entry to show: what it is and its sourced fields. */
+typedef struct entry {
+    const char *id, *kind, *name;
+    const aif_package *p; /* or NULL */
+    const aif_system *s;  /* or NULL */
     named_field f[16];
-    size_t n = 0;
-    const char *kind = NULL, *name = NULL;
-    const aif_package *p = aif_catalog_package_find(cat, id);
-    const aif_system *s = aif_catalog_system_find(cat, id);
-    if (p) {
-        kind = "package";
-        name = p->name;
-        n = package_fields(p, f);
-    } else if (s) {
-        kind = "system";
-        name = s->name;
-        n = system_fields(s, f);
+    size_t n;
+} entry;
+
+/* Find `id` among packages, systems and "facility"; an unknown id is a usage error that
+ * suggests the nearest ids. */
+static int find_entry(const aif_catalog *cat, const char *id, entry *e) {
+    *e = (entry){
+        .id = id, .p = aif_catalog_package_find(cat, id), .s = aif_catalog_system_find(cat, id)};
+    if (e->p) {
+        e->kind = "package";
+        e->name = e->p->name;
+        e->n = package_fields(e->p, e->f);
+    } else if (e->s) {
+        e->kind = "system";
+        e->name = e->s->name;
+        e->n = system_fields(e->s, e->f);
     } else if (strcmp(id, "facility") == 0) {
-        kind = "facility";
-        name = "facility defaults";
-        n = facility_fields(aif_catalog_facility(cat), f);
+        e->kind = "facility";
+        e->name = "facility defaults";
+        e->n = facility_fields(aif_catalog_facility(cat), e->f);
     } else {
         const char *near[3];
         size_t k = aif_catalog_suggest(cat, AIF_CATALOG_SYSTEM, id, near, 3);
@@ -237,95 +243,90 @@ static int do_show(const aif_catalog *cat, const char *id, bool json, bool quiet
         return cli_usage_error(&spec, "unknown id '%s' (did you mean '%s'%s%s%s?)", id, near[0],
                                k > 1 ? ", '" : "", k > 1 ? near[1] : "", k > 1 ? "'" : "");
     }
+    return CLI_EXIT_OK;
+}
+
+static int show_json(const entry *e) {
+    json_t *root = json_object();
+    json_object_set_new(root, "id", json_string(e->id));
+    json_object_set_new(root, "kind", json_string(e->kind));
+    json_object_set_new(root, "name", json_string(e->name));
+    if (e->p && e->p->vendor) {
+        json_object_set_new(root, "vendor", json_string(e->p->vendor));
+    }
+    if (e->s) {
+        json_object_set_new(root, "package", json_string(e->s->package_id));
+        if (e->s->extra_package_id) {
+            json_object_set_new(root, "extra_package", json_string(e->s->extra_package_id));
+        }
+    }
+    json_t *fields = json_object();
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->f[i].v->present) {
+            json_object_set_new(fields, e->f[i].key, sourced_json(e->f[i].v));
+        }
+    }
+    json_object_set_new(root, "fields", fields);
+    return cli_json_print("catalog", root,
+                          JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+}
+
+static void show_field(const named_field *f) {
+    const aif_sourced *v = f->v;
+    if (v->text) {
+        printf("  %-22s %-24s", f->key, v->text);
+    } else if (v->has_range) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.10g (%.10g-%.10g)", v->value, v->low, v->high);
+        printf("  %-22s %-24s", f->key, buf);
+    } else {
+        printf("  %-22s %-24.10g", f->key, v->value);
+    }
+    printf(" [%c] %s", v->confidence, v->source);
+    if (v->note) {
+        printf(" (%s)", v->note);
+    }
+    printf("\n");
+}
+
+static void show_text(const entry *e) {
+    printf("%s (%s): %s\n", e->id, e->kind, e->name);
+    if (e->s) {
+        printf("  %-22s %s\n", "package", e->s->package_id);
+        if (e->s->extra_package_id) {
+            printf("  %-22s %s\n", "extra_package", e->s->extra_package_id);
+        }
+    }
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->f[i].v->present) {
+            show_field(&e->f[i]);
+        }
+    }
+}
+
+static int do_show(const aif_catalog *cat, const char *id, bool json, bool quiet) {
+    entry e;
+    int rc = find_entry(cat, id, &e);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
     if (json) {
-        json_t *root = json_object();
-        json_object_set_new(root, "id", json_string(id));
-        json_object_set_new(root, "kind", json_string(kind));
-        json_object_set_new(root, "name", json_string(name));
-        if (p && p->vendor) {
-            json_object_set_new(root, "vendor", json_string(p->vendor));
-        }
-        if (s) {
-            json_object_set_new(root, "package", json_string(s->package_id));
-            if (s->extra_package_id) {
-                json_object_set_new(root, "extra_package", json_string(s->extra_package_id));
-            }
-        }
-        json_t *fields = json_object();
-        for (size_t i = 0; i < n; i++) {
-            if (f[i].v->present) {
-                json_object_set_new(fields, f[i].key, sourced_json(f[i].v));
-            }
-        }
-        json_object_set_new(root, "fields", fields);
-        return print_json(root);
+        return show_json(&e);
     }
-    if (quiet) {
-        return CLI_EXIT_OK; /* the id was found: that is the whole answer */
-    }
-    printf("%s (%s): %s\n", id, kind, name);
-    if (s) {
-        printf("  %-22s %s\n", "package", s->package_id);
-        if (s->extra_package_id) {
-            printf("  %-22s %s\n", "extra_package", s->extra_package_id);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const aif_sourced *v = f[i].v;
-        if (!v->present) {
-            continue;
-        }
-        if (v->text) {
-            printf("  %-22s %-24s", f[i].key, v->text);
-        } else if (v->has_range) {
-            char buf[64];
-            snprintf(buf, sizeof buf, "%.10g (%.10g-%.10g)", v->value, v->low, v->high);
-            printf("  %-22s %-24s", f[i].key, buf);
-        } else {
-            printf("  %-22s %-24.10g", f[i].key, v->value);
-        }
-        printf(" [%c] %s", v->confidence, v->source);
-        if (v->note) {
-            printf(" (%s)", v->note);
-        }
-        printf("\n");
+    if (!quiet) { /* with --quiet, that the id was found is the whole answer */
+        show_text(&e);
     }
     return CLI_EXIT_OK;
 }
 
 int cmd_catalog(int argc, char **argv) {
-    cli_parser p;
-    cli_common common = {false, false, "auto"};
-    const char *files[CLI_MAX_CATALOG_FILES];
-    int file_count = 0;
-    const char *positional[3];
-    int npos = 0;
-    cli_parser_init(&p, &spec, argc, argv);
-    for (;;) {
-        int opt = cli_parser_next(&p);
-        if (opt == CLI_PARSE_DONE) {
-            break;
-        }
-        if (opt == CLI_PARSE_ERROR) {
-            return CLI_EXIT_USAGE;
-        }
-        if (opt == CLI_PARSE_POSITIONAL) {
-            if (npos == 2) {
-                return cli_usage_error(&spec, "unexpected argument '%s'", p.value);
-            }
-            positional[npos++] = p.value;
-        } else if (opt == OPT_CATALOG) {
-            if (file_count == CLI_MAX_CATALOG_FILES) {
-                return cli_usage_error(&spec, "at most %d --catalog files", CLI_MAX_CATALOG_FILES);
-            }
-            files[file_count++] = p.value;
-        } else {
-            int rc = cli_common_apply(&common, &p, opt);
-            if (rc != CLI_EXIT_OK) {
-                return rc < 0 ? CLI_EXIT_OK : rc;
-            }
-        }
+    catalog_args a = {0};
+    int rc = cli_parse(&spec, argc, argv, &a);
+    if (rc != CLI_EXIT_OK) {
+        return cli_parse_exit(rc);
     }
+    int npos = a.common.positional_count;
+    const char *const *positional = a.common.positional;
     bool list = npos == 1 && strcmp(positional[0], "list") == 0;
     bool show = npos == 2 && strcmp(positional[0], "show") == 0;
     if (!list && !show) {
@@ -335,12 +336,12 @@ int cmd_catalog(int argc, char **argv) {
         return cli_usage_error(&spec, "expected 'list' or 'show ID'");
     }
     aif_catalog *cat = NULL;
-    int rc = cli_catalog_open("catalog", files, file_count, &cat);
+    rc = cli_catalog_open("catalog", a.catalogs.items, a.catalogs.count, &cat);
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    rc = list ? do_list(cat, common.json, common.quiet)
-              : do_show(cat, positional[1], common.json, common.quiet);
+    rc = list ? do_list(cat, a.common.json, a.common.quiet)
+              : do_show(cat, positional[1], a.common.json, a.common.quiet);
     aif_catalog_destroy(cat);
     return rc;
 }

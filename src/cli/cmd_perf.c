@@ -13,47 +13,114 @@
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "json_out.h"
 
-#define MAX_MODEL_FILES 16
+/* Values print with 6 significant digits, as they always have. */
+#define PERF_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
 
-enum {
-    OPT_MODEL = CLI_COMMON_OPTIONS,
-    OPT_SYSTEM,
-    OPT_GPUS,
-    OPT_WORKLOAD,
-    OPT_PRECISION,
-    OPT_INPUT,
-    OPT_OUTPUT,
-    OPT_SEQ,
-    OPT_BATCH,
-    OPT_TP,
-    OPT_PP,
-    OPT_DP,
-    OPT_TRAIN_TOKENS,
-    OPT_TRAIN_FLOP,
-    OPT_CATALOG,
-    OPT_MODELS,
-};
+/* What the command line asks for; 0 or NULL = default or automatic. */
+typedef struct perf_args {
+    cli_common common;
+    const char *model_id, *system_id, *workload, *precision;
+    int64_t gpus, in, out, seq, batch, tp, pp, dp;
+    double train_tokens, train_flop; /* the training budget: at most one is set */
+    cli_list catalogs, model_files;
+} perf_args;
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
-    {"model", "ID", "model id (gpt3-175b, llama2-70b, llama3.1-8b/70b/405b, mixtral-8x7b, ...)"},
-    {"system", "ID",
-     "built-in id (h100, gb200, ...) or catalog system (gb200-nvl72, mi355x-8, ...)"},
-    {"gpus", "N", "number of GPUs"},
-    {"workload", "KIND", "offline, server, interactive or training"},
-    {"precision", "P", "bf16, fp8 or fp4 (default: common practice for the system)"},
-    {"input-tokens", "N", "mean input tokens per request (default: MLPerf Llama-2-70B mix)"},
-    {"output-tokens", "N", "mean output tokens per request (default 294)"},
-    {"seq-len", "N", "training sequence length (default 4096)"},
-    {"global-batch", "N", "training sequences per step (default 1024)"},
-    {"tp", "N", "tensor-parallel size (default: automatic)"},
-    {"pp", "N", "pipeline-parallel size (default: automatic)"},
-    {"dp", "N", "data-parallel size (training; default: automatic)"},
-    {"train-tokens", "N", "training: time and GPU-hours to train on N tokens (default 1e12)"},
-    {"train-flop", "F", "training: time and GPU-hours to spend F FLOP of model compute"},
-    {"catalog", "FILE", "merge a hardware catalog file (repeatable)"},
-    {"models", "FILE", "merge a models YAML file (repeatable; schema of data/models.yaml)"},
+    {.name = "model",
+     .value_name = "ID",
+     .help = "model id (gpt3-175b, llama2-70b, llama3.1-8b/70b/405b, mixtral-8x7b, ...)",
+     .set = cli_set_text,
+     .offset = offsetof(perf_args, model_id)},
+    {.name = "system",
+     .value_name = "ID",
+     .help = "built-in id (h100, gb200, ...) or catalog system (gb200-nvl72, mi355x-8, ...)",
+     .set = cli_set_text,
+     .offset = offsetof(perf_args, system_id)},
+    {.name = "gpus",
+     .value_name = "N",
+     .help = "number of GPUs",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, gpus)},
+    {.name = "workload",
+     .value_name = "KIND",
+     .help = "offline, server, interactive or training",
+     .set = cli_set_text,
+     .offset = offsetof(perf_args, workload)},
+    {.name = "precision",
+     .value_name = "P",
+     .help = "bf16, fp8 or fp4 (default: common practice for the system)",
+     .set = cli_set_text,
+     .offset = offsetof(perf_args, precision)},
+    {.name = "input-tokens",
+     .value_name = "N",
+     .help = "mean input tokens per request (default: MLPerf Llama-2-70B mix)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, in)},
+    {.name = "output-tokens",
+     .value_name = "N",
+     .help = "mean output tokens per request (default 294)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, out)},
+    {.name = "seq-len",
+     .value_name = "N",
+     .help = "training sequence length (default 4096)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, seq)},
+    {.name = "global-batch",
+     .value_name = "N",
+     .help = "training sequences per step (default 1024)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, batch)},
+    {.name = "tp",
+     .value_name = "N",
+     .help = "tensor-parallel size (default: automatic)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, tp)},
+    {.name = "pp",
+     .value_name = "N",
+     .help = "pipeline-parallel size (default: automatic)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, pp)},
+    {.name = "dp",
+     .value_name = "N",
+     .help = "data-parallel size (training; default: automatic)",
+     .set = cli_set_int,
+     .range = CLI_AT_LEAST(1),
+     .offset = offsetof(perf_args, dp)},
+    {.name = "train-tokens",
+     .value_name = "N",
+     .help = "training: time and GPU-hours to train on N tokens (default 1e12)",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e40, false),
+     .expects = "a positive number such as 1.5e13",
+     .offset = offsetof(perf_args, train_tokens)},
+    {.name = "train-flop",
+     .value_name = "F",
+     .help = "training: time and GPU-hours to spend F FLOP of model compute",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e40, false),
+     .expects = "a positive number such as 1.5e13",
+     .offset = offsetof(perf_args, train_flop)},
+    {.name = "catalog",
+     .value_name = "FILE",
+     .help = "merge a hardware catalog file (repeatable)",
+     .set = cli_set_list,
+     .offset = offsetof(perf_args, catalogs)},
+    {.name = "models",
+     .value_name = "FILE",
+     .help = "merge a models YAML file (repeatable; schema of data/models.yaml)",
+     .set = cli_set_list,
+     .offset = offsetof(perf_args, model_files)},
 };
 
 static const cli_verb_spec spec = {
@@ -62,36 +129,8 @@ static const cli_verb_spec spec = {
     .description = "Performance model: training and inference throughput of a model on a "
                    "system,\nfrom first principles calibrated on public results.\n",
     .options = options,
-    .option_count = (int)(sizeof options / sizeof options[0]),
+    .option_count = CLI_COUNT(options),
 };
-
-/* What the command line asks for, after parsing; 0 = default or automatic. */
-typedef struct perf_request {
-    long gpus, in, out, seq, batch, tp, pp, dp;
-    double train_tokens, train_flop; /* the training budget: at most one is set */
-} perf_request;
-
-/* A positive, finite amount such as 1.5e13 (tokens or FLOP). */
-static int parse_amount(const char *s, const char *name, double *out) {
-    char *end;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || !(v > 0) || v > 1e40) {
-        return cli_usage_error(&spec, "--%s expects a positive number such as 1.5e13, found '%s'",
-                               name, s);
-    }
-    *out = v;
-    return CLI_EXIT_OK;
-}
-
-static int parse_long(const char *s, const char *name, long lo, long *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < lo) {
-        return cli_usage_error(&spec, "--%s expects an integer >= %ld, found '%s'", name, lo, s);
-    }
-    *out = v;
-    return CLI_EXIT_OK;
-}
 
 /* The built-in models plus every --models file, errors printed as file:line:col. */
 static int open_models(const char *const *files, int count, aif_model_set **out) {
@@ -123,140 +162,8 @@ static int open_models(const char *const *files, int count, aif_model_set **out)
     return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
 }
 
-static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw,
-               aif_workload w, const char *prec_s, const perf_request *rq);
-
-int cmd_perf(int argc, char **argv) {
-    cli_parser p;
-    cli_common common = {.progress = "auto"};
-    const char *model_id = NULL, *system_id = NULL, *workload_s = NULL, *prec_s = NULL;
-    perf_request rq = {.seq = 4096, .batch = 1024};
-    const char *catalogs[CLI_MAX_CATALOG_FILES], *model_files[MAX_MODEL_FILES];
-    int ncatalogs = 0, nmodel_files = 0;
-    cli_parser_init(&p, &spec, argc, argv);
-    for (;;) {
-        int opt = cli_parser_next(&p);
-        int rc = CLI_EXIT_OK;
-        if (opt == CLI_PARSE_DONE) {
-            break;
-        }
-        if (opt == CLI_PARSE_ERROR) {
-            return CLI_EXIT_USAGE;
-        }
-        switch (opt) {
-        case CLI_PARSE_POSITIONAL:
-            return cli_usage_error(&spec, "unexpected argument '%s'", p.value);
-        case OPT_MODEL:
-            model_id = p.value;
-            break;
-        case OPT_SYSTEM:
-            system_id = p.value;
-            break;
-        case OPT_WORKLOAD:
-            workload_s = p.value;
-            break;
-        case OPT_PRECISION:
-            prec_s = p.value;
-            break;
-        case OPT_GPUS:
-            rc = parse_long(p.value, "gpus", 1, &rq.gpus);
-            break;
-        case OPT_INPUT:
-            rc = parse_long(p.value, "input-tokens", 1, &rq.in);
-            break;
-        case OPT_OUTPUT:
-            rc = parse_long(p.value, "output-tokens", 1, &rq.out);
-            break;
-        case OPT_SEQ:
-            rc = parse_long(p.value, "seq-len", 1, &rq.seq);
-            break;
-        case OPT_BATCH:
-            rc = parse_long(p.value, "global-batch", 1, &rq.batch);
-            break;
-        case OPT_TP:
-            rc = parse_long(p.value, "tp", 1, &rq.tp);
-            break;
-        case OPT_PP:
-            rc = parse_long(p.value, "pp", 1, &rq.pp);
-            break;
-        case OPT_DP:
-            rc = parse_long(p.value, "dp", 1, &rq.dp);
-            break;
-        case OPT_TRAIN_TOKENS:
-            rc = parse_amount(p.value, "train-tokens", &rq.train_tokens);
-            break;
-        case OPT_TRAIN_FLOP:
-            rc = parse_amount(p.value, "train-flop", &rq.train_flop);
-            break;
-        case OPT_CATALOG:
-            if (ncatalogs == CLI_MAX_CATALOG_FILES) {
-                return cli_usage_error(&spec, "at most %d --catalog files", CLI_MAX_CATALOG_FILES);
-            }
-            catalogs[ncatalogs++] = p.value;
-            break;
-        case OPT_MODELS:
-            if (nmodel_files == MAX_MODEL_FILES) {
-                return cli_usage_error(&spec, "at most %d --models files", MAX_MODEL_FILES);
-            }
-            model_files[nmodel_files++] = p.value;
-            break;
-        default:
-            rc = cli_common_apply(&common, &p, opt);
-            if (rc < 0) {
-                return CLI_EXIT_OK;
-            }
-        }
-        if (rc != CLI_EXIT_OK) {
-            return rc;
-        }
-    }
-    if (!model_id || !system_id || !rq.gpus || !workload_s) {
-        return cli_usage_error(&spec, "--model, --system, --gpus and --workload are required");
-    }
-    aif_workload w;
-    if (aif_workload_parse(workload_s, &w) != AIF_OK) {
-        return cli_usage_error(
-            &spec, "--workload expects offline, server, interactive or training, found '%s'",
-            workload_s);
-    }
-    if (rq.train_tokens > 0 && rq.train_flop > 0) {
-        return cli_usage_error(&spec, "give --train-tokens or --train-flop, not both");
-    }
-    if ((rq.train_tokens > 0 || rq.train_flop > 0) && w != AIF_WORKLOAD_TRAINING) {
-        return cli_usage_error(&spec,
-                               "--train-tokens and --train-flop apply to --workload training");
-    }
-    aif_model_set *models = NULL;
-    int rc = open_models(model_files, nmodel_files, &models);
-    if (rc != CLI_EXIT_OK) {
-        return rc;
-    }
-    aif_catalog *cat = NULL;
-    rc = cli_catalog_open("perf", catalogs, ncatalogs, &cat);
-    if (rc != CLI_EXIT_OK) {
-        aif_model_set_destroy(models);
-        return rc;
-    }
-    const aif_model_spec *m = aif_model_set_find(models, model_id);
-    aif_perf_hw hw;
-    aif_error note;
-    if (m == NULL) {
-        rc = cli_usage_error(&spec, "unknown model '%s'", model_id);
-    } else if (aif_perf_hw_resolve(cat, system_id, &hw, &note) != AIF_OK) {
-        rc = cli_usage_error(&spec, "%s", note.message);
-    } else {
-        if (note.message[0] != '\0') {
-            fprintf(stderr, "aifactory perf: note: %s\n", note.message);
-        }
-        rc = run(&common, m, &hw, w, prec_s, &rq);
-    }
-    aif_catalog_destroy(cat);
-    aif_model_set_destroy(models);
-    return rc;
-}
-
 /* For catalog systems, the per-GPU figures the adapter derived, so users can check them. */
-static void print_hw(const aif_perf_hw *hw, int from_catalog) {
+static void print_hw(const aif_perf_hw *hw, bool from_catalog) {
     if (!from_catalog) {
         return;
     }
@@ -266,18 +173,19 @@ static void print_hw(const aif_perf_hw *hw, int from_catalog) {
            hw->scaleup_bytes_per_s / 1e9, hw->scaleout_bytes_per_s / 1e9);
 }
 
-/* Time and GPU-hours to the requested training budget (default: 1e12 tokens). */
-static void print_budget(const cli_common *common, const perf_request *rq,
-                         const aif_perf_train_result *r, long gpus) {
-    double tokens = rq->train_flop > 0 ? rq->train_flop / r->flops_per_token
-                                       : (rq->train_tokens > 0 ? rq->train_tokens : 1e12);
-    double seconds = rq->train_flop > 0 ? aif_perf_train_time_for_flops(r, rq->train_flop)
-                                        : aif_perf_train_time_for_tokens(r, tokens);
-    double flop = tokens * r->flops_per_token, gpu_hours = seconds * (double)gpus / 3600.0;
-    if (common->json) {
-        printf(",\"budget_tokens\":%.6g,\"budget_flop\":%.6g,\"budget_time_s\":%.6g,"
-               "\"budget_gpu_hours\":%.6g",
-               tokens, flop, seconds, gpu_hours);
+/* Time and GPU-hours to the requested training budget (default: 1e12 tokens): into `o`
+ * with --json, else as one text line. */
+static void print_budget(const perf_args *a, const aif_perf_train_result *r, json_t *o) {
+    double tokens = a->train_flop > 0 ? a->train_flop / r->flops_per_token
+                                      : (a->train_tokens > 0 ? a->train_tokens : 1e12);
+    double seconds = a->train_flop > 0 ? aif_perf_train_time_for_flops(r, a->train_flop)
+                                       : aif_perf_train_time_for_tokens(r, tokens);
+    double flop = tokens * r->flops_per_token, gpu_hours = seconds * (double)a->gpus / 3600.0;
+    if (o) {
+        json_object_set_new(o, "budget_tokens", cli_json_g(tokens, 6));
+        json_object_set_new(o, "budget_flop", cli_json_g(flop, 6));
+        json_object_set_new(o, "budget_time_s", cli_json_g(seconds, 6));
+        json_object_set_new(o, "budget_gpu_hours", cli_json_g(gpu_hours, 6));
     } else {
         printf("  budget            %.4g tokens = %.4g FLOP: %.1f days, %.4g GPU-hours\n", tokens,
                flop, seconds / 86400.0, gpu_hours);
@@ -313,9 +221,13 @@ static long smallest_fitting(const aif_perf_train_query *tq, const aif_perf_infe
     return 0;
 }
 
-static int refused(const char *message, const aif_perf_train_query *tq,
+/* The model's message; for a refusal (AIF_ERANGE) also a GPU count that would work. */
+static int refused(aif_status st, const char *message, const aif_perf_train_query *tq,
                    const aif_perf_infer_query *iq) {
     fprintf(stderr, "aifactory perf: %s\n", message);
+    if (st != AIF_ERANGE) {
+        return CLI_EXIT_USAGE;
+    }
     long asked = tq ? tq->gpus : iq->gpus;
     long g = smallest_fitting(tq, iq);
     if (g > 0) {
@@ -330,94 +242,191 @@ static int refused(const char *message, const aif_perf_train_query *tq,
     return CLI_EXIT_USAGE;
 }
 
-static int run(const cli_common *common, const aif_model_spec *m, const aif_perf_hw *hw,
-               aif_workload w, const char *prec_s, const perf_request *rq) {
-    long gpus = rq->gpus, seq = rq->seq, batch = rq->batch;
-    aif_precision prec = w == AIF_WORKLOAD_TRAINING ? hw->train_precision : hw->infer_precision;
-    int prec_default = prec_s == NULL;
-    if (prec_s && aif_precision_parse(prec_s, &prec) != AIF_OK) {
-        return cli_usage_error(&spec, "--precision expects bf16, fp8 or fp4, found '%s'", prec_s);
-    }
-    if (hw->peak_flops[prec] <= 0) {
-        return cli_usage_error(&spec, "%s does not support %s", hw->id, aif_precision_name(prec));
-    }
-    const aif_perf_calib *c = aif_perf_calib_default();
-    const char *pnote = prec_default ? " (default for this system)" : "";
-    /* A catalog id names a node or rack, so say that --gpus counts GPUs, not systems. */
-    int from_catalog = aif_perf_hw_find(hw->id) == NULL;
-    const char *on = from_catalog ? " GPUs of " : " x ";
-    if (w == AIF_WORKLOAD_TRAINING) {
-        aif_perf_train_query q = {m,     hw,          gpus,        prec,       (int)seq,
-                                  batch, (int)rq->tp, (int)rq->pp, (int)rq->dp};
-        aif_perf_train_result r;
-        aif_status st = aif_perf_train(c, &q, &r);
-        if (st != AIF_OK) {
-            if (st == AIF_ERANGE) {
-                return refused(r.message, &q, NULL);
-            }
-            fprintf(stderr, "aifactory perf: %s\n", r.message);
-            return CLI_EXIT_USAGE;
-        }
-        if (common->json) {
-            printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"training\","
-                   "\"precision\":\"%s\",\"tokens_per_s\":%.6g,\"tokens_per_s_per_gpu\":%.6g,"
-                   "\"batch\":%ld,\"tp\":%d,\"pp\":%d,\"dp\":%d,\"step_time_s\":%.6g,"
-                   "\"mfu\":%.4f,\"seq_len\":%ld,\"flops_per_token\":%.6g",
-                   m->id, hw->id, gpus, aif_precision_name(prec), r.tokens_per_s,
-                   r.tokens_per_s_per_gpu, batch, r.tp, r.pp, r.dp, r.step_time_s, r.mfu, seq,
-                   r.flops_per_token);
-            print_budget(common, rq, &r, gpus);
-            printf("}\n");
-        } else if (!common->quiet) {
-            printf("%s training on %ld%s%s, %s%s\n", m->id, gpus, on, hw->id,
-                   aif_precision_name(prec), pnote);
-            print_hw(hw, from_catalog);
-            printf("  layout            TP %d x PP %d (interleave %d) x DP %d, %ld micro-batches\n",
-                   r.tp, r.pp, r.interleave, r.dp, r.microbatches);
-            printf("  step time         %.3f s  (seq %ld, global batch %ld)\n", r.step_time_s, seq,
-                   batch);
-            printf("  tokens/s          %.4g  (%.4g per GPU)\n", r.tokens_per_s,
-                   r.tokens_per_s_per_gpu);
-            printf("  MFU               %.1f%%\n", 100 * r.mfu);
-            printf("  step breakdown    compute %.3f, TP %.3f, PP %.3f, bubble %.3f, DP %.3f, "
-                   "optimizer %.3f s\n",
-                   r.compute_s, r.tp_comm_s, r.pp_comm_s, r.bubble_s, r.dp_exposed_s,
-                   r.optimizer_s);
-            print_budget(common, rq, &r, gpus);
-        }
-        return CLI_EXIT_OK;
-    }
-    double din = rq->in ? (double)rq->in : c->mlperf_input_tokens;
-    double dout = rq->out ? (double)rq->out : 294.0;
-    aif_perf_infer_query q = {m, hw, gpus, prec, din, dout, w, (int)rq->tp, (int)rq->pp, NULL};
-    aif_perf_infer_result r;
-    aif_status st = aif_perf_infer(c, &q, &r);
+/* What one query runs on, resolved from the command line. */
+typedef struct perf_target {
+    const aif_model_spec *m;
+    const aif_perf_hw *hw;
+    aif_workload w;
+    aif_precision prec;
+    bool prec_default; /* --precision not given: the system's usual one */
+    bool from_catalog; /* a catalog id names a node or rack, not a GPU */
+} perf_target;
+
+/* The keys every --json answer starts with. */
+static json_t *json_head(const perf_args *a, const perf_target *t) {
+    return json_pack("{s:s,s:s,s:I,s:s,s:s}", "model", t->m->id, "system", t->hw->id, "gpus",
+                     (json_int_t)a->gpus, "workload", aif_workload_name(t->w), "precision",
+                     aif_precision_name(t->prec));
+}
+
+static void print_train_text(const perf_args *a, const perf_target *t,
+                             const aif_perf_train_result *r) {
+    printf("%s training on %lld%s%s, %s%s\n", t->m->id, (long long)a->gpus,
+           t->from_catalog ? " GPUs of " : " x ", t->hw->id, aif_precision_name(t->prec),
+           t->prec_default ? " (default for this system)" : "");
+    print_hw(t->hw, t->from_catalog);
+    printf("  layout            TP %d x PP %d (interleave %d) x DP %d, %ld micro-batches\n", r->tp,
+           r->pp, r->interleave, r->dp, r->microbatches);
+    printf("  step time         %.3f s  (seq %lld, global batch %lld)\n", r->step_time_s,
+           (long long)a->seq, (long long)a->batch);
+    printf("  tokens/s          %.4g  (%.4g per GPU)\n", r->tokens_per_s, r->tokens_per_s_per_gpu);
+    printf("  MFU               %.1f%%\n", 100 * r->mfu);
+    printf("  step breakdown    compute %.3f, TP %.3f, PP %.3f, bubble %.3f, DP %.3f, "
+           "optimizer %.3f s\n",
+           r->compute_s, r->tp_comm_s, r->pp_comm_s, r->bubble_s, r->dp_exposed_s, r->optimizer_s);
+    print_budget(a, r, NULL);
+}
+
+static int run_training(const perf_args *a, const perf_target *t) {
+    aif_perf_train_query q = {t->m,     t->hw,      a->gpus,    t->prec,   (int)a->seq,
+                              a->batch, (int)a->tp, (int)a->pp, (int)a->dp};
+    aif_perf_train_result r;
+    aif_status st = aif_perf_train(aif_perf_calib_default(), &q, &r);
     if (st != AIF_OK) {
-        if (st == AIF_ERANGE) {
-            return refused(r.message, NULL, &q);
-        }
-        fprintf(stderr, "aifactory perf: %s\n", r.message);
-        return CLI_EXIT_USAGE;
+        return refused(st, r.message, &q, NULL);
     }
-    if (common->json) {
-        printf("{\"model\":\"%s\",\"system\":\"%s\",\"gpus\":%ld,\"workload\":\"%s\","
-               "\"precision\":\"%s\",\"input_tokens\":%.6g,\"output_tokens\":%.6g,"
-               "\"tokens_per_s\":%.6g,\"tokens_per_s_per_gpu\":%.6g,\"batch\":%ld,\"tp\":%d,"
-               "\"pp\":%d,\"dp\":%ld,\"ttft_s\":%.6g,\"tpot_s\":%.6g}\n",
-               m->id, hw->id, gpus, aif_workload_name(w), aif_precision_name(prec), din, dout,
-               r.tokens_per_s, r.tokens_per_s_per_gpu, r.batch, r.tp, r.pp, r.replicas, r.ttft_s,
-               r.tpot_s);
-    } else if (!common->quiet) {
-        printf("%s %s inference on %ld%s%s, %s%s\n", m->id, aif_workload_name(w), gpus, on, hw->id,
-               aif_precision_name(prec), pnote);
-        print_hw(hw, from_catalog);
-        printf("  request           %.0f in / %.0f out tokens\n", din, dout);
-        printf("  layout            TP %d x PP %d, %ld replicas\n", r.tp, r.pp, r.replicas);
-        printf("  batch             %ld concurrent sequences per replica (HBM allows %ld)\n",
-               r.batch, r.max_batch);
-        printf("  output tokens/s   %.4g  (%.4g per GPU)\n", r.tokens_per_s,
-               r.tokens_per_s_per_gpu);
-        printf("  TTFT / TPOT       %.3f s / %.1f ms\n", r.ttft_s, 1e3 * r.tpot_s);
+    if (a->common.json) {
+        json_t *o = json_head(a, t);
+        json_object_set_new(o, "tokens_per_s", cli_json_g(r.tokens_per_s, 6));
+        json_object_set_new(o, "tokens_per_s_per_gpu", cli_json_g(r.tokens_per_s_per_gpu, 6));
+        json_object_set_new(o, "batch", json_integer(a->batch));
+        json_object_set_new(o, "tp", json_integer(r.tp));
+        json_object_set_new(o, "pp", json_integer(r.pp));
+        json_object_set_new(o, "dp", json_integer(r.dp));
+        json_object_set_new(o, "step_time_s", cli_json_g(r.step_time_s, 6));
+        json_object_set_new(o, "mfu", cli_json_fixed(r.mfu, 4));
+        json_object_set_new(o, "seq_len", json_integer(a->seq));
+        json_object_set_new(o, "flops_per_token", cli_json_g(r.flops_per_token, 6));
+        print_budget(a, &r, o);
+        return cli_json_print("perf", o, PERF_JSON_FLAGS);
+    }
+    if (!a->common.quiet) {
+        print_train_text(a, t, &r);
     }
     return CLI_EXIT_OK;
+}
+
+static void print_infer_text(const perf_args *a, const perf_target *t,
+                             const aif_perf_infer_query *q, const aif_perf_infer_result *r) {
+    printf("%s %s inference on %lld%s%s, %s%s\n", t->m->id, aif_workload_name(t->w),
+           (long long)a->gpus, t->from_catalog ? " GPUs of " : " x ", t->hw->id,
+           aif_precision_name(t->prec), t->prec_default ? " (default for this system)" : "");
+    print_hw(t->hw, t->from_catalog);
+    printf("  request           %.0f in / %.0f out tokens\n", q->input_tokens, q->output_tokens);
+    printf("  layout            TP %d x PP %d, %ld replicas\n", r->tp, r->pp, r->replicas);
+    printf("  batch             %ld concurrent sequences per replica (HBM allows %ld)\n", r->batch,
+           r->max_batch);
+    printf("  output tokens/s   %.4g  (%.4g per GPU)\n", r->tokens_per_s, r->tokens_per_s_per_gpu);
+    printf("  TTFT / TPOT       %.3f s / %.1f ms\n", r->ttft_s, 1e3 * r->tpot_s);
+}
+
+static int run_inference(const perf_args *a, const perf_target *t) {
+    double din = a->in ? (double)a->in : aif_perf_calib_default()->mlperf_input_tokens;
+    double dout = a->out ? (double)a->out : 294.0;
+    aif_perf_infer_query q = {t->m, t->hw, a->gpus,    t->prec,    din,
+                              dout, t->w,  (int)a->tp, (int)a->pp, NULL};
+    aif_perf_infer_result r;
+    aif_status st = aif_perf_infer(aif_perf_calib_default(), &q, &r);
+    if (st != AIF_OK) {
+        return refused(st, r.message, NULL, &q);
+    }
+    if (a->common.json) {
+        json_t *o = json_head(a, t);
+        json_object_set_new(o, "input_tokens", cli_json_g(din, 6));
+        json_object_set_new(o, "output_tokens", cli_json_g(dout, 6));
+        json_object_set_new(o, "tokens_per_s", cli_json_g(r.tokens_per_s, 6));
+        json_object_set_new(o, "tokens_per_s_per_gpu", cli_json_g(r.tokens_per_s_per_gpu, 6));
+        json_object_set_new(o, "batch", json_integer(r.batch));
+        json_object_set_new(o, "tp", json_integer(r.tp));
+        json_object_set_new(o, "pp", json_integer(r.pp));
+        json_object_set_new(o, "dp", json_integer(r.replicas));
+        json_object_set_new(o, "ttft_s", cli_json_g(r.ttft_s, 6));
+        json_object_set_new(o, "tpot_s", cli_json_g(r.tpot_s, 6));
+        return cli_json_print("perf", o, PERF_JSON_FLAGS);
+    }
+    if (!a->common.quiet) {
+        print_infer_text(a, t, &q, &r);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The precision: --precision, else the system's usual one for the workload. */
+static int run(const perf_args *a, const aif_model_spec *m, const aif_perf_hw *hw, aif_workload w) {
+    perf_target t = {.m = m,
+                     .hw = hw,
+                     .w = w,
+                     .prec = w == AIF_WORKLOAD_TRAINING ? hw->train_precision : hw->infer_precision,
+                     .prec_default = a->precision == NULL,
+                     .from_catalog = aif_perf_hw_find(hw->id) == NULL};
+    if (a->precision && aif_precision_parse(a->precision, &t.prec) != AIF_OK) {
+        return cli_usage_error(&spec, "--precision expects bf16, fp8 or fp4, found '%s'",
+                               a->precision);
+    }
+    if (hw->peak_flops[t.prec] <= 0) {
+        return cli_usage_error(&spec, "%s does not support %s", hw->id, aif_precision_name(t.prec));
+    }
+    return w == AIF_WORKLOAD_TRAINING ? run_training(a, &t) : run_inference(a, &t);
+}
+
+/* What needs the whole command line: the required options and the budget's pairing. */
+static int check_request(const perf_args *a, aif_workload *w) {
+    if (!a->model_id || !a->system_id || !a->gpus || !a->workload) {
+        return cli_usage_error(&spec, "--model, --system, --gpus and --workload are required");
+    }
+    if (aif_workload_parse(a->workload, w) != AIF_OK) {
+        return cli_usage_error(
+            &spec, "--workload expects offline, server, interactive or training, found '%s'",
+            a->workload);
+    }
+    if (a->train_tokens > 0 && a->train_flop > 0) {
+        return cli_usage_error(&spec, "give --train-tokens or --train-flop, not both");
+    }
+    if ((a->train_tokens > 0 || a->train_flop > 0) && *w != AIF_WORKLOAD_TRAINING) {
+        return cli_usage_error(&spec,
+                               "--train-tokens and --train-flop apply to --workload training");
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Find the model and the system among the loaded ones, then run. */
+static int resolve_and_run(const perf_args *a, const aif_model_set *models, const aif_catalog *cat,
+                           aif_workload w) {
+    const aif_model_spec *m = aif_model_set_find(models, a->model_id);
+    aif_perf_hw hw;
+    aif_error note;
+    if (m == NULL) {
+        return cli_usage_error(&spec, "unknown model '%s'", a->model_id);
+    }
+    if (aif_perf_hw_resolve(cat, a->system_id, &hw, &note) != AIF_OK) {
+        return cli_usage_error(&spec, "%s", note.message);
+    }
+    if (note.message[0] != '\0') {
+        fprintf(stderr, "aifactory perf: note: %s\n", note.message);
+    }
+    return run(a, m, &hw, w);
+}
+
+int cmd_perf(int argc, char **argv) {
+    perf_args a = {.seq = 4096, .batch = 1024};
+    aif_workload w = AIF_WORKLOAD_OFFLINE;
+    int rc = cli_parse(&spec, argc, argv, &a);
+    if (rc == CLI_EXIT_OK) {
+        rc = check_request(&a, &w);
+    }
+    if (rc != CLI_EXIT_OK) {
+        return cli_parse_exit(rc);
+    }
+    aif_model_set *models = NULL;
+    rc = open_models(a.model_files.items, a.model_files.count, &models);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    aif_catalog *cat = NULL;
+    rc = cli_catalog_open("perf", a.catalogs.items, a.catalogs.count, &cat);
+    if (rc == CLI_EXIT_OK) {
+        rc = resolve_and_run(&a, models, cat, w);
+    }
+    aif_catalog_destroy(cat);
+    aif_model_set_destroy(models);
+    return rc;
 }

@@ -17,48 +17,209 @@
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "json_out.h"
 
-enum {
-    OPT_POWER = CLI_COMMON_OPTIONS,
-    OPT_IT_POWER,
-    OPT_GPUS,
-    OPT_SYSTEM,
-    OPT_MIX,
-    OPT_PUE,
-    OPT_OVERHEAD,
-    OPT_POWER_PRICE,
-    OPT_LOAD_FACTOR,
-    OPT_LIFE_YEARS,
-    OPT_FACILITY_LIFE,
-    OPT_CAPEX_PER_MW,
-    OPT_SYSTEM_PRICE,
-    OPT_SYSTEM_POWER,
-    OPT_POWER_CASE,
-    OPT_CONTRACT_USD,
-    OPT_CONTRACT_YEARS,
-    OPT_CATALOG,
-};
+/* A per-system override given as "[ID:]VALUE"; id is NULL when it names no system. */
+typedef struct override {
+    const char *id;
+    size_t id_len;
+    double value;
+} override;
+
+typedef struct overrides {
+    override items[AIF_PLAN_MAX_MIX];
+    int count;
+} overrides;
+
+typedef struct plan_args {
+    cli_common common;
+    int basis_count; /* how many of --power, --it-power, --gpus were given */
+    const char *system_id;
+    const char *mix_text;
+    char mix_buf[512]; /* --mix split in place; the plan borrows its ids */
+    overrides prices, powers;
+    int power_case; /* index in power_cases */
+    double contract_usd, contract_years;
+    cli_list catalogs;
+    aif_plan_input in;
+} plan_args;
+
+static const char *const power_cases[] = {"default", "low", "high", NULL};
+static const aif_plan_case power_case_values[] = {AIF_PLAN_CASE_DEFAULT, AIF_PLAN_CASE_LOW,
+                                                  AIF_PLAN_CASE_HIGH};
+
+/* --power, --it-power or --gpus: the one amount the plan is for. */
+static int set_basis(const cli_value *v) {
+    plan_args *a = v->args;
+    if (++a->basis_count > 1) {
+        return cli_usage_error(v->spec, "give only one of --power, --it-power and --gpus");
+    }
+    cli_value q = *v;
+    q.field = &a->in.amount;
+    int rc = cli_set_quantity(&q);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    if (strcmp(v->opt->name, "gpus") == 0) {
+        if (!(a->in.amount >= 1) || a->in.amount != floor(a->in.amount)) {
+            return cli_usage_error(v->spec, "--gpus must be a whole number >= 1, found '%s'",
+                                   v->text);
+        }
+        a->in.basis = AIF_PLAN_GPUS;
+    } else {
+        a->in.basis =
+            strcmp(v->opt->name, "power") == 0 ? AIF_PLAN_FACILITY_POWER : AIF_PLAN_IT_POWER;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* --system or --mix, only one of them, once. */
+static int set_systems(const cli_value *v) {
+    plan_args *a = v->args;
+    if (a->system_id || a->mix_text) {
+        return cli_usage_error(v->spec, "give one --system, or one --mix for several systems");
+    }
+    return cli_set_text(v);
+}
+
+/* "[ID:]VALUE": the value is a quantity of the option's kind within its range. */
+static int set_override(const cli_value *v) {
+    overrides *list = v->field;
+    if (list->count == AIF_PLAN_MAX_MIX) {
+        return cli_usage_error(v->spec, "at most %d --%s options", AIF_PLAN_MAX_MIX, v->opt->name);
+    }
+    override *o = &list->items[list->count];
+    const char *colon = strchr(v->text, ':');
+    o->id = colon ? v->text : NULL;
+    o->id_len = colon ? (size_t)(colon - v->text) : 0;
+    if (colon && o->id_len == 0) {
+        return cli_usage_error(v->spec, "--%s expects [ID:]VALUE, found '%s'", v->opt->name,
+                               v->text);
+    }
+    cli_value q = *v;
+    q.text = colon ? colon + 1 : v->text;
+    q.field = &o->value;
+    int rc = cli_set_quantity(&q);
+    if (rc == CLI_EXIT_OK) {
+        list->count++;
+    }
+    return rc;
+}
+
+#define ANY_NUMBER CLI_RANGE(-INFINITY, false, INFINITY, false)
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
-    {"power", "QTY", "facility power to fill, e.g. 10GW, '800 MW'"},
-    {"it-power", "QTY", "IT power to fill (before PUE) instead of facility power"},
-    {"gpus", "N", "reverse: the power and cost of N GPUs (packages), e.g. 4.5M"},
-    {"system", "ID", "system to plan with (see 'aifactory catalog list')"},
-    {"mix", "ID:SHARE,...", "several systems by power share, shares summing to 1"},
-    {"pue", "X", "power usage effectiveness, >= 1 (default: catalog)"},
-    {"overhead", "X", "non-rack IT power / rack IT power, in [0, 1] (default: catalog)"},
-    {"power-price", "PRICE", "energy price, e.g. 66 or '$66/MWh' (default: catalog)"},
-    {"load-factor", "X", "average draw / peak and share of hours sold, in (0, 1] (default 1)"},
-    {"life-years", "N", "IT (systems) service life in years (default: catalog)"},
-    {"facility-life-years", "N", "facility service life in years (default: catalog)"},
-    {"capex-per-mw", "MONEY", "facility capex per facility MW, e.g. '$12M' (default: catalog)"},
-    {"system-price", "[ID:]USD", "price of one system, e.g. '$3.9M' (repeatable with ID:)"},
-    {"system-power", "[ID:]QTY", "IT power of one system, e.g. 140kW (repeatable with ID:)"},
-    {"power-case", "CASE", "catalog system power: default, low or high end of its range"},
-    {"contract-usd", "MONEY", "contract mode: total contract value, e.g. '$300B'"},
-    {"contract-years", "N", "contract mode: contract length in years"},
-    {"catalog", "FILE", "merge a catalog YAML file over the default (repeatable)"},
+    {.name = "power",
+     .value_name = "QTY",
+     .help = "facility power to fill, e.g. 10GW, '800 MW'",
+     .set = set_basis,
+     .kind = AIF_QTY_POWER,
+     .range = CLI_ABOVE(0)},
+    {.name = "it-power",
+     .value_name = "QTY",
+     .help = "IT power to fill (before PUE) instead of facility power",
+     .set = set_basis,
+     .kind = AIF_QTY_POWER,
+     .range = CLI_ABOVE(0)},
+    {.name = "gpus",
+     .value_name = "N",
+     .help = "reverse: the power and cost of N GPUs (packages), e.g. 4.5M",
+     .set = set_basis,
+     .kind = AIF_QTY_COUNT,
+     .range = ANY_NUMBER},
+    {.name = "system",
+     .value_name = "ID",
+     .help = "system to plan with (see 'aifactory catalog list')",
+     .set = set_systems,
+     .offset = offsetof(plan_args, system_id)},
+    {.name = "mix",
+     .value_name = "ID:SHARE,...",
+     .help = "several systems by power share, shares summing to 1",
+     .set = set_systems,
+     .offset = offsetof(plan_args, mix_text)},
+    {.name = "pue",
+     .value_name = "X",
+     .help = "power usage effectiveness, >= 1 (default: catalog)",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, in.pue),
+     .range = CLI_AT_LEAST(1)},
+    {.name = "overhead",
+     .value_name = "X",
+     .help = "non-rack IT power / rack IT power, in [0, 1] (default: catalog)",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, in.overhead_fraction),
+     .range = CLI_RANGE(0, false, 1, false)},
+    {.name = "power-price",
+     .value_name = "PRICE",
+     .help = "energy price, e.g. 66 or '$66/MWh' (default: catalog)",
+     .set = cli_set_quantity,
+     .offset = offsetof(plan_args, in.power_price_usd_per_mwh),
+     .kind = AIF_QTY_ENERGY_PRICE,
+     .range = CLI_AT_LEAST(0)},
+    {.name = "load-factor",
+     .value_name = "X",
+     .help = "average draw / peak and share of hours sold, in (0, 1] (default 1)",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, in.load_factor),
+     .range = CLI_RANGE(0, true, 1, false)},
+    {.name = "life-years",
+     .value_name = "N",
+     .help = "IT (systems) service life in years (default: catalog)",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, in.it_life_years),
+     .range = CLI_ABOVE(0)},
+    {.name = "facility-life-years",
+     .value_name = "N",
+     .help = "facility service life in years (default: catalog)",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, in.facility_life_years),
+     .range = CLI_ABOVE(0)},
+    {.name = "capex-per-mw",
+     .value_name = "MONEY",
+     .help = "facility capex per facility MW, e.g. '$12M' (default: catalog)",
+     .set = cli_set_quantity,
+     .offset = offsetof(plan_args, in.capex_usd_per_mw),
+     .kind = AIF_QTY_MONEY,
+     .range = CLI_AT_LEAST(0)},
+    {.name = "system-price",
+     .value_name = "[ID:]USD",
+     .help = "price of one system, e.g. '$3.9M' (repeatable with ID:)",
+     .set = set_override,
+     .offset = offsetof(plan_args, prices),
+     .kind = AIF_QTY_MONEY,
+     .range = CLI_AT_LEAST(0)},
+    {.name = "system-power",
+     .value_name = "[ID:]QTY",
+     .help = "IT power of one system, e.g. 140kW (repeatable with ID:)",
+     .set = set_override,
+     .offset = offsetof(plan_args, powers),
+     .kind = AIF_QTY_POWER,
+     .range = CLI_ABOVE(0)},
+    {.name = "power-case",
+     .value_name = "CASE",
+     .help = "catalog system power: default, low or high end of its range",
+     .set = cli_set_choice,
+     .offset = offsetof(plan_args, power_case),
+     .choices = power_cases},
+    {.name = "contract-usd",
+     .value_name = "MONEY",
+     .help = "contract mode: total contract value, e.g. '$300B'",
+     .set = cli_set_quantity,
+     .offset = offsetof(plan_args, contract_usd),
+     .kind = AIF_QTY_MONEY,
+     .range = CLI_AT_LEAST(0)},
+    {.name = "contract-years",
+     .value_name = "N",
+     .help = "contract mode: contract length in years",
+     .set = cli_set_number,
+     .offset = offsetof(plan_args, contract_years),
+     .range = CLI_ABOVE(0)},
+    {.name = "catalog",
+     .value_name = "FILE",
+     .help = "merge a catalog YAML file over the default (repeatable)",
+     .set = cli_set_list,
+     .offset = offsetof(plan_args, catalogs)},
 };
 
 static const cli_verb_spec spec = {
@@ -70,125 +231,8 @@ static const cli_verb_spec spec = {
                    "--contract-usd and --contract-years, also the $/GPU-hour a contract implies.\n"
                    "Formulas, defaults and their sources: docs/plan.md.\n",
     .options = options,
-    .option_count = (int)(sizeof options / sizeof options[0]),
+    .option_count = CLI_COUNT(options),
 };
-
-/* A per-system override given as "[ID:]VALUE"; id is NULL when it names no system. */
-typedef struct override {
-    const char *id;
-    size_t id_len;
-    double value;
-} override;
-
-typedef struct plan_args {
-    cli_common common;
-    int basis_count; /* how many of --power, --it-power, --gpus were given */
-    const char *basis_text;
-    const char *system_id;
-    const char *mix_text;
-    char mix_buf[512]; /* --mix split in place; the plan borrows its ids */
-    override prices[AIF_PLAN_MAX_MIX], powers[AIF_PLAN_MAX_MIX];
-    int price_count, power_count;
-    double contract_usd, contract_years;
-    const char *files[CLI_MAX_CATALOG_FILES];
-    int file_count;
-    aif_plan_input in;
-} plan_args;
-
-static int parse_qty(const char *text, aif_quantity_kind kind, const char *flag, double *out) {
-    aif_error err;
-    if (aif_quantity_parse(text, kind, out, &err) != AIF_OK) {
-        return cli_usage_error(&spec, "--%s '%s': %s", flag, text, err.message);
-    }
-    return CLI_EXIT_OK;
-}
-
-static int parse_number(const char *text, const char *flag, double *out) {
-    char *end;
-    double v = strtod(text, &end);
-    if (*text == '\0' || *end != '\0' || !isfinite(v)) {
-        return cli_usage_error(&spec, "--%s expects a number, found '%s'", flag, text);
-    }
-    *out = v;
-    return CLI_EXIT_OK;
-}
-
-/* Parse a plain number and check lo <(=) v <(=) hi; `lo_open`/`hi_open` make the bound
- * strict, and an infinite bound is not checked. */
-static int parse_bounded(const char *text, const char *flag, double lo, bool lo_open, double hi,
-                         double *out) {
-    double v = NAN; /* set on success; the compiler cannot see that the error path returns */
-    int rc = parse_number(text, flag, &v);
-    if (rc != CLI_EXIT_OK) {
-        return rc;
-    }
-    bool ok = lo_open ? v > lo : v >= lo;
-    ok = ok && (isinf(hi) || v <= hi);
-    if (!ok) {
-        if (isinf(hi)) {
-            return cli_usage_error(&spec, "--%s must be %s %g, found '%s'", flag,
-                                   lo_open ? ">" : ">=", lo, text);
-        }
-        return cli_usage_error(&spec, "--%s must be in %s%g, %g], found '%s'", flag,
-                               lo_open ? "(" : "[", lo, hi, text);
-    }
-    *out = v;
-    return CLI_EXIT_OK;
-}
-
-static int parse_basis(plan_args *a, int opt, const char *text) {
-    static const char *const flags[] = {"power", "it-power", "gpus"};
-    const char *flag = flags[opt - OPT_POWER];
-    if (++a->basis_count > 1) {
-        return cli_usage_error(&spec, "give only one of --power, --it-power and --gpus");
-    }
-    a->basis_text = text;
-    double v = NAN; /* set on success; the compiler cannot see that the error path returns */
-    int rc = parse_qty(text, opt == OPT_GPUS ? AIF_QTY_COUNT : AIF_QTY_POWER, flag, &v);
-    if (rc != CLI_EXIT_OK) {
-        return rc;
-    }
-    if (opt == OPT_GPUS) {
-        if (!(v >= 1) || v != floor(v)) {
-            return cli_usage_error(&spec, "--gpus must be a whole number >= 1, found '%s'", text);
-        }
-        a->in.basis = AIF_PLAN_GPUS;
-    } else {
-        if (!(v > 0)) {
-            return cli_usage_error(&spec, "--%s must be > 0, found '%s'", flag, text);
-        }
-        a->in.basis = opt == OPT_POWER ? AIF_PLAN_FACILITY_POWER : AIF_PLAN_IT_POWER;
-    }
-    a->in.amount = v;
-    return CLI_EXIT_OK;
-}
-
-/* "[ID:]VALUE": the value is a quantity of `kind`, > 0 (power) or >= 0 (money). */
-static int parse_override(override *list, int *count, const char *text, const char *flag,
-                          aif_quantity_kind kind) {
-    if (*count == AIF_PLAN_MAX_MIX) {
-        return cli_usage_error(&spec, "at most %d --%s options", AIF_PLAN_MAX_MIX, flag);
-    }
-    override *o = &list[*count];
-    const char *colon = strchr(text, ':');
-    const char *value = colon ? colon + 1 : text;
-    o->id = colon ? text : NULL;
-    o->id_len = colon ? (size_t)(colon - text) : 0;
-    if (colon && o->id_len == 0) {
-        return cli_usage_error(&spec, "--%s expects [ID:]VALUE, found '%s'", flag, text);
-    }
-    int rc = parse_qty(value, kind, flag, &o->value);
-    if (rc != CLI_EXIT_OK) {
-        return rc;
-    }
-    bool ok = kind == AIF_QTY_POWER ? o->value > 0 : o->value >= 0;
-    if (!ok) {
-        return cli_usage_error(&spec, "--%s must be %s 0, found '%s'", flag,
-                               kind == AIF_QTY_POWER ? ">" : ">=", value);
-    }
-    (*count)++;
-    return CLI_EXIT_OK;
-}
 
 /* Split "id:share,id:share" in place into the plan's parts. */
 static int parse_mix(plan_args *a) {
@@ -230,10 +274,9 @@ static int parse_mix(plan_args *a) {
 }
 
 /* Attach --system-price / --system-power overrides to the parts they name. */
-static int apply_overrides(plan_args *a, const override *list, int count, const char *flag,
-                           bool price) {
-    for (int k = 0; k < count; k++) {
-        const override *o = &list[k];
+static int apply_overrides(plan_args *a, const overrides *list, const char *flag, bool price) {
+    for (int k = 0; k < list->count; k++) {
+        const override *o = &list->items[k];
         aif_plan_part *part = NULL;
         if (o->id == NULL) {
             if (a->in.part_count != 1) {
@@ -264,86 +307,6 @@ static int apply_overrides(plan_args *a, const override *list, int count, const 
     return CLI_EXIT_OK;
 }
 
-static int parse_option(plan_args *a, const cli_parser *p, int opt) {
-    const char *v = p->value;
-    double *nonneg = NULL;
-    switch (opt) {
-    case CLI_PARSE_POSITIONAL:
-        return cli_usage_error(&spec, "unexpected argument '%s'", v);
-    case OPT_POWER:
-    case OPT_IT_POWER:
-    case OPT_GPUS:
-        return parse_basis(a, opt, v);
-    case OPT_SYSTEM:
-    case OPT_MIX:
-        if (a->system_id || a->mix_text) {
-            return cli_usage_error(&spec, "give one --system, or one --mix for several systems");
-        }
-        *(opt == OPT_SYSTEM ? &a->system_id : &a->mix_text) = v;
-        return CLI_EXIT_OK;
-    case OPT_PUE:
-        return parse_bounded(v, "pue", 1, false, INFINITY, &a->in.pue);
-    case OPT_OVERHEAD:
-        return parse_bounded(v, "overhead", 0, false, 1, &a->in.overhead_fraction);
-    case OPT_LOAD_FACTOR:
-        return parse_bounded(v, "load-factor", 0, true, 1, &a->in.load_factor);
-    case OPT_LIFE_YEARS:
-        return parse_bounded(v, "life-years", 0, true, INFINITY, &a->in.it_life_years);
-    case OPT_FACILITY_LIFE:
-        return parse_bounded(v, "facility-life-years", 0, true, INFINITY,
-                             &a->in.facility_life_years);
-    case OPT_CONTRACT_YEARS:
-        return parse_bounded(v, "contract-years", 0, true, INFINITY, &a->contract_years);
-    case OPT_POWER_PRICE:
-        nonneg = &a->in.power_price_usd_per_mwh;
-        if (parse_qty(v, AIF_QTY_ENERGY_PRICE, "power-price", nonneg) != CLI_EXIT_OK) {
-            return CLI_EXIT_USAGE;
-        }
-        break;
-    case OPT_CAPEX_PER_MW:
-        nonneg = &a->in.capex_usd_per_mw;
-        if (parse_qty(v, AIF_QTY_MONEY, "capex-per-mw", nonneg) != CLI_EXIT_OK) {
-            return CLI_EXIT_USAGE;
-        }
-        break;
-    case OPT_CONTRACT_USD:
-        nonneg = &a->contract_usd;
-        if (parse_qty(v, AIF_QTY_MONEY, "contract-usd", nonneg) != CLI_EXIT_OK) {
-            return CLI_EXIT_USAGE;
-        }
-        break;
-    case OPT_SYSTEM_PRICE:
-        return parse_override(a->prices, &a->price_count, v, "system-price", AIF_QTY_MONEY);
-    case OPT_SYSTEM_POWER:
-        return parse_override(a->powers, &a->power_count, v, "system-power", AIF_QTY_POWER);
-    case OPT_POWER_CASE:
-        if (strcmp(v, "default") == 0) {
-            a->in.power_case = AIF_PLAN_CASE_DEFAULT;
-        } else if (strcmp(v, "low") == 0) {
-            a->in.power_case = AIF_PLAN_CASE_LOW;
-        } else if (strcmp(v, "high") == 0) {
-            a->in.power_case = AIF_PLAN_CASE_HIGH;
-        } else {
-            return cli_usage_error(&spec, "--power-case expects default, low or high, found '%s'",
-                                   v);
-        }
-        return CLI_EXIT_OK;
-    case OPT_CATALOG:
-        if (a->file_count == CLI_MAX_CATALOG_FILES) {
-            return cli_usage_error(&spec, "at most %d --catalog files", CLI_MAX_CATALOG_FILES);
-        }
-        a->files[a->file_count++] = v;
-        return CLI_EXIT_OK;
-    default:
-        return cli_common_apply(&a->common, p, opt);
-    }
-    /* The money and price options share one check: a negative price is a typo. */
-    if (!(*nonneg >= 0)) {
-        return cli_usage_error(&spec, "--%s must be >= 0, found '%s'", options[opt].name, v);
-    }
-    return CLI_EXIT_OK;
-}
-
 /* Everything after parsing that needs the whole command line: one basis, one system or
  * mix, overrides attached, contract options paired. */
 static int finish_args(plan_args *a) {
@@ -361,9 +324,10 @@ static int finish_args(plan_args *a) {
             return rc;
         }
     }
-    int rc = apply_overrides(a, a->prices, a->price_count, "system-price", true);
+    a->in.power_case = power_case_values[a->power_case];
+    int rc = apply_overrides(a, &a->prices, "system-price", true);
     if (rc == CLI_EXIT_OK) {
-        rc = apply_overrides(a, a->powers, a->power_count, "system-power", false);
+        rc = apply_overrides(a, &a->powers, "system-power", false);
     }
     if (rc != CLI_EXIT_OK) {
         return rc;
@@ -501,6 +465,52 @@ static json_t *assumption_json(const char *name, double value, const char *unit,
     return o;
 }
 
+/* One object per system of the plan. */
+static json_t *lines_json(const aif_plan_result *r) {
+    json_t *lines = json_array();
+    for (size_t i = 0; i < r->line_count; i++) {
+        const aif_plan_line *l = &r->lines[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(l->system->id));
+        json_object_set_new(o, "share", json_real(l->share));
+        json_object_set_new(o, "it_power_kw", json_real(l->it_power_kw));
+        json_object_set_new(o, "price_usd", json_real(l->price_usd));
+        json_object_set_new(o, "systems", count_json(l->systems));
+        json_object_set_new(o, "packages", count_json(l->packages));
+        json_object_set_new(o, "dies", count_json(l->dies));
+        json_object_set_new(o, "it_mw", json_real(l->it_mw));
+        json_array_append_new(lines, o);
+    }
+    return lines;
+}
+
+/* The amount planned for and the contract terms are inputs too, so they lead the list of
+ * what the library resolved. */
+static json_t *assumptions_json(const plan_args *a, const aif_plan_result *r,
+                                const aif_contract_result *c) {
+    json_t *as = json_array();
+    if (a->in.basis == AIF_PLAN_GPUS) {
+        json_array_append_new(as, assumption_json("gpus", a->in.amount, "packages", "user", 0));
+    } else {
+        json_array_append_new(
+            as,
+            assumption_json(a->in.basis == AIF_PLAN_IT_POWER ? "it_power_mw" : "facility_power_mw",
+                            a->in.amount / 1e6, "MW", "user", 0));
+    }
+    if (c) {
+        json_array_append_new(as,
+                              assumption_json("contract_usd", a->contract_usd, "USD", "user", 0));
+        json_array_append_new(
+            as, assumption_json("contract_years", a->contract_years, "years", "user", 0));
+    }
+    for (size_t i = 0; i < r->assumption_count; i++) {
+        const aif_plan_assumption *s = &r->assumptions[i];
+        json_array_append_new(
+            as, assumption_json(s->name, s->value, s->unit, s->origin, s->confidence));
+    }
+    return as;
+}
+
 static int print_json(const plan_args *a, const aif_plan_result *r, const aif_contract_result *c) {
     static const char *const peak_keys[AIF_PREC_COUNT] = {"peak_pflops_bf16", "peak_pflops_fp8",
                                                           "peak_pflops_fp4"};
@@ -526,21 +536,7 @@ static int print_json(const plan_args *a, const aif_plan_result *r, const aif_co
                         json_real(r->breakeven_usd_per_gpu_hour));
     json_object_set_new(root, "facility_mw_drawn", json_real(r->facility_mw_drawn));
     json_object_set_new(root, "extra_packages", count_json(r->extra_packages));
-    json_t *lines = json_array();
-    for (size_t i = 0; i < r->line_count; i++) {
-        const aif_plan_line *l = &r->lines[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(l->system->id));
-        json_object_set_new(o, "share", json_real(l->share));
-        json_object_set_new(o, "it_power_kw", json_real(l->it_power_kw));
-        json_object_set_new(o, "price_usd", json_real(l->price_usd));
-        json_object_set_new(o, "systems", count_json(l->systems));
-        json_object_set_new(o, "packages", count_json(l->packages));
-        json_object_set_new(o, "dies", count_json(l->dies));
-        json_object_set_new(o, "it_mw", json_real(l->it_mw));
-        json_array_append_new(lines, o);
-    }
-    json_object_set_new(root, "systems", lines);
+    json_object_set_new(root, "systems", lines_json(r));
     if (c) {
         json_t *o = json_object();
         json_object_set_new(o, "total_usd", json_real(a->contract_usd));
@@ -551,38 +547,9 @@ static int print_json(const plan_args *a, const aif_plan_result *r, const aif_co
         json_object_set_new(o, "usd_per_gpu_hour", json_real(c->usd_per_gpu_hour));
         json_object_set_new(root, "contract", o);
     }
-    /* The amount planned for and the contract terms are inputs too, so they lead the list
-     * of what the library resolved. */
-    json_t *as = json_array();
-    if (a->in.basis == AIF_PLAN_GPUS) {
-        json_array_append_new(as, assumption_json("gpus", a->in.amount, "packages", "user", 0));
-    } else {
-        json_array_append_new(
-            as,
-            assumption_json(a->in.basis == AIF_PLAN_IT_POWER ? "it_power_mw" : "facility_power_mw",
-                            a->in.amount / 1e6, "MW", "user", 0));
-    }
-    if (c) {
-        json_array_append_new(as,
-                              assumption_json("contract_usd", a->contract_usd, "USD", "user", 0));
-        json_array_append_new(
-            as, assumption_json("contract_years", a->contract_years, "years", "user", 0));
-    }
-    for (size_t i = 0; i < r->assumption_count; i++) {
-        const aif_plan_assumption *s = &r->assumptions[i];
-        json_array_append_new(
-            as, assumption_json(s->name, s->value, s->unit, s->origin, s->confidence));
-    }
-    json_object_set_new(root, "assumptions", as);
-    char *s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    json_decref(root);
-    if (s == NULL) {
-        fprintf(stderr, "aifactory plan: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    puts(s);
-    free(s);
-    return CLI_EXIT_OK;
+    json_object_set_new(root, "assumptions", assumptions_json(a, r, c));
+    return cli_json_print("plan", root,
+                          JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 }
 
 static int run_plan(const plan_args *a, const aif_catalog *cat) {
@@ -622,38 +589,21 @@ int cmd_plan(int argc, char **argv) {
         fprintf(stderr, "aifactory plan: out of memory\n");
         return CLI_EXIT_FAILURE;
     }
-    a->common = (cli_common){false, false, "auto"};
     a->contract_usd = NAN;
     a->contract_years = NAN;
     aif_plan_input_init(&a->in);
-    cli_parser p;
-    cli_parser_init(&p, &spec, argc, argv);
-    int rc = CLI_EXIT_OK;
-    for (;;) {
-        int opt = cli_parser_next(&p);
-        if (opt == CLI_PARSE_DONE) {
-            break;
-        }
-        if (opt == CLI_PARSE_ERROR) {
-            rc = CLI_EXIT_USAGE;
-            break;
-        }
-        rc = parse_option(a, &p, opt);
-        if (rc != CLI_EXIT_OK) {
-            break;
-        }
-    }
+    int rc = cli_parse(&spec, argc, argv, a);
     if (rc == CLI_EXIT_OK) {
         rc = finish_args(a);
     }
     aif_catalog *cat = NULL;
     if (rc == CLI_EXIT_OK) {
-        rc = cli_catalog_open("plan", a->files, a->file_count, &cat);
+        rc = cli_catalog_open("plan", a->catalogs.items, a->catalogs.count, &cat);
     }
     if (rc == CLI_EXIT_OK) {
         rc = run_plan(a, cat);
     }
     aif_catalog_destroy(cat);
     free(a);
-    return rc < 0 ? CLI_EXIT_OK : rc; /* --help answers -1: exit 0 */
+    return cli_parse_exit(rc);
 }

@@ -21,45 +21,147 @@
 #include "args.h"
 #include "cli.h"
 #include "interrupt.h"
+#include "json_out.h"
 
-enum {
-    OPT_FORMAT = CLI_COMMON_OPTIONS,
-    OPT_SKIP_BAD,
-    OPT_GPUS,
-    OPT_GPUS_PER_NODE,
-    OPT_POLICY,
-    OPT_LIST_POLICIES,
-    OPT_PLACEMENT,
-    OPT_ESTIMATE,
-    OPT_OVERHEAD,
-    OPT_LAS_THRESHOLDS,
-    OPT_LAS_STARVE,
-    OPT_SCAN_LIMIT,
-    OPT_SEED,
-    OPT_OUTPUT,
-    OPT_SAMPLE,
-    OPT_CLUSTER,
-};
+/* The command line, typed; the library's configuration is made from it by make_config. */
+typedef struct replay_args {
+    cli_common common;
+    aif_trace_options topt;
+    int64_t gpus, gpus_per_node, scan_limit; /* 0: not given */
+    uint64_t seed;
+    double estimate_factor, preempt_overhead_s, las_starve_factor, sample_s;
+    const char *policy, *placement, *out_dir, *cluster_path;
+    bool list_policies;
+    aif_replay_config c; /* --las-thresholds go straight here */
+} replay_args;
+
+static int set_trace_format(const cli_value *v) {
+    if (aif_trace_format_parse(v->text, v->field) != AIF_OK) {
+        return cli_usage_error(v->spec, "unknown --trace-format '%s'", v->text);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* "L1,L2,...": up to 7 increasing GPU-second limits, each > 0. */
+static int set_las_thresholds(const cli_value *v) {
+    aif_replay_config *c = v->field;
+    char buf[512], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", v->text);
+    int n = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        double x = 0;
+        if (n >= AIF_REPLAY_LAS_MAX_QUEUES - 1 || !cli_number_parse(tok, &x) || !(x > 0) ||
+            (n > 0 && x <= c->las_thresholds_gpu_s[n - 1])) {
+            n = -1;
+            break;
+        }
+        c->las_thresholds_gpu_s[n++] = x;
+    }
+    if (n <= 0) {
+        return cli_usage_error(v->spec, "--%s expects %s, found '%s'", v->opt->name,
+                               v->opt->expects, v->text);
+    }
+    c->las_threshold_count = n;
+    return CLI_EXIT_OK;
+}
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
-    {"trace-format", "FMT",
-     "auto (default), generic, philly, helios, acme, alibaba-openb, tiresias"},
-    {"skip-bad", NULL, "skip invalid rows (counted in the summary) instead of failing"},
-    {"gpus", "N", "GPUs in the cluster (required)"},
-    {"gpus-per-node", "K", "GPUs per node (default 8; implies consolidated placement)"},
-    {"policy", "NAME", "scheduling policy (default fifo; see --list-policies)"},
-    {"list-policies", NULL, "list the scheduling policies and placements, then exit"},
-    {"placement", "NAME", "pool, first-fit, best-fit, consolidated or random"},
-    {"estimate-factor", "X", "backfill: runtime estimate = duration * X (default 1)"},
-    {"preempt-overhead-s", "S", "seconds added to a preempted job when it resumes"},
-    {"las-thresholds", "LIST", "las: queue limits in GPU-seconds (default 57600)"},
-    {"las-starve-factor", "X", "las: promote a job waiting X times its last run (0: off)"},
-    {"scan-limit", "N", "greedy policies: waiting jobs examined per pass (default 1000)"},
-    {"seed", "N", "seed for random placement (default 1)"},
-    {"output", "DIR", "write jobs.csv, timeseries.csv, results.sqlite, summary.json, report.html"},
-    {"sample-s", "S", "time series: one row per S seconds instead of per event"},
-    {"cluster", "FILE", "cluster description (YAML: node groups, GPU types) instead of --gpus"},
+    {.name = "trace-format",
+     .value_name = "FMT",
+     .help = "auto (default), generic, philly, helios, acme, alibaba-openb, tiresias",
+     .set = set_trace_format,
+     .offset = offsetof(replay_args, topt.format)},
+    {.name = "skip-bad",
+     .help = "skip invalid rows (counted in the summary) instead of failing",
+     .set = cli_set_flag,
+     .offset = offsetof(replay_args, topt.skip_bad)},
+    {.name = "gpus",
+     .value_name = "N",
+     .help = "GPUs in the cluster (required)",
+     .set = cli_set_int,
+     .offset = offsetof(replay_args, gpus),
+     .range = CLI_AT_LEAST(1),
+     .expects = "a positive integer"},
+    {.name = "gpus-per-node",
+     .value_name = "K",
+     .help = "GPUs per node (default 8; implies consolidated placement)",
+     .set = cli_set_int,
+     .offset = offsetof(replay_args, gpus_per_node),
+     .range = CLI_RANGE(1, false, 255, false),
+     .expects = "1..255"},
+    {.name = "policy",
+     .value_name = "NAME",
+     .help = "scheduling policy (default fifo; see --list-policies)",
+     .set = cli_set_text,
+     .offset = offsetof(replay_args, policy)},
+    {.name = "list-policies",
+     .help = "list the scheduling policies and placements, then exit",
+     .set = cli_set_flag,
+     .offset = offsetof(replay_args, list_policies)},
+    {.name = "placement",
+     .value_name = "NAME",
+     .help = "pool, first-fit, best-fit, consolidated or random",
+     .set = cli_set_text,
+     .offset = offsetof(replay_args, placement)},
+    {.name = "estimate-factor",
+     .value_name = "X",
+     .help = "backfill: runtime estimate = duration * X (default 1)",
+     .set = cli_set_number,
+     .offset = offsetof(replay_args, estimate_factor),
+     .range = CLI_ABOVE(0),
+     .expects = "a number > 0"},
+    {.name = "preempt-overhead-s",
+     .value_name = "S",
+     .help = "seconds added to a preempted job when it resumes",
+     .set = cli_set_number,
+     .offset = offsetof(replay_args, preempt_overhead_s),
+     .range = CLI_RANGE(0, false, 9e9, false),
+     .expects = "seconds >= 0"},
+    {.name = "las-thresholds",
+     .value_name = "LIST",
+     .help = "las: queue limits in GPU-seconds (default 57600)",
+     .set = set_las_thresholds,
+     .offset = offsetof(replay_args, c),
+     .expects = "up to 7 increasing GPU-second limits"},
+    {.name = "las-starve-factor",
+     .value_name = "X",
+     .help = "las: promote a job waiting X times its last run (0: off)",
+     .set = cli_set_number,
+     .offset = offsetof(replay_args, las_starve_factor),
+     .range = CLI_AT_LEAST(0),
+     .expects = "a number >= 0"},
+    {.name = "scan-limit",
+     .value_name = "N",
+     .help = "greedy policies: waiting jobs examined per pass (default 1000)",
+     .set = cli_set_int,
+     .offset = offsetof(replay_args, scan_limit),
+     .range = CLI_RANGE(1, false, UINT32_MAX, false),
+     .expects = "a positive integer"},
+    {.name = "seed",
+     .value_name = "N",
+     .help = "seed for random placement (default 1)",
+     .set = cli_set_u64,
+     .offset = offsetof(replay_args, seed)},
+    {.name = "out",
+     .alias = "output",
+     .short_name = 'o',
+     .value_name = "DIR",
+     .help = "write jobs.csv, timeseries.csv, results.sqlite, summary.json, report.html",
+     .set = cli_set_text,
+     .offset = offsetof(replay_args, out_dir)},
+    {.name = "sample-s",
+     .value_name = "S",
+     .help = "time series: one row per S seconds instead of per event",
+     .set = cli_set_number,
+     .offset = offsetof(replay_args, sample_s),
+     .range = CLI_RANGE(0, true, 9e9, false),
+     .expects = "seconds > 0"},
+    {.name = "cluster",
+     .value_name = "FILE",
+     .help = "cluster description (YAML: node groups, GPU types) instead of --gpus",
+     .set = cli_set_text,
+     .offset = offsetof(replay_args, cluster_path)},
 };
 
 static const cli_verb_spec spec = {
@@ -68,7 +170,8 @@ static const cli_verb_spec spec = {
     .description = "Replay a cluster job trace under a scheduling and placement policy and "
                    "report\njob completion times, waits and utilization.\n",
     .options = options,
-    .option_count = (int)(sizeof options / sizeof options[0]),
+    .option_count = CLI_COUNT(options),
+    .max_positional = 1,
 };
 
 typedef struct series {
@@ -208,28 +311,6 @@ static double clock_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static bool parse_double(const char *s, double lo, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-static bool parse_i64(const char *s, int64_t lo, int64_t *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < lo) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static void list_policies(void) {
     printf("Policies:\n");
     for (size_t i = 0; i < aif_sched_policy_count(); i++) {
@@ -241,30 +322,20 @@ static void list_policies(void) {
     }
 }
 
-static void json_metrics(const aif_replay_summary *s) {
-    printf("\"jobs\":%zu,\"makespan_s\":%.17g,\"mean_jct_s\":%.17g,\"median_jct_s\":%.17g,"
-           "\"p95_jct_s\":%.17g,\"p99_jct_s\":%.17g,\"mean_wait_s\":%.17g,"
-           "\"median_wait_s\":%.17g,\"p95_wait_s\":%.17g,\"mean_slowdown\":%.17g,"
-           "\"gpu_utilization\":%.17g,\"preemptions\":%llu",
-           s->jobs, s->makespan_s, s->mean_jct_s, s->median_jct_s, s->p95_jct_s, s->p99_jct_s,
-           s->mean_wait_s, s->median_wait_s, s->p95_wait_s, s->mean_slowdown, s->gpu_utilization,
-           (unsigned long long)s->preemptions);
-}
-
-/* JSON string body: the trace's strings are user data, so escape what JSON requires. */
-static void json_string(const char *s) {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            printf("\\%c", c);
-        } else if (c < 0x20) {
-            printf("\\u%04x", c);
-        } else {
-            putchar(c);
-        }
-    }
-    putchar('"');
+/* The summary's metrics into `o`, full precision (the document prints 17 digits). */
+static void metrics_json(json_t *o, const aif_replay_summary *s) {
+    json_object_set_new(o, "jobs", json_integer((json_int_t)s->jobs));
+    json_object_set_new(o, "makespan_s", cli_json_g(s->makespan_s, 17));
+    json_object_set_new(o, "mean_jct_s", cli_json_g(s->mean_jct_s, 17));
+    json_object_set_new(o, "median_jct_s", cli_json_g(s->median_jct_s, 17));
+    json_object_set_new(o, "p95_jct_s", cli_json_g(s->p95_jct_s, 17));
+    json_object_set_new(o, "p99_jct_s", cli_json_g(s->p99_jct_s, 17));
+    json_object_set_new(o, "mean_wait_s", cli_json_g(s->mean_wait_s, 17));
+    json_object_set_new(o, "median_wait_s", cli_json_g(s->median_wait_s, 17));
+    json_object_set_new(o, "p95_wait_s", cli_json_g(s->p95_wait_s, 17));
+    json_object_set_new(o, "mean_slowdown", cli_json_g(s->mean_slowdown, 17));
+    json_object_set_new(o, "gpu_utilization", cli_json_g(s->gpu_utilization, 17));
+    json_object_set_new(o, "preemptions", json_integer((json_int_t)s->preemptions));
 }
 
 /* With --skip-bad: how many rows were dropped and the first one's message. */
@@ -288,48 +359,73 @@ typedef struct report_in {
     size_t nvc;
 } report_in;
 
-static int print_report(const report_in *in, const aif_replay_config *c, bool json, bool quiet) {
-    const aif_replay_summary *sp = in->s;
-    int rc = CLI_EXIT_OK;
-    if (json) {
-        printf("{\"trace_format\":\"%s\",\"policy\":\"%s\",\"placement\":\"%s\",\"gpus\":%lld,",
-               aif_trace_format_name(in->format), c->policy, aif_placement_name(c->placement),
-               (long long)c->gpus);
-        json_metrics(sp);
-        printf(",\"events\":%llu,\"skipped_rows\":%zu,\"filtered_rows\":%zu,\"by_vc\":{",
-               (unsigned long long)sp->events, in->skipped, in->filtered);
-        for (size_t i = 0; i < in->nvc && rc == CLI_EXIT_OK; i++) {
-            aif_replay_summary v;
-            if (aif_replay_summarize_vc(in->r, aif_trace_jobs(in->t), in->order[i], &v) != AIF_OK) {
-                rc = CLI_EXIT_FAILURE;
-                break;
-            }
-            printf(i ? "," : "");
-            json_string(aif_trace_string(in->t, in->order[i]));
-            printf(":{");
-            json_metrics(&v);
-            printf("}");
+/* The metrics of each VC, keyed by its name (user data: made valid UTF-8). */
+static json_t *by_vc_json(const report_in *in) {
+    json_t *by_vc = json_object();
+    for (size_t i = 0; i < in->nvc; i++) {
+        aif_replay_summary v;
+        json_t *name = cli_json_text(aif_trace_string(in->t, in->order[i]));
+        json_t *m = json_object();
+        if (name == NULL || m == NULL ||
+            aif_replay_summarize_vc(in->r, aif_trace_jobs(in->t), in->order[i], &v) != AIF_OK) {
+            json_decref(name);
+            json_decref(m);
+            json_decref(by_vc);
+            return NULL;
         }
-        printf("}}\n");
-    } else if (!quiet) {
-        printf("trace: %zu jobs (%s), %zu skipped, %zu filtered\n", sp->jobs,
-               aif_trace_format_name(in->format), in->skipped, in->filtered);
-        printf("cluster: %lld GPUs, policy %s, placement %s\n", (long long)c->gpus, c->policy,
-               aif_placement_name(c->placement));
-        printf("makespan       %14.1f s\n", sp->makespan_s);
-        printf("JCT mean/median/p95/p99  %.1f / %.1f / %.1f / %.1f s\n", sp->mean_jct_s,
-               sp->median_jct_s, sp->p95_jct_s, sp->p99_jct_s);
-        printf("wait mean/median/p95     %.1f / %.1f / %.1f s\n", sp->mean_wait_s,
-               sp->median_wait_s, sp->p95_wait_s);
-        printf("mean bounded slowdown    %.3f\n", sp->mean_slowdown);
-        printf("GPU utilization          %.4f\n", sp->gpu_utilization);
-        printf("preemptions %llu, events %llu, VCs %zu\n", (unsigned long long)sp->preemptions,
-               (unsigned long long)sp->events, in->nvc);
+        metrics_json(m, &v);
+        json_object_set_new(by_vc, json_string_value(name), m);
+        json_decref(name);
     }
-    if (rc != CLI_EXIT_OK) {
+    return by_vc;
+}
+
+static int print_report_json(const report_in *in, const aif_replay_config *c) {
+    const aif_replay_summary *sp = in->s;
+    json_t *by_vc = by_vc_json(in);
+    if (by_vc == NULL) {
         fprintf(stderr, "aifactory replay: out of memory\n");
+        return CLI_EXIT_FAILURE;
     }
-    return rc;
+    json_t *o = json_object();
+    json_object_set_new(o, "trace_format", json_string(aif_trace_format_name(in->format)));
+    json_object_set_new(o, "policy", cli_json_text(c->policy));
+    json_object_set_new(o, "placement", json_string(aif_placement_name(c->placement)));
+    json_object_set_new(o, "gpus", json_integer(c->gpus));
+    metrics_json(o, sp);
+    json_object_set_new(o, "events", json_integer((json_int_t)sp->events));
+    json_object_set_new(o, "skipped_rows", json_integer((json_int_t)in->skipped));
+    json_object_set_new(o, "filtered_rows", json_integer((json_int_t)in->filtered));
+    json_object_set_new(o, "by_vc", by_vc);
+    return cli_json_print("replay", o,
+                          JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(17));
+}
+
+static void print_report_text(const report_in *in, const aif_replay_config *c) {
+    const aif_replay_summary *sp = in->s;
+    printf("trace: %zu jobs (%s), %zu skipped, %zu filtered\n", sp->jobs,
+           aif_trace_format_name(in->format), in->skipped, in->filtered);
+    printf("cluster: %lld GPUs, policy %s, placement %s\n", (long long)c->gpus, c->policy,
+           aif_placement_name(c->placement));
+    printf("makespan       %14.1f s\n", sp->makespan_s);
+    printf("JCT mean/median/p95/p99  %.1f / %.1f / %.1f / %.1f s\n", sp->mean_jct_s,
+           sp->median_jct_s, sp->p95_jct_s, sp->p99_jct_s);
+    printf("wait mean/median/p95     %.1f / %.1f / %.1f s\n", sp->mean_wait_s, sp->median_wait_s,
+           sp->p95_wait_s);
+    printf("mean bounded slowdown    %.3f\n", sp->mean_slowdown);
+    printf("GPU utilization          %.4f\n", sp->gpu_utilization);
+    printf("preemptions %llu, events %llu, VCs %zu\n", (unsigned long long)sp->preemptions,
+           (unsigned long long)sp->events, in->nvc);
+}
+
+static int print_report(const report_in *in, const aif_replay_config *c, bool json, bool quiet) {
+    if (json) {
+        return print_report_json(in, c);
+    }
+    if (!quiet) {
+        print_report_text(in, c);
+    }
+    return CLI_EXIT_OK;
 }
 
 static int print_summary(const aif_trace *t, const aif_replay *r, const aif_replay_config *c,
@@ -401,290 +497,164 @@ static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay 
     return CLI_EXIT_OK;
 }
 
-static int parse_thresholds(const char *v, aif_replay_config *c) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", v);
-    int n = 0;
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (n >= AIF_REPLAY_LAS_MAX_QUEUES - 1 ||
-            !parse_double(tok, 0, &c->las_thresholds_gpu_s[n]) || c->las_thresholds_gpu_s[n] <= 0 ||
-            (n > 0 && c->las_thresholds_gpu_s[n] <= c->las_thresholds_gpu_s[n - 1])) {
-            return -1;
-        }
-        n++;
+/* --cluster FILE: the node groups replace --gpus; the cluster's size is their sum. */
+static int read_cluster(const char *path, aif_cluster_spec *cluster, aif_replay_config *c) {
+    char err[512];
+    aif_status st = aif_cluster_spec_read(path, cluster, err, sizeof err);
+    if (st != AIF_OK) {
+        fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
+        return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
-    c->las_threshold_count = n;
-    return n > 0 ? 0 : -1;
+    c->groups = cluster->groups;
+    c->group_count = cluster->count;
+    for (size_t i = 0; i < cluster->count; i++) {
+        c->gpus += cluster->groups[i].nodes * cluster->groups[i].gpus_per_node;
+    }
+    return CLI_EXIT_OK;
 }
 
-int cmd_replay(int argc, char **argv) {
-    /* "-o DIR" is the documented short form of --output; the shared parser knows only long
-     * options, so rewrite it before parsing. */
-    char **args = malloc((size_t)(argc + 1) * sizeof *args);
-    if (args == NULL) {
-        return CLI_EXIT_FAILURE;
-    }
-    for (int i = 0; i < argc; i++) {
-        args[i] = strcmp(argv[i], "-o") == 0 ? "--output" : argv[i];
-    }
-    args[argc] = NULL;
-    cli_parser p;
-    cli_common common = {.progress = "auto"};
-    cli_parser_init(&p, &spec, argc, args);
-    aif_trace_options topt = {AIF_TRACE_AUTO, false};
-    aif_replay_config c = {.policy = "fifo", .gpus_per_node = 8, .seed = 1};
-    const char *trace_path = NULL, *out_dir = NULL, *placement = NULL, *cluster_path = NULL;
-    aif_cluster_spec spec_file;
-    aif_status st;
-    bool have_k = false, list = false;
-    double d = 0;
-    int64_t x = 0;
-    int64_t sample_ns = 0;
-    int rc = CLI_EXIT_OK;
-    for (int opt; rc == CLI_EXIT_OK && (opt = cli_parser_next(&p)) != CLI_PARSE_DONE;) {
-        const char *v = p.value;
-        switch (opt) {
-        case CLI_PARSE_ERROR:
-            rc = CLI_EXIT_USAGE;
-            break;
-        case CLI_PARSE_POSITIONAL:
-            if (trace_path) {
-                rc = cli_usage_error(&spec, "one TRACE only, found '%s' as well", v);
-            }
-            trace_path = v;
-            break;
-        case OPT_FORMAT:
-            if (aif_trace_format_parse(v, &topt.format) != AIF_OK) {
-                rc = cli_usage_error(&spec, "unknown --trace-format '%s'", v);
-            }
-            break;
-        case OPT_SKIP_BAD:
-            topt.skip_bad = true;
-            break;
-        case OPT_GPUS:
-            if (!parse_i64(v, 1, &c.gpus)) {
-                rc = cli_usage_error(&spec, "--gpus expects a positive integer, found '%s'", v);
-            }
-            break;
-        case OPT_GPUS_PER_NODE:
-            if (!parse_i64(v, 1, &x) || x > 255) {
-                rc = cli_usage_error(&spec, "--gpus-per-node expects 1..255, found '%s'", v);
-            }
-            c.gpus_per_node = (int32_t)x;
-            have_k = true;
-            break;
-        case OPT_POLICY:
-            c.policy = v;
-            break;
-        case OPT_LIST_POLICIES:
-            list = true;
-            break;
-        case OPT_PLACEMENT:
-            placement = v;
-            break;
-        case OPT_ESTIMATE:
-            if (!parse_double(v, 0, &c.estimate_factor) || c.estimate_factor <= 0) {
-                rc =
-                    cli_usage_error(&spec, "--estimate-factor expects a number > 0, found '%s'", v);
-            }
-            break;
-        case OPT_OVERHEAD:
-            if (!parse_double(v, 0, &d) || d > 9e9) {
-                rc = cli_usage_error(&spec,
-                                     "--preempt-overhead-s expects seconds >= 0, found "
-                                     "'%s'",
-                                     v);
-            }
-            c.preempt_overhead_ns = (int64_t)llround(d * 1e9);
-            break;
-        case OPT_LAS_THRESHOLDS:
-            if (parse_thresholds(v, &c) != 0) {
-                rc = cli_usage_error(&spec,
-                                     "--las-thresholds expects up to 7 increasing "
-                                     "GPU-second limits, found '%s'",
-                                     v);
-            }
-            break;
-        case OPT_LAS_STARVE:
-            if (!parse_double(v, 0, &c.las_starve_factor)) {
-                rc = cli_usage_error(&spec,
-                                     "--las-starve-factor expects a number >= 0, found "
-                                     "'%s'",
-                                     v);
-            }
-            break;
-        case OPT_SCAN_LIMIT:
-            if (!parse_i64(v, 1, &x) || x > UINT32_MAX) {
-                rc = cli_usage_error(&spec,
-                                     "--scan-limit expects a positive integer, found "
-                                     "'%s'",
-                                     v);
-            }
-            c.scan_limit = (uint32_t)x;
-            break;
-        case OPT_SEED:
-            if (!parse_i64(v, 0, &x)) {
-                rc = cli_usage_error(&spec, "--seed expects an integer >= 0, found '%s'", v);
-            }
-            c.seed = (uint64_t)x;
-            break;
-        case OPT_OUTPUT:
-            out_dir = v;
-            break;
-        case OPT_CLUSTER:
-            cluster_path = v;
-            break;
-        case OPT_SAMPLE:
-            if (!parse_double(v, 0, &d) || d <= 0 || d > 9e9) {
-                rc = cli_usage_error(&spec, "--sample-s expects seconds > 0, found '%s'", v);
-            }
-            sample_ns = (int64_t)llround(d * 1e9);
-            break;
-        default: {
-            int r = cli_common_apply(&common, &p, opt);
-            rc = r < 0 ? -1 : r;
-        }
-        }
-    }
-    free(args);
-    if (rc != CLI_EXIT_OK) {
-        return rc < 0 ? CLI_EXIT_OK : rc;
-    }
-    if (list) {
-        list_policies();
-        return CLI_EXIT_OK;
-    }
+/* Check what needs the whole command line and fill a->c, the library's configuration. */
+static int make_config(replay_args *a, aif_cluster_spec *cluster) {
+    aif_replay_config *c = &a->c;
+    c->policy = a->policy;
+    c->gpus = a->gpus;
+    c->gpus_per_node = a->gpus_per_node ? (int32_t)a->gpus_per_node : 8;
+    c->seed = a->seed;
+    c->estimate_factor = a->estimate_factor;
+    c->preempt_overhead_ns = (int64_t)llround(a->preempt_overhead_s * 1e9);
+    c->las_starve_factor = a->las_starve_factor;
+    c->scan_limit = (uint32_t)a->scan_limit;
     size_t pi;
-    if (aif_sched_policy_find(c.policy, &pi) != AIF_OK) {
-        return cli_usage_error(&spec, "unknown --policy '%s' (see --list-policies)", c.policy);
+    if (aif_sched_policy_find(c->policy, &pi) != AIF_OK) {
+        return cli_usage_error(&spec, "unknown --policy '%s' (see --list-policies)", c->policy);
     }
-    c.placement = have_k || cluster_path ? AIF_PLACE_CONSOLIDATED : AIF_PLACE_POOL;
-    if (placement && aif_placement_parse(placement, &c.placement) != AIF_OK) {
-        return cli_usage_error(&spec, "unknown --placement '%s'", placement);
+    bool nodes = a->gpus_per_node || a->cluster_path;
+    c->placement = nodes ? AIF_PLACE_CONSOLIDATED : AIF_PLACE_POOL;
+    if (a->placement && aif_placement_parse(a->placement, &c->placement) != AIF_OK) {
+        return cli_usage_error(&spec, "unknown --placement '%s'", a->placement);
     }
-    if (trace_path == NULL) {
+    if (a->common.positional[0] == NULL) {
         return cli_usage_error(&spec, "missing TRACE (a .csv or .csv.zst job trace)");
     }
-    if (cluster_path && (c.gpus || have_k)) {
+    if (a->cluster_path && (c->gpus || a->gpus_per_node)) {
         return cli_usage_error(&spec, "--cluster replaces --gpus and --gpus-per-node");
     }
-    if (cluster_path) {
-        char err[512];
-        st = aif_cluster_spec_read(cluster_path, &spec_file, err, sizeof err);
-        if (st != AIF_OK) {
-            fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
-            return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-        }
-        c.groups = spec_file.groups;
-        c.group_count = spec_file.count;
-        for (size_t i = 0; i < spec_file.count; i++) {
-            c.gpus += spec_file.groups[i].nodes * spec_file.groups[i].gpus_per_node;
-        }
-    } else if (c.gpus == 0) {
+    if (a->cluster_path) {
+        return read_cluster(a->cluster_path, cluster, c);
+    }
+    if (c->gpus == 0) {
         return cli_usage_error(&spec, "missing --gpus N (the cluster size) or --cluster FILE");
     }
-    if (!cluster_path && c.placement != AIF_PLACE_POOL && c.gpus % c.gpus_per_node != 0) {
+    if (c->placement != AIF_PLACE_POOL && c->gpus % c->gpus_per_node != 0) {
         return cli_usage_error(&spec, "--gpus %lld is not a whole number of %d-GPU nodes",
-                               (long long)c.gpus, c.gpus_per_node);
+                               (long long)c->gpus, c->gpus_per_node);
     }
+    return CLI_EXIT_OK;
+}
 
-    aif_error err = {0};
-    aif_progress_mode pmode = AIF_PROGRESS_AUTO;
-    aif_progress_mode_parse(common.progress, &pmode);
-    /* fifo on a pool with nothing but the summary to show (no -o, no progress line, no
-     * VCs to break down) takes the fused read-and-replay, which gives the same summary
-     * with a third of the memory. Any failure there (a VC column, a bad row, a job larger
-     * than the pool) retries on the general path, so messages and exits stay its own. */
-    bool quiet_progress = common.quiet || pmode == AIF_PROGRESS_NEVER ||
-                          (pmode == AIF_PROGRESS_AUTO && !isatty(fileno(stderr)));
-    if (!cluster_path && !out_dir && quiet_progress && c.placement == AIF_PLACE_POOL &&
-        strcmp(c.policy, "fifo") == 0) {
-        aif_replay_fifo_result res;
-        st = aif_replay_fifo_read(NULL, trace_path, &topt, AIF_REPLAY_FIFO_NO_VC, &c, &res, &err);
-        if (st == AIF_OK) {
-            warn_skipped(&common, res.skipped_rows, &err);
-            report_in in = {.s = &res.summary,
-                            .format = res.format,
-                            .skipped = res.skipped_rows,
-                            .filtered = res.filtered_rows};
-            return print_report(&in, &c, common.json, common.quiet);
-        }
+/* fifo on a pool with nothing but the summary to show (no -o, no progress line, no VCs to
+ * break down) takes the fused read-and-replay, which gives the same summary with a third
+ * of the memory. Returns true with *rc set when it answered; false when the general path
+ * must run: the case does not apply, or the fused path failed (a VC column, a bad row, a
+ * job larger than the pool), so that messages and exits stay the general path's own. */
+static bool try_fused_fifo(const replay_args *a, bool progress_shown, int *rc) {
+    const aif_replay_config *c = &a->c;
+    if (a->cluster_path || a->out_dir || progress_shown || c->placement != AIF_PLACE_POOL ||
+        strcmp(c->policy, "fifo") != 0) {
+        return false;
     }
+    aif_replay_fifo_result res;
+    aif_error err = {0};
+    if (aif_replay_fifo_read(NULL, a->common.positional[0], &a->topt, AIF_REPLAY_FIFO_NO_VC, c,
+                             &res, &err) != AIF_OK) {
+        return false;
+    }
+    warn_skipped(&a->common, res.skipped_rows, &err);
+    report_in in = {.s = &res.summary,
+                    .format = res.format,
+                    .skipped = res.skipped_rows,
+                    .filtered = res.filtered_rows};
+    *rc = print_report(&in, c, a->common.json, a->common.quiet);
+    return true;
+}
+
+/* Read the whole trace and check that every job fits the cluster. */
+static int read_trace(const replay_args *a, aif_trace **out) {
+    aif_error err = {0};
     aif_trace *t = NULL;
-    st = aif_trace_read(NULL, trace_path, &topt, &t, &err);
+    aif_status st = aif_trace_read(NULL, a->common.positional[0], &a->topt, &t, &err);
     if (st != AIF_OK) {
         char text[512];
         aif_error_format(&err, text, sizeof text);
         fprintf(stderr, "aifactory replay: %s\n", err.status != AIF_OK ? text : aif_strerror(st));
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
-    warn_skipped(&common, aif_trace_skipped_rows(t), &err);
+    warn_skipped(&a->common, aif_trace_skipped_rows(t), &err);
     const aif_job *jobs = aif_trace_jobs(t);
-    c.names = aif_trace_names(t);
     for (size_t i = 0; i < aif_trace_count(t); i++) {
-        if (jobs[i].gpus > c.gpus) {
+        if (jobs[i].gpus > a->c.gpus) {
             fprintf(stderr,
                     "aifactory replay: job %lld (line %u) needs %d GPUs, more than the "
                     "cluster's %lld: it could never run\n",
-                    (long long)jobs[i].id, jobs[i].line, jobs[i].gpus, (long long)c.gpus);
+                    (long long)jobs[i].id, jobs[i].line, jobs[i].gpus, (long long)a->c.gpus);
             aif_trace_destroy(t);
             return CLI_EXIT_USAGE;
         }
     }
-    series ts = {.sample_ns = sample_ns};
-    if (out_dir) {
-        char path[4096];
-        if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "aifactory replay: cannot create %s: %s\n", out_dir, strerror(errno));
-            aif_trace_destroy(t);
-            return CLI_EXIT_FAILURE;
-        }
-        snprintf(path, sizeof path, "%s/timeseries.csv", out_dir);
-        if (aif_outfile_open(&ts.out, NULL, path) != AIF_OK) {
-            fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
-            aif_trace_destroy(t);
-            return CLI_EXIT_FAILURE;
-        }
-        ts.f = ts.out.fp;
-        cli_interrupt_remove_on_signal(ts.out.tmp_path);
-        fprintf(ts.f, "time_s,busy_gpus,queued_jobs,running_jobs\n");
-        c.on_step = on_step;
-        c.step_ctx = &ts;
+    *out = t;
+    return CLI_EXIT_OK;
+}
+
+/* With -o: create DIR and start DIR/timeseries.csv, removed if a signal ends the run. */
+static int open_series(const char *dir, series *ts, aif_replay_config *c) {
+    char path[4096];
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "aifactory replay: cannot create %s: %s\n", dir, strerror(errno));
+        return CLI_EXIT_FAILURE;
     }
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    if (aif_outfile_open(&ts->out, NULL, path) != AIF_OK) {
+        fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    ts->f = ts->out.fp;
+    cli_interrupt_remove_on_signal(ts->out.tmp_path);
+    fprintf(ts->f, "time_s,busy_gpus,queued_jobs,running_jobs\n");
+    c->on_step = on_step;
+    c->step_ctx = ts;
+    return CLI_EXIT_OK;
+}
+
+/* The progress line, dated: dated traces show their calendar dates, relative ones start
+ * at 1970-01-01. */
+static void start_progress(aif_progress_mode mode, const aif_trace *t, series *ts,
+                           aif_progress *prog, aif_replay_config *c) {
     size_t njobs = aif_trace_count(t);
-    ts.origin_ns = njobs ? jobs[0].submit_ns : 0;
-    aif_progress prog;
-    if (pmode != AIF_PROGRESS_NEVER && !common.quiet && njobs > 0) {
-        /* Dated traces show their calendar dates; relative ones start at 1970-01-01. */
-        int64_t day = ts.origin_ns / (86400 * INT64_C(1000000000));
-        day -= ts.origin_ns < day * 86400 * INT64_C(1000000000);
-        ts.day0_ns = day * 86400 * INT64_C(1000000000);
-        aif_progress_config pc = {.out = stderr,
-                                  .mode = pmode,
-                                  .is_tty = -1,
-                                  .label = "replay",
-                                  .start = aif_date_from_days(day),
-                                  .end = jobs[njobs - 1].submit_ns - ts.day0_ns};
-        aif_progress_init(&prog, &pc);
-        ts.progress_end = pc.end;
-        ts.progress = &prog;
-        c.on_step = on_step;
-        c.step_ctx = &ts;
-    }
-    aif_replay *r = NULL;
-    double t0 = clock_s();
-    st = aif_replay_run(NULL, jobs, aif_trace_count(t), &c, &r);
-    if (ts.progress) {
-        aif_progress_finish(ts.progress, ts.progress_end, ts.steps);
-    }
-    /* From here to the end the outputs are written with the signals deferred: short, and
-     * then nothing temporary is left behind (interrupt.h). */
-    sigset_t saved;
-    cli_signals_defer(&saved);
-    if (ts.f && st == AIF_OK) {
-        st = aif_outfile_commit(&ts.out);
-    } else if (ts.f) {
-        aif_outfile_abort(&ts.out);
+    const int64_t day_ns = 86400 * INT64_C(1000000000);
+    int64_t day = ts->origin_ns / day_ns;
+    day -= ts->origin_ns < day * day_ns;
+    ts->day0_ns = day * day_ns;
+    aif_progress_config pc = {.out = stderr,
+                              .mode = mode,
+                              .is_tty = -1,
+                              .label = "replay",
+                              .start = aif_date_from_days(day),
+                              .end = aif_trace_jobs(t)[njobs - 1].submit_ns - ts->day0_ns};
+    aif_progress_init(prog, &pc);
+    ts->progress_end = pc.end;
+    ts->progress = prog;
+    c->on_step = on_step;
+    c->step_ctx = ts;
+}
+
+/* After the replay, with the signals deferred: publish or drop the time series, then the
+ * summary, jobs.csv and the results store. */
+static int finish(const replay_args *a, aif_status st, series *ts, const aif_trace *t,
+                  const aif_replay *r, double wall_s) {
+    if (ts->f && st == AIF_OK) {
+        st = aif_outfile_commit(&ts->out);
+    } else if (ts->f) {
+        aif_outfile_abort(&ts->out);
     }
     cli_interrupt_forget();
     if (st != AIF_OK) {
@@ -692,19 +662,74 @@ int cmd_replay(int argc, char **argv) {
                 st == AIF_ERANGE ? "a job needs more GPUs than any cluster group of its GPU "
                                    "type has: it could never run"
                                  : aif_strerror(st));
-        aif_trace_destroy(t);
-        cli_signals_restore(&saved);
         return st == AIF_EINVAL || st == AIF_ERANGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
-    rc = print_summary(t, r, &c, common.json, common.quiet);
-    if (rc == CLI_EXIT_OK && out_dir) {
-        rc = write_jobs_csv(out_dir, t, r);
+    int rc = print_summary(t, r, &a->c, a->common.json, a->common.quiet);
+    if (rc == CLI_EXIT_OK && a->out_dir) {
+        rc = write_jobs_csv(a->out_dir, t, r);
     }
-    if (rc == CLI_EXIT_OK && out_dir) {
-        rc = write_store(out_dir, trace_path, t, r, &c, clock_s() - t0);
+    if (rc == CLI_EXIT_OK && a->out_dir) {
+        rc = write_store(a->out_dir, a->common.positional[0], t, r, &a->c, wall_s);
     }
+    return rc;
+}
+
+/* The general path: the whole trace in memory, any policy and placement, -o outputs. */
+static int replay_general(replay_args *a, aif_progress_mode mode) {
+    aif_trace *t = NULL;
+    int rc = read_trace(a, &t);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    a->c.names = aif_trace_names(t);
+    size_t njobs = aif_trace_count(t);
+    series ts = {.sample_ns = (int64_t)llround(a->sample_s * 1e9),
+                 .origin_ns = njobs ? aif_trace_jobs(t)[0].submit_ns : 0};
+    if (a->out_dir && (rc = open_series(a->out_dir, &ts, &a->c)) != CLI_EXIT_OK) {
+        aif_trace_destroy(t);
+        return rc;
+    }
+    aif_progress prog;
+    if (mode != AIF_PROGRESS_NEVER && !a->common.quiet && njobs > 0) {
+        start_progress(mode, t, &ts, &prog, &a->c);
+    }
+    aif_replay *r = NULL;
+    double t0 = clock_s();
+    aif_status st = aif_replay_run(NULL, aif_trace_jobs(t), njobs, &a->c, &r);
+    if (ts.progress) {
+        aif_progress_finish(ts.progress, ts.progress_end, ts.steps);
+    }
+    /* From here to the end the outputs are written with the signals deferred: short, and
+     * then nothing temporary is left behind (interrupt.h). */
+    sigset_t saved;
+    cli_signals_defer(&saved);
+    rc = finish(a, st, &ts, t, r, clock_s() - t0);
     aif_replay_destroy(r);
     aif_trace_destroy(t);
     cli_signals_restore(&saved);
     return rc;
+}
+
+int cmd_replay(int argc, char **argv) {
+    replay_args a = {.policy = "fifo", .seed = 1};
+    int rc = cli_parse(&spec, argc, argv, &a);
+    if (rc != CLI_EXIT_OK) {
+        return cli_parse_exit(rc);
+    }
+    if (a.list_policies) {
+        list_policies();
+        return CLI_EXIT_OK;
+    }
+    aif_cluster_spec cluster;
+    rc = make_config(&a, &cluster);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    aif_progress_mode mode = (aif_progress_mode)a.common.progress;
+    bool progress_shown = !a.common.quiet && mode != AIF_PROGRESS_NEVER &&
+                          (mode != AIF_PROGRESS_AUTO || isatty(fileno(stderr)));
+    if (try_fused_fifo(&a, progress_shown, &rc)) {
+        return rc;
+    }
+    return replay_general(&a, mode);
 }

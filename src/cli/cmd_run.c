@@ -23,27 +23,64 @@
 #include "aifactory/scenario.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_scenario.h"
 #include "interrupt.h"
+#include "json_out.h"
 #include "run_summary.h"
 
-enum {
-    OPT_SET = CLI_COMMON_OPTIONS,
-    OPT_SEED,
-    OPT_OUT,
-    OPT_NO_REPORT,
-    OPT_DETERMINISTIC,
-    OPT_RESEARCH_POLICY
-};
+typedef struct run_args {
+    cli_common common;
+    cli_list sets;
+    const char *seed; /* digits, checked */
+    const char *out;
+    bool no_report;
+    bool deterministic;
+    const char *research_policy;
+} run_args;
+
+/* --seed: checked as a 64-bit seed here, handed to the scenario as simulation.seed. */
+static int set_seed(const cli_value *v) {
+    uint64_t seed = 0;
+    cli_value check = *v;
+    check.field = &seed;
+    int rc = cli_set_u64(&check);
+    if (rc == CLI_EXIT_OK) {
+        ((run_args *)v->args)->seed = v->text;
+    }
+    return rc;
+}
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
-    {"set", "KEY=VALUE", "override a scenario key, e.g. sites.0.phases.0.power=2GW (repeatable)"},
-    {"seed", "N", "master seed (overrides simulation.seed)"},
-    {"out", "DIR", "output folder (also -o); default ./aifactory-out/<scenario>-<UTC time>/"},
-    {"no-report", NULL, "do not write report.html"},
-    {"deterministic", NULL, "--json: leave out wall_s, so the output depends on inputs only"},
-    {"research-policy", "NAME",
-     "policy of the research jobs: fifo (default), backfill, sjf, srtf, las or priority"},
+    {.name = "set",
+     .value_name = "KEY=VALUE",
+     .help = "override a scenario key, e.g. sites.0.phases.0.power=2GW (repeatable)",
+     .set = cli_set_list,
+     .offset = offsetof(run_args, sets)},
+    {.name = "seed",
+     .value_name = "N",
+     .help = "master seed (overrides simulation.seed)",
+     .set = set_seed},
+    {.name = "out",
+     .alias = "output",
+     .short_name = 'o',
+     .value_name = "DIR",
+     .help = "output folder; default ./aifactory-out/<scenario>-<UTC time>/",
+     .set = cli_set_text,
+     .offset = offsetof(run_args, out)},
+    {.name = "no-report",
+     .help = "do not write report.html",
+     .set = cli_set_flag,
+     .offset = offsetof(run_args, no_report)},
+    {.name = "deterministic",
+     .help = "--json: leave out wall_s, so the output depends on inputs only",
+     .set = cli_set_flag,
+     .offset = offsetof(run_args, deterministic)},
+    {.name = "research-policy",
+     .value_name = "NAME",
+     .help = "policy of the research jobs: fifo (default), backfill, sjf, srtf, las or priority",
+     .set = cli_set_text,
+     .offset = offsetof(run_args, research_policy)},
 };
 
 static const cli_verb_spec spec = {
@@ -53,138 +90,9 @@ static const cli_verb_spec spec = {
                    "training,\nfailures and money) and write its results. With no SCENARIO, runs "
                    "the built-in\ndefault (the 10 GW build-out).\n",
     .options = options,
-    .option_count = (int)(sizeof options / sizeof options[0]),
+    .option_count = CLI_COUNT(options),
+    .max_positional = 1,
 };
-
-#define MAX_SETS 64
-
-typedef struct run_args {
-    cli_common common;
-    const char *target;
-    const char *sets[MAX_SETS];
-    int set_count;
-    const char *seed;
-    const char *out;
-    bool no_report;
-    bool deterministic;
-    const char *research_policy;
-} run_args;
-
-/* Returns CLI_EXIT_OK to go on, -1 after --help, or an exit code. */
-static int parse(int argc, char **argv, run_args *a) {
-    cli_parser p;
-    cli_parser_init(&p, &spec, argc, argv);
-    for (;;) {
-        int opt = cli_parser_next(&p);
-        if (opt == CLI_PARSE_DONE) {
-            return CLI_EXIT_OK;
-        }
-        if (opt == CLI_PARSE_ERROR) {
-            return CLI_EXIT_USAGE;
-        }
-        switch (opt) {
-        case CLI_PARSE_POSITIONAL:
-            if (a->target) {
-                return cli_usage_error(&spec, "one SCENARIO expected, also got '%s'", p.value);
-            }
-            a->target = p.value;
-            break;
-        case OPT_SET:
-            if (a->set_count == MAX_SETS) {
-                return cli_usage_error(&spec, "at most %d --set options", MAX_SETS);
-            }
-            a->sets[a->set_count++] = p.value;
-            break;
-        case OPT_SEED: {
-            char *end = NULL;
-            errno = 0;
-            (void)strtoull(p.value, &end, 10);
-            if (p.value[0] < '0' || p.value[0] > '9' || *end != '\0' || errno == ERANGE) {
-                return cli_usage_error(&spec, "--seed expects an integer in [0, 2^64), found '%s'",
-                                       p.value);
-            }
-            a->seed = p.value;
-            break;
-        }
-        case OPT_OUT:
-            a->out = p.value;
-            break;
-        case OPT_NO_REPORT:
-            a->no_report = true;
-            break;
-        case OPT_DETERMINISTIC:
-            a->deterministic = true;
-            break;
-        case OPT_RESEARCH_POLICY:
-            a->research_policy = p.value;
-            break;
-        default: {
-            int rc = cli_common_apply(&a->common, &p, opt);
-            if (rc != CLI_EXIT_OK) {
-                return rc;
-            }
-        }
-        }
-    }
-}
-
-/* Load the scenario with the overrides; prints every error. Returns an exit code. */
-static int load(const run_args *a, aif_scenario **out) {
-    aif_scenario *sc = NULL;
-    if (aif_scenario_create(NULL, &sc) != AIF_OK) {
-        fprintf(stderr, "aifactory run: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    for (int i = 0; i < a->set_count; i++) {
-        if (aif_scenario_set(sc, a->sets[i]) != AIF_OK) {
-            aif_scenario_destroy(sc);
-            return cli_usage_error(&spec, "--set expects KEY=VALUE with a dotted key, found '%s'",
-                                   a->sets[i]);
-        }
-    }
-    if (a->seed) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "simulation.seed=%s", a->seed);
-        if (aif_scenario_set(sc, buf) != AIF_OK) {
-            aif_scenario_destroy(sc);
-            fprintf(stderr, "aifactory run: out of memory\n");
-            return CLI_EXIT_FAILURE;
-        }
-    }
-    /* A name that is not a readable file but names the embedded scenario runs that one. */
-    FILE *probe = a->target ? fopen(a->target, "rb") : NULL;
-    if (probe) {
-        fclose(probe);
-    }
-    aif_status st;
-    if (probe == NULL &&
-        (a->target == NULL || strcmp(a->target, aif_scenario_default_name()) == 0)) {
-        st = aif_scenario_load_default(sc);
-    } else {
-        st = aif_scenario_load_file(sc, a->target);
-    }
-    if (st == AIF_OK) {
-        *out = sc;
-        return CLI_EXIT_OK;
-    }
-    size_t n = aif_scenario_error_count(sc);
-    for (size_t i = 0; i < n && i < AIF_SCENARIO_MAX_ERRORS; i++) {
-        const aif_scenario_error *e = aif_scenario_error_at(sc, i);
-        if (e->line > 0) {
-            fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->message);
-        } else {
-            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
-        }
-    }
-    if (n > AIF_SCENARIO_MAX_ERRORS) {
-        fprintf(stderr, "aifactory run: %zu more errors not shown\n", n - AIF_SCENARIO_MAX_ERRORS);
-    }
-    if (n == 0) {
-        fprintf(stderr, "aifactory run: %s\n", aif_strerror(st));
-    }
-    aif_scenario_destroy(sc);
-    return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-}
 
 /* mkdir -p: every missing component of `path` is created. */
 static int make_dirs(const char *path) {
@@ -276,8 +184,8 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
     return st == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
-static void print_json(const run_args *a, const aif_fleet_input *in, const aif_fleet *f,
-                       double wall_s, const char *dir) {
+static int print_json(const run_args *a, const aif_fleet_input *in, const aif_fleet *f,
+                      double wall_s, const char *dir) {
     const aif_fleet_summary *s = aif_fleet_summary_get(f);
     char start[16], end[16];
     aif_date_format(in->simulation.start_date, start);
@@ -326,106 +234,111 @@ static void print_json(const run_args *a, const aif_fleet_input *in, const aif_f
         json_object_set_new(o, "wall_s", json_real(wall_s));
     }
     json_object_set_new(o, "out_dir", json_string(dir));
-    char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(12));
-    if (text) {
-        printf("%s\n", text);
-        free(text);
-    }
-    json_decref(o);
+    return cli_json_print("run", o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(12));
 }
 
-/* "-o DIR" is the one short option besides -h: rewrite it for the long-only parser. */
-static char **expand_short(int argc, char **argv) {
-    char **v = malloc(((size_t)argc + 1) * sizeof *v);
-    if (v == NULL) {
-        return NULL;
+/* The scenario with the overrides, and the fleet it builds. Returns an exit code; on
+ * success the caller owns both. */
+static int make_fleet(const run_args *a, aif_scenario **sc, aif_fleet_input *in, aif_fleet **f) {
+    aif_status st = AIF_OK;
+    int rc = cli_scenario_open(&spec, a->common.positional[0], &a->sets, a->seed, sc, &st);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
     }
-    bool ended = false;
-    for (int i = 0; i < argc; i++) {
-        ended = ended || strcmp(argv[i], "--") == 0;
-        v[i] = (!ended && i > 0 && strcmp(argv[i], "-o") == 0) ? (char *)"--out" : argv[i];
+    if (st != AIF_OK) {
+        aif_scenario_destroy(*sc);
+        return CLI_EXIT_USAGE;
     }
-    v[argc] = NULL;
-    return v;
+    aif_fleet_input_from_scenario(*sc, in);
+    if (a->research_policy) {
+        in->options.research_policy = a->research_policy;
+    }
+    char error[200];
+    st = aif_fleet_create(NULL, in, f, error);
+    if (st != AIF_OK) {
+        fprintf(stderr, "aifactory run: %s\n", error);
+        aif_scenario_destroy(*sc);
+        return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Run the engine with the progress line; returns the wall-clock seconds it took. */
+static aif_status simulate(const run_args *a, const aif_fleet_input *in, aif_fleet *f,
+                           double *wall_s) {
+    progress_ctx pc = {0};
+    aif_progress_config pcfg = {.out = stderr,
+                                .mode = a->common.quiet ? AIF_PROGRESS_NEVER
+                                                        : (aif_progress_mode)a->common.progress,
+                                .is_tty = -1,
+                                .label = "run",
+                                .start = in->simulation.start_date,
+                                .end = in->simulation.end};
+    aif_progress_init(&pc.p, &pcfg);
+    double t0 = wall_now();
+    aif_status st = aif_fleet_run(f, on_progress, &pc);
+    *wall_s = wall_now() - t0;
+    aif_progress_finish(&pc.p, in->simulation.end, aif_fleet_summary_get(f)->events);
+    if (st != AIF_OK) {
+        fprintf(stderr, "aifactory run: simulation failed: %s\n", aif_strerror(st));
+    }
+    return st;
+}
+
+/* Create the run's folder and write every output into it, signals deferred. */
+static int publish(const run_args *a, const aif_fleet_input *in, const aif_fleet *f, time_t started,
+                   double wall_s, const char *dir, char *report, size_t n) {
+    if (make_dirs(dir) != 0) {
+        fprintf(stderr, "aifactory run: cannot create %s: %s\n", dir, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    char started_utc[32], finished_utc[32];
+    utc_stamp(started, "%Y-%m-%dT%H:%M:%SZ", started_utc, sizeof started_utc);
+    utc_stamp(time(NULL), "%Y-%m-%dT%H:%M:%SZ", finished_utc, sizeof finished_utc);
+    aif_results_run meta = {.name = in->name,
+                            .kind = "scenario",
+                            .seed = (int64_t)in->simulation.seed,
+                            .started_utc = started_utc,
+                            .finished_utc = finished_utc,
+                            .wall_s = wall_s,
+                            .sim_start_s = 0,
+                            .sim_end_s = (double)in->simulation.end * 1e-9};
+    /* Deferred signals: a Ctrl-C while writing ends the command once every file is in
+     * place, never with a temporary file left behind (interrupt.h). */
+    sigset_t saved;
+    cli_signals_defer(&saved);
+    int rc = write_outputs(a, f, dir, &meta, report, n);
+    cli_signals_restore(&saved);
+    return rc;
 }
 
 static int run_main(const run_args *a) {
     aif_scenario *sc = NULL;
-    int rc = load(a, &sc);
+    aif_fleet_input in;
+    aif_fleet *f = NULL;
+    int rc = make_fleet(a, &sc, &in, &f);
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    aif_fleet_input in;
-    aif_fleet_input_from_scenario(sc, &in);
-    if (a->research_policy) {
-        in.options.research_policy = a->research_policy;
-    }
-    aif_fleet *f = NULL;
-    char error[200];
-    aif_status st = aif_fleet_create(NULL, &in, &f, error);
-    if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: %s\n", error);
-        aif_scenario_destroy(sc);
-        return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-    }
-    progress_ctx pc = {0};
-    aif_progress_mode mode = AIF_PROGRESS_AUTO;
-    aif_progress_mode_parse(a->common.progress, &mode);
-    aif_progress_config pcfg = {.out = stderr,
-                                .mode = a->common.quiet ? AIF_PROGRESS_NEVER : mode,
-                                .is_tty = -1,
-                                .label = "run",
-                                .start = in.simulation.start_date,
-                                .end = in.simulation.end};
-    aif_progress_init(&pc.p, &pcfg);
     time_t started = time(NULL);
-    double t0 = wall_now();
-    st = aif_fleet_run(f, on_progress, &pc);
-    double wall_s = wall_now() - t0;
-    aif_progress_finish(&pc.p, in.simulation.end, aif_fleet_summary_get(f)->events);
-    if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: simulation failed: %s\n", aif_strerror(st));
-        rc = CLI_EXIT_FAILURE;
-    }
-    char dir[4096], stamp[32];
+    double wall_s = 0;
+    rc = simulate(a, &in, f, &wall_s) == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    char dir[4096], stamp[32], report[4200] = "";
     if (a->out) {
         snprintf(dir, sizeof dir, "%s", a->out);
     } else {
         utc_stamp(started, "%Y%m%dT%H%M%SZ", stamp, sizeof stamp);
         snprintf(dir, sizeof dir, "aifactory-out/%s-%s", in.name, stamp);
     }
-    if (rc == CLI_EXIT_OK && make_dirs(dir) != 0) {
-        fprintf(stderr, "aifactory run: cannot create %s: %s\n", dir, strerror(errno));
-        rc = CLI_EXIT_FAILURE;
-    }
-    char report[4200] = "";
     if (rc == CLI_EXIT_OK) {
-        char started_utc[32], finished_utc[32];
-        utc_stamp(started, "%Y-%m-%dT%H:%M:%SZ", started_utc, sizeof started_utc);
-        utc_stamp(time(NULL), "%Y-%m-%dT%H:%M:%SZ", finished_utc, sizeof finished_utc);
-        aif_results_run meta = {.name = in.name,
-                                .kind = "scenario",
-                                .seed = (int64_t)in.simulation.seed,
-                                .started_utc = started_utc,
-                                .finished_utc = finished_utc,
-                                .wall_s = wall_s,
-                                .sim_start_s = 0,
-                                .sim_end_s = (double)in.simulation.end * 1e-9};
-        /* Deferred signals: a Ctrl-C while writing ends the command once every file is in
-         * place, never with a temporary file left behind (interrupt.h). */
-        sigset_t saved;
-        cli_signals_defer(&saved);
-        rc = write_outputs(a, f, dir, &meta, report, sizeof report);
-        cli_signals_restore(&saved);
+        rc = publish(a, &in, f, started, wall_s, dir, report, sizeof report);
     }
-    if (rc == CLI_EXIT_OK) {
-        if (a->common.json) {
-            print_json(a, &in, f, wall_s, dir);
-        } else if (!a->common.quiet) {
-            const char *nc = getenv("NO_COLOR");
-            bool color = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
-            run_summary_print(stdout, sc, f, wall_s, dir, report, color);
-        }
+    if (rc == CLI_EXIT_OK && a->common.json) {
+        rc = print_json(a, &in, f, wall_s, dir);
+    } else if (rc == CLI_EXIT_OK && !a->common.quiet) {
+        const char *nc = getenv("NO_COLOR");
+        bool color = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+        run_summary_print(stdout, sc, f, wall_s, dir, report, color);
     }
     aif_fleet_destroy(f);
     aif_scenario_destroy(sc);
@@ -433,18 +346,10 @@ static int run_main(const run_args *a) {
 }
 
 int cmd_run(int argc, char **argv) {
-    char **v = expand_short(argc, argv);
-    if (v == NULL) {
-        fprintf(stderr, "aifactory run: out of memory\n");
-        return CLI_EXIT_FAILURE;
+    run_args a = {0};
+    int rc = cli_parse(&spec, argc, argv, &a);
+    if (rc != CLI_EXIT_OK) {
+        return cli_parse_exit(rc);
     }
-    run_args a = {.common = {.progress = "auto"}};
-    int rc = parse(argc, v, &a);
-    if (rc == CLI_EXIT_OK) {
-        rc = run_main(&a);
-    } else if (rc < 0) {
-        rc = CLI_EXIT_OK;
-    }
-    free(v);
-    return rc;
+    return run_main(&a);
 }

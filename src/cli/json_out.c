@@ -1,0 +1,57 @@
+/* JSON output of the verbs (see json_out.h). */
+#include "json_out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+json_t *cli_json_g(double v, int digits) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*g", digits, v);
+    /* Digits only (and a sign): printf would show a whole number, and so does JSON. */
+    const char *body = buf + (buf[0] == '-');
+    if (isfinite(v) && strspn(body, "0123456789") == strlen(body)) {
+        return json_integer((json_int_t)strtoll(buf, NULL, 10));
+    }
+    return json_real(v);
+}
+
+json_t *cli_json_fixed(double v, int decimals) {
+    char buf[400];
+    snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return cli_json_g(strtod(buf, NULL), 15);
+}
+
+json_t *cli_json_text(const char *s) {
+    json_t *j = json_string(s);
+    if (j != NULL || s == NULL) {
+        return j;
+    }
+    char *copy = strdup(s);
+    if (copy == NULL) {
+        return NULL;
+    }
+    for (char *c = copy; *c; c++) {
+        if ((unsigned char)*c >= 0x80) {
+            *c = '?';
+        }
+    }
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
+int cli_json_print(const char *verb, json_t *root, size_t flags) {
+    char *text = root ? json_dumps(root, flags) : NULL;
+    json_decref(root);
+    if (text == NULL) {
+        fprintf(stderr, "aifactory %s: out of memory\n", verb);
+        return CLI_EXIT_FAILURE;
+    }
+    puts(text);
+    free(text);
+    return CLI_EXIT_OK;
+}
