@@ -4,6 +4,8 @@
 # and prints one "sha256  file" line per CSV file except runs.csv (wall clock) and one for
 # summary.json without its wall-clock keys (started_utc, finished_utc, wall_s), so any
 # change in any value of any output shows as a changed line in the case's .stdout.
+# The output folder is given with -o, or with the spelling in $AIF_OUT_FLAG (--out, --output)
+# for the cases that check every spelling writes the same files.
 # Usage: outputs_golden.sh AIFACTORY_BINARY GOLDEN_DIR run|replay [ARGS...]
 set -euo pipefail
 bin=$1
@@ -12,9 +14,10 @@ kind=$3
 shift 3
 out=$PWD/$kind-out
 rm -rf "$out"
+flag=${AIF_OUT_FLAG:--o}
 case $kind in
-run) "$bin" run "$@" --quiet -o "$out" ;;
-replay) "$bin" replay "$golden/../data/tiresias_60_job.csv" "$@" --quiet -o "$out" ;;
+run) "$bin" run "$@" --quiet "$flag" "$out" ;;
+replay) "$bin" replay "$golden/../data/tiresias_60_job.csv" "$@" --quiet "$flag" "$out" ;;
 *)
     echo "outputs_golden.sh: unknown kind '$kind'" >&2
     exit 2
