@@ -89,9 +89,9 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
     aif_fleet_input_from_scenario(sc, &in);
     double t1 = bench_wall_s();
     aif_fleet *f = NULL;
-    char err[200];
-    if (aif_fleet_create(NULL, &in, &f, err) != AIF_OK) {
-        fprintf(stderr, "bench_run: %s\n", err);
+    aif_error err = {0};
+    if (aif_fleet_create(NULL, &in, &f, &err) != AIF_OK) {
+        fprintf(stderr, "bench_run: %s\n", err.message);
         aif_scenario_destroy(sc);
         return 1;
     }

@@ -253,10 +253,10 @@ static int make_fleet(const run_args *a, aif_scenario **sc, aif_fleet_input *in,
     if (a->research_policy) {
         in->options.research_policy = a->research_policy;
     }
-    char error[200];
-    st = aif_fleet_create(NULL, in, f, error);
+    aif_error error = {0};
+    st = aif_fleet_create(NULL, in, f, &error);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: %s\n", error);
+        fprintf(stderr, "aifactory run: %s\n", error.message);
         aif_scenario_destroy(*sc);
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }

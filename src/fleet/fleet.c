@@ -4,7 +4,6 @@
  * equity, revenue and revenue shares to the ledger. The hourly allocation lives in
  * fleet_work.c and fleet_research.c, triggers and shares in fleet_share.c. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "aifactory/demand.h"
@@ -123,8 +122,7 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
         }
     }
     if (f->ntypes == FLEET_MAX_TYPES) {
-        snprintf(f->error, 200, "more than %d system types", FLEET_MAX_TYPES);
-        return AIF_ERANGE;
+        return aif_error_set(f->err, AIF_ERANGE, "more than %d system types", FLEET_MAX_TYPES);
     }
     fleet_type *t = &f->types[f->ntypes];
     t->system = sys;
@@ -178,8 +176,7 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size
         }
         if (aif_usd_to_cents(b->capex_systems_usd, &fb->capex_sys_cents) != AIF_OK ||
             aif_usd_to_cents(fac_usd, &fb->capex_fac_cents) != AIF_OK) {
-            snprintf(f->error, 200, "block capex out of range");
-            return AIF_ERANGE;
+            return aif_error_set(f->err, AIF_ERANGE, "block capex out of range");
         }
         fb->dep_sys_months = (int64_t)llround(life_years(f, false) * 12.0);
         fb->dep_fac_months = (int64_t)llround(life_years(f, true) * 12.0);
@@ -197,9 +194,9 @@ aif_status fleet_schedule_block(aif_fleet *f, size_t i) {
     if (on >= end || fb->b.retire <= on) {
         return AIF_OK;
     }
-    aif_status st = aif_sim_schedule_at(f->sim, on, f->self, 1, EV_ONLINE, i, NULL);
+    aif_status st = aif_sim_schedule_at(f->sim, on, f->self, CLS_ONLINE, EV_ONLINE, i, NULL);
     if (st == AIF_OK && fb->b.retire < end) {
-        st = aif_sim_schedule_at(f->sim, fb->b.retire, f->self, 0, EV_RETIRE, i, NULL);
+        st = aif_sim_schedule_at(f->sim, fb->b.retire, f->self, CLS_RETIRE, EV_RETIRE, i, NULL);
     }
     return st;
 }
@@ -430,7 +427,8 @@ static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_eve
     case EV_HOUR:
         st = fleet_hour(f, now);
         if (st == AIF_OK && now + AIF_NS_PER_HOUR < f->in->simulation.end) {
-            st = aif_sim_schedule_at(f->sim, now + AIF_NS_PER_HOUR, f->self, 6, EV_HOUR, 0, NULL);
+            st = aif_sim_schedule_at(f->sim, now + AIF_NS_PER_HOUR, f->self, CLS_HOUR, EV_HOUR, 0,
+                                     NULL);
         }
         break;
     case EV_MONTH: {
@@ -439,7 +437,7 @@ static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_eve
         aif_date next = aif_date_add_months(aif_sim_to_date(now, start), 1);
         aif_time t = aif_date_to_sim(next, start);
         if (st == AIF_OK && t < f->in->simulation.end) {
-            st = aif_sim_schedule_at(f->sim, t, f->self, 7, EV_MONTH, 0, NULL);
+            st = aif_sim_schedule_at(f->sim, t, f->self, CLS_MONTH, EV_MONTH, 0, NULL);
         }
         break;
     }
@@ -503,8 +501,8 @@ static aif_status expand_sites(aif_fleet *f) {
                 aif_block b;
                 aif_status st = aif_buildout_block(in->catalog, ph->system_id, w, &b, &err);
                 if (st != AIF_OK) {
-                    snprintf(f->error, 200, "site %s phase %zu: %.150s", site->id, p, err.message);
-                    return st;
+                    return aif_error_set(f->err, st, "site %s phase %zu: %.150s", site->id, p,
+                                         err.message);
                 }
                 b.phase = (uint32_t)p;
                 b.site = (uint32_t)s;
@@ -552,8 +550,8 @@ static aif_status procurement_setup(aif_fleet *f) {
         return AIF_OK;
     }
     if (o->procure_system_id == NULL || !(o->procure_block_w > 0) || !(o->procure_threshold > 0)) {
-        snprintf(f->error, 200, "procurement needs a system, a block power > 0, a threshold > 0");
-        return AIF_EINVAL;
+        return aif_error_set(f->err, AIF_EINVAL,
+                             "procurement needs a system, a block power > 0, a threshold > 0");
     }
     aif_plan_input pin;
     aif_plan_input_init(&pin);
@@ -565,8 +563,7 @@ static aif_status procurement_setup(aif_fleet *f) {
         st = aif_plan_compute(f->in->catalog, &pin, &r);
     }
     if (st != AIF_OK) {
-        snprintf(f->error, 200, "procurement system: %.170s", r.error.message);
-        return st;
+        return aif_error_set(f->err, st, "procurement system: %.170s", r.error.message);
     }
     f->procure_quote_own = r.breakeven_usd_per_gpu_hour;
     uint32_t type;
@@ -584,47 +581,47 @@ static aif_status schedule_initial(aif_fleet *f) {
     for (size_t i = 0; st == AIF_OK && i < in->investments.equity_round_count; i++) {
         aif_time at = in->investments.equity_rounds[i].at;
         if (at >= 0 && at < in->simulation.end) {
-            st = aif_sim_schedule_at(f->sim, at, f->self, 4, EV_EQUITY, i, NULL);
+            st = aif_sim_schedule_at(f->sim, at, f->self, CLS_EQUITY, EV_EQUITY, i, NULL);
         }
     }
     for (size_t i = 0; st == AIF_OK && i < in->contracts.rofr_count; i++) {
         aif_time to = in->contracts.rofrs[i].to;
         if (to >= 0 && to < in->simulation.end) {
-            st = aif_sim_schedule_at(f->sim, to, f->self, 5, EV_ROFR_END, i, NULL);
+            st = aif_sim_schedule_at(f->sim, to, f->self, CLS_CONTRACT, EV_ROFR_END, i, NULL);
         }
     }
     if (st == AIF_OK) {
-        st = aif_sim_schedule_at(f->sim, 0, f->self, 6, EV_HOUR, 0, NULL);
+        st = aif_sim_schedule_at(f->sim, 0, f->self, CLS_HOUR, EV_HOUR, 0, NULL);
     }
     if (st == AIF_OK) {
         aif_date start = in->simulation.start_date;
         aif_time t = aif_date_to_sim(aif_date_add_months(start, 1), start);
         if (t < in->simulation.end) {
-            st = aif_sim_schedule_at(f->sim, t, f->self, 7, EV_MONTH, 0, NULL);
+            st = aif_sim_schedule_at(f->sim, t, f->self, CLS_MONTH, EV_MONTH, 0, NULL);
         }
     }
     if (st == AIF_OK) {
-        st = aif_sim_schedule_at(f->sim, in->simulation.end, f->self, 255, EV_END, 0, NULL);
+        st = aif_sim_schedule_at(f->sim, in->simulation.end, f->self, CLS_END, EV_END, 0, NULL);
     }
     return st;
 }
 
 aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, aif_fleet **out,
-                            char error[static 200]) {
-    error[0] = '\0';
+                            aif_error *err) {
+    aif_error_clear(err);
     if (in == NULL || out == NULL || in->catalog == NULL || in->simulation.end <= 0 ||
         (in->providers == NULL && in->provider_count > 0) ||
         (in->sites == NULL && in->site_count > 0)) {
-        snprintf(error, 200, "missing input, catalog, or a period that ends after it starts");
-        return AIF_EINVAL;
+        return aif_error_set(err, AIF_EINVAL,
+                             "missing input, catalog, or a period that ends after it starts");
     }
     aif_fleet *f = aif_calloc(a, 1, sizeof *f);
     if (f == NULL) {
-        return AIF_ENOMEM;
+        return aif_error_set(err, AIF_ENOMEM, "%s", aif_strerror(AIF_ENOMEM));
     }
     f->alloc = a;
     f->in = in;
-    f->error = error;
+    f->err = err;
     f->blocks.item = sizeof(fleet_block);
     f->events.item = sizeof(aif_fleet_event);
     f->days.item = sizeof(aif_fleet_day);
@@ -667,8 +664,9 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
         st = schedule_initial(f);
     }
     if (st != AIF_OK) {
-        if (error[0] == '\0') {
-            snprintf(error, 200, "%s", aif_strerror(st));
+        /* Errors without a word of their own (allocation, the sim) say what the status is. */
+        if (err != NULL && err->message[0] == '\0') {
+            aif_error_set(err, st, "%s", aif_strerror(st));
         }
         aif_fleet_destroy(f);
         return st;
@@ -677,7 +675,7 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
     aif_rng_seed(&f->rng_failures, seed, 1);
     aif_rng_seed(&f->rng_research, seed, 2);
     aif_rng_seed(&f->rng_procure, seed, 3);
-    f->error = NULL;
+    f->err = NULL;
     *out = f;
     return AIF_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "aifactory/contracts.h"
+#include "aifactory/error.h"
 #include "aifactory/fleet.h"
 #include "aifactory/perf.h"
 #include "aifactory/rng.h"
@@ -18,7 +19,9 @@
 #define FLEET_MAX_TYPES   16
 #define FLEET_MAX_CLASSES 8
 
-enum {
+/* What an event of the fleet entity is (aif_event.kind). The values are folded into the
+ * trace hash, so they keep their order. */
+typedef enum fleet_event_kind {
     EV_RETIRE,
     EV_ONLINE,
     EV_RUN_FINISH,
@@ -29,7 +32,37 @@ enum {
     EV_MONTH,
     EV_TRIGGER,
     EV_END
-};
+} fleet_event_kind;
+
+/* The priority class of each event (aif_sim_schedule_at's `cls`): events at the same
+ * instant run in class order, then in the order they were scheduled. This order is what
+ * makes a run deterministic and what its results rest on, so the values never move (they
+ * are in the trace hash too):
+ * - a block retires, then one comes online, before anything else at that instant, so the
+ *   hour and the month that start then see the fleet as it is from then on;
+ * - a frontier run finishes before a failure could strike it (a failure is only drawn
+ *   before the finish, so they never tie in practice), and both before the hour, so the
+ *   hour allocates the GPUs a finished run let go;
+ * - equity rounds, ROFR ends and triggers only record (the ledger, the event log, a
+ *   trigger's time), before the hour and the month that read what they record. ROFR ends
+ *   and triggers share a class: at one instant they run in scheduling order, the triggers
+ *   (scheduled by fleet_triggers_setup) before the ROFR ends (schedule_initial); giving
+ *   either its own class would change the trace hash of every run that has one;
+ * - the hour runs before the month, so the month that closes at a boundary also posts the
+ *   tokens of the hour starting there (as it always has; moving it would move revenue);
+ * - the end of the period comes after everything else at that instant, so the books close
+ *   on a finished state. */
+typedef enum fleet_event_class {
+    CLS_RETIRE = 0,
+    CLS_ONLINE = 1,
+    CLS_RUN_FINISH = 2,
+    CLS_RUN_FAIL = 3,
+    CLS_EQUITY = 4,
+    CLS_CONTRACT = 5, /* ROFR ends and triggers */
+    CLS_HOUR = 6,
+    CLS_MONTH = 7,
+    CLS_END = 255
+} fleet_event_class;
 
 /* A system type of the fleet and what the perf model says about it. */
 typedef struct fleet_type {
@@ -78,7 +111,7 @@ struct aif_fleet {
     aif_buildout *buildout;
     bool ran;
     aif_status failed; /* first error inside a handler */
-    char *error;       /* 200 bytes, the create() caller's buffer only during create */
+    aif_error *err;    /* the create() caller's (may be NULL), only during create */
 
     size_t ntypes, nsites; /* nsites = scenario sites + one procurement site per provider */
     fleet_type types[FLEET_MAX_TYPES];

@@ -6,7 +6,6 @@
  * GPU-hours are the session's busy GPU-time integrated over the hour, and count as
  * training compute (peak x 35% MFU) once the hour ends. */
 #include <math.h>
-#include <stdio.h>
 
 #include "aifactory/dist.h"
 #include "aifactory/sched.h"
@@ -29,9 +28,8 @@ aif_status fleet_research_setup(aif_fleet *f) {
     const char *name = f->in->options.research_policy ? f->in->options.research_policy : "fifo";
     size_t index;
     if (aif_sched_policy_find(name, &index) != AIF_OK) {
-        snprintf(f->error, 200, "unknown research policy '%.60s' (see aifactory replay --help)",
-                 name);
-        return AIF_ENOTFOUND;
+        return aif_error_set(f->err, AIF_ENOTFOUND,
+                             "unknown research policy '%.60s' (see aifactory replay --help)", name);
     }
     /* The pool starts empty; the first hour sets its size. Registry defaults otherwise:
      * no resume overhead (as before the session: a research job's restart cost is not in

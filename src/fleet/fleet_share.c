@@ -3,7 +3,6 @@
  * monthly revenue shares paid to partners until their end date or their trigger, pro-rated
  * by time over partial months and posted to the ledger in integer cents. */
 #include <math.h>
-#include <stdio.h>
 
 #include "fleet_internal.h"
 
@@ -13,8 +12,8 @@ aif_status fleet_triggers_setup(aif_fleet *f) {
         const aif_scenario_revenue_share *v = &c->revenue_shares[i];
         if (v->partner >= f->in->provider_count || !(v->fraction >= 0 && v->fraction <= 1) ||
             (v->until_trigger != AIF_SCENARIO_NONE && v->until_trigger >= c->trigger_count)) {
-            snprintf(f->error, 200, "revenue share %zu: bad partner, fraction or trigger", i);
-            return AIF_EINVAL;
+            return aif_error_set(f->err, AIF_EINVAL,
+                                 "revenue share %zu: bad partner, fraction or trigger", i);
         }
     }
     size_t n = c->trigger_count ? c->trigger_count : 1;
@@ -35,7 +34,8 @@ aif_status fleet_triggers_setup(aif_fleet *f) {
             at = 0; /* a threshold of nothing is reached before any work is done */
         }
         if (at < end) {
-            aif_status st = aif_sim_schedule_at(f->sim, at, f->self, 5, EV_TRIGGER, i, NULL);
+            aif_status st =
+                aif_sim_schedule_at(f->sim, at, f->self, CLS_CONTRACT, EV_TRIGGER, i, NULL);
             if (st != AIF_OK) {
                 return st;
             }

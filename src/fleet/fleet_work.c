@@ -86,14 +86,15 @@ static double run_work_s(aif_fleet *f, const fleet_run *r, const fleet_type *t) 
 static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
     fleet_run *r = &f->runs[i];
     aif_status st = aif_sim_schedule_at(f->sim, aif_train_progress_finish_time(&r->prog), f->self,
-                                        2, EV_RUN_FINISH, i, &r->finish_ev);
+                                        CLS_RUN_FINISH, EV_RUN_FINISH, i, &r->finish_ev);
     double mtbi = aif_train_mtbi_s(f->in->failures.interruptions_per_gpu_year, r->spec->gpus);
     r->fail_ev = AIF_PQ_HANDLE_NONE;
     if (st == AIF_OK && isfinite(mtbi)) {
         double gap = aif_dist_exponential(&r->rng, 1.0 / mtbi);
         aif_time at = r->prog.running_since + aif_time_from_seconds(gap);
         if (at < aif_train_progress_finish_time(&r->prog) && at >= now) {
-            st = aif_sim_schedule_at(f->sim, at, f->self, 3, EV_RUN_FAIL, i, &r->fail_ev);
+            st =
+                aif_sim_schedule_at(f->sim, at, f->self, CLS_RUN_FAIL, EV_RUN_FAIL, i, &r->fail_ev);
         }
     }
     return st;

@@ -122,8 +122,8 @@ static void world_free(world *w) {
 
 static aif_fleet *run_world(world *w) {
     aif_fleet *f = NULL;
-    char err[200];
-    assert_int_equal(aif_fleet_create(NULL, &w->in, &f, err), AIF_OK);
+    aif_error err = {0};
+    assert_int_equal(aif_fleet_create(NULL, &w->in, &f, &err), AIF_OK);
     assert_int_equal(aif_fleet_run(f, NULL, NULL), AIF_OK);
     return f;
 }
@@ -278,8 +278,8 @@ static void allocation_failures(void **state) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, k);
         aif_fleet *f = NULL;
-        char err[200];
-        aif_status st = aif_fleet_create(&t.base, &w.in, &f, err);
+        aif_error err = {0};
+        aif_status st = aif_fleet_create(&t.base, &w.in, &f, &err);
         if (st == AIF_OK) {
             st = aif_fleet_run(f, NULL, NULL);
             aif_fleet_destroy(f);

@@ -42,8 +42,8 @@ static void load_run(loaded *l, const char *const *sets) {
     }
     assert_int_equal(aif_scenario_load_default(l->sc), AIF_OK);
     assert_int_equal(aif_fleet_input_from_scenario(l->sc, &l->in), AIF_OK);
-    char err[200];
-    assert_int_equal(aif_fleet_create(NULL, &l->in, &l->f, err), AIF_OK);
+    aif_error err = {0};
+    assert_int_equal(aif_fleet_create(NULL, &l->in, &l->f, &err), AIF_OK);
     assert_int_equal(aif_fleet_run(l->f, NULL, NULL), AIF_OK);
 }
 
@@ -416,8 +416,8 @@ static void record_errors(void **state) {
     aif_results_close(r);
     /* A fleet that has not run is refused. */
     aif_fleet *fresh = NULL;
-    char err[200];
-    assert_int_equal(aif_fleet_create(NULL, &l.in, &fresh, err), AIF_OK);
+    aif_error err = {0};
+    assert_int_equal(aif_fleet_create(NULL, &l.in, &fresh, &err), AIF_OK);
     assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
     sink = aif_results_sink(r, 1);
     assert_int_equal(aif_fleet_record(NULL, fresh, &sink), AIF_EINVAL);

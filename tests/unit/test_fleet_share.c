@@ -100,8 +100,8 @@ static void world_free(world *w) {
 
 static aif_fleet *run_world(world *w) {
     aif_fleet *f = NULL;
-    char err[200];
-    assert_int_equal(aif_fleet_create(NULL, &w->in, &f, err), AIF_OK);
+    aif_error err = {0};
+    assert_int_equal(aif_fleet_create(NULL, &w->in, &f, &err), AIF_OK);
     assert_int_equal(aif_fleet_run(f, NULL, NULL), AIF_OK);
     return f;
 }
@@ -316,10 +316,14 @@ static void research_policies(void **state) {
     aif_fleet_destroy(fc);
     /* Unknown and unsupported policy names are errors that say why. */
     aif_fleet *f = NULL;
-    char err[200];
+    aif_error err = {0};
     c.in.options.research_policy = "nope";
-    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, err), AIF_ENOTFOUND);
-    assert_non_null(strstr(err, "nope"));
+    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, &err), AIF_ENOTFOUND);
+    assert_non_null(strstr(err.message, "nope"));
+    assert_int_equal(err.status, AIF_ENOTFOUND);
+    assert_null(f);
+    /* The error detail is optional. */
+    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, NULL), AIF_ENOTFOUND);
     assert_null(f);
     /* A revenue share to a partner that does not exist is rejected. */
     c.in.options.research_policy = "fifo";
@@ -327,7 +331,8 @@ static void research_policies(void **state) {
         .name = "x", .partner = 9, .fraction = 0.1, .until_trigger = AIF_SCENARIO_NONE};
     c.in.contracts.revenue_shares = c.shares;
     c.in.contracts.revenue_share_count = 1;
-    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, err), AIF_EINVAL);
+    assert_int_equal(aif_fleet_create(NULL, &c.in, &f, &err), AIF_EINVAL);
+    assert_non_null(strstr(err.message, "revenue share 0"));
     world_free(&a);
     world_free(&b);
     world_free(&c);
@@ -394,8 +399,8 @@ static void allocation_failures(void **state) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, k);
         aif_fleet *f = NULL;
-        char err[200];
-        aif_status st = aif_fleet_create(&t.base, &w.in, &f, err);
+        aif_error err = {0};
+        aif_status st = aif_fleet_create(&t.base, &w.in, &f, &err);
         if (st == AIF_OK) {
             st = aif_fleet_run(f, NULL, NULL);
             aif_fleet_destroy(f);

@@ -24,6 +24,7 @@
 #include "aifactory/alloc.h"
 #include "aifactory/buildout.h"
 #include "aifactory/catalog.h"
+#include "aifactory/error.h"
 #include "aifactory/ledger.h"
 #include "aifactory/record.h"
 #include "aifactory/scenario_types.h"
@@ -169,11 +170,12 @@ typedef struct aif_fleet aif_fleet;
 
 /* Build the model of `in` (borrowed until destroy): expand the build-out through the
  * planner, resolve hardware for the performance model, and schedule the initial events.
- * Errors (with `error`, 200 bytes, saying what): AIF_EINVAL (NULL, missing catalog, end <=
- * 0, bad option), AIF_ENOTFOUND (unknown system), AIF_ERANGE, AIF_ENOMEM. *out untouched
- * on error and nothing leaked. Cost O(blocks log blocks + phases x planner). */
+ * Errors (recorded on `err`, which may be NULL, with a message saying what; cleared on
+ * success): AIF_EINVAL (NULL, missing catalog, end <= 0, bad option), AIF_ENOTFOUND
+ * (unknown system), AIF_ERANGE, AIF_ENOMEM. *out untouched on error and nothing leaked. Cost
+ * O(blocks log blocks + phases x planner). */
 aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, aif_fleet **out,
-                            char error[static 200]);
+                            aif_error *err);
 
 /* Observer for progress: called every `every` events with the simulated time. */
 typedef void (*aif_fleet_observer)(void *ctx, aif_time now, aif_time end);
