@@ -155,7 +155,18 @@ static double life_years(const aif_fleet *f, bool facility) {
     return s->present ? s->value : (facility ? 14.0 : 5.0);
 }
 
-aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size_t *index) {
+/* A block's PUE: its phase's when the scenario gives one (> 0), else the catalog
+ * facility's, else 1.2 (the catalog's default, for a catalog without one). */
+double fleet_pue(const aif_fleet *f, double phase_pue) {
+    if (phase_pue > 0) {
+        return phase_pue;
+    }
+    const aif_facility *fac = aif_catalog_facility(f->in->catalog);
+    return fac->pue.present ? fac->pue.value : 1.2;
+}
+
+aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, double pue,
+                           size_t *index) {
     uint32_t type;
     aif_status st = type_of(f, b->system, &type);
     if (st != AIF_OK) {
@@ -168,6 +179,7 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size
     fb->b = *b;
     fb->type = type;
     fb->order = order;
+    fb->pue = pue;
     aif_provider_kind kind = f->in->providers[b->provider].kind;
     if (kind != AIF_PROVIDER_CLOUD) {
         double fac_usd = b->capex_facility_usd;
@@ -213,8 +225,9 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
             (tr->provider != AIF_SCENARIO_NONE && tr->provider != fb->b.provider)) {
             continue;
         }
+        /* The IT basis counts the racks' own draw: facility power less the site's overhead. */
         f->tranche_w[i] +=
-            tr->power_basis == AIF_POWER_IT ? fb->b.facility_w / 1.2 : fb->b.nominal_w;
+            tr->power_basis == AIF_POWER_IT ? fb->b.facility_w / fb->pue : fb->b.nominal_w;
         aif_milestone_rule r = {.step_w = tr->step_w};
         if (aif_usd_to_cents(tr->amount_usd, &r.cents_per_step) != AIF_OK ||
             aif_usd_to_cents(tr->cap_usd, &r.cap_cents) != AIF_OK) {
@@ -490,11 +503,7 @@ static aif_status expand_sites(aif_fleet *f) {
         const aif_scenario_site *site = &in->sites[s];
         for (size_t p = 0; p < site->phase_count; p++) {
             const aif_scenario_phase *ph = &site->phases[p];
-            double pue = ph->pue > 0 ? ph->pue : 1.2;
-            const aif_facility *fac = aif_catalog_facility(in->catalog);
-            if (!(ph->pue > 0) && fac->pue.present) {
-                pue = fac->pue.value;
-            }
+            double pue = fleet_pue(f, ph->pue);
             for (size_t k = 0; k < ph->block_count; k++) {
                 const aif_scenario_block *sb = &ph->blocks[k];
                 double w = ph->power_basis == AIF_POWER_IT ? sb->power_w * pue : sb->power_w;
@@ -509,7 +518,7 @@ static aif_status expand_sites(aif_fleet *f) {
                 b.provider = (uint32_t)site->provider;
                 b.online = sb->online;
                 b.retire = sb->retire;
-                st = fleet_add_block(f, &b, -1, NULL);
+                st = fleet_add_block(f, &b, -1, pue, NULL);
                 if (st != AIF_OK) {
                     return st;
                 }

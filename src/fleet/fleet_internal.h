@@ -81,6 +81,7 @@ typedef struct fleet_block {
     int32_t order; /* procurement order index, -1 for the scenario's own blocks */
     bool online;
     bool delivered;
+    double pue; /* its site's: facility W / IT W (the phase's, else the catalog's) */
     int64_t capex_sys_cents, capex_fac_cents;
     int64_t dep_sys_months, dep_fac_months, age_months; /* depreciation schedule */
 } fleet_block;
@@ -164,7 +165,9 @@ aif_status fleet_log(aif_fleet *f, aif_fleet_event_kind kind, int32_t provider, 
                      int64_t c);
 int64_t fleet_site_free(const aif_fleet *f, size_t site);
 void fleet_integrate_power(aif_fleet *f, aif_time now);
-aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, size_t *index);
+double fleet_pue(const aif_fleet *f, double phase_pue);
+aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, double pue,
+                           size_t *index);
 aif_status fleet_schedule_block(aif_fleet *f, size_t i);
 
 /* fleet_work.c */

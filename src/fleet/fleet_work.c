@@ -370,7 +370,8 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     double life = in->economics.it_life_years > 0 ? in->economics.it_life_years : 5.0;
     b.retire = b.online + aif_time_from_seconds(life * (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S));
     size_t index;
-    st = fleet_add_block(f, &b, (int32_t)f->sum.orders, &index);
+    /* Procured capacity is sized by the planner at the catalog's PUE. */
+    st = fleet_add_block(f, &b, (int32_t)f->sum.orders, fleet_pue(f, 0.0), &index);
     if (st == AIF_OK) {
         f->sum.orders++;
         f->on_order_packages += b.packages;

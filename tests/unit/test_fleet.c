@@ -1,5 +1,6 @@
 /* Unit tests for the fleet engine on a small hand-built scenario: ten 1 GW Nvidia blocks
- * pay exactly ten $10B tranches on their online dates; no ROFR offer after the ROFR ends;
+ * pay exactly ten $10B tranches on their online dates (on the IT basis, as many as their
+ * facility power over the phase's PUE makes); no ROFR offer after the ROFR ends;
  * energy = sum of power x time and the ledger balances to the cent; same seed gives the
  * same results, another seed another failure log; every allocation failure is clean. */
 #include <math.h>
@@ -193,6 +194,31 @@ static void tranches_on_gw_dates(void **state) {
     world_free(&w);
 }
 
+/* A tranche on the IT basis counts each block's drawn facility power divided by its own
+ * phase's PUE: at PUE 1.5 the ten blocks count 2/3 of their facility power, where a fixed
+ * 1.2 would count 5/6 and pay more steps. */
+static void tranches_on_it_basis_use_the_phase_pue(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 1);
+    w.phase.pue = 1.5;
+    w.tranche.power_basis = AIF_POWER_IT;
+    w.in.options.max_orders = 0; /* only the phase's blocks */
+    w.in.training.frontier_run_count = 0;
+    aif_fleet *f = run_world(&w);
+    double it_w = 0, fixed_w = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(f); i++) {
+        it_w += aif_fleet_block_at(f, i)->facility_w / 1.5;
+        fixed_w += aif_fleet_block_at(f, i)->facility_w / 1.2;
+    }
+    long want = (long)floor(it_w / w.tranche.step_w);
+    assert_int_equal(aif_fleet_block_count(f), 10);
+    assert_true(want < 10 && want < (long)floor(fixed_w / w.tranche.step_w));
+    assert_int_equal(aif_fleet_summary_get(f)->tranches_paid, want);
+    aif_fleet_destroy(f);
+    world_free(&w);
+}
+
 static void energy_and_ledger_identities(void **state) {
     (void)state;
     world w;
@@ -293,6 +319,7 @@ static void allocation_failures(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tranches_on_gw_dates),
+        cmocka_unit_test(tranches_on_it_basis_use_the_phase_pue),
         cmocka_unit_test(procurement_threshold_headroom),
         cmocka_unit_test(energy_and_ledger_identities),
         cmocka_unit_test(determinism),
