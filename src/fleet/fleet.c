@@ -65,23 +65,25 @@ aif_status fleet_log(aif_fleet *f, aif_fleet_event_kind kind, int32_t provider, 
 }
 
 static fleet_block *blk_at(aif_fleet *f, size_t i) {
-    return &((fleet_block *)f->blocks.data)[i];
+    return &((fleet_block *)f->build.blocks.data)[i];
 }
 
 int64_t fleet_site_free(const aif_fleet *f, size_t site) {
     int64_t free_pk = 0;
-    for (size_t t = 0; t < f->ntypes; t++) {
+    for (size_t t = 0; t < f->build.ntypes; t++) {
         size_t c = site * FLEET_MAX_TYPES + t;
-        int64_t up = (f->cell_racks[c] - f->cell_down[c]) * f->types[t].packages_per_rack;
-        free_pk += up - f->cell_reserved[c];
+        int64_t up =
+            (f->build.cell_racks[c] - f->build.cell_down[c]) * f->build.types[t].packages_per_rack;
+        free_pk += up - f->build.cell_reserved[c];
     }
     return free_pk;
 }
 
 void fleet_integrate_power(aif_fleet *f, aif_time now) {
-    if (now > f->power_since) {
-        f->energy_month_j += f->paid_power_w * (double)(now - f->power_since) * 1e-9;
-        f->power_since = now;
+    if (now > f->money.power_since) {
+        f->money.energy_month_j +=
+            f->money.paid_power_w * (double)(now - f->money.power_since) * 1e-9;
+        f->money.power_since = now;
     }
 }
 
@@ -115,16 +117,16 @@ static void resolve_hw(const aif_catalog *cat, const aif_system *sys, fleet_type
 }
 
 static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
-    for (size_t i = 0; i < f->ntypes; i++) {
-        if (f->types[i].system == sys) {
+    for (size_t i = 0; i < f->build.ntypes; i++) {
+        if (f->build.types[i].system == sys) {
             *out = (uint32_t)i;
             return AIF_OK;
         }
     }
-    if (f->ntypes == FLEET_MAX_TYPES) {
+    if (f->build.ntypes == FLEET_MAX_TYPES) {
         return aif_error_set(f->err, AIF_ERANGE, "more than %d system types", FLEET_MAX_TYPES);
     }
-    fleet_type *t = &f->types[f->ntypes];
+    fleet_type *t = &f->build.types[f->build.ntypes];
     t->system = sys;
     resolve_hw(f->in->catalog, sys, t);
     t->packages_per_rack = (int64_t)sys->packages.value;
@@ -138,7 +140,7 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
             t->tokens_per_gpu[k] = tps * t->hw_scale;
         }
     }
-    *out = (uint32_t)f->ntypes++;
+    *out = (uint32_t)f->build.ntypes++;
     return AIF_OK;
 }
 
@@ -172,7 +174,7 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, doub
     if (st != AIF_OK) {
         return st;
     }
-    fleet_block *fb = fleet_vec_push(f, &f->blocks);
+    fleet_block *fb = fleet_vec_push(f, &f->build.blocks);
     if (fb == NULL) {
         return AIF_ENOMEM;
     }
@@ -194,7 +196,7 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, doub
         fb->dep_fac_months = (int64_t)llround(life_years(f, true) * 12.0);
     }
     if (index != NULL) {
-        *index = f->blocks.count - 1;
+        *index = f->build.blocks.count - 1;
     }
     return AIF_OK;
 }
@@ -226,27 +228,27 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
             continue;
         }
         /* The IT basis counts the racks' own draw: facility power less the site's overhead. */
-        f->tranche_w[i] +=
+        f->money.tranche_w[i] +=
             tr->power_basis == AIF_POWER_IT ? fb->b.facility_w / fb->pue : fb->b.nominal_w;
         aif_milestone_rule r = {.step_w = tr->step_w};
         if (aif_usd_to_cents(tr->amount_usd, &r.cents_per_step) != AIF_OK ||
             aif_usd_to_cents(tr->cap_usd, &r.cap_cents) != AIF_OK) {
             return AIF_ERANGE;
         }
-        int64_t due = aif_milestone_steps_due(&r, f->tranche_w[i], f->tranche_steps[i]);
+        int64_t due = aif_milestone_steps_due(&r, f->money.tranche_w[i], f->money.tranche_steps[i]);
         for (int64_t k = 0; k < due; k++) {
             aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_TRANCHE, r.cents_per_step,
                                             (uint32_t)fb->b.provider);
             if (st == AIF_OK) {
                 st = fleet_log(f, AIF_FEV_TRANCHE, (int32_t)fb->b.provider, (int64_t)i,
-                               tr->amount_usd, f->tranche_steps[i] + k + 1);
+                               tr->amount_usd, f->money.tranche_steps[i] + k + 1);
             }
             if (st != AIF_OK) {
                 return st;
             }
             f->sum.tranches_paid++;
         }
-        f->tranche_steps[i] += due;
+        f->money.tranche_steps[i] += due;
     }
     for (size_t i = 0; i < inv->warrant_count; i++) {
         const aif_scenario_warrant *w = &inv->warrants[i];
@@ -255,11 +257,11 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
             (w->provider != AIF_SCENARIO_NONE && w->provider != fb->b.provider)) {
             continue;
         }
-        f->warrant_w[i] += fb->b.nominal_w;
+        f->money.warrant_w[i] += fb->b.nominal_w;
         aif_milestone_rule r = {.step_w = w->step_w,
                                 .cents_per_step = 1,
                                 .cap_cents = (int64_t)floor(w->shares_total / w->shares_per_step)};
-        int64_t due = aif_milestone_steps_due(&r, f->warrant_w[i], f->warrant_steps[i]);
+        int64_t due = aif_milestone_steps_due(&r, f->money.warrant_w[i], f->money.warrant_steps[i]);
         double value = w->share_price_usd > 0 ? w->share_price_usd - w->strike_usd_per_share : 0;
         int64_t cents = 0;
         if (aif_usd_to_cents(w->shares_per_step * (value > 0 ? value : 0), &cents) != AIF_OK) {
@@ -270,13 +272,13 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
                                             (uint32_t)fb->b.provider);
             if (st == AIF_OK) {
                 st = fleet_log(f, AIF_FEV_WARRANT, (int32_t)fb->b.provider, (int64_t)i,
-                               w->shares_per_step, f->warrant_steps[i] + k + 1);
+                               w->shares_per_step, f->money.warrant_steps[i] + k + 1);
             }
             if (st != AIF_OK) {
                 return st;
             }
         }
-        f->warrant_steps[i] += due;
+        f->money.warrant_steps[i] += due;
     }
     return AIF_OK;
 }
@@ -287,12 +289,12 @@ static aif_status block_online(aif_fleet *f, size_t i) {
     fleet_integrate_power(f, now);
     fb->online = true;
     fb->delivered = true;
-    f->cell_racks[fb->b.site * FLEET_MAX_TYPES + fb->type] += fb->b.racks;
-    f->online_w += fb->b.nominal_w;
-    f->online_packages += fb->b.packages;
-    f->online_dies += fb->b.dies;
+    f->build.cell_racks[fb->b.site * FLEET_MAX_TYPES + fb->type] += fb->b.racks;
+    f->build.online_w += fb->b.nominal_w;
+    f->build.online_packages += fb->b.packages;
+    f->build.online_dies += fb->b.dies;
     if (f->in->providers[fb->b.provider].kind != AIF_PROVIDER_CLOUD) {
-        f->paid_power_w += fb->b.facility_w;
+        f->money.paid_power_w += fb->b.facility_w;
         aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_CAPEX,
                                         fb->capex_sys_cents + fb->capex_fac_cents, fb->b.provider);
         if (st != AIF_OK) {
@@ -300,7 +302,7 @@ static aif_status block_online(aif_fleet *f, size_t i) {
         }
     }
     if (fb->order >= 0) {
-        f->on_order_packages -= fb->b.packages;
+        f->build.on_order_packages -= fb->b.packages;
     }
     aif_status st = fleet_log(f, AIF_FEV_BLOCK_ONLINE, (int32_t)fb->b.provider, (int64_t)i,
                               fb->b.nominal_w, fb->b.racks);
@@ -315,16 +317,16 @@ static aif_status block_retire(aif_fleet *f, size_t i) {
     fleet_integrate_power(f, aif_sim_now(f->sim));
     fb->online = false;
     size_t c = fb->b.site * FLEET_MAX_TYPES + fb->type;
-    f->cell_racks[c] -= fb->b.racks;
-    f->online_w -= fb->b.nominal_w;
-    f->online_packages -= fb->b.packages;
-    f->online_dies -= fb->b.dies;
+    f->build.cell_racks[c] -= fb->b.racks;
+    f->build.online_w -= fb->b.nominal_w;
+    f->build.online_packages -= fb->b.packages;
+    f->build.online_dies -= fb->b.dies;
     /* Racks in repair at retirement retire with the block. */
-    if (f->cell_down[c] > f->cell_racks[c]) {
-        f->cell_down[c] = f->cell_racks[c];
+    if (f->build.cell_down[c] > f->build.cell_racks[c]) {
+        f->build.cell_down[c] = f->build.cell_racks[c];
     }
     if (f->in->providers[fb->b.provider].kind != AIF_PROVIDER_CLOUD) {
-        f->paid_power_w -= fb->b.facility_w;
+        f->money.paid_power_w -= fb->b.facility_w;
     }
     return fleet_log(f, AIF_FEV_BLOCK_RETIRED, (int32_t)fb->b.provider, (int64_t)i, fb->b.nominal_w,
                      fb->b.racks);
@@ -358,17 +360,17 @@ static double provider_price(const aif_fleet *f, size_t p) {
 /* Post everything accrued since month_start, at `now` (a month boundary or the end). */
 static aif_status post_month(aif_fleet *f, aif_time now) {
     fleet_integrate_power(f, now);
-    double mwh = f->energy_month_j / 3.6e9;
+    double mwh = f->money.energy_month_j / 3.6e9;
     f->sum.energy_mwh += mwh;
     int64_t cents;
-    aif_status st = aif_usd_to_cents(mwh * power_price(f, f->month_start), &cents);
+    aif_status st = aif_usd_to_cents(mwh * power_price(f, f->money.month_start), &cents);
     if (st == AIF_OK) {
         st = aif_ledger_post(f->ledger, now, AIF_LEDGER_POWER, cents, UINT32_MAX);
     }
-    f->energy_month_j = 0;
+    f->money.energy_month_j = 0;
     /* Depreciation: each delivered own/partner block pays its next installment. */
     int64_t dep = 0;
-    for (size_t i = 0; st == AIF_OK && i < f->blocks.count; i++) {
+    for (size_t i = 0; st == AIF_OK && i < f->build.blocks.count; i++) {
         fleet_block *fb = blk_at(f, i);
         if (!fb->delivered || fb->dep_sys_months == 0) {
             continue;
@@ -385,14 +387,14 @@ static aif_status post_month(aif_fleet *f, aif_time now) {
     double month_ns = (double)AIF_NS_PER_YEAR / 12.0;
     for (size_t p = 0; st == AIF_OK && p < f->in->provider_count; p++) {
         int64_t usage = 0, floor_cents = 0;
-        st = aif_usd_to_cents(f->cloud_pkg_hours[p] * provider_price(f, p), &usage);
+        st = aif_usd_to_cents(f->money.cloud_pkg_hours[p] * provider_price(f, p), &usage);
         for (size_t k = 0; st == AIF_OK && k < c->commitment_count; k++) {
             const aif_scenario_commitment *cm = &c->commitments[k];
-            if (cm->provider != p || !cm->take_or_pay || f->month_start < cm->start_at) {
+            if (cm->provider != p || !cm->take_or_pay || f->money.month_start < cm->start_at) {
                 continue;
             }
             int64_t term_m = (int64_t)llround((double)cm->term / month_ns);
-            int64_t m = (int64_t)llround((double)(f->month_start - cm->start_at) / month_ns);
+            int64_t m = (int64_t)llround((double)(f->money.month_start - cm->start_at) / month_ns);
             int64_t total;
             st = aif_usd_to_cents(cm->total_usd, &total);
             floor_cents += aif_take_or_pay_cents(0, total, term_m, m);
@@ -401,15 +403,15 @@ static aif_status post_month(aif_fleet *f, aif_time now) {
         if (st == AIF_OK && pay > 0) {
             st = aif_ledger_post(f->ledger, now, AIF_LEDGER_CLOUD, pay, (uint32_t)p);
         }
-        f->cloud_pkg_hours[p] = 0;
+        f->money.cloud_pkg_hours[p] = 0;
     }
     /* Revenue: tokens served and subscribers. */
     const aif_scenario_economics *e = &f->in->economics;
-    double rev = f->tokens_month / 1e6 * e->revenue_usd_per_mtok;
-    double months = (double)(now - f->month_start) / month_ns;
-    rev += aif_demand_wau(&f->in->inference, f->month_start) * e->paying_fraction *
+    double rev = f->money.tokens_month / 1e6 * e->revenue_usd_per_mtok;
+    double months = (double)(now - f->money.month_start) / month_ns;
+    rev += aif_demand_wau(&f->in->inference, f->money.month_start) * e->paying_fraction *
            e->subscription_usd_per_month * months;
-    f->tokens_month = 0;
+    f->money.tokens_month = 0;
     if (st == AIF_OK) {
         st = aif_usd_to_cents(rev, &cents);
     }
@@ -417,10 +419,9 @@ static aif_status post_month(aif_fleet *f, aif_time now) {
         st = aif_ledger_post(f->ledger, now, AIF_LEDGER_REVENUE, cents, UINT32_MAX);
     }
     if (st == AIF_OK) {
-        st = fleet_revenue_share_post(f, f->month_start, now, cents);
+        st = fleet_revenue_share_post(f, f->money.month_start, now, cents);
     }
-    f->month_start = now;
-    f->month_index++;
+    f->money.month_start = now;
     return st;
 }
 
@@ -456,8 +457,8 @@ static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_eve
     }
     case EV_END:
         /* The last research hour ends with the period: count it before the books close. */
-        st = fleet_compute_add(f, 0.0, f->research_flop_pending, now);
-        f->research_flop_pending = 0;
+        st = fleet_compute_add(f, 0.0, f->research.flop_pending, now);
+        f->research.flop_pending = 0;
         if (st == AIF_OK) {
             st = post_month(f, now);
         }
@@ -530,24 +531,26 @@ static aif_status expand_sites(aif_fleet *f) {
 
 static aif_status alloc_arrays(aif_fleet *f) {
     const aif_fleet_input *in = f->in;
-    f->nsites = in->site_count + in->provider_count;
-    size_t cells = f->nsites * FLEET_MAX_TYPES;
-    f->repair_hours = (size_t)ceil((double)in->failures.repair_time / (double)AIF_NS_PER_HOUR);
+    f->build.nsites = in->site_count + in->provider_count;
+    size_t cells = f->build.nsites * FLEET_MAX_TYPES;
+    f->build.repair_hours =
+        (size_t)ceil((double)in->failures.repair_time / (double)AIF_NS_PER_HOUR);
     size_t np = in->provider_count ? in->provider_count : 1;
     size_t nt = in->investments.tranche_count ? in->investments.tranche_count : 1;
     size_t nw = in->investments.warrant_count ? in->investments.warrant_count : 1;
-    f->cell_racks = aif_calloc(f->alloc, cells, sizeof(int64_t));
-    f->cell_down = aif_calloc(f->alloc, cells, sizeof(int64_t));
-    f->cell_reserved = aif_calloc(f->alloc, cells, sizeof(int64_t));
-    f->repair_ring = aif_calloc(f->alloc, (f->repair_hours + 1) * cells, sizeof(int64_t));
-    f->cloud_pkg_hours = aif_calloc(f->alloc, np, sizeof(double));
-    f->tranche_w = aif_calloc(f->alloc, nt, sizeof(double));
-    f->tranche_steps = aif_calloc(f->alloc, nt, sizeof(int64_t));
-    f->warrant_w = aif_calloc(f->alloc, nw, sizeof(double));
-    f->warrant_steps = aif_calloc(f->alloc, nw, sizeof(int64_t));
-    if (!f->cell_racks || !f->cell_down || !f->cell_reserved || !f->repair_ring ||
-        !f->cloud_pkg_hours || !f->tranche_w || !f->tranche_steps || !f->warrant_w ||
-        !f->warrant_steps) {
+    f->build.cell_racks = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->build.cell_down = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->build.cell_reserved = aif_calloc(f->alloc, cells, sizeof(int64_t));
+    f->build.repair_ring =
+        aif_calloc(f->alloc, (f->build.repair_hours + 1) * cells, sizeof(int64_t));
+    f->money.cloud_pkg_hours = aif_calloc(f->alloc, np, sizeof(double));
+    f->money.tranche_w = aif_calloc(f->alloc, nt, sizeof(double));
+    f->money.tranche_steps = aif_calloc(f->alloc, nt, sizeof(int64_t));
+    f->money.warrant_w = aif_calloc(f->alloc, nw, sizeof(double));
+    f->money.warrant_steps = aif_calloc(f->alloc, nw, sizeof(int64_t));
+    if (!f->build.cell_racks || !f->build.cell_down || !f->build.cell_reserved ||
+        !f->build.repair_ring || !f->money.cloud_pkg_hours || !f->money.tranche_w ||
+        !f->money.tranche_steps || !f->money.warrant_w || !f->money.warrant_steps) {
         return AIF_ENOMEM;
     }
     return AIF_OK;
@@ -574,17 +577,17 @@ static aif_status procurement_setup(aif_fleet *f) {
     if (st != AIF_OK) {
         return aif_error_set(f->err, st, "procurement system: %.170s", r.error.message);
     }
-    f->procure_quote_own = r.breakeven_usd_per_gpu_hour;
+    f->build.procure_quote_own = r.breakeven_usd_per_gpu_hour;
     uint32_t type;
     st = type_of(f, r.lines[0].system, &type);
-    f->procure_type = type;
+    f->build.procure_type = type;
     return st;
 }
 
 static aif_status schedule_initial(aif_fleet *f) {
     const aif_fleet_input *in = f->in;
     aif_status st = AIF_OK;
-    for (size_t i = 0; st == AIF_OK && i < f->blocks.count; i++) {
+    for (size_t i = 0; st == AIF_OK && i < f->build.blocks.count; i++) {
         st = fleet_schedule_block(f, i);
     }
     for (size_t i = 0; st == AIF_OK && i < in->investments.equity_round_count; i++) {
@@ -631,11 +634,11 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
     f->alloc = a;
     f->in = in;
     f->err = err;
-    f->blocks.item = sizeof(fleet_block);
+    f->build.blocks.item = sizeof(fleet_block);
     f->events.item = sizeof(aif_fleet_event);
-    f->days.item = sizeof(aif_fleet_day);
-    f->jobs.item = sizeof(aif_job);
-    f->times.item = sizeof(int64_t);
+    f->inference.days.item = sizeof(aif_fleet_day);
+    f->research.jobs.item = sizeof(aif_job);
+    f->research.times.item = sizeof(int64_t);
     aif_sim_config sc = {.seed = in->simulation.seed, .initial_events = 1024};
     aif_status st = aif_sim_create(a, &sc, &f->sim);
     if (st == AIF_OK) {
@@ -681,20 +684,25 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
         return st;
     }
     uint64_t seed = in->simulation.seed;
-    aif_rng_seed(&f->rng_failures, seed, 1);
-    aif_rng_seed(&f->rng_research, seed, 2);
-    aif_rng_seed(&f->rng_procure, seed, 3);
+    aif_rng_seed(&f->build.rng_failures, seed, 1);
+    aif_rng_seed(&f->research.rng, seed, 2);
+    aif_rng_seed(&f->build.rng_procure, seed, 3);
     f->err = NULL;
     *out = f;
     return AIF_OK;
 }
 
+/* What the sim's observer hook needs to call the caller's observer with the end date. */
+typedef struct fleet_observer_ctx {
+    aif_fleet_observer obs;
+    void *ctx;
+    aif_time end;
+} fleet_observer_ctx;
+
 static void fleet_observer(void *ctx, aif_time now, uint64_t events) {
     (void)events;
-    void **c = ctx;
-    aif_fleet *f = c[0];
-    aif_fleet_observer obs = *(aif_fleet_observer *)c[1];
-    obs(c[2], now, f->in->simulation.end);
+    const fleet_observer_ctx *c = ctx;
+    c->obs(c->ctx, now, c->end);
 }
 
 aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
@@ -705,9 +713,9 @@ aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
         return AIF_ESTATE;
     }
     f->ran = true;
-    void *c[3] = {f, &obs, ctx};
+    fleet_observer_ctx c = {.obs = obs, .ctx = ctx, .end = f->in->simulation.end};
     if (obs != NULL) {
-        aif_sim_set_observer(f->sim, fleet_observer, c, 4096);
+        aif_sim_set_observer(f->sim, fleet_observer, &c, 4096);
     }
     aif_status st = aif_sim_run_until(f->sim, f->in->simulation.end);
     aif_sim_set_observer(f->sim, NULL, NULL, 0);
@@ -728,7 +736,7 @@ aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
     s->cash_usd = (double)aif_ledger_cash(l) / 100.0;
     s->revenue_share_usd = (double)aif_ledger_total(l, AIF_LEDGER_REVENUE_SHARE) / 100.0;
     double demanded = 0, served = 0;
-    for (size_t i = 0; i < f->days.count; i++) {
+    for (size_t i = 0; i < f->inference.days.count; i++) {
         const aif_fleet_day *d = aif_fleet_day_at(f, i);
         demanded += d->tokens_demanded;
         served += d->tokens_served;
@@ -737,9 +745,9 @@ aif_status aif_fleet_run(aif_fleet *f, aif_fleet_observer obs, void *ctx) {
         }
     }
     s->inference_served_fraction = demanded > 0 ? served / demanded : 1.0;
-    for (size_t i = 0; i < f->run_count; i++) {
-        s->training_runs_completed += f->runs[i].state == 2;
-        s->training_runs_no_progress += f->runs[i].state == 3;
+    for (size_t i = 0; i < f->training.run_count; i++) {
+        s->training_runs_completed += f->training.runs[i].state == 2;
+        s->training_runs_no_progress += f->training.runs[i].state == 3;
     }
     s->events = aif_sim_events(f->sim);
     s->trace_hash = aif_sim_trace_hash(f->sim);
@@ -759,54 +767,54 @@ const aif_fleet_event *aif_fleet_event_at(const aif_fleet *f, size_t i) {
     return i < f->events.count ? &((const aif_fleet_event *)f->events.data)[i] : NULL;
 }
 size_t aif_fleet_day_count(const aif_fleet *f) {
-    return f->days.count;
+    return f->inference.days.count;
 }
 const aif_fleet_day *aif_fleet_day_at(const aif_fleet *f, size_t i) {
-    return i < f->days.count ? &((const aif_fleet_day *)f->days.data)[i] : NULL;
+    return i < f->inference.days.count ? &((const aif_fleet_day *)f->inference.days.data)[i] : NULL;
 }
 size_t aif_fleet_run_count(const aif_fleet *f) {
-    return f->run_count;
+    return f->training.run_count;
 }
 const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i) {
-    return i < f->run_count ? &f->runs[i].res : NULL;
+    return i < f->training.run_count ? &f->training.runs[i].res : NULL;
 }
 aif_time aif_fleet_trigger_time(const aif_fleet *f, size_t i) {
-    return i < f->in->contracts.trigger_count ? f->trigger_at[i] : AIF_TIME_MAX;
+    return i < f->in->contracts.trigger_count ? f->training.trigger_at[i] : AIF_TIME_MAX;
 }
 size_t aif_fleet_block_count(const aif_fleet *f) {
-    return f->blocks.count;
+    return f->build.blocks.count;
 }
 const aif_block *aif_fleet_block_at(const aif_fleet *f, size_t i) {
-    return i < f->blocks.count ? &((const fleet_block *)f->blocks.data)[i].b : NULL;
+    return i < f->build.blocks.count ? &((const fleet_block *)f->build.blocks.data)[i].b : NULL;
 }
 
 void aif_fleet_destroy(aif_fleet *f) {
     if (f == NULL) {
         return;
     }
-    size_t cells = f->nsites * FLEET_MAX_TYPES;
+    size_t cells = f->build.nsites * FLEET_MAX_TYPES;
     size_t np = f->in->provider_count ? f->in->provider_count : 1;
     size_t nt = f->in->investments.tranche_count ? f->in->investments.tranche_count : 1;
     size_t nw = f->in->investments.warrant_count ? f->in->investments.warrant_count : 1;
     aif_sim_destroy(f->sim);
     aif_perf_cache_destroy(f->perf);
     aif_ledger_destroy(f->ledger);
-    aif_free(f->alloc, f->cell_racks, cells * sizeof(int64_t));
-    aif_free(f->alloc, f->cell_down, cells * sizeof(int64_t));
-    aif_free(f->alloc, f->cell_reserved, cells * sizeof(int64_t));
-    aif_free(f->alloc, f->repair_ring, (f->repair_hours + 1) * cells * sizeof(int64_t));
-    aif_free(f->alloc, f->cloud_pkg_hours, np * sizeof(double));
-    aif_free(f->alloc, f->tranche_w, nt * sizeof(double));
-    aif_free(f->alloc, f->tranche_steps, nt * sizeof(int64_t));
-    aif_free(f->alloc, f->warrant_w, nw * sizeof(double));
-    aif_free(f->alloc, f->warrant_steps, nw * sizeof(int64_t));
-    aif_free(f->alloc, f->runs, f->run_count * sizeof *f->runs);
+    aif_free(f->alloc, f->build.cell_racks, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->build.cell_down, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->build.cell_reserved, cells * sizeof(int64_t));
+    aif_free(f->alloc, f->build.repair_ring, (f->build.repair_hours + 1) * cells * sizeof(int64_t));
+    aif_free(f->alloc, f->money.cloud_pkg_hours, np * sizeof(double));
+    aif_free(f->alloc, f->money.tranche_w, nt * sizeof(double));
+    aif_free(f->alloc, f->money.tranche_steps, nt * sizeof(int64_t));
+    aif_free(f->alloc, f->money.warrant_w, nw * sizeof(double));
+    aif_free(f->alloc, f->money.warrant_steps, nw * sizeof(int64_t));
+    aif_free(f->alloc, f->training.runs, f->training.run_count * sizeof *f->training.runs);
     fleet_triggers_free(f);
-    vec_free(f, &f->blocks);
+    vec_free(f, &f->build.blocks);
     vec_free(f, &f->events);
-    vec_free(f, &f->days);
-    vec_free(f, &f->jobs);
-    vec_free(f, &f->times);
+    vec_free(f, &f->inference.days);
+    vec_free(f, &f->research.jobs);
+    vec_free(f, &f->research.times);
     fleet_research_free(f);
     aif_free(f->alloc, f, sizeof *f);
 }

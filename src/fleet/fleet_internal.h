@@ -1,7 +1,9 @@
 /* Shared-internal state of the fleet engine (fleet.h), split over fleet.c (setup, events,
  * money), fleet_work.c (the hourly allocation: failures, frontier runs, inference),
  * fleet_research.c (the research queue and its policy), fleet_share.c (training compute,
- * triggers, revenue shares) and fleet_record.c. Not a public interface. */
+ * triggers, revenue shares) and fleet_record.c. The state is split by concern (build-out,
+ * money, inference, training, research: one struct each, below), so each file reaches for
+ * the parts it owns by name. Not a public interface. */
 #ifndef AIF_MODEL_FLEET_INTERNAL_H
 #define AIF_MODEL_FLEET_INTERNAL_H
 
@@ -102,18 +104,10 @@ typedef struct fleet_vec {
     size_t count, capacity, item;
 } fleet_vec;
 
-struct aif_fleet {
-    const aif_allocator *alloc;
-    const aif_fleet_input *in;
-    aif_sim *sim;
-    uint32_t self;
-    aif_perf_cache *perf;
-    aif_ledger *ledger;
-    aif_buildout *buildout;
-    bool ran;
-    aif_status failed; /* first error inside a handler */
-    aif_error *err;    /* the create() caller's (may be NULL), only during create */
-
+/* Capacity: the system types, the blocks (scenario and procured), racks online, in repair
+ * and held per (site, type) cell, and procurement. fleet.c brings blocks online and retires
+ * them; fleet_work.c draws failures and orders blocks. */
+typedef struct fleet_build {
     size_t ntypes, nsites; /* nsites = scenario sites + one procurement site per provider */
     fleet_type types[FLEET_MAX_TYPES];
     int64_t *cell_racks;    /* online racks per (site, type) */
@@ -121,42 +115,70 @@ struct aif_fleet {
     int64_t *cell_reserved; /* packages held by frontier runs */
     int64_t *repair_ring;   /* racks coming back, per (hour mod ring, cell) */
     size_t repair_hours;
-
     fleet_vec blocks; /* fleet_block */
-    fleet_vec events; /* aif_fleet_event */
-    fleet_vec days;   /* aif_fleet_day */
-    fleet_vec jobs;   /* aif_job: this hour's research arrivals, before submission */
-    fleet_vec times;  /* int64_t: their submit times, sorted before they are handed out */
-    aif_sched_session *research; /* the research jobs under the chosen policy */
-
-    fleet_run *runs;
-    size_t run_count;
-
-    aif_rng rng_failures, rng_research, rng_procure;
-    aif_fleet_summary sum;
-
-    /* Money accumulators since the last monthly post. */
-    double online_w; /* nominal facility W online */
+    double online_w;  /* nominal facility W online */
     int64_t online_packages, online_dies;
+    double down_fraction; /* packages in repair / online, at the last hour */
+    aif_rng rng_failures;
+    double procure_quote_own; /* break-even $/GPU-hour of the procurement system */
+    int64_t on_order_packages;
+    size_t procure_type;
+    aif_rng rng_procure;
+} fleet_build;
+
+/* Money accrued since the last monthly post (fleet.c) and the vendor milestones counted so
+ * far; the hour adds cloud package-hours and tokens served. */
+typedef struct fleet_money {
     double paid_power_w;  /* facility W of own/partner blocks online */
     aif_time power_since; /* last energy integration time */
     double energy_month_j;
     double *cloud_pkg_hours; /* per provider, this month */
-    double tokens_month;
+    double tokens_month;     /* served, the revenue base */
     aif_time month_start;
-    int64_t month_index;
-
     double *tranche_w; /* deployed power counted per tranche */
     int64_t *tranche_steps;
     double *warrant_w;
     int64_t *warrant_steps;
-    double procure_quote_own; /* break-even $/GPU-hour of the procurement system */
-    int64_t on_order_packages;
-    double down_fraction; /* packages in repair / online, at the last hour */
-    size_t procure_type;
+} fleet_money;
 
-    aif_time *trigger_at;         /* per trigger, AIF_TIME_MAX until it fires */
-    double research_flop_pending; /* compute of the research hour in progress */
+/* Inference and the use of the fleet, one row per day (fleet_work.c). */
+typedef struct fleet_inference {
+    fleet_vec days; /* aif_fleet_day */
+} fleet_inference;
+
+/* Frontier runs (fleet_work.c) and the training-compute clock of triggers (fleet_share.c). */
+typedef struct fleet_training {
+    fleet_run *runs;
+    size_t run_count;
+    aif_time *trigger_at; /* per trigger, AIF_TIME_MAX until it fires */
+} fleet_training;
+
+/* Research jobs (fleet_research.c). */
+typedef struct fleet_research {
+    aif_sched_session *session; /* the research jobs under the chosen policy */
+    fleet_vec jobs;             /* aif_job: this hour's arrivals, before submission */
+    fleet_vec times;            /* int64_t: their submit times, sorted before handed out */
+    aif_rng rng;
+    double flop_pending; /* compute of the research hour in progress */
+} fleet_research;
+
+struct aif_fleet {
+    const aif_allocator *alloc;
+    const aif_fleet_input *in;
+    aif_sim *sim;
+    uint32_t self;
+    aif_perf_cache *perf;
+    aif_ledger *ledger;
+    bool ran;
+    aif_error *err;   /* the create() caller's (may be NULL), only during create */
+    fleet_vec events; /* aif_fleet_event */
+    aif_fleet_summary sum;
+
+    fleet_build build;
+    fleet_money money;
+    fleet_inference inference;
+    fleet_training training;
+    fleet_research research;
 };
 
 /* fleet.c */

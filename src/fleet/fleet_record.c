@@ -55,7 +55,7 @@ static const char *provider_id(const aif_fleet *f, int64_t p) {
 }
 
 static const fleet_block *block(const aif_fleet *f, int64_t i) {
-    return &((const fleet_block *)f->blocks.data)[i];
+    return &((const fleet_block *)f->build.blocks.data)[i];
 }
 
 /* ---- params and metrics ---- */
@@ -131,7 +131,7 @@ static aif_status record_triggers(const aif_fleet *f, const aif_record_sink *r) 
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < c->trigger_count; i++) {
         char name[160], value[64] = "not fired";
-        aif_time t = f->trigger_at[i];
+        aif_time t = f->training.trigger_at[i];
         snprintf(name, sizeof name, "trigger.%.120s.fired", c->triggers[i].name);
         if (t != AIF_TIME_MAX) {
             (void)aif_sim_format_datetime(t, f->in->simulation.start_date, value, sizeof value);
@@ -215,7 +215,7 @@ static aif_status add_group_series(const aif_record_sink *r, const char *by, con
 
 static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
                               const aif_record_sink *r) {
-    size_t np = f->in->provider_count, nt = f->ntypes;
+    size_t np = f->in->provider_count, nt = f->build.ntypes;
     group *g = aif_calloc(a, np + nt + 1, sizeof *g);
     if (g == NULL) {
         return AIF_ENOMEM;
@@ -226,7 +226,7 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
         st = add_group_series(r, "provider", f->in->providers[p].id, &byp[p]);
     }
     for (size_t t = 0; st == AIF_OK && t < nt; t++) {
-        st = add_group_series(r, "system", f->types[t].system->id, &byt[t]);
+        st = add_group_series(r, "system", f->build.types[t].system->id, &byt[t]);
     }
     int64_t sid[10];
     static const char *const use_names[5] = {"inference", "training", "research", "idle", "failed"};
@@ -251,7 +251,7 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
     double draw = 0, billed = 0;
     size_t ev = 0, nev = f->events.count;
     const aif_fleet_event *evs = f->events.data;
-    for (size_t d = 0; st == AIF_OK && d < f->days.count; d++) {
+    for (size_t d = 0; st == AIF_OK && d < f->inference.days.count; d++) {
         const aif_fleet_day *day = aif_fleet_day_at(f, d);
         aif_time day_end = day->time + AIF_NS_PER_DAY;
         for (; ev < nev && evs[ev].time < day_end; ev++) {
@@ -397,24 +397,24 @@ static aif_status record_event(const aif_fleet *f, const aif_record_sink *r,
         snprintf(detail, sizeof detail, "{\"amount_usd\":%s}", num(n1, e->b));
         break;
     case AIF_FEV_RUN_START:
-        subject = f->runs[e->a].res.name;
+        subject = f->training.runs[e->a].res.name;
         snprintf(
             detail, sizeof detail, "{\"gpus\":%s,\"site\":%s}", num(n1, e->b),
             jstr(s1, sizeof s1,
                  e->c >= 0 && (size_t)e->c < in->site_count ? in->sites[e->c].id : "procured"));
         break;
     case AIF_FEV_RUN_FAILURE:
-        subject = f->runs[e->a].res.name;
+        subject = f->training.runs[e->a].res.name;
         snprintf(detail, sizeof detail, "{\"work_lost_s\":%s}", num(n1, e->b));
         break;
     case AIF_FEV_RUN_FINISH:
-        subject = f->runs[e->a].res.name;
+        subject = f->training.runs[e->a].res.name;
         snprintf(detail, sizeof detail, "{\"wall_days\":%s}", num(n1, e->b));
         break;
     case AIF_FEV_RUN_NO_PROGRESS:
-        subject = f->runs[e->a].res.name;
+        subject = f->training.runs[e->a].res.name;
         snprintf(detail, sizeof detail, "{\"expected_goodput\":%s,\"gpus\":%s}", num(n1, e->b),
-                 num(n2, f->runs[e->a].res.gpus));
+                 num(n2, f->training.runs[e->a].res.gpus));
         break;
     case AIF_FEV_TRIGGER:
         subject = in->contracts.triggers[e->a].name;
@@ -443,8 +443,8 @@ static const char *job_status(int state) {
 
 static aif_status record_jobs(const aif_fleet *f, const aif_record_sink *r) {
     aif_status st = AIF_OK;
-    for (size_t i = 0; st == AIF_OK && i < f->run_count; i++) {
-        const fleet_run *fr = &f->runs[i];
+    for (size_t i = 0; st == AIF_OK && i < f->training.run_count; i++) {
+        const fleet_run *fr = &f->training.runs[i];
         const aif_fleet_run_result *res = &fr->res;
         aif_record_job j = {.job_id = res->name,
                             .vc = res->site >= 0 && (size_t)res->site < f->in->site_count

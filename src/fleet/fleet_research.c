@@ -36,12 +36,12 @@ aif_status fleet_research_setup(aif_fleet *f) {
      * the scenario), las thresholds as the replay's. */
     aif_replay_config c = {
         .policy = name, .placement = AIF_PLACE_POOL, .gpus = 0, .scan_limit = RESEARCH_SCAN};
-    return aif_sched_session_create(f->alloc, &c, &f->research);
+    return aif_sched_session_create(f->alloc, &c, &f->research.session);
 }
 
 void fleet_research_free(aif_fleet *f) {
-    aif_sched_session_destroy(f->research);
-    f->research = NULL;
+    aif_sched_session_destroy(f->research.session);
+    f->research.session = NULL;
 }
 
 /* Shell sort (Ciura's gaps) of an hour's few hundred times, without comparator calls. */
@@ -69,18 +69,18 @@ static aif_status arrivals(aif_fleet *f, aif_time now) {
     if (!rs->present || !(rs->arrivals_per_day > 0)) {
         return AIF_OK;
     }
-    double n = aif_dist_poisson(&f->rng_research, rs->arrivals_per_day / 24.0);
-    f->jobs.count = 0;
-    f->times.count = 0;
+    double n = aif_dist_poisson(&f->research.rng, rs->arrivals_per_day / 24.0);
+    f->research.jobs.count = 0;
+    f->research.times.count = 0;
     for (double k = 0; k < n; k++) {
-        double g = aif_dist_sample(&rs->gpus, &f->rng_research);
-        double d = aif_dist_sample(&rs->duration_s, &f->rng_research);
-        double u = aif_rng_uniform(&f->rng_research);
+        double g = aif_dist_sample(&rs->gpus, &f->research.rng);
+        double d = aif_dist_sample(&rs->duration_s, &f->research.rng);
+        double u = aif_rng_uniform(&f->research.rng);
         double maxg = rs->max_gpus >= 1 ? rs->max_gpus : 1e6;
         g = isfinite(g) ? fmin(fmax(round(g), 1.0), maxg) : 1.0;
         d = isfinite(d) && d > 0 ? d : 3600.0;
-        aif_job *j = fleet_vec_push(f, &f->jobs);
-        int64_t *t = j != NULL ? fleet_vec_push(f, &f->times) : NULL;
+        aif_job *j = fleet_vec_push(f, &f->research.jobs);
+        int64_t *t = j != NULL ? fleet_vec_push(f, &f->research.times) : NULL;
         if (t == NULL) {
             return AIF_ENOMEM;
         }
@@ -92,12 +92,12 @@ static aif_status arrivals(aif_fleet *f, aif_time now) {
                        .gpu_milli = 1000,
                        .priority = g <= RESEARCH_SMALL_GPUS};
     }
-    int64_t *times = f->times.data;
-    aif_job *jobs = f->jobs.data;
-    sort_times(times, f->times.count);
-    for (size_t i = 0; i < f->jobs.count; i++) {
+    int64_t *times = f->research.times.data;
+    aif_job *jobs = f->research.jobs.data;
+    sort_times(times, f->research.times.count);
+    for (size_t i = 0; i < f->research.jobs.count; i++) {
         jobs[i].submit_ns = times[i];
-        aif_status st = aif_sched_session_submit(f->research, &jobs[i], NULL);
+        aif_status st = aif_sched_session_submit(f->research.session, &jobs[i], NULL);
         if (st != AIF_OK) {
             return st;
         }
@@ -111,35 +111,35 @@ aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const in
     /* Inference took its GPUs first: the pool is what is left. The session stands 1 ns
      * before this hour (see below), so the shrink and its preemptions come before the
      * events of the hour's first instant. */
-    aif_status st = aif_sched_session_set_capacity(f->research, cap);
+    aif_status st = aif_sched_session_set_capacity(f->research.session, cap);
     if (st == AIF_OK) {
         st = arrivals(f, now);
     }
     /* Up to the last nanosecond of the hour: the boundary instant belongs to the next
      * hour, after its capacity is set, so jobs never start on a pool about to shrink. */
     if (st == AIF_OK) {
-        st = aif_sched_session_advance(f->research, now + AIF_NS_PER_HOUR - 1);
+        st = aif_sched_session_advance(f->research.session, now + AIF_NS_PER_HOUR - 1);
     }
     if (st != AIF_OK) {
         return st;
     }
-    double gpu_s = aif_sched_session_take_busy_gpu_s(f->research);
+    double gpu_s = aif_sched_session_take_busy_gpu_s(f->research.session);
     aif_sched_session_stats ss;
-    aif_sched_session_stats_get(f->research, &ss);
+    aif_sched_session_stats_get(f->research.session, &ss);
     f->sum.research_jobs_done = (long)ss.completed;
     f->sum.research_preemptions = (long)ss.preemptions;
     *gpu_hours = gpu_s / 3600.0;
     /* The research pool is fungible across types, so its FLOP/s is the mean peak of the
      * free GPUs it runs on, weighted by how many each type has free. */
     double peak = 0, n = 0;
-    for (size_t t = 0; t < f->ntypes; t++) {
-        const fleet_type *ty = &f->types[t];
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        const fleet_type *ty = &f->build.types[t];
         if (free_by_type[t] > 0 && ty->hw != NULL) {
             peak += (double)free_by_type[t] * ty->hw->peak_flops[ty->hw->train_precision] *
                     ty->hw_scale;
             n += (double)free_by_type[t];
         }
     }
-    f->research_flop_pending = n > 0 ? gpu_s * peak / n * RESEARCH_MFU : 0.0;
+    f->research.flop_pending = n > 0 ? gpu_s * peak / n * RESEARCH_MFU : 0.0;
     return AIF_OK;
 }

@@ -17,12 +17,12 @@ aif_status fleet_triggers_setup(aif_fleet *f) {
         }
     }
     size_t n = c->trigger_count ? c->trigger_count : 1;
-    f->trigger_at = aif_alloc(f->alloc, n * sizeof *f->trigger_at);
-    if (f->trigger_at == NULL) {
+    f->training.trigger_at = aif_alloc(f->alloc, n * sizeof *f->training.trigger_at);
+    if (f->training.trigger_at == NULL) {
         return AIF_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        f->trigger_at[i] = AIF_TIME_MAX;
+        f->training.trigger_at[i] = AIF_TIME_MAX;
     }
     aif_time end = f->in->simulation.end;
     for (size_t i = 0; i < c->trigger_count; i++) {
@@ -46,15 +46,15 @@ aif_status fleet_triggers_setup(aif_fleet *f) {
 
 void fleet_triggers_free(aif_fleet *f) {
     size_t n = f->in->contracts.trigger_count ? f->in->contracts.trigger_count : 1;
-    aif_free(f->alloc, f->trigger_at, n * sizeof *f->trigger_at);
-    f->trigger_at = NULL;
+    aif_free(f->alloc, f->training.trigger_at, n * sizeof *f->training.trigger_at);
+    f->training.trigger_at = NULL;
 }
 
 aif_status fleet_trigger_fire(aif_fleet *f, size_t i, aif_time now) {
-    if (f->trigger_at[i] != AIF_TIME_MAX) {
+    if (f->training.trigger_at[i] != AIF_TIME_MAX) {
         return AIF_OK;
     }
-    f->trigger_at[i] = now;
+    f->training.trigger_at[i] = now;
     f->sum.triggers_fired++;
     return fleet_log(f, AIF_FEV_TRIGGER, -1, (int64_t)i,
                      f->sum.frontier_compute_flop + f->sum.research_compute_flop,
@@ -89,8 +89,9 @@ aif_status fleet_revenue_share_post(aif_fleet *f, aif_time from, aif_time to,
         const aif_scenario_revenue_share *v = &c->revenue_shares[i];
         aif_time start = v->from > from ? v->from : from;
         aif_time stop = v->to < to ? v->to : to;
-        if (v->until_trigger != AIF_SCENARIO_NONE && f->trigger_at[v->until_trigger] < stop) {
-            stop = f->trigger_at[v->until_trigger];
+        if (v->until_trigger != AIF_SCENARIO_NONE &&
+            f->training.trigger_at[v->until_trigger] < stop) {
+            stop = f->training.trigger_at[v->until_trigger];
         }
         if (stop <= start) {
             continue;

@@ -17,8 +17,9 @@ static size_t cell(size_t site, size_t type) {
 }
 
 static int64_t cell_free(const aif_fleet *f, size_t c, size_t type) {
-    int64_t up = (f->cell_racks[c] - f->cell_down[c]) * f->types[type].packages_per_rack;
-    int64_t fr = up - f->cell_reserved[c];
+    int64_t up =
+        (f->build.cell_racks[c] - f->build.cell_down[c]) * f->build.types[type].packages_per_rack;
+    int64_t fr = up - f->build.cell_reserved[c];
     return fr > 0 ? fr : 0;
 }
 
@@ -33,13 +34,13 @@ aif_status fleet_runs_create(aif_fleet *f) {
     if (tr->frontier_run_count == 0) {
         return AIF_OK;
     }
-    f->runs = aif_calloc(f->alloc, tr->frontier_run_count, sizeof *f->runs);
-    if (f->runs == NULL) {
+    f->training.runs = aif_calloc(f->alloc, tr->frontier_run_count, sizeof *f->training.runs);
+    if (f->training.runs == NULL) {
         return AIF_ENOMEM;
     }
-    f->run_count = tr->frontier_run_count;
-    for (size_t i = 0; i < f->run_count; i++) {
-        fleet_run *r = &f->runs[i];
+    f->training.run_count = tr->frontier_run_count;
+    for (size_t i = 0; i < f->training.run_count; i++) {
+        fleet_run *r = &f->training.runs[i];
         r->spec = &tr->frontier_runs[i];
         r->res = (aif_fleet_run_result){.name = r->spec->name,
                                         .site = -1,
@@ -84,7 +85,7 @@ static double run_work_s(aif_fleet *f, const fleet_run *r, const fleet_type *t) 
 }
 
 static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
-    fleet_run *r = &f->runs[i];
+    fleet_run *r = &f->training.runs[i];
     aif_status st = aif_sim_schedule_at(f->sim, aif_train_progress_finish_time(&r->prog), f->self,
                                         CLS_RUN_FINISH, EV_RUN_FINISH, i, &r->finish_ev);
     double mtbi = aif_train_mtbi_s(f->in->failures.interruptions_per_gpu_year, r->spec->gpus);
@@ -101,8 +102,8 @@ static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
 }
 
 static aif_status try_start_runs(aif_fleet *f, aif_time now) {
-    for (size_t i = 0; i < f->run_count; i++) {
-        fleet_run *r = &f->runs[i];
+    for (size_t i = 0; i < f->training.run_count; i++) {
+        fleet_run *r = &f->training.runs[i];
         if (r->state != 0 || r->spec->earliest_start_at > now || now > r->spec->deadline_at ||
             !(r->spec->gpus > 0) || !(r->spec->compute_flop > 0)) {
             continue;
@@ -121,7 +122,7 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
             continue;
         }
         int64_t want = (int64_t)ceil(r->spec->gpus);
-        for (size_t s = 0; s < f->nsites; s++) {
+        for (size_t s = 0; s < f->build.nsites; s++) {
             if (r->spec->site != AIF_SCENARIO_NONE && s != r->spec->site) {
                 continue;
             }
@@ -131,10 +132,10 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
             /* Hold packages type by type; the type giving most sets the pace. */
             int64_t left = want, best = 0;
             size_t pace = 0;
-            for (size_t t = 0; t < f->ntypes && left > 0; t++) {
+            for (size_t t = 0; t < f->build.ntypes && left > 0; t++) {
                 int64_t take = cell_free(f, cell(s, t), t);
                 take = take < left ? take : left;
-                f->cell_reserved[cell(s, t)] += take;
+                f->build.cell_reserved[cell(s, t)] += take;
                 r->reserved[t] = take;
                 left -= take;
                 if (take > best) {
@@ -143,7 +144,7 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
                 }
             }
             aif_status st =
-                aif_train_progress_start(&r->prog, run_work_s(f, r, &f->types[pace]),
+                aif_train_progress_start(&r->prog, run_work_s(f, r, &f->build.types[pace]),
                                          (double)f->in->failures.checkpoint_interval * 1e-9,
                                          (double)f->in->failures.restart_cost * 1e-9, now);
             if (st != AIF_OK) {
@@ -168,7 +169,7 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
 }
 
 aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) {
-    fleet_run *r = &f->runs[i];
+    fleet_run *r = &f->training.runs[i];
     if (r->state != 1) {
         return AIF_ESTATE;
     }
@@ -187,8 +188,8 @@ aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) 
     if (r->fail_ev != AIF_PQ_HANDLE_NONE) {
         (void)aif_sim_cancel(f->sim, r->fail_ev); /* may have been consumed: fine */
     }
-    for (size_t t = 0; t < f->ntypes; t++) {
-        f->cell_reserved[cell((size_t)r->res.site, t)] -= r->reserved[t];
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        f->build.cell_reserved[cell((size_t)r->res.site, t)] -= r->reserved[t];
         r->reserved[t] = 0;
     }
     r->state = 2;
@@ -211,8 +212,8 @@ aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t i, aif_time now) 
 static double serve_class(const aif_fleet *f, size_t k, double tok, int64_t *free_t,
                           int64_t *used) {
     double left = tok;
-    for (size_t t = 0; t < f->ntypes && left > 0; t++) {
-        double tps = f->types[t].tokens_per_gpu[k];
+    for (size_t t = 0; t < f->build.ntypes && left > 0; t++) {
+        double tps = f->build.types[t].tokens_per_gpu[k];
         if (!(tps > 0)) {
             continue;
         }
@@ -244,21 +245,21 @@ static aif_time procure_horizon(const aif_fleet *f) {
 static bool shortfall_at(const aif_fleet *f, aif_time at) {
     const aif_fleet_input *in = f->in;
     double avail[FLEET_MAX_TYPES] = {0};
-    const fleet_block *blocks = f->blocks.data;
-    for (size_t i = 0; i < f->blocks.count; i++) {
+    const fleet_block *blocks = f->build.blocks.data;
+    for (size_t i = 0; i < f->build.blocks.count; i++) {
         if (blocks[i].b.online <= at && at < blocks[i].b.retire) {
             avail[blocks[i].type] += (double)blocks[i].b.packages;
         }
     }
     double reserved = 0;
-    for (size_t i = 0; i < f->run_count; i++) {
-        const fleet_run *r = &f->runs[i];
+    for (size_t i = 0; i < f->training.run_count; i++) {
+        const fleet_run *r = &f->training.runs[i];
         if (r->state == 1 || (r->state == 0 && r->spec->earliest_start_at <= at)) {
             reserved += (double)r->spec->gpus;
         }
     }
-    for (size_t t = 0; t < f->ntypes; t++) {
-        avail[t] *= 1.0 - f->down_fraction;
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        avail[t] *= 1.0 - f->build.down_fraction;
         double take = fmin(avail[t], reserved);
         avail[t] -= take;
         reserved -= take;
@@ -287,7 +288,7 @@ static bool shortfall_at(const aif_fleet *f, aif_time at) {
     /* threshold t: the fleet must be able to serve demand / t (0.8 keeps 25% headroom). */
     double scale = 1.0 / in->options.procure_threshold;
     int64_t free_t[FLEET_MAX_TYPES], used = 0;
-    for (size_t t = 0; t < f->ntypes; t++) {
+    for (size_t t = 0; t < f->build.ntypes; t++) {
         free_t[t] = (int64_t)floor(avail[t]);
     }
     for (size_t k = 0; k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {
@@ -313,8 +314,8 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     size_t nq = in->provider_count < 64 ? in->provider_count : 64;
     for (size_t p = 0; p < nq; p++) {
         const aif_scenario_provider *pr = &in->providers[p];
-        double price =
-            pr->kind == AIF_PROVIDER_CLOUD ? pr->price_usd_per_gpu_hour : f->procure_quote_own;
+        double price = pr->kind == AIF_PROVIDER_CLOUD ? pr->price_usd_per_gpu_hour
+                                                      : f->build.procure_quote_own;
         quotes[p] =
             (aif_quote){.provider = (uint32_t)p, .available = price > 0, .usd_per_gpu_hour = price};
     }
@@ -343,7 +344,8 @@ static aif_status procure(aif_fleet *f, aif_time now) {
         }
     }
     aif_procure_decision d;
-    aif_status st = aif_procure_decide(&rofr, preferred, quotes, nq, now, &f->rng_procure, &d);
+    aif_status st =
+        aif_procure_decide(&rofr, preferred, quotes, nq, now, &f->build.rng_procure, &d);
     for (size_t k = 0; st == AIF_OK && k < d.count; k++) {
         const aif_offer *o = &d.offers[k];
         if (o->kind == AIF_OFFER_ROFR) {
@@ -374,11 +376,11 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     st = fleet_add_block(f, &b, (int32_t)f->sum.orders, fleet_pue(f, 0.0), &index);
     if (st == AIF_OK) {
         f->sum.orders++;
-        f->on_order_packages += b.packages;
+        f->build.on_order_packages += b.packages;
         st = fleet_log(f, AIF_FEV_ORDER, d.chosen, (int64_t)index, b.nominal_w, b.racks);
     }
     if (st == AIF_OK && b.online >= in->simulation.end) {
-        f->on_order_packages -= b.packages; /* arrives after the period */
+        f->build.on_order_packages -= b.packages; /* arrives after the period */
     }
     return st == AIF_OK ? fleet_schedule_block(f, index) : st;
 }
@@ -387,31 +389,31 @@ static aif_status procure(aif_fleet *f, aif_time now) {
 
 static void failures_and_repairs(aif_fleet *f, size_t hour) {
     const aif_scenario_failures *fl = &f->in->failures;
-    size_t R = f->repair_hours;
+    size_t R = f->build.repair_hours;
     if (R == 0 || !(fl->interruptions_per_gpu_year > 0) || !(fl->hardware_fraction > 0)) {
         return;
     }
-    size_t cells = f->nsites * FLEET_MAX_TYPES;
-    int64_t *back = &f->repair_ring[(hour % (R + 1)) * cells];
-    int64_t *later = &f->repair_ring[((hour + R) % (R + 1)) * cells];
+    size_t cells = f->build.nsites * FLEET_MAX_TYPES;
+    int64_t *back = &f->build.repair_ring[(hour % (R + 1)) * cells];
+    int64_t *later = &f->build.repair_ring[((hour + R) % (R + 1)) * cells];
     double per_pkg_h = fl->interruptions_per_gpu_year * fl->hardware_fraction / HOURS_PER_YEAR;
-    for (size_t s = 0; s < f->nsites; s++) {
-        for (size_t t = 0; t < f->ntypes; t++) {
+    for (size_t s = 0; s < f->build.nsites; s++) {
+        for (size_t t = 0; t < f->build.ntypes; t++) {
             size_t c = cell(s, t);
-            f->cell_down[c] -= back[c];
-            if (f->cell_down[c] < 0) {
-                f->cell_down[c] = 0;
+            f->build.cell_down[c] -= back[c];
+            if (f->build.cell_down[c] < 0) {
+                f->build.cell_down[c] = 0;
             }
             back[c] = 0;
-            int64_t up = f->cell_racks[c] - f->cell_down[c];
+            int64_t up = f->build.cell_racks[c] - f->build.cell_down[c];
             if (up <= 0) {
                 continue;
             }
             /* A failed package takes its whole rack (system) down for the repair. */
-            double lambda = (double)up * (double)f->types[t].packages_per_rack * per_pkg_h;
-            int64_t n = (int64_t)aif_dist_poisson(&f->rng_failures, lambda);
+            double lambda = (double)up * (double)f->build.types[t].packages_per_rack * per_pkg_h;
+            int64_t n = (int64_t)aif_dist_poisson(&f->build.rng_failures, lambda);
             n = n < up ? n : up;
-            f->cell_down[c] += n;
+            f->build.cell_down[c] += n;
             later[c] += n;
         }
     }
@@ -425,16 +427,16 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
         if (hour > 0) {
             st = procure(f, now);
         }
-        aif_fleet_day *d = st == AIF_OK ? fleet_vec_push(f, &f->days) : NULL;
+        aif_fleet_day *d = st == AIF_OK ? fleet_vec_push(f, &f->inference.days) : NULL;
         if (d == NULL) {
             return st == AIF_OK ? AIF_ENOMEM : st;
         }
         d->time = now;
     }
-    aif_fleet_day *day = &((aif_fleet_day *)f->days.data)[f->days.count - 1];
+    aif_fleet_day *day = &((aif_fleet_day *)f->inference.days.data)[f->inference.days.count - 1];
     /* The research hour that just ended is done work now. */
-    st = fleet_compute_add(f, 0.0, f->research_flop_pending, now);
-    f->research_flop_pending = 0;
+    st = fleet_compute_add(f, 0.0, f->research.flop_pending, now);
+    f->research.flop_pending = 0;
     if (st != AIF_OK) {
         return st;
     }
@@ -445,17 +447,17 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     }
     int64_t free_t[FLEET_MAX_TYPES] = {0};
     int64_t reserved = 0, down = 0, total = 0;
-    for (size_t s = 0; s < f->nsites; s++) {
+    for (size_t s = 0; s < f->build.nsites; s++) {
         size_t p = site_provider(f, s);
-        for (size_t t = 0; t < f->ntypes; t++) {
+        for (size_t t = 0; t < f->build.ntypes; t++) {
             size_t c = cell(s, t);
-            int64_t ppr = f->types[t].packages_per_rack;
+            int64_t ppr = f->build.types[t].packages_per_rack;
             free_t[t] += cell_free(f, c, t);
-            reserved += f->cell_reserved[c];
-            down += f->cell_down[c] * ppr;
-            total += f->cell_racks[c] * ppr;
+            reserved += f->build.cell_reserved[c];
+            down += f->build.cell_down[c] * ppr;
+            total += f->build.cell_racks[c] * ppr;
             if (in->providers[p].kind == AIF_PROVIDER_CLOUD) {
-                f->cloud_pkg_hours[p] += (double)(f->cell_racks[c] * ppr);
+                f->money.cloud_pkg_hours[p] += (double)(f->build.cell_racks[c] * ppr);
             }
         }
     }
@@ -467,12 +469,12 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
         double left = serve_class(f, k, tok, free_t, &inf_gpus);
         day->tokens_demanded += tok * 3600.0;
         day->tokens_served += (tok - left) * 3600.0;
-        f->tokens_month += (tok - left) * 3600.0;
+        f->money.tokens_month += (tok - left) * 3600.0;
     }
     day->peak_inference_gpus = fmax(day->peak_inference_gpus, (double)inf_gpus);
-    f->down_fraction = total > 0 ? (double)down / (double)total : 0.0;
+    f->build.down_fraction = total > 0 ? (double)down / (double)total : 0.0;
     int64_t cap = 0;
-    for (size_t t = 0; t < f->ntypes; t++) {
+    for (size_t t = 0; t < f->build.ntypes; t++) {
         cap += free_t[t];
     }
     double research_h = 0;
@@ -485,12 +487,14 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     day->gpu_hours[AIF_USE_RESEARCH] += research_h;
     day->gpu_hours[AIF_USE_FAILED] += (double)down;
     day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - down) - research_h;
-    day->facility_w = f->online_w;
-    day->packages = f->online_packages;
-    day->dies = f->online_dies;
-    f->sum.peak_facility_w = fmax(f->sum.peak_facility_w, f->online_w);
-    f->sum.peak_packages =
-        f->online_packages > f->sum.peak_packages ? f->online_packages : f->sum.peak_packages;
-    f->sum.peak_dies = f->online_dies > f->sum.peak_dies ? f->online_dies : f->sum.peak_dies;
+    day->facility_w = f->build.online_w;
+    day->packages = f->build.online_packages;
+    day->dies = f->build.online_dies;
+    f->sum.peak_facility_w = fmax(f->sum.peak_facility_w, f->build.online_w);
+    f->sum.peak_packages = f->build.online_packages > f->sum.peak_packages
+                               ? f->build.online_packages
+                               : f->sum.peak_packages;
+    f->sum.peak_dies =
+        f->build.online_dies > f->sum.peak_dies ? f->build.online_dies : f->sum.peak_dies;
     return AIF_OK;
 }
