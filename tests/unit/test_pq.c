@@ -4,6 +4,7 @@
  * state. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -111,12 +112,27 @@ static aif_time pick_time(int mode, aif_time t0, uint64_t r) {
     }
 }
 
-/* 10^5 mixed push/pop/cancel operations with few distinct classes and times picked by
- * `mode`; every result must match the reference exactly. `seq_limit` > 0 makes the queue
- * renumber its compact sequence numbers that often; `tier_min` > 0 makes it turn its far
- * tier on from that many pending events (well within the 1024 the test keeps). */
-static void run_random_ops(uint64_t seq_limit, size_t tier_min, int mode) {
+/* How a random run sets the queue up. */
+typedef struct ops_setup {
+    int mode;                /* how push times are picked: TIMES_* */
+    size_t max_pending;      /* at most this many events pending (0: 1024) */
+    uint64_t seq_limit;      /* > 0: the queue renumbers when this many sequence numbers
+                                are out; a renumbering restarts the count at the heap's
+                                size (cancelled entries included), so from there on it
+                                renumbers at every push */
+    unsigned renumber_every; /* > 0: force a renumbering at every this many pushes */
+    size_t tier_min;         /* > 0: the far tier turns on from this many heap entries */
+} ops_setup;
+
+/* The queue's own sequence limit (pq_internal.h), restored after a forced renumbering. */
+#define QUEUE_SEQ_LIMIT ((uint64_t)1 << 29)
+
+/* 10^5 mixed push/pop/cancel operations with few distinct classes, set up as `o` says;
+ * every result must match the reference exactly. */
+static void run_random_ops(ops_setup o) {
     enum { OPS = 100000, MAXN = 1024 };
+    size_t max_pending = o.max_pending > 0 ? o.max_pending : MAXN;
+    assert_true(max_pending <= MAXN);
     ref_item *ref = malloc(MAXN * sizeof *ref);
     aif_pq_handle *dead = malloc(OPS * sizeof *dead);
     assert_non_null(ref);
@@ -126,22 +142,29 @@ static void run_random_ops(uint64_t seq_limit, size_t tier_min, int mode) {
     aif_test_allocator_init(&t, 0);
     aif_pq *pq = NULL;
     assert_int_equal(aif_pq_create(&t.base, 0, &pq), AIF_OK);
-    if (seq_limit > 0) {
-        aif__pq_set_seq_limit(pq, seq_limit);
+    if (o.seq_limit > 0) {
+        aif__pq_set_seq_limit(pq, o.seq_limit);
     }
-    if (tier_min > 0) {
-        aif__pq_set_tiers(pq, tier_min, 16);
+    if (o.tier_min > 0) {
+        aif__pq_set_tiers(pq, o.tier_min, 16);
     }
     uint64_t s = 7;
     uint64_t seq = 0;
     for (long op = 0; op < OPS; op++) {
         uint64_t r = splitmix64(&s);
         unsigned what = (unsigned)(r % 10);
-        if ((what < 5 && n < MAXN) || n == 0) {
+        if ((what < 5 && n < max_pending) || n == 0) {
             aif_time t0 = n ? ref[0].ev.time : 0;
-            aif_event e = make_event(pick_time(mode, t0, r), (uint8_t)((r >> 16) % 3), r >> 20);
+            aif_event e = make_event(pick_time(o.mode, t0, r), (uint8_t)((r >> 16) % 3), r >> 20);
             ref_item it = {e, 0};
+            bool forced = o.renumber_every > 0 && seq % o.renumber_every == o.renumber_every - 1;
+            if (forced) {
+                aif__pq_set_seq_limit(pq, 0); /* this push renumbers first */
+            }
             assert_int_equal(aif_pq_push(pq, &e, &it.h), AIF_OK);
+            if (forced) {
+                aif__pq_set_seq_limit(pq, QUEUE_SEQ_LIMIT);
+            }
             assert_int_not_equal(it.h, AIF_PQ_HANDLE_NONE);
             it.ev.seq = seq++;
             ref_insert(ref, &n, it);
@@ -176,25 +199,30 @@ static void run_random_ops(uint64_t seq_limit, size_t tier_min, int mode) {
 
 static void random_ops_match_reference(void **state) {
     (void)state;
-    run_random_ops(0, 0, TIMES_TIES);
+    run_random_ops((ops_setup){.mode = TIMES_TIES});
 }
 
-/* The same sequence with the compact sequence counter renumbered every 37 pushes: ties
- * must still pop in insertion order. */
+/* The same sequence with the compact sequence numbers renumbered every 37 pushes, at every
+ * queue size on the way up to the 1024 pending it then keeps; and, through the queue's own
+ * limit, at nearly every push with up to 48 pending: ties must still pop in insertion
+ * order. (The queue's own limit of 37 with 1024 pending renumbers - sorts the whole heap -
+ * at every push, which took most of this test's time and checks nothing more.) */
 static void renumbering_keeps_order(void **state) {
     (void)state;
-    run_random_ops(37, 0, TIMES_TIES);
+    run_random_ops((ops_setup){.mode = TIMES_TIES, .renumber_every = 37});
+    run_random_ops((ops_setup){.mode = TIMES_TIES, .max_pending = 48, .seq_limit = 37});
 }
 
 /* The same checks with the far tier on: buckets spread, refilled, re-spread, flattened
- * by compaction and renumbering, and refused near the ends of the time range. */
+ * by compaction and renumbering (the tier back on at the next push), and refused near the
+ * ends of the time range. */
 static void two_tiers_match_reference(void **state) {
     (void)state;
-    run_random_ops(0, 64, TIMES_TIES);
-    run_random_ops(0, 64, TIMES_WIDE);
-    run_random_ops(0, 200, TIMES_EDGES);
-    run_random_ops(37, 64, TIMES_WIDE);
-    run_random_ops(0, 1, TIMES_WIDE);
+    run_random_ops((ops_setup){.mode = TIMES_TIES, .tier_min = 64});
+    run_random_ops((ops_setup){.mode = TIMES_WIDE, .tier_min = 64});
+    run_random_ops((ops_setup){.mode = TIMES_EDGES, .tier_min = 200});
+    run_random_ops((ops_setup){.mode = TIMES_WIDE, .renumber_every = 37, .tier_min = 64});
+    run_random_ops((ops_setup){.mode = TIMES_WIDE, .tier_min = 1});
 }
 
 /* The pop-then-push pattern of a simulation (the pop is finished by the push, which
