@@ -559,8 +559,9 @@ static int make_config(replay_args *a, aif_cluster_spec *cluster) {
  * job larger than the pool), so that messages and exits stay the general path's own. */
 static bool try_fused_fifo(const replay_args *a, bool progress_shown, int *rc) {
     const aif_replay_config *c = &a->c;
-    if (a->cluster_path || a->out_dir || progress_shown || c->placement != AIF_PLACE_POOL ||
-        strcmp(c->policy, "fifo") != 0) {
+    /* The library says whether the configuration is one its fast path replays exactly;
+     * the CLI adds only what it needs shown (per-job outputs, progress, a cluster file). */
+    if (a->cluster_path || a->out_dir || progress_shown || !aif_replay_fifo_applies(c)) {
         return false;
     }
     aif_replay_fifo_result res;
