@@ -79,8 +79,9 @@ static int one_run(char sets[][96], int nsets, int record, sample *out) {
         aif_scenario_set(sc, sets[i]);
     }
     if (aif_scenario_load_default(sc) != AIF_OK) {
-        for (size_t i = 0; i < aif_scenario_error_count(sc) && i < 5; i++) {
-            fprintf(stderr, "bench_run: %s\n", aif_scenario_error_at(sc, i)->message);
+        const aif_error_list *errs = aif_scenario_errors(sc);
+        for (size_t i = 0; i < errs->count && i < 5; i++) {
+            fprintf(stderr, "bench_run: %s\n", aif_error_list_at(errs, i)->message);
         }
         aif_scenario_destroy(sc);
         return 1;

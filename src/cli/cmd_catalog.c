@@ -53,18 +53,18 @@ int cli_catalog_open(const char *verb, const char *const *files, int file_count,
         *out = cat;
         return CLI_EXIT_OK;
     }
-    size_t n = aif_catalog_error_count(cat);
-    for (size_t i = 0; i < n && i < AIF_CATALOG_MAX_ERRORS; i++) {
-        const aif_catalog_error *e = aif_catalog_error_at(cat, i);
+    const aif_error_list *errs = aif_catalog_errors(cat);
+    size_t n = errs->count;
+    for (size_t i = 0; i < n && i < AIF_ERROR_LIST_MAX; i++) {
+        const aif_error *e = aif_error_list_at(errs, i);
         if (e->line > 0) {
-            fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->message);
+            fprintf(stderr, "%s:%lu:%lu: error: %s\n", e->file, e->line, e->col, e->message);
         } else {
             fprintf(stderr, "%s: error: %s\n", e->file, e->message);
         }
     }
-    if (n > AIF_CATALOG_MAX_ERRORS) {
-        fprintf(stderr, "aifactory %s: %zu more errors not shown\n", verb,
-                n - AIF_CATALOG_MAX_ERRORS);
+    if (n > AIF_ERROR_LIST_MAX) {
+        fprintf(stderr, "aifactory %s: %zu more errors not shown\n", verb, n - AIF_ERROR_LIST_MAX);
     }
     if (n == 0) {
         fprintf(stderr, "aifactory %s: cannot load the catalog: %s\n", verb, aif_strerror(st));

@@ -143,17 +143,18 @@ static int open_models(const char *const *files, int count, aif_model_set **out)
         *out = set;
         return CLI_EXIT_OK;
     }
-    size_t n = aif_model_set_error_count(set);
-    for (size_t i = 0; i < n && i < AIF_MODEL_MAX_ERRORS; i++) {
-        const aif_model_error *e = aif_model_set_error_at(set, i);
+    const aif_error_list *errs = aif_model_set_errors(set);
+    size_t n = errs->count;
+    for (size_t i = 0; i < n && i < AIF_ERROR_LIST_MAX; i++) {
+        const aif_error *e = aif_error_list_at(errs, i);
         if (e->line > 0) {
-            fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, e->message);
+            fprintf(stderr, "%s:%lu:%lu: error: %s\n", e->file, e->line, e->col, e->message);
         } else {
             fprintf(stderr, "%s: error: %s\n", e->file, e->message);
         }
     }
-    if (n > AIF_MODEL_MAX_ERRORS) {
-        fprintf(stderr, "aifactory perf: %zu more errors not shown\n", n - AIF_MODEL_MAX_ERRORS);
+    if (n > AIF_ERROR_LIST_MAX) {
+        fprintf(stderr, "aifactory perf: %zu more errors not shown\n", n - AIF_ERROR_LIST_MAX);
     }
     if (n == 0) {
         fprintf(stderr, "aifactory perf: cannot load models: %s\n", aif_strerror(st));

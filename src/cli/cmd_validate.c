@@ -166,11 +166,12 @@ static double phase_total_w(const aif_scenario *sc) {
 /* The load's errors (already on stderr) as JSON: file, line, col, message. */
 static json_t *errors_json(const aif_scenario *sc) {
     json_t *errs = json_array();
-    size_t n = aif_scenario_error_count(sc);
-    for (size_t i = 0; i < n && i < AIF_SCENARIO_MAX_ERRORS; i++) {
-        const aif_scenario_error *e = aif_scenario_error_at(sc, i);
-        json_array_append_new(errs, json_pack("{s:s,s:i,s:i,s:s}", "file", e->file, "line", e->line,
-                                              "col", e->col, "message", e->message));
+    const aif_error_list *list = aif_scenario_errors(sc);
+    const aif_error *e;
+    for (size_t i = 0; (e = aif_error_list_at(list, i)) != NULL; i++) {
+        json_array_append_new(errs,
+                              json_pack("{s:s,s:i,s:i,s:s}", "file", e->file, "line", (int)e->line,
+                                        "col", (int)e->col, "message", e->message));
     }
     return errs;
 }

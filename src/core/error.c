@@ -77,15 +77,20 @@ size_t aif_error_format(const aif_error *e, char *buf, size_t n) {
     return len < 0 ? 0 : (size_t)len;
 }
 
-void aif_error_list_add(aif_error_list *l, const char *file, unsigned long line, unsigned long col,
-                        const char *fmt, ...) {
+void aif_error_list_addv(aif_error_list *l, const char *file, unsigned long line, unsigned long col,
+                         const char *fmt, va_list ap) {
     if (l->count < AIF_ERROR_LIST_MAX) {
-        va_list ap;
-        va_start(ap, fmt);
         record(&l->items[l->count], AIF_EPARSE, file, line, col, fmt, ap);
-        va_end(ap);
     }
     l->count++;
+}
+
+void aif_error_list_add(aif_error_list *l, const char *file, unsigned long line, unsigned long col,
+                        const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    aif_error_list_addv(l, file, line, col, fmt, ap);
+    va_end(ap);
 }
 
 const aif_error *aif_error_list_at(const aif_error_list *l, size_t i) {

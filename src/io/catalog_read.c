@@ -101,12 +101,11 @@ static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...)
     ;
 
 static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
-    char msg[sizeof(((aif_catalog_error *)0)->message)];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    aif_error_list_addv(aif__catalog_error_list(ctx->cat), ctx->file, (unsigned long)p.line,
+                        (unsigned long)p.col, fmt, ap);
     va_end(ap);
-    aif__catalog_error(ctx->cat, ctx->file, p.line, p.col, "%s", msg);
     ctx->failed = true;
 }
 
@@ -608,7 +607,8 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
 
 static void yaml_error(void *ctx, int line, int col, const char *message) {
     parse_ctx *c = ctx;
-    aif__catalog_error(c->cat, c->file, line, col, "malformed YAML: %s", message);
+    aif_error_list_add(aif__catalog_error_list(c->cat), c->file, (unsigned long)line,
+                       (unsigned long)col, "malformed YAML: %s", message);
 }
 
 static aif_status parse_document(aif_catalog *cat, const char *file, const char *text, size_t len,
@@ -670,8 +670,8 @@ aif_status aif_catalog_merge_file(aif_catalog *cat, const char *path) {
     aif_status st = aif__text_read(aif__catalog_allocator(cat), path, &text, &op, &sys_errno);
     if (st == AIF_EIO) {
         const char *file = aif_arena_strdup(aif__catalog_arena(cat), path);
-        aif__catalog_error(cat, file ? file : "", 0, 0, "cannot %s catalog file: %s", op,
-                           strerror(sys_errno));
+        aif_error_list_add(aif__catalog_error_list(cat), file ? file : "", 0, 0,
+                           "cannot %s catalog file: %s", op, strerror(sys_errno));
         return file ? AIF_EIO : AIF_ENOMEM;
     }
     if (st != AIF_OK) {

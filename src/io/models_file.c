@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +28,7 @@ struct aif_model_set {
     aif_model_spec **models;
     size_t count;
     size_t cap;
-    size_t error_count;
-    aif_model_error errors[AIF_MODEL_MAX_ERRORS];
+    aif_error_list errors; /* of the last merge */
 };
 
 typedef enum field_kind { FIELD_PARAMS, FIELD_POSITIVE, FIELD_NONNEGATIVE, FIELD_TEXT } field_kind;
@@ -86,29 +84,11 @@ typedef struct parse_ctx {
     size_t new_ids;
 } parse_ctx;
 
-static void record(aif_model_set *s, const char *file, pos p, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void record(aif_model_set *s, const char *file, pos p, const char *fmt, ...) {
-    if (s->error_count < AIF_MODEL_MAX_ERRORS) {
-        aif_model_error *e = &s->errors[s->error_count];
-        e->file = file;
-        e->line = p.line;
-        e->col = p.col;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-    }
-    s->error_count++;
-}
-
 #define FAIL(ctx, p, ...)                                                                          \
     do {                                                                                           \
-        record((ctx)->set, (ctx)->file, (p), __VA_ARGS__);                                         \
+        pos at_ = (p);                                                                             \
+        aif_error_list_add(&(ctx)->set->errors, (ctx)->file, (unsigned long)at_.line,              \
+                           (unsigned long)at_.col, __VA_ARGS__);                                   \
         (ctx)->failed = true;                                                                      \
     } while (0)
 
@@ -412,7 +392,7 @@ aif_status aif_model_set_merge_string(aif_model_set *s, const char *name, const 
     if (s == NULL || name == NULL || (text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
-    s->error_count = 0;
+    s->errors.count = 0;
     const char *file = aif_arena_strdup(s->arena, name);
     if (file == NULL) {
         return AIF_ENOMEM;
@@ -445,7 +425,7 @@ aif_status aif_model_set_merge_file(aif_model_set *s, const char *path) {
     if (s == NULL || path == NULL) {
         return AIF_EINVAL;
     }
-    s->error_count = 0;
+    s->errors.count = 0;
     const char *file = aif_arena_strdup(s->arena, path);
     if (file == NULL) {
         return AIF_ENOMEM;
@@ -455,7 +435,8 @@ aif_status aif_model_set_merge_file(aif_model_set *s, const char *path) {
     int sys_errno = 0;
     aif_status st = aif__text_read(s->alloc, path, &text, &op, &sys_errno);
     if (st == AIF_EIO) {
-        record(s, file, (pos){0, 0}, "cannot %s models file: %s", op, strerror(sys_errno));
+        aif_error_list_add(&s->errors, file, 0, 0, "cannot %s models file: %s", op,
+                           strerror(sys_errno));
         return AIF_EIO;
     }
     if (st != AIF_OK) {
@@ -466,15 +447,8 @@ aif_status aif_model_set_merge_file(aif_model_set *s, const char *path) {
     return st;
 }
 
-size_t aif_model_set_error_count(const aif_model_set *s) {
-    return s ? s->error_count : 0;
-}
-
-const aif_model_error *aif_model_set_error_at(const aif_model_set *s, size_t i) {
-    if (s == NULL || i >= s->error_count || i >= AIF_MODEL_MAX_ERRORS) {
-        return NULL;
-    }
-    return &s->errors[i];
+const aif_error_list *aif_model_set_errors(const aif_model_set *s) {
+    return s ? &s->errors : NULL;
 }
 
 size_t aif_model_set_count(const aif_model_set *s) {

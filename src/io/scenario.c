@@ -76,13 +76,14 @@ aif_status aif_scenario_set(aif_scenario *s, const char *assignment) {
 /* Errors in document order: overrides first, then by line and column. Insertion sort keeps
  * equal positions in the order they were found, and the list is short. */
 static void sort_errors(aif_scenario *s) {
-    size_t n = s->error_count < AIF_SCENARIO_MAX_ERRORS ? s->error_count : AIF_SCENARIO_MAX_ERRORS;
+    aif_error *items = s->errors.items;
+    size_t n = s->errors.count < AIF_ERROR_LIST_MAX ? s->errors.count : AIF_ERROR_LIST_MAX;
     for (size_t i = 1; i < n; i++) {
-        aif_scenario_error e = s->errors[i];
+        aif_error e = items[i];
         bool eset = strcmp(e.file, "--set") == 0;
         size_t j = i;
         while (j > 0) {
-            const aif_scenario_error *p = &s->errors[j - 1];
+            const aif_error *p = &items[j - 1];
             bool pset = strcmp(p->file, "--set") == 0;
             bool after =
                 (pset && !eset) ||
@@ -90,10 +91,10 @@ static void sort_errors(aif_scenario *s) {
             if (!after) {
                 break;
             }
-            s->errors[j] = s->errors[j - 1];
+            items[j] = items[j - 1];
             j--;
         }
-        s->errors[j] = e;
+        items[j] = e;
     }
 }
 
@@ -104,12 +105,13 @@ typedef struct yaml_error_ctx {
 
 static void yaml_error(void *ctx, int line, int col, const char *message) {
     yaml_error_ctx *c = ctx;
-    aif__scn_error_raw(c->s, c->file, line, col, "malformed YAML: %s", message);
+    aif_error_list_add(&c->s->errors, c->file, (unsigned long)line, (unsigned long)col,
+                       "malformed YAML: %s", message);
 }
 
 static aif_status load(aif_scenario *s, const char *name, const char *text, size_t len) {
     s->loaded = true;
-    s->error_count = 0;
+    s->errors.count = 0;
     const char *file = aif_arena_strdup(s->arena, name);
     const char *slash = file ? strrchr(file, '/') : NULL;
     const char *dir =
@@ -133,8 +135,8 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
         return AIF_ENOMEM;
     }
     if (y.doc == NULL) {
-        if (s->error_count == 0) {
-            aif__scn_error_raw(s, file, 1, 1, "empty scenario (expected 'aifactory: 1')");
+        if (s->errors.count == 0) {
+            aif_error_list_add(&s->errors, file, 1, 1, "empty scenario (expected 'aifactory: 1')");
         }
         aif__yaml_close(&y);
         return AIF_EPARSE;
@@ -157,7 +159,7 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
     if (c.status != AIF_OK) {
         return c.status;
     }
-    if (c.failed || s->error_count > 0) {
+    if (c.failed || s->errors.count > 0) {
         return AIF_EPARSE;
     }
     s->ok = true;
@@ -192,7 +194,8 @@ aif_status aif_scenario_load_file(aif_scenario *s, const char *path) {
         if (file == NULL) {
             return AIF_ENOMEM;
         }
-        aif__scn_error_raw(s, file, 0, 0, "cannot %s scenario file: %s", op, strerror(sys_errno));
+        aif_error_list_add(&s->errors, file, 0, 0, "cannot %s scenario file: %s", op,
+                           strerror(sys_errno));
         return AIF_EIO;
     }
     if (st != AIF_OK) {
@@ -225,15 +228,8 @@ aif_status aif_scenario_load_default(aif_scenario *s) {
                 aif__scenario_default_yaml_len);
 }
 
-size_t aif_scenario_error_count(const aif_scenario *s) {
-    return s ? s->error_count : 0;
-}
-
-const aif_scenario_error *aif_scenario_error_at(const aif_scenario *s, size_t i) {
-    if (s == NULL || i >= s->error_count || i >= AIF_SCENARIO_MAX_ERRORS) {
-        return NULL;
-    }
-    return &s->errors[i];
+const aif_error_list *aif_scenario_errors(const aif_scenario *s) {
+    return s ? &s->errors : NULL;
 }
 
 #define LOADED(s) ((s) != NULL && (s)->ok)

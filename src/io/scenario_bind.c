@@ -5,6 +5,7 @@
  * order and, where two terms cannot hold at once (ROFRs, partner preferences), for overlap.
  * Demand, failures and economics are in scenario_demand.c. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,10 +122,10 @@ static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
 /* ---- catalog ---- */
 
 static void copy_catalog_errors(scn_ctx *c) {
-    size_t n = aif_catalog_error_count(c->s->catalog);
-    for (size_t i = 0; i < n && i < AIF_CATALOG_MAX_ERRORS; i++) {
-        const aif_catalog_error *e = aif_catalog_error_at(c->s->catalog, i);
-        aif__scn_error_raw(c->s, e->file, e->line, e->col, "catalog: %s", e->message);
+    const aif_error_list *errs = aif_catalog_errors(c->s->catalog);
+    const aif_error *e;
+    for (size_t i = 0; (e = aif_error_list_at(errs, i)) != NULL; i++) {
+        aif_error_list_add(&c->s->errors, e->file, e->line, e->col, "catalog: %s", e->message);
     }
     c->failed = true;
 }

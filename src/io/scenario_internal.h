@@ -29,8 +29,7 @@ struct aif_scenario {
     bool ok;     /* the last load succeeded */
     scn_override *overrides;
     size_t override_count, override_cap;
-    aif_scenario_error errors[AIF_SCENARIO_MAX_ERRORS];
-    size_t error_count;
+    aif_error_list errors; /* of the last load */
 
     const char *name;
     const char *description;
@@ -79,11 +78,6 @@ typedef struct scn_ctx {
 void aif__scn_error(scn_ctx *c, scn_pos p, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-void aif__scn_error_raw(aif_scenario *s, const char *file, int line, int col, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 5, 6)))
 #endif
     ;
 

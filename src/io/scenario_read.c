@@ -12,28 +12,12 @@
 #include "scenario_internal.h"
 #include "yaml.h"
 
-void aif__scn_error_raw(aif_scenario *s, const char *file, int line, int col, const char *fmt,
-                        ...) {
-    if (s->error_count < AIF_SCENARIO_MAX_ERRORS) {
-        aif_scenario_error *e = &s->errors[s->error_count];
-        e->file = file;
-        e->line = line;
-        e->col = col;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-    }
-    s->error_count++;
-}
-
 void aif__scn_error(scn_ctx *c, scn_pos p, const char *fmt, ...) {
-    char msg[sizeof(((aif_scenario_error *)0)->message)];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    aif_error_list_addv(&c->s->errors, p.file ? p.file : c->file, (unsigned long)p.line,
+                        (unsigned long)p.col, fmt, ap);
     va_end(ap);
-    aif__scn_error_raw(c->s, p.file ? p.file : c->file, p.line, p.col, "%s", msg);
     c->failed = true;
 }
 

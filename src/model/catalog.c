@@ -4,7 +4,6 @@
 #include "aifactory/catalog.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,30 +39,12 @@ void aif_catalog_destroy(aif_catalog *cat) {
     aif_free(a, cat, sizeof *cat);
 }
 
-void aif__catalog_error(aif_catalog *cat, const char *file, int line, int col, const char *fmt,
-                        ...) {
-    if (cat->error_count < AIF_CATALOG_MAX_ERRORS) {
-        aif_catalog_error *e = &cat->errors[cat->error_count];
-        e->file = file;
-        e->line = line;
-        e->col = col;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-    }
-    cat->error_count++;
+aif_error_list *aif__catalog_error_list(aif_catalog *cat) {
+    return &cat->errors;
 }
 
-size_t aif_catalog_error_count(const aif_catalog *cat) {
-    return cat ? cat->error_count : 0;
-}
-
-const aif_catalog_error *aif_catalog_error_at(const aif_catalog *cat, size_t i) {
-    if (cat == NULL || i >= cat->error_count || i >= AIF_CATALOG_MAX_ERRORS) {
-        return NULL;
-    }
-    return &cat->errors[i];
+const aif_error_list *aif_catalog_errors(const aif_catalog *cat) {
+    return cat ? &cat->errors : NULL;
 }
 
 /* Make room for `extra` more pointers up front, so that committing cannot fail midway. */
@@ -177,7 +158,7 @@ static void commit(aif_catalog *cat, const aif__staged *staged) {
 }
 
 void aif__catalog_begin(aif_catalog *cat) {
-    cat->error_count = 0;
+    cat->errors.count = 0;
 }
 
 const aif_allocator *aif__catalog_allocator(const aif_catalog *cat) {

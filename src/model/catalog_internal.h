@@ -15,8 +15,7 @@ struct aif_catalog {
     size_t system_count;
     size_t system_cap;
     aif_facility facility;
-    size_t error_count; /* including errors beyond the kept ones */
-    aif_catalog_error errors[AIF_CATALOG_MAX_ERRORS];
+    aif_error_list errors; /* of the last merge */
 };
 
 #endif

@@ -18,7 +18,7 @@ static aif_catalog *load_default(const aif_allocator *a) {
     aif_catalog *cat = NULL;
     assert_int_equal(aif_catalog_create(a, &cat), AIF_OK);
     assert_int_equal(aif_catalog_load_default(cat), AIF_OK);
-    assert_int_equal(aif_catalog_error_count(cat), 0);
+    assert_int_equal(aif_catalog_errors(cat)->count, 0);
     return cat;
 }
 
@@ -162,7 +162,7 @@ static void user_file_adds_and_overrides(void **state) {
                        "facility:\n"
                        "  pue: {default: 1.3, low: 1.25, high: 1.4, source: site, confidence: H}\n";
     assert_int_equal(merge(cat, text), AIF_OK);
-    assert_int_equal(aif_catalog_error_count(cat), 0);
+    assert_int_equal(aif_catalog_errors(cat)->count, 0);
     /* The override changed only the price, in place: the pointer and the power stay. */
     assert_ptr_equal(aif_catalog_system_find(cat, "gb200-nvl72"), gb);
     assert_true(gb->price_usd.value == 2500000);
@@ -213,15 +213,15 @@ static void bad_file_lists_every_error_and_changes_nothing(void **state) {
         {6, 14, "unknown package 'gb20' (did you mean 'gb200'?)"},
     };
     size_t n = sizeof want / sizeof want[0];
-    assert_int_equal(aif_catalog_error_count(cat), n);
+    assert_int_equal(aif_catalog_errors(cat)->count, n);
     for (size_t i = 0; i < n; i++) {
-        const aif_catalog_error *e = aif_catalog_error_at(cat, i);
+        const aif_error *e = aif_error_list_at(aif_catalog_errors(cat), i);
         assert_string_equal(e->file, "user.yaml");
         assert_int_equal(e->line, want[i].line);
         assert_int_equal(e->col, want[i].col);
         assert_non_null(strstr(e->message, want[i].part));
     }
-    assert_null(aif_catalog_error_at(cat, n));
+    assert_null(aif_error_list_at(aif_catalog_errors(cat), n));
     /* All or nothing: the valid parts of the bad file were not applied. */
     assert_true(aif_catalog_system_find(cat, "gb200-nvl72")->price_usd.value == 3000000);
     assert_null(aif_catalog_system_find(cat, "my-rack"));
@@ -234,8 +234,8 @@ static void malformed_yaml_and_schema_errors(void **state) {
     aif_catalog *cat = NULL;
     assert_int_equal(aif_catalog_create(NULL, &cat), AIF_OK);
     assert_int_equal(merge(cat, "packages: [1,\n"), AIF_EPARSE);
-    assert_int_equal(aif_catalog_error_count(cat), 1);
-    const aif_catalog_error *first = aif_catalog_error_at(cat, 0);
+    assert_int_equal(aif_catalog_errors(cat)->count, 1);
+    const aif_error *first = aif_error_list_at(aif_catalog_errors(cat), 0);
     if (first == NULL) {
         fail_msg("no error recorded");
         return;
@@ -243,27 +243,34 @@ static void malformed_yaml_and_schema_errors(void **state) {
     assert_non_null(strstr(first->message, "malformed YAML"));
     assert_int_equal(first->line, 2);
     assert_int_equal(merge(cat, "schema: other/2\n"), AIF_EPARSE);
-    assert_int_equal(aif_catalog_error_at(cat, 0)->col, 9);
+    assert_int_equal(aif_error_list_at(aif_catalog_errors(cat), 0)->col, 9);
     assert_int_equal(merge(cat, "- a\n- b\n"), AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "expected a mapping"));
+    assert_non_null(
+        strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message, "expected a mapping"));
     assert_int_equal(merge(cat, "packages:\n  x: {name: X, dies: 1}\n"), AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "x.dies: expected a mapping"));
+    assert_non_null(strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message,
+                           "x.dies: expected a mapping"));
     assert_int_equal(merge(cat, "packages:\n  Bad: {}\n"), AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "invalid id 'Bad'"));
+    assert_non_null(
+        strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message, "invalid id 'Bad'"));
     assert_int_equal(merge(cat, "facility:\n  pue: {value: abc, source: s, confidence: H}\n"),
                      AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "finite number, found 'abc'"));
+    assert_non_null(strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message,
+                           "finite number, found 'abc'"));
     assert_int_equal(merge(cat, "facility:\n  pue: {value: 1.1, confidence: H}\n"), AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "missing 'source'"));
+    assert_non_null(
+        strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message, "missing 'source'"));
     assert_int_equal(
         merge(cat, "facility:\n  pue: {value: 1.1, low: 1, source: s, confidence: H}\n"),
         AIF_EPARSE);
-    assert_non_null(strstr(aif_catalog_error_at(cat, 0)->message, "both 'low' and 'high'"));
+    assert_non_null(
+        strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message, "both 'low' and 'high'"));
     assert_int_equal(merge(cat, "a: 1\na: 2\n"), AIF_EPARSE); /* duplicate keys */
-    assert_int_equal(aif_catalog_error_at(cat, 0)->line, 2);
+    assert_int_equal(aif_error_list_at(aif_catalog_errors(cat), 0)->line, 2);
     assert_int_equal(aif_catalog_merge_file(cat, "/nonexistent/catalog.yaml"), AIF_EIO);
-    assert_int_equal(aif_catalog_error_at(cat, 0)->line, 0);
-    assert_string_equal(aif_catalog_error_at(cat, 0)->file, "/nonexistent/catalog.yaml");
+    assert_int_equal(aif_error_list_at(aif_catalog_errors(cat), 0)->line, 0);
+    assert_string_equal(aif_error_list_at(aif_catalog_errors(cat), 0)->file,
+                        "/nonexistent/catalog.yaml");
     assert_int_equal(aif_catalog_package_count(cat), 0);
     assert_int_equal(aif_catalog_merge_string(NULL, "x", "", 0), AIF_EINVAL);
     assert_int_equal(aif_catalog_create(NULL, NULL), AIF_EINVAL);
@@ -271,21 +278,21 @@ static void malformed_yaml_and_schema_errors(void **state) {
     aif_catalog_destroy(NULL);
 }
 
-/* Many errors: only the first AIF_CATALOG_MAX_ERRORS are kept, the count is exact. */
+/* Many errors: only the first AIF_ERROR_LIST_MAX are kept, the count is exact. */
 static void error_list_is_capped(void **state) {
     (void)state;
     aif_catalog *cat = NULL;
     assert_int_equal(aif_catalog_create(NULL, &cat), AIF_OK);
     char text[8192] = "facility:\n";
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < AIF_ERROR_LIST_MAX + 20; i++) {
         char line[64];
         snprintf(line, sizeof line, "  bad%d: 1\n", i);
         strcat(text, line);
     }
     assert_int_equal(merge(cat, text), AIF_EPARSE);
-    assert_int_equal(aif_catalog_error_count(cat), 100);
-    assert_non_null(aif_catalog_error_at(cat, AIF_CATALOG_MAX_ERRORS - 1));
-    assert_null(aif_catalog_error_at(cat, AIF_CATALOG_MAX_ERRORS));
+    assert_int_equal(aif_catalog_errors(cat)->count, AIF_ERROR_LIST_MAX + 20);
+    assert_non_null(aif_error_list_at(aif_catalog_errors(cat), AIF_ERROR_LIST_MAX - 1));
+    assert_null(aif_error_list_at(aif_catalog_errors(cat), AIF_ERROR_LIST_MAX));
     aif_catalog_destroy(cat);
 }
 

@@ -119,17 +119,18 @@ static void user_models_add_and_replace(void **state) {
     aif_model_set_destroy(s);
 }
 
-static void expect_error(const char *text, int line, int col, const char *fragment) {
+static void expect_error(const char *text, unsigned long line, unsigned long col,
+                         const char *fragment) {
     aif_model_set *s = NULL;
     assert_int_equal(aif_model_set_create(NULL, 1, &s), AIF_OK);
     assert_int_equal(merge(s, text), AIF_EPARSE);
     assert_int_equal(aif_model_set_count(s), 7); /* all or nothing */
-    assert_true(aif_model_set_error_count(s) >= 1);
-    const aif_model_error *e = aif_model_set_error_at(s, 0);
+    assert_true(aif_model_set_errors(s)->count >= 1);
+    const aif_error *e = aif_error_list_at(aif_model_set_errors(s), 0);
     assert_string_equal(e->file, "m.yaml");
     if (strstr(e->message, fragment) == NULL || e->line != line || e->col != col) {
-        fail_msg("got %d:%d: %s; wanted %d:%d: ...%s...", e->line, e->col, e->message, line, col,
-                 fragment);
+        fail_msg("got %lu:%lu: %s; wanted %lu:%lu: ...%s...", e->line, e->col, e->message, line,
+                 col, fragment);
     }
     aif_model_set_destroy(s);
 }
@@ -172,16 +173,17 @@ static void bad_files_are_located(void **state) {
     assert_int_equal(aif_model_set_create(NULL, 0, &s), AIF_OK);
     assert_int_equal(merge(s, "models:\n  - {id: a, source: s}\n  - {id: b, layers: -1}\n"),
                      AIF_EPARSE);
-    assert_true(aif_model_set_error_count(s) >= 10);
-    assert_null(aif_model_set_error_at(s, 99));
+    assert_true(aif_model_set_errors(s)->count >= 10);
+    assert_null(aif_error_list_at(aif_model_set_errors(s), 99));
     assert_int_equal(aif_model_set_count(s), 0);
     /* A clean merge afterwards clears the errors. */
     assert_int_equal(merge(s, user_model), AIF_OK);
-    assert_int_equal(aif_model_set_error_count(s), 0);
+    assert_int_equal(aif_model_set_errors(s)->count, 0);
     assert_int_equal(aif_model_set_merge_file(s, "/nonexistent/models.yaml"), AIF_EIO);
-    assert_int_equal(aif_model_set_error_count(s), 1);
-    assert_int_equal(aif_model_set_error_at(s, 0)->line, 0);
-    assert_non_null(strstr(aif_model_set_error_at(s, 0)->message, "cannot open models file"));
+    assert_int_equal(aif_model_set_errors(s)->count, 1);
+    assert_int_equal(aif_error_list_at(aif_model_set_errors(s), 0)->line, 0);
+    assert_non_null(
+        strstr(aif_error_list_at(aif_model_set_errors(s), 0)->message, "cannot open models file"));
     assert_int_equal(aif_model_set_count(s), 1);
 
     assert_int_equal(aif_model_set_create(NULL, 0, NULL), AIF_EINVAL);

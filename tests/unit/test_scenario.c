@@ -51,7 +51,7 @@ static void default_scenario_binds(void **state) {
     aif_scenario *s = NULL;
     assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
     assert_int_equal(aif_scenario_load_default(s), AIF_OK);
-    assert_int_equal(aif_scenario_error_count(s), 0);
+    assert_int_equal(aif_scenario_errors(s)->count, 0);
     assert_string_equal(aif_scenario_name(s), "openai-nvidia-10gw");
     const aif_scenario_simulation *sim = aif_scenario_simulation_get(s);
     assert_int_equal(sim->start_date.year, 2025);
@@ -188,9 +188,9 @@ static void bad_file_lists_every_error(void **state) {
         {29, 7, "overlap"},
         {34, 3, "checkpoint_interval"},
     };
-    assert_int_equal(aif_scenario_error_count(s), sizeof want / sizeof want[0]);
+    assert_int_equal(aif_scenario_errors(s)->count, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+        const aif_error *e = aif_error_list_at(aif_scenario_errors(s), i);
         assert_string_equal(e->file, path);
         assert_int_equal(e->line, want[i].line);
         assert_int_equal(e->col, want[i].col);
@@ -205,17 +205,18 @@ static void missing_file_and_bad_yaml(void **state) {
     aif_scenario *s = NULL;
     assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
     assert_int_equal(aif_scenario_load_file(s, "/nonexistent/x.yaml"), AIF_EIO);
-    assert_int_equal(aif_scenario_error_count(s), 1);
-    assert_int_equal(aif_scenario_error_at(s, 0)->line, 0);
+    assert_int_equal(aif_scenario_errors(s)->count, 1);
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 0)->line, 0);
     assert_int_equal(aif_scenario_load_default(s), AIF_ESTATE);
     aif_scenario_destroy(s);
     s = load_text("aifactory: 1\nsites: [\n", NULL, 0, AIF_EPARSE);
-    assert_non_null(strstr(aif_scenario_error_at(s, 0)->message, "malformed YAML"));
+    assert_non_null(
+        strstr(aif_error_list_at(aif_scenario_errors(s), 0)->message, "malformed YAML"));
     aif_scenario_destroy(s);
     s = load_text("aifactory: 2\n", NULL, 0, AIF_EPARSE);
     bool version_error = false;
-    for (size_t i = 0; i < aif_scenario_error_count(s); i++) {
-        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+    for (size_t i = 0; i < aif_scenario_errors(s)->count; i++) {
+        const aif_error *e = aif_error_list_at(aif_scenario_errors(s), i);
         version_error |=
             strstr(e->message, "unsupported version 2") != NULL && e->line == 1 && e->col == 12;
     }
@@ -226,9 +227,10 @@ static void missing_file_and_bad_yaml(void **state) {
     snprintf(text, sizeof text,
              "%sdemand:\n  training:\n    research: {trace: no-such-trace.csv}\n", minimal);
     s = load_text(text, NULL, 0, AIF_EPARSE);
-    assert_int_equal(aif_scenario_error_count(s), 1);
-    assert_int_equal(aif_scenario_error_at(s, 0)->line, 12);
-    assert_non_null(strstr(aif_scenario_error_at(s, 0)->message, "cannot open trace file"));
+    assert_int_equal(aif_scenario_errors(s)->count, 1);
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 0)->line, 12);
+    assert_non_null(
+        strstr(aif_error_list_at(aif_scenario_errors(s), 0)->message, "cannot open trace file"));
     aif_scenario_destroy(s);
 }
 
@@ -249,8 +251,8 @@ static void json_and_inline_catalog(void **state) {
     const char *bad = "aifactory: 1\ncatalog:\n  systems:\n    x1:\n      bogus: 1\n";
     s = load_text(bad, NULL, 0, AIF_EPARSE);
     bool found = false;
-    for (size_t i = 0; i < aif_scenario_error_count(s); i++) {
-        const aif_scenario_error *e = aif_scenario_error_at(s, i);
+    for (size_t i = 0; i < aif_scenario_errors(s)->count; i++) {
+        const aif_error *e = aif_error_list_at(aif_scenario_errors(s), i);
         if (strstr(e->message, "bogus")) {
             found = e->line == 5 && e->col == 7;
         }
@@ -271,12 +273,12 @@ static void set_overrides(void **state) {
     aif_scenario_destroy(s);
     const char *bad[] = {"sites.5.id=x", "sites.0.phases.0.power=-2GW"};
     s = load_text(minimal, bad, 2, AIF_EPARSE);
-    assert_int_equal(aif_scenario_error_count(s), 2);
-    assert_string_equal(aif_scenario_error_at(s, 0)->file, "--set");
-    assert_int_equal(aif_scenario_error_at(s, 0)->line, 1);
-    assert_int_equal(aif_scenario_error_at(s, 0)->col, 7);
-    assert_int_equal(aif_scenario_error_at(s, 1)->line, 2);
-    assert_int_equal(aif_scenario_error_at(s, 1)->col, 24);
+    assert_int_equal(aif_scenario_errors(s)->count, 2);
+    assert_string_equal(aif_error_list_at(aif_scenario_errors(s), 0)->file, "--set");
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 0)->line, 1);
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 0)->col, 7);
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 1)->line, 2);
+    assert_int_equal(aif_error_list_at(aif_scenario_errors(s), 1)->col, 24);
     aif_scenario_destroy(s);
     assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
     assert_int_equal(aif_scenario_set(s, "noequals"), AIF_EINVAL);

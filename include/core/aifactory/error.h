@@ -82,6 +82,11 @@ typedef struct aif_error_list {
 void aif_error_list_add(aif_error_list *l, const char *file, unsigned long line, unsigned long col,
                         const char *fmt, ...) AIF_PRINTF_LIKE(5, 6);
 
+/* As aif_error_list_add with the arguments already gathered, for readers that wrap it in
+ * their own printf-like helper. */
+void aif_error_list_addv(aif_error_list *l, const char *file, unsigned long line, unsigned long col,
+                         const char *fmt, va_list ap) AIF_PRINTF_LIKE(5, 0);
+
 /* The i-th kept error, or NULL past the kept ones. */
 const aif_error *aif_error_list_at(const aif_error_list *l, size_t i);
 

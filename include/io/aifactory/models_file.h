@@ -7,19 +7,9 @@
 #include <stddef.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/error.h"
 #include "aifactory/models.h"
 #include "aifactory/status.h"
-
-/* One problem found in a models file; printed as "file:line:col: error: message". line and
- * col are 1-based, 0 when unknown (a file that could not be opened). */
-typedef struct aif_model_error {
-    const char *file;
-    int line;
-    int col;
-    char message[160];
-} aif_model_error;
-
-#define AIF_MODEL_MAX_ERRORS 32
 
 typedef struct aif_model_set aif_model_set;
 
@@ -39,7 +29,7 @@ void aif_model_set_destroy(aif_model_set *s);
  * experts_active, kv_latent_dim (0). An entry whose id is already in the set replaces it
  * whole (same pointer, new values); new ids are appended. All or nothing: every problem is
  * recorded with file:line:col and the set changes only when there were none.
- * Errors: AIF_EINVAL (NULL arguments), AIF_EPARSE (see aif_model_set_error_at), AIF_ENOMEM.
+ * Errors: AIF_EINVAL (NULL arguments), AIF_EPARSE (see aif_model_set_errors), AIF_ENOMEM.
  * Cost O(len + entries x set size). */
 aif_status aif_model_set_merge_string(aif_model_set *s, const char *name, const char *text,
                                       size_t len);
@@ -48,10 +38,10 @@ aif_status aif_model_set_merge_string(aif_model_set *s, const char *name, const 
  * recorded as an error with line 0). */
 aif_status aif_model_set_merge_file(aif_model_set *s, const char *path);
 
-/* Errors of the last merge (cleared when a merge starts); at most AIF_MODEL_MAX_ERRORS are
- * kept, the count includes dropped ones. _at returns NULL past the kept ones. */
-size_t aif_model_set_error_count(const aif_model_set *s);
-const aif_model_error *aif_model_set_error_at(const aif_model_set *s, size_t i);
+/* Errors of the last merge (cleared when a merge starts), in file order, each with its
+ * file:line:col (line 0 when not tied to a line, e.g. an unreadable file). NULL for a NULL
+ * set. The list lives in the set. O(1). */
+const aif_error_list *aif_model_set_errors(const aif_model_set *s);
 
 /* Models in order (built-ins, then new ids in file order); _at is NULL past the end, _find
  * NULL for unknown ids. Pointers stay valid until the set is destroyed. Cost O(1), O(n). */

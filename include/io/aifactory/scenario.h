@@ -24,6 +24,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/catalog.h"
+#include "aifactory/error.h"
 #include "aifactory/fleet.h"
 #include "aifactory/scenario_types.h"
 #include "aifactory/status.h"
@@ -31,20 +32,6 @@
 
 /* The only scenario format version this library reads (`aifactory: 1`). */
 #define AIF_SCENARIO_VERSION 1
-
-/* ---- errors ---- */
-/* One input problem, "file:line:col: error: message" once printed. For a value that came
- * from an override, file is "--set", line is the override's 1-based position in the list
- * given to aif_scenario_set, and col points into its "path=value" text. line/col are 0
- * when unknown (a file that cannot be read). */
-typedef struct aif_scenario_error {
-    const char *file;
-    int line;
-    int col;
-    char message[200];
-} aif_scenario_error;
-
-#define AIF_SCENARIO_MAX_ERRORS 100
 
 /* ---- the scenario ---- */
 typedef struct aif_scenario aif_scenario;
@@ -65,7 +52,7 @@ aif_status aif_scenario_set(aif_scenario *s, const char *assignment);
 
 /* Bind scenario `text` of `len` bytes; `name` labels errors (copied) and its directory is
  * the base for relative paths inside the file. Loads the default catalog and merges the
- * file's `catalog:` section first. All errors are collected (see aif_scenario_error_*).
+ * file's `catalog:` section first. All errors are collected (see aif_scenario_errors).
  * Errors: AIF_EINVAL (NULL arguments), AIF_ESTATE (already loaded), AIF_EPARSE (malformed
  * input or any schema/validation error), AIF_ENOMEM. After an error the scenario may only
  * be queried for errors and destroyed. Cost O(size of text + catalog). */
@@ -84,10 +71,12 @@ aif_status aif_scenario_load_default(aif_scenario *s);
 const char *aif_scenario_default_yaml(size_t *len);
 const char *aif_scenario_default_name(void);
 
-/* Errors of the last load, in document order (overrides first); at most
- * AIF_SCENARIO_MAX_ERRORS are kept, the count includes dropped ones. O(1). */
-size_t aif_scenario_error_count(const aif_scenario *s);
-const aif_scenario_error *aif_scenario_error_at(const aif_scenario *s, size_t i);
+/* Errors of the last load, in document order (overrides first), each printed as
+ * "file:line:col: error: message". For a value that came from an override, file is
+ * "--set", line is the override's 1-based position in the list given to aif_scenario_set,
+ * and col points into its "path=value" text. line/col are 0 when unknown (a file that
+ * cannot be read). NULL for a NULL scenario. The list lives in the scenario. O(1). */
+const aif_error_list *aif_scenario_errors(const aif_scenario *s);
 
 /* Accessors of a loaded scenario (NULL / zeroed data before a successful load). O(1).
  * `name` is the file's `name:` key, or the file name without directory and extension. */

@@ -16,6 +16,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/precision.h"
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 /* One sourced figure. `value` is the chosen default; `low`/`high` bound it (both equal to
@@ -73,15 +74,6 @@ typedef struct aif_facility {
     aif_sourced facility_life_years;
 } aif_facility;
 
-/* One input problem, "file:line:col: error: message" once printed. line/col are 1-based;
- * 0 when unknown (e.g. a file that could not be read). */
-typedef struct aif_catalog_error {
-    const char *file;
-    int line;
-    int col;
-    char message[160];
-} aif_catalog_error;
-
 typedef enum aif_catalog_kind { AIF_CATALOG_PACKAGE, AIF_CATALOG_SYSTEM } aif_catalog_kind;
 
 typedef struct aif_catalog aif_catalog;
@@ -94,11 +86,10 @@ aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out);
  * is a no-op. */
 void aif_catalog_destroy(aif_catalog *cat);
 
-/* Errors collected by the last merge (cleared when a merge starts), in file order; at most
- * AIF_CATALOG_MAX_ERRORS are kept, the count includes the dropped ones. */
-#define AIF_CATALOG_MAX_ERRORS 64
-size_t aif_catalog_error_count(const aif_catalog *cat);
-const aif_catalog_error *aif_catalog_error_at(const aif_catalog *cat, size_t i);
+/* Errors collected by the last merge (cleared when a merge starts), in file order, each
+ * with its file:line:col (line 0 when not tied to a line, e.g. an unreadable file). NULL for
+ * a NULL catalog. The list lives in the catalog. O(1). */
+const aif_error_list *aif_catalog_errors(const aif_catalog *cat);
 
 /* Entries in insertion order (default catalog order, then new user entries). _at returns
  * NULL past the end. O(1). */

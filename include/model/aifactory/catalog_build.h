@@ -48,10 +48,9 @@ aif_arena *aif__catalog_arena(aif_catalog *cat);
 /* The allocator the catalog was created with (for buffers a reader frees itself). */
 const aif_allocator *aif__catalog_allocator(const aif_catalog *cat);
 
-/* Record "file:line:col: message" on the catalog (printf-style). Never fails: past
- * AIF_CATALOG_MAX_ERRORS only the count grows. */
-void aif__catalog_error(aif_catalog *cat, const char *file, int line, int col, const char *fmt, ...)
-    AIF_PRINTF_LIKE(5, 6);
+/* The catalog's error list, for readers to record "file:line:col: message" on with
+ * aif_error_list_add (never fails: past AIF_ERROR_LIST_MAX only the count grows). */
+aif_error_list *aif__catalog_error_list(aif_catalog *cat);
 
 /* Commit the staged entries: new ids are appended, known ids take the fields given.
  * Errors: AIF_ENOMEM (the catalog is then unchanged). Cost O(staged + entries). */
