@@ -836,11 +836,6 @@ static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
     c->s->investments.warrant_count = count;
 }
 
-static int round_cmp(const void *a, const void *b) {
-    const aif_scenario_equity_round *x = a, *y = b;
-    return (x->at > y->at) - (x->at < y->at);
-}
-
 static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "investor", "amount", "date"};
     size_t count = seq_count(c, n, at, "investments.equity_rounds");
@@ -861,7 +856,7 @@ static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_date(c, m, "date", at, where, true, &v[i].at);
     }
     /* Stable enough: rounds on the same date keep no meaningful order beyond the file's. */
-    qsort(v, count, sizeof *v, round_cmp);
+    aif__scn_sort_by_time(c, v, count, sizeof *v, offsetof(aif_scenario_equity_round, at));
     c->s->investments.equity_rounds = v;
     c->s->investments.equity_round_count = count;
 }

@@ -4,6 +4,7 @@
  * that docs/scenario.md promises are filled here; profile weights are normalized to mean 1
  * so that they shape demand without changing its daily total. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +67,6 @@ static void read_profile(scn_ctx *c, struct fy_node *m, const char *key, scn_pos
     }
 }
 
-static int point_cmp(const void *a, const void *b) {
-    const aif_scenario_point *x = a, *y = b;
-    return (x->at > y->at) - (x->at < y->at);
-}
-
 static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
     static const char *const keys[] = {"points", "logistic"};
     static const char *const pkeys[] = {"date", "users"};
@@ -125,7 +121,7 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
                            "%s.date: expected dates in increasing order", w);
         }
     }
-    qsort(v, k, sizeof *v, point_cmp);
+    aif__scn_sort_by_time(c, v, k, sizeof *v, offsetof(aif_scenario_point, at));
     in->wau_points = v;
     in->wau_point_count = k;
 }
@@ -246,12 +242,6 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     }
 }
 
-static int run_cmp(const void *a, const void *b) {
-    const aif_scenario_frontier_run *x = a, *y = b;
-    return (x->earliest_start_at > y->earliest_start_at) -
-           (x->earliest_start_at < y->earliest_start_at);
-}
-
 static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "model",          "tokens",   "compute", "precision",
                                        "gpus", "earliest_start", "deadline", "site"};
@@ -311,7 +301,8 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
             }
         }
     }
-    qsort(v, k, sizeof *v, run_cmp);
+    aif__scn_sort_by_time(c, v, k, sizeof *v,
+                          offsetof(aif_scenario_frontier_run, earliest_start_at));
     c->s->training.frontier_runs = v;
     c->s->training.frontier_run_count = k;
 }

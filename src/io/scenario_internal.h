@@ -124,6 +124,12 @@ bool aif__scn_enum(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at,
 bool aif__scn_scalar_text(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where, char *buf,
                           size_t size);
 
+/* Sort `n` entries of `size` bytes at `v` by the aif_time at byte `key_offset` of each,
+ * equal times kept in input order: the order feeds event payloads, and qsort alone is not
+ * stable. Scratch memory comes from the scenario's allocator (c->status = AIF_ENOMEM on
+ * failure, `v` then unchanged). Cost O(n log n). */
+void aif__scn_sort_by_time(scn_ctx *c, void *v, size_t n, size_t size, size_t key_offset);
+
 /* Suggest the nearest of `names` to `word` (edit distance <= max(2, len/3)); NULL if none. */
 const char *aif__scn_nearest(const char *word, const char *const *names, size_t n);
 

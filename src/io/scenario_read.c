@@ -92,6 +92,44 @@ const char *aif__scn_nearest(const char *word, const char *const *names, size_t 
     return best_d <= limit ? best : NULL;
 }
 
+/* A sort key with the entry's input index as the tie-break. */
+typedef struct time_ref {
+    aif_time key;
+    size_t index;
+} time_ref;
+
+static int time_ref_cmp(const void *a, const void *b) {
+    const time_ref *x = a, *y = b;
+    if (x->key != y->key) {
+        return x->key < y->key ? -1 : 1;
+    }
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+void aif__scn_sort_by_time(scn_ctx *c, void *v, size_t n, size_t size, size_t key_offset) {
+    if (n < 2) {
+        return;
+    }
+    /* n and size are the lengths of an array already allocated, so the products fit. */
+    aif_alloc_part parts[] = {{n * sizeof(time_ref), 0, NULL}, {n * size, 0, NULL}};
+    if (aif_alloc_group(c->s->alloc, parts, 2) != AIF_OK) {
+        c->status = AIF_ENOMEM;
+        return;
+    }
+    time_ref *refs = parts[0].ptr;
+    char *copy = parts[1].ptr;
+    memcpy(copy, v, n * size);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&refs[i].key, copy + i * size + key_offset, sizeof refs[i].key);
+        refs[i].index = i;
+    }
+    qsort(refs, n, sizeof *refs, time_ref_cmp);
+    for (size_t i = 0; i < n; i++) {
+        memcpy((char *)v + i * size, copy + refs[i].index * size, size);
+    }
+    aif_free_group(c->s->alloc, parts, 2);
+}
+
 bool aif__scn_check_keys(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where,
                          const char *const *keys, size_t key_count) {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {

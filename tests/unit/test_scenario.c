@@ -317,9 +317,43 @@ static void allocation_failures_are_clean(void **state) {
     }
 }
 
+/* Entries sorted by date keep their input order on equal dates: the order reaches event
+ * payloads, and qsort alone is not stable. Many equal keys, so an unstable sort would show. */
+static void equal_dates_keep_input_order(void **state) {
+    (void)state;
+    enum { ROUNDS = 40 };
+    char text[8192];
+    int used = snprintf(text, sizeof text, "%sinvestments:\n  equity_rounds:\n", minimal);
+    for (int i = 0; i < ROUNDS && used > 0 && (size_t)used < sizeof text; i++) {
+        /* Every fifth round is a year earlier, so the sort does move entries. */
+        used += snprintf(text + used, sizeof text - (size_t)used,
+                         "    - {name: r%02d, amount: $1B, date: %s}\n", i,
+                         i % 5 == 4 ? "2026-02" : "2026-06");
+    }
+    aif_scenario *s = load_text(text, NULL, 0, AIF_OK);
+    const aif_scenario_investments *inv = aif_scenario_investments_get(s);
+    assert_int_equal(inv->equity_round_count, ROUNDS);
+    int early = 0, late = 0;
+    for (size_t k = 0; k < inv->equity_round_count; k++) {
+        int i = 0;
+        assert_int_equal(sscanf(inv->equity_rounds[k].name, "r%d", &i), 1);
+        if (k < ROUNDS / 5) {
+            assert_int_equal(i % 5, 4);
+            assert_true(i > early || k == 0);
+            early = i;
+        } else {
+            assert_int_not_equal(i % 5, 4);
+            assert_true(i > late || k == ROUNDS / 5);
+            late = i;
+        }
+    }
+    aif_scenario_destroy(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(default_scenario_binds),
+        cmocka_unit_test(equal_dates_keep_input_order),
         cmocka_unit_test(shipped_files_bind),
         cmocka_unit_test(minimal_defaults_and_blocks),
         cmocka_unit_test(bad_file_lists_every_error),
