@@ -1,6 +1,6 @@
 /* The scenario sections that describe supply: the version key, simulation, catalog
  * overrides, providers, sites with their phases and blocks, contracts and investments.
- * Each value is read with the typed readers of scenario_read.c; references (providers,
+ * Each value is read through a cursor (scenario_internal.h); references (providers,
  * catalog systems, vendors, triggers) are resolved here, and date ranges are checked for
  * order and, where two terms cannot hold at once (ROFRs, partner preferences), for overlap.
  * Demand, failures and economics are in scenario_demand.c. */
@@ -17,25 +17,19 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define QUARTER_NS  (AIF_NS_PER_YEAR / 4)
 #define MAX_BLOCKS  100000
-
-/* Number of items of a sequence (0 with an error when `n` is not one). */
-static size_t seq_count(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where) {
-    if (n == NULL || fy_node_get_type(n) != FYNT_SEQUENCE) {
-        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a sequence", where);
-        return 0;
-    }
-    int k = fy_node_sequence_item_count(n);
-    return k > 0 ? (size_t)k : 0;
-}
+/* A phase that is an exact multiple of its block must not gain a block from the rounding of
+ * power / block. */
+#define BLOCK_COUNT_SLACK 1e-9
 
 /* Read an id key, check its form and uniqueness against ids[0..n). */
-static const char *read_id(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
-                           const char *const *ids, size_t n) {
+static const char *read_id(const scn_cur *k, const char *const *ids, size_t n) {
+    scn_ctx *c = k->c;
+    const char *where = k->path;
     const char *id = NULL;
-    if (!aif__scn_str(c, m, "id", at, where, true, &id)) {
+    if (!aif__cur_str(k, "id", true, &id)) {
         return NULL;
     }
-    scn_pos p = aif__scn_key_pos(c, m, "id", at);
+    scn_pos p = aif__cur_key_pos(k, "id");
     if (!aif__yaml_valid_id(id, strlen(id))) {
         aif__scn_error(c, p,
                        "%s.id: invalid id '%s' (expected lower-case letters, digits, '-', '_' "
@@ -53,15 +47,16 @@ static const char *read_id(scn_ctx *c, struct fy_node *m, scn_pos at, const char
 }
 
 /* Resolve a provider reference under `key`; AIF_SCENARIO_NONE when absent or unknown. */
-static size_t provider_ref(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at,
-                           const char *where, bool required) {
+static size_t provider_ref(const scn_cur *k, const char *key, bool required) {
+    scn_ctx *c = k->c;
+    const char *where = k->path;
     const char *id = NULL;
-    if (!aif__scn_str(c, m, key, at, where, required, &id)) {
+    if (!aif__cur_str(k, key, required, &id)) {
         return AIF_SCENARIO_NONE;
     }
     aif_scenario *s = c->s;
-    const char *ids[256];
-    size_t n = s->provider_count < 256 ? s->provider_count : 256;
+    const char *ids[SCN_SUGGEST_MAX];
+    size_t n = s->provider_count < SCN_SUGGEST_MAX ? s->provider_count : SCN_SUGGEST_MAX;
     for (size_t i = 0; i < s->provider_count; i++) {
         if (s->providers[i].id && strcmp(s->providers[i].id, id) == 0) {
             return i;
@@ -71,8 +66,8 @@ static size_t provider_ref(scn_ctx *c, struct fy_node *m, const char *key, scn_p
         }
     }
     const char *near = aif__scn_nearest(id, ids, n);
-    aif__scn_error(c, aif__scn_key_pos(c, m, key, at), "%s.%s: unknown provider '%s'%s%s%s", where,
-                   key, id, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    aif__scn_error(c, aif__cur_key_pos(k, key), "%s.%s: unknown provider '%s'%s%s%s", where, key,
+                   id, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return AIF_SCENARIO_NONE;
 }
 
@@ -80,6 +75,7 @@ static size_t provider_ref(scn_ctx *c, struct fy_node *m, const char *key, scn_p
 
 static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"start", "end", "seed", "demand_step"};
+    const scn_cur cur = {c, n, "simulation", at};
     aif_scenario_simulation *sim = &c->s->sim;
     sim->start_date = (aif_date){2025, 9, 1};
     sim->seed = 1;
@@ -88,33 +84,33 @@ static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_error(c, at, "missing required section 'simulation' (start, end)");
         return;
     }
-    if (!aif__scn_check_keys(c, n, at, "simulation", keys, COUNT_OF(keys))) {
+    if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     /* The start is read as an absolute date: every other date is relative to it. */
     aif_time start = 0;
     sim->start_date = (aif_date){1970, 1, 1};
-    if (aif__scn_date(c, n, "start", at, "simulation", true, &start)) {
+    if (aif__cur_date(&cur, "start", true, &start)) {
         sim->start_date = aif_date_from_days(start / AIF_NS_PER_DAY);
     }
-    if (aif__scn_date(c, n, "end", at, "simulation", true, &sim->end)) {
+    if (aif__cur_date(&cur, "end", true, &sim->end)) {
         sim->end_date = aif_sim_to_date(sim->end, sim->start_date);
         if (sim->end <= 0) {
-            aif__scn_error(c, aif__scn_key_pos(c, n, "end", at),
+            aif__scn_error(c, aif__cur_key_pos(&cur, "end"),
                            "simulation.end: expected a date after simulation.start");
         }
     }
     double seed = 1;
-    if (aif__scn_num(c, n, "seed", at, "simulation", false, 0, 9007199254740992.0, &seed)) {
+    if (aif__cur_num(&cur, "seed", false, 0, SCN_SEED_MAX, &seed)) {
         if (seed != floor(seed)) {
-            aif__scn_error(c, aif__scn_key_pos(c, n, "seed", at),
+            aif__scn_error(c, aif__cur_key_pos(&cur, "seed"),
                            "simulation.seed: expected a whole number, found %g", seed);
         }
         sim->seed = (uint64_t)seed;
     }
-    if (aif__scn_duration(c, n, "demand_step", at, "simulation", false, &sim->demand_step) &&
+    if (aif__cur_duration(&cur, "demand_step", false, &sim->demand_step) &&
         (sim->demand_step < AIF_NS_PER_MIN || sim->demand_step > AIF_NS_PER_DAY)) {
-        aif__scn_error(c, aif__scn_key_pos(c, n, "demand_step", at),
+        aif__scn_error(c, aif__cur_key_pos(&cur, "demand_step"),
                        "simulation.demand_step: expected a duration from 1 min to 1 day");
     }
 }
@@ -228,57 +224,57 @@ static void bind_providers(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_error(c, at, "missing required section 'providers'");
         return;
     }
-    size_t count = seq_count(c, n, at, "providers");
+    scn_each it = aif__scn_each_begin(c, n, at, "providers");
+    size_t count = it.count;
     aif_scenario *s = c->s;
     s->providers = aif__scn_alloc(c, count, sizeof *s->providers);
     const char **ids = aif__scn_alloc(c, count, sizeof *ids);
     if (s->providers == NULL || ids == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "providers.%zu", i);
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
         aif_scenario_provider *p = &s->providers[i];
         p->lead_time = AIF_NS_PER_YEAR;
         s->provider_count = i + 1;
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        p->id = ids[i] = read_id(c, m, at, where, ids, i);
+        p->id = ids[i] = read_id(&it.item, ids, i);
         p->name = p->id;
-        aif__scn_str(c, m, "name", at, where, false, &p->name);
+        aif__cur_str(&it.item, "name", false, &p->name);
         int kind = 0;
-        aif__scn_enum(c, m, "kind", at, where, true, kinds, COUNT_OF(kinds), &kind);
+        aif__cur_enum(&it.item, "kind", true, kinds, COUNT_OF(kinds), &kind);
         p->kind = (aif_provider_kind)kind;
-        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
                      &p->price_usd_per_gpu_hour);
-        aif__scn_duration(c, m, "lead_time", at, where, false, &p->lead_time);
+        aif__cur_duration(&it.item, "lead_time", false, &p->lead_time);
     }
 }
 
 /* ---- sites ---- */
 
-static const aif_system *system_ref(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
-                                    const char **id_out) {
+static const aif_system *system_ref(const scn_cur *k, const char **id_out) {
+    scn_ctx *c = k->c;
+    const char *where = k->path;
     const char *id = NULL;
-    if (!aif__scn_str(c, m, "system", at, where, true, &id)) {
+    if (!aif__cur_str(k, "system", true, &id)) {
         return NULL;
     }
     *id_out = id;
     const aif_system *sys = aif_catalog_system_find(c->s->catalog, id);
     if (sys == NULL) {
         const char *near[1] = {NULL};
-        size_t k = aif_catalog_suggest(c->s->catalog, AIF_CATALOG_SYSTEM, id, near, 1);
-        aif__scn_error(c, aif__scn_key_pos(c, m, "system", at),
-                       "%s.system: unknown system '%s'%s%s%s", where, id,
-                       k ? " (did you mean '" : "", k ? near[0] : "", k ? "'?)" : "");
+        size_t found = aif_catalog_suggest(c->s->catalog, AIF_CATALOG_SYSTEM, id, near, 1);
+        aif__scn_error(c, aif__cur_key_pos(k, "system"), "%s.system: unknown system '%s'%s%s%s",
+                       where, id, found ? " (did you mean '" : "", found ? near[0] : "",
+                       found ? "'?)" : "");
     }
     return sys;
 }
 
 static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const char *where) {
-    double nb = ceil(ph->power_w / ph->block_w - 1e-9);
+    double nb = ceil(ph->power_w / ph->block_w - BLOCK_COUNT_SLACK);
     if (!(nb >= 1) || nb > MAX_BLOCKS) {
         aif__scn_error(c, p, "%s: %g blocks of %g W (expected 1 to %d blocks)", where, nb,
                        ph->block_w, MAX_BLOCKS);
@@ -296,7 +292,7 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
                           : (double)ph->block_interval;
     for (size_t k = 0; k < n; k++) {
         double t = (double)ph->ready_at + interval * (double)k;
-        b[k].online = t >= 9.2e18 ? AIF_TIME_MAX : (aif_time)t;
+        b[k].online = t >= SCN_TIME_SATURATE ? AIF_TIME_MAX : (aif_time)t;
         b[k].power_w = k + 1 < n ? ph->block_w : ph->power_w - ph->block_w * (double)(n - 1);
         aif_time life_end = b[k].online > AIF_TIME_MAX - ph->service_life
                                 ? AIF_TIME_MAX
@@ -307,24 +303,26 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
     ph->block_count = n;
 }
 
-static void bind_phase(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
-                       const char *site_id, size_t index, aif_scenario_phase *ph) {
+static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
+                       aif_scenario_phase *ph) {
+    scn_ctx *c = k->c;
+    const char *where = k->path;
     static const char *const keys[] = {"name",  "system", "power", "basis",          "pue",
                                        "ready", "ramp",   "block", "block_interval", "service_life",
                                        "retire"};
     static const char *const ramp_keys[] = {"from", "per_quarter"};
     static const char *const bases[] = {"facility", "it"};
-    if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    if (!aif__cur_keys(k, keys, COUNT_OF(keys))) {
         return;
     }
-    scn_pos p = aif__scn_pos(c, m, at);
+    scn_pos p = aif__cur_pos(k);
     ph->line = p.line;
     ph->col = p.col;
     ph->retire_at = AIF_TIME_MAX;
     const aif_facility *fac = aif_catalog_facility(c->s->catalog);
     double life_y = fac && fac->it_life_years.present ? fac->it_life_years.value : 5.0;
     ph->service_life = aif_time_from_seconds(life_y * (double)AIF_NS_PER_YEAR / 1e9);
-    if (!aif__scn_str(c, m, "name", at, where, false, &ph->name)) {
+    if (!aif__cur_str(k, "name", false, &ph->name)) {
         char buf[96];
         snprintf(buf, sizeof buf, "%s.%zu", site_id ? site_id : "site", index);
         ph->name = aif_arena_strdup(c->s->arena, buf);
@@ -333,49 +331,46 @@ static void bind_phase(scn_ctx *c, struct fy_node *m, scn_pos at, const char *wh
             return;
         }
     }
-    ph->system = system_ref(c, m, at, where, &ph->system_id);
-    bool power_ok =
-        aif__scn_qty(c, m, "power", at, where, true, AIF_QTY_POWER, 1e-300, &ph->power_w);
+    ph->system = system_ref(k, &ph->system_id);
+    bool power_ok = aif__cur_qty(k, "power", true, AIF_QTY_POWER, SCN_POSITIVE, &ph->power_w);
     int basis = 0;
-    aif__scn_enum(c, m, "basis", at, where, false, bases, 2, &basis);
+    aif__cur_enum(k, "basis", false, bases, 2, &basis);
     ph->power_basis = (aif_power_basis)basis;
-    aif__scn_num(c, m, "pue", at, where, false, 1.0, 3.0, &ph->pue);
-    struct fy_node *ramp = aif__scn_get(m, "ramp");
-    bool has_ready = aif__scn_get(m, "ready") != NULL;
+    aif__cur_num(k, "pue", false, 1.0, 3.0, &ph->pue);
+    struct fy_node *ramp = aif__cur_get(k, "ramp");
+    bool has_ready = aif__cur_get(k, "ready") != NULL;
     if (has_ready && ramp) {
-        aif__scn_error(c, aif__scn_key_pos(c, m, "ramp", at),
+        aif__scn_error(c, aif__cur_key_pos(k, "ramp"),
                        "%s: give either 'ready' or 'ramp', not both", where);
     } else if (ramp) {
         char rw[160];
         snprintf(rw, sizeof rw, "%s.ramp", where);
-        scn_pos rp = aif__scn_key_pos(c, m, "ramp", at);
-        if (aif__scn_check_keys(c, ramp, rp, rw, ramp_keys, 2)) {
-            aif__scn_date(c, ramp, "from", rp, rw, true, &ph->ready_at);
-            aif__scn_qty(c, ramp, "per_quarter", rp, rw, true, AIF_QTY_POWER, 1e-300,
+        const scn_cur rc = {c, ramp, rw, aif__cur_key_pos(k, "ramp")};
+        if (aif__cur_keys(&rc, ramp_keys, 2)) {
+            aif__cur_date(&rc, "from", true, &ph->ready_at);
+            aif__cur_qty(&rc, "per_quarter", true, AIF_QTY_POWER, SCN_POSITIVE,
                          &ph->ramp_w_per_quarter);
         }
     } else {
-        aif__scn_date(c, m, "ready", at, where, true, &ph->ready_at);
+        aif__cur_date(k, "ready", true, &ph->ready_at);
     }
     ph->block_w = ph->power_w;
     bool block_ok = true;
-    if (aif__scn_get(m, "block")) {
-        block_ok =
-            aif__scn_qty(c, m, "block", at, where, false, AIF_QTY_POWER, 1e-300, &ph->block_w);
+    if (aif__cur_get(k, "block")) {
+        block_ok = aif__cur_qty(k, "block", false, AIF_QTY_POWER, SCN_POSITIVE, &ph->block_w);
     }
-    if (aif__scn_duration(c, m, "block_interval", at, where, false, &ph->block_interval) &&
+    if (aif__cur_duration(k, "block_interval", false, &ph->block_interval) &&
         ph->ramp_w_per_quarter > 0) {
-        aif__scn_error(c, aif__scn_key_pos(c, m, "block_interval", at),
+        aif__scn_error(c, aif__cur_key_pos(k, "block_interval"),
                        "%s: 'block_interval' and 'ramp' both set the pace; give one", where);
     }
-    aif__scn_duration(c, m, "service_life", at, where, false, &ph->service_life);
-    if (aif__scn_date(c, m, "retire", at, where, false, &ph->retire_at) &&
-        ph->retire_at <= ph->ready_at) {
-        aif__scn_error(c, aif__scn_key_pos(c, m, "retire", at),
+    aif__cur_duration(k, "service_life", false, &ph->service_life);
+    if (aif__cur_date(k, "retire", false, &ph->retire_at) && ph->retire_at <= ph->ready_at) {
+        aif__scn_error(c, aif__cur_key_pos(k, "retire"),
                        "%s.retire: expected a date after the phase is ready", where);
     }
     if (power_ok && block_ok && ph->block_w > ph->power_w) {
-        aif__scn_error(c, aif__scn_key_pos(c, m, "block", at),
+        aif__scn_error(c, aif__cur_key_pos(k, "block"),
                        "%s.block: a block cannot exceed the phase power", where);
     } else if (power_ok && block_ok && c->status == AIF_OK) {
         expand_blocks(c, ph, p, where);
@@ -388,36 +383,37 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_error(c, at, "missing required section 'sites'");
         return;
     }
-    size_t count = seq_count(c, n, at, "sites");
+    scn_each it = aif__scn_each_begin(c, n, at, "sites");
+    size_t count = it.count;
     aif_scenario *s = c->s;
     s->sites = aif__scn_alloc(c, count, sizeof *s->sites);
     const char **ids = aif__scn_alloc(c, count, sizeof *ids);
     if (s->sites == NULL || ids == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "sites.%zu", i);
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *where = it.item.path;
         aif_scenario_site *site = &s->sites[i];
         s->site_count = i + 1;
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        site->id = ids[i] = read_id(c, m, at, where, ids, i);
+        site->id = ids[i] = read_id(&it.item, ids, i);
         site->name = site->id;
-        aif__scn_str(c, m, "name", at, where, false, &site->name);
-        aif__scn_str(c, m, "location", at, where, false, &site->location);
-        site->provider = provider_ref(c, m, "provider", at, where, true);
-        struct fy_node *phases = aif__scn_get(m, "phases");
+        aif__cur_str(&it.item, "name", false, &site->name);
+        aif__cur_str(&it.item, "location", false, &site->location);
+        site->provider = provider_ref(&it.item, "provider", true);
+        struct fy_node *phases = aif__cur_get(&it.item, "phases");
         char pw[96];
         snprintf(pw, sizeof pw, "%s.phases", where);
         if (phases == NULL) {
-            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key 'phases'", where);
+            aif__scn_error(c, aif__cur_pos(&it.item), "%s: missing required key 'phases'", where);
             continue;
         }
-        scn_pos pp = aif__scn_key_pos(c, m, "phases", at);
-        size_t np = seq_count(c, phases, pp, pw);
+        scn_pos pp = aif__cur_key_pos(&it.item, "phases");
+        scn_each pit = aif__scn_each_begin(c, phases, pp, pw);
+        size_t np = pit.count;
         if (np == 0 && fy_node_get_type(phases) == FYNT_SEQUENCE) {
             aif__scn_error(c, pp, "%s: expected at least one phase", pw);
         }
@@ -425,11 +421,8 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
         if (ph == NULL) {
             return;
         }
-        for (size_t k = 0; k < np && c->status == AIF_OK; k++) {
-            char w[128];
-            snprintf(w, sizeof w, "%s.%zu", pw, k);
-            bind_phase(c, fy_node_sequence_get_by_index(phases, (int)k), pp, w, site->id, k,
-                       &ph[k]);
+        while (aif__scn_each_next(&pit)) {
+            bind_phase(&pit.item, site->id, pit.index, &ph[pit.index]);
         }
         site->phases = ph;
         site->phase_count = np;
@@ -491,30 +484,30 @@ static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {
         "name",     "provider",           "total",      "start", "term",
         "capacity", "price_per_gpu_hour", "take_or_pay"};
-    size_t count = seq_count(c, n, at, "contracts.commitments");
+    scn_each it = aif__scn_each_begin(c, n, at, "contracts.commitments");
+    size_t count = it.count;
     aif_scenario_commitment *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "contracts.commitments.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *where = it.item.path;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
         v[i].take_or_pay = true;
-        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
-        v[i].provider = provider_ref(c, m, "provider", at, where, true);
-        aif__scn_qty(c, m, "total", at, where, true, AIF_QTY_MONEY, 0, &v[i].total_usd);
-        aif__scn_date(c, m, "start", at, where, true, &v[i].start_at);
-        if (aif__scn_duration(c, m, "term", at, where, true, &v[i].term) && v[i].term <= 0) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "term", at), "%s.term: expected > 0", where);
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        v[i].provider = provider_ref(&it.item, "provider", true);
+        aif__cur_qty(&it.item, "total", true, AIF_QTY_MONEY, 0, &v[i].total_usd);
+        aif__cur_date(&it.item, "start", true, &v[i].start_at);
+        if (aif__cur_duration(&it.item, "term", true, &v[i].term) && v[i].term <= 0) {
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "term"), "%s.term: expected > 0", where);
         }
-        aif__scn_qty(c, m, "capacity", at, where, false, AIF_QTY_POWER, 0, &v[i].capacity_w);
-        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+        aif__cur_qty(&it.item, "capacity", false, AIF_QTY_POWER, 0, &v[i].capacity_w);
+        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
                      &v[i].price_usd_per_gpu_hour);
-        aif__scn_bool(c, m, "take_or_pay", at, where, false, &v[i].take_or_pay);
+        aif__cur_bool(&it.item, "take_or_pay", false, &v[i].take_or_pay);
     }
     c->s->contracts.commitments = v;
     c->s->contracts.commitment_count = count;
@@ -530,33 +523,34 @@ static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
                                        "max_price_per_gpu_hour",
                                        "price_per_gpu_hour"};
     static const char *const rules[] = {"always", "never", "probability", "price_at_most"};
-    size_t count = seq_count(c, n, at, "contracts.rofr");
+    scn_each it = aif__scn_each_begin(c, n, at, "contracts.rofr");
+    size_t count = it.count;
     aif_scenario_rofr *v = aif__scn_alloc(c, count, sizeof *v);
     window_ref *w = aif__scn_alloc(c, count, sizeof *w);
     if (v == NULL || w == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "contracts.rofr.%zu", i);
-        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__scn_pos(c, m, at), i};
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        struct fy_node *m = it.item.node;
+        const char *where = it.item.path;
+        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__cur_pos(&it.item), i};
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, false, &v[i].name);
-        v[i].holder = provider_ref(c, m, "holder", at, where, true);
+        aif__cur_str(&it.item, "name", false, &v[i].name);
+        v[i].holder = provider_ref(&it.item, "holder", true);
         read_window(c, m, at, where, true, true, &v[i].from, &v[i].to);
         w[i].from = v[i].from;
         w[i].to = v[i].to;
         int rule = 0;
-        aif__scn_enum(c, m, "accept", at, where, false, rules, COUNT_OF(rules), &rule);
+        aif__cur_enum(&it.item, "accept", false, rules, COUNT_OF(rules), &rule);
         v[i].rule = (aif_rofr_rule)rule;
-        aif__scn_num(c, m, "probability", at, where, v[i].rule == AIF_ROFR_PROBABILITY, 0, 1,
+        aif__cur_num(&it.item, "probability", v[i].rule == AIF_ROFR_PROBABILITY, 0, 1,
                      &v[i].probability);
-        aif__scn_qty(c, m, "max_price_per_gpu_hour", at, where, v[i].rule == AIF_ROFR_PRICE_AT_MOST,
+        aif__cur_qty(&it.item, "max_price_per_gpu_hour", v[i].rule == AIF_ROFR_PRICE_AT_MOST,
                      AIF_QTY_MONEY, 0, &v[i].max_price_usd_per_gpu_hour);
-        aif__scn_qty(c, m, "price_per_gpu_hour", at, where, false, AIF_QTY_MONEY, 0,
+        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
                      &v[i].price_usd_per_gpu_hour);
         if (v[i].name == NULL) {
             v[i].name = "rofr";
@@ -572,32 +566,33 @@ static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"order", "from", "to"};
-    size_t count = seq_count(c, n, at, "contracts.preferred_partners");
+    scn_each it = aif__scn_each_begin(c, n, at, "contracts.preferred_partners");
+    size_t count = it.count;
     aif_scenario_preference *v = aif__scn_alloc(c, count, sizeof *v);
     window_ref *w = aif__scn_alloc(c, count, sizeof *w);
     if (v == NULL || w == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "contracts.preferred_partners.%zu", i);
-        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__scn_pos(c, m, at), i};
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        struct fy_node *m = it.item.node;
+        const char *where = it.item.path;
+        w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__cur_pos(&it.item), i};
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
         read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
         w[i].from = v[i].from;
         w[i].to = v[i].to;
-        struct fy_node *order = aif__scn_get(m, "order");
+        struct fy_node *order = aif__cur_get(&it.item, "order");
         char ow[96];
         snprintf(ow, sizeof ow, "%s.order", where);
         if (order == NULL) {
-            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key 'order'", where);
+            aif__scn_error(c, aif__cur_pos(&it.item), "%s: missing required key 'order'", where);
             continue;
         }
-        scn_pos op = aif__scn_key_pos(c, m, "order", at);
-        size_t k = seq_count(c, order, op, ow);
+        scn_pos op = aif__cur_key_pos(&it.item, "order");
+        size_t k = aif__scn_seq_len(c, order, op, ow);
         size_t *idx = aif__scn_alloc(c, k, sizeof *idx);
         if (idx == NULL) {
             return;
@@ -634,34 +629,34 @@ static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_triggers(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "date", "compute"};
-    size_t count = seq_count(c, n, at, "contracts.triggers");
+    scn_each it = aif__scn_each_begin(c, n, at, "contracts.triggers");
+    size_t count = it.count;
     aif_scenario_trigger *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "contracts.triggers.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *where = it.item.path;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
-        bool has_date = aif__scn_get(m, "date") != NULL;
-        bool has_compute = aif__scn_get(m, "compute") != NULL;
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        bool has_date = aif__cur_get(&it.item, "date") != NULL;
+        bool has_compute = aif__cur_get(&it.item, "compute") != NULL;
         if (has_date == has_compute) {
-            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: give exactly one of 'date', 'compute'",
+            aif__scn_error(c, aif__cur_pos(&it.item), "%s: give exactly one of 'date', 'compute'",
                            where);
         } else if (has_date) {
             v[i].kind = AIF_TRIGGER_DATE;
-            aif__scn_date(c, m, "date", at, where, true, &v[i].at);
+            aif__cur_date(&it.item, "date", true, &v[i].at);
         } else {
             v[i].kind = AIF_TRIGGER_COMPUTE;
-            aif__scn_qty(c, m, "compute", at, where, true, AIF_QTY_FLOP, 1, &v[i].compute_flop);
+            aif__cur_qty(&it.item, "compute", true, AIF_QTY_FLOP, 1, &v[i].compute_flop);
         }
         for (size_t j = 0; j < i && v[i].name; j++) {
             if (v[j].name && strcmp(v[j].name, v[i].name) == 0) {
-                aif__scn_error(c, aif__scn_key_pos(c, m, "name", at),
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "name"),
                                "%s.name: duplicate trigger '%s'", where, v[i].name);
             }
         }
@@ -672,33 +667,34 @@ static void bind_triggers(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "partner", "fraction", "from", "to", "until"};
-    size_t count = seq_count(c, n, at, "contracts.revenue_share");
+    scn_each it = aif__scn_each_begin(c, n, at, "contracts.revenue_share");
+    size_t count = it.count;
     aif_scenario_revenue_share *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
     const aif_scenario_contracts *k = &c->s->contracts;
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "contracts.revenue_share.%zu", i);
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        struct fy_node *m = it.item.node;
+        const char *where = it.item.path;
         v[i].until_trigger = AIF_SCENARIO_NONE;
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, false, &v[i].name);
-        v[i].partner = provider_ref(c, m, "partner", at, where, true);
-        aif__scn_num(c, m, "fraction", at, where, true, 0, 1, &v[i].fraction);
+        aif__cur_str(&it.item, "name", false, &v[i].name);
+        v[i].partner = provider_ref(&it.item, "partner", true);
+        aif__cur_num(&it.item, "fraction", true, 0, 1, &v[i].fraction);
         read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
         const char *until = NULL;
-        if (aif__scn_str(c, m, "until", at, where, false, &until)) {
+        if (aif__cur_str(&it.item, "until", false, &until)) {
             for (size_t j = 0; j < k->trigger_count; j++) {
                 if (k->triggers[j].name && strcmp(k->triggers[j].name, until) == 0) {
                     v[i].until_trigger = j;
                 }
             }
             if (v[i].until_trigger == AIF_SCENARIO_NONE) {
-                aif__scn_error(c, aif__scn_key_pos(c, m, "until", at),
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "until"),
                                "%s.until: unknown trigger '%s' (define it in contracts.triggers)",
                                where, until);
             }
@@ -714,24 +710,25 @@ static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
 static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"commitments", "rofr", "preferred_partners", "triggers",
                                        "revenue_share"};
-    if (n == NULL || !aif__scn_check_keys(c, n, at, "contracts", keys, COUNT_OF(keys))) {
+    const scn_cur cur = {c, n, "contracts", at};
+    if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     struct fy_node *x;
-    if ((x = aif__scn_get(n, "commitments")) != NULL) {
-        bind_commitments(c, x, aif__scn_key_pos(c, n, "commitments", at));
+    if ((x = aif__cur_get(&cur, "commitments")) != NULL) {
+        bind_commitments(c, x, aif__cur_key_pos(&cur, "commitments"));
     }
-    if ((x = aif__scn_get(n, "rofr")) != NULL) {
-        bind_rofrs(c, x, aif__scn_key_pos(c, n, "rofr", at));
+    if ((x = aif__cur_get(&cur, "rofr")) != NULL) {
+        bind_rofrs(c, x, aif__cur_key_pos(&cur, "rofr"));
     }
-    if ((x = aif__scn_get(n, "preferred_partners")) != NULL) {
-        bind_preferences(c, x, aif__scn_key_pos(c, n, "preferred_partners", at));
+    if ((x = aif__cur_get(&cur, "preferred_partners")) != NULL) {
+        bind_preferences(c, x, aif__cur_key_pos(&cur, "preferred_partners"));
     }
-    if ((x = aif__scn_get(n, "triggers")) != NULL) {
-        bind_triggers(c, x, aif__scn_key_pos(c, n, "triggers", at));
+    if ((x = aif__cur_get(&cur, "triggers")) != NULL) {
+        bind_triggers(c, x, aif__cur_key_pos(&cur, "triggers"));
     }
-    if ((x = aif__scn_get(n, "revenue_share")) != NULL && c->status == AIF_OK) {
-        bind_revenue_shares(c, x, aif__scn_key_pos(c, n, "revenue_share", at));
+    if ((x = aif__cur_get(&cur, "revenue_share")) != NULL && c->status == AIF_OK) {
+        bind_revenue_shares(c, x, aif__cur_key_pos(&cur, "revenue_share"));
     }
 }
 
@@ -764,35 +761,36 @@ static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "investor", "vendor", "amount",  "per",
                                        "cap",  "basis",    "from",   "provider"};
     static const char *const bases[] = {"facility", "it"};
-    size_t count = seq_count(c, n, at, "investments.tranches");
+    scn_each it = aif__scn_each_begin(c, n, at, "investments.tranches");
+    size_t count = it.count;
     aif_scenario_tranche *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "investments.tranches.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        struct fy_node *m = it.item.node;
+        const char *where = it.item.path;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
-        aif__scn_str(c, m, "investor", at, where, false, &v[i].investor);
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        aif__cur_str(&it.item, "investor", false, &v[i].investor);
         vendor_ref(c, m, at, where, &v[i].vendor);
-        aif__scn_qty(c, m, "amount", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
-        aif__scn_qty(c, m, "per", at, where, true, AIF_QTY_POWER, 1e-300, &v[i].step_w);
-        if (aif__scn_qty(c, m, "cap", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].cap_usd) &&
+        aif__cur_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
+        aif__cur_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, &v[i].step_w);
+        if (aif__cur_qty(&it.item, "cap", true, AIF_QTY_MONEY, 0.01, &v[i].cap_usd) &&
             v[i].cap_usd < v[i].amount_usd) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "cap", at),
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "cap"),
                            "%s.cap: expected at least one tranche's amount", where);
         }
         int basis = 0;
-        aif__scn_enum(c, m, "basis", at, where, false, bases, 2, &basis);
+        aif__cur_enum(&it.item, "basis", false, bases, 2, &basis);
         v[i].power_basis = (aif_power_basis)basis;
         v[i].from = 0;
-        aif__scn_date(c, m, "from", at, where, false, &v[i].from);
-        v[i].provider = aif__scn_get(m, "provider")
-                            ? provider_ref(c, m, "provider", at, where, false)
+        aif__cur_date(&it.item, "from", false, &v[i].from);
+        v[i].provider = aif__cur_get(&it.item, "provider")
+                            ? provider_ref(&it.item, "provider", false)
                             : AIF_SCENARIO_NONE;
     }
     c->s->investments.tranches = v;
@@ -802,34 +800,33 @@ static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
 static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "issuer", "vendor",      "shares",  "per_step",
                                        "per",  "strike", "share_price", "provider"};
-    size_t count = seq_count(c, n, at, "investments.warrants");
+    scn_each it = aif__scn_each_begin(c, n, at, "investments.warrants");
+    size_t count = it.count;
     aif_scenario_warrant *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "investments.warrants.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        struct fy_node *m = it.item.node;
+        const char *where = it.item.path;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
-        aif__scn_str(c, m, "issuer", at, where, false, &v[i].issuer);
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        aif__cur_str(&it.item, "issuer", false, &v[i].issuer);
         vendor_ref(c, m, at, where, &v[i].vendor);
-        aif__scn_num(c, m, "shares", at, where, true, 1, 1e15, &v[i].shares_total);
-        if (aif__scn_num(c, m, "per_step", at, where, true, 1, 1e15, &v[i].shares_per_step) &&
+        aif__cur_num(&it.item, "shares", true, 1, 1e15, &v[i].shares_total);
+        if (aif__cur_num(&it.item, "per_step", true, 1, 1e15, &v[i].shares_per_step) &&
             v[i].shares_per_step > v[i].shares_total && v[i].shares_total > 0) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "per_step", at),
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "per_step"),
                            "%s.per_step: more than the total shares", where);
         }
-        aif__scn_qty(c, m, "per", at, where, true, AIF_QTY_POWER, 1e-300, &v[i].step_w);
-        aif__scn_qty(c, m, "strike", at, where, false, AIF_QTY_MONEY, 0,
-                     &v[i].strike_usd_per_share);
-        aif__scn_qty(c, m, "share_price", at, where, false, AIF_QTY_MONEY, 0,
-                     &v[i].share_price_usd);
-        v[i].provider = aif__scn_get(m, "provider")
-                            ? provider_ref(c, m, "provider", at, where, false)
+        aif__cur_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, &v[i].step_w);
+        aif__cur_qty(&it.item, "strike", false, AIF_QTY_MONEY, 0, &v[i].strike_usd_per_share);
+        aif__cur_qty(&it.item, "share_price", false, AIF_QTY_MONEY, 0, &v[i].share_price_usd);
+        v[i].provider = aif__cur_get(&it.item, "provider")
+                            ? provider_ref(&it.item, "provider", false)
                             : AIF_SCENARIO_NONE;
     }
     c->s->investments.warrants = v;
@@ -838,22 +835,21 @@ static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "investor", "amount", "date"};
-    size_t count = seq_count(c, n, at, "investments.equity_rounds");
+    scn_each it = aif__scn_each_begin(c, n, at, "investments.equity_rounds");
+    size_t count = it.count;
     aif_scenario_equity_round *v = aif__scn_alloc(c, count, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < count && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char where[64];
-        snprintf(where, sizeof where, "investments.equity_rounds.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, where, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, where, true, &v[i].name);
-        aif__scn_str(c, m, "investor", at, where, false, &v[i].investor);
-        aif__scn_qty(c, m, "amount", at, where, true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
-        aif__scn_date(c, m, "date", at, where, true, &v[i].at);
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        aif__cur_str(&it.item, "investor", false, &v[i].investor);
+        aif__cur_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
+        aif__cur_date(&it.item, "date", true, &v[i].at);
     }
     /* Stable enough: rounds on the same date keep no meaningful order beyond the file's. */
     aif__scn_sort_by_time(c, v, count, sizeof *v, offsetof(aif_scenario_equity_round, at));
@@ -863,18 +859,19 @@ static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_investments(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"tranches", "warrants", "equity_rounds"};
-    if (n == NULL || !aif__scn_check_keys(c, n, at, "investments", keys, COUNT_OF(keys))) {
+    const scn_cur cur = {c, n, "investments", at};
+    if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     struct fy_node *x;
-    if ((x = aif__scn_get(n, "tranches")) != NULL) {
-        bind_tranches(c, x, aif__scn_key_pos(c, n, "tranches", at));
+    if ((x = aif__cur_get(&cur, "tranches")) != NULL) {
+        bind_tranches(c, x, aif__cur_key_pos(&cur, "tranches"));
     }
-    if ((x = aif__scn_get(n, "warrants")) != NULL) {
-        bind_warrants(c, x, aif__scn_key_pos(c, n, "warrants", at));
+    if ((x = aif__cur_get(&cur, "warrants")) != NULL) {
+        bind_warrants(c, x, aif__cur_key_pos(&cur, "warrants"));
     }
-    if ((x = aif__scn_get(n, "equity_rounds")) != NULL) {
-        bind_rounds(c, x, aif__scn_key_pos(c, n, "equity_rounds", at));
+    if ((x = aif__cur_get(&cur, "equity_rounds")) != NULL) {
+        bind_rounds(c, x, aif__cur_key_pos(&cur, "equity_rounds"));
     }
 }
 
@@ -896,22 +893,23 @@ void aif__scn_bind(scn_ctx *c, struct fy_node *root) {
                                        "catalog",     "providers", "sites",       "contracts",
                                        "investments", "demand",    "failures",    "economics"};
     scn_pos top = {c->file, 1, 1};
-    if (!aif__scn_check_keys(c, root, top, "scenario", keys, COUNT_OF(keys))) {
+    const scn_cur doc = {c, root, "scenario", top};
+    if (!aif__cur_keys(&doc, keys, COUNT_OF(keys))) {
         return;
     }
     double version = 0;
-    if (aif__scn_num(c, root, "aifactory", top, "scenario", true, 0, 1e9, &version) &&
+    if (aif__cur_num(&doc, "aifactory", true, 0, SCN_VERSION_MAX, &version) &&
         version != AIF_SCENARIO_VERSION) {
-        aif__scn_error(c, aif__scn_key_pos(c, root, "aifactory", top),
+        aif__scn_error(c, aif__cur_key_pos(&doc, "aifactory"),
                        "aifactory: unsupported version %g (this build reads version %d)", version,
                        AIF_SCENARIO_VERSION);
     }
     aif_scenario *s = c->s;
-    if (!aif__scn_str(c, root, "name", top, "scenario", false, &s->name)) {
+    if (!aif__cur_str(&doc, "name", false, &s->name)) {
         s->name = base_name(c);
     }
-    aif__scn_str(c, root, "description", top, "scenario", false, &s->description);
-#define SECTION(key) aif__scn_get(root, key), aif__scn_key_pos(c, root, key, top)
+    aif__cur_str(&doc, "description", false, &s->description);
+#define SECTION(key) aif__cur_get(&doc, key), aif__cur_key_pos(&doc, key)
     bind_simulation(c, SECTION("simulation"));
     bind_catalog(c, root, top);
     if (c->status != AIF_OK) {

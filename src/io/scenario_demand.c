@@ -13,15 +13,6 @@
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static size_t seq_len(scn_ctx *c, struct fy_node *n, scn_pos at, const char *where) {
-    if (n == NULL || fy_node_get_type(n) != FYNT_SEQUENCE) {
-        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a sequence", where);
-        return 0;
-    }
-    int k = fy_node_sequence_item_count(n);
-    return k > 0 ? (size_t)k : 0;
-}
-
 /* A profile of exactly `n` non-negative weights, not all zero, normalized to mean 1. */
 static void read_profile(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at, double *out,
                          size_t n) {
@@ -35,7 +26,7 @@ static void read_profile(scn_ctx *c, struct fy_node *m, const char *key, scn_pos
     char where[128];
     snprintf(where, sizeof where, "demand.inference.%s", key);
     scn_pos p = aif__scn_key_pos(c, m, key, at);
-    size_t k = seq_len(c, seq, p, where);
+    size_t k = aif__scn_seq_len(c, seq, p, where);
     if (k != n) {
         if (fy_node_get_type(seq) == FYNT_SEQUENCE) {
             aif__scn_error(c, p, "%s: expected %zu weights, found %zu", where, n, k);
@@ -72,31 +63,31 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
     static const char *const pkeys[] = {"date", "users"};
     static const char *const lkeys[] = {"cap", "midpoint", "rate_per_year"};
     const char *where = "demand.inference.wau";
-    if (!aif__scn_check_keys(c, n, at, where, keys, COUNT_OF(keys))) {
+    const scn_cur cur = {c, n, where, at};
+    if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
-    struct fy_node *pts = aif__scn_get(n, "points");
-    struct fy_node *log = aif__scn_get(n, "logistic");
+    struct fy_node *pts = aif__cur_get(&cur, "points");
+    struct fy_node *log = aif__cur_get(&cur, "logistic");
     if ((pts == NULL) == (log == NULL)) {
-        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: give exactly one of 'points', 'logistic'",
+        aif__scn_error(c, aif__cur_pos(&cur), "%s: give exactly one of 'points', 'logistic'",
                        where);
         return;
     }
     if (log) {
-        scn_pos lp = aif__scn_key_pos(c, n, "logistic", at);
+        const scn_cur lc = {c, log, "demand.inference.wau.logistic",
+                            aif__cur_key_pos(&cur, "logistic")};
         in->wau_model = AIF_WAU_LOGISTIC;
-        if (aif__scn_check_keys(c, log, lp, "demand.inference.wau.logistic", lkeys, 3)) {
-            aif__scn_qty(c, log, "cap", lp, "demand.inference.wau.logistic", true, AIF_QTY_COUNT, 1,
-                         &in->logistic_cap_users);
-            aif__scn_date(c, log, "midpoint", lp, "demand.inference.wau.logistic", true,
-                          &in->logistic_midpoint_at);
-            aif__scn_num(c, log, "rate_per_year", lp, "demand.inference.wau.logistic", true, 1e-6,
-                         100, &in->logistic_rate_per_year);
+        if (aif__cur_keys(&lc, lkeys, 3)) {
+            aif__cur_qty(&lc, "cap", true, AIF_QTY_COUNT, 1, &in->logistic_cap_users);
+            aif__cur_date(&lc, "midpoint", true, &in->logistic_midpoint_at);
+            aif__cur_num(&lc, "rate_per_year", true, 1e-6, 100, &in->logistic_rate_per_year);
         }
         return;
     }
-    scn_pos pp = aif__scn_key_pos(c, n, "points", at);
-    size_t k = seq_len(c, pts, pp, "demand.inference.wau.points");
+    scn_pos pp = aif__cur_key_pos(&cur, "points");
+    scn_each it = aif__scn_each_begin(c, pts, pp, "demand.inference.wau.points");
+    size_t k = it.count;
     if (k == 0) {
         if (fy_node_get_type(pts) == FYNT_SEQUENCE) {
             aif__scn_error(c, pp, "demand.inference.wau.points: expected at least one point");
@@ -107,17 +98,16 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < k; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(pts, (int)i);
-        char w[128];
-        snprintf(w, sizeof w, "demand.inference.wau.points.%zu", i);
-        if (!aif__scn_check_keys(c, m, pp, w, pkeys, 2)) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *w = it.item.path;
+        if (!aif__cur_keys(&it.item, pkeys, 2)) {
             continue;
         }
-        aif__scn_date(c, m, "date", pp, w, true, &v[i].at);
-        aif__scn_qty(c, m, "users", pp, w, true, AIF_QTY_COUNT, 0, &v[i].value);
+        aif__cur_date(&it.item, "date", true, &v[i].at);
+        aif__cur_qty(&it.item, "users", true, AIF_QTY_COUNT, 0, &v[i].value);
         if (i > 0 && v[i].at <= v[i - 1].at) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "date", pp),
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "date"),
                            "%s.date: expected dates in increasing order", w);
         }
     }
@@ -131,23 +121,23 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
                                        "output_tokens", "latency", "precision"};
     static const char *const lat[] = {"server", "interactive", "offline"};
     static const char *const prec[] = {"bf16", "fp8", "fp4"};
-    size_t k = seq_len(c, n, at, "demand.inference.classes");
+    scn_each it = aif__scn_each_begin(c, n, at, "demand.inference.classes");
+    size_t k = it.count;
     aif_scenario_model_class *v = aif__scn_alloc(c, k, sizeof *v);
     if (v == NULL) {
         return;
     }
     double total = 0;
     bool all_ok = k > 0;
-    for (size_t i = 0; i < k && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char w[128];
-        snprintf(w, sizeof w, "demand.inference.classes.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, w, keys, COUNT_OF(keys))) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *w = it.item.path;
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             all_ok = false;
             continue;
         }
-        aif__scn_str(c, m, "name", at, w, true, &v[i].name);
-        if (aif__scn_str(c, m, "model", at, w, true, &v[i].model_id)) {
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        if (aif__cur_str(&it.item, "model", true, &v[i].model_id)) {
             v[i].model = aif_model_find(v[i].model_id);
             if (v[i].model == NULL) {
                 const char *ids[64];
@@ -156,18 +146,18 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
                     ids[j] = aif_model_at(j)->id;
                 }
                 const char *near = aif__scn_nearest(v[i].model_id, ids, (size_t)nm);
-                aif__scn_error(c, aif__scn_key_pos(c, m, "model", at),
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "model"),
                                "%s.model: unknown model '%s'%s%s%s", w, v[i].model_id,
                                near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
             }
         }
-        all_ok = aif__scn_num(c, m, "share", at, w, true, 0, 1, &v[i].share) && all_ok;
+        all_ok = aif__cur_num(&it.item, "share", true, 0, 1, &v[i].share) && all_ok;
         total += v[i].share;
-        aif__scn_qty(c, m, "input_tokens", at, w, true, AIF_QTY_TOKENS, 0, &v[i].input_tokens);
-        aif__scn_qty(c, m, "output_tokens", at, w, true, AIF_QTY_TOKENS, 1, &v[i].output_tokens);
+        aif__cur_qty(&it.item, "input_tokens", true, AIF_QTY_TOKENS, 0, &v[i].input_tokens);
+        aif__cur_qty(&it.item, "output_tokens", true, AIF_QTY_TOKENS, 1, &v[i].output_tokens);
         int l = AIF_LATENCY_SERVER, p = AIF_PREC_FP8;
-        aif__scn_enum(c, m, "latency", at, w, false, lat, COUNT_OF(lat), &l);
-        aif__scn_enum(c, m, "precision", at, w, false, prec, COUNT_OF(prec), &p);
+        aif__cur_enum(&it.item, "latency", false, lat, COUNT_OF(lat), &l);
+        aif__cur_enum(&it.item, "precision", false, prec, COUNT_OF(prec), &p);
         v[i].latency = (aif_latency_class)l;
         v[i].precision = (aif_precision)p;
     }
@@ -181,25 +171,26 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
 static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
     static const char *const keys[] = {"tokens_per_min", "date", "growth_per_year", "class"};
     const char *w = "demand.inference.api";
-    if (!aif__scn_check_keys(c, n, at, w, keys, COUNT_OF(keys))) {
+    const scn_cur cur = {c, n, w, at};
+    if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     double per_min = 0;
-    if (aif__scn_qty(c, n, "tokens_per_min", at, w, true, AIF_QTY_TOKENS, 0, &per_min)) {
+    if (aif__cur_qty(&cur, "tokens_per_min", true, AIF_QTY_TOKENS, 0, &per_min)) {
         in->api_tokens_per_s = per_min / 60.0;
     }
-    aif__scn_date(c, n, "date", at, w, true, &in->api_at);
-    aif__scn_num(c, n, "growth_per_year", at, w, false, 1e-3, 1e3, &in->api_growth_per_year);
+    aif__cur_date(&cur, "date", true, &in->api_at);
+    aif__cur_num(&cur, "growth_per_year", false, 1e-3, 1e3, &in->api_growth_per_year);
     const char *cls = NULL;
-    if (aif__scn_str(c, n, "class", at, w, true, &cls)) {
+    if (aif__cur_str(&cur, "class", true, &cls)) {
         for (size_t i = 0; i < in->class_count; i++) {
             if (in->classes[i].name && strcmp(in->classes[i].name, cls) == 0) {
                 in->api_class = i;
             }
         }
         if (in->api_class == AIF_SCENARIO_NONE) {
-            aif__scn_error(c, aif__scn_key_pos(c, n, "class", at),
-                           "%s.class: unknown model class '%s'", w, cls);
+            aif__scn_error(c, aif__cur_key_pos(&cur, "class"), "%s.class: unknown model class '%s'",
+                           w, cls);
         }
     }
 }
@@ -209,6 +200,7 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
         "wau", "dau_per_wau", "prompts_per_dau", "classes", "diurnal", "weekly", "api"};
     aif_scenario_inference *in = &c->s->inference;
     const char *w = "demand.inference";
+    const scn_cur cur = {c, n, w, at};
     in->api_class = AIF_SCENARIO_NONE;
     in->api_growth_per_year = 1;
     in->dau_per_wau = 0.4;
@@ -218,27 +210,27 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     for (int d = 0; d < 7; d++) {
         in->weekly[d] = 1;
     }
-    if (n == NULL || !aif__scn_check_keys(c, n, at, w, keys, COUNT_OF(keys))) {
+    if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     in->present = true;
     struct fy_node *x;
-    if ((x = aif__scn_get(n, "wau")) != NULL) {
-        bind_wau(c, x, aif__scn_key_pos(c, n, "wau", at), in);
+    if ((x = aif__cur_get(&cur, "wau")) != NULL) {
+        bind_wau(c, x, aif__cur_key_pos(&cur, "wau"), in);
     } else {
-        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: missing required key 'wau'", w);
+        aif__scn_error(c, aif__cur_pos(&cur), "%s: missing required key 'wau'", w);
     }
-    aif__scn_num(c, n, "dau_per_wau", at, w, false, 1e-6, 1, &in->dau_per_wau);
-    aif__scn_num(c, n, "prompts_per_dau", at, w, true, 1e-6, 1e6, &in->prompts_per_dau);
-    if ((x = aif__scn_get(n, "classes")) != NULL) {
-        bind_classes(c, x, aif__scn_key_pos(c, n, "classes", at), in);
+    aif__cur_num(&cur, "dau_per_wau", false, 1e-6, 1, &in->dau_per_wau);
+    aif__cur_num(&cur, "prompts_per_dau", true, 1e-6, 1e6, &in->prompts_per_dau);
+    if ((x = aif__cur_get(&cur, "classes")) != NULL) {
+        bind_classes(c, x, aif__cur_key_pos(&cur, "classes"), in);
     } else {
-        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: missing required key 'classes'", w);
+        aif__scn_error(c, aif__cur_pos(&cur), "%s: missing required key 'classes'", w);
     }
     read_profile(c, n, "diurnal", at, in->diurnal, 24);
     read_profile(c, n, "weekly", at, in->weekly, 7);
-    if ((x = aif__scn_get(n, "api")) != NULL && c->status == AIF_OK) {
-        bind_api(c, x, aif__scn_key_pos(c, n, "api", at), in);
+    if ((x = aif__cur_get(&cur, "api")) != NULL && c->status == AIF_OK) {
+        bind_api(c, x, aif__cur_key_pos(&cur, "api"), in);
     }
 }
 
@@ -246,57 +238,56 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"name", "model",          "tokens",   "compute", "precision",
                                        "gpus", "earliest_start", "deadline", "site"};
     static const char *const prec[] = {"bf16", "fp8", "fp4"};
-    size_t k = seq_len(c, n, at, "demand.training.frontier_runs");
+    scn_each it = aif__scn_each_begin(c, n, at, "demand.training.frontier_runs");
+    size_t k = it.count;
     aif_scenario_frontier_run *v = aif__scn_alloc(c, k, sizeof *v);
     if (v == NULL) {
         return;
     }
-    for (size_t i = 0; i < k && c->status == AIF_OK; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char w[128];
-        snprintf(w, sizeof w, "demand.training.frontier_runs.%zu", i);
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *w = it.item.path;
         v[i].deadline_at = AIF_TIME_MAX;
         v[i].site = AIF_SCENARIO_NONE;
-        if (!aif__scn_check_keys(c, m, at, w, keys, COUNT_OF(keys))) {
+        if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        aif__scn_str(c, m, "name", at, w, true, &v[i].name);
-        bool has_model = aif__scn_str(c, m, "model", at, w, false, &v[i].model_id);
+        aif__cur_str(&it.item, "name", true, &v[i].name);
+        bool has_model = aif__cur_str(&it.item, "model", false, &v[i].model_id);
         if (has_model && (v[i].model = aif_model_find(v[i].model_id)) == NULL) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "model", at), "%s.model: unknown model '%s'",
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "model"), "%s.model: unknown model '%s'",
                            w, v[i].model_id);
         }
-        bool has_tokens =
-            aif__scn_qty(c, m, "tokens", at, w, false, AIF_QTY_TOKENS, 1, &v[i].tokens);
+        bool has_tokens = aif__cur_qty(&it.item, "tokens", false, AIF_QTY_TOKENS, 1, &v[i].tokens);
         bool has_compute =
-            aif__scn_qty(c, m, "compute", at, w, false, AIF_QTY_FLOP, 1, &v[i].compute_flop);
+            aif__cur_qty(&it.item, "compute", false, AIF_QTY_FLOP, 1, &v[i].compute_flop);
         if (!has_compute && v[i].model && has_tokens) {
             /* The first-cut training cost: 6 FLOP per active parameter per token. */
             v[i].compute_flop = 6.0 * v[i].model->params_active * v[i].tokens;
-        } else if (!has_compute && aif__scn_get(m, "compute") == NULL &&
+        } else if (!has_compute && aif__cur_get(&it.item, "compute") == NULL &&
                    !(has_model && has_tokens)) {
-            aif__scn_error(c, aif__scn_pos(c, m, at), "%s: give 'compute', or 'model' and 'tokens'",
+            aif__scn_error(c, aif__cur_pos(&it.item), "%s: give 'compute', or 'model' and 'tokens'",
                            w);
         }
         int p = AIF_PREC_BF16;
-        aif__scn_enum(c, m, "precision", at, w, false, prec, COUNT_OF(prec), &p);
+        aif__cur_enum(&it.item, "precision", false, prec, COUNT_OF(prec), &p);
         v[i].precision = (aif_precision)p;
-        aif__scn_qty(c, m, "gpus", at, w, true, AIF_QTY_COUNT, 1, &v[i].gpus);
-        aif__scn_date(c, m, "earliest_start", at, w, false, &v[i].earliest_start_at);
-        if (aif__scn_date(c, m, "deadline", at, w, false, &v[i].deadline_at) &&
+        aif__cur_qty(&it.item, "gpus", true, AIF_QTY_COUNT, 1, &v[i].gpus);
+        aif__cur_date(&it.item, "earliest_start", false, &v[i].earliest_start_at);
+        if (aif__cur_date(&it.item, "deadline", false, &v[i].deadline_at) &&
             v[i].deadline_at <= v[i].earliest_start_at) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "deadline", at),
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "deadline"),
                            "%s.deadline: expected a date after earliest_start", w);
         }
         const char *site = NULL;
-        if (aif__scn_str(c, m, "site", at, w, false, &site)) {
+        if (aif__cur_str(&it.item, "site", false, &site)) {
             for (size_t j = 0; j < c->s->site_count; j++) {
                 if (c->s->sites[j].id && strcmp(c->s->sites[j].id, site) == 0) {
                     v[i].site = j;
                 }
             }
             if (v[i].site == AIF_SCENARIO_NONE) {
-                aif__scn_error(c, aif__scn_key_pos(c, m, "site", at), "%s.site: unknown site '%s'",
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "site"), "%s.site: unknown site '%s'",
                                w, site);
             }
         }
@@ -323,11 +314,12 @@ static void bind_dist(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at
         aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key '%s'", where, key);
         return;
     }
-    if (!aif__scn_check_keys(c, n, p, w, keys, COUNT_OF(keys))) {
+    const scn_cur dc = {c, n, w, p};
+    if (!aif__cur_keys(&dc, keys, COUNT_OF(keys))) {
         return;
     }
     int kind = 0;
-    if (!aif__scn_enum(c, n, "dist", p, w, true, kinds, COUNT_OF(kinds), &kind)) {
+    if (!aif__cur_enum(&dc, "dist", true, kinds, COUNT_OF(kinds), &kind)) {
         return;
     }
     /* Parameter names per kind: scale-like (unit-bearing) first, then shape-like. */
@@ -343,15 +335,15 @@ static void bind_dist(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at
             continue;
         }
         aif_time t = 0;
-        if (duration ? aif__scn_duration(c, n, name, p, w, true, &t)
-                     : aif__scn_qty(c, n, name, p, w, true, AIF_QTY_COUNT, 0, &sv[j])) {
+        if (duration ? aif__cur_duration(&dc, name, true, &t)
+                     : aif__cur_qty(&dc, name, true, AIF_QTY_COUNT, 0, &sv[j])) {
             if (duration) {
                 sv[j] = aif_time_to_seconds(t);
             }
         }
     }
     if (shape_names[kind]) {
-        aif__scn_num(c, n, shape_names[kind], p, w, true, 1e-9, 1e3, &shape);
+        aif__cur_num(&dc, shape_names[kind], true, 1e-9, 1e3, &shape);
     }
     aif_dist d = {0};
     switch (kind) {
@@ -392,15 +384,16 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         "arrivals_per_day",    "gpus", "duration", "max_gpus", "trace", "trace_scale",
         "preemptible_fraction"};
     const char *w = "demand.training.research";
+    const scn_cur cur = {c, n, w, at};
     aif_scenario_research *r = &c->s->training.research;
     r->trace_scale = 1;
     r->preemptible_fraction = 1;
-    if (!aif__scn_check_keys(c, n, at, w, keys, COUNT_OF(keys))) {
+    if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
     r->present = true;
     const char *trace = NULL;
-    if (aif__scn_str(c, n, "trace", at, w, false, &trace)) {
+    if (aif__cur_str(&cur, "trace", false, &trace)) {
         size_t need = strlen(c->dir) + strlen(trace) + 1;
         char *path = aif__scn_alloc(c, need, 1);
         if (path == NULL) {
@@ -409,42 +402,43 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         snprintf(path, need, "%s%s", trace[0] == '/' ? "" : c->dir, trace);
         FILE *f = fopen(path, "rb");
         if (f == NULL) {
-            aif__scn_error(c, aif__scn_key_pos(c, n, "trace", at),
+            aif__scn_error(c, aif__cur_key_pos(&cur, "trace"),
                            "%s.trace: cannot open trace file '%s'", w, path);
         } else {
             fclose(f);
         }
         r->trace_file = path;
-        aif__scn_num(c, n, "trace_scale", at, w, false, 1e-6, 1e6, &r->trace_scale);
+        aif__cur_num(&cur, "trace_scale", false, 1e-6, 1e6, &r->trace_scale);
     } else {
-        aif__scn_num(c, n, "arrivals_per_day", at, w, true, 0, 1e9, &r->arrivals_per_day);
+        aif__cur_num(&cur, "arrivals_per_day", true, 0, 1e9, &r->arrivals_per_day);
         bind_dist(c, n, "gpus", at, w, false, &r->gpus);
         bind_dist(c, n, "duration", at, w, true, &r->duration_s);
         r->max_gpus = 1e9;
-        aif__scn_qty(c, n, "max_gpus", at, w, false, AIF_QTY_COUNT, 1, &r->max_gpus);
+        aif__cur_qty(&cur, "max_gpus", false, AIF_QTY_COUNT, 1, &r->max_gpus);
     }
-    aif__scn_num(c, n, "preemptible_fraction", at, w, false, 0, 1, &r->preemptible_fraction);
+    aif__cur_num(&cur, "preemptible_fraction", false, 0, 1, &r->preemptible_fraction);
 }
 
 static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"frontier_runs", "research"};
+    const scn_cur cur = {c, n, "demand.training", at};
     c->s->training.research.trace_scale = 1;
-    if (n == NULL || !aif__scn_check_keys(c, n, at, "demand.training", keys, 2)) {
+    if (n == NULL || !aif__cur_keys(&cur, keys, 2)) {
         return;
     }
     struct fy_node *x;
-    if ((x = aif__scn_get(n, "frontier_runs")) != NULL) {
-        bind_runs(c, x, aif__scn_key_pos(c, n, "frontier_runs", at));
+    if ((x = aif__cur_get(&cur, "frontier_runs")) != NULL) {
+        bind_runs(c, x, aif__cur_key_pos(&cur, "frontier_runs"));
     }
-    if ((x = aif__scn_get(n, "research")) != NULL && c->status == AIF_OK) {
-        bind_research(c, x, aif__scn_key_pos(c, n, "research", at));
+    if ((x = aif__cur_get(&cur, "research")) != NULL && c->status == AIF_OK) {
+        bind_research(c, x, aif__cur_key_pos(&cur, "research"));
     }
 }
 
 static void bind_failures(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"interruptions_per_gpu_year", "hardware_fraction",
                                        "repair_time", "checkpoint_interval", "restart_cost"};
-    const char *w = "failures";
+    const scn_cur cur = {c, n, "failures", at};
     aif_scenario_failures *f = &c->s->failures;
     /* Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs, 58.7% GPU. */
     f->interruptions_per_gpu_year = 0.17;
@@ -452,19 +446,18 @@ static void bind_failures(scn_ctx *c, struct fy_node *n, scn_pos at) {
     f->repair_time = 3 * AIF_NS_PER_DAY;
     f->checkpoint_interval = AIF_NS_PER_HOUR;
     f->restart_cost = 10 * AIF_NS_PER_MIN;
-    if (n == NULL || !aif__scn_check_keys(c, n, at, w, keys, COUNT_OF(keys))) {
+    if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
-    aif__scn_num(c, n, "interruptions_per_gpu_year", at, w, false, 0, 1e3,
-                 &f->interruptions_per_gpu_year);
-    aif__scn_num(c, n, "hardware_fraction", at, w, false, 0, 1, &f->hardware_fraction);
-    aif__scn_duration(c, n, "repair_time", at, w, false, &f->repair_time);
-    if (aif__scn_duration(c, n, "checkpoint_interval", at, w, false, &f->checkpoint_interval) &&
+    aif__cur_num(&cur, "interruptions_per_gpu_year", false, 0, 1e3, &f->interruptions_per_gpu_year);
+    aif__cur_num(&cur, "hardware_fraction", false, 0, 1, &f->hardware_fraction);
+    aif__cur_duration(&cur, "repair_time", false, &f->repair_time);
+    if (aif__cur_duration(&cur, "checkpoint_interval", false, &f->checkpoint_interval) &&
         f->checkpoint_interval <= 0) {
-        aif__scn_error(c, aif__scn_key_pos(c, n, "checkpoint_interval", at),
+        aif__scn_error(c, aif__cur_key_pos(&cur, "checkpoint_interval"),
                        "failures.checkpoint_interval: expected > 0");
     }
-    aif__scn_duration(c, n, "restart_cost", at, w, false, &f->restart_cost);
+    aif__cur_duration(&cur, "restart_cost", false, &f->restart_cost);
 }
 
 static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
@@ -481,22 +474,22 @@ static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
         }
         return;
     }
-    size_t k = seq_len(c, n, at, "economics.power_price");
+    scn_each it = aif__scn_each_begin(c, n, at, "economics.power_price");
+    size_t k = it.count;
     aif_scenario_point *v = aif__scn_alloc(c, k, sizeof *v);
     if (v == NULL || k == 0) {
         return;
     }
-    for (size_t i = 0; i < k; i++) {
-        struct fy_node *m = fy_node_sequence_get_by_index(n, (int)i);
-        char w[128];
-        snprintf(w, sizeof w, "economics.power_price.%zu", i);
-        if (!aif__scn_check_keys(c, m, at, w, pkeys, 2)) {
+    while (aif__scn_each_next(&it)) {
+        size_t i = it.index;
+        const char *w = it.item.path;
+        if (!aif__cur_keys(&it.item, pkeys, 2)) {
             continue;
         }
-        aif__scn_date(c, m, "date", at, w, true, &v[i].at);
-        aif__scn_qty(c, m, "price", at, w, true, AIF_QTY_ENERGY_PRICE, 0, &v[i].value);
+        aif__cur_date(&it.item, "date", true, &v[i].at);
+        aif__cur_qty(&it.item, "price", true, AIF_QTY_ENERGY_PRICE, 0, &v[i].value);
         if (i > 0 && v[i].at <= v[i - 1].at) {
-            aif__scn_error(c, aif__scn_key_pos(c, m, "date", at),
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "date"),
                            "%s.date: expected dates in increasing order", w);
         }
     }
@@ -512,27 +505,27 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
                                        "revenue_per_million_tokens",
                                        "subscription_per_month",
                                        "paying_fraction"};
-    const char *w = "economics";
+    const scn_cur cur = {c, n, "economics", at};
     aif_scenario_economics *e = &c->s->economics;
     const aif_facility *fac = aif_catalog_facility(c->s->catalog);
-    if (n != NULL && aif__scn_check_keys(c, n, at, w, keys, COUNT_OF(keys))) {
-        struct fy_node *pp = aif__scn_get(n, "power_price");
+    if (n != NULL && aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
+        struct fy_node *pp = aif__cur_get(&cur, "power_price");
         if (pp) {
-            bind_power_price(c, pp, aif__scn_key_pos(c, n, "power_price", at));
+            bind_power_price(c, pp, aif__cur_key_pos(&cur, "power_price"));
         }
-        aif__scn_qty(c, n, "capex_per_mw", at, w, false, AIF_QTY_MONEY, 0, &e->capex_usd_per_mw);
+        aif__cur_qty(&cur, "capex_per_mw", false, AIF_QTY_MONEY, 0, &e->capex_usd_per_mw);
         aif_time t = 0;
-        if (aif__scn_duration(c, n, "it_life", at, w, false, &t)) {
+        if (aif__cur_duration(&cur, "it_life", false, &t)) {
             e->it_life_years = (double)t / (double)AIF_NS_PER_YEAR;
         }
-        if (aif__scn_duration(c, n, "facility_life", at, w, false, &t)) {
+        if (aif__cur_duration(&cur, "facility_life", false, &t)) {
             e->facility_life_years = (double)t / (double)AIF_NS_PER_YEAR;
         }
-        aif__scn_qty(c, n, "revenue_per_million_tokens", at, w, false, AIF_QTY_MONEY, 0,
+        aif__cur_qty(&cur, "revenue_per_million_tokens", false, AIF_QTY_MONEY, 0,
                      &e->revenue_usd_per_mtok);
-        aif__scn_qty(c, n, "subscription_per_month", at, w, false, AIF_QTY_MONEY, 0,
+        aif__cur_qty(&cur, "subscription_per_month", false, AIF_QTY_MONEY, 0,
                      &e->subscription_usd_per_month);
-        aif__scn_num(c, n, "paying_fraction", at, w, false, 0, 1, &e->paying_fraction);
+        aif__cur_num(&cur, "paying_fraction", false, 0, 1, &e->paying_fraction);
     }
     /* Defaults from the catalog's facility block, so the engine never sees a zero life. */
     if (e->capex_usd_per_mw == 0 && fac && fac->capex_usd_per_mw.present) {

@@ -16,6 +16,20 @@
 extern const char aif__scenario_default_yaml[];
 extern const size_t aif__scenario_default_yaml_len;
 
+/* The `min` that makes aif__scn_qty accept any value above zero and say "expected a
+ * positive value": far below the smallest magnitude any unit needs. */
+#define SCN_POSITIVE 1e-300
+/* Times (ns, as doubles) at or above this are past every aif_time (AIF_TIME_MAX is about
+ * 9.22e18): converting them would overflow, so they saturate to AIF_TIME_MAX. */
+#define SCN_TIME_SATURATE 9.2e18
+/* 2^53, the largest integer a double holds exactly: a larger seed would be rounded. */
+#define SCN_SEED_MAX 9007199254740992.0
+/* Largest `aifactory:` version number read as a number before it is compared with
+ * AIF_SCENARIO_VERSION (beyond it the value is not a version at all). */
+#define SCN_VERSION_MAX 1e9
+/* Most candidate names one "did you mean" suggestion looks at. */
+#define SCN_SUGGEST_MAX 256
+
 typedef struct scn_override {
     const char *text; /* "path=value", arena copy */
     size_t eq;        /* offset of '=' */
@@ -132,6 +146,76 @@ void aif__scn_sort_by_time(scn_ctx *c, void *v, size_t n, size_t size, size_t ke
 
 /* Suggest the nearest of `names` to `word` (edit distance <= max(2, len/3)); NULL if none. */
 const char *aif__scn_nearest(const char *word, const char *const *names, size_t n);
+
+/* ---- cursors ----
+ * A cursor is the one way a binder reads a node: the context, the node (a mapping for the
+ * key readers), its path for messages ("sites.2.phases.0") and the position errors fall
+ * back on when a key is absent. The readers below are the typed readers above, aimed by
+ * the cursor, so a call names only the key and what to do with it. */
+typedef struct scn_cur {
+    scn_ctx *c;
+    struct fy_node *node;
+    const char *path;
+    scn_pos mark;
+} scn_cur;
+
+/* Walking the items of a sequence: `item` is a cursor on the current one, path "what.N",
+ * falling back on the sequence's position. Start with aif__scn_each_begin, then
+ *   while (aif__scn_each_next(&it)) { ... it.item ... it.index ... }
+ * The walk stops early once the context is out of memory. */
+typedef struct scn_each {
+    scn_cur item;
+    size_t index; /* of the current item */
+    size_t count; /* items in the sequence; 0 (with an error) when `seq` is not one */
+    size_t next;
+    struct fy_node *seq;
+    const char *what;
+    char path[128];
+} scn_each;
+
+/* Items of sequence `n` (0 with an error "what: expected a sequence" when it is not one). */
+size_t aif__scn_seq_len(scn_ctx *c, struct fy_node *n, scn_pos at, const char *what);
+scn_each aif__scn_each_begin(scn_ctx *c, struct fy_node *seq, scn_pos at, const char *what);
+bool aif__scn_each_next(scn_each *it);
+
+static inline bool aif__cur_keys(const scn_cur *k, const char *const *keys, size_t key_count) {
+    return aif__scn_check_keys(k->c, k->node, k->mark, k->path, keys, key_count);
+}
+static inline struct fy_node *aif__cur_get(const scn_cur *k, const char *key) {
+    return aif__scn_get(k->node, key);
+}
+static inline scn_pos aif__cur_key_pos(const scn_cur *k, const char *key) {
+    return aif__scn_key_pos(k->c, k->node, key, k->mark);
+}
+static inline scn_pos aif__cur_pos(const scn_cur *k) {
+    return aif__scn_pos(k->c, k->node, k->mark);
+}
+static inline bool aif__cur_str(const scn_cur *k, const char *key, bool required,
+                                const char **out) {
+    return aif__scn_str(k->c, k->node, key, k->mark, k->path, required, out);
+}
+static inline bool aif__cur_qty(const scn_cur *k, const char *key, bool required,
+                                aif_quantity_kind kind, double min, double *out) {
+    return aif__scn_qty(k->c, k->node, key, k->mark, k->path, required, kind, min, out);
+}
+static inline bool aif__cur_num(const scn_cur *k, const char *key, bool required, double min,
+                                double max, double *out) {
+    return aif__scn_num(k->c, k->node, key, k->mark, k->path, required, min, max, out);
+}
+static inline bool aif__cur_date(const scn_cur *k, const char *key, bool required, aif_time *out) {
+    return aif__scn_date(k->c, k->node, key, k->mark, k->path, required, out);
+}
+static inline bool aif__cur_duration(const scn_cur *k, const char *key, bool required,
+                                     aif_time *out) {
+    return aif__scn_duration(k->c, k->node, key, k->mark, k->path, required, out);
+}
+static inline bool aif__cur_bool(const scn_cur *k, const char *key, bool required, bool *out) {
+    return aif__scn_bool(k->c, k->node, key, k->mark, k->path, required, out);
+}
+static inline bool aif__cur_enum(const scn_cur *k, const char *key, bool required,
+                                 const char *const *names, size_t n, int *out) {
+    return aif__scn_enum(k->c, k->node, key, k->mark, k->path, required, names, n, out);
+}
 
 /* The sections (scenario_bind.c, scenario_demand.c). */
 void aif__scn_bind(scn_ctx *c, struct fy_node *root);

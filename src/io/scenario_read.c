@@ -1,8 +1,10 @@
 /* The generic half of the scenario binder: error collection with file:line:col, node
  * positions, `--set` overrides applied to the document tree, and the typed readers (text,
  * quantities with units, plain numbers and percentages, dates, durations, booleans, enums)
- * that every section uses. Each reader reports what was expected and what was found at
- * the value's own position, and keeps going so that one pass lists every problem. */
+ * that every section uses through a cursor (scenario_internal.h), the walk over a
+ * sequence's items, and the stable sort by date. Each reader reports what was expected and
+ * what was found at the value's own position, and keeps going so that one pass lists
+ * every problem. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +92,32 @@ const char *aif__scn_nearest(const char *word, const char *const *names, size_t 
         }
     }
     return best_d <= limit ? best : NULL;
+}
+
+size_t aif__scn_seq_len(scn_ctx *c, struct fy_node *n, scn_pos at, const char *what) {
+    if (n == NULL || fy_node_get_type(n) != FYNT_SEQUENCE) {
+        aif__scn_error(c, aif__scn_pos(c, n, at), "%s: expected a sequence", what);
+        return 0;
+    }
+    int k = fy_node_sequence_item_count(n);
+    return k > 0 ? (size_t)k : 0;
+}
+
+scn_each aif__scn_each_begin(scn_ctx *c, struct fy_node *seq, scn_pos at, const char *what) {
+    scn_each it = {.item = {c, NULL, NULL, at}, .seq = seq, .what = what};
+    it.count = aif__scn_seq_len(c, seq, at, what);
+    return it;
+}
+
+bool aif__scn_each_next(scn_each *it) {
+    if (it->next >= it->count || it->item.c->status != AIF_OK) {
+        return false;
+    }
+    it->index = it->next++;
+    it->item.node = fy_node_sequence_get_by_index(it->seq, (int)it->index);
+    snprintf(it->path, sizeof it->path, "%s.%zu", it->what, it->index);
+    it->item.path = it->path;
+    return true;
 }
 
 /* A sort key with the entry's input index as the tie-break. */
@@ -273,7 +301,7 @@ bool aif__scn_qty(scn_ctx *c, struct fy_node *map, const char *key, scn_pos at, 
         aif__scn_error(c, shift(vp, perr.offset), "%s.%s: %s", where, key, perr.message);
         return false;
     }
-    if (v < min && min > 0 && min < 1e-200) {
+    if (v < min && min > 0 && min <= SCN_POSITIVE) {
         aif__scn_error(c, vp, "%s.%s: expected a positive value, found '%s'", where, key, buf);
         return false;
     }
