@@ -1,4 +1,5 @@
 /* Scenario loading for `run` and `validate` (see cli_scenario.h). */
+#include "cli_errors.h"
 #include "cli_scenario.h"
 
 #include <stdio.h>
@@ -30,20 +31,7 @@ static int apply_sets(const cli_verb_spec *spec, aif_scenario *sc, const cli_lis
 }
 
 static void print_errors(const cli_verb_spec *spec, const aif_scenario *sc, aif_status st) {
-    const aif_error_list *errs = aif_scenario_errors(sc);
-    size_t n = errs->count;
-    for (size_t i = 0; i < n && i < AIF_ERROR_LIST_MAX; i++) {
-        const aif_error *e = aif_error_list_at(errs, i);
-        if (e->line > 0) {
-            fprintf(stderr, "%s:%lu:%lu: error: %s\n", e->file, e->line, e->col, e->message);
-        } else {
-            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
-        }
-    }
-    if (n > AIF_ERROR_LIST_MAX) {
-        fprintf(stderr, "aifactory %s: %zu more errors not shown\n", spec->name,
-                n - AIF_ERROR_LIST_MAX);
-    }
+    size_t n = cli_print_error_list(spec->name, aif_scenario_errors(sc));
     if (st != AIF_OK && n == 0) {
         fprintf(stderr, "aifactory %s: %s\n", spec->name, aif_strerror(st));
     }

@@ -10,6 +10,7 @@
 
 #include "aifactory/catalog.h"
 #include "aifactory/catalog_read.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
@@ -53,19 +54,7 @@ int cli_catalog_open(const char *verb, const char *const *files, int file_count,
         *out = cat;
         return CLI_EXIT_OK;
     }
-    const aif_error_list *errs = aif_catalog_errors(cat);
-    size_t n = errs->count;
-    for (size_t i = 0; i < n && i < AIF_ERROR_LIST_MAX; i++) {
-        const aif_error *e = aif_error_list_at(errs, i);
-        if (e->line > 0) {
-            fprintf(stderr, "%s:%lu:%lu: error: %s\n", e->file, e->line, e->col, e->message);
-        } else {
-            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
-        }
-    }
-    if (n > AIF_ERROR_LIST_MAX) {
-        fprintf(stderr, "aifactory %s: %zu more errors not shown\n", verb, n - AIF_ERROR_LIST_MAX);
-    }
+    size_t n = cli_print_error_list(verb, aif_catalog_errors(cat));
     if (n == 0) {
         fprintf(stderr, "aifactory %s: cannot load the catalog: %s\n", verb, aif_strerror(st));
     }

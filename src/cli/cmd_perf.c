@@ -10,6 +10,7 @@
 
 #include "aifactory/models_file.h"
 #include "aifactory/perf.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
@@ -143,19 +144,7 @@ static int open_models(const char *const *files, int count, aif_model_set **out)
         *out = set;
         return CLI_EXIT_OK;
     }
-    const aif_error_list *errs = aif_model_set_errors(set);
-    size_t n = errs->count;
-    for (size_t i = 0; i < n && i < AIF_ERROR_LIST_MAX; i++) {
-        const aif_error *e = aif_error_list_at(errs, i);
-        if (e->line > 0) {
-            fprintf(stderr, "%s:%lu:%lu: error: %s\n", e->file, e->line, e->col, e->message);
-        } else {
-            fprintf(stderr, "%s: error: %s\n", e->file, e->message);
-        }
-    }
-    if (n > AIF_ERROR_LIST_MAX) {
-        fprintf(stderr, "aifactory perf: %zu more errors not shown\n", n - AIF_ERROR_LIST_MAX);
-    }
+    size_t n = cli_print_error_list("perf", aif_model_set_errors(set));
     if (n == 0) {
         fprintf(stderr, "aifactory perf: cannot load models: %s\n", aif_strerror(st));
     }

@@ -14,6 +14,7 @@
 
 #include "aifactory/plan.h"
 #include "aifactory/units.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "cli_catalog.h"
@@ -556,7 +557,7 @@ static int run_plan(const plan_args *a, const aif_catalog *cat) {
     aif_plan_result r;
     aif_status st = aif_plan_compute(cat, &a->in, &r);
     if (st == AIF_EINVAL) {
-        fprintf(stderr, "aifactory plan: %s\n", r.error.message);
+        cli_print_error("plan", &r.error, st);
         return CLI_EXIT_FAILURE;
     }
     if (st != AIF_OK) {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aifactory/cluster_file.h"
 #include "aifactory/outfile.h"
 #include "aifactory/progress.h"
 #include "aifactory/replay.h"
@@ -18,6 +19,7 @@
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
 #include "aifactory/trace.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "interrupt.h"
@@ -257,7 +259,7 @@ static int write_store(const char *dir, const char *trace_path, const aif_trace 
     aif_results *db = NULL;
     aif_status st = aif_results_create(NULL, path, &db, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory replay: %s\n", err.message[0] ? err.message : aif_strerror(st));
+        cli_print_error("replay", &err, st);
         return CLI_EXIT_FAILURE;
     }
     aif_replay_summary s;
@@ -499,10 +501,10 @@ static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay 
 
 /* --cluster FILE: the node groups replace --gpus; the cluster's size is their sum. */
 static int read_cluster(const char *path, aif_cluster_spec *cluster, aif_replay_config *c) {
-    char err[512];
-    aif_status st = aif_cluster_spec_read(path, cluster, err, sizeof err);
+    aif_error err = {0};
+    aif_status st = aif_cluster_spec_read(path, cluster, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory replay: %s\n", err[0] ? err : aif_strerror(st));
+        cli_print_error("replay", &err, st);
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     c->groups = cluster->groups;
@@ -585,9 +587,7 @@ static int read_trace(const replay_args *a, aif_trace **out) {
     aif_trace *t = NULL;
     aif_status st = aif_trace_read(NULL, a->common.positional[0], &a->topt, &t, &err);
     if (st != AIF_OK) {
-        char text[512];
-        aif_error_format(&err, text, sizeof text);
-        fprintf(stderr, "aifactory replay: %s\n", err.status != AIF_OK ? text : aif_strerror(st));
+        cli_print_error("replay", &err, st);
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     warn_skipped(&a->common, aif_trace_skipped_rows(t), &err);

@@ -11,6 +11,7 @@
 
 #include "aifactory/report.h"
 #include "aifactory/results.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "json_out.h"
@@ -69,7 +70,7 @@ int cmd_report(int argc, char **argv) {
     aif_results *r = NULL;
     aif_status st = aif_results_open(NULL, db_path, &r, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory report: %s\n", err.message);
+        cli_print_error("report", &err, st);
         return st == AIF_EIO || st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     if (a.out && mkdir(a.out, 0777) != 0 && errno != EEXIST) {

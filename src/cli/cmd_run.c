@@ -21,6 +21,7 @@
 #include "aifactory/report.h"
 #include "aifactory/results.h"
 #include "aifactory/scenario.h"
+#include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
 #include "cli_scenario.h"
@@ -151,7 +152,7 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
     aif_results *r = NULL;
     aif_status st = aif_results_create(NULL, path, &r, &err);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: %s\n", err.message);
+        cli_print_error("run", &err, st);
         return CLI_EXIT_FAILURE;
     }
     int64_t run_id = 0;
@@ -256,7 +257,7 @@ static int make_fleet(const run_args *a, aif_scenario **sc, aif_fleet_input *in,
     aif_error error = {0};
     st = aif_fleet_create(NULL, in, f, &error);
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: %s\n", error.message);
+        cli_print_error("run", &error, st);
         aif_scenario_destroy(*sc);
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }

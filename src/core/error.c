@@ -68,11 +68,11 @@ size_t aif_error_format(const aif_error *e, char *buf, size_t n) {
     if (e->file == NULL) {
         len = snprintf(buf, n, "%s", msg);
     } else if (e->line == 0) {
-        len = snprintf(buf, n, "%s: %s", e->file, msg);
+        len = snprintf(buf, n, "%s: error: %s", e->file, msg);
     } else if (e->col == 0) {
-        len = snprintf(buf, n, "%s:%lu: %s", e->file, e->line, msg);
+        len = snprintf(buf, n, "%s:%lu: error: %s", e->file, e->line, msg);
     } else {
-        len = snprintf(buf, n, "%s:%lu:%lu: %s", e->file, e->line, e->col, msg);
+        len = snprintf(buf, n, "%s:%lu:%lu: error: %s", e->file, e->line, e->col, msg);
     }
     return len < 0 ? 0 : (size_t)len;
 }

@@ -16,14 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aifactory/cluster.h"
+#include "aifactory/cluster_file.h"
 #include "textfile.h"
 #include "yaml.h"
 
 typedef struct ctx {
     const char *file;
-    char *err;
-    size_t err_size;
+    aif_error *err;
     bool failed;
 } ctx;
 
@@ -38,16 +37,16 @@ static void fail_at(ctx *c, int line, int col, const char *fmt, ...) {
         return;
     }
     c->failed = true;
-    if (c->err == NULL || c->err_size == 0) {
+    if (c->err == NULL) {
         return;
     }
-    int n = snprintf(c->err, c->err_size, "%s:%d:%d: error: ", c->file, line, col);
-    if (n >= 0 && (size_t)n < c->err_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(c->err + n, c->err_size - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    aif_error_setv(c->err, AIF_EPARSE, fmt, ap);
+    va_end(ap);
+    c->err->file = c->file;
+    c->err->line = line > 0 ? (unsigned long)line : 0;
+    c->err->col = col > 0 ? (unsigned long)col : 0;
 }
 
 static void on_yaml_error(void *p, int line, int col, const char *message) {
@@ -167,14 +166,12 @@ static aif_status bind(ctx *c, struct fy_node *root, aif_cluster_spec *out) {
 }
 
 aif_status aif_cluster_spec_parse(const char *name, const char *text, size_t len,
-                                  aif_cluster_spec *out, char *err, size_t err_size) {
+                                  aif_cluster_spec *out, aif_error *err) {
     if (out == NULL || (text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
-    ctx c = {.file = name ? name : "<cluster>", .err = err, .err_size = err_size};
-    if (err && err_size) {
-        err[0] = '\0';
-    }
+    ctx c = {.file = name ? name : "<cluster>", .err = err};
+    aif_error_clear(err);
     aif__yaml y;
     aif_status st = aif__yaml_parse(text ? text : "", len, &y, on_yaml_error, &c);
     if (st == AIF_OK) {
@@ -194,8 +191,7 @@ aif_status aif_cluster_spec_parse(const char *name, const char *text, size_t len
     return st;
 }
 
-aif_status aif_cluster_spec_read(const char *path, aif_cluster_spec *out, char *err,
-                                 size_t err_size) {
+aif_status aif_cluster_spec_read(const char *path, aif_cluster_spec *out, aif_error *err) {
     if (path == NULL || out == NULL) {
         return AIF_EINVAL;
     }
@@ -204,13 +200,10 @@ aif_status aif_cluster_spec_read(const char *path, aif_cluster_spec *out, char *
     int e = 0;
     aif_status st = aif__text_read(NULL, path, &t, &op, &e);
     if (st != AIF_OK) {
-        if (err && err_size) {
-            snprintf(err, err_size, "%s: cannot %s the cluster file: %s", path, op,
-                     e ? strerror(e) : aif_strerror(st));
-        }
-        return st;
+        return aif_error_set_at(err, st, path, 0, 0, "cannot %s the cluster file: %s", op,
+                                e ? strerror(e) : aif_strerror(st));
     }
-    st = aif_cluster_spec_parse(path, t.data, t.len, out, err, err_size);
+    st = aif_cluster_spec_parse(path, t.data, t.len, out, err);
     aif__text_free(NULL, &t);
     return st;
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "aifactory/cluster.h"
+#include "aifactory/cluster_file.h"
 #include "aifactory/rng.h"
 
 static aif_cluster *mk(aif_placement p, int64_t gpus, int32_t k) {
@@ -258,7 +259,8 @@ static void groups_by_gpu_type(void **state) {
 static void cluster_files(void **state) {
     (void)state;
     aif_cluster_spec s;
-    char err[256];
+    aif_error err;
+    char shown[512];
     const char *ok = "# two types\n"
                      "groups:\n"
                      "  - gpu_type: H100\n"
@@ -266,7 +268,7 @@ static void cluster_files(void **state) {
                      "    gpus_per_node: 8\n"
                      "    nodes_per_domain: 9\n"
                      "  - {nodes: 4, gpus_per_node: 4}\n";
-    assert_int_equal(aif_cluster_spec_parse("c.yaml", ok, strlen(ok), &s, err, sizeof err), AIF_OK);
+    assert_int_equal(aif_cluster_spec_parse("c.yaml", ok, strlen(ok), &s, &err), AIF_OK);
     assert_int_equal(s.count, 2);
     assert_string_equal(s.groups[0].gpu_type, "H100");
     assert_int_equal(s.groups[0].nodes, 1920);
@@ -296,16 +298,19 @@ static void cluster_files(void **state) {
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(
-            aif_cluster_spec_parse("c.yaml", bad[i].text, strlen(bad[i].text), &s, err, sizeof err),
+            aif_cluster_spec_parse("c.yaml", bad[i].text, strlen(bad[i].text), &s, &err),
             AIF_EPARSE);
-        assert_string_equal(err, bad[i].message);
+        aif_error_format(&err, shown, sizeof shown);
+        assert_string_equal(shown, bad[i].message);
     }
-    assert_int_equal(aif_cluster_spec_parse("c.yaml", "groups: [\n", 10, &s, err, sizeof err),
-                     AIF_EPARSE);
-    assert_non_null(strstr(err, "c.yaml:"));
-    assert_int_equal(aif_cluster_spec_read("/nonexistent/c.yaml", &s, err, sizeof err), AIF_EIO);
-    assert_string_equal(err, "/nonexistent/c.yaml: cannot open the cluster file: No such file "
-                             "or directory");
+    assert_int_equal(aif_cluster_spec_parse("c.yaml", "groups: [\n", 10, &s, &err), AIF_EPARSE);
+    aif_error_format(&err, shown, sizeof shown);
+    assert_non_null(strstr(shown, "c.yaml:"));
+    assert_int_equal(aif_cluster_spec_read("/nonexistent/c.yaml", &s, &err), AIF_EIO);
+    aif_error_format(&err, shown, sizeof shown);
+    assert_string_equal(shown,
+                        "/nonexistent/c.yaml: error: cannot open the cluster file: No such file "
+                        "or directory");
 }
 
 int main(void) {

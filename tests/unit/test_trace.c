@@ -296,8 +296,9 @@ static void bundled_files(void **state) {
     data_path(path, sizeof path, "openb_pod_list_default.csv.zst");
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_EPARSE);
     assert_int_equal(err.line, 7287);
-    assert_non_null(strstr(SHOWN(err), ".csv.zst:7287: field 'deletion_time': expected an end "
-                                       "time after the start, found '12774042'"));
+    assert_non_null(strstr(SHOWN(err),
+                           ".csv.zst:7287: error: field 'deletion_time': expected an end "
+                           "time after the start, found '12774042'"));
     aif_trace_options opt = {AIF_TRACE_AUTO, true};
     assert_int_equal(aif_trace_read(NULL, path, &opt, &t, &err), AIF_OK);
     assert_int_equal(aif_trace_count(t), 7063);
@@ -345,14 +346,15 @@ static void bad_rows_report_file_line_field(void **state) {
     char text[512];
     snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(SHOWN(err),
-                        "t.csv:3: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
+    assert_string_equal(
+        SHOWN(err), "t.csv:3: error: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
     assert_int_equal(err.line, 3);
 
     snprintf(text, sizeof text, "%s1,0,1,0\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: field 'duration_s': expected a duration > 0 s, "
-                                    "found '0'");
+    assert_string_equal(SHOWN(err),
+                        "t.csv:2: error: field 'duration_s': expected a duration > 0 s, "
+                        "found '0'");
     snprintf(text, sizeof text, "%s1,yesterday,1,5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_non_null(strstr(SHOWN(err), "field 'submit_s'"));
@@ -360,10 +362,10 @@ static void bad_rows_report_file_line_field(void **state) {
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     snprintf(text, sizeof text, "%s1,0,1\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: expected 4 fields, found 3");
+    assert_string_equal(SHOWN(err), "t.csv:2: error: expected 4 fields, found 3");
     snprintf(text, sizeof text, "%s1,0,1,5,6\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: expected 4 fields, found 5");
+    assert_string_equal(SHOWN(err), "t.csv:2: error: expected 4 fields, found 5");
     snprintf(text, sizeof text, "%s\"1\"x,0,1,5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     snprintf(text, sizeof text, "%s1,0,1,\"5\n", head);
@@ -374,14 +376,14 @@ static void bad_rows_report_file_line_field(void **state) {
     aif_trace *tn = NULL;
     assert_int_equal(aif_trace_parse(NULL, "t.csv", nul_row, sizeof nul_row - 1, NULL, &tn, &err),
                      AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: a NUL byte in the row (binary data?)");
+    assert_string_equal(SHOWN(err), "t.csv:2: error: a NUL byte in the row (binary data?)");
     assert_int_equal(parse_err("a,b,c\n1,2,3\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
-    assert_non_null(strstr(SHOWN(err), "t.csv:1: unknown trace format"));
+    assert_non_null(strstr(SHOWN(err), "t.csv:1: error: unknown trace format"));
     assert_int_equal(parse_err("\n\n", AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_non_null(strstr(SHOWN(err), "empty trace"));
     /* A forced format whose columns are missing. */
     assert_int_equal(parse_err(head, AIF_TRACE_PHILLY, &err), AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:1: format philly needs a column 'timestamp'");
+    assert_string_equal(SHOWN(err), "t.csv:1: error: format philly needs a column 'timestamp'");
 
     /* Skipping: every bad row is counted, the first is reported, good rows survive. */
     snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n3,1,1\n4,2,2,-1\n5,3,2,7\n", head);
@@ -395,7 +397,7 @@ static void bad_rows_report_file_line_field(void **state) {
     aif_trace_destroy(t);
 
     assert_int_equal(aif_trace_read(NULL, "/nonexistent/trace.csv", NULL, &t, &err), AIF_EIO);
-    assert_string_equal(SHOWN(err), "/nonexistent/trace.csv: cannot open or read the file");
+    assert_string_equal(SHOWN(err), "/nonexistent/trace.csv: error: cannot open or read the file");
     assert_int_equal(aif_trace_read(NULL, NULL, NULL, &t, &err), AIF_EINVAL);
     opt.format = (aif_trace_format)42;
     assert_int_equal(aif_trace_parse(NULL, "t", head, strlen(head), &opt, &t, &err), AIF_EINVAL);

@@ -4,8 +4,8 @@
  * aif_error (or the object keeps an aif_error_list, for inputs where one pass should report
  * every problem at once). Both are plain values owned by the caller: no allocation, no
  * global state. aif_error_set / aif_error_set_at are the only ways to record one and
- * aif_error_format the only way to print one ("file:line:col: message", or the message
- * alone when the error is not tied to a file), so every verb words errors the same way. */
+ * aif_error_format the only way to print one ("file:line:col: error: message", or the
+ * message alone when the error is not tied to a file), so every verb words errors the same way. */
 #ifndef AIFACTORY_ERROR_H
 #define AIFACTORY_ERROR_H
 
@@ -60,10 +60,11 @@ aif_status aif_error_set_offset(aif_error *e, aif_status status, size_t offset, 
 /* Reset `e` to "no error" (NULL is ignored). */
 void aif_error_clear(aif_error *e);
 
-/* Write `e` as one line into buf[0..n): "file:line:col: message", "file:line: message"
- * (col 0), "file: message" (line 0) or "message" (no file); the status's generic text
- * (aif_strerror) when the message is empty. Returns the length it would have written, as
- * snprintf does. */
+/* Write `e` as one line into buf[0..n), in the compilers' convention for input errors:
+ * "file:line:col: error: message", "file:line: error: message" (col 0), "file: error:
+ * message" (line 0), or the message alone when the error is not tied to a file; the
+ * status's generic text (aif_strerror) when the message is empty. Returns the length it
+ * would have written, as snprintf does. */
 size_t aif_error_format(const aif_error *e, char *buf, size_t n);
 
 /* Most errors one list keeps; the count goes on past it, so "and N more" can be said. */

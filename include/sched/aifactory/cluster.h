@@ -106,19 +106,6 @@ typedef struct aif_cluster_spec {
     char names[AIF_CLUSTER_MAX_GROUPS][64];
 } aif_cluster_spec;
 
-/* Read a cluster file: YAML or JSON, a mapping whose `groups` is a sequence of 1..16
- * mappings with `nodes` (>= 1), `gpus_per_node` (1..255), optional `gpu_type` (a name) and
- * optional `nodes_per_domain`. docs/replay.md has an example. On error, err receives
- * "FILE:LINE:COL: error: expected ..., found ..." (err may be NULL). Errors: AIF_EINVAL
- * (NULL), AIF_EIO (cannot open or read), AIF_EPARSE, AIF_ENOMEM. libfyaml allocates with
- * its own allocator. Cost O(file size). */
-aif_status aif_cluster_spec_read(const char *path, aif_cluster_spec *out, char *err,
-                                 size_t err_size);
-
-/* As aif_cluster_spec_read, from `len` bytes of text; `name` is used in messages. */
-aif_status aif_cluster_spec_parse(const char *name, const char *text, size_t len,
-                                  aif_cluster_spec *out, char *err, size_t err_size);
-
 /* Give back the allocation made for a job of `gpus` GPUs. Cost O(nodes it spans). */
 void aif_cluster_release(aif_cluster *c, int32_t gpus, uint32_t alloc);
 
