@@ -142,24 +142,19 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
         return AIF_EPARSE;
     }
     struct fy_document *doc = y.doc;
-    scn_ctx c = {.s = s,
-                 .file = file,
-                 .dir = dir,
-                 .text = text,
-                 .len = len,
-                 .doc = doc,
-                 .placed = placed,
-                 .status = AIF_OK};
+    scn_ctx c = {
+        .s = s, .file = file, .dir = dir, .text = text, .len = len, .doc = doc, .placed = placed};
+    aif__scn_reader_init(&c);
     aif__scn_apply_overrides(&c);
-    if (c.status == AIF_OK) {
+    if (c.r.status == AIF_OK) {
         aif__scn_bind(&c, fy_document_root(doc));
     }
     aif__yaml_close(&y);
     sort_errors(s);
-    if (c.status != AIF_OK) {
-        return c.status;
+    if (c.r.status != AIF_OK) {
+        return c.r.status;
     }
-    if (c.failed || s->errors.count > 0) {
+    if (c.r.failed || s->errors.count > 0) {
         return AIF_EPARSE;
     }
     s->ok = true;

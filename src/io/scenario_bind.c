@@ -23,7 +23,7 @@
 
 /* Read an id key, check its form and uniqueness against ids[0..n). */
 static const char *read_id(const scn_cur *k, const char *const *ids, size_t n) {
-    scn_ctx *c = k->c;
+    scn_ctx *c = aif__scn_of(k);
     const char *where = k->path;
     const char *id = NULL;
     if (!aif__cur_str(k, "id", true, &id)) {
@@ -48,7 +48,7 @@ static const char *read_id(const scn_cur *k, const char *const *ids, size_t n) {
 
 /* Resolve a provider reference under `key`; AIF_SCENARIO_NONE when absent or unknown. */
 static size_t provider_ref(const scn_cur *k, const char *key, bool required) {
-    scn_ctx *c = k->c;
+    scn_ctx *c = aif__scn_of(k);
     const char *where = k->path;
     const char *id = NULL;
     if (!aif__cur_str(k, key, required, &id)) {
@@ -65,7 +65,7 @@ static size_t provider_ref(const scn_cur *k, const char *key, bool required) {
             ids[i] = s->providers[i].id ? s->providers[i].id : "";
         }
     }
-    const char *near = aif__scn_nearest(id, ids, n);
+    const char *near = aif__y_nearest(id, ids, n);
     aif__scn_error(c, aif__cur_key_pos(k, key), "%s.%s: unknown provider '%s'%s%s%s", where, key,
                    id, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return AIF_SCENARIO_NONE;
@@ -75,7 +75,7 @@ static size_t provider_ref(const scn_cur *k, const char *key, bool required) {
 
 static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"start", "end", "seed", "demand_step"};
-    const scn_cur cur = {c, n, "simulation", at};
+    const scn_cur cur = {&c->r, n, "simulation", at};
     aif_scenario_simulation *sim = &c->s->sim;
     sim->start_date = (aif_date){2025, 9, 1};
     sim->seed = 1;
@@ -123,7 +123,7 @@ static void copy_catalog_errors(scn_ctx *c) {
     for (size_t i = 0; (e = aif_error_list_at(errs, i)) != NULL; i++) {
         aif_error_list_add(&c->s->errors, e->file, e->line, e->col, "catalog: %s", e->message);
     }
-    c->failed = true;
+    c->r.failed = true;
 }
 
 /* The catalog section handed to the catalog parser as the file's own text with everything
@@ -159,7 +159,7 @@ static void merge_inline_catalog(scn_ctx *c, struct fy_node *root, struct fy_nod
     }
     aif_status st = aif_catalog_merge_string(c->s->catalog, c->file, buf, c->len);
     if (st == AIF_ENOMEM) {
-        c->status = st;
+        c->r.status = st;
     } else if (st != AIF_OK) {
         copy_catalog_errors(c);
     }
@@ -171,7 +171,7 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
         st = aif_catalog_load_default(c->s->catalog);
     }
     if (st != AIF_OK) {
-        c->status = st == AIF_ENOMEM ? AIF_ENOMEM : AIF_EPARSE;
+        c->r.status = st == AIF_ENOMEM ? AIF_ENOMEM : AIF_EPARSE;
         return;
     }
     struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(root, "catalog", FY_NT);
@@ -181,7 +181,8 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
     }
     if (fy_node_is_scalar(n)) {
         const char *rel = NULL;
-        if (!aif__scn_str(c, root, "catalog", at, "scenario", false, &rel)) {
+        const scn_cur doc = {&c->r, root, "scenario", at};
+        if (!aif__cur_str(&doc, "catalog", false, &rel)) {
             return;
         }
         size_t need = strlen(c->dir) + strlen(rel) + 1;
@@ -199,7 +200,7 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
         /* Overridden keys exist only in the tree: emit it (positions refer to that text). */
         char *text = fy_emit_node_to_string(n, FYECF_MODE_BLOCK);
         if (text == NULL) {
-            c->status = AIF_ENOMEM;
+            c->r.status = AIF_ENOMEM;
             return;
         }
         st = aif_catalog_merge_string(c->s->catalog, "catalog (after --set)", text, strlen(text));
@@ -209,7 +210,7 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
         return;
     }
     if (st == AIF_ENOMEM) {
-        c->status = st;
+        c->r.status = st;
     } else if (st != AIF_OK) {
         copy_catalog_errors(c);
     }
@@ -232,7 +233,7 @@ static void bind_providers(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (s->providers == NULL || ids == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         aif_scenario_provider *p = &s->providers[i];
         p->lead_time = AIF_NS_PER_YEAR;
@@ -255,7 +256,7 @@ static void bind_providers(scn_ctx *c, struct fy_node *n, scn_pos at) {
 /* ---- sites ---- */
 
 static const aif_system *system_ref(const scn_cur *k, const char **id_out) {
-    scn_ctx *c = k->c;
+    scn_ctx *c = aif__scn_of(k);
     const char *where = k->path;
     const char *id = NULL;
     if (!aif__cur_str(k, "system", true, &id)) {
@@ -305,7 +306,7 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
 
 static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
                        aif_scenario_phase *ph) {
-    scn_ctx *c = k->c;
+    scn_ctx *c = aif__scn_of(k);
     const char *where = k->path;
     static const char *const keys[] = {"name",  "system", "power", "basis",          "pue",
                                        "ready", "ramp",   "block", "block_interval", "service_life",
@@ -327,7 +328,7 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
         snprintf(buf, sizeof buf, "%s.%zu", site_id ? site_id : "site", index);
         ph->name = aif_arena_strdup(c->s->arena, buf);
         if (ph->name == NULL) {
-            c->status = AIF_ENOMEM;
+            c->r.status = AIF_ENOMEM;
             return;
         }
     }
@@ -345,7 +346,7 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
     } else if (ramp) {
         char rw[160];
         snprintf(rw, sizeof rw, "%s.ramp", where);
-        const scn_cur rc = {c, ramp, rw, aif__cur_key_pos(k, "ramp")};
+        const scn_cur rc = {&c->r, ramp, rw, aif__cur_key_pos(k, "ramp")};
         if (aif__cur_keys(&rc, ramp_keys, 2)) {
             aif__cur_date(&rc, "from", true, &ph->ready_at);
             aif__cur_qty(&rc, "per_quarter", true, AIF_QTY_POWER, SCN_POSITIVE,
@@ -372,7 +373,7 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
     if (power_ok && block_ok && ph->block_w > ph->power_w) {
         aif__scn_error(c, aif__cur_key_pos(k, "block"),
                        "%s.block: a block cannot exceed the phase power", where);
-    } else if (power_ok && block_ok && c->status == AIF_OK) {
+    } else if (power_ok && block_ok && c->r.status == AIF_OK) {
         expand_blocks(c, ph, p, where);
     }
 }
@@ -391,7 +392,7 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (s->sites == NULL || ids == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *where = it.item.path;
         aif_scenario_site *site = &s->sites[i];
@@ -421,7 +422,7 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
         if (ph == NULL) {
             return;
         }
-        while (aif__scn_each_next(&pit)) {
+        while (aif__y_each_next(&pit)) {
             bind_phase(&pit.item, site->id, pit.index, &ph[pit.index]);
         }
         site->phases = ph;
@@ -432,15 +433,15 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
 /* ---- contracts ---- */
 
 /* Read from/to (to optional: open-ended) and check their order. */
-static void read_window(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
-                        bool from_required, bool to_required, aif_time *from, aif_time *to) {
+static void read_window(const scn_cur *k, bool from_required, bool to_required, aif_time *from,
+                        aif_time *to) {
     *from = AIF_TIME_MIN;
     *to = AIF_TIME_MAX;
-    bool f = aif__scn_date(c, m, "from", at, where, from_required, from);
-    bool t = aif__scn_date(c, m, "to", at, where, to_required, to);
+    bool f = aif__cur_date(k, "from", from_required, from);
+    bool t = aif__cur_date(k, "to", to_required, to);
     if (f && t && *to <= *from) {
-        aif__scn_error(c, aif__scn_key_pos(c, m, "to", at),
-                       "%s: 'to' must be after 'from' (the window is empty)", where);
+        aif__y_error(k->r, aif__cur_key_pos(k, "to"),
+                     "%s: 'to' must be after 'from' (the window is empty)", k->path);
     }
 }
 
@@ -490,7 +491,7 @@ static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *where = it.item.path;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
@@ -530,17 +531,15 @@ static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL || w == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
-        struct fy_node *m = it.item.node;
-        const char *where = it.item.path;
         w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__cur_pos(&it.item), i};
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
         aif__cur_str(&it.item, "name", false, &v[i].name);
         v[i].holder = provider_ref(&it.item, "holder", true);
-        read_window(c, m, at, where, true, true, &v[i].from, &v[i].to);
+        read_window(&it.item, true, true, &v[i].from, &v[i].to);
         w[i].from = v[i].from;
         w[i].to = v[i].to;
         int rule = 0;
@@ -573,15 +572,14 @@ static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL || w == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
-        struct fy_node *m = it.item.node;
         const char *where = it.item.path;
         w[i] = (window_ref){AIF_TIME_MIN, AIF_TIME_MIN, aif__cur_pos(&it.item), i};
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
-        read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
+        read_window(&it.item, false, false, &v[i].from, &v[i].to);
         w[i].from = v[i].from;
         w[i].to = v[i].to;
         struct fy_node *order = aif__cur_get(&it.item, "order");
@@ -592,7 +590,7 @@ static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
             continue;
         }
         scn_pos op = aif__cur_key_pos(&it.item, "order");
-        size_t k = aif__scn_seq_len(c, order, op, ow);
+        size_t k = aif__y_seq_len(&c->r, order, op, ow);
         size_t *idx = aif__scn_alloc(c, k, sizeof *idx);
         if (idx == NULL) {
             return;
@@ -602,7 +600,7 @@ static void bind_preferences(scn_ctx *c, struct fy_node *n, scn_pos at) {
             struct fy_node *item = fy_node_sequence_get_by_index(order, (int)j);
             char id[80];
             idx[j] = AIF_SCENARIO_NONE;
-            if (!aif__scn_scalar_text(c, item, op, ow, id, sizeof id)) {
+            if (!aif__y_scalar_text(&c->r, item, op, ow, id, sizeof id)) {
                 continue;
             }
             for (size_t p = 0; p < c->s->provider_count; p++) {
@@ -635,7 +633,7 @@ static void bind_triggers(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *where = it.item.path;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
@@ -674,9 +672,8 @@ static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
         return;
     }
     const aif_scenario_contracts *k = &c->s->contracts;
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
-        struct fy_node *m = it.item.node;
         const char *where = it.item.path;
         v[i].until_trigger = AIF_SCENARIO_NONE;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
@@ -685,7 +682,7 @@ static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__cur_str(&it.item, "name", false, &v[i].name);
         v[i].partner = provider_ref(&it.item, "partner", true);
         aif__cur_num(&it.item, "fraction", true, 0, 1, &v[i].fraction);
-        read_window(c, m, at, where, false, false, &v[i].from, &v[i].to);
+        read_window(&it.item, false, false, &v[i].from, &v[i].to);
         const char *until = NULL;
         if (aif__cur_str(&it.item, "until", false, &until)) {
             for (size_t j = 0; j < k->trigger_count; j++) {
@@ -710,7 +707,7 @@ static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
 static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"commitments", "rofr", "preferred_partners", "triggers",
                                        "revenue_share"};
-    const scn_cur cur = {c, n, "contracts", at};
+    const scn_cur cur = {&c->r, n, "contracts", at};
     if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
@@ -727,19 +724,18 @@ static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if ((x = aif__cur_get(&cur, "triggers")) != NULL) {
         bind_triggers(c, x, aif__cur_key_pos(&cur, "triggers"));
     }
-    if ((x = aif__cur_get(&cur, "revenue_share")) != NULL && c->status == AIF_OK) {
+    if ((x = aif__cur_get(&cur, "revenue_share")) != NULL && c->r.status == AIF_OK) {
         bind_revenue_shares(c, x, aif__cur_key_pos(&cur, "revenue_share"));
     }
 }
 
 /* ---- investments ---- */
 
-static void vendor_ref(scn_ctx *c, struct fy_node *m, scn_pos at, const char *where,
-                       const char **out) {
-    if (!aif__scn_str(c, m, "vendor", at, where, true, out)) {
+static void vendor_ref(const scn_cur *k, const char **out) {
+    if (!aif__cur_str(k, "vendor", true, out)) {
         return;
     }
-    const aif_catalog *cat = c->s->catalog;
+    const aif_catalog *cat = aif__scn_of(k)->s->catalog;
     const char *names[64];
     size_t n = 0;
     for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
@@ -751,10 +747,10 @@ static void vendor_ref(scn_ctx *c, struct fy_node *m, scn_pos at, const char *wh
             names[n++] = v;
         }
     }
-    const char *near = aif__scn_nearest(*out, names, n);
-    aif__scn_error(c, aif__scn_key_pos(c, m, "vendor", at),
-                   "%s.vendor: no catalog package has vendor '%s'%s%s%s", where, *out,
-                   near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    const char *near = aif__y_nearest(*out, names, n);
+    aif__y_error(k->r, aif__cur_key_pos(k, "vendor"),
+                 "%s.vendor: no catalog package has vendor '%s'%s%s%s", k->path, *out,
+                 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }
 
 static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
@@ -767,16 +763,15 @@ static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
-        struct fy_node *m = it.item.node;
         const char *where = it.item.path;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
         aif__cur_str(&it.item, "name", true, &v[i].name);
         aif__cur_str(&it.item, "investor", false, &v[i].investor);
-        vendor_ref(c, m, at, where, &v[i].vendor);
+        vendor_ref(&it.item, &v[i].vendor);
         aif__cur_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
         aif__cur_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, &v[i].step_w);
         if (aif__cur_qty(&it.item, "cap", true, AIF_QTY_MONEY, 0.01, &v[i].cap_usd) &&
@@ -806,16 +801,15 @@ static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
-        struct fy_node *m = it.item.node;
         const char *where = it.item.path;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
         }
         aif__cur_str(&it.item, "name", true, &v[i].name);
         aif__cur_str(&it.item, "issuer", false, &v[i].issuer);
-        vendor_ref(c, m, at, where, &v[i].vendor);
+        vendor_ref(&it.item, &v[i].vendor);
         aif__cur_num(&it.item, "shares", true, 1, 1e15, &v[i].shares_total);
         if (aif__cur_num(&it.item, "per_step", true, 1, 1e15, &v[i].shares_per_step) &&
             v[i].shares_per_step > v[i].shares_total && v[i].shares_total > 0) {
@@ -841,7 +835,7 @@ static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
             continue;
@@ -859,7 +853,7 @@ static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_investments(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"tranches", "warrants", "equity_rounds"};
-    const scn_cur cur = {c, n, "investments", at};
+    const scn_cur cur = {&c->r, n, "investments", at};
     if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
@@ -883,7 +877,7 @@ static const char *base_name(scn_ctx *c) {
     const char *dot = strrchr(b, '.');
     char *name = aif_arena_strndup(c->s->arena, b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
     if (name == NULL) {
-        c->status = AIF_ENOMEM;
+        c->r.status = AIF_ENOMEM;
     }
     return name;
 }
@@ -893,7 +887,7 @@ void aif__scn_bind(scn_ctx *c, struct fy_node *root) {
                                        "catalog",     "providers", "sites",       "contracts",
                                        "investments", "demand",    "failures",    "economics"};
     scn_pos top = {c->file, 1, 1};
-    const scn_cur doc = {c, root, "scenario", top};
+    const scn_cur doc = {&c->r, root, "scenario", top};
     if (!aif__cur_keys(&doc, keys, COUNT_OF(keys))) {
         return;
     }
@@ -912,14 +906,14 @@ void aif__scn_bind(scn_ctx *c, struct fy_node *root) {
 #define SECTION(key) aif__cur_get(&doc, key), aif__cur_key_pos(&doc, key)
     bind_simulation(c, SECTION("simulation"));
     bind_catalog(c, root, top);
-    if (c->status != AIF_OK) {
+    if (c->r.status != AIF_OK) {
         return;
     }
     bind_providers(c, SECTION("providers"));
     bind_sites(c, SECTION("sites"));
     bind_contracts(c, SECTION("contracts"));
     bind_investments(c, SECTION("investments"));
-    if (c->status != AIF_OK) {
+    if (c->r.status != AIF_OK) {
         return;
     }
     aif__scn_bind_demand(c, root, top);

@@ -14,19 +14,19 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A profile of exactly `n` non-negative weights, not all zero, normalized to mean 1. */
-static void read_profile(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at, double *out,
-                         size_t n) {
+static void read_profile(const scn_cur *cur, const char *key, double *out, size_t n) {
+    scn_ctx *c = aif__scn_of(cur);
     for (size_t i = 0; i < n; i++) {
         out[i] = 1.0;
     }
-    struct fy_node *seq = aif__scn_get(m, key);
+    struct fy_node *seq = aif__cur_get(cur, key);
     if (seq == NULL) {
         return;
     }
     char where[128];
     snprintf(where, sizeof where, "demand.inference.%s", key);
-    scn_pos p = aif__scn_key_pos(c, m, key, at);
-    size_t k = aif__scn_seq_len(c, seq, p, where);
+    scn_pos p = aif__cur_key_pos(cur, key);
+    size_t k = aif__y_seq_len(&c->r, seq, p, where);
     if (k != n) {
         if (fy_node_get_type(seq) == FYNT_SEQUENCE) {
             aif__scn_error(c, p, "%s: expected %zu weights, found %zu", where, n, k);
@@ -38,7 +38,7 @@ static void read_profile(scn_ctx *c, struct fy_node *m, const char *key, scn_pos
         struct fy_node *item = fy_node_sequence_get_by_index(seq, (int)i);
         char buf[64], *end = NULL;
         w[i] = 0;
-        if (!aif__scn_scalar_text(c, item, p, where, buf, sizeof buf)) {
+        if (!aif__y_scalar_text(&c->r, item, p, where, buf, sizeof buf)) {
             return;
         }
         w[i] = strtod(buf, &end);
@@ -63,7 +63,7 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
     static const char *const pkeys[] = {"date", "users"};
     static const char *const lkeys[] = {"cap", "midpoint", "rate_per_year"};
     const char *where = "demand.inference.wau";
-    const scn_cur cur = {c, n, where, at};
+    const scn_cur cur = {&c->r, n, where, at};
     if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
@@ -75,7 +75,7 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
         return;
     }
     if (log) {
-        const scn_cur lc = {c, log, "demand.inference.wau.logistic",
+        const scn_cur lc = {&c->r, log, "demand.inference.wau.logistic",
                             aif__cur_key_pos(&cur, "logistic")};
         in->wau_model = AIF_WAU_LOGISTIC;
         if (aif__cur_keys(&lc, lkeys, 3)) {
@@ -98,7 +98,7 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *w = it.item.path;
         if (!aif__cur_keys(&it.item, pkeys, 2)) {
@@ -129,7 +129,7 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
     }
     double total = 0;
     bool all_ok = k > 0;
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *w = it.item.path;
         if (!aif__cur_keys(&it.item, keys, COUNT_OF(keys))) {
@@ -145,7 +145,7 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
                 for (int j = 0; j < nm; j++) {
                     ids[j] = aif_model_at(j)->id;
                 }
-                const char *near = aif__scn_nearest(v[i].model_id, ids, (size_t)nm);
+                const char *near = aif__y_nearest(v[i].model_id, ids, (size_t)nm);
                 aif__scn_error(c, aif__cur_key_pos(&it.item, "model"),
                                "%s.model: unknown model '%s'%s%s%s", w, v[i].model_id,
                                near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
@@ -171,7 +171,7 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
 static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
     static const char *const keys[] = {"tokens_per_min", "date", "growth_per_year", "class"};
     const char *w = "demand.inference.api";
-    const scn_cur cur = {c, n, w, at};
+    const scn_cur cur = {&c->r, n, w, at};
     if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
     }
@@ -200,7 +200,7 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
         "wau", "dau_per_wau", "prompts_per_dau", "classes", "diurnal", "weekly", "api"};
     aif_scenario_inference *in = &c->s->inference;
     const char *w = "demand.inference";
-    const scn_cur cur = {c, n, w, at};
+    const scn_cur cur = {&c->r, n, w, at};
     in->api_class = AIF_SCENARIO_NONE;
     in->api_growth_per_year = 1;
     in->dau_per_wau = 0.4;
@@ -227,9 +227,9 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     } else {
         aif__scn_error(c, aif__cur_pos(&cur), "%s: missing required key 'classes'", w);
     }
-    read_profile(c, n, "diurnal", at, in->diurnal, 24);
-    read_profile(c, n, "weekly", at, in->weekly, 7);
-    if ((x = aif__cur_get(&cur, "api")) != NULL && c->status == AIF_OK) {
+    read_profile(&cur, "diurnal", in->diurnal, 24);
+    read_profile(&cur, "weekly", in->weekly, 7);
+    if ((x = aif__cur_get(&cur, "api")) != NULL && c->r.status == AIF_OK) {
         bind_api(c, x, aif__cur_key_pos(&cur, "api"), in);
     }
 }
@@ -244,7 +244,7 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *w = it.item.path;
         v[i].deadline_at = AIF_TIME_MAX;
@@ -300,21 +300,21 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 /* {dist: lognormal, median: 6 h, sigma: 1.5}: scale parameters read as durations (in
  * seconds) or counts, shape parameters as plain numbers. */
-static void bind_dist(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at, const char *where,
-                      bool duration, aif_dist *out) {
+static void bind_dist(const scn_cur *parent, const char *key, bool duration, aif_dist *out) {
     static const char *const keys[] = {"dist",   "value", "min",   "max",   "mean", "sd",
                                        "median", "sigma", "shape", "scale", "xm",   "alpha"};
     static const char *const kinds[] = {"constant",  "uniform", "exponential", "normal",
                                         "lognormal", "gamma",   "weibull",     "pareto"};
-    struct fy_node *n = aif__scn_get(m, key);
+    scn_ctx *c = aif__scn_of(parent);
+    struct fy_node *n = aif__cur_get(parent, key);
     char w[96];
-    snprintf(w, sizeof w, "%s.%s", where, key);
-    scn_pos p = aif__scn_key_pos(c, m, key, at);
+    snprintf(w, sizeof w, "%s.%s", parent->path, key);
+    scn_pos p = aif__cur_key_pos(parent, key);
     if (n == NULL) {
-        aif__scn_error(c, aif__scn_pos(c, m, at), "%s: missing required key '%s'", where, key);
+        aif__scn_error(c, aif__cur_pos(parent), "%s: missing required key '%s'", parent->path, key);
         return;
     }
-    const scn_cur dc = {c, n, w, p};
+    const scn_cur dc = {&c->r, n, w, p};
     if (!aif__cur_keys(&dc, keys, COUNT_OF(keys))) {
         return;
     }
@@ -373,7 +373,7 @@ static void bind_dist(scn_ctx *c, struct fy_node *m, const char *key, scn_pos at
         break;
     }
     aif_error perr = {0};
-    if (!c->failed && aif_dist_check(&d, &perr) != AIF_OK) {
+    if (!c->r.failed && aif_dist_check(&d, &perr) != AIF_OK) {
         aif__scn_error(c, p, "%s: %s", w, perr.message);
     }
     *out = d;
@@ -384,7 +384,7 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         "arrivals_per_day",    "gpus", "duration", "max_gpus", "trace", "trace_scale",
         "preemptible_fraction"};
     const char *w = "demand.training.research";
-    const scn_cur cur = {c, n, w, at};
+    const scn_cur cur = {&c->r, n, w, at};
     aif_scenario_research *r = &c->s->training.research;
     r->trace_scale = 1;
     r->preemptible_fraction = 1;
@@ -411,8 +411,8 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__cur_num(&cur, "trace_scale", false, 1e-6, 1e6, &r->trace_scale);
     } else {
         aif__cur_num(&cur, "arrivals_per_day", true, 0, 1e9, &r->arrivals_per_day);
-        bind_dist(c, n, "gpus", at, w, false, &r->gpus);
-        bind_dist(c, n, "duration", at, w, true, &r->duration_s);
+        bind_dist(&cur, "gpus", false, &r->gpus);
+        bind_dist(&cur, "duration", true, &r->duration_s);
         r->max_gpus = 1e9;
         aif__cur_qty(&cur, "max_gpus", false, AIF_QTY_COUNT, 1, &r->max_gpus);
     }
@@ -421,7 +421,7 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"frontier_runs", "research"};
-    const scn_cur cur = {c, n, "demand.training", at};
+    const scn_cur cur = {&c->r, n, "demand.training", at};
     c->s->training.research.trace_scale = 1;
     if (n == NULL || !aif__cur_keys(&cur, keys, 2)) {
         return;
@@ -430,7 +430,7 @@ static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if ((x = aif__cur_get(&cur, "frontier_runs")) != NULL) {
         bind_runs(c, x, aif__cur_key_pos(&cur, "frontier_runs"));
     }
-    if ((x = aif__cur_get(&cur, "research")) != NULL && c->status == AIF_OK) {
+    if ((x = aif__cur_get(&cur, "research")) != NULL && c->r.status == AIF_OK) {
         bind_research(c, x, aif__cur_key_pos(&cur, "research"));
     }
 }
@@ -438,7 +438,7 @@ static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {
 static void bind_failures(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"interruptions_per_gpu_year", "hardware_fraction",
                                        "repair_time", "checkpoint_interval", "restart_cost"};
-    const scn_cur cur = {c, n, "failures", at};
+    const scn_cur cur = {&c->r, n, "failures", at};
     aif_scenario_failures *f = &c->s->failures;
     /* Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs, 58.7% GPU. */
     f->interruptions_per_gpu_year = 0.17;
@@ -465,9 +465,9 @@ static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
     aif_scenario_economics *e = &c->s->economics;
     if (fy_node_is_scalar(n)) {
         aif_scenario_point *v = aif__scn_alloc(c, 1, sizeof *v);
-        struct fy_node *parent = fy_node_get_parent(n);
-        if (v != NULL && aif__scn_qty(c, parent, "power_price", at, "economics", true,
-                                      AIF_QTY_ENERGY_PRICE, 0, &v->value)) {
+        const scn_cur parent = {&c->r, fy_node_get_parent(n), "economics", at};
+        if (v != NULL &&
+            aif__cur_qty(&parent, "power_price", true, AIF_QTY_ENERGY_PRICE, 0, &v->value)) {
             v->at = AIF_TIME_MIN;
             e->power_price = v;
             e->power_price_count = 1;
@@ -480,7 +480,7 @@ static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (v == NULL || k == 0) {
         return;
     }
-    while (aif__scn_each_next(&it)) {
+    while (aif__y_each_next(&it)) {
         size_t i = it.index;
         const char *w = it.item.path;
         if (!aif__cur_keys(&it.item, pkeys, 2)) {
@@ -505,7 +505,7 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
                                        "revenue_per_million_tokens",
                                        "subscription_per_month",
                                        "paying_fraction"};
-    const scn_cur cur = {c, n, "economics", at};
+    const scn_cur cur = {&c->r, n, "economics", at};
     aif_scenario_economics *e = &c->s->economics;
     const aif_facility *fac = aif_catalog_facility(c->s->catalog);
     if (n != NULL && aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
@@ -553,20 +553,20 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
 
 void aif__scn_bind_demand(scn_ctx *c, struct fy_node *root, scn_pos top) {
     static const char *const keys[] = {"inference", "training"};
-    struct fy_node *demand = aif__scn_get(root, "demand");
-    scn_pos dp = aif__scn_key_pos(c, root, "demand", top);
+    const scn_cur doc = {&c->r, root, "scenario", top};
+    const scn_cur dc = {&c->r, aif__cur_get(&doc, "demand"), "demand",
+                        aif__cur_key_pos(&doc, "demand")};
     struct fy_node *inf = NULL, *tr = NULL;
-    if (demand && aif__scn_check_keys(c, demand, dp, "demand", keys, 2)) {
-        inf = aif__scn_get(demand, "inference");
-        tr = aif__scn_get(demand, "training");
+    if (dc.node && aif__cur_keys(&dc, keys, 2)) {
+        inf = aif__cur_get(&dc, "inference");
+        tr = aif__cur_get(&dc, "training");
     }
-    bind_inference(c, inf, aif__scn_key_pos(c, demand, "inference", dp));
-    if (c->status == AIF_OK) {
-        bind_training(c, tr, aif__scn_key_pos(c, demand, "training", dp));
+    bind_inference(c, inf, aif__cur_key_pos(&dc, "inference"));
+    if (c->r.status == AIF_OK) {
+        bind_training(c, tr, aif__cur_key_pos(&dc, "training"));
     }
-    bind_failures(c, aif__scn_get(root, "failures"), aif__scn_key_pos(c, root, "failures", top));
-    if (c->status == AIF_OK) {
-        bind_economics(c, aif__scn_get(root, "economics"),
-                       aif__scn_key_pos(c, root, "economics", top));
+    bind_failures(c, aif__cur_get(&doc, "failures"), aif__cur_key_pos(&doc, "failures"));
+    if (c->r.status == AIF_OK) {
+        bind_economics(c, aif__cur_get(&doc, "economics"), aif__cur_key_pos(&doc, "economics"));
     }
 }
