@@ -4,9 +4,7 @@
  * collected through a diagnostic object instead of being printed. Nothing here changes the
  * catalog's entries until the whole input is read: then the staged entries are committed
  * (catalog_build.h) only when no error was found. */
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +17,7 @@
 #include "catalog_data.h"
 #include "textfile.h"
 #include "yaml.h"
+#include "yaml_cursor.h"
 
 #define SCHEMA_ID "aifactory-catalog/1"
 
@@ -68,106 +67,33 @@ static const field_spec facility_fields[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The shared reader (yaml_cursor.h) comes first: errors go to the catalog's list, and a
+ * collection is located by the key that introduced it. */
 typedef struct parse_ctx {
+    aif__yreader r; /* AIF_ENOMEM in r.status is sticky; schema errors only set r.failed */
     aif_catalog *cat;
-    const char *file;
     aif__staged *staged;
-    aif_status status; /* AIF_ENOMEM is sticky; schema errors only set `failed` */
-    bool failed;
 } parse_ctx;
 
-typedef struct pos {
-    int line;
-    int col;
-} pos;
+typedef aif__ypos pos;
 
-/* Scalars carry their own token mark; collections do not, so callers pass the position of
- * the key that introduced them. libfyaml marks are 0-based, messages are 1-based. */
-static pos node_pos(struct fy_node *n, pos fallback) {
-    if (n && fy_node_is_scalar(n)) {
-        struct fy_token *t = fy_node_get_scalar_token(n);
-        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-        if (m) {
-            return (pos){m->line + 1, m->column + 1};
-        }
-    }
-    return fallback;
-}
-
-static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void error_at(parse_ctx *ctx, pos p, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    aif_error_list_addv(aif__catalog_error_list(ctx->cat), ctx->file, (unsigned long)p.line,
-                        (unsigned long)p.col, fmt, ap);
-    va_end(ap);
-    ctx->failed = true;
-}
-
-/* Copy a scalar into the arena; NULL (with ctx->status set) on out-of-memory. */
-static const char *scalar_dup(parse_ctx *ctx, struct fy_node *n) {
-    size_t len = 0;
-    const char *s = fy_node_get_scalar(n, &len);
-    char *copy = aif_arena_strndup(aif__catalog_arena(ctx->cat), s ? s : "", s ? len : 0);
-    if (copy == NULL) {
-        ctx->status = AIF_ENOMEM;
-    }
-    return copy;
-}
-
-/* A scalar's text compared with a literal, without copying. */
-static bool scalar_is(struct fy_node *n, const char *lit) {
-    size_t len = 0;
-    const char *s = fy_node_get_scalar(n, &len);
-    return s && len == strlen(lit) && memcmp(s, lit, len) == 0;
-}
-
-static bool expect_scalar(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
-    if (n == NULL || !fy_node_is_scalar(n)) {
-        error_at(ctx, node_pos(n, at), "%s: expected a scalar, found %s", what,
-                 aif__yaml_node_kind(n));
-        return false;
-    }
-    return true;
-}
-
-static bool expect_mapping(parse_ctx *ctx, struct fy_node *n, pos at, const char *what) {
-    if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
-        error_at(ctx, node_pos(n, at), "%s: expected a mapping, found %s", what,
-                 aif__yaml_node_kind(n));
-        return false;
-    }
-    return true;
-}
-
-/* Parse a finite number; strtod accepts exactly the YAML forms we document (1200, 1.2e6). */
+/* A finite number in the YAML forms we document (1200, 1.2e6). */
 static bool parse_number(parse_ctx *ctx, struct fy_node *n, pos at, const char *what, double *out) {
-    if (!expect_scalar(ctx, n, at, what)) {
+    if (!aif__y_expect_scalar(&ctx->r, n, at, what)) {
         return false;
     }
     size_t len = 0;
     const char *s = fy_node_get_scalar(n, &len);
-    char buf[64];
-    if (len == 0 || len >= sizeof buf) {
-        error_at(ctx, node_pos(n, at), "%s: expected a number, found '%.*s'", what,
-                 (int)(len > 40 ? 40 : len), s ? s : "");
+    if (len == 0 || len >= 64) {
+        aif__y_error(&ctx->r, aif__y_pos(&ctx->r, n, at), "%s: expected a number, found '%.*s'",
+                     what, (int)(len > 40 ? 40 : len), s ? s : "");
         return false;
     }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        error_at(ctx, node_pos(n, at), "%s: expected a finite number, found '%s'", what, buf);
+    if (!aif__y_parse_double(s, len, out)) {
+        aif__y_error(&ctx->r, aif__y_pos(&ctx->r, n, at),
+                     "%s: expected a finite number, found '%.*s'", what, (int)len, s);
         return false;
     }
-    *out = v;
     return true;
 }
 
@@ -175,31 +101,31 @@ static bool check_rule(parse_ctx *ctx, pos p, const char *what, value_rule rule,
     switch (rule) {
     case RULE_POSITIVE:
         if (!(v > 0)) {
-            error_at(ctx, p, "%s: expected a positive number, found %g", what, v);
+            aif__y_error(&ctx->r, p, "%s: expected a positive number, found %g", what, v);
             return false;
         }
         break;
     case RULE_NONNEGATIVE:
         if (v < 0) {
-            error_at(ctx, p, "%s: expected a number >= 0, found %g", what, v);
+            aif__y_error(&ctx->r, p, "%s: expected a number >= 0, found %g", what, v);
             return false;
         }
         break;
     case RULE_COUNT:
         if (v < 1 || v != floor(v) || v > 1e9) {
-            error_at(ctx, p, "%s: expected a whole count >= 1, found %g", what, v);
+            aif__y_error(&ctx->r, p, "%s: expected a whole count >= 1, found %g", what, v);
             return false;
         }
         break;
     case RULE_PUE:
         if (v < 1) {
-            error_at(ctx, p, "%s: expected a PUE >= 1, found %g", what, v);
+            aif__y_error(&ctx->r, p, "%s: expected a PUE >= 1, found %g", what, v);
             return false;
         }
         break;
     case RULE_FRACTION:
         if (v < 0 || v > 1) {
-            error_at(ctx, p, "%s: expected a fraction in [0, 1], found %g", what, v);
+            aif__y_error(&ctx->r, p, "%s: expected a fraction in [0, 1], found %g", what, v);
             return false;
         }
         break;
@@ -214,7 +140,7 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
                           value_rule rule, aif_sourced *out) {
     /* A field given but invalid is marked so that "missing required field" stays quiet. */
     out->line = -1;
-    if (!expect_mapping(ctx, n, at, what)) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, what)) {
         return;
     }
     aif_sourced v = {0};
@@ -222,80 +148,85 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     pos value_pos = at;
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
         struct fy_node *val = fy_node_pair_value(pair);
-        pos kp = node_pos(k, at);
-        if (!expect_scalar(ctx, k, at, what)) {
+        pos kp = aif__y_pos(&ctx->r, k, at);
+        if (!aif__y_expect_scalar(&ctx->r, k, at, what)) {
             ok = false;
             continue;
         }
-        if (rule == RULE_TEXT ? scalar_is(k, "date")
-                              : scalar_is(k, "value") || scalar_is(k, "default")) {
+        if (rule == RULE_TEXT ? aif__y_scalar_is(k, "date")
+                              : aif__y_scalar_is(k, "value") || aif__y_scalar_is(k, "default")) {
             if (has_value) {
-                error_at(ctx, kp, "%s: more than one of value/default", what);
+                aif__y_error(&ctx->r, kp, "%s: more than one of value/default", what);
                 ok = false;
             } else if (rule == RULE_TEXT) {
-                has_value =
-                    expect_scalar(ctx, val, kp, what) && (v.text = scalar_dup(ctx, val)) != NULL;
+                has_value = aif__y_expect_scalar(&ctx->r, val, kp, what) &&
+                            (v.text = aif__y_strdup(&ctx->r, val)) != NULL;
             } else {
                 has_value = parse_number(ctx, val, kp, what, &v.value);
             }
-            value_pos = node_pos(val, kp);
+            value_pos = aif__y_pos(&ctx->r, val, kp);
             ok = ok && has_value;
-        } else if (rule != RULE_TEXT && scalar_is(k, "low")) {
+        } else if (rule != RULE_TEXT && aif__y_scalar_is(k, "low")) {
             has_low = parse_number(ctx, val, kp, what, &v.low);
             ok = ok && has_low;
-        } else if (rule != RULE_TEXT && scalar_is(k, "high")) {
+        } else if (rule != RULE_TEXT && aif__y_scalar_is(k, "high")) {
             has_high = parse_number(ctx, val, kp, what, &v.high);
             ok = ok && has_high;
-        } else if (scalar_is(k, "source")) {
-            if (expect_scalar(ctx, val, kp, what)) {
-                v.source = scalar_dup(ctx, val);
+        } else if (aif__y_scalar_is(k, "source")) {
+            if (aif__y_expect_scalar(&ctx->r, val, kp, what)) {
+                v.source = aif__y_strdup(&ctx->r, val);
                 if (v.source && v.source[0] == '\0') {
-                    error_at(ctx, node_pos(val, kp), "%s: source must not be empty", what);
+                    aif__y_error(&ctx->r, aif__y_pos(&ctx->r, val, kp),
+                                 "%s: source must not be empty", what);
                     ok = false;
                 }
             } else {
                 ok = false;
             }
-        } else if (scalar_is(k, "note")) {
-            ok = expect_scalar(ctx, val, kp, what) && (v.note = scalar_dup(ctx, val)) && ok;
-        } else if (scalar_is(k, "confidence")) {
-            if (!expect_scalar(ctx, val, kp, what)) {
+        } else if (aif__y_scalar_is(k, "note")) {
+            ok = aif__y_expect_scalar(&ctx->r, val, kp, what) &&
+                 (v.note = aif__y_strdup(&ctx->r, val)) && ok;
+        } else if (aif__y_scalar_is(k, "confidence")) {
+            if (!aif__y_expect_scalar(&ctx->r, val, kp, what)) {
                 ok = false;
-            } else if (scalar_is(val, "H") || scalar_is(val, "M") || scalar_is(val, "L")) {
+            } else if (aif__y_scalar_is(val, "H") || aif__y_scalar_is(val, "M") ||
+                       aif__y_scalar_is(val, "L")) {
                 v.confidence = fy_node_get_scalar(val, &(size_t){0})[0];
             } else {
-                error_at(ctx, node_pos(val, kp), "%s: confidence must be H, M or L", what);
+                aif__y_error(&ctx->r, aif__y_pos(&ctx->r, val, kp),
+                             "%s: confidence must be H, M or L", what);
                 ok = false;
             }
         } else {
             size_t klen = 0;
             const char *ks = fy_node_get_scalar(k, &klen);
-            error_at(ctx, kp, "%s: unknown key '%.*s' (expected %s, source, confidence, note)",
-                     what, (int)(klen > 40 ? 40 : klen), ks,
-                     rule == RULE_TEXT ? "date" : "value or default, low, high");
+            aif__y_error(&ctx->r, kp,
+                         "%s: unknown key '%.*s' (expected %s, source, confidence, note)", what,
+                         (int)(klen > 40 ? 40 : klen), ks,
+                         rule == RULE_TEXT ? "date" : "value or default, low, high");
             ok = false;
         }
     }
-    if (ctx->status != AIF_OK) {
+    if (ctx->r.status != AIF_OK) {
         return;
     }
     if (!has_value && ok) {
-        error_at(ctx, at, "%s: missing '%s'", what, rule == RULE_TEXT ? "date" : "value");
+        aif__y_error(&ctx->r, at, "%s: missing '%s'", what, rule == RULE_TEXT ? "date" : "value");
         ok = false;
     }
     if (v.source == NULL && ok) {
-        error_at(ctx, at, "%s: missing 'source'", what);
+        aif__y_error(&ctx->r, at, "%s: missing 'source'", what);
         ok = false;
     }
     if (v.confidence == 0 && ok) {
-        error_at(ctx, at, "%s: missing 'confidence' (H, M or L)", what);
+        aif__y_error(&ctx->r, at, "%s: missing 'confidence' (H, M or L)", what);
         ok = false;
     }
     if (has_low != has_high && ok) {
-        error_at(ctx, at, "%s: give both 'low' and 'high', or neither", what);
+        aif__y_error(&ctx->r, at, "%s: give both 'low' and 'high', or neither", what);
         ok = false;
     }
     if (!ok || !check_rule(ctx, value_pos, what, rule, v.value)) {
@@ -303,8 +234,8 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     }
     if (has_low) {
         if (!(v.low <= v.value && v.value <= v.high)) {
-            error_at(ctx, at, "%s: expected low <= default <= high, found %g, %g, %g", what, v.low,
-                     v.value, v.high);
+            aif__y_error(&ctx->r, at, "%s: expected low <= default <= high, found %g, %g, %g", what,
+                         v.low, v.value, v.high);
             return;
         }
         v.has_range = true;
@@ -312,7 +243,7 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
         v.low = v.high = v.value;
     }
     v.present = true;
-    v.file = ctx->file;
+    v.file = ctx->r.file;
     v.line = at.line;
     v.col = at.col;
     *out = v;
@@ -320,18 +251,11 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
 
 static const field_spec *find_field(const field_spec *fields, size_t n, struct fy_node *k) {
     for (size_t i = 0; i < n; i++) {
-        if (scalar_is(k, fields[i].key)) {
+        if (aif__y_scalar_is(k, fields[i].key)) {
             return &fields[i];
         }
     }
     return NULL;
-}
-
-static void unknown_key(parse_ctx *ctx, struct fy_node *k, pos at, const char *where) {
-    size_t klen = 0;
-    const char *ks = fy_node_get_scalar(k, &klen);
-    error_at(ctx, node_pos(k, at), "%s: unknown key '%.*s'", where, (int)(klen > 40 ? 40 : klen),
-             ks ? ks : "");
 }
 
 static void check_required(parse_ctx *ctx, const char *id, pos at, const field_spec *fields,
@@ -339,24 +263,24 @@ static void check_required(parse_ctx *ctx, const char *id, pos at, const field_s
     for (size_t i = 0; i < n; i++) {
         const aif_sourced *v = (const aif_sourced *)((const char *)entry + fields[i].offset);
         if (fields[i].required && !v->present && v->line != -1) {
-            error_at(ctx, at, "%s: missing required field '%s'", id, fields[i].key);
+            aif__y_error(&ctx->r, at, "%s: missing required field '%s'", id, fields[i].key);
         }
     }
 }
 
 static void parse_tflops(parse_ctx *ctx, struct fy_node *n, pos at, const char *id,
                          aif_package *p) {
-    if (!expect_mapping(ctx, n, at, "dense_tflops")) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, "dense_tflops")) {
         return;
     }
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         bool found = false;
         for (int prec = 0; prec < AIF_PREC_COUNT; prec++) {
-            if (k && fy_node_is_scalar(k) && scalar_is(k, aif_precision_name(prec))) {
+            if (k && fy_node_is_scalar(k) && aif__y_scalar_is(k, aif_precision_name(prec))) {
                 char what[96];
                 snprintf(what, sizeof what, "%s.dense_tflops.%s", id, aif_precision_name(prec));
                 parse_sourced(ctx, fy_node_pair_value(pair), kp, what, RULE_POSITIVE,
@@ -365,18 +289,19 @@ static void parse_tflops(parse_ctx *ctx, struct fy_node *n, pos at, const char *
             }
         }
         if (!found) {
-            error_at(ctx, kp, "%s.dense_tflops: unknown precision (expected bf16, fp8, fp4)", id);
+            aif__y_error(&ctx->r, kp,
+                         "%s.dense_tflops: unknown precision (expected bf16, fp8, fp4)", id);
         }
     }
 }
 
 static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos at) {
-    if (!expect_mapping(ctx, n, at, id)) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, id)) {
         return;
     }
     aif__staged_package *sp = aif_arena_alloc(aif__catalog_arena(ctx->cat), sizeof *sp);
     if (sp == NULL) {
-        ctx->status = AIF_ENOMEM;
+        ctx->r.status = AIF_ENOMEM;
         return;
     }
     memset(sp, 0, sizeof *sp);
@@ -384,32 +309,32 @@ static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos
     sp->is_new = aif_catalog_package_find(ctx->cat, id) == NULL;
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
         struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         char what[96];
         const field_spec *f = NULL;
-        if (!expect_scalar(ctx, k, at, id)) {
+        if (!aif__y_expect_scalar(&ctx->r, k, at, id)) {
             continue;
         }
-        if (scalar_is(k, "name") || scalar_is(k, "vendor")) {
-            const char **dst = scalar_is(k, "name") ? &sp->p.name : &sp->p.vendor;
-            if (expect_scalar(ctx, v, kp, id)) {
-                *dst = scalar_dup(ctx, v);
+        if (aif__y_scalar_is(k, "name") || aif__y_scalar_is(k, "vendor")) {
+            const char **dst = aif__y_scalar_is(k, "name") ? &sp->p.name : &sp->p.vendor;
+            if (aif__y_expect_scalar(&ctx->r, v, kp, id)) {
+                *dst = aif__y_strdup(&ctx->r, v);
             }
-        } else if (scalar_is(k, "dense_tflops")) {
+        } else if (aif__y_scalar_is(k, "dense_tflops")) {
             parse_tflops(ctx, v, kp, id, &sp->p);
         } else if ((f = find_field(package_fields, COUNT_OF(package_fields), k)) != NULL) {
             snprintf(what, sizeof what, "%s.%s", id, f->key);
             parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&sp->p + f->offset));
         } else {
-            unknown_key(ctx, k, at, id);
+            aif__y_unknown_key(&ctx->r, k, at, id, NULL, 0);
         }
     }
     if (sp->is_new) {
         if (sp->p.name == NULL) {
-            error_at(ctx, at, "%s: missing required field 'name'", id);
+            aif__y_error(&ctx->r, at, "%s: missing required field 'name'", id);
         }
         check_required(ctx, id, at, package_fields, COUNT_OF(package_fields), &sp->p);
     }
@@ -419,12 +344,12 @@ static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos
 }
 
 static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos at) {
-    if (!expect_mapping(ctx, n, at, id)) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, id)) {
         return;
     }
     aif__staged_system *ss = aif_arena_alloc(aif__catalog_arena(ctx->cat), sizeof *ss);
     if (ss == NULL) {
-        ctx->status = AIF_ENOMEM;
+        ctx->r.status = AIF_ENOMEM;
         return;
     }
     memset(ss, 0, sizeof *ss);
@@ -433,44 +358,45 @@ static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos 
     pos package_pos = at, extra_pos = at;
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
         struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         char what[96];
         const field_spec *f = NULL;
-        if (!expect_scalar(ctx, k, at, id)) {
+        if (!aif__y_expect_scalar(&ctx->r, k, at, id)) {
             continue;
         }
-        if (scalar_is(k, "name")) {
-            if (expect_scalar(ctx, v, kp, id)) {
-                ss->s.name = scalar_dup(ctx, v);
+        if (aif__y_scalar_is(k, "name")) {
+            if (aif__y_expect_scalar(&ctx->r, v, kp, id)) {
+                ss->s.name = aif__y_strdup(&ctx->r, v);
             }
-        } else if (scalar_is(k, "package") || scalar_is(k, "extra_package")) {
-            bool extra = scalar_is(k, "extra_package");
-            if (expect_scalar(ctx, v, kp, id)) {
-                *(extra ? &ss->s.extra_package_id : &ss->s.package_id) = scalar_dup(ctx, v);
-                *(extra ? &extra_pos : &package_pos) = node_pos(v, kp);
+        } else if (aif__y_scalar_is(k, "package") || aif__y_scalar_is(k, "extra_package")) {
+            bool extra = aif__y_scalar_is(k, "extra_package");
+            if (aif__y_expect_scalar(&ctx->r, v, kp, id)) {
+                *(extra ? &ss->s.extra_package_id : &ss->s.package_id) = aif__y_strdup(&ctx->r, v);
+                *(extra ? &extra_pos : &package_pos) = aif__y_pos(&ctx->r, v, kp);
             }
         } else if ((f = find_field(system_fields, COUNT_OF(system_fields), k)) != NULL) {
             snprintf(what, sizeof what, "%s.%s", id, f->key);
             parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&ss->s + f->offset));
         } else {
-            unknown_key(ctx, k, at, id);
+            aif__y_unknown_key(&ctx->r, k, at, id, NULL, 0);
         }
     }
     if (ss->is_new) {
         if (ss->s.name == NULL) {
-            error_at(ctx, at, "%s: missing required field 'name'", id);
+            aif__y_error(&ctx->r, at, "%s: missing required field 'name'", id);
         }
         if (ss->s.package_id == NULL) {
-            error_at(ctx, at, "%s: missing required field 'package'", id);
+            aif__y_error(&ctx->r, at, "%s: missing required field 'package'", id);
         }
         check_required(ctx, id, at, system_fields, COUNT_OF(system_fields), &ss->s);
     }
     if ((ss->s.extra_package_id != NULL) != ss->s.extra_packages.present &&
         (ss->is_new || ss->s.extra_package_id != NULL)) {
-        error_at(ctx, at, "%s: give both 'extra_package' and 'extra_packages', or neither", id);
+        aif__y_error(&ctx->r, at, "%s: give both 'extra_package' and 'extra_packages', or neither",
+                     id);
     }
     /* Remember where the references were so the cross-check can point at them. */
     ss->ref_line[0] = package_pos.line;
@@ -485,27 +411,27 @@ static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos 
 /* packages: and systems: are mappings from id to entry. */
 static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool systems) {
     const char *section = systems ? "systems" : "packages";
-    if (!expect_mapping(ctx, n, at, section)) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, section)) {
         return;
     }
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
-        if (!expect_scalar(ctx, k, at, section)) {
+        if (!aif__y_expect_scalar(&ctx->r, k, at, section)) {
             continue;
         }
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         size_t len = 0;
         const char *s = fy_node_get_scalar(k, &len);
         if (!aif__yaml_valid_id(s, len)) {
-            error_at(ctx, kp,
-                     "%s: invalid id '%.*s' (expected lower-case letters, digits, '-', "
-                     "'_' or '.', starting with a letter or digit)",
-                     section, (int)(len > 40 ? 40 : len), s);
+            aif__y_error(&ctx->r, kp,
+                         "%s: invalid id '%.*s' (expected lower-case letters, digits, '-', "
+                         "'_' or '.', starting with a letter or digit)",
+                         section, (int)(len > 40 ? 40 : len), s);
             continue;
         }
-        const char *id = scalar_dup(ctx, k);
+        const char *id = aif__y_strdup(&ctx->r, k);
         if (id == NULL) {
             return;
         }
@@ -518,20 +444,20 @@ static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool system
 }
 
 static void parse_facility(parse_ctx *ctx, struct fy_node *n, pos at) {
-    if (!expect_mapping(ctx, n, at, "facility")) {
+    if (!aif__y_expect_mapping(&ctx->r, n, at, "facility")) {
         return;
     }
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
-        if (!expect_scalar(ctx, k, at, "facility")) {
+        if (!aif__y_expect_scalar(&ctx->r, k, at, "facility")) {
             continue;
         }
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         const field_spec *f = find_field(facility_fields, COUNT_OF(facility_fields), k);
         if (f == NULL) {
-            unknown_key(ctx, k, at, "facility");
+            aif__y_unknown_key(&ctx->r, k, at, "facility", NULL, 0);
             continue;
         }
         char what[96];
@@ -561,59 +487,66 @@ static void check_references(parse_ctx *ctx) {
             if (refs[i] && !staged_package_exists(ctx, refs[i])) {
                 const char *near[1] = {NULL};
                 size_t nn = aif_catalog_suggest(ctx->cat, AIF_CATALOG_PACKAGE, refs[i], near, 1);
-                error_at(ctx, (pos){s->ref_line[i], s->ref_col[i]},
-                         "%s: unknown package '%s'%s%s%s", s->s.id, refs[i],
-                         nn ? " (did you mean '" : "", nn ? near[0] : "", nn ? "'?)" : "");
+                aif__y_error(&ctx->r, (pos){NULL, s->ref_line[i], s->ref_col[i]},
+                             "%s: unknown package '%s'%s%s%s", s->s.id, refs[i],
+                             nn ? " (did you mean '" : "", nn ? near[0] : "", nn ? "'?)" : "");
             }
         }
     }
 }
 
 static void parse_root(parse_ctx *ctx, struct fy_node *root) {
-    pos top = {1, 1};
+    pos top = {NULL, 1, 1};
     if (root == NULL) {
         return; /* an empty file adds nothing */
     }
-    if (!expect_mapping(ctx, root, top, "catalog")) {
+    if (!aif__y_expect_mapping(&ctx->r, root, top, "catalog")) {
         return;
     }
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
         struct fy_node *v = fy_node_pair_value(pair);
-        if (!expect_scalar(ctx, k, top, "catalog")) {
+        if (!aif__y_expect_scalar(&ctx->r, k, top, "catalog")) {
             continue;
         }
-        pos kp = node_pos(k, top);
-        if (scalar_is(k, "schema")) {
-            if (expect_scalar(ctx, v, kp, "schema") && !scalar_is(v, SCHEMA_ID)) {
-                error_at(ctx, node_pos(v, kp), "schema: expected '%s'", SCHEMA_ID);
+        pos kp = aif__y_pos(&ctx->r, k, top);
+        if (aif__y_scalar_is(k, "schema")) {
+            if (aif__y_expect_scalar(&ctx->r, v, kp, "schema") && !aif__y_scalar_is(v, SCHEMA_ID)) {
+                aif__y_error(&ctx->r, aif__y_pos(&ctx->r, v, kp), "schema: expected '%s'",
+                             SCHEMA_ID);
             }
-        } else if (scalar_is(k, "packages")) {
+        } else if (aif__y_scalar_is(k, "packages")) {
             parse_entries(ctx, v, kp, false);
-        } else if (scalar_is(k, "systems")) {
+        } else if (aif__y_scalar_is(k, "systems")) {
             parse_entries(ctx, v, kp, true);
-        } else if (scalar_is(k, "facility")) {
+        } else if (aif__y_scalar_is(k, "facility")) {
             parse_facility(ctx, v, kp);
         } else {
-            unknown_key(ctx, k, top, "catalog (expected schema, packages, systems, facility)");
+            aif__y_unknown_key(&ctx->r, k, top,
+                               "catalog (expected schema, packages, systems, facility)", NULL, 0);
         }
     }
-    if (ctx->status == AIF_OK) {
+    if (ctx->r.status == AIF_OK) {
         check_references(ctx);
     }
 }
 
 static void yaml_error(void *ctx, int line, int col, const char *message) {
     parse_ctx *c = ctx;
-    aif_error_list_add(aif__catalog_error_list(c->cat), c->file, (unsigned long)line,
-                       (unsigned long)col, "malformed YAML: %s", message);
+    aif_error_list_add(c->r.errors, c->r.file, (unsigned long)line, (unsigned long)col,
+                       "malformed YAML: %s", message);
 }
 
 static aif_status parse_document(aif_catalog *cat, const char *file, const char *text, size_t len,
                                  aif__staged *staged) {
-    parse_ctx ctx = {cat, file, staged, AIF_OK, false};
+    parse_ctx ctx = {.r = {.errors = aif__catalog_error_list(cat),
+                           .file = file,
+                           .arena = aif__catalog_arena(cat),
+                           .status = AIF_OK},
+                     .cat = cat,
+                     .staged = staged};
     aif__yaml y;
     aif_status st = aif__yaml_parse(text, len, &y, yaml_error, &ctx);
     if (st != AIF_OK || y.doc == NULL) {
@@ -623,10 +556,10 @@ static aif_status parse_document(aif_catalog *cat, const char *file, const char 
     }
     parse_root(&ctx, fy_document_root(y.doc));
     aif__yaml_close(&y);
-    if (ctx.status != AIF_OK) {
-        return ctx.status;
+    if (ctx.r.status != AIF_OK) {
+        return ctx.r.status;
     }
-    return ctx.failed ? AIF_EPARSE : AIF_OK;
+    return ctx.r.failed ? AIF_EPARSE : AIF_OK;
 }
 
 const char *aif_catalog_default_yaml(size_t *len) {
