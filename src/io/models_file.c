@@ -8,7 +8,6 @@
  * the whole file was clean, which makes a merge all or nothing. libfyaml's own memory does
  * not go through the set's allocator (it has no hook for one); everything the set keeps
  * does. */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -21,6 +20,7 @@
 #include "aifactory/models_file.h"
 #include "textfile.h"
 #include "yaml.h"
+#include "yaml_cursor.h"
 
 struct aif_model_set {
     const aif_allocator *alloc;
@@ -63,10 +63,7 @@ static const field_spec fields[] = {
 
 enum { FIELD_COUNT = sizeof fields / sizeof fields[0] };
 
-typedef struct pos {
-    int line;
-    int col;
-} pos;
+typedef aif__ypos pos;
 
 typedef struct staged {
     aif_model_spec *spec;
@@ -74,41 +71,17 @@ typedef struct staged {
     struct staged *next;
 } staged;
 
+/* The shared reader (yaml_cursor.h) comes first: errors go to the set's list, and a
+ * collection is located by the key that introduced it. */
 typedef struct parse_ctx {
+    aif__yreader r; /* AIF_ENOMEM in r.status is sticky; schema errors only set r.failed */
     aif_model_set *set;
-    const char *file;
-    aif_status status; /* AIF_ENOMEM is sticky; schema errors only set `failed` */
-    bool failed;
     staged *head;
     staged **tail;
     size_t new_ids;
 } parse_ctx;
 
-#define FAIL(ctx, p, ...)                                                                          \
-    do {                                                                                           \
-        pos at_ = (p);                                                                             \
-        aif_error_list_add(&(ctx)->set->errors, (ctx)->file, (unsigned long)at_.line,              \
-                           (unsigned long)at_.col, __VA_ARGS__);                                   \
-        (ctx)->failed = true;                                                                      \
-    } while (0)
-
-/* Scalars carry a token mark (0-based); collections do not, so callers pass a fallback. */
-static pos node_pos(struct fy_node *n, pos fallback) {
-    if (n && fy_node_is_scalar(n)) {
-        struct fy_token *t = fy_node_get_scalar_token(n);
-        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-        if (m) {
-            return (pos){m->line + 1, m->column + 1};
-        }
-    }
-    return fallback;
-}
-
-static bool scalar_is(struct fy_node *n, const char *lit) {
-    size_t len = 0;
-    const char *s = n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
-    return s && len == strlen(lit) && memcmp(s, lit, len) == 0;
-}
+#define FAIL(ctx, ...) aif__y_error(&(ctx)->r, __VA_ARGS__)
 
 /* Copy of a scalar's text into buf (truncated), for messages and number parsing. */
 static const char *scalar_text(struct fy_node *n, char *buf, size_t size) {
@@ -125,18 +98,15 @@ static const char *scalar_text(struct fy_node *n, char *buf, size_t size) {
 static void parse_field(parse_ctx *ctx, const field_spec *f, struct fy_node *v, pos kp,
                         aif_model_spec *m) {
     char buf[96];
-    pos vp = node_pos(v, kp);
+    pos vp = aif__y_pos(&ctx->r, v, kp);
     if (v == NULL || !fy_node_is_scalar(v)) {
         FAIL(ctx, vp, "%s: expected a scalar", f->key);
         return;
     }
     scalar_text(v, buf, sizeof buf);
     if (f->kind == FIELD_TEXT) {
-        size_t len = 0;
-        const char *s = fy_node_get_scalar(v, &len);
-        char *copy = aif_arena_strndup(ctx->set->arena, s ? s : "", s ? len : 0);
+        const char *copy = aif__y_strdup(&ctx->r, v);
         if (copy == NULL) {
-            ctx->status = AIF_ENOMEM;
             return;
         }
         if (f->offset == offsetof(aif_model_spec, id) && !aif__yaml_valid_id(copy, strlen(copy))) {
@@ -150,10 +120,8 @@ static void parse_field(parse_ctx *ctx, const field_spec *f, struct fy_node *v, 
         *(const char **)((char *)m + f->offset) = copy;
         return;
     }
-    char *end = NULL;
-    errno = 0;
-    double x = strtod(buf, &end);
-    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(x)) {
+    double x = 0;
+    if (!aif__y_parse_double(buf, strlen(buf), &x)) {
         FAIL(ctx, vp, "%s: expected a number, found '%s'", f->key, buf);
         return;
     }
@@ -199,31 +167,31 @@ static aif_model_spec *find_in(aif_model_spec *const *models, size_t n, const ch
 
 static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING) {
-        FAIL(ctx, node_pos(n, at), "models: each entry must be a mapping");
+        FAIL(ctx, aif__y_pos(&ctx->r, n, at), "models: each entry must be a mapping");
         return;
     }
     aif_model_spec *m = aif_arena_alloc(ctx->set->arena, sizeof *m);
     staged *st = aif_arena_alloc(ctx->set->arena, sizeof *st);
     if (m == NULL || st == NULL) {
-        ctx->status = AIF_ENOMEM;
+        ctx->r.status = AIF_ENOMEM;
         return;
     }
     memset(m, 0, sizeof *m);
     bool seen[FIELD_COUNT] = {false};
     bool first = true;
-    bool had_errors = ctx->failed;
-    ctx->failed = false;
+    bool had_errors = ctx->r.failed;
+    ctx->r.failed = false;
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
-        pos kp = node_pos(k, at);
+        pos kp = aif__y_pos(&ctx->r, k, at);
         if (first) {
             at = kp; /* an entry is located by its first key */
             first = false;
         }
         size_t i = 0;
-        while (i < FIELD_COUNT && !scalar_is(k, fields[i].key)) {
+        while (i < FIELD_COUNT && !aif__y_scalar_is(k, fields[i].key)) {
             i++;
         }
         if (i == FIELD_COUNT) {
@@ -236,7 +204,7 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
             parse_field(ctx, &fields[i], fy_node_pair_value(pair), kp, m);
         }
     }
-    if (ctx->status != AIF_OK) {
+    if (ctx->r.status != AIF_OK) {
         return;
     }
     for (size_t i = 0; i < FIELD_COUNT; i++) {
@@ -251,10 +219,10 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
     if (!seen[6]) {
         m->kv_heads = m->heads;
     }
-    if (!ctx->failed) {
+    if (!ctx->r.failed) {
         check_relations(ctx, m, at);
     }
-    if (!ctx->failed) {
+    if (!ctx->r.failed) {
         for (staged *o = ctx->head; o; o = o->next) {
             if (strcmp(o->spec->id, m->id) == 0) {
                 FAIL(ctx, at, "%s: defined twice in this file (first at line %d)", m->id,
@@ -263,8 +231,8 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
             }
         }
     }
-    bool entry_failed = ctx->failed;
-    ctx->failed = had_errors || entry_failed;
+    bool entry_failed = ctx->r.failed;
+    ctx->r.failed = had_errors || entry_failed;
     if (entry_failed) {
         return;
     }
@@ -277,32 +245,32 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
 }
 
 static void parse_root(parse_ctx *ctx, struct fy_node *root) {
-    pos top = {1, 1};
+    pos top = {NULL, 1, 1};
     if (root == NULL) {
         return; /* an empty file adds nothing */
     }
     if (fy_node_get_type(root) != FYNT_MAPPING) {
-        FAIL(ctx, node_pos(root, top), "expected a mapping with a 'models' sequence");
+        FAIL(ctx, aif__y_pos(&ctx->r, root, top), "expected a mapping with a 'models' sequence");
         return;
     }
     void *iter = NULL;
     struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->status == AIF_OK) {
+    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->r.status == AIF_OK) {
         struct fy_node *k = fy_node_pair_key(pair);
         struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = node_pos(k, top);
-        if (!scalar_is(k, "models")) {
+        pos kp = aif__y_pos(&ctx->r, k, top);
+        if (!aif__y_scalar_is(k, "models")) {
             char buf[48];
             FAIL(ctx, kp, "unknown key '%s' (expected 'models')", scalar_text(k, buf, sizeof buf));
             continue;
         }
         if (v == NULL || fy_node_get_type(v) != FYNT_SEQUENCE) {
-            FAIL(ctx, node_pos(v, kp), "models: expected a sequence of entries");
+            FAIL(ctx, aif__y_pos(&ctx->r, v, kp), "models: expected a sequence of entries");
             continue;
         }
         void *it2 = NULL;
         struct fy_node *item;
-        while ((item = fy_node_sequence_iterate(v, &it2)) != NULL && ctx->status == AIF_OK) {
+        while ((item = fy_node_sequence_iterate(v, &it2)) != NULL && ctx->r.status == AIF_OK) {
             parse_entry(ctx, item, kp);
         }
     }
@@ -310,7 +278,7 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
 
 static void yaml_error(void *ctx, int line, int col, const char *message) {
     parse_ctx *c = ctx;
-    FAIL(c, ((pos){line, col}), "malformed YAML: %s", message);
+    FAIL(c, ((pos){NULL, line, col}), "malformed YAML: %s", message);
 }
 
 static aif_status parse(parse_ctx *ctx, const char *text, size_t len) {
@@ -325,7 +293,7 @@ static aif_status parse(parse_ctx *ctx, const char *text, size_t len) {
         parse_root(ctx, fy_document_root(y.doc));
     }
     aif__yaml_close(&y);
-    return ctx->status;
+    return ctx->r.status;
 }
 
 /* Grow the pointer array to hold `extra` more, before committing, so commit cannot fail. */
@@ -397,13 +365,14 @@ aif_status aif_model_set_merge_string(aif_model_set *s, const char *name, const 
     if (file == NULL) {
         return AIF_ENOMEM;
     }
-    parse_ctx ctx = {s, file, AIF_OK, false, NULL, NULL, 0};
+    parse_ctx ctx = {.r = {.errors = &s->errors, .file = file, .arena = s->arena, .status = AIF_OK},
+                     .set = s};
     ctx.tail = &ctx.head;
     aif_status st = parse(&ctx, text ? text : "", len);
     if (st != AIF_OK) {
         return st;
     }
-    if (ctx.failed) {
+    if (ctx.r.failed) {
         return AIF_EPARSE;
     }
     st = reserve(s, ctx.new_ids);
