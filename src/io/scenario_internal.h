@@ -108,7 +108,7 @@ void aif__scn_sort_by_time(scn_ctx *c, void *v, size_t n, size_t size, size_t ke
 
 /* ---- cursors ----
  * A cursor (yaml_cursor.h) is the one way a binder reads a node; the scenario adds the two
- * readers that need the scenario itself (dates are relative to the simulation start). */
+ * reader that needs the scenario itself (dates are relative to the simulation start). */
 typedef aif__ycur scn_cur;
 typedef aif__yeach scn_each;
 
@@ -122,7 +122,6 @@ static inline scn_each aif__scn_each_begin(scn_ctx *c, struct fy_node *seq, scn_
 }
 /* A date, stored relative to the simulation start. */
 bool aif__cur_date(const scn_cur *k, const char *key, bool required, aif_time *out);
-bool aif__cur_duration(const scn_cur *k, const char *key, bool required, aif_time *out);
 
 /* The sections (scenario_bind.c, scenario_demand.c). */
 void aif__scn_bind(scn_ctx *c, struct fy_node *root);

@@ -1,6 +1,6 @@
 /* The scenario half of the binder's reading: the shared reader (yaml_cursor.h) set up for a
  * scenario (errors into its list, `--set` values reported at their place in the --set
- * text), arena allocation, the readers that need the scenario (dates are relative to the
+ * text), arena allocation, the reader that needs the scenario (dates are relative to the
  * simulation start), `--set` overrides applied to the document tree, and the stable sort by
  * date. */
 #include <stdarg.h>
@@ -101,22 +101,6 @@ bool aif__cur_date(const scn_cur *k, const char *key, bool required, aif_time *o
         return false;
     }
     *out = aif_date_to_sim(d, aif__scn_of(k)->s->sim.start_date);
-    return true;
-}
-
-bool aif__cur_duration(const scn_cur *k, const char *key, bool required, aif_time *out) {
-    char buf[64];
-    scn_pos vp;
-    if (aif__cur_value(k, key, required, buf, sizeof buf, &vp) == NULL) {
-        return false;
-    }
-    aif_time t = 0;
-    aif_error perr = {0};
-    if (aif_duration_parse(buf, &t, &perr) != AIF_OK) {
-        aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
-        return false;
-    }
-    *out = t;
     return true;
 }
 

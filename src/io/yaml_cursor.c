@@ -303,6 +303,22 @@ bool aif__cur_num(const aif__ycur *k, const char *key, bool required, double min
     return true;
 }
 
+bool aif__cur_duration(const aif__ycur *k, const char *key, bool required, aif_time *out) {
+    char buf[64];
+    aif__ypos vp;
+    if (aif__cur_value(k, key, required, buf, sizeof buf, &vp) == NULL) {
+        return false;
+    }
+    aif_time t = 0;
+    aif_error perr = {0};
+    if (aif_duration_parse(buf, &t, &perr) != AIF_OK) {
+        aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
 bool aif__cur_bool(const aif__ycur *k, const char *key, bool required, bool *out) {
     static const char *const names[] = {"false", "true"};
     int v = 0;

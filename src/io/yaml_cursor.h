@@ -1,10 +1,10 @@
-/* The one way io reads a libfyaml document tree (scenarios, catalogs, model files, cluster
- * files): a reader that records every problem into an aif_error_list at FILE:LINE:COL and
- * keeps going, node positions, key checking with "did you mean", typed scalar reads (text,
- * numbers with a range, quantities with a unit, booleans, enums) and the walk over a
- * sequence's items. A cursor aims the readers at one mapping, so a call names only the key.
- * Nothing here knows a file format: each loader layers its own context on top (the scenario
- * binder embeds the reader as the first member of its context). Shared-internal. */
+/* The one way io reads a libfyaml document tree (scenarios, catalogs, model files): a reader that
+ * records every problem into an aif_error_list at FILE:LINE:COL and keeps going, node positions,
+ * key checking with "did you mean", typed scalar reads (text, numbers with a range, quantities with
+ * a unit, durations, booleans, enums) and the walk over a sequence's items. A cursor aims the
+ * readers at one mapping, so a call names only the key. Nothing here knows a file format: each
+ * loader layers its own context on top (the scenario binder embeds the reader as the first member
+ * of its context). Shared-internal. */
 #ifndef AIF_IO_YAML_CURSOR_H
 #define AIF_IO_YAML_CURSOR_H
 
@@ -15,6 +15,7 @@
 
 #include "aifactory/alloc.h"
 #include "aifactory/error.h"
+#include "aifactory/time.h"
 #include "aifactory/units.h"
 
 /* The `min` that makes aif__y_qty accept any value above zero and say "expected a positive
@@ -102,6 +103,7 @@ bool aif__cur_qty(const aif__ycur *k, const char *key, bool required, aif_quanti
 /* A plain number in [min, max]; "20%" is read as 0.2. */
 bool aif__cur_num(const aif__ycur *k, const char *key, bool required, double min, double max,
                   double *out);
+bool aif__cur_duration(const aif__ycur *k, const char *key, bool required, aif_time *out);
 bool aif__cur_bool(const aif__ycur *k, const char *key, bool required, bool *out);
 /* One of `names` (exact); *out is the index. */
 bool aif__cur_enum(const aif__ycur *k, const char *key, bool required, const char *const *names,
