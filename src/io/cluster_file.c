@@ -9,9 +9,9 @@
  *         nodes_per_domain: 9   # optional: NVLink domain / rack size, recorded only
  *
  * Every problem is reported as "FILE:LINE:COL: error: what was expected, what was found";
- * the first one stops the read. */
+ * the first one stops the read. The shared reader (yaml_cursor.h) does the reading into an
+ * error list; the public calls hand back that list's first entry. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,72 +19,25 @@
 #include "aifactory/cluster_file.h"
 #include "textfile.h"
 #include "yaml.h"
-
-typedef struct ctx {
-    const char *file;
-    aif_error *err;
-    bool failed;
-} ctx;
-
-static void fail_at(ctx *c, int line, int col, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void fail_at(ctx *c, int line, int col, const char *fmt, ...) {
-    if (c->failed) {
-        return;
-    }
-    c->failed = true;
-    if (c->err == NULL) {
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    aif_error_setv(c->err, AIF_EPARSE, fmt, ap);
-    va_end(ap);
-    c->err->file = c->file;
-    c->err->line = line > 0 ? (unsigned long)line : 0;
-    c->err->col = col > 0 ? (unsigned long)col : 0;
-}
+#include "yaml_cursor.h"
 
 static void on_yaml_error(void *p, int line, int col, const char *message) {
-    fail_at(p, line, col, "%s", message);
+    aif__y_error(p, (aif__ypos){NULL, line, col}, "%s", message);
 }
 
-/* 1-based line and column of a node: its scalar token, or its first key for a mapping. */
-static void where(struct fy_node *n, int *line, int *col) {
-    *line = *col = 0;
-    struct fy_token *t = NULL;
-    if (n && fy_node_get_type(n) == FYNT_SCALAR) {
-        t = fy_node_get_scalar_token(n);
-    } else if (n && fy_node_get_type(n) == FYNT_MAPPING) {
-        void *iter = NULL;
-        struct fy_node_pair *p = fy_node_mapping_iterate(n, &iter);
-        t = p ? fy_node_get_scalar_token(fy_node_pair_key(p)) : NULL;
-    }
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-    if (m) {
-        *line = m->line + 1;
-        *col = m->column + 1;
-    }
-}
-
-static bool read_int(ctx *c, struct fy_node *map, size_t gi, const char *key, bool required,
-                     int64_t lo, int64_t hi, int64_t *out) {
-    struct fy_node *v = fy_node_mapping_lookup_by_string(map, key, FY_NT);
-    int line, col;
+/* Integer `key` of group `g` (a cursor on its mapping) in lo..hi; messages name the group
+ * as "groups[N]", as docs/replay.md does. */
+static bool read_int(const aif__ycur *g, size_t gi, const char *key, bool required, int64_t lo,
+                     int64_t hi, int64_t *out) {
+    struct fy_node *v = aif__cur_get(g, key);
     if (v == NULL) {
         if (required) {
-            where(map, &line, &col);
-            fail_at(c, line, col, "groups[%zu]: missing '%s'", gi, key);
+            aif__y_error(g->r, aif__cur_pos(g), "groups[%zu]: missing '%s'", gi, key);
         }
         return !required;
     }
-    where(v, &line, &col);
     size_t len = 0;
-    const char *s = fy_node_get_type(v) == FYNT_SCALAR ? fy_node_get_scalar(v, &len) : NULL;
+    const char *s = fy_node_is_scalar(v) ? fy_node_get_scalar(v, &len) : NULL;
     char buf[32];
     char *end = NULL;
     long long x = 0;
@@ -95,71 +48,80 @@ static bool read_int(ctx *c, struct fy_node *map, size_t gi, const char *key, bo
         x = strtoll(buf, &end, 10);
     }
     if (s == NULL || end == NULL || *end != '\0' || errno != 0 || x < lo || x > hi) {
-        fail_at(c, line, col, "groups[%zu].%s: expected an integer in %lld..%lld, found %s%.*s%s",
-                gi, key, (long long)lo, (long long)hi, s ? "'" : "",
-                s ? (int)(len > 40 ? 40 : len) : 0, s ? s : aif__yaml_node_kind(v), s ? "'" : "");
+        aif__y_error(g->r, aif__y_pos(g->r, v, aif__cur_key_pos(g, key)),
+                     "groups[%zu].%s: expected an integer in %lld..%lld, found %s%.*s%s", gi, key,
+                     (long long)lo, (long long)hi, s ? "'" : "", s ? (int)(len > 40 ? 40 : len) : 0,
+                     s ? s : aif__yaml_node_kind(v), s ? "'" : "");
         return false;
     }
     *out = x;
     return true;
 }
 
-static aif_status bind(ctx *c, struct fy_node *root, aif_cluster_spec *out) {
-    int line = 1, col = 1;
+/* Group `gi` into out->groups[gi] (its name into out->names[gi]); stops at the first error. */
+static bool read_group(const aif__ycur *g, size_t gi, aif_cluster_spec *out) {
+    char what[32];
+    snprintf(what, sizeof what, "groups[%zu]", gi);
+    if (!aif__y_expect_mapping(g->r, g->node, g->mark, what)) {
+        return false;
+    }
+    int64_t nodes = 0, k = 0, domain = 0;
+    if (!read_int(g, gi, "nodes", true, 1, INT64_C(1) << 31, &nodes) ||
+        !read_int(g, gi, "gpus_per_node", true, 1, 255, &k) ||
+        !read_int(g, gi, "nodes_per_domain", false, 1, INT64_C(1) << 31, &domain)) {
+        return false;
+    }
+    struct fy_node *t = aif__cur_get(g, "gpu_type");
+    if (t) {
+        size_t len = 0;
+        const char *s = fy_node_is_scalar(t) ? fy_node_get_scalar(t, &len) : NULL;
+        if (s == NULL || len == 0 || len >= sizeof out->names[gi]) {
+            aif__y_error(g->r, aif__y_pos(g->r, t, aif__cur_key_pos(g, "gpu_type")),
+                         "groups[%zu].gpu_type: expected a name of 1..%zu characters", gi,
+                         sizeof out->names[gi] - 1);
+            return false;
+        }
+        memcpy(out->names[gi], s, len);
+        out->names[gi][len] = '\0';
+    }
+    out->groups[gi] = (aif_cluster_group){.gpu_type = t ? out->names[gi] : NULL,
+                                          .nodes = nodes,
+                                          .gpus_per_node = (int32_t)k,
+                                          .nodes_per_domain = (int32_t)domain};
+    return true;
+}
+
+static aif_status bind(aif__yreader *r, struct fy_node *root, aif_cluster_spec *out) {
+    /* A problem with no position of its own is reported at the start of the file. */
+    const aif__ypos top = {NULL, 1, 1};
     if (root == NULL || fy_node_get_type(root) != FYNT_MAPPING) {
-        where(root, &line, &col);
-        fail_at(c, line ? line : 1, col ? col : 1, "expected a mapping with 'groups', found %s",
-                aif__yaml_node_kind(root));
+        /* A top-level sequence is reported at the start, not at its first item. */
+        aif__ypos at = root && fy_node_is_scalar(root) ? aif__y_pos(r, root, top) : top;
+        aif__y_error(r, at, "expected a mapping with 'groups', found %s",
+                     aif__yaml_node_kind(root));
         return AIF_EPARSE;
     }
     struct fy_node *groups = fy_node_mapping_lookup_by_string(root, "groups", FY_NT);
     if (groups == NULL || fy_node_get_type(groups) != FYNT_SEQUENCE ||
         fy_node_sequence_item_count(groups) < 1) {
-        where(groups ? groups : root, &line, &col);
-        fail_at(c, line ? line : 1, col ? col : 1,
-                "'groups': expected a sequence of 1..%d groups, found %s", AIF_CLUSTER_MAX_GROUPS,
-                groups ? aif__yaml_node_kind(groups) : "nothing");
+        aif__y_error(r, aif__y_pos(r, groups ? groups : root, top),
+                     "'groups': expected a sequence of 1..%d groups, found %s",
+                     AIF_CLUSTER_MAX_GROUPS, groups ? aif__yaml_node_kind(groups) : "nothing");
         return AIF_EPARSE;
     }
     int count = fy_node_sequence_item_count(groups);
     if (count > AIF_CLUSTER_MAX_GROUPS) {
-        where(fy_node_sequence_get_by_index(groups, AIF_CLUSTER_MAX_GROUPS), &line, &col);
-        fail_at(c, line, col, "'groups': at most %d groups, found %d", AIF_CLUSTER_MAX_GROUPS,
-                count);
+        struct fy_node *extra = fy_node_sequence_get_by_index(groups, AIF_CLUSTER_MAX_GROUPS);
+        aif__y_error(r, aif__y_pos(r, extra, top), "'groups': at most %d groups, found %d",
+                     AIF_CLUSTER_MAX_GROUPS, count);
         return AIF_EPARSE;
     }
     memset(out, 0, sizeof *out);
-    for (int i = 0; i < count; i++) {
-        struct fy_node *g = fy_node_sequence_get_by_index(groups, i);
-        if (fy_node_get_type(g) != FYNT_MAPPING) {
-            where(g, &line, &col);
-            fail_at(c, line, col, "groups[%d]: expected a mapping, found %s", i,
-                    aif__yaml_node_kind(g));
+    aif__yeach it = aif__y_each_begin(r, groups, aif__y_pos(r, groups, top), "groups");
+    while (aif__y_each_next(&it)) {
+        if (!read_group(&it.item, it.index, out)) {
             return AIF_EPARSE;
         }
-        int64_t nodes = 0, k = 0, domain = 0;
-        if (!read_int(c, g, (size_t)i, "nodes", true, 1, INT64_C(1) << 31, &nodes) ||
-            !read_int(c, g, (size_t)i, "gpus_per_node", true, 1, 255, &k) ||
-            !read_int(c, g, (size_t)i, "nodes_per_domain", false, 1, INT64_C(1) << 31, &domain)) {
-            return AIF_EPARSE;
-        }
-        struct fy_node *t = fy_node_mapping_lookup_by_string(g, "gpu_type", FY_NT);
-        if (t) {
-            size_t len = 0;
-            const char *s = fy_node_get_type(t) == FYNT_SCALAR ? fy_node_get_scalar(t, &len) : NULL;
-            if (s == NULL || len == 0 || len >= sizeof out->names[i]) {
-                where(t, &line, &col);
-                fail_at(c, line, col, "groups[%d].gpu_type: expected a name of 1..%zu characters",
-                        i, sizeof out->names[i] - 1);
-                return AIF_EPARSE;
-            }
-            memcpy(out->names[i], s, len);
-            out->names[i][len] = '\0';
-        }
-        out->groups[i] = (aif_cluster_group){.gpu_type = t ? out->names[i] : NULL,
-                                             .nodes = nodes,
-                                             .gpus_per_node = (int32_t)k,
-                                             .nodes_per_domain = (int32_t)domain};
     }
     out->count = (size_t)count;
     return AIF_OK;
@@ -170,16 +132,25 @@ aif_status aif_cluster_spec_parse(const char *name, const char *text, size_t len
     if (out == NULL || (text == NULL && len > 0)) {
         return AIF_EINVAL;
     }
-    ctx c = {.file = name ? name : "<cluster>", .err = err};
     aif_error_clear(err);
+    /* The public API reports one error; a list is what the shared reader records into. */
+    aif_error_list errors = {0};
+    aif__yreader r = {.errors = &errors,
+                      .file = name ? name : "<cluster>",
+                      .by_children = true,
+                      .status = AIF_OK};
     aif__yaml y;
-    aif_status st = aif__yaml_parse(text ? text : "", len, &y, on_yaml_error, &c);
+    aif_status st = aif__yaml_parse(text ? text : "", len, &y, on_yaml_error, &r);
     if (st == AIF_OK) {
-        st = bind(&c, y.doc ? fy_document_root(y.doc) : NULL, out);
+        st = bind(&r, y.doc ? fy_document_root(y.doc) : NULL, out);
     } else if (st == AIF_ENOMEM) {
-        fail_at(&c, 0, 0, "out of memory");
+        aif__y_error(&r, (aif__ypos){NULL, 0, 0}, "out of memory");
     }
     aif__yaml_close(&y);
+    if (st != AIF_OK && err != NULL && errors.count > 0) {
+        *err = errors.items[0];
+        err->status = AIF_EPARSE;
+    }
     if (st == AIF_OK) {
         /* The names moved with *out: point the groups at their own copies. */
         for (size_t i = 0; i < out->count; i++) {
