@@ -146,12 +146,11 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     aif_sourced v = {0};
     bool has_value = false, has_low = false, has_high = false, ok = true;
     pos value_pos = at;
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        struct fy_node *val = fy_node_pair_value(pair);
-        pos kp = aif__y_pos(&ctx->r, k, at);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        struct fy_node *val = it.value;
+        pos kp = it.key_pos;
         if (!aif__y_expect_scalar(&ctx->r, k, at, what)) {
             ok = false;
             continue;
@@ -273,18 +272,16 @@ static void parse_tflops(parse_ctx *ctx, struct fy_node *n, pos at, const char *
     if (!aif__y_expect_mapping(&ctx->r, n, at, "dense_tflops")) {
         return;
     }
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        pos kp = aif__y_pos(&ctx->r, k, at);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        pos kp = it.key_pos;
         bool found = false;
         for (int prec = 0; prec < AIF_PREC_COUNT; prec++) {
             if (k && fy_node_is_scalar(k) && aif__y_scalar_is(k, aif_precision_name(prec))) {
                 char what[96];
                 snprintf(what, sizeof what, "%s.dense_tflops.%s", id, aif_precision_name(prec));
-                parse_sourced(ctx, fy_node_pair_value(pair), kp, what, RULE_POSITIVE,
-                              &p->dense_tflops[prec]);
+                parse_sourced(ctx, it.value, kp, what, RULE_POSITIVE, &p->dense_tflops[prec]);
                 found = true;
             }
         }
@@ -307,12 +304,11 @@ static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos
     memset(sp, 0, sizeof *sp);
     sp->p.id = id;
     sp->is_new = aif_catalog_package_find(ctx->cat, id) == NULL;
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = aif__y_pos(&ctx->r, k, at);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        struct fy_node *v = it.value;
+        pos kp = it.key_pos;
         char what[96];
         const field_spec *f = NULL;
         if (!aif__y_expect_scalar(&ctx->r, k, at, id)) {
@@ -356,12 +352,11 @@ static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos 
     ss->s.id = id;
     ss->is_new = aif_catalog_system_find(ctx->cat, id) == NULL;
     pos package_pos = at, extra_pos = at;
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = aif__y_pos(&ctx->r, k, at);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        struct fy_node *v = it.value;
+        pos kp = it.key_pos;
         char what[96];
         const field_spec *f = NULL;
         if (!aif__y_expect_scalar(&ctx->r, k, at, id)) {
@@ -414,14 +409,13 @@ static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool system
     if (!aif__y_expect_mapping(&ctx->r, n, at, section)) {
         return;
     }
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
         if (!aif__y_expect_scalar(&ctx->r, k, at, section)) {
             continue;
         }
-        pos kp = aif__y_pos(&ctx->r, k, at);
+        pos kp = it.key_pos;
         size_t len = 0;
         const char *s = fy_node_get_scalar(k, &len);
         if (!aif__yaml_valid_id(s, len)) {
@@ -436,9 +430,9 @@ static void parse_entries(parse_ctx *ctx, struct fy_node *n, pos at, bool system
             return;
         }
         if (systems) {
-            parse_system(ctx, id, fy_node_pair_value(pair), kp);
+            parse_system(ctx, id, it.value, kp);
         } else {
-            parse_package(ctx, id, fy_node_pair_value(pair), kp);
+            parse_package(ctx, id, it.value, kp);
         }
     }
 }
@@ -447,14 +441,13 @@ static void parse_facility(parse_ctx *ctx, struct fy_node *n, pos at) {
     if (!aif__y_expect_mapping(&ctx->r, n, at, "facility")) {
         return;
     }
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
         if (!aif__y_expect_scalar(&ctx->r, k, at, "facility")) {
             continue;
         }
-        pos kp = aif__y_pos(&ctx->r, k, at);
+        pos kp = it.key_pos;
         const field_spec *f = find_field(facility_fields, COUNT_OF(facility_fields), k);
         if (f == NULL) {
             aif__y_unknown_key(&ctx->r, k, at, "facility", NULL, 0);
@@ -462,7 +455,7 @@ static void parse_facility(parse_ctx *ctx, struct fy_node *n, pos at) {
         }
         char what[96];
         snprintf(what, sizeof what, "facility.%s", f->key);
-        parse_sourced(ctx, fy_node_pair_value(pair), kp, what, f->rule,
+        parse_sourced(ctx, it.value, kp, what, f->rule,
                       (aif_sourced *)((char *)&ctx->staged->facility + f->offset));
     }
 }
@@ -503,15 +496,14 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
     if (!aif__y_expect_mapping(&ctx->r, root, top, "catalog")) {
         return;
     }
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        struct fy_node *v = fy_node_pair_value(pair);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, root, top);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        struct fy_node *v = it.value;
         if (!aif__y_expect_scalar(&ctx->r, k, top, "catalog")) {
             continue;
         }
-        pos kp = aif__y_pos(&ctx->r, k, top);
+        pos kp = it.key_pos;
         if (aif__y_scalar_is(k, "schema")) {
             if (aif__y_expect_scalar(&ctx->r, v, kp, "schema") && !aif__y_scalar_is(v, SCHEMA_ID)) {
                 aif__y_error(&ctx->r, aif__y_pos(&ctx->r, v, kp), "schema: expected '%s'",

@@ -181,13 +181,12 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
     bool first = true;
     bool had_errors = ctx->r.failed;
     ctx->r.failed = false;
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(n, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        pos kp = aif__y_pos(&ctx->r, k, at);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, n, at);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        pos kp = it.key_pos;
         if (first) {
-            at = kp; /* an entry is located by its first key */
+            at = it.at = kp; /* an entry is located by its first key */
             first = false;
         }
         size_t i = 0;
@@ -201,7 +200,7 @@ static void parse_entry(parse_ctx *ctx, struct fy_node *n, pos at) {
             FAIL(ctx, kp, "%s: given twice", fields[i].key);
         } else {
             seen[i] = true;
-            parse_field(ctx, &fields[i], fy_node_pair_value(pair), kp, m);
+            parse_field(ctx, &fields[i], it.value, kp, m);
         }
     }
     if (ctx->r.status != AIF_OK) {
@@ -253,12 +252,11 @@ static void parse_root(parse_ctx *ctx, struct fy_node *root) {
         FAIL(ctx, aif__y_pos(&ctx->r, root, top), "expected a mapping with a 'models' sequence");
         return;
     }
-    void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL && ctx->r.status == AIF_OK) {
-        struct fy_node *k = fy_node_pair_key(pair);
-        struct fy_node *v = fy_node_pair_value(pair);
-        pos kp = aif__y_pos(&ctx->r, k, top);
+    aif__ypairs it = aif__y_pairs_begin(&ctx->r, root, top);
+    while (aif__y_pairs_next(&it)) {
+        struct fy_node *k = it.key;
+        struct fy_node *v = it.value;
+        pos kp = it.key_pos;
         if (!aif__y_scalar_is(k, "models")) {
             char buf[48];
             FAIL(ctx, kp, "unknown key '%s' (expected 'models')", scalar_text(k, buf, sizeof buf));

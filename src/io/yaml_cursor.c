@@ -378,3 +378,21 @@ bool aif__y_each_next(aif__yeach *it) {
     it->item.path = it->path;
     return true;
 }
+
+aif__ypairs aif__y_pairs_begin(aif__yreader *r, struct fy_node *map, aif__ypos at) {
+    return (aif__ypairs){.r = r, .map = map, .at = at};
+}
+
+bool aif__y_pairs_next(aif__ypairs *it) {
+    if (it->map == NULL || fy_node_get_type(it->map) != FYNT_MAPPING || it->r->status != AIF_OK) {
+        return false;
+    }
+    struct fy_node_pair *pair = fy_node_mapping_iterate(it->map, &it->iter);
+    if (pair == NULL) {
+        return false;
+    }
+    it->key = fy_node_pair_key(pair);
+    it->value = fy_node_pair_value(pair);
+    it->key_pos = aif__y_pos(it->r, it->key, it->at);
+    return true;
+}

@@ -1,10 +1,10 @@
 /* The one way io reads a libfyaml document tree (scenarios, catalogs, model files): a reader that
  * records every problem into an aif_error_list at FILE:LINE:COL and keeps going, node positions,
  * key checking with "did you mean", typed scalar reads (text, numbers with a range, quantities with
- * a unit, durations, booleans, enums) and the walk over a sequence's items. A cursor aims the
- * readers at one mapping, so a call names only the key. Nothing here knows a file format: each
- * loader layers its own context on top (the scenario binder embeds the reader as the first member
- * of its context). Shared-internal. */
+ * a unit, durations, booleans, enums) and the walks over a sequence's items and a mapping's pairs.
+ * A cursor aims the readers at one mapping, so a call names only the key. Nothing here knows a file
+ * format: each loader layers its own context on top (the scenario binder embeds the reader as the
+ * first member of its context). Shared-internal. */
 #ifndef AIF_IO_YAML_CURSOR_H
 #define AIF_IO_YAML_CURSOR_H
 
@@ -127,5 +127,24 @@ typedef struct aif__yeach {
 size_t aif__y_seq_len(aif__yreader *r, struct fy_node *n, aif__ypos at, const char *what);
 aif__yeach aif__y_each_begin(aif__yreader *r, struct fy_node *seq, aif__ypos at, const char *what);
 bool aif__y_each_next(aif__yeach *it);
+
+/* Walking the pairs of a mapping, for loaders that dispatch on each key themselves: `key`,
+ * `value` and `key_pos` (the key's position, falling back on `at`) describe the current
+ * pair. Nothing is checked at the start (each loader words "expected a mapping" its own way;
+ * a node that is not one has no pairs). Start with aif__y_pairs_begin, then
+ *   while (aif__y_pairs_next(&it)) { ... it.key ... it.value ... }
+ * The walk stops early once the reader is out of memory. */
+typedef struct aif__ypairs {
+    aif__yreader *r;
+    struct fy_node *map;
+    aif__ypos at; /* a caller may move it (an entry located by its first key) */
+    void *iter;
+    struct fy_node *key;
+    struct fy_node *value;
+    aif__ypos key_pos;
+} aif__ypairs;
+
+aif__ypairs aif__y_pairs_begin(aif__yreader *r, struct fy_node *map, aif__ypos at);
+bool aif__y_pairs_next(aif__ypairs *it);
 
 #endif
