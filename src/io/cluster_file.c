@@ -48,10 +48,12 @@ static bool read_int(const aif__ycur *g, size_t gi, const char *key, bool requir
         x = strtoll(buf, &end, 10);
     }
     if (s == NULL || end == NULL || *end != '\0' || errno != 0 || x < lo || x > hi) {
+        /* A scalar is quoted (cut at 40 bytes); anything else is named by its kind. */
+        const char *found = s ? s : aif__yaml_node_kind(v);
+        int shown = s ? (int)(len > 40 ? 40 : len) : (int)strlen(found);
         aif__y_error(g->r, aif__y_pos(g->r, v, aif__cur_key_pos(g, key)),
                      "groups[%zu].%s: expected an integer in %lld..%lld, found %s%.*s%s", gi, key,
-                     (long long)lo, (long long)hi, s ? "'" : "", s ? (int)(len > 40 ? 40 : len) : 0,
-                     s ? s : aif__yaml_node_kind(v), s ? "'" : "");
+                     (long long)lo, (long long)hi, s ? "'" : "", shown, found, s ? "'" : "");
         return false;
     }
     *out = x;

@@ -295,6 +295,9 @@ static void cluster_files(void **state) {
          "c.yaml:1:1: error: 'groups': expected a sequence of 1..16 groups, found nothing"},
         {"- 1\n", "c.yaml:1:1: error: expected a mapping with 'groups', found a sequence"},
         {"groups:\n  - 7\n", "c.yaml:2:5: error: groups[0]: expected a mapping, found a scalar"},
+        {"groups:\n  - {nodes: [1], gpus_per_node: 8}\n",
+         "c.yaml:2:14: error: groups[0].nodes: expected an integer in 1..2147483648, found a "
+         "sequence"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(
