@@ -57,6 +57,10 @@ static int set_las_thresholds(const cli_value *v) {
             n = -1;
             break;
         }
+        if (x > AIF_REPLAY_LAS_THRESHOLD_MAX_GPU_S) {
+            return cli_usage_error(v->spec, "--%s: %s GPU-seconds is above the limit of 1e15",
+                                   v->opt->name, tok);
+        }
         c->las_thresholds_gpu_s[n++] = x;
     }
     if (n <= 0) {
@@ -111,15 +115,15 @@ static const cli_option options[] = {
      .help = "backfill: runtime estimate = duration * X (default 1)",
      .set = cli_set_number,
      .offset = offsetof(replay_args, estimate_factor),
-     .range = CLI_ABOVE(0),
-     .expects = "a number > 0"},
+     .range = CLI_RANGE(0, true, AIF_REPLAY_FACTOR_MAX, false),
+     .expects = "a number > 0 and <= 1e6"},
     {.name = "preempt-overhead-s",
      .value_name = "S",
      .help = "seconds added to a preempted job when it resumes",
      .set = cli_set_number,
      .offset = offsetof(replay_args, preempt_overhead_s),
-     .range = CLI_RANGE(0, false, 9e9, false),
-     .expects = "seconds >= 0"},
+     .range = CLI_RANGE(0, false, (double)AIF_JOB_DURATION_LIMIT_S, false),
+     .expects = "seconds in 0..1577880000 (50 years)"},
     {.name = "las-thresholds",
      .value_name = "LIST",
      .help = "las: queue limits in GPU-seconds (default 57600)",
@@ -131,8 +135,8 @@ static const cli_option options[] = {
      .help = "las: promote a job waiting X times its last run (0: off)",
      .set = cli_set_number,
      .offset = offsetof(replay_args, las_starve_factor),
-     .range = CLI_AT_LEAST(0),
-     .expects = "a number >= 0"},
+     .range = CLI_RANGE(0, false, AIF_REPLAY_FACTOR_MAX, false),
+     .expects = "a number in 0..1e6"},
     {.name = "scan-limit",
      .value_name = "N",
      .help = "greedy policies: waiting jobs examined per pass (default 1000)",
@@ -661,7 +665,8 @@ static int finish(const replay_args *a, aif_status st, series *ts, const aif_tra
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory replay: %s\n",
                 st == AIF_ERANGE ? "a job needs more GPUs than any cluster group of its GPU "
-                                   "type has: it could never run"
+                                   "type has (it could never run), or the queue would run "
+                                   "past the simulation's time limit (about year 2162)"
                                  : aif_strerror(st));
         return st == AIF_EINVAL || st == AIF_ERANGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }

@@ -416,6 +416,24 @@ static bool has_point(const char *v) {
     return *v == '.';
 }
 
+/* The bounds every trace time and duration must keep (AIF_JOB_TIME_LIMIT_S and
+ * AIF_JOB_DURATION_LIMIT_S, job.h), as the messages state them. */
+#define TIME_RANGE     "a time within +-100 years of 1970 (|t| <= 3155760000 s)"
+#define DURATION_RANGE "a duration of at most 50 years (1577880000 s)"
+_Static_assert(AIF_JOB_TIME_LIMIT_S == 3155760000, "TIME_RANGE states it");
+_Static_assert(AIF_JOB_DURATION_LIMIT_S == 1577880000, "DURATION_RANGE states it");
+_Static_assert(AIF_JOB_DURATION_LIMIT_S >= 1000000000, "plain_job's times stay within the limits");
+
+/* A time column within the job time limit: AIF_ERANGE past it (so that submit + duration
+ * and the spans the replay forms fit in int64 ns), else as aif__parse_time. */
+static aif_status parse_time_in_range(const char *s, int64_t *ns) {
+    aif_status st = aif__parse_time(s, ns);
+    if (st == AIF_OK && (*ns < -AIF_JOB_TIME_LIMIT_NS || *ns > AIF_JOB_TIME_LIMIT_NS)) {
+        st = AIF_ERANGE;
+    }
+    return st;
+}
+
 static aif_status parse_row(reader *r, unsigned long line, aif_job *j, bool *filtered) {
     const char *v;
     aif_status st;
@@ -439,35 +457,45 @@ static aif_status parse_row(reader *r, unsigned long line, aif_job *j, bool *fil
     j->gpus = (int32_t)x;
 
     v = field_of(r, COL_SUBMIT);
-    if (aif__parse_time(v, &j->submit_ns) != AIF_OK) {
-        return bad(r, line, COL_SUBMIT, "a time (seconds or YYYY-MM-DD HH:MM:SS)", v);
+    if ((st = parse_time_in_range(v, &j->submit_ns)) != AIF_OK) {
+        return bad(r, line, COL_SUBMIT,
+                   st == AIF_ERANGE ? TIME_RANGE : "a time (seconds or YYYY-MM-DD HH:MM:SS)", v);
     }
 
     v = field_of(r, COL_DURATION);
+    int role = COL_DURATION;
     if (v && *v) {
         st = aif__parse_seconds(v, &j->duration_ns);
         if (st != AIF_OK) {
-            return bad(r, line, COL_DURATION, "a duration in seconds", v);
+            return bad(r, line, COL_DURATION,
+                       st == AIF_ERANGE ? DURATION_RANGE : "a duration in seconds", v);
         }
     } else {
         const char *e = field_of(r, COL_END);
         const char *s = field_of(r, COL_START);
         int64_t end_ns, start_ns = j->submit_ns;
-        if (e == NULL || aif__parse_time(e, &end_ns) != AIF_OK) {
-            int role = e ? COL_END : COL_DURATION;
-            return bad(r, line, role, "a duration or an end time", e ? e : "");
+        if (e == NULL || (st = parse_time_in_range(e, &end_ns)) != AIF_OK) {
+            role = e ? COL_END : COL_DURATION;
+            return bad(r, line, role,
+                       e && st == AIF_ERANGE ? TIME_RANGE : "a duration or an end time",
+                       e ? e : "");
         }
-        if (s && *s && aif__parse_time(s, &start_ns) != AIF_OK) {
-            return bad(r, line, COL_START, "a start time", s);
+        if (s && *s && (st = parse_time_in_range(s, &start_ns)) != AIF_OK) {
+            return bad(r, line, COL_START, st == AIF_ERANGE ? TIME_RANGE : "a start time", s);
         }
+        /* Both within the limit of 1970, so the difference fits in int64. */
         j->duration_ns = end_ns - start_ns;
         v = e;
+        role = COL_END;
         if (j->duration_ns <= 0) {
             return bad(r, line, COL_END, "an end time after the start", e);
         }
     }
     if (j->duration_ns <= 0) {
         return bad(r, line, COL_DURATION, "a duration > 0 s", v);
+    }
+    if (j->duration_ns > AIF_JOB_DURATION_LIMIT_NS) {
+        return bad(r, line, role, DURATION_RANGE, v);
     }
 
     v = field_of(r, COL_GPU_MILLI);
@@ -510,6 +538,8 @@ static bool plain_job(reader *r, const char *rec, size_t len, unsigned long line
     if (!aif__csv_plain_row(rec, len, r->plain_kind, r->nfields, v)) {
         return false;
     }
+    /* Submit and duration need no range check here: the plain shape holds at most 9
+     * whole digits of seconds, inside both limits (job.h). */
     int64_t gpus = v[r->col[COL_GPUS]], duration = v[r->col[COL_DURATION]];
     if (gpus < 1 || gpus > MAX_GPUS_PER_JOB || duration <= 0) {
         return false;

@@ -365,6 +365,11 @@ aif_status aif__parse_date(const char *s, int64_t *ns) {
         return AIF_EPARSE;
     }
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    /* Years 0000-9999 fit in int64 seconds but not all in int64 ns (1678-2262 do): check
+     * the seconds against the job time limit before scaling them. */
+    if (secs < -AIF_JOB_TIME_LIMIT_S || secs >= AIF_JOB_TIME_LIMIT_S) {
+        return AIF_ERANGE;
+    }
     *ns = secs * 1000000000 + frac;
     return AIF_OK;
 }

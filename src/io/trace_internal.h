@@ -71,7 +71,8 @@ bool aif__csv_plain_row(const char *rec, size_t len, const unsigned char *kind, 
 aif_status aif__parse_seconds(const char *s, int64_t *ns);
 
 /* "YYYY-MM-DD HH:MM:SS" (or with 'T', optional fractional seconds and a trailing 'Z') as
- * UTC, to nanoseconds since 1970-01-01. Errors: AIF_EPARSE. */
+ * UTC, to nanoseconds since 1970-01-01. Errors: AIF_EPARSE, AIF_ERANGE (not strictly within
+ * AIF_JOB_TIME_LIMIT_S of 1970, job.h). */
 aif_status aif__parse_date(const char *s, int64_t *ns);
 
 /* A time column: a date when it looks like one (digit run of 4 then '-'), else seconds. */

@@ -465,7 +465,10 @@ static int64_t estimate_run(const engine *e, uint32_t j) {
     if (f <= 0 || f == 1) {
         return eng_job(e, j)->duration_ns; /* the common case, kept off the FPU */
     }
-    return (int64_t)((double)eng_job(e, j)->duration_ns * f);
+    /* Clamped to the job time limit so that the conversion is defined and now + the
+     * estimate stays in int64 (now <= AIF_REPLAY_HORIZON_NS, replay.h). */
+    double est = (double)eng_job(e, j)->duration_ns * f;
+    return est < (double)AIF_JOB_TIME_LIMIT_NS ? (int64_t)est : AIF_JOB_TIME_LIMIT_NS;
 }
 
 static aif_status backfill_enqueue(engine *e, void *state, uint32_t j) {

@@ -162,8 +162,9 @@ static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
     }
     double left_gpu_s = s->thr[q] - attained_now(e, s, j);
     double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / eng_job(e, j)->gpus) : 0;
-    int64_t t = e->now + (int64_t)dt_ns;
-    if (eng_run(e, j)->finish_ns <= t) {
+    /* finish <= now + dt, written so that neither the conversion nor the sum can overflow
+     * (a large threshold leaves dt far past any finish). */
+    if (!(dt_ns < 0x1p63) || eng_run(e, j)->finish_ns - e->now <= (int64_t)dt_ns) {
         /* The job completes first (completions pop before timers at equal time, and a
          * running job's finish only moves by a preemption, which re-arms): the timer
          * would be cancelled unfired, so do not queue it. Most jobs end in the top
@@ -171,7 +172,7 @@ static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
         aif__engine_cancel_timer(e, &s->las[j & s->mask].timer);
         return AIF_OK;
     }
-    return aif__engine_set_timer(e, j, t, &s->las[j & s->mask].timer);
+    return aif__engine_set_timer(e, j, e->now + (int64_t)dt_ns, &s->las[j & s->mask].timer);
 }
 
 /* las: the timer that promotes waiting job j to the top queue if it starves. */
@@ -182,7 +183,14 @@ static aif_status las_arm_promotion(engine *e, keyed_state *s, uint32_t j) {
         aif__engine_cancel_timer(e, &l->timer);
         return AIF_OK;
     }
-    return aif__engine_set_timer(e, j, e->now + (int64_t)(f * (double)l->last_run_ns), &l->timer);
+    double dt = f * (double)l->last_run_ns;
+    /* Past the horizon the timer could never fire (the run stops with AIF_ERANGE before, or
+     * the job has started and cancelled it): drop it, and keep now + dt in int64. */
+    if (!(dt < 0x1p63) || (int64_t)dt > AIF_REPLAY_HORIZON_NS - e->now) {
+        aif__engine_cancel_timer(e, &l->timer);
+        return AIF_OK;
+    }
+    return aif__engine_set_timer(e, j, e->now + (int64_t)dt, &l->timer);
 }
 
 /* las: book the run that just ended by preemption (attained service, the length of the

@@ -62,6 +62,13 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
     aif_replay_job *o = &e->out[j & e->mask];
     uint32_t nodes = 0;
     aif_status st;
+    int64_t overhead = r->started ? e->cfg->preempt_overhead_ns : 0;
+    int64_t length = r->remaining_ns + overhead;
+    /* now <= the horizon (every event is), so the difference cannot overflow; past it the
+     * makespan and the policies' sums (now + an estimate or a timer) would. */
+    if (length > AIF_REPLAY_HORIZON_NS - e->now) {
+        return AIF_ERANGE;
+    }
     if (e->cluster != NULL) {
         st = aif_cluster_place_in(e->cluster, job->gpus, group_mask(e, job), &r->alloc, &nodes);
         if (st != AIF_OK) {
@@ -70,8 +77,6 @@ aif_status aif__engine_start(engine *e, uint32_t j) {
     } else if (job->gpus > e->capacity - e->busy) {
         return AIF_EEMPTY;
     }
-    int64_t overhead = r->started ? e->cfg->preempt_overhead_ns : 0;
-    int64_t length = r->remaining_ns + overhead;
     /* The GPU count rides in the event, so completion does not read the job record. */
     aif_event ev = {.time = e->now + length,
                     .data = j,
@@ -242,15 +247,24 @@ aif_status aif__engine_run_until(engine *e, int64_t until) {
 
 aif_status aif__replay_check_config(size_t n, const aif_replay_config *cfg) {
     if ((cfg->group_count == 0 && cfg->gpus < 1) || (cfg->group_count > 0 && !cfg->groups) ||
-        cfg->estimate_factor < 0 || cfg->preempt_overhead_ns < 0 || cfg->las_threshold_count < 0 ||
-        cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES || cfg->las_starve_factor < 0 ||
-        n > UINT32_MAX - 1) {
+        !(cfg->estimate_factor >= 0) || cfg->preempt_overhead_ns < 0 ||
+        cfg->las_threshold_count < 0 || cfg->las_threshold_count >= AIF_REPLAY_LAS_MAX_QUEUES ||
+        !(cfg->las_starve_factor >= 0) || n > UINT32_MAX - 1) {
         return AIF_EINVAL;
+    }
+    /* The limits a run can hold: see replay.h (each keeps now + the value in int64 ns). */
+    if (cfg->estimate_factor > AIF_REPLAY_FACTOR_MAX ||
+        cfg->las_starve_factor > AIF_REPLAY_FACTOR_MAX ||
+        cfg->preempt_overhead_ns > AIF_JOB_DURATION_LIMIT_NS) {
+        return AIF_ERANGE;
     }
     for (int i = 0; i < cfg->las_threshold_count; i++) {
         if (!(cfg->las_thresholds_gpu_s[i] > 0) ||
             (i > 0 && !(cfg->las_thresholds_gpu_s[i] > cfg->las_thresholds_gpu_s[i - 1]))) {
             return AIF_EINVAL;
+        }
+        if (cfg->las_thresholds_gpu_s[i] > AIF_REPLAY_LAS_THRESHOLD_MAX_GPU_S) {
+            return AIF_ERANGE;
         }
     }
     return AIF_OK;
@@ -262,6 +276,9 @@ static aif_status check_job(const engine *e, size_t i) {
     if (jobs[i].duration_ns <= 0 || jobs[i].gpus < 1 ||
         (i > 0 && jobs[i].submit_ns < jobs[i - 1].submit_ns)) {
         return AIF_EINVAL;
+    }
+    if (!aif__job_times_fit(jobs[i].submit_ns, jobs[i].duration_ns)) {
+        return AIF_ERANGE;
     }
     int64_t room = aif_cluster_gpus(e->cluster);
     if (aif_cluster_group_count(e->cluster) > 1) {

@@ -136,7 +136,7 @@ static ALWAYS_INLINE aif_status admit(const fifo_input *in, size_t n, int64_t po
             *next = i;
             return AIF_EINVAL;
         }
-        if (in_gpus(in, i) > pool) {
+        if (in_gpus(in, i) > pool || !aif__job_times_fit(t, in_duration(in, i))) {
             *next = i;
             return AIF_ERANGE;
         }
@@ -183,7 +183,12 @@ static ALWAYS_INLINE aif_status fifo_loop(const aif_allocator *a, const fifo_inp
                 mark = (m + sizeof *out - 1) / sizeof *out;
             }
             int64_t g = in_gpus(in, head);
+            /* t <= the horizon and the duration is checked on admission: no overflow. */
             int64_t end = t + in_duration(in, head);
+            if (end > AIF_REPLAY_HORIZON_NS) {
+                st = AIF_ERANGE; /* the general engine's start refuses the same job */
+                break;
+            }
             if ((st = heap_push(&h, end, g)) != AIF_OK) {
                 break;
             }

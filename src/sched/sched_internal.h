@@ -179,6 +179,14 @@ aif_status aif__replay_fifo_pool(const aif_allocator *a, const aif_job *jobs, si
 /* The replay's checks of a configuration for n jobs (AIF_EINVAL when one fails). */
 aif_status aif__replay_check_config(size_t n, const aif_replay_config *cfg);
 
+/* Whether a job's submit time and duration are within AIF_JOB_TIME_LIMIT_NS and
+ * AIF_JOB_DURATION_LIMIT_NS (job.h), the bounds that keep submit + duration and the
+ * makespan in int64 ns. Three compares: the fifo fast path makes them per job. */
+static inline bool aif__job_times_fit(int64_t submit_ns, int64_t duration_ns) {
+    return submit_ns >= -AIF_JOB_TIME_LIMIT_NS && submit_ns <= AIF_JOB_TIME_LIMIT_NS &&
+           duration_ns <= AIF_JOB_DURATION_LIMIT_NS;
+}
+
 /* Percentile helpers shared by summarize (replay.c) and the fused fifo path, which must give
  * identical values: the 0-based index of the nearest-rank percentile p in (0, 1] of n
  * values, and the k-th smallest of the values v[lo*stride], ..., v[hi*stride]

@@ -2,6 +2,7 @@
  * fifo + pool semantics of the issue checked against an independent reference
  * implementation on random traces and on the bundled Philly trace, invariants (capacity,
  * durations, completion) for every policy and placement, and clean allocation failure. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -762,6 +763,88 @@ static void bad_configs(void **state) {
     assert_int_equal(aif_sched_policy_count(), 6);
 }
 
+/* Bounds at the edge: jobs past the time limits (job.h), runs that would end past the
+ * horizon (replay.h) and configuration values a run cannot hold are refused with
+ * AIF_ERANGE (NaN with AIF_EINVAL) instead of overflowing; values at the limits run. */
+static void time_and_config_limits(void **state) {
+    (void)state;
+    static const char *const policies[] = {"fifo", "backfill", "sjf", "srtf", "las", "priority"};
+    const int64_t lim = AIF_JOB_TIME_LIMIT_NS, dlim = AIF_JOB_DURATION_LIMIT_NS;
+    aif_replay *r = NULL;
+    for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {
+        aif_replay_config c = cfg_of(policies[p], 1);
+        aif_job j = mk(0, 1, 1);
+        j.submit_ns = lim + 1;
+        assert_int_equal(aif_replay_run(NULL, &j, 1, &c, &r), AIF_ERANGE);
+        j.submit_ns = -lim - 1;
+        assert_int_equal(aif_replay_run(NULL, &j, 1, &c, &r), AIF_ERANGE);
+        j.submit_ns = 0;
+        j.duration_ns = dlim + 1;
+        assert_int_equal(aif_replay_run(NULL, &j, 1, &c, &r), AIF_ERANGE);
+        /* Queued back to back, 50-year jobs from 2070 end past the horizon (about 2162). */
+        aif_job q[3];
+        for (int i = 0; i < 3; i++) {
+            q[i] = (aif_job){.submit_ns = lim, .duration_ns = dlim, .gpus = 1, .gpu_milli = 1000};
+        }
+        assert_int_equal(aif_replay_run(NULL, q, 3, &c, &r), AIF_ERANGE);
+        assert_null(r);
+        /* Two of them fit: the extremes accepted run. */
+        q[0].submit_ns = -lim;
+        r = run_ok(q, 2, &c);
+        assert_int_equal(aif_replay_jobs(r)[1].end_ns, lim + dlim);
+        aif_replay_summary s;
+        assert_int_equal(aif_replay_summarize(r, q, &s), AIF_OK);
+        assert_true(s.makespan_s > 2.5e9);
+        aif_replay_destroy(r);
+        r = NULL;
+    }
+    /* The fused fifo path over compact rows refuses the same jobs. */
+    aif_replay_config c = cfg_of("fifo", 1);
+    aif_replay_summary s;
+    aif_job_row rows[3] = {{lim, dlim, 1}, {lim, dlim, 1}, {lim, dlim, 1}};
+    assert_int_equal(aif_replay_fifo_rows(NULL, rows, 3, &c, &s), AIF_ERANGE);
+    aif_job_row far = {lim + 1, 1, 1};
+    assert_int_equal(aif_replay_fifo_rows(NULL, &far, 1, &c, &s), AIF_ERANGE);
+
+    /* Configuration values past what a run can hold. */
+    aif_job jobs[] = {mk(0, 1, 100), mk(1, 1, 100)};
+    c = cfg_of("backfill", 1);
+    c.estimate_factor = 1e308;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_ERANGE);
+    c.estimate_factor = (double)NAN;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_EINVAL);
+    c.estimate_factor = AIF_REPLAY_FACTOR_MAX; /* the largest: estimates clamp, no overflow */
+    r = run_ok(jobs, 2, &c);
+    assert_int_equal(aif_replay_jobs(r)[1].end_ns, 200 * NS);
+    aif_replay_destroy(r);
+    r = NULL;
+    c = cfg_of("las", 1);
+    c.las_threshold_count = 1;
+    c.las_thresholds_gpu_s[0] = 1e308;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_ERANGE);
+    c.las_thresholds_gpu_s[0] = (double)INFINITY;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_ERANGE);
+    /* 1e10 and the largest threshold used to overflow the demotion timer (and loop). */
+    c.las_thresholds_gpu_s[0] = 1e10;
+    c.las_starve_factor = AIF_REPLAY_FACTOR_MAX;
+    r = run_ok(jobs, 2, &c);
+    assert_int_equal(aif_replay_jobs(r)[1].end_ns, 200 * NS);
+    aif_replay_destroy(r);
+    c.las_thresholds_gpu_s[0] = AIF_REPLAY_LAS_THRESHOLD_MAX_GPU_S;
+    r = run_ok(jobs, 2, &c);
+    assert_int_equal(aif_replay_jobs(r)[1].end_ns, 200 * NS);
+    aif_replay_destroy(r);
+    r = NULL;
+    c.las_starve_factor = (double)INFINITY;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_ERANGE);
+    c.las_starve_factor = (double)NAN;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_EINVAL);
+    c = cfg_of("srtf", 1);
+    c.preempt_overhead_ns = dlim + 1;
+    assert_int_equal(aif_replay_run(NULL, jobs, 2, &c, &r), AIF_ERANGE);
+    assert_null(r);
+}
+
 /* Tiresias on the Pollux workloads (64 GPUs, 16 nodes of 4, two queues split at 16 GPU-hours,
  * no starvation rule), with durations modelled from Pollux's measured throughput (see
  * tests/data/README.md). Published averages: results-jobload/tiresias-1.0/summary.json. */
@@ -845,6 +928,7 @@ int main(void) {
         cmocka_unit_test(deterministic_by_seed),
         cmocka_unit_test(heterogeneous_types),
         cmocka_unit_test(bad_configs),
+        cmocka_unit_test(time_and_config_limits),
         cmocka_unit_test(las_against_published_tiresias),
         cmocka_unit_test(allocation_failures_are_clean),
     };

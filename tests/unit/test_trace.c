@@ -88,6 +88,70 @@ static void csv_split_rules(void **state) {
     assert_string_equal(f[0], "");
 }
 
+/* Every time is bounded by AIF_JOB_TIME_LIMIT_S (100 years of 1970) and every duration by
+ * AIF_JOB_DURATION_LIMIT_S (50 years), so that
+ * submit + duration, end - start and the spans of a replay fit int64 ns: dates outside
+ * 1869-12-31..2069-12-31 and seconds past the limit are refused with the limit in the
+ * message (the reproducers in tests/data/repro overflowed here). */
+static void times_within_limit(void **state) {
+    (void)state;
+    int64_t v;
+    assert_int_equal(aif__parse_date("2069-12-31 23:59:59.999", &v), AIF_OK);
+    assert_int_equal(v, AIF_JOB_TIME_LIMIT_NS - 1000000);
+    assert_int_equal(aif__parse_date("2070-01-01 00:00:00", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_date("1869-12-31 00:00:00", &v), AIF_OK);
+    assert_int_equal(v, -AIF_JOB_TIME_LIMIT_NS);
+    assert_int_equal(aif__parse_date("1869-12-30 23:59:59", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_date("2263-01-01 00:00:00", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_date("0000-01-01 00:00:00", &v), AIF_ERANGE);
+    assert_int_equal(aif__parse_date("9999-12-31 23:59:59", &v), AIF_ERANGE);
+
+    static const char *const time_msg =
+        "expected a time within +-100 years of 1970 (|t| <= 3155760000 s)";
+    static const struct {
+        const char *text, *shown;
+    } cases[] = {
+        {"job_id,submit_s,gpus,duration_s\n1,9223372036,1,1\n", "field 'submit_s'"},
+        {"job_id,submit_s,gpus,duration_s\n1,-3155760001,1,1\n", "field 'submit_s'"},
+        {"timestamp,duration,num_gpus,cluster\n2263-01-01 00:00:00,66,1,a\n", "field 'timestamp'"},
+        {"job_id,user,gpu_num,state,submit_time,start_time,end_time,duration\n"
+         "1,u,1,COMPLETED,0,-9000000000,9000000000,\n",
+         "field 'end_time'"},
+        {"job_id,user,gpu_num,state,submit_time,start_time,end_time,duration\n"
+         "1,u,1,COMPLETED,0,-9000000000,10,\n",
+         "field 'start_time'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aif_error err;
+        assert_int_equal(parse_err(cases[i].text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+        const char *msg = SHOWN(err);
+        assert_non_null(strstr(msg, "t.csv:2: error: "));
+        assert_non_null(strstr(msg, cases[i].shown));
+        assert_non_null(strstr(msg, time_msg));
+    }
+    /* The limits themselves are accepted. */
+    aif_trace *t = parse_ok("job_id,submit_s,gpus,duration_s\n1,-3155760000,1,1577880000\n"
+                            "2,3155760000,1,1\n",
+                            AIF_TRACE_AUTO, false);
+    assert_int_equal(aif_trace_count(t), 2);
+    assert_int_equal(aif_trace_jobs(t)[0].submit_ns, -AIF_JOB_TIME_LIMIT_NS);
+    assert_int_equal(aif_trace_jobs(t)[0].duration_ns, AIF_JOB_DURATION_LIMIT_NS);
+    aif_trace_destroy(t);
+    /* Durations: given, or end - start of times that are each within the limit. */
+    aif_error err;
+    assert_int_equal(
+        parse_err("job_id,submit_s,gpus,duration_s\n1,0,1,1577880001\n", AIF_TRACE_AUTO, &err),
+        AIF_EPARSE);
+    assert_string_equal(SHOWN(err), "t.csv:2: error: field 'duration_s': expected a duration of "
+                                    "at most 50 years (1577880000 s), found '1577880001'");
+    assert_int_equal(parse_err("job_id,user,gpu_num,state,submit_time,start_time,end_time,"
+                               "duration\n1,u,1,COMPLETED,0,-1000000000,1000000000,\n",
+                               AIF_TRACE_AUTO, &err),
+                     AIF_EPARSE);
+    assert_string_equal(SHOWN(err), "t.csv:2: error: field 'end_time': expected a duration of "
+                                    "at most 50 years (1577880000 s), found '1000000000'");
+}
+
 static void value_parsers(void **state) {
     (void)state;
     int64_t v;
@@ -1024,6 +1088,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_split_rules),
         cmocka_unit_test(value_parsers),
+        cmocka_unit_test(times_within_limit),
         cmocka_unit_test(format_names),
         cmocka_unit_test(generic_sorted_stably_with_strings),
         cmocka_unit_test(philly_format_dates),

@@ -6,6 +6,17 @@
 
 #include <stdint.h>
 
+/* The largest submit time a job may carry either side of 1970-01-01, and the longest
+ * duration: 100 and 50 years of 365.25 days, in seconds and in nanoseconds. Why: int64 ns
+ * holds +-292 years, so a submit plus a duration (<= 150 years) stays within the replay's
+ * horizon (AIF_REPLAY_HORIZON_NS, replay.h, about 192 years) and the span from the earliest
+ * submit to any end fits too. Trace readers refuse rows past them; the replay engine
+ * refuses such jobs with AIF_ERANGE. */
+#define AIF_JOB_TIME_LIMIT_S      INT64_C(3155760000)
+#define AIF_JOB_DURATION_LIMIT_S  INT64_C(1577880000)
+#define AIF_JOB_DURATION_LIMIT_NS (AIF_JOB_DURATION_LIMIT_S * INT64_C(1000000000))
+#define AIF_JOB_TIME_LIMIT_NS     (AIF_JOB_TIME_LIMIT_S * INT64_C(1000000000))
+
 /* One job. String fields are ids into the trace's intern table (0 = absent, ""). */
 typedef struct aif_job {
     int64_t submit_ns;   /* as in the file (absolute epoch time for dated formats) */

@@ -29,6 +29,16 @@
 
 #define AIF_REPLAY_LAS_MAX_QUEUES 8
 
+/* The latest time a replay may reach: a job that would end later stops the run with
+ * AIF_ERANGE. INT64_MAX less the job time limit (job.h), about 2162-01-01, so the makespan
+ * (from a submit >= -limit) and any policy's now + an estimate or a timer (each clamped to
+ * the limit) fit in int64 ns. */
+#define AIF_REPLAY_HORIZON_NS (INT64_MAX - AIF_JOB_TIME_LIMIT_NS)
+/* The largest estimate_factor and las_starve_factor a configuration may hold. */
+#define AIF_REPLAY_FACTOR_MAX 1e6
+/* The largest las threshold, in GPU-seconds (1e15: 16.7M GPUs for ~2 years). */
+#define AIF_REPLAY_LAS_THRESHOLD_MAX_GPU_S 1e15
+
 typedef struct aif_replay_config {
     const char *policy;      /* a name from sched.h; NULL = "fifo" */
     aif_placement placement; /* AIF_PLACE_POOL ignores gpus_per_node */
@@ -84,9 +94,12 @@ typedef struct aif_replay aif_replay;
 
 /* Replay `n` jobs (sorted by submit_ns, as aif_trace_jobs gives them; the array is
  * borrowed for the call only). Errors: AIF_EINVAL (NULL, gpus < 1, unsorted jobs, bad
- * las thresholds, cluster shape), AIF_ENOTFOUND (unknown policy), AIF_ERANGE (a job
- * larger than the cluster: it could never run), AIF_ENOMEM. *out is untouched on error.
- * Cost O(events log active) for fifo/pool; memory O(n). */
+ * las thresholds, cluster shape, a negative or NaN factor), AIF_ENOTFOUND (unknown policy),
+ * AIF_ERANGE (a job larger than the cluster: it could never run; a submit time or duration
+ * past AIF_JOB_TIME_LIMIT_NS or AIF_JOB_DURATION_LIMIT_NS (job.h); a job that would end past
+ * AIF_REPLAY_HORIZON_NS; a factor above AIF_REPLAY_FACTOR_MAX, a las threshold above
+ * AIF_REPLAY_LAS_THRESHOLD_MAX_GPU_S or a preempt overhead above AIF_JOB_DURATION_LIMIT_NS),
+ * AIF_ENOMEM. *out is untouched on error. Cost O(events log active) for fifo/pool; memory O(n). */
 aif_status aif_replay_run(const aif_allocator *a, const aif_job *jobs, size_t n,
                           const aif_replay_config *config, aif_replay **out);
 
