@@ -144,11 +144,19 @@ static void run_leave(engine *e, keyed_state *s, uint32_t j) {
     }
 }
 
+/* When the current run of j starts to give service: after the resume overhead, which is
+ * no progress (the engine counts none during it either). Counting the overhead as service
+ * livelocked las: with an overhead as long as a queue's quantum, a resumed job was demoted
+ * (and then preempted) before it progressed at all (tests/data/repro/las-livelock3.csv). */
+static int64_t service_since(const engine *e, const job_run *r) {
+    return r->run_since_ns + (r->resumed ? e->cfg->preempt_overhead_ns : 0);
+}
+
 static double attained_now(const engine *e, const keyed_state *s, uint32_t j) {
     const job_run *r = eng_run(e, j);
     double a = s->las[j & s->mask].attained_gpu_s;
-    if (r->state == JOB_RUNNING) {
-        a += (double)(e->now - r->run_since_ns) / 1e9 * eng_job(e, j)->gpus;
+    if (r->state == JOB_RUNNING && e->now > service_since(e, r)) {
+        a += (double)(e->now - service_since(e, r)) / 1e9 * eng_job(e, j)->gpus;
     }
     return a;
 }
@@ -162,6 +170,10 @@ static aif_status las_arm_demotion(engine *e, keyed_state *s, uint32_t j) {
     }
     double left_gpu_s = s->thr[q] - attained_now(e, s, j);
     double dt_ns = left_gpu_s > 0 ? ceil(left_gpu_s * 1e9 / eng_job(e, j)->gpus) : 0;
+    int64_t since = service_since(e, eng_run(e, j));
+    if (since > e->now) {
+        dt_ns += (double)(since - e->now); /* the overhead still to pay */
+    }
     /* finish <= now + dt, written so that neither the conversion nor the sum can overflow
      * (a large threshold leaves dt far past any finish). */
     if (!(dt_ns < 0x1p63) || eng_run(e, j)->finish_ns - e->now <= (int64_t)dt_ns) {
@@ -200,7 +212,10 @@ static aif_status las_stopped(engine *e, keyed_state *s, uint32_t j) {
         return AIF_OK;
     }
     int64_t ran = e->now - eng_run(e, j)->run_since_ns;
-    s->las[j & s->mask].attained_gpu_s += (double)ran / 1e9 * eng_job(e, j)->gpus;
+    int64_t served = e->now - service_since(e, eng_run(e, j));
+    if (served > 0) {
+        s->las[j & s->mask].attained_gpu_s += (double)served / 1e9 * eng_job(e, j)->gpus;
+    }
     s->las[j & s->mask].last_run_ns = ran;
     return las_arm_promotion(e, s, j);
 }

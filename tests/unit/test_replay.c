@@ -845,6 +845,30 @@ static void time_and_config_limits(void **state) {
     assert_null(r);
 }
 
+/* las with a resume overhead as long as its quantum (10 GPU-s on 8 GPUs: 1.25 s) and
+ * starvation promotion used to livelock: a resumed job counted the overhead as attained
+ * service, was demoted, then preempted by the next promoted job, before any progress
+ * (tests/data/repro/las-livelock3.csv). Service now counts from the end of the overhead,
+ * so every run progresses by a quantum and the replay ends; the GPUs never idle, so the
+ * makespan is the work plus one overhead per resume. */
+static void las_overhead_makes_progress(void **state) {
+    (void)state;
+    aif_job jobs[] = {mk(0, 8, 100), mk(1, 8, 100), mk(2, 8, 100)};
+    for (int64_t ovh_s = 1; ovh_s <= 5; ovh_s++) {
+        aif_replay_config c = cfg_of("las", 8);
+        c.las_threshold_count = 1;
+        c.las_thresholds_gpu_s[0] = 10;
+        c.las_starve_factor = 2;
+        c.preempt_overhead_ns = ovh_s * NS;
+        aif_replay *r = run_ok(jobs, 3, &c);
+        aif_replay_summary s;
+        assert_int_equal(aif_replay_summarize(r, jobs, &s), AIF_OK);
+        assert_true(s.preemptions > 0 && s.preemptions < 300);
+        assert_true(fabs(s.makespan_s - (300.0 + (double)ovh_s * (double)s.preemptions)) < 1e-6);
+        aif_replay_destroy(r);
+    }
+}
+
 /* Tiresias on the Pollux workloads (64 GPUs, 16 nodes of 4, two queues split at 16 GPU-hours,
  * no starvation rule), with durations modelled from Pollux's measured throughput (see
  * tests/data/README.md). Published averages: results-jobload/tiresias-1.0/summary.json. */
@@ -929,6 +953,7 @@ int main(void) {
         cmocka_unit_test(heterogeneous_types),
         cmocka_unit_test(bad_configs),
         cmocka_unit_test(time_and_config_limits),
+        cmocka_unit_test(las_overhead_makes_progress),
         cmocka_unit_test(las_against_published_tiresias),
         cmocka_unit_test(allocation_failures_are_clean),
     };
