@@ -95,22 +95,51 @@ int cli_set_number(const cli_value *v) {
     return CLI_EXIT_OK;
 }
 
-int cli_set_int(const cli_value *v) {
-    const cli_range *r = &v->opt->range;
+/* Read a whole number within the option's range and within [type_lo, type_hi], the values
+ * its destination holds: a table cannot forget the type's bounds, and the message names the
+ * tighter of the two limits. */
+static int set_integer(const cli_value *v, double type_lo, double type_hi, int64_t *out) {
+    cli_range r = v->opt->range;
+    if (isinf(r.lo) || r.lo < type_lo) {
+        r.lo = type_lo;
+        r.lo_open = false;
+    }
+    if (isinf(r.hi) || r.hi > type_hi) {
+        r.hi = type_hi;
+        r.hi_open = false;
+    }
     int64_t x = 0;
-    if (!integer_parse(v->text, &x) || !in_range((double)x, r)) {
-        if (v->opt->expects == NULL && isinf(r->hi)) {
+    if (!integer_parse(v->text, &x) || !in_range((double)x, &r)) {
+        if (v->opt->expects == NULL && r.hi == (double)INT64_MAX) {
             return cli_usage_error(v->spec, "--%s expects an integer >= %.0f, found '%s'",
-                                   v->opt->name, r->lo, v->text);
+                                   v->opt->name, r.lo, v->text);
         }
         if (v->opt->expects == NULL) {
             return cli_usage_error(v->spec, "--%s expects an integer in [%.0f, %.0f], found '%s'",
-                                   v->opt->name, r->lo, r->hi, v->text);
+                                   v->opt->name, r.lo, r.hi, v->text);
         }
         return number_error(v, NULL);
     }
-    *(int64_t *)v->field = x;
+    *out = x;
     return CLI_EXIT_OK;
+}
+
+int cli_set_int(const cli_value *v) {
+    int64_t x = 0;
+    int rc = set_integer(v, (double)INT64_MIN, (double)INT64_MAX, &x);
+    if (rc == CLI_EXIT_OK) {
+        *(int64_t *)v->field = x;
+    }
+    return rc;
+}
+
+int cli_set_int32(const cli_value *v) {
+    int64_t x = 0;
+    int rc = set_integer(v, INT32_MIN, INT32_MAX, &x);
+    if (rc == CLI_EXIT_OK) {
+        *(int32_t *)v->field = (int32_t)x;
+    }
+    return rc;
 }
 
 int cli_set_u64(const cli_value *v) {
@@ -147,6 +176,15 @@ int cli_set_flag(const cli_value *v) {
 int cli_set_text(const cli_value *v) {
     *(const char **)v->field = v->text;
     return CLI_EXIT_OK;
+}
+
+int cli_set_path(const cli_value *v) {
+    /* Refused here, not when the work is done: an empty name fails only at the first write,
+     * after a whole simulation. */
+    if (v->text[0] == '\0') {
+        return cli_usage_error(v->spec, "--%s expects a non-empty path, found ''", v->opt->name);
+    }
+    return cli_set_text(v);
 }
 
 int cli_set_list(const cli_value *v) {

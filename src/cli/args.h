@@ -67,7 +67,7 @@ struct cli_option {
     const char *help;       /* one line */
     cli_setter set;
     size_t offset;              /* of the destination in the verb's argument struct */
-    cli_range range;            /* cli_set_int, cli_set_number, cli_set_quantity */
+    cli_range range;            /* cli_set_int(32), cli_set_number, cli_set_quantity */
     int kind;                   /* cli_set_quantity: an aif_quantity_kind */
     const char *const *choices; /* cli_set_choice: NULL-terminated */
     const char *expects;        /* what a bad value is told it needs; NULL: from range */
@@ -91,10 +91,14 @@ struct cli_verb_spec {
 #define CLI_ABOVE(lo)    CLI_RANGE(lo, true, INFINITY, false)
 
 /* The setters. The destination's type is in the name of each. */
-int cli_set_flag(const cli_value *v);     /* bool = true */
-int cli_set_text(const cli_value *v);     /* const char * = the value */
-int cli_set_list(const cli_value *v);     /* cli_list: appends (repeatable options) */
+int cli_set_flag(const cli_value *v); /* bool = true */
+int cli_set_text(const cli_value *v); /* const char * = the value */
+int cli_set_path(const cli_value *v); /* const char * = the value, not empty */
+int cli_set_list(const cli_value *v); /* cli_list: appends (repeatable options) */
+/* The integer setters check the option's range and the destination type's: a value the
+ * field cannot hold is refused with that limit, never truncated. */
 int cli_set_int(const cli_value *v);      /* int64_t, a whole number within range */
+int cli_set_int32(const cli_value *v);    /* int32_t, a whole number within range */
 int cli_set_u64(const cli_value *v);      /* uint64_t, a whole number in [0, 2^64) */
 int cli_set_number(const cli_value *v);   /* double, a plain number within range */
 int cli_set_quantity(const cli_value *v); /* double, an aif_quantity of `kind` within range */

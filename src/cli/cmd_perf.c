@@ -23,7 +23,8 @@
 typedef struct perf_args {
     cli_common common;
     const char *model_id, *system_id, *workload, *precision;
-    int64_t gpus, in, out, seq, batch, tp, pp, dp;
+    int64_t gpus, in, out, batch;
+    int32_t seq, tp, pp, dp;         /* int in the library's queries */
     double train_tokens, train_flop; /* the training budget: at most one is set */
     cli_list catalogs, model_files;
 } perf_args;
@@ -71,7 +72,7 @@ static const cli_option options[] = {
     {.name = "seq-len",
      .value_name = "N",
      .help = "training sequence length (default 4096)",
-     .set = cli_set_int,
+     .set = cli_set_int32,
      .range = CLI_AT_LEAST(1),
      .offset = offsetof(perf_args, seq)},
     {.name = "global-batch",
@@ -83,19 +84,19 @@ static const cli_option options[] = {
     {.name = "tp",
      .value_name = "N",
      .help = "tensor-parallel size (default: automatic)",
-     .set = cli_set_int,
+     .set = cli_set_int32,
      .range = CLI_AT_LEAST(1),
      .offset = offsetof(perf_args, tp)},
     {.name = "pp",
      .value_name = "N",
      .help = "pipeline-parallel size (default: automatic)",
-     .set = cli_set_int,
+     .set = cli_set_int32,
      .range = CLI_AT_LEAST(1),
      .offset = offsetof(perf_args, pp)},
     {.name = "dp",
      .value_name = "N",
      .help = "data-parallel size (training; default: automatic)",
-     .set = cli_set_int,
+     .set = cli_set_int32,
      .range = CLI_AT_LEAST(1),
      .offset = offsetof(perf_args, dp)},
     {.name = "train-tokens",
@@ -268,8 +269,7 @@ static void print_train_text(const perf_args *a, const perf_target *t,
 }
 
 static int run_training(const perf_args *a, const perf_target *t) {
-    aif_perf_train_query q = {t->m,     t->hw,      a->gpus,    t->prec,   (int)a->seq,
-                              a->batch, (int)a->tp, (int)a->pp, (int)a->dp};
+    aif_perf_train_query q = {t->m, t->hw, a->gpus, t->prec, a->seq, a->batch, a->tp, a->pp, a->dp};
     aif_perf_train_result r;
     aif_status st = aif_perf_train(aif_perf_calib_default(), &q, &r);
     if (st != AIF_OK) {
@@ -313,8 +313,7 @@ static void print_infer_text(const perf_args *a, const perf_target *t,
 static int run_inference(const perf_args *a, const perf_target *t) {
     double din = a->in ? (double)a->in : aif_perf_calib_default()->mlperf_input_tokens;
     double dout = a->out ? (double)a->out : 294.0;
-    aif_perf_infer_query q = {t->m, t->hw, a->gpus,    t->prec,    din,
-                              dout, t->w,  (int)a->tp, (int)a->pp, NULL};
+    aif_perf_infer_query q = {t->m, t->hw, a->gpus, t->prec, din, dout, t->w, a->tp, a->pp, NULL};
     aif_perf_infer_result r;
     aif_status st = aif_perf_infer(aif_perf_calib_default(), &q, &r);
     if (st != AIF_OK) {

@@ -61,12 +61,21 @@ static int set_basis(const cli_value *v) {
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
+    /* The upper limits are the planner's (AIF_PLAN_MAX_*, docs/plan.md): said here, at the
+     * flag, in the flag's own words. */
     if (strcmp(v->opt->name, "gpus") == 0) {
         if (!(a->in.amount >= 1) || a->in.amount != floor(a->in.amount)) {
             return cli_usage_error(v->spec, "--gpus must be a whole number >= 1, found '%s'",
                                    v->text);
         }
+        if (a->in.amount > AIF_PLAN_MAX_GPUS) {
+            return cli_usage_error(v->spec, "--gpus must be at most 2^40 (%.0f), found '%s'",
+                                   AIF_PLAN_MAX_GPUS, v->text);
+        }
         a->in.basis = AIF_PLAN_GPUS;
+    } else if (a->in.amount > AIF_PLAN_MAX_POWER_W) {
+        return cli_usage_error(v->spec, "--%s must be at most 1 TW, found '%s'", v->opt->name,
+                               v->text);
     } else {
         a->in.basis =
             strcmp(v->opt->name, "power") == 0 ? AIF_PLAN_FACILITY_POWER : AIF_PLAN_IT_POWER;

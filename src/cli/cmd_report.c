@@ -28,7 +28,7 @@ static const cli_option options[] = {
      .short_name = 'o',
      .value_name = "DIR",
      .help = "write report.html into DIR instead of the run's folder",
-     .set = cli_set_text,
+     .set = cli_set_path,
      .offset = offsetof(report_args, out)},
 };
 

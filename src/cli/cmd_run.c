@@ -67,7 +67,7 @@ static const cli_option options[] = {
      .short_name = 'o',
      .value_name = "DIR",
      .help = "output folder; default ./aifactory-out/<scenario>-<UTC time>/",
-     .set = cli_set_text,
+     .set = cli_set_path,
      .offset = offsetof(run_args, out)},
     {.name = "no-report",
      .help = "do not write report.html",
@@ -313,6 +313,30 @@ static int publish(const run_args *a, const aif_fleet_input *in, const aif_fleet
     return rc;
 }
 
+/* The scenario's name as the one path component it becomes in the default folder. The name
+ * is free text from the file, so "../../x" or "a/b" must not lead outside ./aifactory-out/:
+ * bytes other than [A-Za-z0-9._-] become '-', leading dots and dashes are dropped (no
+ * hidden, ".." or option-like folder), the length is bounded and an empty result is
+ * "scenario". Plain ASCII tests, not isalnum: the locale must not change a path. */
+enum { FOLDER_NAME_MAX = 64 };
+static void folder_name(const char *name, char out[FOLDER_NAME_MAX + 1]) {
+    size_t n = 0;
+    for (const char *p = name ? name : ""; *p != '\0' && n < FOLDER_NAME_MAX; p++) {
+        char c = *p;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+        char put = keep ? c : '-';
+        if (n == 0 && (put == '.' || put == '-')) {
+            continue;
+        }
+        out[n++] = put;
+    }
+    if (n == 0) {
+        n = (size_t)snprintf(out, FOLDER_NAME_MAX + 1, "scenario");
+    }
+    out[n] = '\0';
+}
+
 static int run_main(const run_args *a) {
     aif_scenario *sc = NULL;
     aif_fleet_input in;
@@ -328,8 +352,10 @@ static int run_main(const run_args *a) {
     if (a->out) {
         snprintf(dir, sizeof dir, "%s", a->out);
     } else {
+        char name[FOLDER_NAME_MAX + 1];
+        folder_name(in.name, name);
         utc_stamp(started, "%Y%m%dT%H%M%SZ", stamp, sizeof stamp);
-        snprintf(dir, sizeof dir, "aifactory-out/%s-%s", in.name, stamp);
+        snprintf(dir, sizeof dir, "aifactory-out/%s-%s", name, stamp);
     }
     if (rc == CLI_EXIT_OK) {
         rc = publish(a, &in, f, started, wall_s, dir, report, sizeof report);

@@ -3,6 +3,7 @@
  * `aifactory VERB [options]` dispatches to cmd_<verb>(); `aifactory --help` lists the verbs,
  * `aifactory help VERB` is `aifactory VERB --help`, `aifactory --version` prints the
  * version. Unknown verbs and options exit 2 with a one-line reason and the usage hint. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,7 +59,7 @@ static const verb *find_verb(const char *name) {
     return NULL;
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
     if (argc < 2) {
         print_usage(stderr);
         return CLI_EXIT_USAGE;
@@ -92,4 +93,21 @@ int main(int argc, char **argv) {
         return usage_error("unknown verb '%s'", first);
     }
     return v->run(argc - 1, argv + 1);
+}
+
+/* Output lost to a full disk or a closed descriptor is a failure, not a success: stdio
+ * reports it only at the final flush (or in ferror from an earlier write), so every verb's
+ * table, JSON and help is checked here, once. */
+static int finish_stdout(int rc) {
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "aifactory: cannot write standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        return rc == CLI_EXIT_OK ? CLI_EXIT_FAILURE : rc;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    return finish_stdout(dispatch(argc, argv));
 }

@@ -46,12 +46,12 @@ aif_status aif_scenario_set(aif_scenario *s, const char *assignment) {
         return AIF_ESTATE;
     }
     const char *eq = strchr(assignment, '=');
-    if (eq == NULL || eq == assignment || eq[-1] == '.' || assignment[0] == '.' ||
-        strstr(assignment, "..") != NULL) {
+    if (eq == NULL || eq == assignment || eq[-1] == '.' || assignment[0] == '.') {
         return AIF_EINVAL;
     }
+    /* Only the key is a dotted path; the value after '=' is any text ("see ../x"). */
     for (const char *p = assignment; p < eq; p++) {
-        if (*p == ' ' || *p == '\t') {
+        if (*p == ' ' || *p == '\t' || (p[0] == '.' && p[1] == '.')) {
             return AIF_EINVAL;
         }
     }

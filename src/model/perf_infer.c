@@ -16,6 +16,9 @@
 
 #include "aifactory/perf.h"
 
+/* The most GPUs an error message counts as an integer (2^40); beyond, it says "more than". */
+#define AIF_PERF_MAX_GPUS_SHOWN 1099511627776.0
+
 typedef struct replica {
     const aif_perf_calib *c;
     const aif_perf_framework *fw;
@@ -178,10 +181,10 @@ static int best_batch(const replica *r, const aif_perf_infer_query *q, long gpus
     if (free_b <= kv_seq_gpu) {
         return -1;
     }
-    long bmax = (long)floor(free_b / kv_seq_gpu);
-    if (bmax > (long)r->c->max_batch) {
-        bmax = (long)r->c->max_batch;
-    }
+    /* Capped in double before the conversion: with a tiny model the quotient is beyond any
+     * integer type. */
+    double fit = floor(free_b / kv_seq_gpu);
+    long bmax = fit > (double)r->c->max_batch ? (long)r->c->max_batch : (long)fit;
     if (bmax < r->pp) {
         return -1;
     }
@@ -271,6 +274,14 @@ aif_status aif_perf_infer(const aif_perf_calib *calib, const aif_perf_infer_quer
                      "no batch meets the %s latency targets on %ld GPUs; try more GPUs per "
                      "replica (--tp) or a lower precision",
                      aif_workload_name(q->workload), q->gpus);
+        } else if (!(need / per_gpu <= AIF_PERF_MAX_GPUS_SHOWN)) {
+            /* Weights of a huge (or absurd) parameter count: the GPU count it would take is
+             * beyond any integer, so it is not converted to one. */
+            snprintf(out->message, sizeof out->message,
+                     "%s at %s needs %.3g GB of weights; no layout holds it: the weights alone "
+                     "need more than %.0f GPUs of %.0f GB (usable)",
+                     m->id ? m->id : "model", aif_precision_name(q->precision), need / 1e9,
+                     AIF_PERF_MAX_GPUS_SHOWN, per_gpu / 1e9);
         } else {
             snprintf(out->message, sizeof out->message,
                      "%s at %s needs %.0f GB of weights plus KV cache; no layout on %ld x "

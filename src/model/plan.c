@@ -214,6 +214,42 @@ static void add_package_totals(aif_plan_result *out, const aif_package *pkg, dou
     out->hbm_tb += count * pkg->hbm_gb.value / 1000.0;
 }
 
+/* Bounded inputs can still give an unbounded plan (a per-system power of a milliwatt, a
+ * price of 1e300 dollars): refuse it rather than hand out counts that overflow an integer
+ * or sums that are infinite. */
+static aif_status check_result(aif_plan_result *out) {
+    const double totals[] = {out->facility_mw,
+                             out->facility_mw_drawn,
+                             out->racks,
+                             out->dies,
+                             out->extra_packages,
+                             out->hbm_tb,
+                             out->capex_usd,
+                             out->energy_mwh_per_year,
+                             out->power_cost_usd_per_year,
+                             out->depreciation_usd_per_year,
+                             out->breakeven_usd_per_gpu_hour};
+    if (out->packages > AIF_PLAN_MAX_GPUS || out->racks > AIF_PLAN_MAX_GPUS) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "the plan needs %g GPUs in %g systems, more than the 2^40 the "
+                             "planner holds",
+                             out->packages, out->racks);
+    }
+    bool finite = true;
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+        finite = finite && isfinite(totals[i]);
+    }
+    for (int k = 0; k < AIF_PREC_COUNT; k++) {
+        finite = finite && isfinite(out->peak_pflops[k]);
+    }
+    if (!finite) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "the plan's totals are out of range (not finite); check the "
+                             "prices and powers");
+    }
+    return AIF_OK;
+}
+
 aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
                             aif_plan_result *out) {
     if (out == NULL) {
@@ -230,6 +266,15 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
     if (!(in->amount > 0) || !isfinite(in->amount)) {
         return aif_error_set(&out->error, AIF_ERANGE, "%s must be a positive number, got %g",
                              in->basis == AIF_PLAN_GPUS ? "GPU count" : "power", in->amount);
+    }
+    if (in->basis == AIF_PLAN_GPUS && in->amount > AIF_PLAN_MAX_GPUS) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "GPU count must be at most 2^40 (%.0f), got %g", AIF_PLAN_MAX_GPUS,
+                             in->amount);
+    }
+    if (in->basis != AIF_PLAN_GPUS && in->amount > AIF_PLAN_MAX_POWER_W) {
+        return aif_error_set(&out->error, AIF_ERANGE, "power must be at most 1 TW, got %g W",
+                             in->amount);
     }
     facility_inputs f;
     aif_status st = resolve_facility(cat, in, out, &f);
@@ -307,7 +352,7 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
         return aif_error_set(&out->error, AIF_ERANGE, "the power is below one %s system",
                              out->lines[0].system->id);
     }
-    return AIF_OK;
+    return check_result(out);
 }
 
 aif_status aif_plan_contract(const aif_plan_result *plan, double total_usd, double years,

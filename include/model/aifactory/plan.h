@@ -23,6 +23,13 @@
 #define AIF_PLAN_MAX_MIX         8
 #define AIF_PLAN_MAX_ASSUMPTIONS (8 + 4 * AIF_PLAN_MAX_MIX)
 
+/* The largest plan the model holds (docs/plan.md, "Limits"): 1 TW of power, 100 times the
+ * largest build-outs discussed, and 2^40 GPUs. Under these every count stays an exact
+ * integer in a double and in the int64 of the JSON output, and every dollar sum is finite;
+ * aif_plan_compute refuses amounts and results beyond them with AIF_ERANGE. */
+#define AIF_PLAN_MAX_POWER_W 1e12
+#define AIF_PLAN_MAX_GPUS    1099511627776.0 /* 2^40 packages */
+
 /* What the plan starts from. */
 typedef enum aif_plan_basis {
     AIF_PLAN_FACILITY_POWER, /* amount = facility watts */
@@ -118,7 +125,9 @@ aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double 
 
 /* Compute the plan. `out` is fully overwritten. Errors (recorded in out->error): AIF_EINVAL
  * (NULL arguments), AIF_ENOTFOUND (unknown system id; the message suggests the nearest
- * ids), AIF_ERANGE (amount <= 0 or not finite, PUE < 1, overhead outside [0, 1], load
+ * ids), AIF_ERANGE (amount <= 0, not finite, above AIF_PLAN_MAX_POWER_W or
+ * AIF_PLAN_MAX_GPUS; a result of more than AIF_PLAN_MAX_GPUS packages or that is not finite,
+ * e.g. from a tiny per-system power override; PUE < 1, overhead outside [0, 1], load
  * factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not summing
  * to 1 within 1e-6, no parts), AIF_ESTATE (a value neither given nor in the catalog).
  * Cost O(parts); no allocation. */
