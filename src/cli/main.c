@@ -4,6 +4,7 @@
  * `aifactory help VERB` is `aifactory VERB --help`, `aifactory --version` prints the
  * version. Unknown verbs and options exit 2 with a one-line reason and the usage hint. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,13 +97,20 @@ static int dispatch(int argc, char **argv) {
 }
 
 /* Output lost to a full disk or a closed descriptor is a failure, not a success: stdio
- * reports it only at the final flush (or in ferror from an earlier write), so every verb's
- * table, JSON and help is checked here, once. */
+ * reports it only at the final flush or, for an earlier write, in ferror. Every verb's
+ * table, JSON and help is checked here, once. The cause of an earlier failure is the errno
+ * that write left (cli_json_print keeps it) when it is a write error; else EIO. */
 static int finish_stdout(int rc) {
+    int earlier = errno;
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "aifactory: cannot write standard output: %s\n",
-                strerror(errno ? errno : EIO));
+        int cause = errno;
+        if (cause == 0) {
+            bool write_error = earlier == ENOSPC || earlier == EPIPE || earlier == EFBIG ||
+                               earlier == EDQUOT || earlier == EBADF || earlier == EIO;
+            cause = write_error ? earlier : EIO;
+        }
+        fprintf(stderr, "aifactory: cannot write standard output: %s\n", strerror(cause));
         return rc == CLI_EXIT_OK ? CLI_EXIT_FAILURE : rc;
     }
     return rc;

@@ -215,12 +215,13 @@ static void add_package_totals(aif_plan_result *out, const aif_package *pkg, dou
 }
 
 /* Bounded inputs can still give an unbounded plan (a per-system power of a milliwatt, a
- * price of 1e300 dollars): refuse it rather than hand out counts that overflow an integer
+ * price of 1e305 dollars): refuse it rather than hand out counts that overflow an integer
  * or sums that are infinite. */
-static aif_status check_result(aif_plan_result *out) {
+static aif_status check_result(aif_plan_basis basis, aif_plan_result *out) {
     const double totals[] = {out->facility_mw,
                              out->facility_mw_drawn,
                              out->racks,
+                             out->packages,
                              out->dies,
                              out->extra_packages,
                              out->hbm_tb,
@@ -229,9 +230,11 @@ static aif_status check_result(aif_plan_result *out) {
                              out->power_cost_usd_per_year,
                              out->depreciation_usd_per_year,
                              out->breakeven_usd_per_gpu_hour};
-    if (out->packages > AIF_PLAN_MAX_GPUS || out->racks > AIF_PLAN_MAX_GPUS) {
+    /* The reverse plan is bounded by its amount (2^40, rounded up to whole systems); the
+     * forward plan by the power only, which a tiny per-system power turns into any count. */
+    if (basis != AIF_PLAN_GPUS && out->packages > AIF_PLAN_MAX_GPUS) {
         return aif_error_set(&out->error, AIF_ERANGE,
-                             "the plan needs %g GPUs in %g systems, more than the 2^40 the "
+                             "the plan yields %g GPUs in %g systems, more than the 2^40 the "
                              "planner holds",
                              out->packages, out->racks);
     }
@@ -352,7 +355,7 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
         return aif_error_set(&out->error, AIF_ERANGE, "the power is below one %s system",
                              out->lines[0].system->id);
     }
-    return check_result(out);
+    return check_result(in->basis, out);
 }
 
 aif_status aif_plan_contract(const aif_plan_result *plan, double total_usd, double years,

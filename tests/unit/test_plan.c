@@ -368,6 +368,38 @@ static void bad_inputs_are_one_line_errors(void **state) {
     assert_int_equal(aif_plan_input_add(NULL, "x", 1), AIF_EINVAL);
 }
 
+/* The planner's own limits (AIF_PLAN_MAX_*, docs/plan.md): amounts beyond them, and results
+ * that overflow from bounded inputs, are AIF_ERANGE with the limit named, so a library caller
+ * never gets a count that is not an integer or a sum that is not finite. */
+static void limits_are_refused(void **state) {
+    const aif_catalog *cat = *state;
+    aif_plan_input in;
+    aif_plan_input_init(&in);
+    assert_int_equal(aif_plan_input_add(&in, "gb200-nvl72", NAN), AIF_OK);
+    in.amount = AIF_PLAN_MAX_POWER_W; /* 1 TW itself is a plan */
+    aif_plan_result r;
+    assert_int_equal(aif_plan_compute(cat, &in, &r), AIF_OK);
+    assert_true(r.packages > 1e8 && r.packages <= AIF_PLAN_MAX_GPUS);
+    in.amount = 1e308;
+    expect_error(cat, &in, AIF_ERANGE, "power must be at most 1 TW");
+    in.amount = INFINITY;
+    expect_error(cat, &in, AIF_ERANGE, "power must be a positive number");
+    in.basis = AIF_PLAN_GPUS;
+    in.amount = AIF_PLAN_MAX_GPUS;
+    assert_int_equal(aif_plan_compute(cat, &in, &r), AIF_OK);
+    assert_true(isfinite(r.breakeven_usd_per_gpu_hour));
+    in.amount = 1e308;
+    expect_error(cat, &in, AIF_ERANGE, "GPU count must be at most 2^40");
+    /* Bounded amount, unbounded result: a one-watt rack fills 1 TW with 1e12 racks. */
+    in.basis = AIF_PLAN_FACILITY_POWER;
+    in.amount = AIF_PLAN_MAX_POWER_W;
+    in.parts[0].it_power_kw = 1e-3;
+    expect_error(cat, &in, AIF_ERANGE, "more than the 2^40 the planner holds");
+    in.parts[0].it_power_kw = NAN;
+    in.parts[0].price_usd = 1e305; /* times 5.7 million racks: infinite capex */
+    expect_error(cat, &in, AIF_ERANGE, "not finite");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ten_gw_gb200_is_four_to_five_million),
@@ -380,6 +412,7 @@ int main(void) {
         cmocka_unit_test(assumptions_carry_provenance),
         cmocka_unit_test(mix_by_power_share),
         cmocka_unit_test(bad_inputs_are_one_line_errors),
+        cmocka_unit_test(limits_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

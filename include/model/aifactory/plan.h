@@ -126,11 +126,11 @@ aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double 
 /* Compute the plan. `out` is fully overwritten. Errors (recorded in out->error): AIF_EINVAL
  * (NULL arguments), AIF_ENOTFOUND (unknown system id; the message suggests the nearest
  * ids), AIF_ERANGE (amount <= 0, not finite, above AIF_PLAN_MAX_POWER_W or
- * AIF_PLAN_MAX_GPUS; a result of more than AIF_PLAN_MAX_GPUS packages or that is not finite,
- * e.g. from a tiny per-system power override; PUE < 1, overhead outside [0, 1], load
- * factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not summing
- * to 1 within 1e-6, no parts), AIF_ESTATE (a value neither given nor in the catalog).
- * Cost O(parts); no allocation. */
+ * AIF_PLAN_MAX_GPUS; a forward plan of more than AIF_PLAN_MAX_GPUS packages or totals
+ * that are not finite, e.g. from a tiny per-system power or a huge price; PUE < 1, overhead outside
+ * [0, 1], load factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not
+ * summing to 1 within 1e-6, no parts), AIF_ESTATE (a value neither given nor in the catalog). Cost
+ * O(parts); no allocation. */
 aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in, aif_plan_result *out);
 
 /* A take-or-pay cloud contract priced against a plan: `total_usd` over `years` for the
