@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scenario_internal.h"
+#include "textcheck.h"
 #include "textfile.h"
 #include "yaml.h"
 
@@ -127,6 +128,22 @@ static aif_status load(aif_scenario *s, const char *name, const char *text, size
     scn_placed *placed = aif_arena_alloc(s->arena, slots * sizeof *placed);
     if (file == NULL || dir == NULL || placed == NULL) {
         return AIF_ENOMEM;
+    }
+    /* Override values become scalars without passing the YAML parser, yet they are echoed in
+     * messages and outputs: they must be text under the same rule as the file. */
+    bool bad_set = false;
+    for (size_t i = 0; i < s->override_count; i++) {
+        const char *t = s->overrides[i].text;
+        aif__text_fault fault;
+        if (!aif__text_check(t, strlen(t), &fault)) {
+            char msg[64];
+            aif_error_list_add(&s->errors, "--set", (unsigned long)i + 1, fault.col, "%s",
+                               aif__text_fault_message(&fault, msg, sizeof msg));
+            bad_set = true;
+        }
+    }
+    if (bad_set) {
+        return AIF_EPARSE;
     }
     aif__yaml y;
     aif_status parsed = aif__yaml_parse(text, len, &y, yaml_error, &(yaml_error_ctx){s, file});

@@ -1,9 +1,26 @@
 /* libfyaml set up so that the library never prints (see yaml.h). */
 #include "yaml.h"
 
+#include <limits.h>
+
+#include "textcheck.h"
+
+static int clamp_int(unsigned long v) {
+    return v > INT_MAX ? INT_MAX : (int)v;
+}
+
 aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
                            aif__yaml_error_fn on_error, void *ctx) {
     *out = (aif__yaml){0};
+    /* Every YAML input passes here, so this one check keeps bytes that hang libfyaml (see
+     * textcheck.h) from every loader: scenario, catalog, models and cluster files. */
+    aif__text_fault fault;
+    if (!aif__text_check(text, len, &fault)) {
+        char msg[64];
+        on_error(ctx, clamp_int(fault.line), clamp_int(fault.col),
+                 aif__text_fault_message(&fault, msg, sizeof msg));
+        return AIF_EPARSE;
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL; /* collect, never print */
