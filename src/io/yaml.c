@@ -2,11 +2,88 @@
 #include "yaml.h"
 
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "textcheck.h"
 
 static int clamp_int(unsigned long v) {
     return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+static aif_status report_diag(struct fy_diag *diag, aif__yaml_error_fn on_error, void *ctx);
+
+/* The explicit tag on a node event, or NULL. */
+static struct fy_token *event_tag(struct fy_event *ev) {
+    switch (ev->type) {
+    case FYET_SCALAR:
+        return ev->scalar.tag;
+    case FYET_MAPPING_START:
+        return ev->mapping_start.tag;
+    case FYET_SEQUENCE_START:
+        return ev->sequence_start.tag;
+    default:
+        return NULL;
+    }
+}
+
+/* Whether a tag is one of YAML's own (!!str, !!int, ...): the loaders read every scalar as
+ * text, so those change nothing; any other tag would be dropped silently. */
+static bool core_tag(struct fy_token *tag) {
+    static const char core[] = "tag:yaml.org,2002:";
+    size_t n = 0;
+    const char *t = fy_token_get_text(tag, &n);
+    return t != NULL && n > sizeof core - 1 && memcmp(t, core, sizeof core - 1) == 0;
+}
+
+/* fy_document_build_from_string reads the first document and ignores the rest of the
+ * stream, so a second document (or anything after a JSON value, which YAML reads as one)
+ * would be dropped unseen; and a tag would be dropped too, leaving the value untagged.
+ * One pass over the events refuses both at their position. The document already parsed,
+ * so this pass only meets new syntax errors in what follows it. */
+static aif_status stream_check(const struct fy_parse_cfg *pcfg, const char *text, size_t len,
+                               aif__yaml_error_fn on_error, void *ctx) {
+    struct fy_parser *p = fy_parser_create(pcfg);
+    if (p == NULL) {
+        return AIF_ENOMEM;
+    }
+    if (fy_parser_set_string(p, text, len) != 0) {
+        fy_parser_destroy(p);
+        return AIF_ENOMEM;
+    }
+    aif_status st = AIF_OK;
+    int documents = 0;
+    struct fy_event *ev;
+    while (st == AIF_OK && (ev = fy_parser_parse(p)) != NULL) {
+        const struct fy_mark *m = fy_event_start_mark(ev);
+        int line = m ? m->line + 1 : 0;
+        int col = m ? m->column + 1 : 0;
+        struct fy_token *tag = event_tag(ev);
+        if (ev->type == FYET_DOCUMENT_START && ++documents > 1) {
+            on_error(ctx, line, col, "expected one document, found a second one");
+            st = AIF_EPARSE;
+        } else if (tag != NULL && !core_tag(tag)) {
+            size_t n = 0;
+            const char *t = fy_token_get_text(tag, &n);
+            const struct fy_mark *tm = fy_token_start_mark(tag);
+            char msg[128];
+            snprintf(msg, sizeof msg, "custom tags are not supported, found '%.*s%s'",
+                     (int)(n < 60 ? n : 60), t ? t : "", n > 60 ? "..." : "");
+            on_error(ctx, tm ? tm->line + 1 : line, tm ? tm->column + 1 : col, msg);
+            st = AIF_EPARSE;
+        }
+        fy_parser_event_free(p, ev);
+    }
+    if (st == AIF_OK && fy_parser_get_stream_error(p)) {
+        /* The first error is enough: the parser can record the same one more than once. */
+        void *iter = NULL;
+        struct fy_diag_error *e = fy_diag_errors_iterate(pcfg->diag, &iter);
+        on_error(ctx, e ? e->line : 0, e ? e->column : 0,
+                 e ? e->msg : "unreadable text after the document");
+        st = AIF_EPARSE;
+    }
+    fy_parser_destroy(p);
+    return st;
 }
 
 aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
@@ -35,12 +112,22 @@ aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
     pcfg.diag = out->diag;
     out->doc = fy_document_build_from_string(&pcfg, text, len);
     if (out->doc != NULL) {
-        return AIF_OK;
+        aif_status st = stream_check(&pcfg, text, len, on_error, ctx);
+        if (st != AIF_OK) {
+            /* Callers read a document only on success: the refused one must not be bound. */
+            fy_document_destroy(out->doc);
+            out->doc = NULL;
+        }
+        return st;
     }
+    return report_diag(out->diag, on_error, ctx);
+}
+
+static aif_status report_diag(struct fy_diag *diag, aif__yaml_error_fn on_error, void *ctx) {
     void *iter = NULL;
     struct fy_diag_error *e;
     bool any = false;
-    while ((e = fy_diag_errors_iterate(out->diag, &iter)) != NULL) {
+    while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
         on_error(ctx, e->line, e->column, e->msg);
         any = true;
     }

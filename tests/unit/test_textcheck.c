@@ -1,7 +1,8 @@
 /* Unit tests for the byte gate in front of the parsers (src/io/textcheck.h): well-formed
  * UTF-8 passes; each malformed form that used to hang libfyaml after a `%` (stray byte,
  * overlong, surrogate, past U+10FFFF, truncated) and NUL is refused at its line and column;
- * the scenario loader reports the same for the file and for --set values. */
+ * the scenario loader reports the same for the file and for --set values, and refuses a
+ * second document or a custom tag (src/io/yaml.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,12 +90,38 @@ static void scenario_refuses_bad_bytes(void **state) {
     aif_scenario_destroy(s);
 }
 
+/* One error, at `line`:`col`, with `message`, and no binding errors after it. */
+static void check_refused(const char *text, unsigned long line, unsigned long col,
+                          const char *message) {
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_load_string(s, "t.yaml", text, strlen(text)), AIF_EPARSE);
+    const aif_error_list *e = aif_scenario_errors(s);
+    assert_int_equal(e->count, 1);
+    assert_int_equal(e->items[0].line, line);
+    assert_int_equal(e->items[0].col, col);
+    assert_string_equal(e->items[0].message, message);
+    aif_scenario_destroy(s);
+}
+
+/* libfyaml's document builder drops what follows the first document and any tag; the
+ * reader refuses both rather than bind a part of the input. */
+static void stream_holds_one_untagged_document(void **state) {
+    (void)state;
+    check_refused("aifactory: 1\n---\nname: b\n", 2, 1,
+                  "malformed YAML: expected one document, found a second one");
+    check_refused("{\"aifactory\": 1} xx", 1, 18, "malformed YAML: missing document start");
+    check_refused("aifactory: !foo 1\n", 1, 12,
+                  "malformed YAML: custom tags are not supported, found '!foo'");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_text_passes),
         cmocka_unit_test(malformed_bytes_are_found),
         cmocka_unit_test(messages_name_the_byte),
         cmocka_unit_test(scenario_refuses_bad_bytes),
+        cmocka_unit_test(stream_holds_one_untagged_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
