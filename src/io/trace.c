@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "textcheck.h"
 #include "trace_internal.h"
 
 /* What a column means to the reader. */
@@ -676,6 +677,23 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
     while ((st = aif__trace_source_next(src, &rec, &len, &line)) == AIF_OK) {
         if (len == 0) {
             continue; /* blank lines carry nothing */
+        }
+        /* Ids and names are copied to outputs (JSON, HTML) that must stay UTF-8. A NUL is
+         * left to the field splitter, which names it in its own words. */
+        aif__text_fault fault;
+        bool bad_bytes = !aif__text_check(rec, len, &fault) && fault.byte != 0;
+        if (bad_bytes && !r->have_error) {
+            char msg[64];
+            aif_error_set_at(r->err, AIF_EPARSE, r->file, line, fault.col, "%s",
+                             aif__text_fault_message(&fault, msg, sizeof msg));
+            r->have_error = true;
+        }
+        if (bad_bytes && (!have_header || !opt->skip_bad)) {
+            return AIF_EPARSE;
+        }
+        if (bad_bytes) {
+            r->t->skipped++; /* --skip-bad: counted and its message kept, as a bad field */
+            continue;
         }
         if (!have_header) {
             st = read_header(r, rec, len, line, opt->format);
