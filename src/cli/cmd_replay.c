@@ -680,11 +680,45 @@ static int finish(const replay_args *a, aif_status st, series *ts, const aif_tra
     return rc;
 }
 
+/* Most time-series rows --sample-s may ask for (about 0.5 GB of timeseries.csv): 0.26 s
+ * steps over a month reach it. */
+#define MAX_SAMPLED_ROWS 1e7
+
+/* Refuse a --sample-s that would write more than MAX_SAMPLED_ROWS rows over the span from
+ * the first submission to the latest submit + duration (a lower bound on the run's length,
+ * so on its rows), or one below 1 ns, which would round to 0 and silently mean "every
+ * event". */
+static int check_sample(const replay_args *a, const aif_trace *t) {
+    size_t n = aif_trace_count(t);
+    if (a->sample_s <= 0 || n == 0) {
+        return CLI_EXIT_OK;
+    }
+    const aif_job *jobs = aif_trace_jobs(t);
+    int64_t last_end = jobs[0].submit_ns;
+    for (size_t i = 0; i < n; i++) {
+        int64_t end = jobs[i].submit_ns + jobs[i].duration_ns; /* bounded by the reader */
+        last_end = end > last_end ? end : last_end;
+    }
+    double span_s = (double)(last_end - jobs[0].submit_ns) / 1e9;
+    if (a->sample_s < 1e-9 || span_s / a->sample_s > MAX_SAMPLED_ROWS) {
+        return cli_usage_error(&spec,
+                               "--sample-s %g would write more than %.0e rows over the trace's "
+                               "%g s; use at least %g s",
+                               a->sample_s, MAX_SAMPLED_ROWS, span_s,
+                               fmax(span_s / MAX_SAMPLED_ROWS, 1e-9));
+    }
+    return CLI_EXIT_OK;
+}
+
 /* The general path: the whole trace in memory, any policy and placement, -o outputs. */
 static int replay_general(replay_args *a, aif_progress_mode mode) {
     aif_trace *t = NULL;
     int rc = read_trace(a, &t);
     if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    if ((rc = check_sample(a, t)) != CLI_EXIT_OK) {
+        aif_trace_destroy(t);
         return rc;
     }
     a->c.names = aif_trace_names(t);
