@@ -244,6 +244,14 @@ bool aif__cur_str(const aif__ycur *k, const char *key, bool required, const char
     return true;
 }
 
+/* A value the text parser refused: its message (which already says what was expected and
+ * what was found) at the byte it points to. Returns false for the caller to pass on. */
+static bool value_refused(const aif__ycur *k, const char *key, aif__ypos vp,
+                          const aif_error *perr) {
+    aif__y_error(k->r, aif__y_shift(vp, perr->offset), "%s.%s: %s", k->path, key, perr->message);
+    return false;
+}
+
 bool aif__cur_qty(const aif__ycur *k, const char *key, bool required, aif_quantity_kind kind,
                   double min, double *out) {
     char buf[128];
@@ -254,8 +262,7 @@ bool aif__cur_qty(const aif__ycur *k, const char *key, bool required, aif_quanti
     double v = 0;
     aif_error perr = {0};
     if (aif_quantity_parse(buf, kind, &v, &perr) != AIF_OK) {
-        aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
-        return false;
+        return value_refused(k, key, vp, &perr);
     }
     if (v < min && min > 0 && min <= AIF_Y_POSITIVE) {
         aif__y_error(k->r, vp, "%s.%s: expected a positive value, found '%s'", k->path, key, buf);
@@ -289,9 +296,7 @@ bool aif__cur_num(const aif__ycur *k, const char *key, bool required, double min
     double v = 0;
     aif_error perr = {0};
     if (aif_quantity_parse(buf, AIF_QTY_COUNT, &v, &perr) != AIF_OK) {
-        /* The parser's message already says what was expected and what was found. */
-        aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
-        return false;
+        return value_refused(k, key, vp, &perr);
     }
     v *= scale;
     if (!(v >= min && v <= max)) {
@@ -312,8 +317,7 @@ bool aif__cur_duration(const aif__ycur *k, const char *key, bool required, aif_t
     aif_time t = 0;
     aif_error perr = {0};
     if (aif_duration_parse(buf, &t, &perr) != AIF_OK) {
-        aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
-        return false;
+        return value_refused(k, key, vp, &perr);
     }
     *out = t;
     return true;
