@@ -351,4 +351,13 @@ void cli_print_help(const cli_verb_spec *spec, FILE *out) {
         }
         fputc('\n', out);
     }
+    if (spec->examples) {
+        fputs("\nExamples:\n", out);
+        for (const char *line = spec->examples; *line;) {
+            const char *end = strchr(line, '\n');
+            size_t len = end ? (size_t)(end - line) : strlen(line);
+            fprintf(out, "  %.*s\n", (int)len, line);
+            line += len + (end != NULL);
+        }
+    }
 }

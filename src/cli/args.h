@@ -79,6 +79,7 @@ struct cli_verb_spec {
     const char *name;        /* "plan" */
     const char *usage;       /* after "aifactory plan ", e.g. "[options]" */
     const char *description; /* a paragraph, lines ending with \n */
+    const char *examples;    /* worked command lines, one per line ending with \n; or NULL */
     const cli_option *options;
     int option_count;
     int max_positional;

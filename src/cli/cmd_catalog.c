@@ -35,6 +35,8 @@ static const cli_verb_spec spec = {
     .usage = "(list | show ID) [options]",
     .description = "The hardware catalog: accelerator packages, systems and facility "
                    "defaults,\neach value with its source and confidence.\n",
+    .examples = "aifactory catalog list\n"
+                "aifactory catalog show gb200-nvl72\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 2,
@@ -127,6 +129,59 @@ static double val(const aif_sourced *v) {
     return v->present ? v->value : 0;
 }
 
+/* The figure a list row is headed by: a package's dense bf16 TFLOPS (else its first
+ * precision present), whose source is the one the row shows. */
+static const aif_sourced *package_headline(const aif_package *p) {
+    for (int k = 0; k < AIF_PREC_COUNT; k++) {
+        if (p->dense_tflops[k].present) {
+            return &p->dense_tflops[k];
+        }
+    }
+    return &p->hbm_gb;
+}
+
+/* A source cut to fit one terminal line: the scheme and "www." dropped, at most 48
+ * characters, "..." where cut (`catalog show ID` prints each source whole). */
+static void short_source(const char *src, char *buf, size_t size) {
+    if (src == NULL) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const char *s = src;
+    for (const char *const *pre = (const char *const[]){"https://", "http://", NULL}; *pre; pre++) {
+        if (strncmp(s, *pre, strlen(*pre)) == 0) {
+            s += strlen(*pre);
+        }
+    }
+    if (strncmp(s, "www.", 4) == 0) {
+        s += 4;
+    }
+    enum { SHOWN = 48 };
+    if (strlen(s) > SHOWN) {
+        snprintf(buf, size, "%.*s...", SHOWN - 3, s);
+    } else {
+        snprintf(buf, size, "%s", s);
+    }
+}
+
+static void list_row(const char *id, const char *kind, const char *specs, const aif_sourced *v) {
+    char src[64];
+    short_source(v->present ? v->source : NULL, src, sizeof src);
+    printf("%-14s %-8s %-52s %s", id, kind, specs, src);
+    if (v->present) {
+        printf(" [%c]", v->confidence);
+    }
+    printf("\n");
+}
+
+/* A list entry's "source" and "confidence": those of the figure its row is headed by. */
+static void set_headline_source(json_t *o, const aif_sourced *v) {
+    json_object_set_new(o, "source",
+                        v->present && v->source ? json_string(v->source) : json_null());
+    json_object_set_new(o, "confidence",
+                        v->present ? json_sprintf("%c", v->confidence) : json_null());
+}
+
 static int do_list(const aif_catalog *cat, bool json, bool quiet) {
     if (json) {
         json_t *root = json_object();
@@ -147,6 +202,7 @@ static int do_list(const aif_catalog *cat, bool json, bool quiet) {
             json_object_set_new(o, "hbm_gb", json_real(val(&p->hbm_gb)));
             json_object_set_new(o, "tdp_w",
                                 p->tdp_w.present ? json_real(p->tdp_w.value) : json_null());
+            set_headline_source(o, package_headline(p));
             json_array_append_new(pk, o);
         }
         for (size_t i = 0; i < aif_catalog_system_count(cat); i++) {
@@ -158,20 +214,31 @@ static int do_list(const aif_catalog *cat, bool json, bool quiet) {
             json_object_set_new(o, "packages", json_real(val(&s->packages)));
             json_object_set_new(o, "it_power_kw", json_real(val(&s->it_power_kw)));
             json_object_set_new(o, "price_usd", json_real(val(&s->price_usd)));
+            set_headline_source(o, &s->price_usd);
             json_array_append_new(sy, o);
         }
         json_object_set_new(root, "packages", pk);
         json_object_set_new(root, "systems", sy);
+        json_t *fields = json_object();
+        named_field f[16];
+        size_t n = facility_fields(aif_catalog_facility(cat), f);
+        for (size_t i = 0; i < n; i++) {
+            if (f[i].v->present) {
+                json_object_set_new(fields, f[i].key, sourced_json(f[i].v));
+            }
+        }
+        json_object_set_new(root, "facility", fields);
         return cli_json_print("catalog", root,
                               JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     }
     if (quiet) {
         return CLI_EXIT_OK;
     }
-    printf("%-14s %-8s %s\n", "id", "kind", "key specs (dense TFLOPS bf16/fp8/fp4)");
+    printf("%-14s %-8s %-52s %s\n", "id", "kind", "key specs (dense TFLOPS bf16/fp8/fp4)",
+           "source of the headline figure [confidence]");
     for (size_t i = 0; i < aif_catalog_package_count(cat); i++) {
         const aif_package *p = aif_catalog_package_at(cat, i);
-        char tf[3][16];
+        char tf[3][16], specs[96];
         for (int k = 0; k < AIF_PREC_COUNT; k++) {
             if (p->dense_tflops[k].present) {
                 snprintf(tf[k], sizeof tf[k], "%.0f", p->dense_tflops[k].value);
@@ -179,18 +246,26 @@ static int do_list(const aif_catalog *cat, bool json, bool quiet) {
                 snprintf(tf[k], sizeof tf[k], "-");
             }
         }
-        printf("%-14s %-8s %.0f die(s), %s/%s/%s TFLOPS, %.0f GB HBM", p->id, "package",
-               val(&p->dies), tf[0], tf[1], tf[2], val(&p->hbm_gb));
-        if (p->tdp_w.present) {
-            printf(", %.0f W", p->tdp_w.value);
+        int w = snprintf(specs, sizeof specs, "%.0f die(s), %s/%s/%s TFLOPS, %.0f GB HBM",
+                         val(&p->dies), tf[0], tf[1], tf[2], val(&p->hbm_gb));
+        if (p->tdp_w.present && w > 0 && (size_t)w < sizeof specs) {
+            snprintf(specs + w, sizeof specs - (size_t)w, ", %.0f W", p->tdp_w.value);
         }
-        printf("\n");
+        list_row(p->id, "package", specs, package_headline(p));
     }
     for (size_t i = 0; i < aif_catalog_system_count(cat); i++) {
         const aif_system *s = aif_catalog_system_at(cat, i);
-        printf("%-14s %-8s %.0f x %s, %g kW, $%.0f\n", s->id, "system", val(&s->packages),
-               s->package_id, val(&s->it_power_kw), val(&s->price_usd));
+        char specs[96];
+        snprintf(specs, sizeof specs, "%.0f x %s, %g kW, $%.0f", val(&s->packages), s->package_id,
+                 val(&s->it_power_kw), val(&s->price_usd));
+        list_row(s->id, "system", specs, &s->price_usd);
     }
+    const aif_facility *fa = aif_catalog_facility(cat);
+    char specs[96];
+    snprintf(specs, sizeof specs, "PUE %g, non-rack IT %g %%, $%g M/MW, $%g/MWh", val(&fa->pue),
+             100 * val(&fa->overhead_fraction), val(&fa->capex_usd_per_mw) / 1e6,
+             val(&fa->power_price_usd_per_mwh));
+    list_row("facility", "facility", specs, &fa->capex_usd_per_mw);
     return CLI_EXIT_OK;
 }
 
@@ -226,11 +301,9 @@ static int find_entry(const aif_catalog *cat, const char *id, entry *e) {
         if (k == 0) {
             k = aif_catalog_suggest(cat, AIF_CATALOG_PACKAGE, id, near, 3);
         }
-        if (k == 0) {
-            return cli_usage_error(&spec, "unknown id '%s'; see 'aifactory catalog list'", id);
-        }
-        return cli_usage_error(&spec, "unknown id '%s' (did you mean '%s'%s%s%s?)", id, near[0],
-                               k > 1 ? ", '" : "", k > 1 ? near[1] : "", k > 1 ? "'" : "");
+        char hint[320];
+        return cli_usage_error(&spec, "unknown id '%.80s'%s; see 'aifactory catalog list'", id,
+                               aif_suggest_text(hint, sizeof hint, near, k));
     }
     return CLI_EXIT_OK;
 }

@@ -13,6 +13,7 @@
 #include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_models.h"
 #include "cli_catalog.h"
 #include "json_out.h"
 
@@ -33,12 +34,12 @@ static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
     {.name = "model",
      .value_name = "ID",
-     .help = "model id (gpt3-175b, llama2-70b, llama3.1-8b/70b/405b, mixtral-8x7b, ...)",
+     .help = "model id (list them: aifactory models list)",
      .set = cli_set_text,
      .offset = offsetof(perf_args, model_id)},
     {.name = "system",
      .value_name = "ID",
-     .help = "built-in id (h100, gb200, ...) or catalog system (gb200-nvl72, mi355x-8, ...)",
+     .help = "system id (list them: aifactory catalog list)",
      .set = cli_set_text,
      .offset = offsetof(perf_args, system_id)},
     {.name = "gpus",
@@ -130,28 +131,12 @@ static const cli_verb_spec spec = {
     .usage = "--model ID --system ID --gpus N --workload KIND [options]",
     .description = "Performance model: training and inference throughput of a model on a "
                    "system,\nfrom first principles calibrated on public results.\n",
+    .examples =
+        "aifactory perf --model llama2-70b --system hgx-h100 --gpus 8 --workload offline\n"
+        "aifactory perf --model llama3.1-405b --system gb200-nvl72 --gpus 72 --workload training\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };
-
-/* The built-in models plus every --models file, errors printed as file:line:col. */
-static int open_models(const char *const *files, int count, aif_model_set **out) {
-    aif_model_set *set = NULL;
-    aif_status st = aif_model_set_create(NULL, 1, &set);
-    for (int i = 0; i < count && st == AIF_OK; i++) {
-        st = aif_model_set_merge_file(set, files[i]);
-    }
-    if (st == AIF_OK) {
-        *out = set;
-        return CLI_EXIT_OK;
-    }
-    size_t n = cli_print_error_list("perf", aif_model_set_errors(set));
-    if (n == 0) {
-        fprintf(stderr, "aifactory perf: cannot load models: %s\n", aif_strerror(st));
-    }
-    aif_model_set_destroy(set);
-    return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-}
 
 /* For catalog systems, the per-GPU figures the adapter derived, so users can check them. */
 static void print_hw(const aif_perf_hw *hw, bool from_catalog) {
@@ -384,7 +369,7 @@ static int resolve_and_run(const perf_args *a, const aif_model_set *models, cons
     aif_perf_hw hw;
     aif_error note;
     if (m == NULL) {
-        return cli_usage_error(&spec, "unknown model '%s'", a->model_id);
+        return cli_models_unknown(&spec, models, a->model_id);
     }
     if (aif_perf_hw_resolve(cat, a->system_id, &hw, &note) != AIF_OK) {
         return cli_usage_error(&spec, "%s", note.message);
@@ -406,7 +391,7 @@ int cmd_perf(int argc, char **argv) {
         return cli_parse_exit(rc);
     }
     aif_model_set *models = NULL;
-    rc = open_models(a.model_files.items, a.model_files.count, &models);
+    rc = cli_models_open("perf", a.model_files.items, a.model_files.count, &models);
     if (rc != CLI_EXIT_OK) {
         return rc;
     }

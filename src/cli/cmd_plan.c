@@ -240,6 +240,8 @@ static const cli_verb_spec spec = {
                    "HBM) and what it costs, or the power a given number of GPUs needs. With\n"
                    "--contract-usd and --contract-years, also the $/GPU-hour a contract implies.\n"
                    "Formulas, defaults and their sources: docs/plan.md.\n",
+    .examples = "aifactory plan --power 1GW --system gb200-nvl72\n"
+                "aifactory plan --gpus 100000 --system hgx-h100 --json\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };

@@ -18,6 +18,7 @@
 #include "aifactory/report.h"
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
+#include "aifactory/suggest.h"
 #include "aifactory/trace.h"
 #include "cli_errors.h"
 #include "args.h"
@@ -175,6 +176,8 @@ static const cli_verb_spec spec = {
     .usage = "TRACE [options]",
     .description = "Replay a cluster job trace under a scheduling and placement policy and "
                    "report\njob completion times, waits and utilization.\n",
+    .examples = "aifactory replay tests/data/tiresias_60_job.csv --gpus 64 --policy backfill\n"
+                "aifactory replay tests/data/philly.csv.zst --gpus 2048 --policy las -o philly\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
@@ -519,6 +522,25 @@ static int read_cluster(const char *path, aif_cluster_spec *cluster, aif_replay_
     return CLI_EXIT_OK;
 }
 
+static const char *policy_name_at(const void *list, size_t i) {
+    (void)list;
+    return aif_sched_policy_name(i);
+}
+
+static const char *placement_name_at(const void *list, size_t i) {
+    (void)list;
+    return aif_placement_name((aif_placement)i);
+}
+
+/* "unknown --policy 'fif' (did you mean 'fifo'?); see --list-policies". */
+static int unknown_name(aif_name_at_fn name_at, size_t count, const char *flag, const char *name) {
+    const char *near[3];
+    size_t n = aif_suggest_from(name, name_at, NULL, count, near, 3);
+    char hint[320];
+    return cli_usage_error(&spec, "unknown %s '%.80s'%s; see --list-policies", flag, name,
+                           aif_suggest_text(hint, sizeof hint, near, n));
+}
+
 /* Check what needs the whole command line and fill a->c, the library's configuration. */
 static int make_config(replay_args *a, aif_cluster_spec *cluster) {
     aif_replay_config *c = &a->c;
@@ -532,12 +554,12 @@ static int make_config(replay_args *a, aif_cluster_spec *cluster) {
     c->scan_limit = (uint32_t)a->scan_limit;
     size_t pi;
     if (aif_sched_policy_find(c->policy, &pi) != AIF_OK) {
-        return cli_usage_error(&spec, "unknown --policy '%s' (see --list-policies)", c->policy);
+        return unknown_name(policy_name_at, aif_sched_policy_count(), "--policy", c->policy);
     }
     bool nodes = a->gpus_per_node || a->cluster_path;
     c->placement = nodes ? AIF_PLACE_CONSOLIDATED : AIF_PLACE_POOL;
     if (a->placement && aif_placement_parse(a->placement, &c->placement) != AIF_OK) {
-        return cli_usage_error(&spec, "unknown --placement '%s'", a->placement);
+        return unknown_name(placement_name_at, AIF_PLACE_COUNT, "--placement", a->placement);
     }
     if (a->common.positional[0] == NULL) {
         return cli_usage_error(&spec, "missing TRACE (a .csv or .csv.zst job trace)");

@@ -36,6 +36,8 @@ static const cli_verb_spec spec = {
     .name = "report",
     .usage = "DIR [options]",
     .description = "Regenerate the HTML report of a run from its results database in DIR.\n",
+    .examples = "aifactory report no-rofr    # rewrites no-rofr/report.html\n"
+                "aifactory report philly -o philly-report.html\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,

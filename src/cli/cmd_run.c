@@ -90,6 +90,9 @@ static const cli_verb_spec spec = {
     .description = "Simulate an AI factory scenario (build-out, contracts, demand, "
                    "training,\nfailures and money) and write its results. With no SCENARIO, runs "
                    "the built-in\ndefault (the 10 GW build-out).\n",
+    .examples =
+        "aifactory run    # the built-in 10 GW scenario; results in ./aifactory-out/\n"
+        "aifactory run data/scenarios/no-rofr.yaml --set simulation.end=2026-06-01 -o no-rofr\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,

@@ -53,6 +53,8 @@ static const cli_verb_spec spec = {
     .description = "Check a scenario file (default: the embedded openai-nvidia-10gw) and "
                    "list every\nerror with file:line:col, or (validate perf) compare the "
                    "performance model with\npublished results.\n",
+    .examples = "aifactory validate data/scenarios/no-rofr.yaml\n"
+                "aifactory validate perf --json\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,

@@ -25,6 +25,7 @@ static const verb verbs[] = {
     {"report", "regenerate the HTML report of a run", cmd_report},
     {"validate", "check a scenario file, or the performance model against data", cmd_validate},
     {"catalog", "list and show hardware catalog entries with their sources", cmd_catalog},
+    {"models", "list and show the LLM architectures the performance model knows", cmd_models},
 };
 
 enum { VERB_COUNT = sizeof verbs / sizeof verbs[0] };

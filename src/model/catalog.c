@@ -217,82 +217,21 @@ const aif_facility *aif_catalog_facility(const aif_catalog *cat) {
     return cat ? &cat->facility : NULL;
 }
 
-#define EDIT_MAX 255
+static const char *system_id_at(const void *list, size_t i) {
+    return ((const aif_catalog *)list)->systems[i]->id;
+}
 
-size_t aif_edit_distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    size_t extra = 0;
-    if (la > EDIT_MAX) {
-        extra += la - EDIT_MAX;
-        la = EDIT_MAX;
-    }
-    if (lb > EDIT_MAX) {
-        extra += lb - EDIT_MAX;
-        lb = EDIT_MAX;
-    }
-    /* Two rows suffice: each cell needs only its left, upper and upper-left neighbours. */
-    size_t prev[EDIT_MAX + 1], cur[EDIT_MAX + 1];
-    for (size_t j = 0; j <= lb; j++) {
-        prev[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            size_t best = sub < del ? sub : del;
-            cur[j] = best < ins ? best : ins;
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb] + extra;
+static const char *package_id_at(const void *list, size_t i) {
+    return ((const aif_catalog *)list)->packages[i]->id;
 }
 
 size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const char *id,
                            const char **out, size_t max) {
-    if (cat == NULL || id == NULL || out == NULL || max == 0 || id[0] == '\0') {
+    if (cat == NULL) {
         return 0;
     }
-    size_t n = kind == AIF_CATALOG_SYSTEM ? cat->system_count : cat->package_count;
-    size_t len = strlen(id);
-    size_t limit = len / 3 > 3 ? len / 3 : 3;
-    size_t found = 0;
-    size_t scores[64];
-    if (max > 64) {
-        max = 64;
+    if (kind == AIF_CATALOG_SYSTEM) {
+        return aif_suggest_from(id, system_id_at, cat, cat->system_count, out, max);
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *cand = kind == AIF_CATALOG_SYSTEM ? cat->systems[i]->id : cat->packages[i]->id;
-        size_t d = aif_edit_distance(id, cand);
-        /* A prefix or substring match ("gb200" for "gb200-nvl72") beats any edit distance. */
-        size_t score;
-        if (strncmp(cand, id, len) == 0) {
-            score = d;
-        } else if (strstr(cand, id) != NULL) {
-            score = 1000 + d;
-        } else if (d <= limit) {
-            score = 2000 + d;
-        } else {
-            continue;
-        }
-        /* Insertion into a short sorted list; ties keep catalog order. */
-        size_t pos = found < max ? found : max;
-        while (pos > 0 && scores[pos - 1] > score) {
-            pos--;
-        }
-        if (pos >= max) {
-            continue;
-        }
-        size_t last = found < max ? found : max - 1;
-        for (size_t j = last; j > pos; j--) {
-            scores[j] = scores[j - 1];
-            out[j] = out[j - 1];
-        }
-        scores[pos] = score;
-        out[pos] = cand;
-        if (found < max) {
-            found++;
-        }
-    }
-    return found;
+    return aif_suggest_from(id, package_id_at, cat, cat->package_count, out, max);
 }

@@ -92,9 +92,9 @@ aif_status aif_perf_hw_from_catalog(const aif_catalog *cat, const char *system_i
     if (s == NULL) {
         const char *near[3] = {NULL, NULL, NULL};
         size_t n = aif_catalog_suggest(cat, AIF_CATALOG_SYSTEM, system_id, near, 3);
-        return aif_error_set(err, AIF_ENOTFOUND, "unknown system '%s'%s%s%s%s%s%s", system_id,
-                             n ? " (did you mean " : "", n ? near[0] : "", n > 1 ? ", " : "",
-                             n > 1 ? near[1] : "", n > 2 ? ", ..." : "", n ? "?)" : "");
+        char hint[320];
+        return aif_error_set(err, AIF_ENOTFOUND, "unknown system '%.80s'%s", system_id,
+                             aif_suggest_text(hint, sizeof hint, near, n));
     }
     const aif_package *p = s->package;
     if (p == NULL || !p->hbm_gb.present || !p->hbm_tbps.present) {

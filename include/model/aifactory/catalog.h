@@ -18,6 +18,7 @@
 #include "aifactory/precision.h"
 #include "aifactory/error.h"
 #include "aifactory/status.h"
+#include "aifactory/suggest.h"
 
 /* One sourced figure. `value` is the chosen default; `low`/`high` bound it (both equal to
  * `value` when the source gives a single number). `text` holds non-numeric values (an
@@ -111,8 +112,5 @@ const aif_facility *aif_catalog_facility(const aif_catalog *cat);
 size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const char *id,
                            const char **out, size_t max);
 
-/* Edit (Levenshtein) distance between two strings, capped at 255 characters each (longer
- * input counts as different by its extra length). Exposed for tests and for the CLI. */
-size_t aif_edit_distance(const char *a, const char *b);
 
 #endif
