@@ -12,5 +12,6 @@ int cmd_report(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 #endif

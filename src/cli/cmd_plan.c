@@ -73,6 +73,10 @@ static int set_basis(const cli_value *v) {
                                    AIF_PLAN_MAX_GPUS, v->text);
         }
         a->in.basis = AIF_PLAN_GPUS;
+    } else if (a->in.amount < 1e3 && strstr(v->text, "mW") != NULL) {
+        /* No system draws under a kilowatt: "mW" (milliwatts) is a slip for "MW". */
+        return cli_usage_error(v->spec, "--%s '%s' is in milliwatts (mW); for megawatts write MW",
+                               v->opt->name, v->text);
     } else if (a->in.amount > AIF_PLAN_MAX_POWER_W) {
         return cli_usage_error(v->spec, "--%s must be at most 1 TW, found '%s'", v->opt->name,
                                v->text);
@@ -385,6 +389,29 @@ static const char *basis_name(aif_plan_basis b) {
     return "facility_power";
 }
 
+/* What a plan's systems are: "rack" (rack-scale, e.g. 72 packages on one NVLink domain),
+ * "node" (8-GPU servers such as HGX), or "mixed". A system of at most 16 packages is a
+ * node: no rack-scale product is that small, no server that large. */
+static const char *system_form(const aif_plan_result *r) {
+    bool racks = false, nodes = false;
+    for (size_t i = 0; i < r->line_count; i++) {
+        const aif_sourced *p = &r->lines[i].system->packages;
+        if (p->present && p->value <= 16) {
+            nodes = true;
+        } else {
+            racks = true;
+        }
+    }
+    return racks && nodes ? "mixed" : nodes ? "node" : "rack";
+}
+
+static const char *system_form_label(const aif_plan_result *r) {
+    const char *form = system_form(r);
+    return strcmp(form, "node") == 0   ? "nodes (servers)"
+           : strcmp(form, "rack") == 0 ? "racks"
+                                       : "systems (racks and nodes)";
+}
+
 static void print_text(const plan_args *a, const aif_plan_result *r, const aif_contract_result *c) {
     const aif_plan_input *in = &a->in;
     if (in->basis == AIF_PLAN_GPUS) {
@@ -412,7 +439,7 @@ static void print_text(const plan_args *a, const aif_plan_result *r, const aif_c
     }
     printf("  %-22s %-14s (%.6g MW, overhead included)\n", "IT power",
            qty(r->it_mw * 1e6, AIF_QTY_POWER).s, r->it_mw);
-    printf("  %-22s %.0f\n", "racks (systems)", r->racks);
+    printf("  %-22s %.0f\n", system_form_label(r), r->racks);
     printf("  %-22s %.0f\n", "packages (GPUs)", r->packages);
     printf("  %-22s %.0f\n", "dies", r->dies);
     if (r->extra_packages > 0) {
@@ -531,6 +558,7 @@ static int print_json(const plan_args *a, const aif_plan_result *r, const aif_co
     json_object_set_new(root, "facility_mw", json_real(r->facility_mw));
     json_object_set_new(root, "it_mw", json_real(r->it_mw));
     json_object_set_new(root, "racks", count_json(r->racks));
+    json_object_set_new(root, "system_form", json_string(system_form(r)));
     json_object_set_new(root, "packages", count_json(r->packages));
     json_object_set_new(root, "dies", count_json(r->dies));
     for (int k = 0; k < AIF_PREC_COUNT; k++) {

@@ -28,6 +28,7 @@
 #include "interrupt.h"
 #include "json_out.h"
 #include "run_summary.h"
+#include "run_summary_json.h"
 
 typedef struct run_args {
     cli_common common;
@@ -188,8 +189,8 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
     return st == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
-static int print_json(const run_args *a, const aif_fleet_input *in, const aif_fleet *f,
-                      double wall_s, const char *dir) {
+static int print_json(const run_args *a, const aif_scenario *sc, const aif_fleet_input *in,
+                      const aif_fleet *f, double wall_s, const char *dir) {
     const aif_fleet_summary *s = aif_fleet_summary_get(f);
     char start[16], end[16];
     aif_date_format(in->simulation.start_date, start);
@@ -234,6 +235,7 @@ static int print_json(const run_args *a, const aif_fleet_input *in, const aif_fl
     }
     json_object_set_new(o, "triggers", trig);
     json_object_set_new(o, "events", json_integer((json_int_t)s->events));
+    run_summary_json_add(o, sc, f);
     if (!a->deterministic) {
         json_object_set_new(o, "wall_s", json_real(wall_s));
     }
@@ -364,7 +366,7 @@ static int run_main(const run_args *a) {
         rc = publish(a, &in, f, started, wall_s, dir, report, sizeof report);
     }
     if (rc == CLI_EXIT_OK && a->common.json) {
-        rc = print_json(a, &in, f, wall_s, dir);
+        rc = print_json(a, sc, &in, f, wall_s, dir);
     } else if (rc == CLI_EXIT_OK && !a->common.quiet) {
         const char *nc = getenv("NO_COLOR");
         bool color = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');

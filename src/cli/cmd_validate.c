@@ -211,16 +211,32 @@ static void print_scenario_text(const aif_scenario *sc, const char *start, const
     aif_quantity_format(phase_total_w(sc), AIF_QTY_POWER, power, sizeof power);
     printf("ok: %s, %s to %s, seed %llu\n", aif_scenario_name(sc), start, end,
            (unsigned long long)aif_scenario_simulation_get(sc)->seed);
-    printf("  %zu providers, %zu sites, %s of phases\n", aif_scenario_provider_count(sc),
-           aif_scenario_site_count(sc), power);
+    size_t np = aif_scenario_provider_count(sc), ns = aif_scenario_site_count(sc);
+    printf("  %zu %s, %zu %s, %s of phases\n", np, np == 1 ? "provider" : "providers", ns,
+           ns == 1 ? "site" : "sites", power);
     const aif_scenario_contracts *k = aif_scenario_contracts_get(sc);
     const aif_scenario_investments *inv = aif_scenario_investments_get(sc);
-    printf("  %zu commitments, %zu ROFRs, %zu revenue shares, %zu tranches, %zu warrants, "
-           "%zu equity rounds\n",
-           k->commitment_count, k->rofr_count, k->revenue_share_count, inv->tranche_count,
-           inv->warrant_count, inv->equity_round_count);
-    printf("  %zu model classes, %zu frontier runs\n", aif_scenario_inference_get(sc)->class_count,
-           aif_scenario_training_get(sc)->frontier_run_count);
+    const struct {
+        size_t n;
+        const char *one, *many;
+    } counts[] = {
+        {k->commitment_count, "commitment", "commitments"},
+        {k->rofr_count, "ROFR", "ROFRs"},
+        {k->revenue_share_count, "revenue share", "revenue shares"},
+        {inv->tranche_count, "tranche", "tranches"},
+        {inv->warrant_count, "warrant", "warrants"},
+        {inv->equity_round_count, "equity round", "equity rounds"},
+        {aif_scenario_inference_get(sc)->class_count, "model class", "model classes"},
+        {aif_scenario_training_get(sc)->frontier_run_count, "frontier run", "frontier runs"},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        /* Two lines: contracts and money, then demand. */
+        const char *lead = i == 0 || i == 6 ? "  " : ", ";
+        printf("%s%zu %s", lead, counts[i].n, counts[i].n == 1 ? counts[i].one : counts[i].many);
+        if (i == 5 || i == 7) {
+            printf("\n");
+        }
+    }
 }
 
 static int validate_scenario(const cli_common *common, const char *target, const cli_list *sets) {

@@ -18,6 +18,7 @@ typedef struct verb {
 } verb;
 
 static const verb verbs[] = {
+    {"init", "write a commented scenario file to start from (templates)", cmd_init},
     {"run", "simulate a scenario (default: the built-in 10 GW build-out)", cmd_run},
     {"plan", "what a given power buys and costs, or the power GPUs need", cmd_plan},
     {"perf", "training and inference throughput of a model on a system", cmd_perf},

@@ -8,9 +8,7 @@
 
 #include "aifactory/contracts.h"
 #include "aifactory/scenario.h"
-
-#define MAX_YEARS     12
-#define MAX_PROVIDERS 32
+#include "run_summary_data.h"
 
 static void heading(FILE *out, bool color, const char *text) {
     fprintf(out, color ? "\n\033[1m%s\033[0m\n" : "\n%s\n", text);
@@ -41,54 +39,21 @@ static const char *date_of(char buf[16], aif_time t, aif_date start) {
 
 /* GW and GPUs online at each year end, by provider, from the block events. */
 static void capacity_table(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
-    const aif_scenario_simulation *sim = aif_scenario_simulation_get(sc);
-    size_t np = aif_scenario_provider_count(sc);
-    int y0 = sim->start_date.year;
-    int years = aif_sim_to_date(sim->end - 1, sim->start_date).year - y0 + 1;
-    if (years > MAX_YEARS) {
-        y0 += years - MAX_YEARS;
-        years = MAX_YEARS;
-    }
-    if (np > MAX_PROVIDERS) {
-        np = MAX_PROVIDERS;
-    }
-    double w[MAX_PROVIDERS + 1][MAX_YEARS] = {{0}}, gpus[MAX_PROVIDERS + 1][MAX_YEARS] = {{0}};
-    double cur_w[MAX_PROVIDERS] = {0}, cur_g[MAX_PROVIDERS] = {0};
-    size_t ne = aif_fleet_event_count(f), e = 0;
-    for (int y = 0; y < years; y++) {
-        aif_time t = aif_date_to_sim((aif_date){y0 + y + 1, 1, 1}, sim->start_date);
-        for (; e < ne && aif_fleet_event_at(f, e)->time < t; e++) {
-            const aif_fleet_event *ev = aif_fleet_event_at(f, e);
-            if (ev->kind != AIF_FEV_BLOCK_ONLINE && ev->kind != AIF_FEV_BLOCK_RETIRED) {
-                continue;
-            }
-            const aif_block *b = aif_fleet_block_at(f, (size_t)ev->a);
-            double s = ev->kind == AIF_FEV_BLOCK_ONLINE ? 1 : -1;
-            if (b->provider < np) {
-                cur_w[b->provider] += s * b->nominal_w;
-                cur_g[b->provider] += s * (double)b->packages;
-            }
-        }
-        for (size_t p = 0; p < np; p++) {
-            w[p][y] = cur_w[p];
-            gpus[p][y] = cur_g[p];
-            w[np][y] += cur_w[p];
-            gpus[np][y] += cur_g[p];
-        }
-    }
+    summary_capacity c;
+    summary_capacity_compute(sc, f, &c);
     heading(out, color, "Online at year end: facility GW / GPUs (millions of packages)");
     fprintf(out, "  %-18s", "provider");
-    for (int y = 0; y < years; y++) {
-        fprintf(out, " %11d", y0 + y);
+    for (int y = 0; y < c.years; y++) {
+        fprintf(out, " %11d", c.first_year + y);
     }
     fprintf(out, "\n");
-    for (size_t p = 0; p <= np; p++) {
-        fprintf(out, "  %-18.18s", p < np ? aif_scenario_provider_at(sc, p)->id : "total");
-        for (int y = 0; y < years; y++) {
-            if (w[p][y] <= 0) {
+    for (size_t p = 0; p <= c.providers; p++) {
+        fprintf(out, "  %-18.18s", p < c.providers ? aif_scenario_provider_at(sc, p)->id : "total");
+        for (int y = 0; y < c.years; y++) {
+            if (c.w[p][y] <= 0) {
                 fprintf(out, " %11s", "-");
             } else {
-                fprintf(out, " %5.2f/%5.2f", w[p][y] / 1e9, gpus[p][y] / 1e6);
+                fprintf(out, " %5.2f/%5.2f", c.w[p][y] / 1e9, c.gpus[p][y] / 1e6);
             }
         }
         fprintf(out, "\n");
@@ -97,26 +62,14 @@ static void capacity_table(FILE *out, const aif_scenario *sc, const aif_fleet *f
 
 static void money(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
     const aif_fleet_summary *s = aif_fleet_summary_get(f);
-    size_t np = aif_scenario_provider_count(sc);
-    if (np > MAX_PROVIDERS) {
-        np = MAX_PROVIDERS;
-    }
-    double capex[MAX_PROVIDERS] = {0}, cloud[MAX_PROVIDERS] = {0};
-    const aif_ledger *l = aif_fleet_ledger(f);
-    for (size_t i = 0; i < aif_ledger_count(l); i++) {
-        const aif_ledger_entry *e = aif_ledger_at(l, i);
-        if (e->party < np && e->kind == AIF_LEDGER_CAPEX) {
-            capex[e->party] += (double)e->cents / 100.0;
-        } else if (e->party < np && e->kind == AIF_LEDGER_CLOUD) {
-            cloud[e->party] += (double)e->cents / 100.0;
-        }
-    }
+    summary_provider_money pm;
+    summary_provider_money_compute(sc, f, &pm);
     char a[24], b[24], c[24], d[24];
     heading(out, color, "What it cost (whole period)");
-    for (size_t p = 0; p < np; p++) {
-        if (capex[p] > 0 || cloud[p] > 0) {
+    for (size_t p = 0; p < pm.providers; p++) {
+        if (pm.capex[p] > 0 || pm.cloud[p] > 0) {
             fprintf(out, "  %-18.18s capex %-10s cloud paid %s\n",
-                    aif_scenario_provider_at(sc, p)->id, usd(a, capex[p]), usd(b, cloud[p]));
+                    aif_scenario_provider_at(sc, p)->id, usd(a, pm.capex[p]), usd(b, pm.cloud[p]));
         }
     }
     fprintf(out, "  capex %s, power %s (%.1f TWh), cloud %s, depreciation %s\n",
@@ -157,30 +110,18 @@ static void triggers(FILE *out, const aif_scenario *sc, const aif_fleet *f) {
             fprintf(out, "fired %s\n", date_of(a, at, start));
         }
     }
-    const aif_ledger *l = aif_fleet_ledger(f);
     for (size_t r = 0; r < k->revenue_share_count; r++) {
         const aif_scenario_revenue_share *v = &k->revenue_shares[r];
-        double paid = 0;
-        for (size_t i = 0; i < aif_ledger_count(l); i++) {
-            const aif_ledger_entry *e = aif_ledger_at(l, i);
-            if (e->kind == AIF_LEDGER_REVENUE_SHARE && e->party == v->partner) {
-                paid += (double)e->cents / 100.0;
-            }
-        }
-        aif_time stop = v->to;
-        bool by_trigger = false;
-        if (v->until_trigger < k->trigger_count &&
-            aif_fleet_trigger_time(f, v->until_trigger) < stop) {
-            stop = aif_fleet_trigger_time(f, v->until_trigger);
-            by_trigger = true;
-        }
+        summary_revenue_share rs;
+        summary_revenue_share_compute(sc, f, r, &rs);
         fprintf(out, "  revenue share %s (%.0f%% to %s): %s paid to the partner", v->name,
-                100 * v->fraction, aif_scenario_provider_at(sc, v->partner)->id, usd(a, paid));
-        if (by_trigger) {
+                100 * v->fraction, aif_scenario_provider_at(sc, v->partner)->id,
+                usd(a, rs.paid_usd));
+        if (rs.by_trigger) {
             fprintf(out, ", stopped by %s on %s", k->triggers[v->until_trigger].name,
-                    date_of(b, stop, start));
-        } else if (stop < aif_scenario_simulation_get(sc)->end) {
-            fprintf(out, ", ended %s", date_of(b, stop, start));
+                    date_of(b, rs.stop, start));
+        } else if (rs.ended) {
+            fprintf(out, ", ended %s", date_of(b, rs.stop, start));
         } else {
             fprintf(out, ", still running at the end");
         }
@@ -190,32 +131,14 @@ static void triggers(FILE *out, const aif_scenario *sc, const aif_fleet *f) {
 
 static void demand(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
     const aif_fleet_summary *s = aif_fleet_summary_get(f);
-    aif_date start = aif_scenario_simulation_get(sc)->start_date;
     heading(out, color, "Demand and use");
     fprintf(out, "  inference tokens served: %.1f%% overall;", 100 * s->inference_served_fraction);
-    double dem = 0, srv = 0;
-    int year = start.year;
-    size_t n = aif_fleet_day_count(f);
-    for (size_t i = 0; i <= n; i++) {
-        const aif_fleet_day *d = i < n ? aif_fleet_day_at(f, i) : NULL;
-        int y = d ? aif_sim_to_date(d->time, start).year : year + 1;
-        if (y != year) {
-            if (dem > 0) {
-                fprintf(out, " %d %.0f%%", year, 100 * srv / dem);
-            }
-            dem = srv = 0;
-            year = y;
-        }
-        if (d) {
-            dem += d->tokens_demanded;
-            srv += d->tokens_served;
-        }
+    summary_served sv;
+    summary_served_compute(sc, f, &sv);
+    for (int i = 0; i < sv.count; i++) {
+        fprintf(out, " %d %.0f%%", sv.year[i], 100 * sv.fraction[i]);
     }
-    double total = 0;
-    for (int u = 0; u < 5; u++) {
-        total += s->gpu_hours[u];
-    }
-    total = total > 0 ? total : 1;
+    double total = summary_gpu_hours_total(s);
     fprintf(out,
             "\n  GPU-hours %.3g: inference %.1f%%, training %.1f%%, research %.1f%%, idle "
             "%.1f%%, failed %.2f%%\n",
@@ -229,6 +152,9 @@ static void demand(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool c
 static void training(FILE *out, const aif_scenario *sc, const aif_fleet *f, bool color) {
     aif_date start = aif_scenario_simulation_get(sc)->start_date;
     char a[16], b[16];
+    if (aif_fleet_run_count(f) == 0) {
+        return; /* no heading over nothing */
+    }
     heading(out, color, "Frontier training runs");
     for (size_t i = 0; i < aif_fleet_run_count(f); i++) {
         const aif_fleet_run_result *r = aif_fleet_run_at(f, i);
@@ -258,6 +184,11 @@ static void milestones(FILE *out, const aif_scenario *sc, const aif_fleet *f, bo
     const aif_scenario_investments *inv = aif_scenario_investments_get(sc);
     const aif_scenario_contracts *k = aif_scenario_contracts_get(sc);
     char a[24], b[16], m[24];
+    if (inv->tranche_count + inv->warrant_count + inv->equity_round_count + k->rofr_count +
+            k->commitment_count + k->trigger_count + k->revenue_share_count ==
+        0) {
+        return; /* no heading over nothing */
+    }
     heading(out, color, "Contract milestones");
     size_t ne = aif_fleet_event_count(f);
     for (size_t t = 0; t < inv->tranche_count + inv->warrant_count; t++) {
@@ -301,23 +232,14 @@ static void milestones(FILE *out, const aif_scenario *sc, const aif_fleet *f, bo
     }
     for (size_t r = 0; r < k->rofr_count; r++) {
         const aif_scenario_rofr *o = &k->rofrs[r];
-        long offers = 0, accepted = 0;
-        aif_time last = -1;
-        for (size_t i = 0; i < ne; i++) {
-            const aif_fleet_event *e = aif_fleet_event_at(f, i);
-            if (e->kind == AIF_FEV_OFFER && e->a == AIF_OFFER_ROFR &&
-                e->provider == (int32_t)o->holder && e->time >= o->from && e->time < o->to) {
-                offers++;
-                accepted += e->c != 0;
-                last = e->time;
-            }
-        }
+        summary_rofr st;
+        summary_rofr_compute(sc, f, r, &st);
         fprintf(out, "  ROFR %s (%s): %s to %s, %ld offers, %ld accepted", o->name,
                 aif_scenario_provider_at(sc, o->holder)->id,
                 o->from < 0 ? "before start" : date_of(a, o->from, start), date_of(b, o->to, start),
-                offers, accepted);
-        if (last >= 0) {
-            fprintf(out, ", last on %s", date_of(a, last, start));
+                st.offers, st.accepted);
+        if (st.last >= 0) {
+            fprintf(out, ", last on %s", date_of(a, st.last, start));
         }
         fprintf(out, "\n");
     }

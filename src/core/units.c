@@ -209,6 +209,76 @@ static bool match_family(const family *f, const char *s, size_t n, int *exp10, i
     return false;
 }
 
+/* ASCII case-insensitive "prefix then base equals the token", without locale. */
+static bool folded_equal(const char *s, size_t n, const char *prefix_symbol, const char *base) {
+    size_t pl = strlen(prefix_symbol), bl = strlen(base);
+    if (pl + bl != n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char want = i < pl ? prefix_symbol[i] : base[i - pl];
+        char got = s[i];
+        if (got >= 'A' && got <= 'Z') {
+            got = (char)(got - 'A' + 'a');
+        }
+        if (want >= 'A' && want <= 'Z') {
+            want = (char)(want - 'A' + 'a');
+        }
+        if (got != want) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool all_lower(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The units of family f an all-lower-case token names when case is ignored ("gw" -> GW).
+ * Users type lower case; it is accepted where only one scale fits (mixed case such as "mB"
+ * is a different unit written wrongly, and stays an error). Returns how many distinct scales
+ * fit (0, 1, or more: ambiguous, as "mw" for mW and MW); with one, gives it; with more,
+ * `larger` is the largest, which the message proposes: a milliwatt AI factory is a slip. */
+static int match_family_folded(const family *f, const char *s, size_t n, int *exp10, int *exp2,
+                               const char **larger) {
+    int found = 0;
+    for (size_t i = 0; i < SI_COUNT; i++) {
+        const prefix *pr = &si_prefixes[i];
+        if (pr->exp10 < f->min_exp10 || pr->exp10 > f->max_exp10) {
+            continue;
+        }
+        for (size_t b = 0; f->bases[b]; b++) {
+            if (!folded_equal(s, n, pr->symbol, f->bases[b])) {
+                continue;
+            }
+            found++; /* prefixes ascend, so the last one found is the largest */
+            *larger = pr->symbol;
+            *exp10 = pr->exp10;
+            *exp2 = 0;
+            break;
+        }
+    }
+    if (f->binary) {
+        for (size_t i = 0; i < sizeof binary_prefixes / sizeof binary_prefixes[0]; i++) {
+            for (size_t b = 0; f->bases[b]; b++) {
+                if (folded_equal(s, n, binary_prefixes[i].symbol, f->bases[b])) {
+                    *exp10 = 0;
+                    *exp2 = binary_prefixes[i].exp2;
+                    found++;
+                    break;
+                }
+            }
+        }
+    }
+    return found;
+}
+
 static bool match_scale(const char *s, size_t n, int *exp10) {
     for (size_t i = 0; i < sizeof scale_words / sizeof scale_words[0]; i++) {
         if (word_equal(s, n, scale_words[i].symbol)) {
@@ -337,6 +407,18 @@ static aif_status match_prefixed(const parse_ctx *c, const family *f, int *exp10
         return aif_error_set_offset(c->err, AIF_EUNIT, c->tok[0].start,
                                     "ambiguous unit '%.*s': write k%.*s (1000) or Ki%.*s (1024)",
                                     (int)n, s, (int)(n - 1), s + 1, (int)(n - 1), s + 1);
+    }
+    const char *larger = NULL;
+    int fits = all_lower(s, n) ? match_family_folded(f, s, n, exp10, exp2, &larger) : 0;
+    if (fits == 1) {
+        *used = 1;
+        return AIF_OK;
+    }
+    if (fits > 1) {
+        return aif_error_set_offset(c->err, AIF_EUNIT, c->tok[0].start,
+                                    "ambiguous unit '%.*s': case sets the scale; %s%s is probably "
+                                    "meant (write it so), m%s is 1/1000 of %s",
+                                    (int)n, s, larger, f->bases[0], f->bases[0], f->bases[0]);
     }
     return unit_error(c, 0, f->expect);
 }
