@@ -217,8 +217,8 @@ static void bad_input(void **state) {
     assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", NULL, &msg), AIF_EINVAL);
     assert_int_equal(aif_perf_hw_from_catalog(cat, "hgx-h100", &h, NULL), AIF_OK);
     assert_int_equal(aif_perf_hw_from_catalog(cat, "gb200-nvl7", &h, &msg), AIF_ENOTFOUND);
-    assert_string_equal(msg.message,
-                        "unknown system 'gb200-nvl7' (did you mean 'gb200-nvl72' or 'gb300-nvl72'?)");
+    assert_string_equal(
+        msg.message, "unknown system 'gb200-nvl7' (did you mean 'gb200-nvl72' or 'gb300-nvl72'?)");
     assert_int_equal(aif_perf_hw_from_catalog(cat, "zzzzzzzzzz", &h, &msg), AIF_ENOTFOUND);
     assert_string_equal(msg.message, "unknown system 'zzzzzzzzzz'");
     assert_int_equal(msg.status, AIF_ENOTFOUND);

@@ -4,7 +4,8 @@
  *
  * A name that starts with the word ("gb200" for "gb200-nvl72") ranks first, then one that
  * contains it, then one within a few edits (1 for words of up to 3 characters, else a
- * third of the word's length and at least 2), ties in list order. Pure functions of their arguments; O(count x len^2). */
+ * third of the word's length and at least 2), ties in list order. Pure functions of their
+ * arguments; O(count x len^2). */
 #ifndef AIFACTORY_SUGGEST_H
 #define AIFACTORY_SUGGEST_H
 

@@ -112,5 +112,4 @@ const aif_facility *aif_catalog_facility(const aif_catalog *cat);
 size_t aif_catalog_suggest(const aif_catalog *cat, aif_catalog_kind kind, const char *id,
                            const char **out, size_t max);
 
-
 #endif
