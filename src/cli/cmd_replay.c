@@ -23,6 +23,7 @@
 #include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_outdir.h"
 #include "interrupt.h"
 #include "json_out.h"
 
@@ -480,8 +481,9 @@ static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay 
     char path[4096];
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     aif_outfile out;
-    if (aif_outfile_open(&out, NULL, path) != AIF_OK) {
-        fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
+    aif_error err = {0};
+    if (aif_outfile_open(&out, NULL, path, &err) != AIF_OK) {
+        cli_print_error("replay", &err, AIF_EIO);
         return CLI_EXIT_FAILURE;
     }
     FILE *f = out.fp;
@@ -499,8 +501,8 @@ static int write_jobs_csv(const char *dir, const aif_trace *t, const aif_replay 
                 (double)(o[i].start_ns - j->submit_ns) / 1e9,
                 (double)(o[i].end_ns - j->submit_ns) / 1e9, o[i].preemptions, o[i].nodes);
     }
-    if (aif_outfile_commit(&out) != AIF_OK) {
-        fprintf(stderr, "aifactory replay: cannot write %s\n", path);
+    if (aif_outfile_commit(&out, &err) != AIF_OK) {
+        cli_print_error("replay", &err, AIF_EIO);
         return CLI_EXIT_FAILURE;
     }
     return CLI_EXIT_OK;
@@ -632,16 +634,14 @@ static int read_trace(const replay_args *a, aif_trace **out) {
     return CLI_EXIT_OK;
 }
 
-/* With -o: create DIR and start DIR/timeseries.csv, removed if a signal ends the run. */
+/* With -o: start timeseries.csv in the output folder's private folder `dir`, removed if a
+ * signal ends the run. */
 static int open_series(const char *dir, series *ts, aif_replay_config *c) {
-    char path[4096];
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "aifactory replay: cannot create %s: %s\n", dir, strerror(errno));
-        return CLI_EXIT_FAILURE;
-    }
+    char path[4200];
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    if (aif_outfile_open(&ts->out, NULL, path) != AIF_OK) {
-        fprintf(stderr, "aifactory replay: cannot write %s: %s\n", path, strerror(errno));
+    aif_error err = {0};
+    if (aif_outfile_open(&ts->out, NULL, path, &err) != AIF_OK) {
+        cli_print_error("replay", &err, AIF_EIO);
         return CLI_EXIT_FAILURE;
     }
     ts->f = ts->out.fp;
@@ -677,13 +677,14 @@ static void start_progress(aif_progress_mode mode, const aif_trace *t, series *t
 /* After the replay, with the signals deferred: publish or drop the time series, then the
  * summary, jobs.csv and the results store. */
 static int finish(const replay_args *a, aif_status st, series *ts, const aif_trace *t,
-                  const aif_replay *r, double wall_s) {
-    if (ts->f && st == AIF_OK) {
-        st = aif_outfile_commit(&ts->out);
-    } else if (ts->f) {
+                  const aif_replay *r, double wall_s, const char *dir) {
+    aif_error err = {0};
+    if (ts->f && st == AIF_OK && aif_outfile_commit(&ts->out, &err) != AIF_OK) {
+        cli_print_error("replay", &err, AIF_EIO);
+        return CLI_EXIT_FAILURE;
+    } else if (ts->f && st != AIF_OK) {
         aif_outfile_abort(&ts->out);
     }
-    cli_interrupt_forget();
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory replay: %s\n",
                 st == AIF_ERANGE ? "a job needs more GPUs than any cluster group of its GPU "
@@ -693,11 +694,11 @@ static int finish(const replay_args *a, aif_status st, series *ts, const aif_tra
         return st == AIF_EINVAL || st == AIF_ERANGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     int rc = print_summary(t, r, &a->c, a->common.json, a->common.quiet);
-    if (rc == CLI_EXIT_OK && a->out_dir) {
-        rc = write_jobs_csv(a->out_dir, t, r);
+    if (rc == CLI_EXIT_OK && dir) {
+        rc = write_jobs_csv(dir, t, r);
     }
-    if (rc == CLI_EXIT_OK && a->out_dir) {
-        rc = write_store(a->out_dir, a->common.positional[0], t, r, &a->c, wall_s);
+    if (rc == CLI_EXIT_OK && dir) {
+        rc = write_store(dir, a->common.positional[0], t, r, &a->c, wall_s);
     }
     return rc;
 }
@@ -747,7 +748,15 @@ static int replay_general(replay_args *a, aif_progress_mode mode) {
     size_t njobs = aif_trace_count(t);
     series ts = {.sample_ns = (int64_t)llround(a->sample_s * 1e9),
                  .origin_ns = njobs ? aif_trace_jobs(t)[0].submit_ns : 0};
-    if (a->out_dir && (rc = open_series(a->out_dir, &ts, &a->c)) != CLI_EXIT_OK) {
+    /* -o: every file goes into a private folder published whole at the end (outdir.h); the
+     * lock keeps a second replay into the same folder out. */
+    aif_outdir od;
+    if (a->out_dir && (rc = cli_outdir_begin("replay", &od, a->out_dir)) != CLI_EXIT_OK) {
+        aif_trace_destroy(t);
+        return rc;
+    }
+    if (a->out_dir && (rc = open_series(od.tmp, &ts, &a->c)) != CLI_EXIT_OK) {
+        cli_outdir_abort(&od);
         aif_trace_destroy(t);
         return rc;
     }
@@ -765,7 +774,13 @@ static int replay_general(replay_args *a, aif_progress_mode mode) {
      * then nothing temporary is left behind (interrupt.h). */
     sigset_t saved;
     cli_signals_defer(&saved);
-    rc = finish(a, st, &ts, t, r, clock_s() - t0);
+    rc = finish(a, st, &ts, t, r, clock_s() - t0, a->out_dir ? od.tmp : NULL);
+    if (a->out_dir && rc == CLI_EXIT_OK) {
+        rc = cli_outdir_commit("replay", &od);
+    } else if (a->out_dir) {
+        cli_outdir_abort(&od);
+    }
+    cli_interrupt_forget();
     aif_replay_destroy(r);
     aif_trace_destroy(t);
     cli_signals_restore(&saved);

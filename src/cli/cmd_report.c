@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "aifactory/outdir.h"
 #include "aifactory/report.h"
 #include "aifactory/results.h"
+#include "aifactory/syserr.h"
 #include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
@@ -75,12 +77,24 @@ int cmd_report(int argc, char **argv) {
         cli_print_error("report", &err, st);
         return st == AIF_EIO || st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
+    /* The folder's lock (outdir.h): a `run -o` or `replay -o` swapping the folder meanwhile
+     * could otherwise get this report of the old results into its new folder. */
+    aif_outdir lock;
+    st = aif_outdir_lock(&lock, a.out ? a.out : dir, &err);
+    if (st != AIF_OK) {
+        cli_print_error("report", &err, st);
+        aif_results_close(r);
+        return st == AIF_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+    }
     if (a.out && mkdir(a.out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "aifactory report: cannot create %s: %s\n", a.out, strerror(errno));
+        char why[AIF_SYSERR_MAX];
+        fprintf(stderr, "aifactory report: cannot create %s: %s\n", a.out, aif_syserr(errno, why));
+        aif_outdir_abort(&lock);
         aif_results_close(r);
         return CLI_EXIT_FAILURE;
     }
     st = aif_report_write(r, 0, html_path, NULL);
+    aif_outdir_abort(&lock);
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory report: %s\n", aif_results_error(r)->message);
         aif_results_close(r);

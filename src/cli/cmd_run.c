@@ -3,8 +3,9 @@
  * the fleet engine with a progress line on stderr, and writes the run's folder: the results
  * database, one CSV per table, summary.json and report.html (each written to a temporary
  * name and renamed). Then it prints the one-screen summary (run_summary.c), or with --json
- * the summary keys of issue 6 as one JSON object. Exit 0 ok, 1 runtime failure (engine,
- * I/O, memory), 2 usage or input error. */
+ * the summary keys of issue 6 as one JSON object. The folder is written privately beside
+ * its name and published whole (outdir.h), one writer at a time. Exit 0 ok, 1 runtime failure
+ * (engine, I/O, memory), 2 usage or input error. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_outdir.h"
 #include "cli_scenario.h"
 #include "interrupt.h"
 #include "json_out.h"
@@ -99,29 +101,6 @@ static const cli_verb_spec spec = {
     .max_positional = 1,
 };
 
-/* mkdir -p: every missing component of `path` is created. */
-static int make_dirs(const char *path) {
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-                return -1;
-            }
-            buf[i] = c;
-        }
-    }
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
-}
-
 typedef struct progress_ctx {
     aif_progress p;
     uint64_t events;
@@ -147,9 +126,10 @@ static void utc_stamp(time_t t, const char *fmt, char *buf, size_t n) {
     strftime(buf, n, fmt, &tm);
 }
 
-/* Write the run's folder. Returns an exit code; prints the reason on failure. */
-static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
-                         const aif_results_run *meta, char *report, size_t report_n) {
+/* Write the run's files into `dir` (the output folder's private folder; `shown` is the
+ * folder's name for messages). Returns an exit code; prints the reason on failure. */
+static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir, const char *shown,
+                         const aif_results_run *meta) {
     char path[4200];
     aif_error err = {0};
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
@@ -175,13 +155,12 @@ static int write_outputs(const run_args *a, const aif_fleet *f, const char *dir,
         snprintf(path, sizeof path, "%s/summary.json", dir);
         st = aif_results_write_summary(r, path);
     }
-    report[0] = '\0';
     if (st == AIF_OK && !a->no_report) {
-        snprintf(report, report_n, "%s/report.html", dir);
-        st = aif_report_write(r, run_id, report, NULL);
+        snprintf(path, sizeof path, "%s/report.html", dir);
+        st = aif_report_write(r, run_id, path, NULL);
     }
     if (st != AIF_OK) {
-        fprintf(stderr, "aifactory run: writing %s: %s\n", dir,
+        fprintf(stderr, "aifactory run: writing %s: %s\n", shown,
                 aif_results_error(r)->message[0] ? aif_results_error(r)->message
                                                  : aif_strerror(st));
     }
@@ -291,13 +270,9 @@ static aif_status simulate(const run_args *a, const aif_fleet_input *in, aif_fle
     return st;
 }
 
-/* Create the run's folder and write every output into it, signals deferred. */
+/* Write every output into the private folder and publish it, signals deferred. */
 static int publish(const run_args *a, const aif_fleet_input *in, const aif_fleet *f, time_t started,
-                   double wall_s, const char *dir, char *report, size_t n) {
-    if (make_dirs(dir) != 0) {
-        fprintf(stderr, "aifactory run: cannot create %s: %s\n", dir, strerror(errno));
-        return CLI_EXIT_FAILURE;
-    }
+                   double wall_s, aif_outdir *od) {
     char started_utc[32], finished_utc[32];
     utc_stamp(started, "%Y-%m-%dT%H:%M:%SZ", started_utc, sizeof started_utc);
     utc_stamp(time(NULL), "%Y-%m-%dT%H:%M:%SZ", finished_utc, sizeof finished_utc);
@@ -309,11 +284,16 @@ static int publish(const run_args *a, const aif_fleet_input *in, const aif_fleet
                             .wall_s = wall_s,
                             .sim_start_s = 0,
                             .sim_end_s = (double)in->simulation.end * 1e-9};
-    /* Deferred signals: a Ctrl-C while writing ends the command once every file is in
-     * place, never with a temporary file left behind (interrupt.h). */
+    /* Deferred signals: a Ctrl-C while writing ends the command once the folder is
+     * published (or dropped), never with a temporary file left behind (interrupt.h). */
     sigset_t saved;
     cli_signals_defer(&saved);
-    int rc = write_outputs(a, f, dir, &meta, report, n);
+    int rc = write_outputs(a, f, od->tmp, od->target, &meta);
+    if (rc == CLI_EXIT_OK) {
+        rc = cli_outdir_commit("run", od);
+    } else {
+        cli_outdir_abort(od);
+    }
     cli_signals_restore(&saved);
     return rc;
 }
@@ -352,7 +332,6 @@ static int run_main(const run_args *a) {
     }
     time_t started = time(NULL);
     double wall_s = 0;
-    rc = simulate(a, &in, f, &wall_s) == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
     char dir[4096], stamp[32], report[4200] = "";
     if (a->out) {
         snprintf(dir, sizeof dir, "%s", a->out);
@@ -362,8 +341,20 @@ static int run_main(const run_args *a) {
         utc_stamp(started, "%Y%m%dT%H%M%SZ", stamp, sizeof stamp);
         snprintf(dir, sizeof dir, "aifactory-out/%s-%s", name, stamp);
     }
+    /* The folder is locked and checked before the simulation, so a busy or foreign folder
+     * is refused at once, not after the run's minutes. */
+    aif_outdir od;
+    rc = cli_outdir_begin("run", &od, dir);
     if (rc == CLI_EXIT_OK) {
-        rc = publish(a, &in, f, started, wall_s, dir, report, sizeof report);
+        rc = simulate(a, &in, f, &wall_s) == AIF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+        if (rc == CLI_EXIT_OK) {
+            rc = publish(a, &in, f, started, wall_s, &od);
+        } else {
+            cli_outdir_abort(&od);
+        }
+    }
+    if (rc == CLI_EXIT_OK && !a->no_report) {
+        snprintf(report, sizeof report, "%s/report.html", dir);
     }
     if (rc == CLI_EXIT_OK && a->common.json) {
         rc = print_json(a, sc, &in, f, wall_s, dir);

@@ -2,7 +2,7 @@
  *
  * This file holds the program's only mutable static state, on purpose: a signal handler
  * can reach nothing but statics. The handler does only async-signal-safe work (unlink,
- * signal, raise), and the registered path is written only while the signals are blocked,
+ * rmdir, signal, raise), and the registered path is written only while the signals are blocked,
  * so the handler never sees half a path. */
 #include "interrupt.h"
 
@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #define PATH_CAP 4096
+/* A command's output folder's lock file, its private folder and the file streaming into
+ * it (outdir.h). */
+#define PATHS_MAX 3
 
-static char armed_path[PATH_CAP];
-static volatile sig_atomic_t armed;
+static char armed_paths[PATHS_MAX][PATH_CAP];
+static volatile sig_atomic_t armed; /* how many of armed_paths are set */
 
 static const int watched[] = {SIGINT, SIGTERM, SIGHUP};
 #define WATCHED_COUNT (sizeof watched / sizeof watched[0])
@@ -35,8 +38,12 @@ void cli_signals_restore(const sigset_t *saved) {
 }
 
 static void on_signal(int sig) {
-    if (armed) {
-        unlink(armed_path);
+    /* Newest first: the file before the folder that holds it, the folder before the lock
+     * that guards it. A folder is not a file to unlink, so rmdir is tried next. */
+    for (int i = (int)armed - 1; i >= 0; i--) {
+        if (unlink(armed_paths[i]) != 0) {
+            rmdir(armed_paths[i]);
+        }
     }
     /* Die of the same signal, so the parent sees the usual 128 + sig status. */
     signal(sig, SIG_DFL);
@@ -45,13 +52,13 @@ static void on_signal(int sig) {
 
 void cli_interrupt_remove_on_signal(const char *path) {
     size_t n = strlen(path);
-    if (n >= PATH_CAP) {
+    if (n >= PATH_CAP || armed >= PATHS_MAX) {
         return;
     }
     sigset_t saved;
     cli_signals_defer(&saved);
-    memcpy(armed_path, path, n + 1);
-    armed = 1;
+    memcpy(armed_paths[armed], path, n + 1);
+    armed = armed + 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -71,6 +78,5 @@ void cli_interrupt_forget(void) {
     sigset_t saved;
     cli_signals_defer(&saved);
     armed = 0;
-    armed_path[0] = '\0';
     cli_signals_restore(&saved);
 }

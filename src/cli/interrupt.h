@@ -20,11 +20,13 @@ void cli_signals_defer(sigset_t *saved);
  * delivered now (and ends the process). */
 void cli_signals_restore(const sigset_t *saved);
 
-/* Remove `path` (copied; at most 4095 bytes, longer paths are not registered) if one of
- * the signals arrives before cli_interrupt_forget. One path at a time. */
+/* Remove `path` (a file, or an empty folder; copied; at most 4095 bytes, longer paths are
+ * not registered) if one of the signals arrives before cli_interrupt_forget. Up to three
+ * paths, removed newest first: register a lock file, then the folder it guards, then the
+ * file being written in it. */
 void cli_interrupt_remove_on_signal(const char *path);
 
-/* Stop watching the registered path (after it was committed or removed). */
+/* Stop watching the registered paths (after they were committed or removed). */
 void cli_interrupt_forget(void);
 
 #endif

@@ -113,14 +113,15 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
         return aif__results_fail(r, AIF_ENOMEM, "report: out of memory");
     }
     aif_outfile f;
-    st = aif_outfile_open(&f, aif__results_allocator(r), path);
+    aif_error err = {0};
+    st = aif_outfile_open(&f, aif__results_allocator(r), path, &err);
     if (st == AIF_OK) {
         page(f.fp, title, json, svg);
-        st = aif_outfile_commit(&f);
+        st = aif_outfile_commit(&f, &err);
     }
     free(json);
     if (st != AIF_OK) {
-        return aif__results_fail(r, st, "%s: cannot write the report", path);
+        return aif__results_fail(r, st, "%s", err.message);
     }
     return AIF_OK;
 }

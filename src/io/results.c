@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aifactory/syserr.h"
 #include "results_internal.h"
 
 /* Rows per transaction: large enough that commits are rare, small enough that the WAL
@@ -160,7 +162,15 @@ static aif_status sql_fail(aif_results *r, int rc, const char *what) {
     } else if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
         st = AIF_EPARSE;
     }
-    return aif__results_fail(r, st, "%s: %s", what, r->db ? sqlite3_errmsg(r->db) : "sqlite");
+    /* SQLite words a full disk as "database or disk is full" and a read-only folder as
+     * "unable to open database file"; the system's errno says which, by name. */
+    int e = r->db ? sqlite3_system_errno(r->db) : 0;
+    bool sys = e != 0 &&
+               (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+                primary == SQLITE_READONLY || primary == SQLITE_PERM);
+    char why[AIF_SYSERR_MAX];
+    return aif__results_fail(r, st, "%s: %s%s%s", what, r->db ? sqlite3_errmsg(r->db) : "sqlite",
+                             sys ? ": " : "", sys ? aif_syserr(e, why) : "");
 }
 
 static aif_status exec(aif_results *r, const char *sql) {
@@ -218,9 +228,10 @@ static aif_status make_temp(aif_results *r, const char *path) {
     snprintf(tmp, n, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
+        int e = errno; /* before free, which may change it */
+        char why[AIF_SYSERR_MAX];
         aif_free(r->alloc, tmp, n);
-        return aif__results_fail(r, AIF_EIO, "%s: cannot create a file next to it: %s", path,
-                                 strerror(errno));
+        return aif__results_fail(r, AIF_EIO, "cannot write %s: %s", path, aif_syserr(e, why));
     }
     /* mkstemp makes owner-only files; a results file is meant to be shared like any
      * other output, so give it the usual permissions. */
@@ -606,12 +617,16 @@ aif_status aif_results_add_contract(aif_results *r, int64_t run_id, const aif_re
 
 static aif_status sync_file(aif_results *r, const char *path) {
     FILE *fp = fopen(path, "rb+");
-    if (fp == NULL) {
-        return aif__results_fail(r, AIF_EIO, "%s: %s", path, strerror(errno));
+    int e = fp == NULL ? errno : 0;
+    if (fp != NULL && fsync(fileno(fp)) != 0) {
+        e = errno;
     }
-    int ok = fsync(fileno(fp)) == 0;
-    ok = (fclose(fp) == 0) && ok;
-    return ok ? AIF_OK : aif__results_fail(r, AIF_EIO, "%s: sync failed", path);
+    if (fp != NULL && fclose(fp) != 0 && e == 0) {
+        e = errno;
+    }
+    char why[AIF_SYSERR_MAX];
+    return e == 0 ? AIF_OK
+                  : aif__results_fail(r, AIF_EIO, "cannot write %s: %s", path, aif_syserr(e, why));
 }
 
 aif_status aif_results_finish(aif_results *r) {
@@ -641,8 +656,9 @@ aif_status aif_results_finish(aif_results *r) {
         st = sync_file(r, r->tmp_path);
     }
     if (st == AIF_OK && rename(r->tmp_path, r->final_path) != 0) {
-        st = aif__results_fail(r, AIF_EIO, "%s: cannot rename into place: %s", r->final_path,
-                               strerror(errno));
+        char why[AIF_SYSERR_MAX];
+        st = aif__results_fail(r, AIF_EIO, "cannot write %s: %s", r->final_path,
+                               aif_syserr(errno, why));
     }
     if (st != AIF_OK) {
         return st;

@@ -3,6 +3,7 @@
  * output of a run uses so that a reader never sees half a file. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "aifactory/outfile.h"
 #include "results_internal.h"
+#include "textcheck.h"
 
 /* ---- CSV ---- */
 
@@ -89,10 +91,10 @@ static aif_status write_csv(aif_results *r, const char *dir, const csv_table *t)
     }
     snprintf(path, n, "%s/%s", dir, t->file);
     aif_outfile f;
-    aif_status st = aif_outfile_open(&f, a, path);
+    aif_error err = {0};
+    aif_status st = aif_outfile_open(&f, a, path, &err);
     if (st != AIF_OK) {
-        st = aif__results_fail(r, st, "%s: cannot create: %s", path,
-                               st == AIF_ENOMEM ? "out of memory" : strerror(errno));
+        st = aif__results_fail(r, st, "%s", err.message);
         aif_free(a, path, n);
         return st;
     }
@@ -117,8 +119,8 @@ static aif_status write_csv(aif_results *r, const char *dir, const csv_table *t)
     if (rc != SQLITE_OK) {
         st = aif__results_fail(r, AIF_EIO, "%s: %s", path, sqlite3_errmsg(aif__results_db(r)));
         aif_outfile_abort(&f);
-    } else if (aif_outfile_commit(&f) != AIF_OK) {
-        st = aif__results_fail(r, AIF_EIO, "%s: write failed", path);
+    } else if (aif_outfile_commit(&f, &err) != AIF_OK) {
+        st = aif__results_fail(r, AIF_EIO, "%s", err.message);
     }
     sqlite3_finalize(s);
     aif_free(a, path, n);
@@ -140,6 +142,31 @@ aif_status aif_results_export_csv(aif_results *r, const char *dir) {
 
 /* ---- summary.json ---- */
 
+/* A stored text as a JSON string. The readers refuse text that is not UTF-8, but a store
+ * written by another program may hold some, and JSON cannot: each byte that does not fit
+ * becomes '?' (the database keeps the bytes). NULL only when memory runs out. */
+static json_t *text_json(const char *text) {
+    json_t *j = json_string(text);
+    if (j != NULL || text == NULL) {
+        return j;
+    }
+    size_t n = strlen(text);
+    char *copy = malloc(n + 1);
+    if (copy == NULL) {
+        return NULL;
+    }
+    memcpy(copy, text, n + 1);
+    aif__text_fault fault;
+    size_t from = 0;
+    while (!aif__text_check(copy + from, n - from, &fault)) {
+        copy[from + fault.offset] = '?';
+        from += fault.offset + 1;
+    }
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 static json_t *column_json(sqlite3_stmt *s, int c) {
     switch (sqlite3_column_type(s, c)) {
     case SQLITE_NULL:
@@ -149,7 +176,7 @@ static json_t *column_json(sqlite3_stmt *s, int c) {
     case SQLITE_FLOAT:
         return json_real(sqlite3_column_double(s, c));
     default:
-        return json_string((const char *)sqlite3_column_text(s, c));
+        return text_json((const char *)sqlite3_column_text(s, c));
     }
 }
 
@@ -268,19 +295,25 @@ aif_status aif_results_write_summary(aif_results *r, const char *path) {
     char *text = ok ? json_dumps(root, JSON_INDENT(2)) : NULL;
     json_decref(root);
     if (text == NULL) {
-        return aif__results_fail(r, AIF_ENOMEM, "%s: cannot build the summary: %s", path,
-                                 rc != SQLITE_DONE ? sqlite3_errmsg(db) : "out of memory");
+        /* SQLITE_ROW or SQLITE_DONE: the query was fine and building the JSON failed,
+         * which only memory can make it do; SQLite's own message would be "not an
+         * error" then. */
+        bool sql_failed = rc != SQLITE_DONE && rc != SQLITE_ROW;
+        return aif__results_fail(r, sql_failed ? AIF_EIO : AIF_ENOMEM,
+                                 "%s: cannot build the summary: %s", path,
+                                 sql_failed ? sqlite3_errmsg(db) : "out of memory");
     }
     aif_outfile f;
-    aif_status st = aif_outfile_open(&f, aif__results_allocator(r), path);
+    aif_error err = {0};
+    aif_status st = aif_outfile_open(&f, aif__results_allocator(r), path, &err);
     if (st == AIF_OK) {
         fputs(text, f.fp);
         fputc('\n', f.fp);
-        st = aif_outfile_commit(&f);
+        st = aif_outfile_commit(&f, &err);
     }
     free(text);
     if (st != AIF_OK) {
-        return aif__results_fail(r, st, "%s: cannot write the summary", path);
+        return aif__results_fail(r, st, "%s", err.message);
     }
     return AIF_OK;
 }

@@ -43,16 +43,16 @@ static void commit_replaces_abort_keeps(void **state) {
     snprintf(path, sizeof path, "%s/a.csv", dir);
 
     aif_outfile f;
-    assert_int_equal(aif_outfile_open(&f, NULL, path), AIF_OK);
+    assert_int_equal(aif_outfile_open(&f, NULL, path, NULL), AIF_OK);
     fputs("old\n", f.fp);
     assert_int_equal(entries(dir), 1); /* only the temporary file so far */
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(aif_outfile_commit(&f), AIF_OK);
+    assert_int_equal(aif_outfile_commit(&f, NULL), AIF_OK);
     slurp(path, buf, sizeof buf);
     assert_string_equal(buf, "old\n");
 
     /* Half a new file, then abort: the old one stays, nothing else is left. */
-    assert_int_equal(aif_outfile_open(&f, NULL, path), AIF_OK);
+    assert_int_equal(aif_outfile_open(&f, NULL, path, NULL), AIF_OK);
     fputs("new, but only ha", f.fp);
     assert_int_equal(entries(dir), 2);
     aif_outfile_abort(&f);
@@ -61,9 +61,9 @@ static void commit_replaces_abort_keeps(void **state) {
     slurp(path, buf, sizeof buf);
     assert_string_equal(buf, "old\n");
 
-    assert_int_equal(aif_outfile_open(&f, NULL, path), AIF_OK);
+    assert_int_equal(aif_outfile_open(&f, NULL, path, NULL), AIF_OK);
     fputs("new\n", f.fp);
-    assert_int_equal(aif_outfile_commit(&f), AIF_OK);
+    assert_int_equal(aif_outfile_commit(&f, NULL), AIF_OK);
     slurp(path, buf, sizeof buf);
     assert_string_equal(buf, "new\n");
     struct stat st;
@@ -77,7 +77,7 @@ static void commit_replaces_abort_keeps(void **state) {
 static void missing_directory(void **state) {
     (void)state;
     aif_outfile f;
-    assert_int_equal(aif_outfile_open(&f, NULL, "no-such-dir-here/x.csv"), AIF_EIO);
+    assert_int_equal(aif_outfile_open(&f, NULL, "no-such-dir-here/x.csv", NULL), AIF_EIO);
     aif_outfile_abort(&f);
 }
 
@@ -90,7 +90,7 @@ static void allocation_failures(void **state) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, k);
         aif_outfile f;
-        aif_status s = aif_outfile_open(&f, &t.base, path);
+        aif_status s = aif_outfile_open(&f, &t.base, path, NULL);
         if (s == AIF_OK) {
             aif_outfile_abort(&f);
         } else {

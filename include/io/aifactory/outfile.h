@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "aifactory/alloc.h"
+#include "aifactory/error.h"
 #include "aifactory/status.h"
 
 typedef struct aif_outfile {
@@ -19,13 +20,16 @@ typedef struct aif_outfile {
 } aif_outfile;
 
 /* Create the temporary file next to `path` (mode 0644) and open it for writing. Errors:
- * AIF_ENOMEM, AIF_EIO (errno tells why). On error `f` holds nothing to release. */
-aif_status aif_outfile_open(aif_outfile *f, const aif_allocator *a, const char *path);
+ * AIF_ENOMEM, AIF_EIO; `err` (may be NULL) then says "cannot write PATH: <system reason>
+ * (<ERRNO NAME>)". On error `f` holds nothing to release. */
+aif_status aif_outfile_open(aif_outfile *f, const aif_allocator *a, const char *path,
+                            aif_error *err);
 
 /* Flush, sync, close and rename into place. On any failure (a write error seen by the
- * stream, fsync, close or rename) the temporary file is removed and AIF_EIO returned.
- * Always releases `f`. */
-aif_status aif_outfile_commit(aif_outfile *f);
+ * stream, fsync, close or rename) the temporary file is removed, AIF_EIO returned and
+ * `err` (may be NULL) names the path and the system's reason, e.g. "cannot write
+ * out/jobs.csv: No space left on device (ENOSPC)". Always releases `f`. */
+aif_status aif_outfile_commit(aif_outfile *f, aif_error *err);
 
 /* Close and remove the temporary file without publishing it. Safe on a zeroed struct and
  * after commit. */
