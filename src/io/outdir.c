@@ -166,39 +166,62 @@ static void unlock(aif_outdir *d) {
     }
 }
 
+/* Open-file-description locks where there are some (Linux): they exclude two handles of
+ * one process too, so two runs in one process are kept apart like two processes; classic
+ * POSIX record locks belong to the process, and elsewhere they are the fallback. */
+#if defined(F_OFD_SETLK)
+#define LOCK_CMD F_OFD_SETLK
+#else
+#define LOCK_CMD F_SETLK
+#endif
+
+/* The holder's pid, which it wrote into the lock file, or 0 when unknown. */
+static long holder_pid(int fd) {
+    char buf[24] = "";
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+    return pid > 0 ? pid : 0;
+}
+
+static aif_status busy(const aif_outdir *d, int fd, aif_error *err) {
+    long pid = holder_pid(fd);
+    char holder[48] = "";
+    if (pid > 0) {
+        snprintf(holder, sizeof holder, " (pid %ld)", pid);
+    }
+    return aif_error_set(err, AIF_ESTATE,
+                         "%s is being written by another aifactory process%s; wait for it to "
+                         "finish or choose another output folder",
+                         d->target, holder);
+}
+
 static aif_status take_lock(aif_outdir *d, aif_error *err) {
     for (int tries = 0; tries < 16; tries++) {
         int fd = open(d->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0) {
-            char what[AIF_OUTDIR_PATH_MAX + 64];
-            snprintf(what, sizeof what, "cannot write %s (its lock file", d->target);
             char why[AIF_SYSERR_MAX];
-            return aif_error_set(err, AIF_EIO, "%s %s): %s", what, d->lock_path,
-                                 aif_syserr(errno, why));
+            return aif_error_set(err, AIF_EIO, "cannot write %s (its lock file %s): %s", d->target,
+                                 d->lock_path, aif_syserr(errno, why));
         }
         struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-        if (fcntl(fd, F_SETLK, &fl) != 0) {
+        if (fcntl(fd, LOCK_CMD, &fl) != 0) {
             int e = errno;
-            if (e == EACCES || e == EAGAIN) {
-                struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-                long pid =
-                    fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK ? (long)who.l_pid : 0;
-                close(fd);
-                char holder[48] = "";
-                if (pid > 0) {
-                    snprintf(holder, sizeof holder, " (pid %ld)", pid);
-                }
-                return aif_error_set(err, AIF_ESTATE,
-                                     "%s is being written by another aifactory process%s; wait "
-                                     "for it to finish or choose another output folder",
-                                     d->target, holder);
-            }
+            aif_status st = e == EACCES || e == EAGAIN
+                                ? busy(d, fd, err)
+                                : sys_fail(err, "cannot lock", d->lock_path, e);
             close(fd);
-            return sys_fail(err, "cannot lock", d->lock_path, e);
+            return st;
         }
         struct stat held, named;
         if (fstat(fd, &held) == 0 && stat(d->lock_path, &named) == 0 &&
             held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+            /* The pid is for the message of a writer that is refused; nothing depends on
+             * it, so a failed write is ignored. */
+            char pid[24];
+            int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+            if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
+                (void)ftruncate(fd, 0);
+            }
             d->lock_fd = fd;
             d->locked = 1;
             return AIF_OK;

@@ -77,8 +77,38 @@ static void commit_replaces_abort_keeps(void **state) {
 static void missing_directory(void **state) {
     (void)state;
     aif_outfile f;
-    assert_int_equal(aif_outfile_open(&f, NULL, "no-such-dir-here/x.csv", NULL), AIF_EIO);
+    aif_error err = {0};
+    assert_int_equal(aif_outfile_open(&f, NULL, "no-such-dir-here/x.csv", &err), AIF_EIO);
+    assert_string_equal(err.message, "cannot write no-such-dir-here/x.csv: No such file or "
+                                     "directory (ENOENT)");
     aif_outfile_abort(&f);
+}
+
+/* A full disk: the stream's writes fail with ENOSPC (here by writing to /dev/full), and the
+ * message says so by name, not "input/output error"; nothing is published. */
+static void full_disk_named(void **state) {
+    (void)state;
+    FILE *full = fopen("/dev/full", "wb");
+    if (full == NULL) {
+        skip(); /* not Linux */
+    }
+    char dir[] = "test_outfile.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.csv", dir);
+    aif_outfile f;
+    aif_error err = {0};
+    assert_int_equal(aif_outfile_open(&f, NULL, path, &err), AIF_OK);
+    fclose(f.fp);
+    f.fp = full;
+    for (int i = 0; i < 100000; i++) {
+        fputs("0123456789", f.fp);
+    }
+    assert_int_equal(aif_outfile_commit(&f, &err), AIF_EIO);
+    char want[128];
+    snprintf(want, sizeof want, "cannot write %s: No space left on device (ENOSPC)", path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(entries(dir), 0);
+    rmdir(dir);
 }
 
 static void allocation_failures(void **state) {
@@ -106,6 +136,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(commit_replaces_abort_keeps),
         cmocka_unit_test(missing_directory),
+        cmocka_unit_test(full_disk_named),
         cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
