@@ -7,7 +7,16 @@
 
 int cli_outdir_begin(const char *verb, aif_outdir *d, const char *dir) {
     aif_error err = {0};
+    /* Deferred from before the lock file exists until it is registered, so a signal in
+     * between cannot leave it behind. */
+    sigset_t saved;
+    cli_signals_defer(&saved);
     aif_status st = aif_outdir_begin(d, dir, &err);
+    if (st == AIF_OK) {
+        cli_interrupt_remove_on_signal(d->lock_path);
+        cli_interrupt_remove_on_signal(d->tmp);
+    }
+    cli_signals_restore(&saved);
     if (st != AIF_OK) {
         cli_print_error(verb, &err, st);
         /* A folder of the user's (or a name that cannot be one) is a usage error; a busy
@@ -15,8 +24,6 @@ int cli_outdir_begin(const char *verb, aif_outdir *d, const char *dir) {
          * work. */
         return st == AIF_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
-    cli_interrupt_remove_on_signal(d->lock_path);
-    cli_interrupt_remove_on_signal(d->tmp);
     return CLI_EXIT_OK;
 }
 

@@ -284,6 +284,28 @@ static void summary_json_has_runs_params_metrics_and_counts(void **state) {
     json_decref(root);
 }
 
+/* A stored name that is not UTF-8 (the readers refuse one, another program's store may
+ * hold one): summary.json is still written, the bad byte as '?', the valid é kept. It used
+ * to fail with "cannot build the summary: not an error". */
+static void summary_json_of_a_name_not_utf8(void **state) {
+    fixture *f = *state;
+    aif_results *r = NULL;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
+    aif_results_run run = {.name = "bad\xffn\xc3\xa9", .kind = "scenario"};
+    assert_int_equal(aif_results_add_run(r, &run, NULL), AIF_OK);
+    assert_int_equal(aif_results_finish(r), AIF_OK);
+    char path[160];
+    snprintf(path, sizeof path, "%s/summary.json", f->dir);
+    assert_int_equal(aif_results_write_summary(r, path), AIF_OK);
+    aif_results_close(r);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    assert_non_null(root);
+    json_t *got = json_object_get(json_array_get(json_object_get(root, "runs"), 0), "name");
+    assert_string_equal(json_string_value(got), "bad?n\xc3\xa9");
+    json_decref(root);
+}
+
 static void bad_rows_are_rejected_with_reasons(void **state) {
     (void)state;
     aif_results *r = NULL;
@@ -472,6 +494,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(csv_export_is_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(summary_json_has_runs_params_metrics_and_counts, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(summary_json_of_a_name_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_are_rejected_with_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(old_foreign_and_newer_files_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(unfinished_database_leaves_nothing, setup, teardown),

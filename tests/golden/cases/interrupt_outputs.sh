@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Ctrl-C or a kill at any moment of a replay or a run that writes results (SIGTERM here:
 # a script's background job ignores SIGINT, and the three signals are handled alike): the
-# process dies of the signal, no temporary file is left in the output folder, and every published file is
-# whole - the previous run's, or the new one's. The moment the signal lands varies from
-# machine to machine; the property checked holds at every moment, so the output does not.
+# process dies of the signal, no temporary file is left in the output folder or beside it,
+# and every published file is whole - the previous run's, or the new one's. The moment the
+# signal lands varies from machine to machine; the property checked holds at every moment,
+# so the output does not.
 set -u
 awk 'BEGIN { print "job_id,submit_s,gpus,duration_s";
              s = 1; for (i = 1; i <= 60000; i++) { s = (s * 1103515245 + 12345) % 2147483648;
              print i "," int(i / 3) "," 1 + s % 16 "," 60 + s % 7200 } }' >trace.csv
-whole() { # the folder holds no temporary file and its CSVs end with a full line
+whole() { # the folder holds no temporary file and its CSVs end with a full line; beside it
+    # no private folder or lock file is left (the signal handler removes them)
     local dir=$1
     if ls "$dir" | grep -q '\.tmp-'; then echo "temporary file left in $dir"; return 1; fi
+    if ls -A | grep -q "^\.$dir\."; then echo "left beside $dir: $(ls -A | grep "^\.$dir\.")"; return 1; fi
     for f in "$dir"/*.csv; do
         [ -e "$f" ] || continue
         if [ -s "$f" ] && [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" != '\n' ]; then
