@@ -9,9 +9,10 @@
  * the previous complete result or the new complete one, never a mix and never a temporary
  * file.
  *
- * A lock on the file ".DIR.lock" beside DIR (a POSIX record lock, taken without waiting)
- * is held from begin to commit or abort: a second writer into the same DIR is refused at
- * once rather than mixing its files with the first one's. The lock also makes clean-up
+ * A lock on the file ".DIR.lock" beside DIR (an open-file-description lock on Linux, so
+ * two handles in one process exclude each other too; a POSIX record lock elsewhere; taken
+ * without waiting) is held from begin to commit or abort: a second writer into the same DIR is
+ * refused at once rather than mixing its files with the first one's. The lock also makes clean-up
  * safe: whoever holds it knows any ".DIR.tmp-*" or ".DIR.old-*" sibling is left over from
  * a killed writer, removes it, and, when a kill landed between the two renames of the
  * fallback (DIR absent, ".DIR.old-*" present), renames the old folder back first.
