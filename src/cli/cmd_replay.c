@@ -19,6 +19,7 @@
 #include "aifactory/results.h"
 #include "aifactory/sched.h"
 #include "aifactory/suggest.h"
+#include "aifactory/syserr.h"
 #include "aifactory/trace.h"
 #include "cli_errors.h"
 #include "args.h"
@@ -231,13 +232,18 @@ static void on_step(void *ctx, int64_t now, int64_t busy, size_t queued, size_t 
     s->last_running = running;
 }
 
-/* Copy DIR/timeseries.csv (written during the run) into the store's three series: the
- * file is the buffer, so the run itself holds no time series in memory. */
+/* Copy DIR/timeseries.csv (written during the run, in this command's private folder: no
+ * other writer's file) into the store's three series: the file is the buffer, so the run
+ * itself holds no time series in memory. A file that cannot be read is said here, with
+ * the system's reason, since the store has no message for it. */
 static aif_status import_series(aif_results *db, const char *dir, const int64_t ids[3]) {
     char path[4096], line[256];
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    errno = 0;
     FILE *f = fopen(path, "r");
     if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+        char why[AIF_SYSERR_MAX];
+        fprintf(stderr, "aifactory replay: cannot read %s: %s\n", path, aif_syserr(errno, why));
         if (f) {
             fclose(f);
         }

@@ -5,6 +5,8 @@
 #if defined(__linux__)
 #define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE (glibc 2.28+) */
 #endif
+/* AIF_OUTDIR_NO_EXCHANGE builds the fallback swap (rename aside, rename in) on Linux too,
+ * for its tests (tests/CMakeLists.txt: test_outdir_fallback). */
 #include "aifactory/outdir.h"
 
 #include <dirent.h>
@@ -426,7 +428,7 @@ static int swap_in(aif_outdir *d, char *garbage, aif_error *err) {
     if (lstat(d->target, &sb) != 0) {
         return rename(d->tmp, d->target) == 0 ? 0 : errno;
     }
-#if defined(RENAME_EXCHANGE)
+#if defined(RENAME_EXCHANGE) && !defined(AIF_OUTDIR_NO_EXCHANGE)
     if (renameat2(AT_FDCWD, d->tmp, AT_FDCWD, d->target, RENAME_EXCHANGE) == 0) {
         memcpy(garbage, d->tmp, AIF_OUTDIR_PATH_MAX);
         return 0;
