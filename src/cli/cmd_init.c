@@ -9,8 +9,10 @@
 
 #include "aifactory/outfile.h"
 #include "aifactory/suggest.h"
+#include "aifactory/syserr.h"
 #include "aifactory/templates.h"
 #include "args.h"
+#include "cli_errors.h"
 #include "cli.h"
 #include "json_out.h"
 
@@ -146,17 +148,20 @@ int cmd_init(int argc, char **argv) {
     char name[128];
     name_for(path, name, sizeof name);
     aif_outfile out;
-    if (aif_outfile_open(&out, NULL, path) != AIF_OK) {
-        fprintf(stderr, "aifactory init: cannot write %s: %s\n", path, strerror(errno));
+    aif_error err = {0};
+    if (aif_outfile_open(&out, NULL, path, &err) != AIF_OK) {
+        cli_print_error("init", &err, AIF_EIO);
         return CLI_EXIT_FAILURE;
     }
     if (!write_template(out.fp, &t, name)) {
+        char why[AIF_SYSERR_MAX];
+        aif_syserr(errno, why); /* before the abort's close and remove change errno */
         aif_outfile_abort(&out);
-        fprintf(stderr, "aifactory init: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "aifactory init: cannot write %s: %s\n", path, why);
         return CLI_EXIT_FAILURE;
     }
-    if (aif_outfile_commit(&out) != AIF_OK) {
-        fprintf(stderr, "aifactory init: cannot write %s: %s\n", path, strerror(errno));
+    if (aif_outfile_commit(&out, &err) != AIF_OK) {
+        cli_print_error("init", &err, AIF_EIO);
         return CLI_EXIT_FAILURE;
     }
     if (a.common.json) {
