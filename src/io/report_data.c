@@ -2,7 +2,7 @@
  * JSON document that report.js draws (see report.h for what the page shows). Everything
  * heavy is reduced here, in C, so the page stays small whatever the size of the run: job
  * durations become at most CDF_POINTS quantiles, busy GPUs and queue length become
- * BUCKETS time-weighted means, long series are thinned to MAX_POINTS. */
+ * BUCKETS time-weighted means, long series become weekly or time-weighted means. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -200,6 +200,76 @@ static void header(ctx *c, json_t *d) {
 
 /* ---- time series grouped by chart tag ---- */
 
+/* Add value v over [a, b) into nb time buckets of width w starting at t0; with `cover`,
+ * also the time each bucket was covered (so a mean ignores time before the first point). */
+static void spread_n(double *sum, double *cover, long nb, double t0, double w, double a, double b,
+                     double v) {
+    if ((v == 0 && cover == NULL) || b <= a) {
+        return;
+    }
+    long k = (long)floor((a - t0) / w);
+    k = k < 0 ? 0 : (k >= nb ? nb - 1 : k);
+    while (a < b && k < nb) {
+        double edge = k == nb - 1 ? b : t0 + (double)(k + 1) * w;
+        double e = edge < b ? edge : b;
+        if (e > a) {
+            sum[k] += v * (e - a);
+            if (cover) {
+                cover[k] += e - a;
+            }
+            a = e;
+        }
+        k++;
+    }
+}
+
+/* The width of the intervals a series is averaged over, or 0 to keep every point. A
+ * scenario records one point a day: over ~3 years daily points draw the weekly cycle as a
+ * solid band, so weekly means read better (the CSV keeps every day). A replay records a
+ * point per event: past MAX_POINTS they become MAX_POINTS/2 time-weighted means, which,
+ * unlike keeping every k-th point, cannot alias into a sawtooth. */
+static double bucket_width(double span, sqlite3_int64 n) {
+    if (span > 3 * 365.25 * 86400) {
+        return 7 * 86400;
+    }
+    return n > MAX_POINTS ? span / (MAX_POINTS / 2) : 0;
+}
+
+/* Time-weighted means of a step series (a value holds until the next point; the last one
+ * for the median gap, at most to the end of the run) over intervals of width w. */
+static void bucketed(ctx *c, sqlite3_stmt *pts, json_t *x, json_t *y, sqlite3_int64 n, double w) {
+    long nb = (long)ceil((c->t1 - c->t0) / w);
+    nb = nb < 1 ? 1 : nb;
+    double *sum = aif_calloc(aif__results_allocator(c->r), 2 * (size_t)nb, sizeof *sum);
+    if (sum == NULL) {
+        fail(c, AIF_ENOMEM, "buckets");
+        return;
+    }
+    double *cover = sum + nb;
+    double last = 0, v = 0, gap = 0;
+    sqlite3_int64 i = 0;
+    while (c->st == AIF_OK && row(c, pts)) {
+        double t = sqlite3_column_double(pts, 0);
+        if (i > 0) {
+            spread_n(sum, cover, nb, c->t0, w, last, t, v);
+            gap = t - last;
+        }
+        last = t;
+        v = sqlite3_column_double(pts, 1);
+        i++;
+    }
+    if (i > 0 && n > 0) {
+        double end = last + (gap > 0 ? gap : w);
+        spread_n(sum, cover, nb, c->t0, w, last, end < c->t1 ? end : c->t1, v);
+    }
+    for (long k = 0; k < nb && c->st == AIF_OK; k++) {
+        if (cover[k] > 0) {
+            point(c, x, y, c->t0 + (double)k * w, sum[k] / cover[k]);
+        }
+    }
+    aif_free(aif__results_allocator(c->r), sum, 2 * (size_t)nb * sizeof *sum);
+}
+
 static void tagged_charts(ctx *c, json_t *charts) {
     sqlite3_stmt *s = query(c, "SELECT series_id, chart, name, unit, (SELECT count(*) FROM "
                                "timeseries t WHERE t.series_id = s.series_id) FROM series s "
@@ -212,10 +282,14 @@ static void tagged_charts(ctx *c, json_t *charts) {
     while (c->st == AIF_OK && row(c, s)) {
         const char *tag = (const char *)sqlite3_column_text(s, 1);
         const char *unit = (const char *)sqlite3_column_text(s, 3);
+        sqlite3_int64 n = sqlite3_column_int64(s, 4);
+        double w = bucket_width(c->t1 - c->t0, n);
         if (ch == NULL || strcmp(tag, json_string_value(json_object_get(ch, "title"))) != 0) {
             char id[32];
             snprintf(id, sizeof id, "series-%d", k++);
             ch = chart(c, id, tag, tag, unit, "time", 0);
+            /* The page says what a point is: "weekly means" or a raw value. */
+            put(c, ch, "bucket_s", json_real(w));
             push(c, charts, ch);
             if (c->st != AIF_OK) {
                 break;
@@ -223,16 +297,14 @@ static void tagged_charts(ctx *c, json_t *charts) {
         }
         json_t *x, *y;
         series(c, ch, (const char *)sqlite3_column_text(s, 2), &x, &y);
-        sqlite3_int64 n = sqlite3_column_int64(s, 4), i = 0;
-        sqlite3_int64 stride = n > MAX_POINTS ? (n + MAX_POINTS - 1) / MAX_POINTS : 1;
         sqlite3_reset(pts);
         sqlite3_bind_int64(pts, 1, sqlite3_column_int64(s, 0));
+        if (w > 0) {
+            bucketed(c, pts, x, y, n, w);
+            continue;
+        }
         while (c->st == AIF_OK && row(c, pts)) {
-            /* Thin by stride but always keep the last point, so the span is right. */
-            if (i % stride == 0 || i == n - 1) {
-                point(c, x, y, sqlite3_column_double(pts, 0), sqlite3_column_double(pts, 1));
-            }
-            i++;
+            point(c, x, y, sqlite3_column_double(pts, 0), sqlite3_column_double(pts, 1));
         }
     }
     sqlite3_finalize(pts);
@@ -282,36 +354,39 @@ static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const
     push(c, charts, ch);
 }
 
-/* Add value v over [a, b) into time buckets of width w starting at t0. */
 static void spread(double *sum, double t0, double w, double a, double b, double v) {
-    if (v == 0 || b <= a) {
-        return;
-    }
-    long k = (long)floor((a - t0) / w);
-    k = k < 0 ? 0 : (k >= BUCKETS ? BUCKETS - 1 : k);
-    while (a < b && k < BUCKETS) {
-        double edge = k == BUCKETS - 1 ? b : t0 + (double)(k + 1) * w;
-        double e = edge < b ? edge : b;
-        if (e > a) {
-            sum[k] += v * (e - a);
-            a = e;
-        }
-        k++;
-    }
+    spread_n(sum, NULL, BUCKETS, t0, w, a, b, v);
 }
 
-static void occupancy(ctx *c, json_t *charts) {
-    double t0 = c->t0, t1 = c->t1;
-    if (!(t1 > t0)) {
-        return;
+/* Spread a recorded step series (each value holds until the next point, the last until
+ * the end of the run) into the buckets. Returns 0 when the run recorded no series `name`. */
+static int recorded(ctx *c, const char *name, double *sum, double t0, double t1, double w) {
+    sqlite3_stmt *s = query(c, "SELECT time_s, value FROM timeseries WHERE series_id = (SELECT "
+                               "min(series_id) FROM series WHERE run_id = ?1 AND name = ?2) "
+                               "ORDER BY time_s, rowid");
+    if (s == NULL) {
+        return 0;
     }
-    double *busy = aif_calloc(aif__results_allocator(c->r), 2 * BUCKETS, sizeof *busy);
-    if (busy == NULL) {
-        fail(c, AIF_ENOMEM, "buckets");
-        return;
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    int any = 0;
+    double last = t0, v = 0;
+    while (c->st == AIF_OK && row(c, s)) {
+        double t = sqlite3_column_double(s, 0);
+        t = t < t0 ? t0 : (t > t1 ? t1 : t);
+        spread(sum, t0, w, last, t, v);
+        last = t > last ? t : last;
+        v = sqlite3_column_double(s, 1);
+        any = 1;
     }
-    double *queue = busy + BUCKETS;
-    double w = (t1 - t0) / BUCKETS;
+    sqlite3_finalize(s);
+    spread(sum, t0, w, last, t1, v);
+    return any;
+}
+
+/* Busy GPUs and queue length from the jobs table: a job holds its GPUs from its first
+ * start to its end. That is only true without preemption, so this is used only when the
+ * run recorded no busy-GPU series and no job was interrupted. */
+static void from_jobs(ctx *c, double *busy, double *queue, double t0, double t1, double w) {
     /* At equal times ends free GPUs before starts take them, so the curve never
      * overshoots the capacity. */
     sqlite3_stmt *s = query(c, "SELECT end_s, 0, gpus FROM jobs WHERE run_id = ?1 AND start_s "
@@ -343,6 +418,36 @@ static void occupancy(ctx *c, json_t *charts) {
     sqlite3_finalize(s);
     spread(busy, t0, w, last, t1, vb);
     spread(queue, t0, w, last, t1, vq);
+}
+
+static void occupancy(ctx *c, json_t *charts) {
+    double t0 = c->t0, t1 = c->t1;
+    if (!(t1 > t0)) {
+        return;
+    }
+    /* A preempted job (LAS, backfill) waits again between its first start and its end, so
+     * the jobs table cannot say when it held GPUs: counting it busy over the whole span
+     * drew 6,522 busy GPUs on a 400-GPU cluster. The engine's own busy-GPU and queue
+     * series are exact; without them an interrupted run gets no occupancy chart. */
+    int interrupted =
+        count(c, "SELECT count(*) FROM jobs WHERE run_id = ? AND interruptions > 0") > 0;
+    double *busy = aif_calloc(aif__results_allocator(c->r), 2 * BUCKETS, sizeof *busy);
+    if (busy == NULL) {
+        fail(c, AIF_ENOMEM, "buckets");
+        return;
+    }
+    double *queue = busy + BUCKETS;
+    double w = (t1 - t0) / BUCKETS;
+    int exact = recorded(c, "busy GPUs", busy, t0, t1, w) &&
+                recorded(c, "queued jobs", queue, t0, t1, w);
+    if (!exact && interrupted) {
+        aif_free(aif__results_allocator(c->r), busy, 2 * BUCKETS * sizeof *busy);
+        return;
+    }
+    if (!exact) {
+        memset(busy, 0, 2 * BUCKETS * sizeof *busy);
+        from_jobs(c, busy, queue, t0, t1, w);
+    }
     json_t *cb =
         chart(c, "busy-gpus", "Busy GPUs (mean per interval)", "busy GPUs", "GPUs", "time", 1);
     json_t *cq = chart(c, "queue-length", "Queue length (mean per interval)", "waiting jobs",
