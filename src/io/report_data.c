@@ -438,8 +438,8 @@ static void occupancy(ctx *c, json_t *charts) {
     }
     double *queue = busy + BUCKETS;
     double w = (t1 - t0) / BUCKETS;
-    int exact = recorded(c, "busy GPUs", busy, t0, t1, w) &&
-                recorded(c, "queued jobs", queue, t0, t1, w);
+    int exact =
+        recorded(c, "busy GPUs", busy, t0, t1, w) && recorded(c, "queued jobs", queue, t0, t1, w);
     if (!exact && interrupted) {
         aif_free(aif__results_allocator(c->r), busy, 2 * BUCKETS * sizeof *busy);
         return;

@@ -3,6 +3,7 @@
  * cumulative cash, events, contracts) against values worked out by hand; a self-contained
  * page that never names a remote resource; byte-identical output for identical input;
  * reports from a database file; and clean failure under allocation faults. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +132,76 @@ static void replay_page_has_exact_curves(void **state) {
     free(html);
     remove(path);
     aif_results_close(r);
+}
+
+/* Issue 18: under LAS a preempted job waits again between its first start and its end.
+ * Two 8-GPU jobs on an 8-GPU cluster, each preempted once: counting them busy from first
+ * start to end would show 16 busy GPUs. With the engine's busy-GPU and queue series the
+ * chart follows them; without them no occupancy chart is drawn at all. */
+static void preempted_jobs_are_not_busy(void **state) {
+    (void)state;
+    for (int with_series = 0; with_series < 2; with_series++) {
+        aif_results *r;
+        int64_t run, busy_id, queue_id;
+        assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
+        aif_results_run rr = {.name = "las", .kind = "replay", .wall_s = NAN, .sim_end_s = 40};
+        assert_int_equal(aif_results_add_run(r, &rr, &run), AIF_OK);
+        /* j1 runs [0,10) and [20,30); j2 runs [10,20) and [30,40). */
+        const aif_record_job jobs[] = {
+            {.job_id = "j1",
+             .gpus = 8,
+             .submit_s = 0,
+             .start_s = 0,
+             .end_s = 30,
+             .interruptions = 1},
+            {.job_id = "j2",
+             .gpus = 8,
+             .submit_s = 0,
+             .start_s = 10,
+             .end_s = 40,
+             .interruptions = 1},
+        };
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(aif_results_add_job(r, run, &jobs[i]), AIF_OK);
+        }
+        if (with_series) {
+            assert_int_equal(aif_results_add_series(r, run, "GPUs", "busy GPUs", "GPU", &busy_id),
+                             AIF_OK);
+            assert_int_equal(
+                aif_results_add_series(r, run, "jobs", "queued jobs", "jobs", &queue_id), AIF_OK);
+            for (int t = 0; t <= 40; t += 10) {
+                assert_int_equal(aif_results_add_point(r, busy_id, t, t < 40 ? 8 : 0), AIF_OK);
+                assert_int_equal(aif_results_add_point(r, queue_id, t, t < 30 ? 1 : 0), AIF_OK);
+            }
+        }
+        char path[64];
+        write_page(r, NULL, path, sizeof path);
+        char *html = slurp(path);
+        json_t *d = page_data(html);
+        json_t *charts = json_object_get(d, "charts");
+        size_t i;
+        json_t *ch, *busy = NULL;
+        json_array_foreach(charts, i, ch) {
+            if (strcmp(json_string_value(json_object_get(ch, "id")), "busy-gpus") == 0) {
+                busy = ch;
+            }
+        }
+        if (!with_series) {
+            assert_null(busy);
+        } else {
+            assert_non_null(busy);
+            json_t *y = first_series(busy, "y");
+            for (size_t k = 0; k < json_array_size(y); k++) {
+                assert_true(fabs(num(y, k) - 8.0) < 1e-9);
+            }
+            json_t *q = first_series(find(charts, "queue-length"), "y");
+            assert_true(fabs(num(q, 0) - 1.0) < 1e-9 && num(q, 399) == 0.0);
+        }
+        json_decref(d);
+        free(html);
+        remove(path);
+        aif_results_close(r);
+    }
 }
 
 static void scenario_page_groups_series_and_money(void **state) {
@@ -345,6 +416,7 @@ static void allocation_failures_are_clean(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(replay_page_has_exact_curves),
+        cmocka_unit_test(preempted_jobs_are_not_busy),
         cmocka_unit_test(scenario_page_groups_series_and_money),
         cmocka_unit_test(scenario_training_runs_dates_and_event_cap),
         cmocka_unit_test(page_is_self_contained_and_deterministic),
