@@ -7,8 +7,42 @@
   'use strict';
 
   var COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#1a1a1a',
-    '#8c6d31'];
-  var state = { charts: 0, drawn: 0, renderer: '' };
+    '#8c6d31', '#7F3C8D', '#11A579', '#3969AC', '#F2B701', '#E73F74', '#80BA5A'];
+  /* One colour per category in every chart, so capex or inference never swaps colour
+   * between two charts: a fixed map for the categories the simulator knows, and for other
+   * names (provider and system ids) a colour picked from the name itself, not its position. */
+  var CATEGORY_COLORS = {
+    inference: '#0072B2', training: '#D55E00', research: '#009E73', idle: '#b8b8b8',
+    failed: '#C0392B', demanded: '#1a1a1a', served: '#56B4E9', capex: '#CC79A7',
+    power: '#E69F00', cloud: '#56B4E9', tranche: '#8c6d31', equity: '#009E73',
+    revenue: '#0072B2', revenue_share: '#7F3C8D', cash: '#1a1a1a', 'net position': '#1a1a1a',
+    total: '#1a1a1a', 'all sites': '#0072B2', 'billed to us (own, partner)': '#D55E00',
+    'busy GPUs': '#0072B2', 'queued jobs': '#D55E00', 'waiting jobs': '#D55E00',
+    'running jobs': '#009E73', utilisation: '#0072B2', 'served share of demand': '#56B4E9',
+    opex: '#F2B701', depreciation: '#80BA5A', warrants: '#E73F74',
+    /* The default scenario's providers and systems. */
+    'nvidia-programme': '#5E9C00', oracle: '#C74634', azure: '#0089D6', coreweave: '#7F3C8D',
+    'amd-programme': '#F2B701', stargate: '#8c6d31', 'vr-nvl144': '#3969AC',
+    'gb200-nvl72': '#11A579', 'gb300-nvl72': '#80BA5A', 'hgx-h100': '#E68310',
+    'helios-mi450': '#E73F74'
+  };
+
+  function colorOf(name) {
+    if (Object.prototype.hasOwnProperty.call(CATEGORY_COLORS, name)) return CATEGORY_COLORS[name];
+    var h = 0;
+    for (var i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+    return COLORS[h % COLORS.length];
+  }
+
+  /* Axis text is measured, not guessed, so an axis is as wide as its widest label. */
+  var measureCtx = null;
+  function textWidth(text, font) {
+    if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+    measureCtx.font = font;
+    return measureCtx.measureText(text).width;
+  }
+  var AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  var state = { charts: 0, drawn: 0, derived: 0, renderer: '' };
   window.aifReport = state;
 
   function el(tag, attrs, children) {
@@ -117,6 +151,120 @@
     return n.charAt(0).toUpperCase() + n.slice(1);
   }
 
+  /* ---------- key numbers ---------- */
+
+  /* Known metric keys: [human name, group, headline]. The headline ones (at most 12) are
+   * tiles; every metric is in the table under them. Unknown keys fall back to a readable
+   * form of the key, in "Other". */
+  var GROUPS = ['Capacity', 'Money', 'Demand', 'Training', 'Contracts', 'Jobs', 'Other'];
+  var METRICS = {
+    peak_facility_gw: ['Peak facility power', 'Capacity', 1],
+    peak_packages: ['Peak GPUs online', 'Capacity', 1],
+    peak_dies: ['Peak GPU dies online', 'Capacity'],
+    energy_mwh: ['Energy used', 'Capacity'],
+    gpu_hours_inference: ['GPU-hours on inference', 'Capacity'],
+    gpu_hours_training: ['GPU-hours on training', 'Capacity'],
+    gpu_hours_research: ['GPU-hours on research', 'Capacity'],
+    gpu_hours_idle: ['GPU-hours idle', 'Capacity'],
+    gpu_hours_failed: ['GPU-hours lost to failures', 'Capacity'],
+    capex_usd: ['Capital spending', 'Money', 1],
+    opex_usd: ['Operating spending', 'Money', 1],
+    power_usd: ['Power bill', 'Money'],
+    cloud_payments_usd: ['Cloud payments', 'Money'],
+    revenue_usd: ['Revenue', 'Money', 1],
+    cash_usd: ['Cash position at the end', 'Money', 1],
+    equity_usd: ['Equity raised', 'Money'],
+    vendor_investment_usd: ['Vendor investment', 'Money'],
+    depreciation_usd: ['Depreciation', 'Money'],
+    warrants_usd: ['Warrants', 'Money'],
+    revenue_share_usd: ['Revenue share paid', 'Money'],
+    inference_served_fraction: ['Inference demand served', 'Demand', 1],
+    training_runs_completed: ['Frontier runs completed', 'Training', 1],
+    training_runs_no_progress: ['Frontier runs without progress', 'Training'],
+    frontier_compute_flop: ['Frontier training compute', 'Training', 1],
+    research_compute_flop: ['Research compute', 'Training'],
+    research_jobs_done: ['Research jobs done', 'Training'],
+    research_preemptions: ['Research jobs preempted', 'Training'],
+    trigger_agi_s: ['AGI trigger date', 'Contracts', 1],
+    triggers_fired: ['Triggers fired', 'Contracts'],
+    tranches_paid: ['Tranches paid', 'Contracts', 1],
+    rofr_offers: ['ROFR offers', 'Contracts'],
+    rofr_accepted: ['ROFR offers accepted', 'Contracts'],
+    orders: ['Orders placed', 'Contracts'],
+    events: ['Events recorded', 'Other'],
+    jobs: ['Jobs', 'Jobs', 1],
+    makespan_s: ['Makespan', 'Jobs', 1],
+    mean_jct_s: ['Mean job completion time', 'Jobs', 1],
+    median_jct_s: ['Median job completion time', 'Jobs', 1],
+    p95_jct_s: ['95th percentile completion time', 'Jobs', 1],
+    p99_jct_s: ['99th percentile completion time', 'Jobs'],
+    mean_wait_s: ['Mean queueing delay', 'Jobs', 1],
+    median_wait_s: ['Median queueing delay', 'Jobs'],
+    mean_slowdown: ['Mean slowdown', 'Jobs', 1],
+    gpu_utilization: ['GPU utilisation', 'Capacity', 1],
+    preemptions: ['Preemptions', 'Jobs', 1]
+  };
+  var FRACTIONS = { inference_served_fraction: 1, gpu_utilization: 1 };
+
+  function metricInfo(m) {
+    var k = METRICS[m.name];
+    return k ? { name: k[0], group: k[1], headline: !!k[2] } :
+      { name: readableName(m.name, m.unit), group: 'Other', headline: false };
+  }
+
+  /* Durations in seconds also read in hours or days; shares of one as percentages. */
+  function metricText(m, epoch) {
+    var v = m.value;
+    if (m.unit === 's since start' && epoch !== null && typeof v === 'number') return isoDate(epoch + v);
+    if (FRACTIONS[m.name] && !m.unit && typeof v === 'number') {
+      return (100 * v).toLocaleString('en-US', { maximumFractionDigits: 1 }) + '%';
+    }
+    var t = withUnits(v, m.unit);
+    if (m.unit === 's' && typeof v === 'number' && Math.abs(v) >= 120) {
+      var h = Math.abs(v) >= 2 * 86400 ? fmt(v / 86400) + ' days' : fmt(v / 3600) + ' h';
+      t += ' (' + h + ')';
+    }
+    return t;
+  }
+
+  function keyNumbers(parent, metrics, epoch) {
+    var infos = metrics.map(metricInfo);
+    var head = [];
+    metrics.forEach(function (m, i) { if (infos[i].headline && head.length < 12) head.push(i); });
+    if (!head.length) head = metrics.slice(0, 8).map(function (m, i) { return i; });
+    var grid = el('div', { class: 'metrics' });
+    GROUPS.forEach(function (g) {
+      head.forEach(function (i) {
+        if (infos[i].group !== g) return;
+        var m = metrics[i];
+        grid.appendChild(el('div', { class: 'metric tile', 'data-metric': m.name,
+          'data-value': String(m.value), 'data-group': g }, [
+          el('div', { class: 'metric-value', text: metricText(m, epoch) }),
+          el('div', { class: 'metric-name', title: m.name, text: infos[i].name }),
+          el('div', { class: 'metric-group', text: g })
+        ]));
+      });
+    });
+    parent.appendChild(grid);
+    /* Every metric, grouped, in a folded table under the tiles. */
+    var det = el('details', { class: 'all-metrics' }, [el('summary', {
+      text: 'All ' + metrics.length + ' key numbers by group' })]);
+    var body = el('tbody');
+    GROUPS.forEach(function (g) {
+      var rows = metrics.filter(function (m, i) { return infos[i].group === g; });
+      if (!rows.length) return;
+      body.appendChild(el('tr', { class: 'group' }, [el('th', { colspan: '2', scope: 'rowgroup', text: g })]));
+      rows.forEach(function (m) {
+        body.appendChild(el('tr', { class: 'metric', 'data-metric': m.name, 'data-value': String(m.value) }, [
+          el('td', { class: 'metric-name', title: m.name, text: metricInfo(m).name }),
+          el('td', { class: 'num metric-value', text: metricText(m, epoch) })
+        ]));
+      });
+    });
+    det.appendChild(el('table', { class: 'key-table' }, [body]));
+    parent.appendChild(det);
+  }
+
   /* ---------- tables ---------- */
 
   function sortTable(table, col, th) {
@@ -150,14 +298,18 @@
       tr.appendChild(th);
     });
     table.appendChild(el('thead', {}, [tr]));
+    /* A cloud contract has no GPUs or megawatts of its own: a 0 there means "not
+     * applicable", shown as a dash. */
+    var naZero = columns.map(function (c) { return /^(GPUs|power \(MW\))$/.test(c); });
     var body = el('tbody');
     rows.forEach(function (r) {
       var row = el('tr');
-      r.forEach(function (v) {
+      r.forEach(function (v, i) {
         var num = typeof v === 'number';
+        var na = v === null || (num && v === 0 && naZero[i]);
         row.appendChild(el('td', {
-          class: num ? 'num' : '', 'data-v': v === null ? '' : String(v),
-          text: num ? fmt(v) : (v === null ? '–' : String(v))
+          class: num ? 'num' : (/^\{/.test(String(v)) ? 'json' : ''), 'data-v': v === null ? '' : String(v),
+          text: na ? '–' : (num ? fmt(v) : String(v))
         }));
       });
       body.appendChild(row);
@@ -167,6 +319,83 @@
   }
 
   /* ---------- charts ---------- */
+
+  /* Parts of a whole (capacity by provider or system, GPU-hours by use) read as stacked
+   * areas with their total on top. */
+  function isStacked(c) {
+    if (!/^(Capacity online by|GPUs online by|GPU-hours by use)/.test(c.title)) return false;
+    var n = c.series.length && c.series[0].x.length;
+    return c.series.length > 1 && c.series.every(function (s) { return s.x.length === n; });
+  }
+
+  /* What each renderer draws: per series its x, the y it is drawn at (cumulative when
+   * stacked), the value the legend shows, a colour and whether it is filled. */
+  function layers(c) {
+    if (isStacked(c)) {
+      var acc = c.series[0].y.map(function () { return 0; });
+      var cum = c.series.map(function (s) {
+        acc = acc.map(function (v, k) { return v + (s.y[k] || 0); });
+        return { name: s.name, x: s.x, y: acc.slice(), raw: s.y, color: colorOf(s.name), fill: true };
+      });
+      /* Top of the stack first: uPlot fills each series down to zero, so the later (lower)
+       * layers paint over the part of the earlier ones below them. */
+      cum.reverse();
+      cum.push({ name: 'total', x: c.series[0].x, y: acc, raw: acc, color: colorOf('total'),
+        fill: false, total: true });
+      return cum;
+    }
+    var demand = /demand vs served/i.test(c.title);
+    var out = c.series.map(function (s) {
+      return { name: s.name, x: s.x, y: s.y, raw: s.y, color: colorOf(s.name),
+        fill: demand && s.name === 'served' };
+    });
+    /* Served as an area under demanded as a line, so neither hides the other. */
+    if (demand) out.sort(function (a, b) { return (b.fill ? 1 : 0) - (a.fill ? 1 : 0); });
+    return out;
+  }
+
+  /* Charts the page derives from others: served share of demand, and GPU utilisation (the
+   * GPU-hours doing inference, training or research, as a share of all GPU-hours). */
+  function derived(c) {
+    var by = {};
+    c.series.forEach(function (s) { by[s.name] = s; });
+    var pct = function (id, title, name, x, num, den) {
+      return { id: id, title: title, y_label: name, unit: '%', x_kind: c.x_kind, x_log: false,
+        step: false, bucket_s: c.bucket_s, percent: true,
+        series: [{ name: name, x: x, y: x.map(function (_, k) {
+          var d = den(k);
+          return d > 0 ? 100 * num(k) / d : null;
+        }) }] };
+    };
+    if (/demand vs served/i.test(c.title) && by.demanded && by.served &&
+        by.demanded.x.length === by.served.x.length) {
+      return pct(c.id + '-share', 'Served share of demand', 'served share of demand', by.served.x,
+        function (k) { return by.served.y[k]; }, function (k) { return by.demanded.y[k]; });
+    }
+    if (/^GPU-hours by use/.test(c.title) && isStacked(c)) {
+      var useful = ['inference', 'training', 'research'].filter(function (n) { return by[n]; });
+      return pct(c.id + '-util', 'GPU utilisation (inference, training and research)',
+        'utilisation', c.series[0].x,
+        function (k) { return useful.reduce(function (a, n) { return a + by[n].y[k]; }, 0); },
+        function (k) { return c.series.reduce(function (a, s) { return a + s.y[k]; }, 0); });
+    }
+    return null;
+  }
+
+  /* The y axis names the unit only: the caption already names the quantity, and a long
+   * rotated label would not fit the plot's height. */
+  function yLabel(c) {
+    var u = c.unit || c.y_label || '';
+    if (u === 'USD') return 'US dollars';
+    if (u === 'GPU-h') return 'GPU-hours' + (/per day/.test(c.title) ? ' per day' : '');
+    return u;
+  }
+
+  function yFmt(c) {
+    if (c.unit === 'USD') return function (v) { return v < 0 ? '−$' + fmt(-v) : '$' + fmt(v); };
+    if (c.percent) return function (v) { return fmt(v) + '%'; };
+    return fmt;
+  }
 
   function xAxisOf(c, run) {
     var epoch = c.x_kind === 'time' ? epochOf(run.start_date) : null;
@@ -183,35 +412,58 @@
   }
 
   function drawUplot(host, c, ax, width) {
-    var tables = c.series.map(function (s) {
+    var ls = layers(c);
+    var yf = yFmt(c);
+    var tables = ls.map(function (s) {
       return [s.x.map(function (v) { return v / ax.div + ax.off; }), s.y];
     });
     var aligned = window.uPlot.join(tables);
+    /* The legend shows each layer's own value, not its height in the stack. */
+    var rawAt = ls.map(function (s) {
+      var m = {};
+      s.x.forEach(function (v, k) { m[v / ax.div + ax.off] = s.raw[k]; });
+      return m;
+    });
     var series = [{ label: ax.label, value: function (u, v) {
       return v == null ? '–' : (ax.dates ? isoDate(v) : fmt(v));
     } }];
-    c.series.forEach(function (s, i) {
+    ls.forEach(function (s, i) {
       var opt = {
-        label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true,
+        label: s.name, stroke: s.color, width: s.total ? 2.5 : (s.fill ? 1 : 2), spanGaps: true,
         /* Series are joined on a common time axis, so a series has gaps where only others
          * changed; its value there is the last one it had (step semantics). */
         value: function (u, v, si, idx) {
-          for (var k = idx; v == null && k != null && k > 0; k--) v = u.data[si][k - 1];
-          return v == null ? '–' : fmt(v);
+          for (var k = idx; k != null && k >= 0; k--) {
+            var r = rawAt[i][u.data[0][k]];
+            if (r !== undefined && r !== null) return yf(r);
+          }
+          return '–';
         }
       };
+      /* Stacked layers are opaque (a see-through layer would mix with the one below);
+       * the served area alone is light so the demanded line stays in front. */
+      if (s.fill) opt.fill = isStacked(c) ? s.color : s.color + '99';
+      if (s.total) opt.dash = [6, 3];
       if (c.step) opt.paths = window.uPlot.paths.stepped({ align: 1 });
       series.push(opt);
     });
+    var font = AXIS_FONT;
     var opts = {
       width: width, height: 300,
       scales: { x: { time: ax.dates, distr: c.x_log ? 3 : 1 } },
       /* Dates in UTC, as the simulation counts them, whatever the reader's time zone. */
       tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       axes: [
-        ax.dates ? { label: ax.label } : { label: ax.label, values: tickLabels },
-        { label: withUnit(c.y_label, c.unit), size: 70,
-          values: tickLabels }
+        ax.dates ? { label: ax.label, font: font } :
+          { label: ax.label, font: font, values: tickLabels },
+        { label: yLabel(c), font: font, labelFont: 'bold ' + font,
+          values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : yf(v); }); },
+          /* Ticks (10 px), gap (5 px) and the widest label as measured, plus a margin. */
+          size: function (u, vals) {
+            var w = 0;
+            (vals || []).forEach(function (v) { w = Math.max(w, textWidth(String(v), font)); });
+            return Math.ceil(w) + 22;
+          } }
       ],
       series: series,
       legend: { live: true }
@@ -241,20 +493,28 @@
     return out;
   }
 
-  /* The built-in renderer: lines or steps, axes with ticks and labels, a legend whose values
-   * follow the mouse, and a vertical cursor line. */
+  /* The built-in renderer: lines, steps or stacked areas, axes with ticks and labels sized
+   * to their measured text, a legend whose values follow the mouse, and a cursor line. */
   function drawSvg(host, c, ax) {
-    var W = 900, H = 320, L = 78, R = 16, T = 12, B = 48;
-    var xs = c.series.map(function (s) {
+    var ls = layers(c);
+    var yf = yFmt(c);
+    var W = 900, H = 320, R = 16, T = 12, B = 48;
+    var xs = ls.map(function (s) {
       return s.x.map(function (v) { return v / ax.div + ax.off; });
     });
     var xlo = Infinity, xhi = -Infinity, ylo = 0, yhi = -Infinity;
-    c.series.forEach(function (s, i) {
+    ls.forEach(function (s, i) {
       xs[i].forEach(function (v) { xlo = Math.min(xlo, v); xhi = Math.max(xhi, v); });
-      s.y.forEach(function (v) { ylo = Math.min(ylo, v); yhi = Math.max(yhi, v); });
+      s.y.forEach(function (v) { if (v !== null) { ylo = Math.min(ylo, v); yhi = Math.max(yhi, v); } });
     });
     if (!(xhi > xlo)) { xhi = xlo + 1; }
     if (!(yhi > ylo)) { yhi = ylo + 1; }
+    var yt = ticks(ylo, yhi, false);
+    /* The left margin holds the widest tick label and the rotated axis label (viewBox
+     * units are pixels at 900 px wide, the page's width, and never narrower). */
+    var tw = 0;
+    yt.forEach(function (t) { tw = Math.max(tw, textWidth(yf(t), AXIS_FONT)); });
+    var L = Math.ceil(tw) + 36;
     var log = c.x_log && xlo > 0;
     var fx = function (v) {
       var t = log ? (Math.log10(v) - Math.log10(xlo)) / (Math.log10(xhi) - Math.log10(xlo)) :
@@ -270,25 +530,37 @@
     xt.forEach(function (t) {
       if (t.v < xlo - 1e-12 || t.v > xhi + 1e-12) return;
       svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t.v) + ' ' + T + 'V' + (H - B) }));
-      svg.appendChild(svgEl('text', { x: fx(t.v), y: H - B + 16, 'text-anchor': 'middle', text: t.label }));
+      /* The last label ends at the right edge instead of running past it. */
+      var end = fx(t.v) + textWidth(t.label, AXIS_FONT) / 2 > W - 2;
+      svg.appendChild(svgEl('text', { x: end ? W - 2 : fx(t.v), y: H - B + 16,
+        'text-anchor': end ? 'end' : 'middle', class: 'tick', text: t.label }));
     });
-    ticks(ylo, yhi, false).forEach(function (t) {
+    yt.forEach(function (t) {
       svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + L + ' ' + fy(t) + 'H' + (W - R) }));
-      svg.appendChild(svgEl('text', { x: L - 6, y: fy(t) + 4, 'text-anchor': 'end', text: fmt(t) }));
+      svg.appendChild(svgEl('text', { x: L - 6, y: fy(t) + 4, 'text-anchor': 'end', class: 'tick', text: yf(t) }));
     });
     svg.appendChild(svgEl('text', { x: (L + W - R) / 2, y: H - 8, 'text-anchor': 'middle',
       class: 'label', text: ax.label }));
     svg.appendChild(svgEl('text', { x: 14, y: (T + H - B) / 2, 'text-anchor': 'middle', class: 'label',
-      transform: 'rotate(-90 14 ' + (T + H - B) / 2 + ')', text: withUnit(c.y_label, c.unit) }));
-    c.series.forEach(function (s, i) {
-      var d = '';
+      transform: 'rotate(-90 14 ' + (T + H - B) / 2 + ')', text: yLabel(c) }));
+    ls.forEach(function (s, i) {
+      var d = '', pen = false;
       for (var k = 0; k < s.y.length; k++) {
+        if (s.y[k] === null) { pen = false; continue; }
         var px = fx(xs[i][k]).toFixed(1), py = fy(s.y[k]).toFixed(1);
-        if (k === 0) d = 'M' + px + ' ' + py;
+        if (!pen) d += 'M' + px + ' ' + py;
         else d += c.step ? 'H' + px + 'V' + py : 'L' + px + ' ' + py;
+        pen = true;
       }
       if (s.y.length === 1) d += 'h2';
-      svg.appendChild(svgEl('path', { class: 'line', d: d, stroke: COLORS[i % COLORS.length] }));
+      if (s.fill && s.y.length > 1) {
+        /* Filled down to zero; the next (lower) layer paints over its own part. */
+        svg.appendChild(svgEl('path', { class: 'area', fill: s.color, 'fill-opacity': isStacked(c) ? '1' : '0.6',
+          d: d + 'L' + fx(xs[i][xs[i].length - 1]).toFixed(1) + ' ' + fy(0).toFixed(1) +
+            'L' + fx(xs[i][0]).toFixed(1) + ' ' + fy(0).toFixed(1) + 'Z' }));
+      }
+      svg.appendChild(svgEl('path', { class: 'line', d: d, stroke: s.color,
+        'stroke-dasharray': s.total ? '6 3' : 'none' }));
     });
     var cursor = svgEl('path', { class: 'cursor', d: '' });
     svg.appendChild(cursor);
@@ -297,10 +569,10 @@
     var legend = el('div', { class: 'legend' });
     var readX = el('span', { class: 'value', text: '–' });
     legend.appendChild(el('span', { class: 'item' }, [el('span', { text: ax.label + ': ' }), readX]));
-    var reads = c.series.map(function (s, i) {
+    var reads = ls.map(function (s) {
       var v = el('span', { class: 'value', text: '–' });
       legend.appendChild(el('span', { class: 'item' }, [
-        el('span', { class: 'swatch', style: 'background:' + COLORS[i % COLORS.length] }),
+        el('span', { class: 'swatch', style: 'background:' + s.color }),
         el('span', { text: s.name + ': ' }), v]));
       return v;
     });
@@ -314,14 +586,14 @@
         xlo + t * (xhi - xlo);
       cursor.setAttribute('d', 'M' + px + ' ' + T + 'V' + (H - B));
       readX.textContent = ax.dates ? isoDate(x) : fmt(x);
-      c.series.forEach(function (s, i) {
+      ls.forEach(function (s, i) {
         /* The last point at or before x: the value a step curve holds there. */
         var lo = 0, hi = xs[i].length - 1, k = -1;
         while (lo <= hi) {
           var mid = (lo + hi) >> 1;
           if (xs[i][mid] <= x) { k = mid; lo = mid + 1; } else hi = mid - 1;
         }
-        reads[i].textContent = k < 0 ? '–' : fmt(s.y[k]);
+        reads[i].textContent = k < 0 || s.raw[k] === null ? '–' : yf(s.raw[k]);
       });
     });
     svg.addEventListener('mouseleave', function () { cursor.setAttribute('d', ''); });
@@ -330,7 +602,9 @@
   function drawChart(parent, c, useUplot, width, run) {
     state.charts++;
     var fig = el('figure', { class: 'chart', 'data-chart-id': c.id });
-    fig.appendChild(el('figcaption', { text: c.title }));
+    var week = c.bucket_s >= 7 * 86400 - 1;
+    fig.appendChild(el('figcaption', { text: c.title + (week ? ' · weekly means' :
+      c.bucket_s > 0 ? ' · means over ' + fmt(c.bucket_s / 60) + ' min' : '') }));
     var host = el('div', { class: 'plot' });
     fig.appendChild(host);
     parent.appendChild(fig);
@@ -354,7 +628,8 @@
     var when = function (t) {
       return epoch !== null ? isoDate(epoch + t) : fmt(t / tu.div) + ' ' + tu.unit;
     };
-    var W = 900, L = 150, R = 16, ROW = 22, T = 8, H = T + ROW * kinds.length + 36;
+    var W = 900, R = 16, ROW = 22, T = 8, H = T + ROW * kinds.length + 46;
+    var L = 16 + Math.ceil(kinds.reduce(function (w, k) { return Math.max(w, textWidth(k, AXIS_FONT)); }, 0));
     var fx = function (t) { return L + (t - t0) / (t1 - t0) * (W - L - R); };
     state.charts++;
     var fig = el('figure', { class: 'chart events', 'data-chart-id': 'events' });
@@ -363,7 +638,7 @@
       ' of each kind shown, ' + fmt(n) + ' in all' : '') + ')' }));
     var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
       'aria-label': 'event strip' });
-    var base = H - 28;
+    var base = H - 38;
     svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + L + ' ' + base + 'H' + (W - R) }));
     var et = epoch !== null ?
       dateTicks(epoch + t0, epoch + t1).map(function (t) { return { v: t.v - epoch, label: t.label }; }) :
@@ -371,19 +646,23 @@
     et.forEach(function (t) {
       if (t.v < t0 - 1e-9 || t.v > t1 + 1e-9) return;
       svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t.v) + ' ' + T + 'V' + base }));
-      svg.appendChild(svgEl('text', { x: fx(t.v), y: base + 16, 'text-anchor': 'middle', text: t.label }));
+      var end = fx(t.v) + textWidth(t.label, AXIS_FONT) / 2 > W - 2;
+      svg.appendChild(svgEl('text', { x: end ? W - 2 : fx(t.v), y: base + 16,
+        'text-anchor': end ? 'end' : 'middle', class: 'tick', text: t.label }));
     });
-    svg.appendChild(svgEl('text', { x: W - R, y: H - 2, 'text-anchor': 'end', class: 'label',
+    /* The axis label sits on its own line below the tick labels, centred, so it never
+     * overlaps the last year. */
+    svg.appendChild(svgEl('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', class: 'label',
       text: epoch !== null ? 'date (UTC)' : 'simulated time (' + tu.unit + ')' }));
     kinds.forEach(function (k, i) {
-      svg.appendChild(svgEl('text', { x: L - 8, y: T + ROW * i + 15, 'text-anchor': 'end', text: k }));
+      svg.appendChild(svgEl('text', { x: L - 8, y: T + ROW * i + 15, 'text-anchor': 'end', class: 'tick', text: k }));
     });
     var readout = el('div', { class: 'legend', text: 'hover a marker for details' });
     for (var i = 0; i < n; i++) {
       var row = kinds.indexOf(ev.kind[i]);
       var x = fx(ev.time_s[i]), y = T + ROW * row + 11;
       var mark = svgEl('path', { class: 'marker', d: 'M' + x.toFixed(1) + ' ' + (y - 6) + 'l5 6l-5 6l-5 -6z',
-        fill: COLORS[row % COLORS.length] });
+        fill: colorOf(ev.kind[i]) });
       var text = when(ev.time_s[i]) + ' · ' + ev.kind[i] + ' · ' + ev.subject[i] +
         (ev.detail[i] ? ' · ' + ev.detail[i] : '');
       mark.appendChild(svgEl('title', { text: text }));
@@ -425,22 +704,17 @@
 
     if (data.metrics.length) {
       var keys = section('Key numbers', 'key-numbers');
-      var grid = el('div', { class: 'metrics' });
-      data.metrics.forEach(function (m) {
-        grid.appendChild(el('div', { class: 'metric', 'data-metric': m.name, 'data-value': String(m.value) }, [
-          /* A moment ("s since start") reads as a calendar date when the start is known. */
-          el('div', { class: 'metric-value', text: m.unit === 's since start' && epoch !== null &&
-            typeof m.value === 'number' ? isoDate(epoch + m.value) : withUnits(m.value, m.unit) }),
-          el('div', { class: 'metric-name', title: m.name, text: readableName(m.name, m.unit) })
-        ]));
-      });
-      keys.appendChild(grid);
+      keyNumbers(keys, data.metrics, epoch);
     }
 
     if (data.charts.length) {
       var charts = section('Charts', 'charts');
       var width = Math.max(320, Math.min(1100, root.clientWidth || 1000) - 8);
-      data.charts.forEach(function (c) { drawChart(charts, c, useUplot, width, run); });
+      data.charts.forEach(function (c) {
+        drawChart(charts, c, useUplot, width, run);
+        var extra = derived(c);
+        if (extra) { state.derived++; drawChart(charts, extra, useUplot, width, run); }
+      });
     }
     if (data.events.total > 0) {
       var evs = section('Events', 'events');

@@ -229,7 +229,8 @@ static void spread_n(double *sum, double *cover, long nb, double t0, double w, d
  * point per event: past MAX_POINTS they become MAX_POINTS/2 time-weighted means, which,
  * unlike keeping every k-th point, cannot alias into a sawtooth. */
 static double bucket_width(double span, sqlite3_int64 n) {
-    if (span > 3 * 365.25 * 86400) {
+    /* Monthly series (cash flows) have fewer points than weeks: they stay as they are. */
+    if (span > 3 * 365.25 * 86400 && (double)n > span / (7 * 86400)) {
         return 7 * 86400;
     }
     return n > MAX_POINTS ? span / (MAX_POINTS / 2) : 0;
