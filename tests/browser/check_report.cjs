@@ -1,8 +1,10 @@
 /* Opens each report written by make_reports in headless chromium from file:// and checks
  * what a person would: no console errors and no network requests, every chart drew (ink on
  * its canvas, or non-empty SVG paths), the hover read-out and the table sorting respond,
- * and the key numbers on the page equal summary.json. Saves a full-page screenshot of each
- * page as a test artifact. Usage: node check_report.cjs NODE_MODULES CHROMIUM OUTDIR */
+ * and the key numbers on the page equal summary.json. At 1400 px, as issue 18 asks: axis
+ * labels lie inside their chart, key numbers have human names, no table is wider than its
+ * container, and a replay's busy GPUs never exceed its cluster. Saves a full-page
+ * screenshot of each page as a test artifact. Usage: node check_report.cjs NODE_MODULES CHROMIUM OUTDIR */
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -26,7 +28,7 @@ function check(ok, what) {
 async function checkPage(browser, dir, file) {
   const name = path.basename(dir) + '/' + file;
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   const remote = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -49,14 +51,14 @@ async function checkPage(browser, dir, file) {
         .filter((p) => (p.getAttribute('d') || '').length > 4).length;
       return { id: fig.getAttribute('data-chart-id'), ink, paths };
     });
-    const metrics = Array.from(document.querySelectorAll('.metric')).map((m) => ({
+    const metrics = Array.from(document.querySelectorAll('tr.metric')).map((m) => ({
       name: m.getAttribute('data-metric'),
       value: Number(m.getAttribute('data-value')),
       text: m.textContent,
     }));
     return {
       state: window.aifReport, charts, metrics, data,
-      expectCharts: data.charts.length + (data.events.total > 0 ? 1 : 0),
+      expectCharts: data.charts.length + window.aifReport.derived + (data.events.total > 0 ? 1 : 0),
     };
   });
 
@@ -81,6 +83,69 @@ async function checkPage(browser, dir, file) {
     check(s !== undefined && s.value === m.value && unitShown,
       name + ': key number ' + m.name + ' shows ' + m.value + ' vs summary ' +
       JSON.stringify(s));
+  }
+
+  /* Issue 18: what a reader at 1400 px sees. Folded sections are opened first so their
+   * tables are laid out too. */
+  const look = await page.evaluate(() => {
+    const folded = Array.from(document.querySelectorAll('details:not([open])'));
+    folded.forEach((d) => { d.open = true; });
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 &&
+      a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    const clipped = [];
+    /* uPlot's axis labels are HTML: the text must lie inside the label's own box (which
+     * clips it) and inside the chart. */
+    document.querySelectorAll('.uplot .u-label').forEach((l) => {
+      if (!l.textContent) return;
+      const r = document.createRange();
+      r.selectNodeContents(l);
+      const t = r.getBoundingClientRect();
+      const chart = l.closest('.uplot').getBoundingClientRect();
+      const axis = l.parentElement.getBoundingClientRect();
+      if (!inside(t, chart) || !inside(t, axis)) clipped.push(l.textContent);
+    });
+    /* SVG text, tick labels included: inside the drawing's viewBox. */
+    document.querySelectorAll('svg.svg-chart').forEach((svg) => {
+      const vb = svg.viewBox.baseVal;
+      svg.querySelectorAll('text').forEach((t) => {
+        const b = t.getBBox();
+        const rot = !!t.getAttribute('transform');
+        const w = rot ? b.height : b.width, h = rot ? b.width : b.height;
+        const x = rot ? Number(t.getAttribute('x')) - w / 2 : b.x;
+        const y = rot ? Number(t.getAttribute('y')) - h / 2 : b.y;
+        if (x < vb.x - 0.5 || y < vb.y - 0.5 || x + w > vb.x + vb.width + 0.5 ||
+            y + h > vb.y + vb.height + 0.5) clipped.push(t.textContent);
+      });
+    });
+    const names = Array.from(document.querySelectorAll('.metric .metric-name'))
+      .map((n) => n.textContent);
+    const tiles = document.querySelectorAll('.metric.tile').length;
+    const wide = Array.from(document.querySelectorAll('table')).filter((t) =>
+      t.getBoundingClientRect().width > t.parentElement.clientWidth + 1 ||
+      t.getBoundingClientRect().right > document.getElementById('report').getBoundingClientRect().right + 1)
+      .map((t) => t.getAttribute('data-table-id') || t.className);
+    const pageWide = document.documentElement.scrollWidth > 1400;
+    folded.forEach((d) => { d.open = false; });
+    return { clipped, names, tiles, wide, pageWide };
+  });
+  check(look.clipped.length === 0, name + ': clipped axis labels ' + JSON.stringify(look.clipped));
+  check(look.names.length > 0 && look.names.every((n) => !/_/.test(n) && /^[A-Z0-9]/.test(n)),
+    name + ': key numbers without human names ' +
+    JSON.stringify(look.names.filter((n) => /_/.test(n) || !/^[A-Z0-9]/.test(n))));
+  check(look.tiles > 0 && look.tiles <= 12, name + ': ' + look.tiles + ' headline tiles');
+  check(look.wide.length === 0 && !look.pageWide,
+    name + ': tables wider than the page ' + JSON.stringify(look.wide));
+  if (info.data.run.kind === 'replay') {
+    const p = info.data.params.rows.find((r) => r[0] === 'gpus');
+    const gpus = p ? Number(p[1]) : NaN;
+    let peak = 0;
+    for (const c of info.data.charts) {
+      for (const s of c.series) {
+        if (/busy GPUs/.test(s.name)) peak = Math.max(peak, ...s.y);
+      }
+    }
+    check(!(gpus > 0) || (peak > 0 && peak <= gpus + 1e-9),
+      name + ': busy GPUs peak ' + peak + ' on a ' + gpus + '-GPU cluster');
   }
 
   /* A scenario run: the event strip with its contract kinds, time axes in calendar dates,
@@ -142,7 +207,7 @@ async function checkPage(browser, dir, file) {
   });
   try {
     /* Synthetic fixtures in both renderers, then the real runs of the built binary. */
-    for (const run of ['scenario', 'replay', 'run', 'real-replay']) {
+    for (const run of ['scenario', 'replay', 'run', 'real-replay', 'las-replay']) {
       for (const file of ['report.html', 'report-svg.html']) {
         if (fs.existsSync(path.join(outDir, run, file))) {
           await checkPage(browser, path.join(outDir, run), file);
@@ -152,7 +217,7 @@ async function checkPage(browser, dir, file) {
   } finally {
     await browser.close();
   }
-  console.log('screenshots: ' + outDir + '/{scenario,replay,run,real-replay}/*.png');
+  console.log('screenshots: ' + outDir + '/{scenario,replay,run,real-replay,las-replay}/*.png');
   console.log(passed + ' passed, ' + failed + ' failed');
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => {
