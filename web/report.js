@@ -219,13 +219,19 @@
     if (FRACTIONS[m.name] && !m.unit && typeof v === 'number') {
       return (100 * v).toLocaleString('en-US', { maximumFractionDigits: 1 }) + '%';
     }
-    var t = withUnits(v, m.unit);
-    if (m.unit === 's' && typeof v === 'number' && Math.abs(v) >= 120) {
-      var h = Math.abs(v) >= 2 * 86400 ? fmt(v / 86400) + ' days' : fmt(v / 3600) + ' h';
-      t += ' (' + h + ')';
-    }
-    return t;
+    return humanDuration(m) || withUnits(v, m.unit);
   }
+
+  /* "54.52 min" for 3,271 s: the seconds stay under it (metricRaw) for exactness. */
+  function humanDuration(m) {
+    var a = Math.abs(m.value);
+    if (m.unit !== 's' || typeof m.value !== 'number' || a < 120) return null;
+    if (a < 7200) return fmt(m.value / 60) + ' min';
+    if (a < 2 * 86400) return fmt(m.value / 3600) + ' h';
+    return fmt(m.value / 86400) + ' days';
+  }
+
+  function metricRaw(m) { return humanDuration(m) ? withUnits(m.value, m.unit) : ''; }
 
   function keyNumbers(parent, metrics, epoch) {
     var infos = metrics.map(metricInfo);
@@ -240,6 +246,7 @@
         grid.appendChild(el('div', { class: 'metric tile', 'data-metric': m.name,
           'data-value': String(m.value), 'data-group': g }, [
           el('div', { class: 'metric-value', text: metricText(m, epoch) }),
+          metricRaw(m) ? el('div', { class: 'metric-raw', text: metricRaw(m) }) : null,
           el('div', { class: 'metric-name', title: m.name, text: infos[i].name }),
           el('div', { class: 'metric-group', text: g })
         ]));
@@ -257,7 +264,8 @@
       rows.forEach(function (m) {
         body.appendChild(el('tr', { class: 'metric', 'data-metric': m.name, 'data-value': String(m.value) }, [
           el('td', { class: 'metric-name', title: m.name, text: metricInfo(m).name }),
-          el('td', { class: 'num metric-value', text: metricText(m, epoch) })
+          el('td', { class: 'num metric-value', text: metricText(m, epoch) +
+            (metricRaw(m) ? ' (' + metricRaw(m) + ')' : '') })
         ]));
       });
     });
@@ -308,7 +316,7 @@
         var num = typeof v === 'number';
         var na = v === null || (num && v === 0 && naZero[i]);
         row.appendChild(el('td', {
-          class: num ? 'num' : (/^\{/.test(String(v)) ? 'json' : ''), 'data-v': v === null ? '' : String(v),
+          class: num ? 'num' : (/^\{/.test(String(v)) ? 'json' : (String(v).length > 24 ? 'wrap' : '')), 'data-v': v === null ? '' : String(v),
           text: na ? '–' : (num ? fmt(v) : String(v))
         }));
       });

@@ -20,6 +20,7 @@ typedef struct ctx {
     sqlite3 *db;
     sqlite3_int64 run;
     double t0, t1; /* simulated span of the run */
+    int replay;    /* a trace replay: its series are steps */
     aif_status st; /* first failure; later steps become no-ops */
 } ctx;
 
@@ -288,7 +289,8 @@ static void tagged_charts(ctx *c, json_t *charts) {
         if (ch == NULL || strcmp(tag, json_string_value(json_object_get(ch, "title"))) != 0) {
             char id[32];
             snprintf(id, sizeof id, "series-%d", k++);
-            ch = chart(c, id, tag, tag, unit, "time", 0);
+            /* A replay records its state at each event: it holds until the next one. */
+            ch = chart(c, id, tag, tag, unit, "time", c->replay);
             /* The page says what a point is: "weekly means" or a raw value. */
             put(c, ch, "bucket_s", json_real(w));
             push(c, charts, ch);
@@ -599,6 +601,7 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
         table(&c, "params", "Assumptions",
               "SELECT name AS parameter, value, unit FROM params WHERE run_id = ? ORDER BY "
               "rowid"));
+    c.replay = count(&c, "SELECT count(*) FROM runs WHERE run_id = ? AND kind = 'replay'") > 0;
     tagged_charts(&c, charts);
     int scenario =
         count(&c, "SELECT count(*) FROM runs WHERE run_id = ? AND kind = 'scenario'") > 0;
