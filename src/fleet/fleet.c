@@ -288,6 +288,9 @@ static aif_status block_online(aif_fleet *f, size_t i) {
     aif_time now = aif_sim_now(f->sim);
     fleet_integrate_power(f, now);
     fb->online = true;
+    if (!fb->delivered) {
+        fb->delivered_at = now;
+    }
     fb->delivered = true;
     f->build.cell_racks[fb->b.site * FLEET_MAX_TYPES + fb->type] += fb->b.racks;
     f->build.online_w += fb->b.nominal_w;
@@ -368,11 +371,13 @@ static aif_status post_month(aif_fleet *f, aif_time now) {
         st = aif_ledger_post(f->ledger, now, AIF_LEDGER_POWER, cents, UINT32_MAX);
     }
     f->money.energy_month_j = 0;
-    /* Depreciation: each delivered own/partner block pays its next installment. */
+    /* Depreciation: each own/partner block online during the month that ends now pays its
+     * next installment. A block delivered at this very instant (the 1st of the month, when
+     * its online event runs before this post) has not been online for any of the month. */
     int64_t dep = 0;
     for (size_t i = 0; st == AIF_OK && i < f->build.blocks.count; i++) {
         fleet_block *fb = blk_at(f, i);
-        if (!fb->delivered || fb->dep_sys_months == 0) {
+        if (!fb->delivered || fb->delivered_at >= now || fb->dep_sys_months == 0) {
             continue;
         }
         dep += aif_straight_line_cents(fb->capex_sys_cents, fb->dep_sys_months, fb->age_months);

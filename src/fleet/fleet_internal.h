@@ -83,7 +83,8 @@ typedef struct fleet_block {
     int32_t order; /* procurement order index, -1 for the scenario's own blocks */
     bool online;
     bool delivered;
-    double pue; /* its site's: facility W / IT W (the phase's, else the catalog's) */
+    aif_time delivered_at; /* when it first came online: depreciation starts the month after */
+    double pue;            /* its site's: facility W / IT W (the phase's, else the catalog's) */
     int64_t capex_sys_cents, capex_fac_cents;
     int64_t dep_sys_months, dep_fac_months, age_months; /* depreciation schedule */
 } fleet_block;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -270,6 +271,57 @@ static void energy_and_ledger_identities(void **state) {
     world_free(&w);
 }
 
+/* Month starts t with from < t <= to: the installments of a block online at `from` by `to`
+ * (one at each month end it was online for, the first at the end of its first month). */
+static int64_t month_ends_after(aif_time from, aif_time to) {
+    int64_t n = 0;
+    for (int m = 0; m < 12 * 20; m++) {
+        aif_time t = aif_date_to_sim(aif_date_add_months(START, m), START);
+        n += t > from && t <= to;
+    }
+    return n;
+}
+
+/* Depreciation is straight-line by whole months online, derived here independently of the
+ * engine: a block online on the 1st of a month pays its first installment at the end of
+ * that month, not also at its start (2 months were booked for 1 GW online from 2026-04-01
+ * to 2026-05-01). */
+static void depreciation_counts_months_online(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 3);
+    w.in.simulation.end_date = (aif_date){2027, 5, 1};
+    w.in.simulation.end = aif_date_to_sim(w.in.simulation.end_date, START);
+    w.in.training.frontier_run_count = 0;
+    w.in.options.max_orders = 0;
+    aif_fleet *f = run_world(&w);
+    const aif_facility *fac = aif_catalog_facility(w.cat);
+    int64_t sys_months = llround(fac->it_life_years.value * 12);
+    int64_t fac_months = llround(fac->facility_life_years.value * 12);
+    int64_t want = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(f); i++) {
+        const aif_block *b = aif_fleet_block_at(f, i);
+        if (w.providers[b->provider].kind == AIF_PROVIDER_CLOUD ||
+            b->online >= w.in.simulation.end) {
+            continue;
+        }
+        int64_t m = month_ends_after(b->online, w.in.simulation.end);
+        int64_t sys = llround(b->capex_systems_usd * 100),
+                fa = llround(b->capex_facility_usd * 100);
+        want += sys * (m < sys_months ? m : sys_months) / sys_months +
+                fa * (m < fac_months ? m : fac_months) / fac_months;
+    }
+    /* Blocks of 2026-07-01, -10-01, 2027-01-01, -04-01 by 2027-05-01: 10 + 7 + 4 + 1 months. */
+    assert_int_equal(month_ends_after(aif_date_to_sim((aif_date){2026, 4, 1}, START),
+                                      aif_date_to_sim((aif_date){2026, 5, 1}, START)),
+                     1);
+    int64_t got = aif_ledger_total(aif_fleet_ledger(f), AIF_LEDGER_DEPRECIATION);
+    assert_true(want > 0);
+    assert_true(llabs(got - want) <= 2 * (int64_t)aif_fleet_block_count(f));
+    aif_fleet_destroy(f);
+    world_free(&w);
+}
+
 static void determinism(void **state) {
     (void)state;
     world a, b, c;
@@ -322,6 +374,7 @@ int main(void) {
         cmocka_unit_test(tranches_on_it_basis_use_the_phase_pue),
         cmocka_unit_test(procurement_threshold_headroom),
         cmocka_unit_test(energy_and_ledger_identities),
+        cmocka_unit_test(depreciation_counts_months_online),
         cmocka_unit_test(determinism),
         cmocka_unit_test(allocation_failures),
     };
