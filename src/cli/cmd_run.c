@@ -283,7 +283,7 @@ static int publish(const run_args *a, const aif_fleet_input *in, const aif_fleet
                             .finished_utc = finished_utc,
                             .wall_s = wall_s,
                             .sim_start_s = 0,
-                            .sim_end_s = (double)in->simulation.end * 1e-9};
+                            .sim_end_s = (double)in->simulation.end / 1e9};
     /* Deferred signals: a Ctrl-C while writing ends the command once the folder is
      * published (or dropped), never with a temporary file left behind (interrupt.h). */
     sigset_t saved;

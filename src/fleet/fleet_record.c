@@ -10,11 +10,12 @@
 #include "aifactory/contracts.h"
 #include "fleet_internal.h"
 
-#define S_PER_NS 1e-9
 
 /* Simulated seconds; AIF_TIME_MAX (open-ended) becomes NaN, which the store writes as NULL. */
+/* Dividing by 1e9 (exact) rounds once, so whole seconds stay whole: multiplying by the
+ * inexact 1e-9 wrote 7776000.000000001 for 90 days. */
 static double secs(aif_time t) {
-    return t == AIF_TIME_MAX ? NAN : (double)t * S_PER_NS;
+    return t == AIF_TIME_MAX ? NAN : (double)t / 1e9;
 }
 
 /* A JSON number, or null for non-finite values (JSON has no NaN). */

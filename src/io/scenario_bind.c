@@ -274,6 +274,27 @@ static const aif_system *system_ref(const scn_cur *k, const char **id_out) {
     return sys;
 }
 
+/* When block k of a phase comes online, `interval` after block k - 1. A pace of a whole
+ * number of months (block_interval: 3 months, or 250 MW blocks at 750 MW per quarter) steps
+ * calendar months from the first block's day, so blocks open on the same day of each month
+ * instead of drifting by the 30.4375-day average month (to 07:30 on the 31st, then 15:00 on
+ * the 30th, ...); any other pace of a day or more lands on the nearest midnight. */
+static double block_online_at(aif_time first, double interval, size_t k, aif_date start) {
+    double exact = (double)first + interval * (double)k;
+    if (k == 0 || !(interval >= (double)AIF_NS_PER_DAY) || exact >= SCN_TIME_SATURATE) {
+        return exact;
+    }
+    double months = interval / ((double)AIF_NS_PER_YEAR / 12.0);
+    double whole = round(months);
+    if (whole >= 1 && fabs(months - whole) <= 1e-9 * whole && whole * (double)k <= 12e4) {
+        aif_date day = aif_sim_to_date(first, start);
+        aif_time time_of_day = first - aif_date_to_sim(day, start);
+        aif_date d = aif_date_add_months(day, (int32_t)(whole * (double)k));
+        return (double)aif_date_to_sim(d, start) + (double)time_of_day;
+    }
+    return round(exact / (double)AIF_NS_PER_DAY) * (double)AIF_NS_PER_DAY;
+}
+
 static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const char *where) {
     double nb = ceil(ph->power_w / ph->block_w - BLOCK_COUNT_SLACK);
     if (!(nb >= 1) || nb > MAX_BLOCKS) {
@@ -292,7 +313,7 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
                           ? (double)QUARTER_NS * ph->block_w / ph->ramp_w_per_quarter
                           : (double)ph->block_interval;
     for (size_t k = 0; k < n; k++) {
-        double t = (double)ph->ready_at + interval * (double)k;
+        double t = block_online_at(ph->ready_at, interval, k, c->s->sim.start_date);
         b[k].online = t >= SCN_TIME_SATURATE ? AIF_TIME_MAX : (aif_time)t;
         b[k].power_w = k + 1 < n ? ph->block_w : ph->power_w - ph->block_w * (double)(n - 1);
         aif_time life_end = b[k].online > AIF_TIME_MAX - ph->service_life
