@@ -491,3 +491,18 @@ aif_status aif_sim_format_datetime(aif_time t, aif_date start, char *buf, size_t
                      (int)(s % 60));
     return (w < 0 || (size_t)w >= n) ? AIF_ERANGE : AIF_OK;
 }
+
+aif_time aif_sim_add_calendar(aif_time t, aif_time d, aif_date start) {
+    const aif_time month = AIF_NS_PER_YEAR / 12;
+    if (t == AIF_TIME_MAX || d == AIF_TIME_MAX) {
+        return AIF_TIME_MAX;
+    }
+    /* Whole months only, and few enough to stay inside the date range's 10^5 months. */
+    if (d <= 0 || d % month != 0 || d / month > 120000) {
+        return d > 0 && t > AIF_TIME_MAX - d ? AIF_TIME_MAX : t + d;
+    }
+    aif_date day = aif_sim_to_date(t, start);
+    aif_time time_of_day = t - aif_date_to_sim(day, start);
+    aif_time base = aif_date_to_sim(aif_date_add_months(day, (int32_t)(d / month)), start);
+    return base > AIF_TIME_MAX - time_of_day ? AIF_TIME_MAX : base + time_of_day;
+}

@@ -368,9 +368,14 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     b.provider = (uint32_t)d.chosen;
     b.site = (uint32_t)(in->site_count + (size_t)d.chosen);
     b.phase = UINT32_MAX;
-    b.online = now + (pr->lead_time > 0 ? pr->lead_time : 0);
+    /* Lead times and lives in months or years run on the calendar, so a block ordered at
+     * midnight opens at midnight (12 months after 2028-10-02 00:00 is 2029-10-02 00:00,
+     * not 06:00) and tranches it triggers fall on whole days. */
+    aif_date start = in->simulation.start_date;
+    b.online = aif_sim_add_calendar(now, pr->lead_time > 0 ? pr->lead_time : 0, start);
     double life = in->economics.it_life_years > 0 ? in->economics.it_life_years : 5.0;
-    b.retire = b.online + aif_time_from_seconds(life * (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S));
+    b.retire = aif_sim_add_calendar(
+        b.online, aif_time_from_seconds(life * (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S)), start);
     size_t index;
     /* Procured capacity is sized by the planner at the catalog's PUE. */
     st = fleet_add_block(f, &b, (int32_t)f->sum.orders, fleet_pue(f, 0.0), &index);

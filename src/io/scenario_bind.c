@@ -287,10 +287,8 @@ static double block_online_at(aif_time first, double interval, size_t k, aif_dat
     double months = interval / ((double)AIF_NS_PER_YEAR / 12.0);
     double whole = round(months);
     if (whole >= 1 && fabs(months - whole) <= 1e-9 * whole && whole * (double)k <= 12e4) {
-        aif_date day = aif_sim_to_date(first, start);
-        aif_time time_of_day = first - aif_date_to_sim(day, start);
-        aif_date d = aif_date_add_months(day, (int32_t)(whole * (double)k));
-        return (double)aif_date_to_sim(d, start) + (double)time_of_day;
+        aif_time step = (aif_time)(whole * (double)k) * (AIF_NS_PER_YEAR / 12);
+        return (double)aif_sim_add_calendar(first, step, start);
     }
     return round(exact / (double)AIF_NS_PER_DAY) * (double)AIF_NS_PER_DAY;
 }
@@ -316,9 +314,8 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
         double t = block_online_at(ph->ready_at, interval, k, c->s->sim.start_date);
         b[k].online = t >= SCN_TIME_SATURATE ? AIF_TIME_MAX : (aif_time)t;
         b[k].power_w = k + 1 < n ? ph->block_w : ph->power_w - ph->block_w * (double)(n - 1);
-        aif_time life_end = b[k].online > AIF_TIME_MAX - ph->service_life
-                                ? AIF_TIME_MAX
-                                : b[k].online + ph->service_life;
+        aif_time life_end =
+            aif_sim_add_calendar(b[k].online, ph->service_life, c->s->sim.start_date);
         b[k].retire = life_end < ph->retire_at ? life_end : ph->retire_at;
     }
     ph->blocks = b;

@@ -94,7 +94,7 @@ static void input_from_scenario(void **state) {
 
 /* The default's AGI clause: trigger `agi` at 1e29 FLOP of cumulative training compute ends
  * Microsoft's 20% revenue share (from 2025-01 to 2033-01). All five frontier runs finish
- * (1.55e28 FLOP), so research compute crosses the threshold: on 2029-06-14 at 16:00 at seed 1
+ * (1.55e28 FLOP), so research compute crosses the threshold: on 2029-06-14 at 12:00 at seed 1
  * (research jobs through the scheduling session, arriving within each hour). Each
  * month's share is 20% of that month's revenue, pro-rated in the month the trigger fires,
  * and nothing is paid after it. */
@@ -111,7 +111,7 @@ static void revenue_share_checks(const loaded *l) {
     assert_int_equal(s->triggers_fired, 1);
     aif_time fired = aif_fleet_trigger_time(l->f, 0);
     assert_true(fired == aif_date_to_sim((aif_date){2029, 6, 14}, l->in.simulation.start_date) +
-                             16 * AIF_NS_PER_HOUR);
+                             12 * AIF_NS_PER_HOUR);
     int events = 0;
     for (size_t i = 0; i < aif_fleet_event_count(l->f); i++) {
         const aif_fleet_event *e = aif_fleet_event_at(l->f, i);

@@ -160,8 +160,17 @@ static void minimal_defaults_and_blocks(void **state) {
     assert_int_equal(ph->power_basis, AIF_POWER_FACILITY);
     assert_int_equal(ph->block_count, 4);
     assert_true(ph->blocks[3].power_w == 1e9 - 3 * 300e6);
-    assert_int_equal(ph->blocks[1].online - ph->blocks[0].online, AIF_NS_PER_YEAR / 12);
-    assert_int_equal(ph->blocks[0].retire - ph->blocks[0].online, 5 * AIF_NS_PER_YEAR);
+    /* block_interval: 1 month steps calendar months from 2026-07-01. */
+    for (int k = 0; k < 4; k++) {
+        aif_date d = aif_sim_to_date(ph->blocks[k].online, (aif_date){2026, 1, 1});
+        assert_int_equal(d.year, 2026);
+        assert_int_equal(d.month, 7 + k);
+        assert_int_equal(d.day, 1);
+        assert_int_equal(ph->blocks[k].online, aif_date_to_sim(d, (aif_date){2026, 1, 1}));
+    }
+    /* The 5-year service life ends on the calendar: 2031-07-01. */
+    assert_int_equal(ph->blocks[0].retire,
+                     aif_date_to_sim((aif_date){2031, 7, 1}, (aif_date){2026, 1, 1}));
     assert_false(aif_scenario_inference_get(s)->present);
     assert_true(aif_scenario_economics_get(s)->power_price[0].value == 73);
     assert_true(aif_scenario_failures_get(s)->hardware_fraction == 0.587);

@@ -484,6 +484,30 @@ static void sim_time_and_dates(void **state) {
     assert_int_equal(aif_sim_format_datetime(t, start, NULL, 8), AIF_EINVAL);
 }
 
+/* Whole months run on the calendar; anything else is plain addition; saturation. */
+static void sim_add_calendar(void **state) {
+    (void)state;
+    const aif_date start = {2025, 9, 1};
+    const aif_time month = AIF_NS_PER_YEAR / 12;
+    aif_time oct2 = aif_date_to_sim((aif_date){2028, 10, 2}, start);
+    /* 12 months from midnight is midnight a year later, not 06:00 (365.25 days). */
+    assert_int_equal(aif_sim_add_calendar(oct2, 12 * month, start),
+                     aif_date_to_sim((aif_date){2029, 10, 2}, start));
+    /* The time of day is kept; the day is clamped to the month's last. */
+    aif_time jan31_noon = aif_date_to_sim((aif_date){2026, 1, 31}, start) + 12 * AIF_NS_PER_HOUR;
+    assert_int_equal(aif_sim_add_calendar(jan31_noon, month, start),
+                     aif_date_to_sim((aif_date){2026, 2, 28}, start) + 12 * AIF_NS_PER_HOUR);
+    /* Not whole months: plain addition. */
+    assert_int_equal(aif_sim_add_calendar(oct2, 90 * AIF_NS_PER_DAY, start),
+                     oct2 + 90 * AIF_NS_PER_DAY);
+    assert_int_equal(aif_sim_add_calendar(oct2, 0, start), oct2);
+    assert_int_equal(aif_sim_add_calendar(oct2, -month, start), oct2 - month);
+    /* Saturation. */
+    assert_int_equal(aif_sim_add_calendar(AIF_TIME_MAX, month, start), AIF_TIME_MAX);
+    assert_int_equal(aif_sim_add_calendar(oct2, AIF_TIME_MAX, start), AIF_TIME_MAX);
+    assert_int_equal(aif_sim_add_calendar(AIF_TIME_MAX - 1, AIF_NS_PER_DAY, start), AIF_TIME_MAX);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seconds_conversion),
@@ -497,6 +521,7 @@ int main(void) {
         cmocka_unit_test(date_parse_invalid),
         cmocka_unit_test(date_format),
         cmocka_unit_test(sim_time_and_dates),
+        cmocka_unit_test(sim_add_calendar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

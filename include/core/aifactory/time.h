@@ -125,6 +125,13 @@ aif_time aif_date_to_sim(aif_date d, aif_date start);
  * t = -1 ns is the day before `start`). O(1). */
 aif_date aif_sim_to_date(aif_time t, aif_date start);
 
+/* t + d, where a d of a whole number of months (as "18 months" or "5 years" read: 1/12 of
+ * 365.25 days each) is added on the calendar: the same day of the month and time of day
+ * that many months later, not 30.4375 days per month, so a 12-month lead time from
+ * midnight ends at midnight. Other d are added as they are. Saturates at AIF_TIME_MAX (and
+ * for t or d past it returns AIF_TIME_MAX). O(1). */
+aif_time aif_sim_add_calendar(aif_time t, aif_time d, aif_date start);
+
 /* Write the UTC date and time of t as "2026-07-01 13:45:00" (seconds truncated toward
  * minus infinity). Errors: AIF_EINVAL (buf NULL, n == 0 or start invalid), AIF_ERANGE (buf
  * too small; truncated text). O(1). */
