@@ -2,12 +2,14 @@
  *
  * `aifactory VERB [options]` dispatches to cmd_<verb>(); `aifactory --help` lists the verbs,
  * `aifactory help VERB` is `aifactory VERB --help`, `aifactory --version` prints the
- * version. Unknown verbs and options exit 2 with a one-line reason and the usage hint. */
+ * version and the git commit of the build. Unknown verbs and options exit 2 with a one-line reason
+ * and the usage hint. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "aifactory/version.h"
 #include "args.h"
 #include "cli.h"
 
@@ -73,7 +75,7 @@ static int dispatch(int argc, char **argv) {
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "--version") == 0) {
-        puts("aifactory " AIF_VERSION_STRING);
+        printf("aifactory %s (commit %s)\n", aif_version(), aif_version_commit());
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "help") == 0) {
