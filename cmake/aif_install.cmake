@@ -22,6 +22,18 @@ set(AIF_LAYER_OBJECTS)
 foreach(layer ${AIF_LAYER_TARGETS})
   list(APPEND AIF_LAYER_OBJECTS $<TARGET_OBJECTS:${layer}>)
 endforeach()
+# The command line too, for aif_cli_invoke (include/cli/aifactory/invoke.h): the CLI's own
+# sources compiled once more without main() (AIF_CLI_IN_LIBRARY), plus src/cli/lib/.
+file(GLOB AIF_CLI_LIB_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/cli/lib/*.c)
+add_library(aif_cli OBJECT ${AIF_CLI_SOURCES} ${AIF_CLI_LIB_SOURCES})
+target_compile_definitions(aif_cli PRIVATE AIF_CLI_IN_LIBRARY)
+target_include_directories(aif_cli PUBLIC ${PROJECT_SOURCE_DIR}/include/cli
+                                   PRIVATE ${PROJECT_SOURCE_DIR}/src/cli)
+target_compile_options(aif_cli PRIVATE ${AIF_WARNINGS} -fno-semantic-interposition)
+target_link_libraries(aif_cli PUBLIC aifactory)
+set_target_properties(aif_cli PROPERTIES POSITION_INDEPENDENT_CODE ON)
+list(APPEND AIF_LAYER_OBJECTS $<TARGET_OBJECTS:aif_cli>)
+
 set(AIF_LIB_DEPS PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::ZSTD PkgConfig::SQLITE m)
 
 add_library(aifactory_shared SHARED ${AIF_LAYER_OBJECTS})
@@ -32,7 +44,17 @@ set_target_properties(
 target_link_libraries(aifactory_shared PRIVATE ${AIF_LIB_DEPS})
 # Every symbol the layers use must be in the library or its dependencies: found at link
 # time, not by a user's program at load time.
-target_link_options(aifactory_shared PRIVATE LINKER:--no-undefined)
+# Only the API is exported, aif_* (aif__* included: what layers share, not stable): the CLI's
+# cli_* and cmd_* names must not collide with a program's own.
+# A sanitized library is the exception: with clang the sanitizer runtime is linked into the
+# program, not into shared libraries, so its symbols are undefined here by design.
+target_link_options(aifactory_shared PRIVATE
+                    LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/aifactory.map)
+if(NOT AIF_SAN_FLAGS)
+  target_link_options(aifactory_shared PRIVATE LINKER:--no-undefined)
+endif()
+set_property(TARGET aifactory_shared APPEND PROPERTY LINK_DEPENDS
+                                                     ${PROJECT_SOURCE_DIR}/cmake/aifactory.map)
 
 add_library(aifactory_static STATIC ${AIF_LAYER_OBJECTS})
 set_target_properties(aifactory_static PROPERTIES OUTPUT_NAME aifactory)
@@ -71,7 +93,7 @@ install(TARGETS aifactory_shared aifactory_static
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 # Every header is included as "aifactory/<module>.h" (docs/architecture.md), so the layers'
 # include/<layer>/aifactory/ folders merge into one include/aifactory/.
-foreach(layer core model sched fleet io)
+foreach(layer core model sched fleet io cli)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/${layer}/aifactory
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 endforeach()
@@ -79,3 +101,20 @@ install(FILES ${PROJECT_BINARY_DIR}/aifactory.pc DESTINATION ${CMAKE_INSTALL_LIB
 install(DIRECTORY ${PROJECT_BINARY_DIR}/man/man1 DESTINATION ${CMAKE_INSTALL_MANDIR})
 install(FILES ${PROJECT_BINARY_DIR}/completion/aifactory
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+
+# ---- The Python package ----
+# python/aifactory (ctypes, standard library only) goes where Debian's python3 looks for
+# packages of /usr: <prefix>/lib/python3/dist-packages (for another prefix, add that folder
+# to PYTHONPATH). _installed.py records the way from there to the installed library, so
+# the package loads the library of its own prefix wherever the prefix is moved.
+set(AIF_PYTHON_INSTALL_DIR lib/python3/dist-packages
+    CACHE STRING "Where cmake --install puts the Python package aifactory (under the prefix)")
+file(RELATIVE_PATH AIF_PYTHON_TO_LIB /prefix/${AIF_PYTHON_INSTALL_DIR}/aifactory
+     /prefix/${CMAKE_INSTALL_LIBDIR}/libaifactory.so.${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+file(WRITE ${PROJECT_BINARY_DIR}/python/_installed.py
+     "\"\"\"Written by cmake --install: the library, relative to this folder.\"\"\"\n"
+     "LIBRARY = \"${AIF_PYTHON_TO_LIB}\"\n")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/aifactory DESTINATION ${AIF_PYTHON_INSTALL_DIR}
+        PATTERN __pycache__ EXCLUDE)
+install(FILES ${PROJECT_BINARY_DIR}/python/_installed.py
+        DESTINATION ${AIF_PYTHON_INSTALL_DIR}/aifactory)

@@ -12,6 +12,7 @@
 #include "aifactory/version.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_main.h"
 
 typedef struct verb {
     const char *name;
@@ -120,6 +121,13 @@ static int finish_stdout(int rc) {
     return rc;
 }
 
-int main(int argc, char **argv) {
+int aif__cli_main(int argc, char **argv) {
     return finish_stdout(dispatch(argc, argv));
 }
+
+/* The library carries the command line (aif_cli_invoke) but not this main(). */
+#ifndef AIF_CLI_IN_LIBRARY
+int main(int argc, char **argv) {
+    return aif__cli_main(argc, argv);
+}
+#endif

@@ -11,6 +11,8 @@
 #  - every man page renders without warnings;
 #  - the completion offers every verb, and every option of each verb, that --help lists.
 # Usage: install_test.sh BUILD_DIR CC PKG_CONFIG
+# Environment: AIFACTORY_TEST_SKIP (a reason: skip the Python check), AIFACTORY_TEST_PRELOAD
+# (a sanitizer runtime python3 must preload to load a sanitized library).
 # In a sanitized build the library needs the sanitizer runtimes: the .pc file adds their
 # flags to Libs (cmake/aif_install.cmake), so the same commands work there too.
 set -euo pipefail
@@ -121,4 +123,16 @@ for verb in $verbs; do
 done
 got=$(complete_words aifactory run --progress a | tr '\n' ' ')
 [ "$got" = "auto always " ] || fail "completing '--progress a' gave '$got'"
+# ---- the Python package, loading the library of its own prefix ----
+if command -v python3 > /dev/null && [ -z "${AIFACTORY_TEST_SKIP:-}" ]; then
+    py=$prefix/lib/python3/dist-packages
+    [ -e "$py/aifactory/__init__.py" ] || fail "no Python package in $py"
+    got=$(cd "$work" && env -u AIFACTORY_LIBRARY PYTHONPATH="$py" \
+        ${AIFACTORY_TEST_PRELOAD:+LD_PRELOAD=$AIFACTORY_TEST_PRELOAD ASAN_OPTIONS=detect_leaks=0} python3 -c 'import aifactory
+print(aifactory.library_path()); print(aifactory.plan(power="10GW", system="gb200-nvl72")["racks"])')
+    want=$(printf '%s\n%s' "$(realpath "$prefix/lib/$soname")" "$racks")
+    got_lib=$(realpath "$(head -1 <<< "$got")")
+    [ "$got_lib
+$(tail -1 <<< "$got")" = "$want" ] || fail "installed Python package: got '$got', want '$want'"
+fi
 echo "install_test: ok ($prefix: $(echo $verbs | wc -w) verbs)"
