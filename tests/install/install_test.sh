@@ -61,14 +61,17 @@ export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 "$cc" -std=c17 -Wall -Wextra -Werror -o "$work/consumer" "$here/consumer.c" \
     $("$pkg_config" --cflags --libs aifactory) -Wl,-rpath,"$prefix/lib" ||
     fail "consumer.c does not build with pkg-config --cflags --libs aifactory"
-ldd "$work/consumer" | grep -q "$prefix/lib/libaifactory.so" || fail "consumer: not linked to $prefix/lib"
+# (ldd's output is read whole: `ldd | grep -q` fails under pipefail when grep stops early.)
+loaded=$(ldd "$work/consumer")
+grep -q "$prefix/lib/libaifactory.so" <<< "$loaded" || fail "consumer: not linked to $prefix/lib"
 "$work/consumer" > "$work/consumer.out" || fail "consumer failed"
 # The static library, with the private dependencies `pkg-config --static` adds.
 static_libs=$("$pkg_config" --static --libs aifactory | sed 's/-laifactory\b/-l:libaifactory.a/')
 # shellcheck disable=SC2046,SC2086
 "$cc" -std=c17 -Wall -Wextra -Werror -o "$work/consumer_static" "$here/consumer.c" \
     $("$pkg_config" --cflags aifactory) $static_libs || fail "consumer.c does not link statically"
-if ldd "$work/consumer_static" | grep -q libaifactory; then
+loaded=$(ldd "$work/consumer_static")
+if grep -q libaifactory <<< "$loaded"; then
     fail "consumer_static loads libaifactory.so"
 fi
 "$work/consumer_static" > "$work/consumer_static.out" || fail "consumer_static failed"
@@ -84,8 +87,8 @@ printf 'aifactory %s\npower_w 10000000000\nracks %s\npackages %s\n' "$version" "
 diff -u "$work/cli.out" "$work/consumer.out" || fail "consumer.c and the CLI disagree"
 
 # ---- man pages ----
-verbs=$("$prefix/bin/aifactory" --help | awk '/^Verbs:/ { on = 1; next } on && /^$/ { exit }
-    on { print $1 }')
+top_help=$("$prefix/bin/aifactory" --help)
+verbs=$(awk '/^Verbs:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' <<< "$top_help")
 [ -n "$verbs" ] || fail "no verbs in aifactory --help"
 for page in aifactory $(printf 'aifactory-%s ' $verbs); do
     file=$prefix/share/man/man1/$page.1
@@ -97,7 +100,8 @@ for page in aifactory $(printf 'aifactory-%s ' $verbs); do
         [ -z "$warnings" ] || fail "$page.1: $warnings"
     fi
     if command -v man > /dev/null; then
-        MANWIDTH=80 man -l "$file" 2> /dev/null | grep -q "^NAME" || fail "man -l $page.1 shows no NAME"
+        shown=$(MANWIDTH=80 man -l "$file" 2> /dev/null) || fail "man -l $page.1 failed"
+        grep -q "^NAME" <<< "$shown" || fail "man -l $page.1 shows no NAME"
     fi
 done
 [ "$(ls "$prefix/share/man/man1" | wc -l)" -eq $(($(echo $verbs | wc -w) + 1)) ] ||
