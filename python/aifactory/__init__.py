@@ -24,7 +24,7 @@ import json
 import os
 
 __all__ = ["AifactoryError", "invoke", "plan", "perf", "replay", "run", "report",
-           "validate", "catalog", "version", "library_path"]
+           "validate", "catalog", "models", "init", "version", "library_path"]
 
 
 class AifactoryError(Exception):
@@ -180,3 +180,14 @@ def validate(scenario=None, **options):
 def catalog(*what, **options):
     """`aifactory catalog list` or `catalog("show", ID)`."""
     return _json_verb("catalog", what or ("list",), options)
+
+
+def models(*what, **options):
+    """`aifactory models list` or `models("show", ID)`."""
+    return _json_verb("models", what or ("list",), options)
+
+
+def init(file, **options):
+    """`aifactory init FILE`: write a scenario to start from, e.g. init("my.yaml",
+    template="single-site")."""
+    return _json_verb("init", (file,), options)

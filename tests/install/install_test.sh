@@ -9,7 +9,8 @@
 #    the shared library and against the static one, and gives the plan the installed binary
 #    gives;
 #  - every man page renders without warnings;
-#  - the completion offers every verb, and every option of each verb, that --help lists.
+#  - the completion offers every verb, and every option of each verb, that --help lists, and
+#    a verb's sub-verbs (catalog list|show).
 # Usage: install_test.sh BUILD_DIR CC PKG_CONFIG
 # Environment: AIFACTORY_TEST_SKIP (a reason: skip the Python check), AIFACTORY_TEST_PRELOAD
 # (a sanitizer runtime python3 must preload to load a sanitized library).
@@ -125,6 +126,8 @@ for verb in $verbs; do
         grep -qx -- "$o" <<< "$options" || fail "completion of '$verb' does not offer $o"
     done
 done
+got=$(cd "$work" && complete_words aifactory catalog "" | grep -x 'list\|show' | tr '\n' ' ')
+[ "$got" = "list show " ] || fail "completing 'aifactory catalog ' gave '$got'"
 got=$(complete_words aifactory run --progress a | tr '\n' ' ')
 [ "$got" = "auto always " ] || fail "completing '--progress a' gave '$got'"
 # ---- the Python package, loading the library of its own prefix ----

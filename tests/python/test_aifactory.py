@@ -86,6 +86,17 @@ class VerbsTest(unittest.TestCase):
             self.assertEqual(want.pop("out_dir"), "cli")
             self.assertEqual(got, want)
 
+    def test_catalog_models_init(self):
+        self.assertEqual(aifactory.catalog("show", "gb200-nvl72"),
+                         cli_json("catalog", "show", "gb200-nvl72"))
+        self.assertEqual(aifactory.models(), cli_json("models", "list"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "site.yaml")
+            got = aifactory.init(path, template="single-site")
+            self.assertEqual(got, {"file": path, "template": "single-site"})
+            checked = aifactory.validate(path)
+            self.assertEqual((checked["ok"], checked["errors"]), (True, []))
+
     def test_version(self):
         version, commit = aifactory.version()
         line = subprocess.run([BIN, "--version"], check=True, capture_output=True,
