@@ -92,7 +92,9 @@ static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
     r->fail_ev = AIF_PQ_HANDLE_NONE;
     if (st == AIF_OK && isfinite(mtbi)) {
         double gap = aif_dist_exponential(&r->rng, 1.0 / mtbi);
-        aif_time at = r->prog.running_since + aif_time_from_seconds(gap);
+        aif_time gap_ns = aif_time_from_seconds(gap); /* saturates */
+        aif_time at = gap_ns < AIF_TIME_MAX - r->prog.running_since ? r->prog.running_since + gap_ns
+                                                                    : AIF_TIME_MAX;
         if (at < aif_train_progress_finish_time(&r->prog) && at >= now) {
             st =
                 aif_sim_schedule_at(f->sim, at, f->self, CLS_RUN_FAIL, EV_RUN_FAIL, i, &r->fail_ev);
@@ -217,8 +219,9 @@ static double serve_class(const aif_fleet *f, size_t k, double tok, int64_t *fre
         if (!(tps > 0)) {
             continue;
         }
-        int64_t need = (int64_t)ceil(left / tps);
-        int64_t use = need < free_t[t] ? need : free_t[t];
+        /* Compared as doubles: a demand beyond every GPU there is would not fit an int64. */
+        double need = ceil(left / tps);
+        int64_t use = need < (double)free_t[t] ? (int64_t)need : free_t[t];
         free_t[t] -= use;
         *used += use;
         left -= fmin(left, (double)use * tps);

@@ -98,6 +98,11 @@ static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
         if (sim->end <= 0) {
             aif__scn_error(c, aif__cur_key_pos(&cur, "end"),
                            "simulation.end: expected a date after simulation.start");
+        } else if (sim->end > (aif_time)AIF_SCENARIO_SPAN_MAX_YEARS * AIF_NS_PER_YEAR) {
+            aif__scn_error(c, aif__cur_key_pos(&cur, "end"),
+                           "simulation.end: the span from simulation.start is %.0f years; at most "
+                           "%d years can be simulated",
+                           (double)sim->end / (double)AIF_NS_PER_YEAR, AIF_SCENARIO_SPAN_MAX_YEARS);
         }
     }
     double seed = 1;
@@ -247,9 +252,9 @@ static void bind_providers(scn_ctx *c, struct fy_node *n, scn_pos at) {
         int kind = 0;
         aif__cur_enum(&it.item, "kind", true, kinds, COUNT_OF(kinds), &kind);
         p->kind = (aif_provider_kind)kind;
-        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
-                     &p->price_usd_per_gpu_hour);
-        aif__cur_duration(&it.item, "lead_time", false, &p->lead_time);
+        aif__scn_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
+                     AIF_SCENARIO_USD_PER_GPU_HOUR_MAX, &p->price_usd_per_gpu_hour);
+        aif__scn_duration(&it.item, "lead_time", false, SCN_DURATION_MAX, &p->lead_time);
     }
 }
 
@@ -351,7 +356,8 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
         }
     }
     ph->system = system_ref(k, &ph->system_id);
-    bool power_ok = aif__cur_qty(k, "power", true, AIF_QTY_POWER, SCN_POSITIVE, &ph->power_w);
+    bool power_ok = aif__scn_qty(k, "power", true, AIF_QTY_POWER, SCN_POSITIVE,
+                                 AIF_SCENARIO_POWER_MAX_W, &ph->power_w);
     int basis = 0;
     aif__cur_enum(k, "basis", false, bases, 2, &basis);
     ph->power_basis = (aif_power_basis)basis;
@@ -367,8 +373,8 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
         const scn_cur rc = {&c->r, ramp, rw, aif__cur_key_pos(k, "ramp")};
         if (aif__cur_keys(&rc, ramp_keys, 2)) {
             aif__cur_date(&rc, "from", true, &ph->ready_at);
-            aif__cur_qty(&rc, "per_quarter", true, AIF_QTY_POWER, SCN_POSITIVE,
-                         &ph->ramp_w_per_quarter);
+            aif__scn_qty(&rc, "per_quarter", true, AIF_QTY_POWER, SCN_POSITIVE,
+                         AIF_SCENARIO_POWER_MAX_W, &ph->ramp_w_per_quarter);
         }
     } else {
         aif__cur_date(k, "ready", true, &ph->ready_at);
@@ -376,14 +382,15 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
     ph->block_w = ph->power_w;
     bool block_ok = true;
     if (aif__cur_get(k, "block")) {
-        block_ok = aif__cur_qty(k, "block", false, AIF_QTY_POWER, SCN_POSITIVE, &ph->block_w);
+        block_ok = aif__scn_qty(k, "block", false, AIF_QTY_POWER, SCN_POSITIVE,
+                                AIF_SCENARIO_POWER_MAX_W, &ph->block_w);
     }
-    if (aif__cur_duration(k, "block_interval", false, &ph->block_interval) &&
+    if (aif__scn_duration(k, "block_interval", false, SCN_DURATION_MAX, &ph->block_interval) &&
         ph->ramp_w_per_quarter > 0) {
         aif__scn_error(c, aif__cur_key_pos(k, "block_interval"),
                        "%s: 'block_interval' and 'ramp' both set the pace; give one", where);
     }
-    aif__cur_duration(k, "service_life", false, &ph->service_life);
+    aif__scn_duration(k, "service_life", false, SCN_DURATION_MAX, &ph->service_life);
     if (aif__cur_date(k, "retire", false, &ph->retire_at) && ph->retire_at <= ph->ready_at) {
         aif__scn_error(c, aif__cur_key_pos(k, "retire"),
                        "%s.retire: expected a date after the phase is ready", where);
@@ -518,14 +525,17 @@ static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
         v[i].take_or_pay = true;
         aif__cur_str(&it.item, "name", true, &v[i].name);
         v[i].provider = provider_ref(&it.item, "provider", true);
-        aif__cur_qty(&it.item, "total", true, AIF_QTY_MONEY, 0, &v[i].total_usd);
+        aif__scn_qty(&it.item, "total", true, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
+                     &v[i].total_usd);
         aif__cur_date(&it.item, "start", true, &v[i].start_at);
-        if (aif__cur_duration(&it.item, "term", true, &v[i].term) && v[i].term <= 0) {
+        if (aif__scn_duration(&it.item, "term", true, SCN_DURATION_MAX, &v[i].term) &&
+            v[i].term <= 0) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "term"), "%s.term: expected > 0", where);
         }
-        aif__cur_qty(&it.item, "capacity", false, AIF_QTY_POWER, 0, &v[i].capacity_w);
-        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
-                     &v[i].price_usd_per_gpu_hour);
+        aif__scn_qty(&it.item, "capacity", false, AIF_QTY_POWER, 0, AIF_SCENARIO_POWER_MAX_W,
+                     &v[i].capacity_w);
+        aif__scn_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
+                     AIF_SCENARIO_USD_PER_GPU_HOUR_MAX, &v[i].price_usd_per_gpu_hour);
         aif__cur_bool(&it.item, "take_or_pay", false, &v[i].take_or_pay);
     }
     c->s->contracts.commitments = v;
@@ -565,10 +575,11 @@ static void bind_rofrs(scn_ctx *c, struct fy_node *n, scn_pos at) {
         v[i].rule = (aif_rofr_rule)rule;
         aif__cur_num(&it.item, "probability", v[i].rule == AIF_ROFR_PROBABILITY, 0, 1,
                      &v[i].probability);
-        aif__cur_qty(&it.item, "max_price_per_gpu_hour", v[i].rule == AIF_ROFR_PRICE_AT_MOST,
-                     AIF_QTY_MONEY, 0, &v[i].max_price_usd_per_gpu_hour);
-        aif__cur_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
-                     &v[i].price_usd_per_gpu_hour);
+        aif__scn_qty(&it.item, "max_price_per_gpu_hour", v[i].rule == AIF_ROFR_PRICE_AT_MOST,
+                     AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_PER_GPU_HOUR_MAX,
+                     &v[i].max_price_usd_per_gpu_hour);
+        aif__scn_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
+                     AIF_SCENARIO_USD_PER_GPU_HOUR_MAX, &v[i].price_usd_per_gpu_hour);
         if (v[i].name == NULL) {
             v[i].name = "rofr";
         }
@@ -668,7 +679,8 @@ static void bind_triggers(scn_ctx *c, struct fy_node *n, scn_pos at) {
             aif__cur_date(&it.item, "date", true, &v[i].at);
         } else {
             v[i].kind = AIF_TRIGGER_COMPUTE;
-            aif__cur_qty(&it.item, "compute", true, AIF_QTY_FLOP, 1, &v[i].compute_flop);
+            aif__scn_qty(&it.item, "compute", true, AIF_QTY_FLOP, 1, AIF_SCENARIO_FLOP_MAX,
+                         &v[i].compute_flop);
         }
         for (size_t j = 0; j < i && v[i].name; j++) {
             if (v[j].name && strcmp(v[j].name, v[i].name) == 0) {
@@ -790,9 +802,12 @@ static void bind_tranches(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__cur_str(&it.item, "name", true, &v[i].name);
         aif__cur_str(&it.item, "investor", false, &v[i].investor);
         vendor_ref(&it.item, &v[i].vendor);
-        aif__cur_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
-        aif__cur_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, &v[i].step_w);
-        if (aif__cur_qty(&it.item, "cap", true, AIF_QTY_MONEY, 0.01, &v[i].cap_usd) &&
+        aif__scn_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, AIF_SCENARIO_USD_MAX,
+                     &v[i].amount_usd);
+        aif__scn_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, AIF_SCENARIO_POWER_MAX_W,
+                     &v[i].step_w);
+        if (aif__scn_qty(&it.item, "cap", true, AIF_QTY_MONEY, 0.01, AIF_SCENARIO_USD_MAX,
+                         &v[i].cap_usd) &&
             v[i].cap_usd < v[i].amount_usd) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "cap"),
                            "%s.cap: expected at least one tranche's amount", where);
@@ -834,9 +849,20 @@ static void bind_warrants(scn_ctx *c, struct fy_node *n, scn_pos at) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "per_step"),
                            "%s.per_step: more than the total shares", where);
         }
-        aif__cur_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, &v[i].step_w);
-        aif__cur_qty(&it.item, "strike", false, AIF_QTY_MONEY, 0, &v[i].strike_usd_per_share);
-        aif__cur_qty(&it.item, "share_price", false, AIF_QTY_MONEY, 0, &v[i].share_price_usd);
+        aif__scn_qty(&it.item, "per", true, AIF_QTY_POWER, SCN_POSITIVE, AIF_SCENARIO_POWER_MAX_W,
+                     &v[i].step_w);
+        aif__scn_qty(&it.item, "strike", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
+                     &v[i].strike_usd_per_share);
+        /* The shares are valued at this price: their total must be an amount of money. */
+        if (aif__scn_qty(&it.item, "share_price", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
+                         &v[i].share_price_usd) &&
+            v[i].share_price_usd * v[i].shares_total > AIF_SCENARIO_USD_MAX) {
+            aif__scn_error(c, aif__cur_key_pos(&it.item, "share_price"),
+                           "%s.share_price: $%g a share x %g shares is $%g; at most $%g can be "
+                           "valued",
+                           where, v[i].share_price_usd, v[i].shares_total,
+                           v[i].share_price_usd * v[i].shares_total, AIF_SCENARIO_USD_MAX);
+        }
         v[i].provider = aif__cur_get(&it.item, "provider")
                             ? provider_ref(&it.item, "provider", false)
                             : AIF_SCENARIO_NONE;
@@ -860,7 +886,8 @@ static void bind_rounds(scn_ctx *c, struct fy_node *n, scn_pos at) {
         }
         aif__cur_str(&it.item, "name", true, &v[i].name);
         aif__cur_str(&it.item, "investor", false, &v[i].investor);
-        aif__cur_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, &v[i].amount_usd);
+        aif__scn_qty(&it.item, "amount", true, AIF_QTY_MONEY, 0.01, AIF_SCENARIO_USD_MAX,
+                     &v[i].amount_usd);
         aif__cur_date(&it.item, "date", true, &v[i].at);
     }
     /* Stable enough: rounds on the same date keep no meaningful order beyond the file's. */

@@ -58,6 +58,33 @@ static void read_profile(const scn_cur *cur, const char *key, double *out, size_
     }
 }
 
+/* Peak prompt traffic in tokens/s: the most users, their daily share, prompts and the
+ * largest class's tokens at the busiest hour of the busiest weekday. Checked so that the
+ * hourly allocation and the revenue it bills stay finite numbers the engine holds. */
+static void check_peak(const scn_cur *cur, const aif_scenario_inference *in) {
+    double users = in->wau_model == AIF_WAU_LOGISTIC ? in->logistic_cap_users : 0;
+    for (size_t i = 0; in->wau_model == AIF_WAU_POINTS && i < in->wau_point_count; i++) {
+        users = fmax(users, in->wau_points[i].value);
+    }
+    double tokens = 0, hour = 0, day = 0;
+    for (size_t k = 0; k < in->class_count; k++) {
+        tokens = fmax(tokens, in->classes[k].input_tokens + in->classes[k].output_tokens);
+    }
+    for (int h = 0; h < 24; h++) {
+        hour = fmax(hour, in->diurnal[h]);
+    }
+    for (int d = 0; d < 7; d++) {
+        day = fmax(day, in->weekly[d]);
+    }
+    double peak = users * in->dau_per_wau * in->prompts_per_dau * tokens / 86400.0 * hour * day;
+    if (!(peak <= AIF_SCENARIO_TOKENS_PER_S_MAX)) {
+        aif__scn_error(aif__scn_of(cur), aif__cur_pos(cur),
+                       "demand.inference: users x dau_per_wau x prompts_per_dau x tokens per "
+                       "prompt peak at %g tokens/s; at most %g tokens/s can be served",
+                       peak, AIF_SCENARIO_TOKENS_PER_S_MAX);
+    }
+}
+
 static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
     static const char *const keys[] = {"points", "logistic"};
     static const char *const pkeys[] = {"date", "users"};
@@ -79,7 +106,8 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
                             aif__cur_key_pos(&cur, "logistic")};
         in->wau_model = AIF_WAU_LOGISTIC;
         if (aif__cur_keys(&lc, lkeys, 3)) {
-            aif__cur_qty(&lc, "cap", true, AIF_QTY_COUNT, 1, &in->logistic_cap_users);
+            aif__scn_qty(&lc, "cap", true, AIF_QTY_COUNT, 1, AIF_SCENARIO_USERS_MAX,
+                         &in->logistic_cap_users);
             aif__cur_date(&lc, "midpoint", true, &in->logistic_midpoint_at);
             aif__cur_num(&lc, "rate_per_year", true, 1e-6, 100, &in->logistic_rate_per_year);
         }
@@ -105,7 +133,8 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
             continue;
         }
         aif__cur_date(&it.item, "date", true, &v[i].at);
-        aif__cur_qty(&it.item, "users", true, AIF_QTY_COUNT, 0, &v[i].value);
+        aif__scn_qty(&it.item, "users", true, AIF_QTY_COUNT, 0, AIF_SCENARIO_USERS_MAX,
+                     &v[i].value);
         if (i > 0 && v[i].at <= v[i - 1].at) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "date"),
                            "%s.date: expected dates in increasing order", w);
@@ -153,8 +182,10 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
         }
         all_ok = aif__cur_num(&it.item, "share", true, 0, 1, &v[i].share) && all_ok;
         total += v[i].share;
-        aif__cur_qty(&it.item, "input_tokens", true, AIF_QTY_TOKENS, 0, &v[i].input_tokens);
-        aif__cur_qty(&it.item, "output_tokens", true, AIF_QTY_TOKENS, 1, &v[i].output_tokens);
+        aif__scn_qty(&it.item, "input_tokens", true, AIF_QTY_TOKENS, 0, AIF_SCENARIO_TOKENS_MAX,
+                     &v[i].input_tokens);
+        aif__scn_qty(&it.item, "output_tokens", true, AIF_QTY_TOKENS, 1, AIF_SCENARIO_TOKENS_MAX,
+                     &v[i].output_tokens);
         int l = AIF_LATENCY_SERVER, p = AIF_PREC_FP8;
         aif__cur_enum(&it.item, "latency", false, lat, COUNT_OF(lat), &l);
         aif__cur_enum(&it.item, "precision", false, prec, COUNT_OF(prec), &p);
@@ -176,11 +207,24 @@ static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
         return;
     }
     double per_min = 0;
-    if (aif__cur_qty(&cur, "tokens_per_min", true, AIF_QTY_TOKENS, 0, &per_min)) {
+    if (aif__scn_qty(&cur, "tokens_per_min", true, AIF_QTY_TOKENS, 0, AIF_SCENARIO_TOKENS_MAX,
+                     &per_min)) {
         in->api_tokens_per_s = per_min / 60.0;
     }
     aif__cur_date(&cur, "date", true, &in->api_at);
-    aif__cur_num(&cur, "growth_per_year", false, 1e-3, 1e3, &in->api_growth_per_year);
+    if (aif__cur_num(&cur, "growth_per_year", false, 1e-3, 1e3, &in->api_growth_per_year)) {
+        /* Growth compounds over the period: the rate at its far end must be one the engine
+         * can serve and bill (a 1000x yearly growth over decades is not). */
+        double years = fabs((double)(c->s->sim.end - in->api_at)) / (double)AIF_NS_PER_YEAR;
+        double g = in->api_growth_per_year;
+        double peak = in->api_tokens_per_s * pow(g >= 1 ? g : 1 / g, years);
+        if (!(peak <= AIF_SCENARIO_TOKENS_PER_S_MAX)) {
+            aif__scn_error(c, aif__cur_key_pos(&cur, "growth_per_year"),
+                           "%s.growth_per_year: %g a year over the %.0f years to the end of the "
+                           "period gives %g tokens/s; at most %g tokens/s can be served",
+                           w, g, years, peak, AIF_SCENARIO_TOKENS_PER_S_MAX);
+        }
+    }
     const char *cls = NULL;
     if (aif__cur_str(&cur, "class", true, &cls)) {
         for (size_t i = 0; i < in->class_count; i++) {
@@ -229,6 +273,7 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     }
     read_profile(&cur, "diurnal", in->diurnal, 24);
     read_profile(&cur, "weekly", in->weekly, 7);
+    check_peak(&cur, in);
     if ((x = aif__cur_get(&cur, "api")) != NULL && c->r.status == AIF_OK) {
         bind_api(c, x, aif__cur_key_pos(&cur, "api"), in);
     }
@@ -258,12 +303,20 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "model"), "%s.model: unknown model '%s'",
                            w, v[i].model_id);
         }
-        bool has_tokens = aif__cur_qty(&it.item, "tokens", false, AIF_QTY_TOKENS, 1, &v[i].tokens);
-        bool has_compute =
-            aif__cur_qty(&it.item, "compute", false, AIF_QTY_FLOP, 1, &v[i].compute_flop);
+        bool has_tokens = aif__scn_qty(&it.item, "tokens", false, AIF_QTY_TOKENS, 1,
+                                       AIF_SCENARIO_TOKENS_MAX, &v[i].tokens);
+        bool has_compute = aif__scn_qty(&it.item, "compute", false, AIF_QTY_FLOP, 1,
+                                        AIF_SCENARIO_FLOP_MAX, &v[i].compute_flop);
         if (!has_compute && v[i].model && has_tokens) {
             /* The first-cut training cost: 6 FLOP per active parameter per token. */
             v[i].compute_flop = 6.0 * v[i].model->params_active * v[i].tokens;
+            if (!(v[i].compute_flop <= AIF_SCENARIO_FLOP_MAX)) {
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "tokens"),
+                               "%s.tokens: 6 x %g active parameters x %g tokens is %g FLOP; at "
+                               "most %g FLOP can be simulated",
+                               w, v[i].model->params_active, v[i].tokens, v[i].compute_flop,
+                               AIF_SCENARIO_FLOP_MAX);
+            }
         } else if (!has_compute && aif__cur_get(&it.item, "compute") == NULL &&
                    !(has_model && has_tokens)) {
             aif__scn_error(c, aif__cur_pos(&it.item), "%s: give 'compute', or 'model' and 'tokens'",
@@ -272,7 +325,7 @@ static void bind_runs(scn_ctx *c, struct fy_node *n, scn_pos at) {
         int p = AIF_PREC_BF16;
         aif__cur_enum(&it.item, "precision", false, prec, COUNT_OF(prec), &p);
         v[i].precision = (aif_precision)p;
-        aif__cur_qty(&it.item, "gpus", true, AIF_QTY_COUNT, 1, &v[i].gpus);
+        aif__scn_qty(&it.item, "gpus", true, AIF_QTY_COUNT, 1, AIF_SCENARIO_GPUS_MAX, &v[i].gpus);
         aif__cur_date(&it.item, "earliest_start", false, &v[i].earliest_start_at);
         if (aif__cur_date(&it.item, "deadline", false, &v[i].deadline_at) &&
             v[i].deadline_at <= v[i].earliest_start_at) {
@@ -335,7 +388,7 @@ static void bind_dist(const scn_cur *parent, const char *key, bool duration, aif
             continue;
         }
         aif_time t = 0;
-        if (duration ? aif__cur_duration(&dc, name, true, &t)
+        if (duration ? aif__scn_duration(&dc, name, true, SCN_DURATION_MAX, &t)
                      : aif__cur_qty(&dc, name, true, AIF_QTY_COUNT, 0, &sv[j])) {
             if (duration) {
                 sv[j] = aif_time_to_seconds(t);
@@ -410,11 +463,22 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         r->trace_file = path;
         aif__cur_num(&cur, "trace_scale", false, 1e-6, 1e6, &r->trace_scale);
     } else {
-        aif__cur_num(&cur, "arrivals_per_day", true, 0, 1e9, &r->arrivals_per_day);
+        if (aif__cur_num(&cur, "arrivals_per_day", true, 0, 1e9, &r->arrivals_per_day)) {
+            /* Every job drawn is held until it runs, so the total is bounded, not the rate. */
+            double days = (double)c->s->sim.end / (double)AIF_NS_PER_DAY;
+            double jobs = r->arrivals_per_day * (days > 0 ? days : 0);
+            if (jobs > AIF_SCENARIO_RESEARCH_JOBS_MAX) {
+                aif__scn_error(c, aif__cur_key_pos(&cur, "arrivals_per_day"),
+                               "%s.arrivals_per_day: %g a day over the scenario's %.0f days is "
+                               "%.3g research jobs; at most %g can be simulated",
+                               w, r->arrivals_per_day, days, jobs, AIF_SCENARIO_RESEARCH_JOBS_MAX);
+            }
+        }
         bind_dist(&cur, "gpus", false, &r->gpus);
         bind_dist(&cur, "duration", true, &r->duration_s);
-        r->max_gpus = 1e9;
-        aif__cur_qty(&cur, "max_gpus", false, AIF_QTY_COUNT, 1, &r->max_gpus);
+        r->max_gpus = AIF_SCENARIO_JOB_GPUS_MAX;
+        aif__scn_qty(&cur, "max_gpus", false, AIF_QTY_COUNT, 1, AIF_SCENARIO_JOB_GPUS_MAX,
+                     &r->max_gpus);
     }
     aif__cur_num(&cur, "preemptible_fraction", false, 0, 1, &r->preemptible_fraction);
 }
@@ -435,6 +499,31 @@ static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {
     }
 }
 
+/* Every interruption of a frontier run is an event with its restart: their expected
+ * number over the period, at the largest run's size, must be one the engine gets through
+ * (a rate of 1e3 a GPU-year on 2^40 GPUs would strike every 30 ns for decades). */
+static void check_interruptions(scn_ctx *c, const scn_cur *cur) {
+    const aif_scenario_training *t = &c->s->training;
+    double gpus = 0;
+    size_t which = 0;
+    for (size_t i = 0; i < t->frontier_run_count; i++) {
+        if (t->frontier_runs[i].gpus > gpus) {
+            gpus = t->frontier_runs[i].gpus;
+            which = i;
+        }
+    }
+    double years = (double)c->s->sim.end / (double)AIF_NS_PER_YEAR;
+    double rate = c->s->failures.interruptions_per_gpu_year;
+    double n = rate * gpus * (years > 0 ? years : 0);
+    if (n > AIF_SCENARIO_RUN_INTERRUPTIONS_MAX) {
+        aif__scn_error(c, aif__cur_key_pos(cur, "interruptions_per_gpu_year"),
+                       "failures.interruptions_per_gpu_year: %g a GPU-year x %g GPUs (frontier run "
+                       "'%s') x %.3g years is %.3g interruptions; at most %g can be simulated",
+                       rate, gpus, t->frontier_runs[which].name ? t->frontier_runs[which].name : "",
+                       years, n, AIF_SCENARIO_RUN_INTERRUPTIONS_MAX);
+    }
+}
+
 static void bind_failures(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"interruptions_per_gpu_year", "hardware_fraction",
                                        "repair_time", "checkpoint_interval", "restart_cost"};
@@ -447,27 +536,32 @@ static void bind_failures(scn_ctx *c, struct fy_node *n, scn_pos at) {
     f->checkpoint_interval = AIF_NS_PER_HOUR;
     f->restart_cost = 10 * AIF_NS_PER_MIN;
     if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
+        check_interruptions(c, &cur);
         return;
     }
     aif__cur_num(&cur, "interruptions_per_gpu_year", false, 0, 1e3, &f->interruptions_per_gpu_year);
+    check_interruptions(c, &cur);
     aif__cur_num(&cur, "hardware_fraction", false, 0, 1, &f->hardware_fraction);
-    aif__cur_duration(&cur, "repair_time", false, &f->repair_time);
-    if (aif__cur_duration(&cur, "checkpoint_interval", false, &f->checkpoint_interval) &&
+    aif__scn_duration(&cur, "repair_time", false, AIF_SCENARIO_REPAIR_MAX_DAYS * AIF_NS_PER_DAY,
+                      &f->repair_time);
+    if (aif__scn_duration(&cur, "checkpoint_interval", false, SCN_DURATION_MAX,
+                          &f->checkpoint_interval) &&
         f->checkpoint_interval <= 0) {
         aif__scn_error(c, aif__cur_key_pos(&cur, "checkpoint_interval"),
                        "failures.checkpoint_interval: expected > 0");
     }
-    aif__cur_duration(&cur, "restart_cost", false, &f->restart_cost);
+    aif__scn_duration(&cur, "restart_cost", false, SCN_DURATION_MAX, &f->restart_cost);
 }
 
-static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
+/* `econ` is the economics mapping: a scalar price is read through it by its key (a --set
+ * value has no parent in the tree to find it by). */
+static void bind_power_price(scn_ctx *c, const scn_cur *econ, struct fy_node *n, scn_pos at) {
     static const char *const pkeys[] = {"date", "price"};
     aif_scenario_economics *e = &c->s->economics;
     if (fy_node_is_scalar(n)) {
         aif_scenario_point *v = aif__scn_alloc(c, 1, sizeof *v);
-        const scn_cur parent = {&c->r, fy_node_get_parent(n), "economics", at};
-        if (v != NULL &&
-            aif__cur_qty(&parent, "power_price", true, AIF_QTY_ENERGY_PRICE, 0, &v->value)) {
+        if (v != NULL && aif__scn_qty(econ, "power_price", true, AIF_QTY_ENERGY_PRICE, 0,
+                                      AIF_SCENARIO_USD_PER_MWH_MAX, &v->value)) {
             v->at = AIF_TIME_MIN;
             e->power_price = v;
             e->power_price_count = 1;
@@ -487,7 +581,8 @@ static void bind_power_price(scn_ctx *c, struct fy_node *n, scn_pos at) {
             continue;
         }
         aif__cur_date(&it.item, "date", true, &v[i].at);
-        aif__cur_qty(&it.item, "price", true, AIF_QTY_ENERGY_PRICE, 0, &v[i].value);
+        aif__scn_qty(&it.item, "price", true, AIF_QTY_ENERGY_PRICE, 0, AIF_SCENARIO_USD_PER_MWH_MAX,
+                     &v[i].value);
         if (i > 0 && v[i].at <= v[i - 1].at) {
             aif__scn_error(c, aif__cur_key_pos(&it.item, "date"),
                            "%s.date: expected dates in increasing order", w);
@@ -511,19 +606,20 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
     if (n != NULL && aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         struct fy_node *pp = aif__cur_get(&cur, "power_price");
         if (pp) {
-            bind_power_price(c, pp, aif__cur_key_pos(&cur, "power_price"));
+            bind_power_price(c, &cur, pp, aif__cur_key_pos(&cur, "power_price"));
         }
-        aif__cur_qty(&cur, "capex_per_mw", false, AIF_QTY_MONEY, 0, &e->capex_usd_per_mw);
+        aif__scn_qty(&cur, "capex_per_mw", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_PER_MW_MAX,
+                     &e->capex_usd_per_mw);
         aif_time t = 0;
-        if (aif__cur_duration(&cur, "it_life", false, &t)) {
+        if (aif__scn_duration(&cur, "it_life", false, SCN_DURATION_MAX, &t)) {
             e->it_life_years = (double)t / (double)AIF_NS_PER_YEAR;
         }
-        if (aif__cur_duration(&cur, "facility_life", false, &t)) {
+        if (aif__scn_duration(&cur, "facility_life", false, SCN_DURATION_MAX, &t)) {
             e->facility_life_years = (double)t / (double)AIF_NS_PER_YEAR;
         }
-        aif__cur_qty(&cur, "revenue_per_million_tokens", false, AIF_QTY_MONEY, 0,
-                     &e->revenue_usd_per_mtok);
-        aif__cur_qty(&cur, "subscription_per_month", false, AIF_QTY_MONEY, 0,
+        aif__scn_qty(&cur, "revenue_per_million_tokens", false, AIF_QTY_MONEY, 0,
+                     AIF_SCENARIO_USD_MAX, &e->revenue_usd_per_mtok);
+        aif__scn_qty(&cur, "subscription_per_month", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
                      &e->subscription_usd_per_month);
         aif__cur_num(&cur, "paying_fraction", false, 0, 1, &e->paying_fraction);
     }

@@ -123,6 +123,16 @@ static inline scn_each aif__scn_each_begin(scn_ctx *c, struct fy_node *seq, scn_
 /* A date, stored relative to the simulation start. */
 bool aif__cur_date(const scn_cur *k, const char *key, bool required, aif_time *out);
 
+/* The scenario's limits (scenario_types.h) on top of the cursor's readers: a duration of
+ * at most `max`, a quantity in [min, max]; beyond the limit an error names the key, the
+ * value and the limit. aif__scn_over reports `v` over `max` for a value read otherwise. */
+#define SCN_DURATION_MAX ((aif_time)AIF_SCENARIO_DURATION_MAX_YEARS * AIF_NS_PER_YEAR)
+bool aif__scn_duration(const scn_cur *k, const char *key, bool required, aif_time max,
+                       aif_time *out);
+bool aif__scn_qty(const scn_cur *k, const char *key, bool required, aif_quantity_kind kind,
+                  double min, double max, double *out);
+void aif__scn_over(const scn_cur *k, const char *key, double v, double max, aif_quantity_kind kind);
+
 /* The sections (scenario_bind.c, scenario_demand.c). */
 void aif__scn_bind(scn_ctx *c, struct fy_node *root);
 void aif__scn_bind_demand(scn_ctx *c, struct fy_node *demand, scn_pos at);

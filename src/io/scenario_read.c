@@ -100,8 +100,63 @@ bool aif__cur_date(const scn_cur *k, const char *key, bool required, aif_time *o
         aif__y_error(k->r, aif__y_shift(vp, perr.offset), "%s.%s: %s", k->path, key, perr.message);
         return false;
     }
+    /* Within the window, any date plus two durations stays inside int64 ns. */
+    if (d.year < AIF_SCENARIO_YEAR_MIN || d.year > AIF_SCENARIO_YEAR_MAX) {
+        aif__y_error(k->r, vp, "%s.%s: expected a date in the years %d to %d, found '%s'", k->path,
+                     key, AIF_SCENARIO_YEAR_MIN, AIF_SCENARIO_YEAR_MAX, buf);
+        return false;
+    }
     *out = aif_date_to_sim(d, aif__scn_of(k)->s->sim.start_date);
     return true;
+}
+
+bool aif__scn_duration(const scn_cur *k, const char *key, bool required, aif_time max,
+                       aif_time *out) {
+    aif_time t = 0;
+    if (!aif__cur_duration(k, key, required, &t)) {
+        return false;
+    }
+    if (t > max) {
+        char lim[32], got[32];
+        aif_duration_format(max, lim, sizeof lim);
+        aif_duration_format(t, got, sizeof got);
+        aif__y_error(k->r, aif__cur_key_pos(k, key), "%s.%s: expected at most %s, found %s",
+                     k->path, key, lim, got);
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
+bool aif__scn_qty(const scn_cur *k, const char *key, bool required, aif_quantity_kind kind,
+                  double min, double max, double *out) {
+    double v = 0;
+    if (!aif__cur_qty(k, key, required, kind, min, &v)) {
+        return false;
+    }
+    if (!(v <= max)) {
+        aif__scn_over(k, key, v, max, kind);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+void aif__scn_over(const scn_cur *k, const char *key, double v, double max,
+                   aif_quantity_kind kind) {
+    char lim[48], got[48];
+    /* Counts read best as plain numbers ("1e+12", not "1 T"); the rest with their unit. */
+    bool plain = kind == AIF_QTY_COUNT || kind == AIF_QTY_TOKENS || kind == AIF_QTY_MONEY;
+    const char *pre = kind == AIF_QTY_MONEY ? "$" : "";
+    const char *post = kind == AIF_QTY_TOKENS ? " tokens" : "";
+    if (plain || aif_quantity_format(max, kind, lim, sizeof lim) != AIF_OK) {
+        snprintf(lim, sizeof lim, "%s%.6g%s", pre, max, post);
+    }
+    if (plain || aif_quantity_format(v, kind, got, sizeof got) != AIF_OK) {
+        snprintf(got, sizeof got, "%s%.6g%s", pre, v, post);
+    }
+    aif__y_error(k->r, aif__cur_key_pos(k, key), "%s.%s: expected at most %s, found %s", k->path,
+                 key, lim, got);
 }
 
 /* ---- --set overrides ---- */

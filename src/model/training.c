@@ -22,6 +22,12 @@ aif_status aif_train_progress_start(aif_train_progress *p, double work_s, double
 
 aif_time aif_train_progress_finish_time(const aif_train_progress *p) {
     double left_ns = ceil((p->work_s - p->saved_s) * 1e9);
+    /* A run longer than time itself (1e40 FLOP on one GPU) never finishes: saturate. */
+    double room =
+        p->running_since >= 0 ? (double)(AIF_TIME_MAX - p->running_since) : (double)AIF_TIME_MAX;
+    if (!(left_ns < room - 4096.0)) { /* 4096 ns: two ulps of the double near 2^63 */
+        return AIF_TIME_MAX;
+    }
     return p->running_since + (aif_time)left_ns;
 }
 

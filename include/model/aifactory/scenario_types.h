@@ -24,6 +24,41 @@
  * constraint). */
 #define AIF_SCENARIO_NONE ((size_t)-1)
 
+/* ---- limits ----
+ * The ranges a scenario's values may take, so that every value `validate` accepts is one
+ * `run` holds: simulated times are int64 ns (about 292 years in all) and a date plus two
+ * durations must stay inside them; money is int64 cents; a research job's GPU count is 32
+ * bits; the engine steps every hour and keeps every waiting research job in memory. Each is
+ * far beyond any real plan (the default runs 10 GW, 800k-GPU runs of 1e28 FLOP, 5 years).
+ * The binder refuses a value beyond a limit at its file:line:col, naming the key, the value
+ * and the limit; docs/scenario.md ("Limits") lists them. */
+#define AIF_SCENARIO_YEAR_MIN           1970 /* every date is in [1970, 2100] */
+#define AIF_SCENARIO_YEAR_MAX           2100
+#define AIF_SCENARIO_SPAN_MAX_YEARS     100 /* simulation.end - simulation.start */
+#define AIF_SCENARIO_DURATION_MAX_YEARS 50  /* every duration (lead time, life, term, ...) */
+/* The repair ring holds one slot per hour of repair for every (site, type) cell. */
+#define AIF_SCENARIO_REPAIR_MAX_DAYS      365
+#define AIF_SCENARIO_POWER_MAX_W          1e12 /* any power value: 1 TW, 100 x a 10 GW plan */
+#define AIF_SCENARIO_USD_MAX              1e15 /* any amount of money: $1,000 trillion */
+#define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e4  /* rental and ROFR prices */
+#define AIF_SCENARIO_USD_PER_MW_MAX       1e10 /* facility capex */
+#define AIF_SCENARIO_USD_PER_MWH_MAX      1e5  /* energy price */
+#define AIF_SCENARIO_FLOP_MAX             1e35 /* a frontier run's compute and triggers */
+#define AIF_SCENARIO_GPUS_MAX             1099511627776.0 /* 2^40 packages, as the planner */
+#define AIF_SCENARIO_JOB_GPUS_MAX         1073741824.0    /* 2^30: a research job's max_gpus */
+#define AIF_SCENARIO_USERS_MAX            1e11 /* weekly users (12x the world's people) */
+#define AIF_SCENARIO_TOKENS_MAX           1e18 /* any token count (per prompt, per run) */
+/* Peak inference demand (users x daily share x prompts x tokens at the busiest hour of
+ * the week) and API demand at the end of the period, each in tokens per second: 1e15 is
+ * a million times the largest served today. */
+#define AIF_SCENARIO_TOKENS_PER_S_MAX 1e15
+/* research arrivals_per_day x the span in days: every waiting job is held in memory (the
+ * default scenario draws 1.2e7). */
+#define AIF_SCENARIO_RESEARCH_JOBS_MAX 5e7
+/* interruptions_per_gpu_year x the largest frontier run's GPUs x the span in years: each
+ * interruption of a run is an event (the default draws about 7e5). */
+#define AIF_SCENARIO_RUN_INTERRUPTIONS_MAX 5e7
+
 /* ---- simulation ---- */
 typedef struct aif_scenario_simulation {
     aif_date start_date;  /* t = 0 is midnight UTC of this day */

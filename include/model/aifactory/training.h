@@ -35,7 +35,8 @@ typedef struct aif_train_progress {
 aif_status aif_train_progress_start(aif_train_progress *p, double work_s, double checkpoint_s,
                                     double restart_s, aif_time now);
 
-/* When the run finishes if nothing interrupts it (rounded up to the next ns). O(1). */
+/* When the run finishes if nothing interrupts it (rounded up to the next ns);
+ * AIF_TIME_MAX when that is beyond every aif_time (the run never finishes). O(1). */
 aif_time aif_train_progress_finish_time(const aif_train_progress *p);
 
 /* Progress made by `now` (saved plus what is in flight, never beyond work_s; the saved part
