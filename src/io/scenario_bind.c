@@ -12,6 +12,7 @@
 
 #include "scenario_internal.h"
 #include "yaml.h"
+#include "aifactory/buildout.h"
 #include "aifactory/catalog_read.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -298,6 +299,31 @@ static double block_online_at(aif_time first, double interval, size_t k, aif_dat
     return round(exact / (double)AIF_NS_PER_DAY) * (double)AIF_NS_PER_DAY;
 }
 
+/* Each block must hold at least one system, as the engine plans it (facility power, the
+ * phase's PUE else the catalog's): otherwise `run` would refuse what `validate` passed. The
+ * first block is the largest, the last one may be smaller. */
+static void check_block_systems(scn_ctx *c, const aif_scenario_phase *ph, scn_pos p,
+                                const char *where) {
+    if (ph->system == NULL || ph->block_count == 0) {
+        return;
+    }
+    const aif_facility *fac = aif_catalog_facility(c->s->catalog);
+    double pue = ph->pue > 0 ? ph->pue : fac && fac->pue.present ? fac->pue.value : 1.2;
+    size_t last = ph->block_count - 1;
+    for (size_t k = 0; k <= last; k += last > 0 ? last : 1) {
+        double w = ph->blocks[k].power_w * (ph->power_basis == AIF_POWER_IT ? pue : 1.0);
+        aif_block blk;
+        aif_error err = {0};
+        if (aif_buildout_block(c->s->catalog, ph->system_id, w, &blk, &err) != AIF_OK) {
+            char pw[48];
+            aif_quantity_format(ph->blocks[k].power_w, AIF_QTY_POWER, pw, sizeof pw);
+            aif__scn_error(c, p, "%s: %s block of %s: %.150s", where, k == 0 ? "a" : "the last", pw,
+                           err.message);
+            return;
+        }
+    }
+}
+
 static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const char *where) {
     double nb = ceil(ph->power_w / ph->block_w - BLOCK_COUNT_SLACK);
     if (!(nb >= 1) || nb > MAX_BLOCKS) {
@@ -325,6 +351,7 @@ static void expand_blocks(scn_ctx *c, aif_scenario_phase *ph, scn_pos p, const c
     }
     ph->blocks = b;
     ph->block_count = n;
+    check_block_systems(c, ph, p, where);
 }
 
 static void bind_phase(const scn_cur *k, const char *site_id, size_t index,

@@ -62,6 +62,7 @@ static void read_profile(const scn_cur *cur, const char *key, double *out, size_
  * largest class's tokens at the busiest hour of the busiest weekday. Checked so that the
  * hourly allocation and the revenue it bills stay finite numbers the engine holds. */
 static void check_peak(const scn_cur *cur, const aif_scenario_inference *in) {
+    scn_ctx *c = aif__scn_of(cur);
     double users = in->wau_model == AIF_WAU_LOGISTIC ? in->logistic_cap_users : 0;
     for (size_t i = 0; in->wau_model == AIF_WAU_POINTS && i < in->wau_point_count; i++) {
         users = fmax(users, in->wau_points[i].value);
@@ -77,8 +78,10 @@ static void check_peak(const scn_cur *cur, const aif_scenario_inference *in) {
         day = fmax(day, in->weekly[d]);
     }
     double peak = users * in->dau_per_wau * in->prompts_per_dau * tokens / 86400.0 * hour * day;
+    c->peak_users = users;
+    c->peak_tokens_per_s += peak;
     if (!(peak <= AIF_SCENARIO_TOKENS_PER_S_MAX)) {
-        aif__scn_error(aif__scn_of(cur), aif__cur_pos(cur),
+        aif__scn_error(c, aif__cur_pos(cur),
                        "demand.inference: users x dau_per_wau x prompts_per_dau x tokens per "
                        "prompt peak at %g tokens/s; at most %g tokens/s can be served",
                        peak, AIF_SCENARIO_TOKENS_PER_S_MAX);
@@ -218,6 +221,7 @@ static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
         double years = fabs((double)(c->s->sim.end - in->api_at)) / (double)AIF_NS_PER_YEAR;
         double g = in->api_growth_per_year;
         double peak = in->api_tokens_per_s * pow(g >= 1 ? g : 1 / g, years);
+        c->peak_tokens_per_s += peak;
         if (!(peak <= AIF_SCENARIO_TOKENS_PER_S_MAX)) {
             aif__scn_error(c, aif__cur_key_pos(&cur, "growth_per_year"),
                            "%s.growth_per_year: %g a year over the %.0f years to the end of the "
@@ -592,6 +596,26 @@ static void bind_power_price(scn_ctx *c, const scn_cur *econ, struct fy_node *n,
     e->power_price_count = k;
 }
 
+/* A month of revenue at the peak of demand must be an amount the ledger can sum over the
+ * whole period: tokens at the peak rate for 31 days, and every paying user. */
+static void check_revenue(scn_ctx *c, const scn_cur *cur, const aif_scenario_economics *e) {
+    double tokens = c->peak_tokens_per_s * 31 * 86400.0 / 1e6 * e->revenue_usd_per_mtok;
+    double subs = c->peak_users * e->paying_fraction * e->subscription_usd_per_month;
+    const double max = AIF_SCENARIO_USD_PER_MONTH_MAX;
+    if (!(tokens <= max)) {
+        aif__scn_error(c, aif__cur_key_pos(cur, "revenue_per_million_tokens"),
+                       "economics.revenue_per_million_tokens: $%g x %g tokens/s at the peak is "
+                       "$%g a month; at most $%g a month can be booked",
+                       e->revenue_usd_per_mtok, c->peak_tokens_per_s, tokens, max);
+    }
+    if (!(subs <= max)) {
+        aif__scn_error(c, aif__cur_key_pos(cur, "subscription_per_month"),
+                       "economics.subscription_per_month: $%g x %g users x %g paying is $%g a "
+                       "month; at most $%g a month can be booked",
+                       e->subscription_usd_per_month, c->peak_users, e->paying_fraction, subs, max);
+    }
+}
+
 static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"power_price",
                                        "capex_per_mw",
@@ -622,6 +646,7 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_qty(&cur, "subscription_per_month", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
                      &e->subscription_usd_per_month);
         aif__cur_num(&cur, "paying_fraction", false, 0, 1, &e->paying_fraction);
+        check_revenue(c, &cur, e);
     }
     /* Defaults from the catalog's facility block, so the engine never sees a zero life. */
     if (e->capex_usd_per_mw == 0 && fac && fac->capex_usd_per_mw.present) {

@@ -83,6 +83,9 @@ typedef struct scn_ctx {
     scn_placed *placed;
     size_t placed_count;
     bool catalog_overridden;
+    /* Demand at its peak, for the limits on what it bills (scenario_demand.c). */
+    double peak_users;
+    double peak_tokens_per_s;
 } scn_ctx;
 
 /* Set up c->r for scenario `s` read from `file`, with the --set nodes in c->placed. */

@@ -150,10 +150,10 @@ void aif__scn_over(const scn_cur *k, const char *key, double v, double max,
     const char *pre = kind == AIF_QTY_MONEY ? "$" : "";
     const char *post = kind == AIF_QTY_TOKENS ? " tokens" : "";
     if (plain || aif_quantity_format(max, kind, lim, sizeof lim) != AIF_OK) {
-        snprintf(lim, sizeof lim, "%s%.6g%s", pre, max, post);
+        snprintf(lim, sizeof lim, "%s%.10g%s", pre, max, post);
     }
     if (plain || aif_quantity_format(v, kind, got, sizeof got) != AIF_OK) {
-        snprintf(got, sizeof got, "%s%.6g%s", pre, v, post);
+        snprintf(got, sizeof got, "%s%.10g%s", pre, v, post);
     }
     aif__y_error(k->r, aif__cur_key_pos(k, key), "%s.%s: expected at most %s, found %s", k->path,
                  key, lim, got);

@@ -81,11 +81,25 @@ static void no_failures_and_bad_input(void **state) {
     assert_int_equal(aif_train_simulate(NULL, &r, &o), AIF_EINVAL);
 }
 
+/* A run longer than every aif_time (1e35 FLOP on one GPU is ~1e23 s) never finishes: its
+ * finish saturates at AIF_TIME_MAX instead of overflowing, from any start. */
+static void finish_beyond_time(void **state) {
+    (void)state;
+    aif_train_progress p;
+    assert_int_equal(aif_train_progress_start(&p, 1e23, 60, 60, 0), AIF_OK);
+    assert_true(aif_train_progress_finish_time(&p) == AIF_TIME_MAX);
+    assert_int_equal(aif_train_progress_start(&p, 9.2e9, 60, 60, AIF_NS_PER_YEAR), AIF_OK);
+    assert_true(aif_train_progress_finish_time(&p) == AIF_TIME_MAX);
+    assert_int_equal(aif_train_progress_start(&p, 100, 60, 60, AIF_NS_PER_YEAR), AIF_OK);
+    assert_true(aif_train_progress_finish_time(&p) == AIF_NS_PER_YEAR + 100 * AIF_NS_PER_S);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(interrupt_arithmetic),
         cmocka_unit_test(llama3_rate),
         cmocka_unit_test(no_failures_and_bad_input),
+        cmocka_unit_test(finish_beyond_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,15 +39,18 @@
 /* The repair ring holds one slot per hour of repair for every (site, type) cell. */
 #define AIF_SCENARIO_REPAIR_MAX_DAYS      365
 #define AIF_SCENARIO_POWER_MAX_W          1e12 /* any power value: 1 TW, 100 x a 10 GW plan */
-#define AIF_SCENARIO_USD_MAX              1e15 /* any amount of money: $1,000 trillion */
+#define AIF_SCENARIO_USD_MAX              1e14 /* any amount: $100 trillion (ledger entries: 9e16 cents) */
 #define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e4  /* rental and ROFR prices */
 #define AIF_SCENARIO_USD_PER_MW_MAX       1e10 /* facility capex */
-#define AIF_SCENARIO_USD_PER_MWH_MAX      1e5  /* energy price */
-#define AIF_SCENARIO_FLOP_MAX             1e35 /* a frontier run's compute and triggers */
-#define AIF_SCENARIO_GPUS_MAX             1099511627776.0 /* 2^40 packages, as the planner */
-#define AIF_SCENARIO_JOB_GPUS_MAX         1073741824.0    /* 2^30: a research job's max_gpus */
-#define AIF_SCENARIO_USERS_MAX            1e11 /* weekly users (12x the world's people) */
-#define AIF_SCENARIO_TOKENS_MAX           1e18 /* any token count (per prompt, per run) */
+#define AIF_SCENARIO_USD_PER_MWH_MAX      1e4  /* energy price */
+/* Revenue a month (tokens at the peak rate x the price per million, plus subscribers): the
+ * ledger sums months in int64 cents, so 100 years of such months stay below 9.2e18 cents. */
+#define AIF_SCENARIO_USD_PER_MONTH_MAX 1e13
+#define AIF_SCENARIO_FLOP_MAX          1e35            /* a frontier run's compute and triggers */
+#define AIF_SCENARIO_GPUS_MAX          1099511627776.0 /* 2^40 packages, as the planner */
+#define AIF_SCENARIO_JOB_GPUS_MAX      1073741824.0    /* 2^30: a research job's max_gpus */
+#define AIF_SCENARIO_USERS_MAX         1e11            /* weekly users (12x the world's people) */
+#define AIF_SCENARIO_TOKENS_MAX        1e18            /* any token count (per prompt, per run) */
 /* Peak inference demand (users x daily share x prompts x tokens at the busiest hour of
  * the week) and API demand at the end of the period, each in tokens per second: 1e15 is
  * a million times the largest served today. */
