@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aifactory/error.h"
 #include "aifactory/units.h"
 
 const char *const cli_progress_choices[] = {"auto", "always", "never", NULL};
@@ -15,9 +16,9 @@ const char *const cli_progress_choices[] = {"auto", "always", "never", NULL};
 int cli_usage_error(const cli_verb_spec *spec, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "aifactory %s: ", spec->name);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'aifactory %s --help'.\n", spec->name);
+    char msg[AIF_ERROR_MESSAGE_MAX];
+    aif_message_vformat(msg, sizeof msg, fmt, ap); /* long quoted input is cut */
+    fprintf(stderr, "aifactory %s: %s\nTry 'aifactory %s --help'.\n", spec->name, msg, spec->name);
     va_end(ap);
     return CLI_EXIT_USAGE;
 }

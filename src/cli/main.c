@@ -5,10 +5,12 @@
  * version and the git commit of the build. Unknown verbs and options exit 2 with a one-line reason
  * and the usage hint. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "aifactory/error.h"
 #include "aifactory/version.h"
 #include "args.h"
 #include "cli.h"
@@ -49,9 +51,18 @@ static void print_usage(FILE *out) {
           out);
 }
 
+/* The message with long quoted input cut (error.h), as every other usage error. */
+static void usage_text(const char *fmt, ...) {
+    char msg[AIF_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    aif_message_vformat(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "aifactory: %s", msg);
+}
+
 static int usage_error(const char *fmt, const char *arg) {
-    fputs("aifactory: ", stderr);
-    fprintf(stderr, fmt, arg);
+    usage_text(fmt, arg);
     fputs("\nTry 'aifactory --help'.\n", stderr);
     return CLI_EXIT_USAGE;
 }

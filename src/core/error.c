@@ -1,10 +1,88 @@
 /* Recording and printing aif_error (error.h): the single place where error detail is
  * written, so messages are cut, terminated and positioned the same way everywhere. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aifactory/error.h"
+
+static bool word_char(unsigned char ch) {
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           ch >= 0x80;
+}
+
+/* Back from `at` to the start of the UTF-8 character it is in (continuation bytes are
+ * 10xxxxxx), never before `from`. */
+static size_t char_start(const char *s, size_t from, size_t at) {
+    while (at > from && ((unsigned char)s[at] & 0xC0) == 0x80) {
+        at--;
+    }
+    return at;
+}
+
+/* Copy src[0..len) into out[0..n) with long quoted runs cut; returns the length written. */
+static size_t cut_quotes(const char *src, size_t len, char *out, size_t n) {
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < n;) {
+        bool opens = src[i] == '\'' && (i == 0 || !word_char((unsigned char)src[i - 1]));
+        size_t end = i + 1; /* the closing quote, or len when the run is not closed */
+        while (opens && end < len &&
+               !(src[end] == '\'' && (end + 1 == len || !word_char((unsigned char)src[end + 1])))) {
+            end++;
+        }
+        if (!opens || end - (i + 1) <= AIF_QUOTE_MAX) {
+            out[o++] = src[i++];
+            continue;
+        }
+        size_t keep = char_start(src, i + 1, i + 1 + AIF_QUOTE_MAX) - (i + 1);
+        int w = snprintf(out + o, n - o, "'%.*s\u2026(%zu bytes)", (int)keep, src + i + 1,
+                         end - (i + 1));
+        o = w < 0 || (size_t)w >= n - o ? n - 1 : o + (size_t)w;
+        i = end; /* the closing quote, if any, is copied next */
+    }
+    /* A cut mid-character would leave invalid UTF-8 at the end: drop the partial one. */
+    if (o > 0) {
+        size_t last = char_start(out, 0, o - 1);
+        unsigned char lead = (unsigned char)out[last];
+        size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (last + need > o) {
+            o = last;
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t aif_message_vformat(char *out, size_t n, const char *fmt, va_list ap) {
+    if (out == NULL || n == 0) {
+        return 0;
+    }
+    char local[1024];
+    va_list again;
+    va_copy(again, ap);
+    int len = vsnprintf(local, sizeof local, fmt, ap);
+    char *text = local;
+    if (len < 0) {
+        len = 0;
+        local[0] = '\0';
+    } else if ((size_t)len >= sizeof local) {
+        char *big = malloc((size_t)len + 1);
+        if (big != NULL) {
+            vsnprintf(big, (size_t)len + 1, fmt, again);
+            text = big;
+        } else {
+            len = (int)sizeof local - 1;
+        }
+    }
+    va_end(again);
+    size_t w = cut_quotes(text, (size_t)len, out, n);
+    if (text != local) {
+        free(text);
+    }
+    return w;
+}
 
 static void record(aif_error *e, aif_status status, const char *file, unsigned long line,
                    unsigned long col, const char *fmt, va_list ap) {
@@ -13,7 +91,7 @@ static void record(aif_error *e, aif_status status, const char *file, unsigned l
     e->file = file;
     e->line = line;
     e->col = col;
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    aif_message_vformat(e->message, sizeof e->message, fmt, ap);
 }
 
 aif_status aif_error_set(aif_error *e, aif_status status, const char *fmt, ...) {

@@ -57,6 +57,19 @@ aif_status aif_error_set_at(aif_error *e, aif_status status, const char *file, u
 aif_status aif_error_set_offset(aif_error *e, aif_status status, size_t offset, const char *fmt,
                                 ...) AIF_PRINTF_LIKE(4, 5);
 
+/* Longest quoted input kept in a message (bytes): a longer run between quotes ('...') is
+ * cut to its first AIF_QUOTE_MAX bytes at a UTF-8 character boundary and followed by
+ * "…(N bytes)", so a 100 KB id or a 300-digit number is not echoed back whole. */
+#define AIF_QUOTE_MAX 60
+
+/* Format a message into out[0..n) as vsnprintf does, then cut every quoted run longer than
+ * AIF_QUOTE_MAX as above, and the whole at a UTF-8 boundary when it does not fit. Every
+ * aif_error message goes through it; the CLI's usage errors too. A quote opens after a
+ * character that is not a letter or digit and closes before one ("the scenario's" is no
+ * quote). Returns the length written (without the NUL). Cost O(formatted length); a
+ * message over 1 KB is formatted in a malloc'd buffer (cut at 1 KB if that fails). */
+size_t aif_message_vformat(char *out, size_t n, const char *fmt, va_list ap) AIF_PRINTF_LIKE(3, 0);
+
 /* Reset `e` to "no error" (NULL is ignored). */
 void aif_error_clear(aif_error *e);
 
