@@ -95,12 +95,20 @@ int cmd_report(int argc, char **argv) {
         aif_results_close(r);
         return CLI_EXIT_FAILURE;
     }
-    st = aif_report_write(r, 0, html_path, NULL);
+    size_t nonfinite = 0;
+    st = aif_report_write(r, 0, html_path, &(aif_report_options){.nonfinite = &nonfinite});
     aif_outdir_abort(&lock);
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory report: %s\n", aif_results_error(r)->message);
         aif_results_close(r);
-        return st == AIF_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+        /* No such run, or results that are not aifactory's (not UTF-8): bad input. */
+        return st == AIF_ENOTFOUND || st == AIF_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+    }
+    if (nonfinite > 0) {
+        fprintf(stderr,
+                "aifactory report: warning: %zu infinite or NaN values are shown as empty "
+                "(JSON has no such numbers)\n",
+                nonfinite);
     }
     aif_results_close(r);
     return print_result(&a, html_path, db_path);

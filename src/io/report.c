@@ -85,9 +85,13 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
         return AIF_EINVAL;
     }
     json_t *data = NULL;
-    aif_status st = aif__report_data(r, run_id, &data);
+    size_t nonfinite = 0;
+    aif_status st = aif__report_data(r, run_id, &data, &nonfinite);
     if (st != AIF_OK) {
         return st;
+    }
+    if (opt && opt->nonfinite) {
+        *opt->nonfinite = nonfinite;
     }
     int svg = (opt && opt->force_svg) || !aif_report_has_chart_library();
     json_t *lib = json_object();
@@ -104,6 +108,18 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
         snprintf(title, sizeof title, "%s", opt->title);
     } else {
         snprintf(title, sizeof title, "aifactory report: %s", name ? name : "run");
+    }
+    /* A long name cut mid-character would not be a JSON string: drop the partial one. */
+    size_t tl = strlen(title), last = tl;
+    while (last > 0 && ((unsigned char)title[last - 1] & 0xC0) == 0x80) {
+        last--;
+    }
+    if (last > 0 && (unsigned char)title[last - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)title[last - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (last - 1 + need > tl) {
+            title[last - 1] = '\0';
+        }
     }
     ok = ok && json_object_set_new(data, "title", json_string(title)) == 0;
     /* Compact and in insertion order: the page is identical for identical results. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report_internal.h"
+#include "textcheck.h"
 
 #define CDF_POINTS   200
 #define BUCKETS      400
@@ -19,9 +20,10 @@ typedef struct ctx {
     aif_results *r;
     sqlite3 *db;
     sqlite3_int64 run;
-    double t0, t1; /* simulated span of the run */
-    int replay;    /* a trace replay: its series are steps */
-    aif_status st; /* first failure; later steps become no-ops */
+    double t0, t1;    /* simulated span of the run */
+    int replay;       /* a trace replay: its series are steps */
+    aif_status st;    /* first failure; later steps become no-ops */
+    size_t nonfinite; /* infinite or NaN numbers written as null */
 } ctx;
 
 static int fail(ctx *c, aif_status st, const char *what) {
@@ -81,16 +83,45 @@ static int row(ctx *c, sqlite3_stmt *s) {
     return 0;
 }
 
-static json_t *col(sqlite3_stmt *s, int i) {
+/* Text for the page. JSON strings are UTF-8, and a results file written by another tool
+ * or damaged may hold other bytes: the report is refused, saying where, rather than
+ * written with them or reported as out of memory. NULL text is null. */
+static json_t *jstr(ctx *c, const char *s) {
+    if (s == NULL) {
+        return json_null();
+    }
+    json_t *v = json_string(s);
+    aif__text_fault fault;
+    if (v == NULL && c->st == AIF_OK && !aif__text_check(s, strlen(s), &fault)) {
+        c->st = aif__results_fail(c->r, AIF_EPARSE,
+                                  "report: run %lld holds text that is not UTF-8 (byte 0x%02x at "
+                                  "offset %zu of a %zu-byte value); the results file was not "
+                                  "written by aifactory, or is damaged",
+                                  (long long)c->run, fault.byte, fault.offset, strlen(s));
+    }
+    return v;
+}
+
+/* A number for the page: JSON has no infinity or NaN, so they are written as null (a gap
+ * in a chart, an empty cell) and counted, for the caller to say so. */
+static json_t *jreal(ctx *c, double v) {
+    if (!isfinite(v)) {
+        c->nonfinite++;
+        return json_null();
+    }
+    return json_real(v);
+}
+
+static json_t *col(ctx *c, sqlite3_stmt *s, int i) {
     switch (sqlite3_column_type(s, i)) {
     case SQLITE_NULL:
         return json_null();
     case SQLITE_INTEGER:
         return json_integer(sqlite3_column_int64(s, i));
     case SQLITE_FLOAT:
-        return json_real(sqlite3_column_double(s, i));
+        return jreal(c, sqlite3_column_double(s, i));
     default:
-        return json_string((const char *)sqlite3_column_text(s, i));
+        return jstr(c, (const char *)sqlite3_column_text(s, i));
     }
 }
 
@@ -104,17 +135,17 @@ static sqlite3_int64 count(ctx *c, const char *sql) {
 /* A generic table: the query's column names (which carry the units) and its rows. */
 static json_t *table(ctx *c, const char *id, const char *title, const char *sql) {
     json_t *t = json_object(), *cols = json_array(), *rows = json_array();
-    put(c, t, "id", json_string(id));
-    put(c, t, "title", json_string(title));
+    put(c, t, "id", jstr(c, id));
+    put(c, t, "title", jstr(c, title));
     sqlite3_stmt *s = query(c, sql);
     int n = s ? sqlite3_column_count(s) : 0;
     for (int i = 0; i < n; i++) {
-        push(c, cols, json_string(sqlite3_column_name(s, i)));
+        push(c, cols, jstr(c, sqlite3_column_name(s, i)));
     }
     while (c->st == AIF_OK && row(c, s)) {
         json_t *r = json_array();
         for (int i = 0; i < n; i++) {
-            push(c, r, col(s, i));
+            push(c, r, col(c, s, i));
         }
         push(c, rows, r);
     }
@@ -131,11 +162,11 @@ static json_t *chart(ctx *c, const char *id, const char *title, const char *y_la
         return NULL;
     }
     json_t *ch = json_object();
-    put(c, ch, "id", json_string(id));
-    put(c, ch, "title", json_string(title));
-    put(c, ch, "y_label", json_string(y_label));
-    put(c, ch, "unit", json_string(unit));
-    put(c, ch, "x_kind", json_string(x_kind));
+    put(c, ch, "id", jstr(c, id));
+    put(c, ch, "title", jstr(c, title));
+    put(c, ch, "y_label", jstr(c, y_label));
+    put(c, ch, "unit", jstr(c, unit));
+    put(c, ch, "x_kind", jstr(c, x_kind));
     put(c, ch, "x_log", json_false());
     put(c, ch, "step", json_boolean(step));
     put(c, ch, "series", json_array());
@@ -150,7 +181,7 @@ static json_t *series(ctx *c, json_t *ch, const char *name, json_t **x, json_t *
     json_t *s = json_object();
     *x = json_array();
     *y = json_array();
-    put(c, s, "name", json_string(name));
+    put(c, s, "name", jstr(c, name));
     put(c, s, "x", *x);
     put(c, s, "y", *y);
     push(c, json_object_get(ch, "series"), s);
@@ -161,8 +192,8 @@ static void point(ctx *c, json_t *x, json_t *y, double xv, double yv) {
     if (c->st != AIF_OK) {
         return;
     }
-    push(c, x, json_real(xv));
-    push(c, y, json_real(yv));
+    push(c, x, jreal(c, xv));
+    push(c, y, jreal(c, yv));
 }
 
 /* ---- header ---- */
@@ -173,7 +204,7 @@ static void header(ctx *c, json_t *d) {
                                "FROM runs WHERE run_id = ?");
     if (row(c, s)) {
         for (int i = 0; i < 6; i++) {
-            put(c, run, sqlite3_column_name(s, i), col(s, i));
+            put(c, run, sqlite3_column_name(s, i), col(c, s, i));
         }
         c->t0 = sqlite3_column_double(s, 4);
         c->t1 = sqlite3_column_double(s, 5);
@@ -183,16 +214,16 @@ static void header(ctx *c, json_t *d) {
      * with dates. Replays have none and keep elapsed time. */
     s = query(c, "SELECT value FROM params WHERE run_id = ? AND name = 'start' AND unit = 'date' "
                  "AND value GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'");
-    put(c, run, "start_date", row(c, s) ? col(s, 0) : json_null());
+    put(c, run, "start_date", row(c, s) ? col(c, s, 0) : json_null());
     sqlite3_finalize(s);
     put(c, d, "run", run);
     json_t *metrics = json_array();
     s = query(c, "SELECT name, value, unit FROM metrics WHERE run_id = ? ORDER BY ord");
     while (row(c, s)) {
         json_t *m = json_object();
-        put(c, m, "name", col(s, 0));
-        put(c, m, "value", col(s, 1));
-        put(c, m, "unit", col(s, 2));
+        put(c, m, "name", col(c, s, 0));
+        put(c, m, "value", col(c, s, 1));
+        put(c, m, "unit", col(c, s, 2));
         push(c, metrics, m);
     }
     sqlite3_finalize(s);
@@ -292,7 +323,7 @@ static void tagged_charts(ctx *c, json_t *charts) {
             /* A replay records its state at each event: it holds until the next one. */
             ch = chart(c, id, tag, tag, unit, "time", c->replay);
             /* The page says what a point is: "weekly means" or a raw value. */
-            put(c, ch, "bucket_s", json_real(w));
+            put(c, ch, "bucket_s", jreal(c, w));
             push(c, charts, ch);
             if (c->st != AIF_OK) {
                 break;
@@ -508,7 +539,7 @@ static void cash(ctx *c, json_t *charts) {
     while (row(c, s)) {
         json_t *x, *y;
         series(c, ch, (const char *)sqlite3_column_text(s, 0), &x, &y);
-        push(c, names, col(s, 0));
+        push(c, names, col(c, s, 0));
         push(c, xs, json_incref(x));
         push(c, ys, json_incref(y));
     }
@@ -571,10 +602,10 @@ static json_t *events(ctx *c) {
              MAX_PER_KIND, MAX_EVENTS);
     sqlite3_stmt *s = query(c, sql);
     while (c->st == AIF_OK && row(c, s)) {
-        push(c, t, col(s, 0));
-        push(c, k, col(s, 1));
-        push(c, sub, col(s, 2));
-        push(c, det, col(s, 3));
+        push(c, t, col(c, s, 0));
+        push(c, k, col(c, s, 1));
+        push(c, sub, col(c, s, 2));
+        push(c, det, col(c, s, 3));
     }
     sqlite3_finalize(s);
     return e;
@@ -586,7 +617,7 @@ static json_t *events(ctx *c) {
     "_s / 86400.0) ELSE date(s.d, printf('%+d seconds', CAST(" c "_s AS INTEGER))) END AS "        \
     "\"" c "\""
 
-aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
+aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t *nonfinite) {
     ctx c = {.r = r, .db = aif__results_db(r), .run = run_id, .st = AIF_OK};
     if (c.run == 0) {
         c.run = count(&c, "SELECT coalesce(min(run_id), 0) FROM runs");
@@ -643,5 +674,6 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out) {
         return c.st;
     }
     *out = d;
+    *nonfinite = c.nonfinite;
     return AIF_OK;
 }

@@ -10,8 +10,9 @@
 #include "results_internal.h"
 
 /* Build the JSON document the page draws for run `run_id` (0: the first run). On success
- * *out owns a new reference. Errors as aif_report_write, with the reason on `r`. */
-aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out);
+ * *out owns a new reference and *nonfinite counts the infinite or NaN numbers written as
+ * null. Errors as aif_report_write, with the reason on `r`. */
+aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t *nonfinite);
 
 /* NUL-terminated asset texts (bytes, as UTF-8 may not fit a signed char); the uPlot ones are ""
  * when npm was unavailable. */

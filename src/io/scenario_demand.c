@@ -480,7 +480,7 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
         }
         bind_dist(&cur, "gpus", false, &r->gpus);
         bind_dist(&cur, "duration", true, &r->duration_s);
-        r->max_gpus = AIF_SCENARIO_JOB_GPUS_MAX;
+        r->max_gpus = 1e9;
         aif__scn_qty(&cur, "max_gpus", false, AIF_QTY_COUNT, 1, AIF_SCENARIO_JOB_GPUS_MAX,
                      &r->max_gpus);
     }

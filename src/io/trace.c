@@ -294,6 +294,7 @@ typedef struct reader {
     int64_t rows_last;
     size_t rows_mark;      /* reserve_row has work to do once the count reaches this */
     aif__pages rows_pages; /* first touches of the row array */
+    const char *rec;       /* the record being parsed, for the column of a bad field */
 } reader;
 
 /* The next capacity of an array of `elem`-byte records filled one per job: the first
@@ -384,12 +385,34 @@ static void keep_job(aif_trace *t) {
     t->count++;
 }
 
-/* A bad row: AIF_EPARSE with the message in r->err (only the first, when skipping). */
+/* Where field `c` of the record being parsed starts: its column (1-based, the opening
+ * quote of a quoted field), its line moved past the newlines of the quoted fields before it.
+ * Those fields were unquoted in place, so the column of a field on a later line of the
+ * record is not known: 0. */
+static void field_pos(const reader *r, int c, unsigned long *line, unsigned long *col) {
+    *col = 0;
+    if (c < 0 || c >= r->nfields || r->rec == NULL) {
+        return;
+    }
+    unsigned long newlines = 0;
+    for (int i = 0; i < c; i++) {
+        for (const char *p = r->fields[i]; *p; p++) {
+            newlines += *p == '\n';
+        }
+    }
+    *line += newlines;
+    *col = newlines ? 0 : (unsigned long)(r->fields[c] - r->rec) + 1;
+}
+
+/* A bad row: AIF_EPARSE with the message in r->err (only the first, when skipping), at the
+ * line and column of the field. */
 static aif_status bad(reader *r, unsigned long line, int role, const char *expected,
                       const char *found) {
     if (!r->have_error) {
         const char *field = role >= 0 && r->spec->cols[role] ? r->spec->cols[role] : "";
-        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, 0,
+        unsigned long col = 0;
+        field_pos(r, role >= 0 ? r->col[role] : -1, &line, &col);
+        aif_error_set_at(r->err, AIF_EPARSE, r->file, line, col,
                          "field '%s': expected %s, found '%.60s%s'", field, expected, found,
                          strlen(found) > 60 ? "..." : "");
         r->have_error = true;
@@ -742,6 +765,7 @@ static aif_status read_rows(reader *r, trace_source *src, const aif_trace_option
             }
             st = AIF_EPARSE;
         } else {
+            r->rec = rec;
             st = parse_row(r, line, j, &filtered);
         }
         if (st == AIF_EPARSE && opt->skip_bad) {

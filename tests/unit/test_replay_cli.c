@@ -55,7 +55,7 @@ static void bad_rows_exit_2_or_skip(void **state) {
     snprintf(args, sizeof args, "'%s/openb_pod_list_default.csv.zst' --gpus 64", data_dir);
     assert_int_equal(run(args, true, out, sizeof out), 2);
     assert_non_null(strstr(out,
-                           "openb_pod_list_default.csv.zst:7287: error: field 'deletion_time': "
+                           "openb_pod_list_default.csv.zst:7287:54: error: field 'deletion_time': "
                            "expected an end time after the start, found '12774042'"));
     snprintf(args, sizeof args,
              "'%s/openb_pod_list_default.csv.zst' --gpus 64 --skip-bad --json --policy backfill",

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <jansson.h>
 
 #include "aifactory/report.h"
@@ -383,6 +384,50 @@ static void report_from_a_database_file(void **state) {
     remove(html);
 }
 
+/* Change the stored results behind the writer's back, as another tool or damage could. */
+static void tamper(const char *db, const char *sql) {
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* Infinite numbers become null and are counted (JSON has none); text that is not UTF-8 is
+ * refused with a message saying so, not reported as out of memory. */
+static void report_of_foreign_values(void **state) {
+    (void)state;
+    char db[64], html[64];
+    snprintf(db, sizeof db, "report_foreign_%ld.sqlite", (long)getpid());
+    snprintf(html, sizeof html, "report_foreign_%ld.html", (long)getpid());
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, db, &r, NULL), AIF_OK);
+    assert_int_equal(fx_tiny_replay(r, &run), AIF_OK);
+    assert_int_equal(aif_results_finish(r), AIF_OK);
+    aif_results_close(r);
+    tamper(db, "UPDATE metrics SET value = 1e999 WHERE rowid = (SELECT min(rowid) FROM metrics); "
+               "UPDATE metrics SET value = -1e999 WHERE rowid = (SELECT max(rowid) FROM metrics)");
+    size_t nonfinite = 0;
+    assert_int_equal(aif_results_open(NULL, db, &r, NULL), AIF_OK);
+    assert_int_equal(aif_report_write(r, 0, html, &(aif_report_options){.nonfinite = &nonfinite}),
+                     AIF_OK);
+    assert_int_equal(nonfinite, 2);
+    char *text = slurp(html);
+    json_t *d = page_data(text);
+    assert_true(
+        json_is_null(json_object_get(json_array_get(json_object_get(d, "metrics"), 0), "value")));
+    json_decref(d);
+    free(text);
+    aif_results_close(r);
+    tamper(db, "UPDATE runs SET name = CAST(X'41ff42' AS TEXT)");
+    assert_int_equal(aif_results_open(NULL, db, &r, NULL), AIF_OK);
+    assert_int_equal(aif_report_write(r, 0, html, NULL), AIF_EPARSE);
+    assert_non_null(strstr(aif_results_error(r)->message, "not UTF-8 (byte 0xff at offset 1"));
+    aif_results_close(r);
+    remove(db);
+    remove(html);
+}
+
 /* Every fixture's page, failing the Nth allocation until one succeeds. */
 static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *)) {
     char path[64];
@@ -421,6 +466,7 @@ int main(void) {
         cmocka_unit_test(scenario_training_runs_dates_and_event_cap),
         cmocka_unit_test(page_is_self_contained_and_deterministic),
         cmocka_unit_test(report_from_a_database_file),
+        cmocka_unit_test(report_of_foreign_values),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

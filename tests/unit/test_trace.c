@@ -125,7 +125,8 @@ static void times_within_limit(void **state) {
         aif_error err;
         assert_int_equal(parse_err(cases[i].text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
         const char *msg = SHOWN(err);
-        assert_non_null(strstr(msg, "t.csv:2: error: "));
+        assert_non_null(strstr(msg, "t.csv:2:"));
+        assert_true(err.col >= 1); /* the column of the time field */
         assert_non_null(strstr(msg, cases[i].shown));
         assert_non_null(strstr(msg, time_msg));
     }
@@ -142,13 +143,13 @@ static void times_within_limit(void **state) {
     assert_int_equal(
         parse_err("job_id,submit_s,gpus,duration_s\n1,0,1,1577880001\n", AIF_TRACE_AUTO, &err),
         AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: error: field 'duration_s': expected a duration of "
+    assert_string_equal(SHOWN(err), "t.csv:2:7: error: field 'duration_s': expected a duration of "
                                     "at most 50 years (1577880000 s), found '1577880001'");
     assert_int_equal(parse_err("job_id,user,gpu_num,state,submit_time,start_time,end_time,"
                                "duration\n1,u,1,COMPLETED,0,-1000000000,1000000000,\n",
                                AIF_TRACE_AUTO, &err),
                      AIF_EPARSE);
-    assert_string_equal(SHOWN(err), "t.csv:2: error: field 'end_time': expected a duration of "
+    assert_string_equal(SHOWN(err), "t.csv:2:31: error: field 'end_time': expected a duration of "
                                     "at most 50 years (1577880000 s), found '1000000000'");
 }
 
@@ -361,7 +362,7 @@ static void bundled_files(void **state) {
     assert_int_equal(aif_trace_read(NULL, path, NULL, &t, &err), AIF_EPARSE);
     assert_int_equal(err.line, 7287);
     assert_non_null(strstr(SHOWN(err),
-                           ".csv.zst:7287: error: field 'deletion_time': expected an end "
+                           ".csv.zst:7287:54: error: field 'deletion_time': expected an end "
                            "time after the start, found '12774042'"));
     aif_trace_options opt = {AIF_TRACE_AUTO, true};
     assert_int_equal(aif_trace_read(NULL, path, &opt, &t, &err), AIF_OK);
@@ -411,14 +412,26 @@ static void bad_rows_report_file_line_field(void **state) {
     snprintf(text, sizeof text, "%s1,0,1,10\n2,5,x,10\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_string_equal(
-        SHOWN(err), "t.csv:3: error: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
+        SHOWN(err),
+        "t.csv:3:5: error: field 'gpus': expected a GPU count in 1..16777216, found 'x'");
     assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 5);
 
     snprintf(text, sizeof text, "%s1,0,1,0\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_string_equal(SHOWN(err),
-                        "t.csv:2: error: field 'duration_s': expected a duration > 0 s, "
+                        "t.csv:2:7: error: field 'duration_s': expected a duration > 0 s, "
                         "found '0'");
+    /* A quoted field: the column of its opening quote. After a quoted field that holds a
+     * newline, the line is the field's own and the column is not known. */
+    snprintf(text, sizeof text, "%s1, \"0\",\"x\",5\n", head);
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 8);
+    snprintf(text, sizeof text, "job_id,user,gpus,submit_s,duration_s\n1,\"a\nb\",x,0,5\n");
+    assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 0);
     snprintf(text, sizeof text, "%s1,yesterday,1,5\n", head);
     assert_int_equal(parse_err(text, AIF_TRACE_AUTO, &err), AIF_EPARSE);
     assert_non_null(strstr(SHOWN(err), "field 'submit_s'"));

@@ -12,6 +12,7 @@
 #ifndef AIFACTORY_REPORT_H
 #define AIFACTORY_REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "aifactory/results.h"
@@ -20,6 +21,9 @@
 typedef struct aif_report_options {
     const char *title; /* page title; NULL: "aifactory report: <run name>" */
     int force_svg;     /* 1: draw the built-in SVG charts even when uPlot is inlined */
+    /* When not NULL, gets how many infinite or NaN numbers the page shows as null (JSON
+     * has neither), so the caller can say so. */
+    size_t *nonfinite;
 } aif_report_options;
 
 /* Write the report of run `run_id` (0: the first run in the store) to `path`, atomically
