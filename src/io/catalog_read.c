@@ -36,33 +36,38 @@ typedef struct field_spec {
     size_t offset; /* of the aif_sourced inside the entry struct */
     value_rule rule;
     bool required; /* for new entries */
+    double max;    /* the largest value a run can plan with (catalog.h); 0: none */
 } field_spec;
 
 static const field_spec package_fields[] = {
-    {"dies", offsetof(aif_package, dies), RULE_COUNT, true},
-    {"hbm_gb", offsetof(aif_package, hbm_gb), RULE_POSITIVE, true},
-    {"hbm_tbps", offsetof(aif_package, hbm_tbps), RULE_POSITIVE, false},
-    {"tdp_w", offsetof(aif_package, tdp_w), RULE_POSITIVE, false},
-    {"scaleup_gbps", offsetof(aif_package, scaleup_gbps), RULE_NONNEGATIVE, false},
-    {"available", offsetof(aif_package, available), RULE_TEXT, false},
+    {"dies", offsetof(aif_package, dies), RULE_COUNT, true, 0},
+    {"hbm_gb", offsetof(aif_package, hbm_gb), RULE_POSITIVE, true, 0},
+    {"hbm_tbps", offsetof(aif_package, hbm_tbps), RULE_POSITIVE, false, 0},
+    {"tdp_w", offsetof(aif_package, tdp_w), RULE_POSITIVE, false, 0},
+    {"scaleup_gbps", offsetof(aif_package, scaleup_gbps), RULE_NONNEGATIVE, false, 0},
+    {"available", offsetof(aif_package, available), RULE_TEXT, false, 0},
 };
 
 static const field_spec system_fields[] = {
-    {"packages", offsetof(aif_system, packages), RULE_COUNT, true},
-    {"extra_packages", offsetof(aif_system, extra_packages), RULE_COUNT, false},
-    {"scaleup_domain", offsetof(aif_system, scaleup_domain), RULE_COUNT, false},
-    {"it_power_kw", offsetof(aif_system, it_power_kw), RULE_POSITIVE, true},
-    {"price_usd", offsetof(aif_system, price_usd), RULE_POSITIVE, true},
+    {"packages", offsetof(aif_system, packages), RULE_COUNT, true, AIF_CATALOG_PACKAGES_MAX},
+    {"extra_packages", offsetof(aif_system, extra_packages), RULE_COUNT, false, 0},
+    {"scaleup_domain", offsetof(aif_system, scaleup_domain), RULE_COUNT, false, 0},
+    {"it_power_kw", offsetof(aif_system, it_power_kw), RULE_POSITIVE, true,
+     AIF_CATALOG_IT_POWER_MAX_KW},
+    {"price_usd", offsetof(aif_system, price_usd), RULE_POSITIVE, true, AIF_CATALOG_PRICE_MAX_USD},
 };
 
 static const field_spec facility_fields[] = {
-    {"pue", offsetof(aif_facility, pue), RULE_PUE, false},
-    {"overhead_fraction", offsetof(aif_facility, overhead_fraction), RULE_FRACTION, false},
-    {"capex_usd_per_mw", offsetof(aif_facility, capex_usd_per_mw), RULE_NONNEGATIVE, false},
+    {"pue", offsetof(aif_facility, pue), RULE_PUE, false, AIF_CATALOG_PUE_MAX},
+    {"overhead_fraction", offsetof(aif_facility, overhead_fraction), RULE_FRACTION, false, 0},
+    {"capex_usd_per_mw", offsetof(aif_facility, capex_usd_per_mw), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_CAPEX_MAX_USD_PER_MW},
     {"power_price_usd_per_mwh", offsetof(aif_facility, power_price_usd_per_mwh), RULE_NONNEGATIVE,
-     false},
-    {"it_life_years", offsetof(aif_facility, it_life_years), RULE_POSITIVE, false},
-    {"facility_life_years", offsetof(aif_facility, facility_life_years), RULE_POSITIVE, false},
+     false, AIF_CATALOG_POWER_PRICE_MAX_USD_PER_MWH},
+    {"it_life_years", offsetof(aif_facility, it_life_years), RULE_POSITIVE, false,
+     AIF_CATALOG_LIFE_MAX_YEARS},
+    {"facility_life_years", offsetof(aif_facility, facility_life_years), RULE_POSITIVE, false,
+     AIF_CATALOG_LIFE_MAX_YEARS},
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -137,7 +142,7 @@ static bool check_rule(parse_ctx *ctx, pos p, const char *what, value_rule rule,
 
 /* One sourced value: {value|default|date, low, high, source, confidence, note}. */
 static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char *what,
-                          value_rule rule, aif_sourced *out) {
+                          value_rule rule, double max, aif_sourced *out) {
     /* A field given but invalid is marked so that "missing required field" stays quiet. */
     out->line = -1;
     if (!aif__y_expect_mapping(&ctx->r, n, at, what)) {
@@ -231,6 +236,13 @@ static void parse_sourced(parse_ctx *ctx, struct fy_node *n, pos at, const char 
     if (!ok || !check_rule(ctx, value_pos, what, rule, v.value)) {
         return;
     }
+    /* The planner multiplies these by block sizes into int64 cents and counts: past the
+     * limit a run could not hold what validation accepted. */
+    if (max > 0 && !(v.value <= max && (!has_low || v.high <= max))) {
+        aif__y_error(&ctx->r, value_pos, "%s: expected at most %g, found %g", what, max,
+                     has_low && v.high > v.value ? v.high : v.value);
+        return;
+    }
     if (has_low) {
         if (!(v.low <= v.value && v.value <= v.high)) {
             aif__y_error(&ctx->r, at, "%s: expected low <= default <= high, found %g, %g, %g", what,
@@ -281,7 +293,7 @@ static void parse_tflops(parse_ctx *ctx, struct fy_node *n, pos at, const char *
             if (k && fy_node_is_scalar(k) && aif__y_scalar_is(k, aif_precision_name(prec))) {
                 char what[96];
                 snprintf(what, sizeof what, "%s.dense_tflops.%s", id, aif_precision_name(prec));
-                parse_sourced(ctx, it.value, kp, what, RULE_POSITIVE, &p->dense_tflops[prec]);
+                parse_sourced(ctx, it.value, kp, what, RULE_POSITIVE, 0, &p->dense_tflops[prec]);
                 found = true;
             }
         }
@@ -323,7 +335,8 @@ static void parse_package(parse_ctx *ctx, const char *id, struct fy_node *n, pos
             parse_tflops(ctx, v, kp, id, &sp->p);
         } else if ((f = find_field(package_fields, COUNT_OF(package_fields), k)) != NULL) {
             snprintf(what, sizeof what, "%s.%s", id, f->key);
-            parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&sp->p + f->offset));
+            parse_sourced(ctx, v, kp, what, f->rule, f->max,
+                          (aif_sourced *)((char *)&sp->p + f->offset));
         } else {
             aif__y_unknown_key(&ctx->r, k, at, id, NULL, 0);
         }
@@ -374,7 +387,8 @@ static void parse_system(parse_ctx *ctx, const char *id, struct fy_node *n, pos 
             }
         } else if ((f = find_field(system_fields, COUNT_OF(system_fields), k)) != NULL) {
             snprintf(what, sizeof what, "%s.%s", id, f->key);
-            parse_sourced(ctx, v, kp, what, f->rule, (aif_sourced *)((char *)&ss->s + f->offset));
+            parse_sourced(ctx, v, kp, what, f->rule, f->max,
+                          (aif_sourced *)((char *)&ss->s + f->offset));
         } else {
             aif__y_unknown_key(&ctx->r, k, at, id, NULL, 0);
         }
@@ -455,7 +469,7 @@ static void parse_facility(parse_ctx *ctx, struct fy_node *n, pos at) {
         }
         char what[96];
         snprintf(what, sizeof what, "facility.%s", f->key);
-        parse_sourced(ctx, it.value, kp, what, f->rule,
+        parse_sourced(ctx, it.value, kp, what, f->rule, f->max,
                       (aif_sourced *)((char *)&ctx->staged->facility + f->offset));
     }
 }

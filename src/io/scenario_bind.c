@@ -314,11 +314,20 @@ static void check_block_systems(scn_ctx *c, const aif_scenario_phase *ph, scn_po
         double w = ph->blocks[k].power_w * (ph->power_basis == AIF_POWER_IT ? pue : 1.0);
         aif_block blk;
         aif_error err = {0};
+        char pw[48];
+        aif_quantity_format(ph->blocks[k].power_w, AIF_QTY_POWER, pw, sizeof pw);
         if (aif_buildout_block(c->s->catalog, ph->system_id, w, &blk, &err) != AIF_OK) {
-            char pw[48];
-            aif_quantity_format(ph->blocks[k].power_w, AIF_QTY_POWER, pw, sizeof pw);
             aif__scn_error(c, p, "%s: %s block of %s: %.150s", where, k == 0 ? "a" : "the last", pw,
                            err.message);
+            return;
+        }
+        /* Its capex is booked in int64 cents (the catalog's prices per system and MW). */
+        double capex = blk.capex_systems_usd + blk.capex_facility_usd;
+        if (k == 0 && !(capex <= AIF_SCENARIO_USD_MAX)) {
+            aif__scn_error(c, p,
+                           "%s: a block of %s costs $%g at the catalog's prices; at most $%g can "
+                           "be booked",
+                           where, pw, capex, AIF_SCENARIO_USD_MAX);
             return;
         }
     }

@@ -1,14 +1,16 @@
 /* A generator of valid-but-extreme scenarios: what `validate` accepts, `run` completes.
  * From a small scenario that exercises every section (one month, one site, a cloud, a
  * commitment, a ROFR, a trigger, a revenue share, investments, inference with an API, a
- * frontier run, research, failures, economics), each of DRAWS seeded draws overrides one to
- * three numeric keys with values at and near the documented limits (scenario_types.h),
- * zeros, and tiny and huge magnitudes. Every draw is validated: a refusal must carry
- * positioned, bounded messages. An accepted draw is simulated and recorded when its values
- * keep the run cheap (a few keys scale the work with their value: those beyond `run_max`
- * are only validated, their products are limits of their own): the run must finish, or fail
- * with a message, and record no infinite number. Run under ASan and UBSan this proves the
- * binder's limits hold the engine's arithmetic. */
+ * frontier run, research, failures, economics, catalog numbers), each of DRAWS seeded draws
+ * overrides one to three numeric keys with values at and near the documented limits
+ * (scenario_types.h, catalog.h), zeros, and tiny and huge magnitudes. Every draw is
+ * validated: a refusal must carry positioned messages. An accepted draw is simulated and
+ * recorded when its values keep the run cheap (a few keys scale the work with their value:
+ * those beyond `run_max` are only validated, their products are limits of their own): the
+ * run must finish and record no infinite number. Only a catalog system that cannot make the
+ * run's procurement block (a run option, not the scenario's) may be refused, with a message,
+ * when the run starts. Under ASan and UBSan this proves the binder's limits hold the
+ * engine's arithmetic. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +33,23 @@
 static const char base_yaml[] =
     "aifactory: 1\n"
     "simulation: {start: 2026-01-01, end: 2026-02-01}\n"
+    "catalog:\n"
+    "  packages:\n"
+    "    gb200:\n"
+    "      dies: {default: 2, source: https://example.org, confidence: L}\n"
+    "      dense_tflops: {bf16: {default: 2500, source: https://example.org, confidence: L}}\n"
+    "      hbm_gb: {default: 186, source: https://example.org, confidence: L}\n"
+    "  systems:\n"
+    "    gb200-nvl72:\n"
+    "      packages: {default: 72, source: https://example.org, confidence: L}\n"
+    "      it_power_kw: {default: 132, source: https://example.org, confidence: L}\n"
+    "      price_usd: {default: 3.9e6, source: https://example.org, confidence: L}\n"
+    "  facility:\n"
+    "    pue: {default: 1.2, source: https://example.org, confidence: L}\n"
+    "    capex_usd_per_mw: {default: 1.2e7, source: https://example.org, confidence: L}\n"
+    "    power_price_usd_per_mwh: {default: 70, source: https://example.org, confidence: L}\n"
+    "    it_life_years: {default: 5, source: https://example.org, confidence: L}\n"
+    "    facility_life_years: {default: 14, source: https://example.org, confidence: L}\n"
     "providers:\n"
     "  - {id: me, kind: own, lead_time: 1 month}\n"
     "  - {id: cloudco, kind: cloud, price_per_gpu_hour: $3.40, lead_time: 2 months}\n"
@@ -171,6 +190,18 @@ static const key keys[] = {
     {"economics.revenue_per_million_tokens", MONEY, 0},
     {"economics.subscription_per_month", MONEY, 0},
     {"economics.paying_fraction", FRACTION, 0},
+    /* The catalog numbers a run plans with, merged over the built-in catalog. */
+    {"catalog.systems.gb200-nvl72.packages.default", COUNT, 0},
+    {"catalog.systems.gb200-nvl72.it_power_kw.default", NUM, 0},
+    {"catalog.systems.gb200-nvl72.price_usd.default", NUM, 0},
+    {"catalog.packages.gb200.dies.default", COUNT, 0},
+    {"catalog.packages.gb200.dense_tflops.bf16.default", NUM, 0},
+    {"catalog.packages.gb200.hbm_gb.default", NUM, 0},
+    {"catalog.facility.pue.default", NUM, 0},
+    {"catalog.facility.capex_usd_per_mw.default", NUM, 0},
+    {"catalog.facility.power_price_usd_per_mwh.default", NUM, 0},
+    {"catalog.facility.it_life_years.default", NUM, 0},
+    {"catalog.facility.facility_life_years.default", NUM, 0},
 };
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
@@ -300,7 +331,7 @@ static void check_refusal(const aif_scenario *sc) {
 }
 
 typedef struct tally {
-    int accepted, refused, ran, run_failed;
+    int accepted, refused, ran, procure_refused;
 } tally;
 
 static void one_draw(aif_rng *r, int draw, tally *t) {
@@ -334,6 +365,14 @@ static void one_draw(aif_rng *r, int draw, tally *t) {
         aif_fleet *f = NULL;
         aif_error err = {0};
         st = aif_fleet_create(NULL, &in, &f, &err);
+        /* The procurement block is a run option (500 MW of the procurement system), not the
+         * scenario's: a catalog system that cannot make one is refused when the run starts,
+         * with a message, before anything is simulated. */
+        if (st != AIF_OK && strncmp(err.message, "procurement system: ", 20) == 0) {
+            t->procure_refused++;
+            aif_scenario_destroy(sc);
+            return;
+        }
         if (st == AIF_OK) {
             st = aif_fleet_run(f, NULL, NULL);
         }
@@ -379,8 +418,8 @@ static void extreme_draws(void **state) {
     for (int d = 0; d < DRAWS; d++) {
         one_draw(&r, d, &t);
     }
-    print_message("%d draws: %d refused, %d accepted, %d simulated\n", DRAWS, t.refused, t.accepted,
-                  t.ran);
+    print_message("%d draws: %d refused, %d accepted, %d simulated, %d procurement refused\n",
+                  DRAWS, t.refused, t.accepted, t.ran, t.procure_refused);
     /* The draws must exercise both sides of the limits. */
     assert_true(t.refused > DRAWS / 10);
     assert_true(t.ran > DRAWS / 10);

@@ -52,6 +52,17 @@ typedef struct aif_package {
     aif_sourced available;    /* date in .text */
 } aif_package;
 
+/* The largest catalog values a run can plan with: blocks of up to 1 TW (scenario_types.h)
+ * are priced into int64 cents and counted in int64 systems. Each is far beyond any real
+ * system or site (an NVL72 rack costs about $3.9M and draws 132 kW). */
+#define AIF_CATALOG_PRICE_MAX_USD               1e9 /* a system */
+#define AIF_CATALOG_PACKAGES_MAX                1e6 /* packages in a system */
+#define AIF_CATALOG_IT_POWER_MAX_KW             1e5 /* a system: 100 MW */
+#define AIF_CATALOG_PUE_MAX                     3.0
+#define AIF_CATALOG_CAPEX_MAX_USD_PER_MW        1e8
+#define AIF_CATALOG_POWER_PRICE_MAX_USD_PER_MWH 1e4
+#define AIF_CATALOG_LIFE_MAX_YEARS              50.0
+
 typedef struct aif_system {
     const char *id;
     const char *name;

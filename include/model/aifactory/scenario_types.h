@@ -40,9 +40,9 @@
 #define AIF_SCENARIO_REPAIR_MAX_DAYS      365
 #define AIF_SCENARIO_POWER_MAX_W          1e12 /* any power value: 1 TW, 100 x a 10 GW plan */
 #define AIF_SCENARIO_USD_MAX              1e14 /* any amount: $100 trillion (ledger entries: 9e16 cents) */
-#define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e4  /* rental and ROFR prices */
-#define AIF_SCENARIO_USD_PER_MW_MAX       1e10 /* facility capex */
-#define AIF_SCENARIO_USD_PER_MWH_MAX      1e4  /* energy price */
+#define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e4 /* rental and ROFR prices */
+#define AIF_SCENARIO_USD_PER_MW_MAX       1e8 /* facility capex: a 1 TW block stays $1e14 */
+#define AIF_SCENARIO_USD_PER_MWH_MAX      1e4 /* energy price */
 /* Revenue a month (tokens at the peak rate x the price per million, plus subscribers): the
  * ledger sums months in int64 cents, so 100 years of such months stay below 9.2e18 cents. */
 #define AIF_SCENARIO_USD_PER_MONTH_MAX 1e13
