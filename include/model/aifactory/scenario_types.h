@@ -37,10 +37,11 @@
 #define AIF_SCENARIO_SPAN_MAX_YEARS     100 /* simulation.end - simulation.start */
 #define AIF_SCENARIO_DURATION_MAX_YEARS 50  /* every duration (lead time, life, term, ...) */
 /* The repair ring holds one slot per hour of repair for every (site, type) cell. */
-#define AIF_SCENARIO_REPAIR_MAX_DAYS      365
-#define AIF_SCENARIO_POWER_MAX_W          1e12 /* any power value: 1 TW, 100 x a 10 GW plan */
-#define AIF_SCENARIO_USD_MAX              1e14 /* any amount: $100 trillion (ledger entries: 9e16 cents) */
-#define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e4 /* rental and ROFR prices */
+#define AIF_SCENARIO_REPAIR_MAX_DAYS 365
+#define AIF_SCENARIO_POWER_MAX_W     1e12 /* any power value: 1 TW, 100 x a 10 GW plan */
+/* Any amount of money: $100 trillion (a ledger entry holds at most 9e16 cents). */
+#define AIF_SCENARIO_USD_MAX              1e14
+#define AIF_SCENARIO_USD_PER_GPU_HOUR_MAX 1e3 /* rental and ROFR prices */
 #define AIF_SCENARIO_USD_PER_MW_MAX       1e8 /* facility capex: a 1 TW block stays $1e14 */
 #define AIF_SCENARIO_USD_PER_MWH_MAX      1e4 /* energy price */
 /* Revenue a month (tokens at the peak rate x the price per million, plus subscribers): the
