@@ -32,8 +32,17 @@ static size_t cut_quotes(const char *src, size_t len, char *out, size_t n) {
                !(src[end] == '\'' && (end + 1 == len || !word_char((unsigned char)src[end + 1])))) {
             end++;
         }
-        if (!opens || end - (i + 1) <= AIF_QUOTE_MAX) {
+        if (!opens) {
             out[o++] = src[i++];
+            continue;
+        }
+        if (end - (i + 1) <= AIF_QUOTE_MAX) {
+            /* A short run is copied whole with its closing quote, so that quote is never
+             * taken for the opening of another run ("'.' cannot be ..."). */
+            size_t stop = end < len ? end + 1 : len;
+            while (i < stop && o + 1 < n) {
+                out[o++] = src[i++];
+            }
             continue;
         }
         size_t keep = char_start(src, i + 1, i + 1 + AIF_QUOTE_MAX) - (i + 1);

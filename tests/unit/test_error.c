@@ -29,6 +29,12 @@ static void short_quotes_kept(void **state) {
     /* The scenario's days: an apostrophe in a word opens no quote. */
     fmt(out, sizeof out, "the scenario's %d days", 3);
     assert_string_equal(out, "the scenario's 3 days");
+    /* A closing quote after punctuation opens no new run, however long the rest. */
+    char big[256];
+    fmt(big, sizeof big,
+        "folder '.' cannot be replaced as a whole; name a folder of its own, e.g. %s", "./out");
+    assert_string_equal(big, "folder '.' cannot be replaced as a whole; name a folder of its own, "
+                             "e.g. ./out");
 }
 
 static void long_quote_cut(void **state) {
