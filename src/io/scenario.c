@@ -312,8 +312,10 @@ double aif_scenario_wau_at(const aif_scenario *s, aif_time t) {
         return 0;
     }
     const aif_scenario_inference *in = &s->inference;
+    /* Differences in double: t may be any aif_time (AIF_TIME_MIN included), and an int64
+     * difference of two far-apart times overflows. */
     if (in->wau_model == AIF_WAU_LOGISTIC) {
-        double years = (double)(t - in->logistic_midpoint_at) / (double)AIF_NS_PER_YEAR;
+        double years = ((double)t - (double)in->logistic_midpoint_at) / (double)AIF_NS_PER_YEAR;
         return in->logistic_cap_users / (1 + exp(-in->logistic_rate_per_year * years));
     }
     const aif_scenario_point *p = in->wau_points;
@@ -333,6 +335,6 @@ double aif_scenario_wau_at(const aif_scenario *s, aif_time t) {
             hi = mid;
         }
     }
-    double f = (double)(t - p[lo].at) / (double)(p[hi].at - p[lo].at);
+    double f = ((double)t - (double)p[lo].at) / ((double)p[hi].at - (double)p[lo].at);
     return p[lo].value + f * (p[hi].value - p[lo].value);
 }

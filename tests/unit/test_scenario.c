@@ -359,9 +359,33 @@ static void equal_dates_keep_input_order(void **state) {
     aif_scenario_destroy(s);
 }
 
+/* Weekly actives at any aif_time: the logistic took t - midpoint in int64, which overflowed
+ * for t near AIF_TIME_MIN (found by fuzzing the scenario reader, issue 17). */
+static void wau_at_extreme_times(void **state) {
+    (void)state;
+    aif_scenario *s = NULL;
+    assert_int_equal(aif_scenario_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_scenario_load_default(s), AIF_OK);
+    assert_true(aif_scenario_wau_at(s, AIF_TIME_MIN) < 1.0);
+    assert_true(fabs(aif_scenario_wau_at(s, AIF_TIME_MAX) - 3e9) < 1.0);
+    aif_scenario_destroy(s);
+    char text[1024];
+    snprintf(
+        text, sizeof text,
+        "%sdemand:\n  inference:\n    wau:\n      points: [{date: 2026-01, users: 1M}, "
+        "{date: 2027-01, users: 3M}]\n    prompts_per_dau: 10\n    classes: [{name: chat, model: "
+        "llama2-70b, share: 1, input_tokens: 100, output_tokens: 100}]\n",
+        minimal);
+    s = load_text(text, NULL, 0, AIF_OK);
+    assert_true(aif_scenario_wau_at(s, AIF_TIME_MIN) == 1e6);
+    assert_true(aif_scenario_wau_at(s, AIF_TIME_MAX) == 3e6);
+    aif_scenario_destroy(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(default_scenario_binds),
+        cmocka_unit_test(wau_at_extreme_times),
         cmocka_unit_test(equal_dates_keep_input_order),
         cmocka_unit_test(shipped_files_bind),
         cmocka_unit_test(minimal_defaults_and_blocks),
