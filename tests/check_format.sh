@@ -11,5 +11,5 @@ while IFS= read -r -d '' f; do
         echo "not clang-formatted: $f"
         bad=1
     fi
-done < <(find include src tests bench -name '*.[ch]' -print0)
+done < <(find include src tests bench fuzz -name '*.[ch]' -print0)
 exit "$bad"

@@ -12,7 +12,9 @@ if [ "$expect" = ok ]; then
     printf 'layer probe %s should build but did not:\n%s\n' "$target" "$out"
     exit 1
 fi
-if [ $rc -ne 0 ] && printf '%s' "$out" | grep -Eq 'No such file or directory|undefined reference'; then
+# gcc says "No such file or directory" for a missing header, clang "file not found".
+if [ $rc -ne 0 ] && printf '%s' "$out" |
+    grep -Eq 'No such file or directory|file not found|undefined reference'; then
     exit 0
 fi
 printf 'layer probe %s should be refused (missing header or undefined reference) but got rc=%d:\n%s\n' \
