@@ -19,6 +19,12 @@ aif_status aif__text_read(const aif_allocator *a, const char *path, aif__text *o
     t.data = aif_alloc(a, t.cap);
     aif_status st = t.data ? AIF_OK : AIF_ENOMEM;
     while (st == AIF_OK) {
+        if (t.len > AIF__TEXT_MAX_BYTES) {
+            *failed_op = "read";
+            *sys_errno = EFBIG;
+            st = AIF_EIO;
+            break;
+        }
         if (t.len == t.cap) {
             char *grown = aif_realloc(a, t.data, t.cap, t.cap * 2);
             if (grown == NULL) {
