@@ -93,6 +93,46 @@ size_t aif_message_vformat(char *out, size_t n, const char *fmt, va_list ap) {
     return w;
 }
 
+/* Messages quote input ("found 'x'"), and input may hold a line break, a tab or a terminal
+ * escape: each control character becomes a C-style escape ("\\n", "\\x1b") so that an
+ * error stays one line of plain text. Escapes that no longer fit are cut whole. */
+static bool is_control(unsigned char c) {
+    return c < 0x20 || c == 0x7f;
+}
+
+static void escape_controls(char *msg, size_t cap) {
+    size_t n = strlen(msg);
+    size_t i = 0;
+    while (i < n && !is_control((unsigned char)msg[i])) {
+        i++;
+    }
+    if (i == n) {
+        return; /* the common case: nothing to rewrite */
+    }
+    char out[AIF_ERROR_MESSAGE_MAX];
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        char esc[5] = {(char)c};
+        size_t len = 1;
+        if (c == '\n' || c == '\t' || c == '\r') {
+            esc[0] = '\\';
+            esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+            len = 2;
+        } else if (is_control(c)) {
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+            len = 4;
+        }
+        if (o + len >= cap || o + len >= sizeof out) {
+            break;
+        }
+        memcpy(out + o, esc, len);
+        o += len;
+    }
+    memcpy(msg, out, o);
+    msg[o] = '\0';
+}
+
 static void record(aif_error *e, aif_status status, const char *file, unsigned long line,
                    unsigned long col, const char *fmt, va_list ap) {
     e->status = status;
@@ -101,6 +141,7 @@ static void record(aif_error *e, aif_status status, const char *file, unsigned l
     e->line = line;
     e->col = col;
     aif_message_vformat(e->message, sizeof e->message, fmt, ap);
+    escape_controls(e->message, sizeof e->message);
 }
 
 aif_status aif_error_set(aif_error *e, aif_status status, const char *fmt, ...) {

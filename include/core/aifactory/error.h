@@ -20,7 +20,9 @@
 #define AIF_PRINTF_LIKE(fmt, args)
 #endif
 
-/* Longest message kept (bytes, NUL included); longer ones are cut, still NUL-terminated. */
+/* Longest message kept (bytes, NUL included); longer ones are cut, still NUL-terminated.
+ * A message is one line: control characters in it (a quoted input's line break, tab or
+ * terminal escape) are recorded as "\n", "\t", "\r" or "\xNN". */
 #define AIF_ERROR_MESSAGE_MAX 320
 
 /* Why a call failed. `file` is NULL when the error is not tied to an input file; it is not
