@@ -39,13 +39,18 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size) {
     return s;
 }
 
-/* Format one error: the text must be one terminated line within the buffer. */
+/* Format one error: the text must be one terminated line of printable text within the
+ * buffer (error.h escapes control characters that a message quotes from the input). */
 static inline void fuzz_error(const aif_error *e) {
     char buf[512];
     size_t n = aif_error_format(e, buf, sizeof buf);
     size_t got = strlen(buf);
     FUZZ_CHECK(got < sizeof buf);
     FUZZ_CHECK(n >= got);
+    for (size_t i = 0; i < got; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+    }
 }
 
 static inline void fuzz_error_list(const aif_error_list *l) {
