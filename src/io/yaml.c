@@ -86,6 +86,65 @@ static aif_status stream_check(const struct fy_parse_cfg *pcfg, const char *text
     return st;
 }
 
+/* Does the line's content end with a block scalar header ("key: |", "- >-", "x: |2")?
+ * Its following, more indented lines are then text, not YAML structure. */
+static bool opens_block_scalar(const char *line, size_t n) {
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r')) {
+        n--;
+    }
+    while (n > 0 && (line[n - 1] == '-' || line[n - 1] == '+' ||
+                     (line[n - 1] >= '0' && line[n - 1] <= '9'))) {
+        n--;
+    }
+    return n > 0 && (line[n - 1] == '|' || line[n - 1] == '>') &&
+           (n == 1 || line[n - 2] == ' ' || line[n - 2] == '\t');
+}
+
+/* The first block-context explicit key indicator ("? " at the start of a line's content,
+ * after any "- " entries), outside block scalars: 1-based line and column, or false.
+ * libfyaml 0.7.12 dereferences a freed pointer cleaning up after some parse errors in an
+ * explicit key (`? x:`, a tab, `:` kills the process), and no aifactory file needs explicit
+ * keys, so they are refused before libfyaml sees the text. O(len). */
+static bool find_explicit_key(const char *text, size_t len, unsigned long *line_no,
+                              unsigned long *col) {
+    size_t block_indent = 0;
+    bool in_block = false;
+    unsigned long line = 1;
+    for (size_t start = 0; start < len; line++) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t i = start;
+        while (i < end && text[i] == ' ') {
+            i++;
+        }
+        size_t indent = i - start;
+        bool blank = i == end || text[i] == '\r';
+        if (in_block && (blank || indent > block_indent)) {
+            start = end + 1;
+            continue;
+        }
+        in_block = false;
+        while (i + 1 < end && text[i] == '-' && (text[i + 1] == ' ' || text[i + 1] == '\t')) {
+            i += 2;
+            while (i < end && (text[i] == ' ' || text[i] == '\t')) {
+                i++;
+            }
+        }
+        if (i < end && text[i] == '?' &&
+            (i + 1 == end || text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\r')) {
+            *line_no = line;
+            *col = (unsigned long)(i - start) + 1;
+            return true;
+        }
+        if (opens_block_scalar(text + start, end - start)) {
+            in_block = true;
+            block_indent = indent;
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
 aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
                            aif__yaml_error_fn on_error, void *ctx) {
     *out = (aif__yaml){0};
@@ -96,6 +155,12 @@ aif_status aif__yaml_parse(const char *text, size_t len, aif__yaml *out,
         char msg[64];
         on_error(ctx, clamp_int(fault.line), clamp_int(fault.col),
                  aif__text_fault_message(&fault, msg, sizeof msg));
+        return AIF_EPARSE;
+    }
+    unsigned long key_line, key_col;
+    if (find_explicit_key(text, len, &key_line, &key_col)) {
+        on_error(ctx, clamp_int(key_line), clamp_int(key_col),
+                 "explicit mapping keys ('? ') are not supported; write 'key: value'");
         return AIF_EPARSE;
     }
     struct fy_diag_cfg dcfg;
