@@ -10,7 +10,6 @@
 #include "aifactory/contracts.h"
 #include "fleet_internal.h"
 
-
 /* Simulated seconds; AIF_TIME_MAX (open-ended) becomes NaN, which the store writes as NULL. */
 /* Dividing by 1e9 (exact) rounds once, so whole seconds stay whole: multiplying by the
  * inexact 1e-9 wrote 7776000.000000001 for 90 days. */
