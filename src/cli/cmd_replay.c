@@ -621,6 +621,14 @@ static int read_trace(const replay_args *a, aif_trace **out) {
     aif_trace *t = NULL;
     aif_status st = aif_trace_read(NULL, a->common.positional[0], &a->topt, &t, &err);
     if (st != AIF_OK) {
+        /* Real traces carry a few malformed rows (deleted before they started, times out
+         * of order): the message says how to go on past them. */
+        size_t len = strlen(err.message);
+        if (err.line > 1 && !a->topt.skip_bad && st != AIF_ENOMEM && st != AIF_EIO &&
+            len < sizeof err.message) {
+            snprintf(err.message + len, sizeof err.message - len,
+                     " (--skip-bad skips invalid rows)");
+        }
         cli_print_error("replay", &err, st);
         return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
