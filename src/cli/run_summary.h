@@ -8,7 +8,7 @@
 #include "aifactory/fleet.h"
 #include "aifactory/scenario.h"
 
-/* Print to `out` what a reader of the run wants first (DOMAIN.md §1): GW and GPUs online at
+/* Print to `out` what a reader of the run wants first: GW and GPUs online at
  * each year end by provider, what they cost, the demand served, the training runs and when
  * they finished, each contract milestone with its date, and where the results and report
  * are. `f` has run; `report` may be "" (no report written). Headings are bold when `color`.

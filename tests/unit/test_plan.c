@@ -257,7 +257,7 @@ static void assumptions_carry_provenance(void **state) {
         }
     }
     assert_int_equal(seen, 3);
-    /* Depreciation dominates power (DOMAIN 2.3): capex/5 y >> energy cost. */
+    /* Depreciation dominates power: capex/5 y >> energy cost. */
     assert_true(r.depreciation_usd_per_year > 5 * r.power_cost_usd_per_year);
     in_range(r.breakeven_usd_per_gpu_hour, 1.0, 10.0);
 }
