@@ -292,6 +292,12 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
 
 /* ---- monthly money ---- */
 
+/* Ledger kinds the engine posts at a month's end for the month just ended. */
+static bool posted_for_month_before(aif_ledger_kind k) {
+    return k == AIF_LEDGER_POWER || k == AIF_LEDGER_CLOUD || k == AIF_LEDGER_REVENUE ||
+           k == AIF_LEDGER_DEPRECIATION || k == AIF_LEDGER_REVENUE_SHARE;
+}
+
 static aif_status record_money(const aif_fleet *f, const aif_record_sink *r) {
     const char *flow = "Cash flows (per month)";
     int64_t sid[AIF_LEDGER_KIND_COUNT + 1];
@@ -311,9 +317,14 @@ static aif_status record_money(const aif_fleet *f, const aif_record_sink *r) {
     aif_date start = f->in->simulation.start_date;
     aif_time end = f->in->simulation.end;
     int64_t cash = 0;
-    /* A month's bucket holds the entries posted in [month start, next month start): a
-     * month's bills are posted at its end, so they show as paid at the next month's start,
-     * and the last bucket also takes the closing entries posted at the end of the period. */
+    /* A month's bucket holds what happened in it: the events posted in [month start, next
+     * month start) (capex, tranches, equity) and the bills the engine posts at the month's
+     * end for the month before (power, cloud, revenue, revenue shares), posted in (month
+     * start, next month start]. Bucketing the bills by their posting time put November's
+     * and December's revenue both in the last month (83B against 39B). The last bucket
+     * also takes what is posted at the end of the period. Two cursors, one per kind of
+     * entry, walk the ledger once. */
+    size_t ie = 0;
     for (int32_t m = 0; st == AIF_OK; m++) {
         aif_time t0 = aif_date_to_sim(aif_date_add_months(start, m), start);
         if (t0 >= end) {
@@ -321,9 +332,24 @@ static aif_status record_money(const aif_fleet *f, const aif_record_sink *r) {
         }
         aif_time t1 = aif_date_to_sim(aif_date_add_months(start, m + 1), start);
         int64_t sum[AIF_LEDGER_KIND_COUNT] = {0};
+        for (; ie < n; ie++) {
+            const aif_ledger_entry *e = aif_ledger_at(l, ie);
+            if (posted_for_month_before((aif_ledger_kind)e->kind)) {
+                continue;
+            }
+            if (t1 < end && e->time >= t1) {
+                break;
+            }
+            int sign = aif_ledger_kind_cash_sign((aif_ledger_kind)e->kind);
+            sum[e->kind] += sign * e->cents;
+            cash += sign * e->cents;
+        }
         for (; i < n; i++) {
             const aif_ledger_entry *e = aif_ledger_at(l, i);
-            if (t1 < end && e->time >= t1) {
+            if (!posted_for_month_before((aif_ledger_kind)e->kind)) {
+                continue;
+            }
+            if (t1 < end && e->time > t1) {
                 break;
             }
             int sign = aif_ledger_kind_cash_sign((aif_ledger_kind)e->kind);
