@@ -18,7 +18,7 @@
     revenue: '#0072B2', revenue_share: '#7F3C8D', cash: '#1a1a1a', 'net position': '#1a1a1a',
     total: '#1a1a1a', 'all sites': '#0072B2', 'billed to us (own, partner)': '#D55E00',
     'busy GPUs': '#0072B2', 'queued jobs': '#D55E00', 'waiting jobs': '#D55E00',
-    'running jobs': '#009E73', utilisation: '#0072B2', 'served share of demand': '#56B4E9',
+    'running jobs': '#009E73', utilisation: '#0072B2', 'served share of demand': '#009E73',
     opex: '#F2B701', depreciation: '#80BA5A', warrants: '#E73F74',
     /* The default scenario's providers and systems. */
     'nvidia-programme': '#5E9C00', oracle: '#C74634', azure: '#0089D6', coreweave: '#7F3C8D',
@@ -42,7 +42,7 @@
     return measureCtx.measureText(text).width;
   }
   var AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  var state = { charts: 0, drawn: 0, derived: 0, renderer: '' };
+  var state = { charts: 0, drawn: 0, derived: 0, renderer: '', zooming: 0, plots: {} };
   window.aifReport = state;
 
   function el(tag, attrs, children) {
@@ -359,35 +359,144 @@
     });
     /* Served as an area under demanded as a line, so neither hides the other. */
     if (demand) out.sort(function (a, b) { return (b.fill ? 1 : 0) - (a.fill ? 1 : 0); });
+    var share = demand && servedShare(c);
+    if (share) {
+      out.push({ name: 'served share of demand', x: share.x, y: share.y, raw: share.y,
+        color: colorOf('served share of demand'), fill: false, percent: true });
+    }
     return out;
   }
 
-  /* Charts the page derives from others: served share of demand, and GPU utilisation (the
-   * GPU-hours doing inference, training or research, as a share of all GPU-hours). */
-  function derived(c) {
+  /* Served as a percentage of demanded, point by point (null where nothing was demanded):
+   * drawn on the demand chart against its own 0-100 % axis on the right. */
+  function servedShare(c) {
     var by = {};
     c.series.forEach(function (s) { by[s.name] = s; });
-    var pct = function (id, title, name, x, num, den) {
-      return { id: id, title: title, y_label: name, unit: '%', x_kind: c.x_kind, x_log: false,
-        step: false, bucket_s: c.bucket_s, percent: true,
-        series: [{ name: name, x: x, y: x.map(function (_, k) {
-          var d = den(k);
-          return d > 0 ? 100 * num(k) / d : null;
+    if (!by.demanded || !by.served || by.demanded.x.length !== by.served.x.length) return null;
+    return { x: by.served.x, y: by.served.y.map(function (v, k) {
+      var d = by.demanded.y[k];
+      if (!(d > 0) || v === null) return null;
+      /* Means of served and demanded, taken apart, can differ in the last bit when all
+       * demand was served: that is 100 %, not 100.00000000000001 %. */
+      var p = 100 * v / d;
+      return p > 100 && p < 100 + 1e-9 ? 100 : p;
+    }) };
+  }
+
+  /* A chart the page derives from another: GPU utilisation (the GPU-hours doing inference,
+   * training or research, as a share of all GPU-hours). `make` derives it again from a
+   * zoomed view of its source. (The served share of demand is on the demand chart.) */
+  function derived(c) {
+    if (!/^GPU-hours by use/.test(c.title) || !isStacked(c)) return null;
+    var make = function (src) {
+      var by = {};
+      src.series.forEach(function (s) { by[s.name] = s; });
+      var useful = ['inference', 'training', 'research'].filter(function (n) { return by[n]; });
+      var x = src.series[0].x;
+      return { id: c.id + '-util', title: 'GPU utilisation (inference, training and research)',
+        y_label: 'utilisation', unit: '%', x_kind: c.x_kind, x_log: false, step: false,
+        bucket_s: c.bucket_s, percent: true,
+        series: [{ name: 'utilisation', x: x, y: x.map(function (_, k) {
+          var all = src.series.reduce(function (a, s) { return a + (s.y[k] || 0); }, 0);
+          var used = useful.reduce(function (a, n) { return a + (by[n].y[k] || 0); }, 0);
+          return all > 0 ? 100 * used / all : null;
         }) }] };
     };
-    if (/demand vs served/i.test(c.title) && by.demanded && by.served &&
-        by.demanded.x.length === by.served.x.length) {
-      return pct(c.id + '-share', 'Served share of demand', 'served share of demand', by.served.x,
-        function (k) { return by.served.y[k]; }, function (k) { return by.demanded.y[k]; });
+    var out = make(c);
+    out.from = c;
+    out.make = make;
+    return out;
+  }
+
+  /* ---------- zooming into a long run ---------- */
+
+  /* A long run's charts show means over days or weeks; the series then carry their finest
+   * points (`fine`, see src/io/report_fine.c): times as run-length coded steps or base64
+   * float64, values as base64 float32. Decoded once, on the first zoom. */
+  function bytesOf(b64) {
+    var bin = atob(b64);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return new DataView(out.buffer);
+  }
+
+  function decodeFine(f) {
+    var x = [], y = [], k, dv;
+    if (f.x64 !== undefined) {
+      dv = bytesOf(f.x64);
+      for (k = 0; k < f.n; k++) x.push(dv.getFloat64(8 * k, true));
+    } else {
+      var t = f.x0;
+      x.push(t);
+      f.dx.forEach(function (d) {
+        var step = Array.isArray(d) ? d[0] : d, times = Array.isArray(d) ? d[1] : 1;
+        for (var j = 0; j < times; j++) { t += step; x.push(t); }
+      });
     }
-    if (/^GPU-hours by use/.test(c.title) && isStacked(c)) {
-      var useful = ['inference', 'training', 'research'].filter(function (n) { return by[n]; });
-      return pct(c.id + '-util', 'GPU utilisation (inference, training and research)',
-        'utilisation', c.series[0].x,
-        function (k) { return useful.reduce(function (a, n) { return a + by[n].y[k]; }, 0); },
-        function (k) { return c.series.reduce(function (a, s) { return a + s.y[k]; }, 0); });
+    dv = bytesOf(f.y32);
+    /* With `yrun`, one value per run of equal values and the runs' lengths. */
+    var lengths = f.yrun || null;
+    var nv = lengths ? lengths.length : f.n;
+    for (k = 0; k < nv; k++) {
+      var v = dv.getFloat32(4 * k, true);
+      v = isFinite(v) ? v : null;
+      for (var r = lengths ? lengths[k] : 1; r > 0; r--) y.push(v);
     }
-    return null;
+    return { x: x, y: y };
+  }
+
+  function fineOf(s) {
+    if (!s.fine) return null;
+    if (!s.fineData) s.fineData = decodeFine(s.fine);
+    return s.fineData;
+  }
+
+  function hasFine(c) {
+    return c.make ? hasFine(c.from) : c.series.some(function (s) { return !!s.fine; });
+  }
+
+  /* First index with xs[i] >= v (xs ascending). */
+  function lowerBound(xs, v) {
+    var lo = 0, hi = xs.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (xs[mid] < v) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /* The chart to draw for simulated times [lo, hi]: when the finest points there are few
+   * enough to read (at most `limit`) and more than the means, each series' means outside a
+   * window around the view and its finest points inside it; null to keep the means. */
+  function detailView(c, lo, hi, limit) {
+    if (c.make) {
+      var v = detailView(c.from, lo, hi, limit);
+      return v && { chart: c.make(v.chart), from: v.from, to: v.to, width: v.width };
+    }
+    var pad = hi - lo, from = lo - pad, to = hi + pad, width = null, finer = false;
+    for (var i = 0; i < c.series.length; i++) {
+      var f = fineOf(c.series[i]);
+      if (!f) continue;
+      var shown = lowerBound(f.x, hi + 1e-9) - lowerBound(f.x, lo);
+      if (shown > limit) return null;
+      var means = lowerBound(c.series[i].x, hi + 1e-9) - lowerBound(c.series[i].x, lo);
+      finer = finer || shown > means;
+      width = c.series[i].fine.bucket_s;
+    }
+    if (!finer) return null;
+    var series = c.series.map(function (s) {
+      var f = fineOf(s);
+      if (!f) return s;
+      /* One finest point either side of the window, so lines run on to its edges. */
+      var a = Math.max(0, lowerBound(f.x, from) - 1), b = Math.min(f.x.length, lowerBound(f.x, to) + 1);
+      var before = lowerBound(s.x, f.x[a]), after = lowerBound(s.x, f.x[b - 1] + 1e-9);
+      return { name: s.name, x: s.x.slice(0, before).concat(f.x.slice(a, b), s.x.slice(after)),
+        y: s.y.slice(0, before).concat(f.y.slice(a, b), s.y.slice(after)) };
+    });
+    var out = {};
+    Object.keys(c).forEach(function (k) { out[k] = c[k]; });
+    out.series = series;
+    return { chart: out, from: from, to: to, width: width };
   }
 
   /* The y axis names the unit only: the caption already names the quantity, and a long
@@ -419,31 +528,54 @@
     return { div: tu.div, off: 0, label: label, dates: false };
   }
 
-  function drawUplot(host, c, ax, width) {
+  /* The whole-number ticks of a 0-100 % axis. */
+  var PERCENT_TICKS = [0, 20, 40, 60, 80, 100];
+
+  function percentLabel(v) { return Math.round(v) + '%'; }
+
+  /* uPlot's table for a chart: x values shifted to the axis (dates or a time unit), the
+   * layers joined on them, and per layer its own values by x for the legend. */
+  function uplotData(c, ax) {
     var ls = layers(c);
-    var yf = yFmt(c);
-    var tables = ls.map(function (s) {
+    var aligned = window.uPlot.join(ls.map(function (s) {
       return [s.x.map(function (v) { return v / ax.div + ax.off; }), s.y];
-    });
-    var aligned = window.uPlot.join(tables);
+    }));
     /* The legend shows each layer's own value, not its height in the stack. */
     var rawAt = ls.map(function (s) {
       var m = {};
       s.x.forEach(function (v, k) { m[v / ax.div + ax.off] = s.raw[k]; });
       return m;
     });
+    return { ls: ls, aligned: aligned, rawAt: rawAt };
+  }
+
+  /* Width of an axis: ticks (10 px), gap (5 px) and the widest label as measured, plus a
+   * margin. */
+  function axisSize(font) {
+    return function (u, vals) {
+      var w = 0;
+      (vals || []).forEach(function (v) { w = Math.max(w, textWidth(String(v), font)); });
+      return Math.ceil(w) + 22;
+    };
+  }
+
+  function drawUplot(host, c, ax, width, fig) {
+    var yf = yFmt(c);
+    var cur = uplotData(c, ax);
+    cur.key = 'means';
     var series = [{ label: ax.label, value: function (u, v) {
       return v == null ? '–' : (ax.dates ? isoDate(v) : fmt(v));
     } }];
-    ls.forEach(function (s, i) {
+    cur.ls.forEach(function (s, i) {
+      var f = s.percent ? percentLabel : yf;
       var opt = {
         label: s.name, stroke: s.color, width: s.total ? 2.5 : (s.fill ? 1 : 2), spanGaps: true,
         /* Series are joined on a common time axis, so a series has gaps where only others
          * changed; its value there is the last one it had (step semantics). */
         value: function (u, v, si, idx) {
           for (var k = idx; k != null && k >= 0; k--) {
-            var r = rawAt[i][u.data[0][k]];
-            if (r !== undefined && r !== null) return yf(r);
+            var r = cur.rawAt[i][u.data[0][k]];
+            if (r !== undefined && r !== null) return s.percent ? fmt(r) + '%' : f(r);
           }
           return '–';
         }
@@ -452,31 +584,79 @@
        * the served area alone is light so the demanded line stays in front. */
       if (s.fill) opt.fill = isStacked(c) ? s.color : s.color + '99';
       if (s.total) opt.dash = [6, 3];
+      if (s.percent) { opt.scale = '%'; opt.width = 1.5; }
       if (c.step) opt.paths = window.uPlot.paths.stepped({ align: 1 });
       series.push(opt);
     });
     var font = AXIS_FONT;
+    var scales = { x: { time: ax.dates, distr: c.x_log ? 3 : 1 } };
+    var yAxis = { label: yLabel(c), font: font, labelFont: 'bold ' + font,
+      values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : yf(v); }); },
+      size: axisSize(font) };
+    /* Shares read at a glance on a fixed 0-100 % axis with whole labels. */
+    if (c.percent) {
+      scales.y = { auto: false, range: [0, 100] };
+      yAxis.splits = function () { return PERCENT_TICKS; };
+      yAxis.values = function (u, vals) { return vals.map(percentLabel); };
+    }
+    var axes = [
+      ax.dates ? { label: ax.label, font: font } :
+        { label: ax.label, font: font, values: tickLabels },
+      yAxis
+    ];
+    if (cur.ls.some(function (s) { return s.percent; })) {
+      scales['%'] = { auto: false, range: [0, 100] };
+      axes.push({ scale: '%', side: 1, label: 'served share of demand (%)', font: font,
+        labelFont: 'bold ' + font, grid: { show: false },
+        splits: function () { return PERCENT_TICKS; },
+        values: function (u, vals) { return vals.map(percentLabel); }, size: axisSize(font) });
+    }
+    var zoomable = hasFine(c);
+    var plotWidth = width;
     var opts = {
       width: width, height: 300,
-      scales: { x: { time: ax.dates, distr: c.x_log ? 3 : 1 } },
+      scales: scales,
       /* Dates in UTC, as the simulation counts them, whatever the reader's time zone. */
       tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
-      axes: [
-        ax.dates ? { label: ax.label, font: font } :
-          { label: ax.label, font: font, values: tickLabels },
-        { label: yLabel(c), font: font, labelFont: 'bold ' + font,
-          values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : yf(v); }); },
-          /* Ticks (10 px), gap (5 px) and the widest label as measured, plus a margin. */
-          size: function (u, vals) {
-            var w = 0;
-            (vals || []).forEach(function (v) { w = Math.max(w, textWidth(String(v), font)); });
-            return Math.ceil(w) + 22;
-          } }
-      ],
+      axes: axes,
       series: series,
-      legend: { live: true }
+      legend: { live: true },
+      hooks: { setScale: [function (u, key) { if (key === 'x' && zoomable) refine(u); }] }
     };
-    return new window.uPlot(opts, aligned, host);
+    var caption = fig.querySelector('figcaption .detail');
+    /* Zoomed into a short enough span, the chart draws the finest points there, and the
+     * means again when zoomed out (double-click). Data changes wait for uPlot to finish
+     * the zoom that asked for them. */
+    function refine(u) {
+      var lo = (u.scales.x.min - ax.off) * ax.div, hi = (u.scales.x.max - ax.off) * ax.div;
+      if (!(hi > lo)) return;
+      /* At most one finest point per three pixels. */
+      var v = detailView(c, lo, hi, Math.max(200, plotWidth / 3));
+      if (!v && cur.key === 'means') return;
+      if (v && cur.key === 'fine' && lo >= cur.from && hi <= cur.to) return;
+      state.zooming++;
+      setTimeout(function () {
+        var next = uplotData(v ? v.chart : c, ax);
+        next.key = v ? 'fine' : 'means';
+        if (v) { next.from = v.from; next.to = v.to; }
+        cur = next;
+        var min = u.scales.x.min, max = u.scales.x.max;
+        u.setData(cur.aligned, false);
+        u.setScale('x', { min: min, max: max });
+        fig.setAttribute('data-detail', v ? 'fine' : 'means');
+        if (caption) {
+          caption.textContent = !v ? '' : ' · zoomed in: ' + (v.width > 0 ?
+            (v.width === 3600 ? 'hourly means' : 'means over ' + fmt(v.width / 60) + ' min') :
+            'every recorded point');
+        }
+        state.zooming--;
+      }, 0);
+    }
+    if (zoomable) fig.setAttribute('data-detail', 'means');
+    var u = new window.uPlot(opts, cur.aligned, host);
+    plotWidth = u.bbox.width / (window.devicePixelRatio || 1);
+    state.plots[c.id] = u;
+    return u;
   }
 
   function niceStep(span, n) {
@@ -507,17 +687,26 @@
     var ls = layers(c);
     var yf = yFmt(c);
     var W = 900, H = 320, R = 16, T = 12, B = 48;
+    /* The served share of demand has its own 0-100 % axis on the right. */
+    var right = ls.some(function (s) { return s.percent; });
+    if (right) {
+      R = Math.ceil(PERCENT_TICKS.reduce(function (w, t) {
+        return Math.max(w, textWidth(percentLabel(t), AXIS_FONT));
+      }, 0)) + 36;
+    }
     var xs = ls.map(function (s) {
       return s.x.map(function (v) { return v / ax.div + ax.off; });
     });
     var xlo = Infinity, xhi = -Infinity, ylo = 0, yhi = -Infinity;
     ls.forEach(function (s, i) {
       xs[i].forEach(function (v) { xlo = Math.min(xlo, v); xhi = Math.max(xhi, v); });
+      if (s.percent) return;
       s.y.forEach(function (v) { if (v !== null) { ylo = Math.min(ylo, v); yhi = Math.max(yhi, v); } });
     });
     if (!(xhi > xlo)) { xhi = xlo + 1; }
     if (!(yhi > ylo)) { yhi = ylo + 1; }
-    var yt = ticks(ylo, yhi, false);
+    if (c.percent) { ylo = 0; yhi = 100; }
+    var yt = c.percent ? PERCENT_TICKS : ticks(ylo, yhi, false);
     /* The left margin holds the widest tick label and the rotated axis label (viewBox
      * units are pixels at 900 px wide, the page's width, and never narrower). */
     var tw = 0;
@@ -530,6 +719,7 @@
       return L + t * (W - L - R);
     };
     var fy = function (v) { return T + (1 - (v - ylo) / (yhi - ylo)) * (H - T - B); };
+    var fp = function (v) { return T + (1 - v / 100) * (H - T - B); };
     var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
       'aria-label': c.title });
     svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + L + ' ' + T + 'V' + (H - B) + 'H' + (W - R) }));
@@ -551,11 +741,22 @@
       class: 'label', text: ax.label }));
     svg.appendChild(svgEl('text', { x: 14, y: (T + H - B) / 2, 'text-anchor': 'middle', class: 'label',
       transform: 'rotate(-90 14 ' + (T + H - B) / 2 + ')', text: yLabel(c) }));
+    if (right) {
+      svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + (W - R) + ' ' + T + 'V' + (H - B) }));
+      PERCENT_TICKS.forEach(function (t) {
+        svg.appendChild(svgEl('text', { x: W - R + 6, y: fp(t) + 4, 'text-anchor': 'start',
+          class: 'tick percent', text: percentLabel(t) }));
+      });
+      svg.appendChild(svgEl('text', { x: W - 14, y: (T + H - B) / 2, 'text-anchor': 'middle',
+        class: 'label', transform: 'rotate(90 ' + (W - 14) + ' ' + (T + H - B) / 2 + ')',
+        text: 'served share of demand (%)' }));
+    }
     ls.forEach(function (s, i) {
       var d = '', pen = false;
+      var sy = s.percent ? fp : fy;
       for (var k = 0; k < s.y.length; k++) {
         if (s.y[k] === null) { pen = false; continue; }
-        var px = fx(xs[i][k]).toFixed(1), py = fy(s.y[k]).toFixed(1);
+        var px = fx(xs[i][k]).toFixed(1), py = sy(s.y[k]).toFixed(1);
         if (!pen) d += 'M' + px + ' ' + py;
         else d += c.step ? 'H' + px + 'V' + py : 'L' + px + ' ' + py;
         pen = true;
@@ -601,7 +802,8 @@
           var mid = (lo + hi) >> 1;
           if (xs[i][mid] <= x) { k = mid; lo = mid + 1; } else hi = mid - 1;
         }
-        reads[i].textContent = k < 0 || s.raw[k] === null ? '–' : yf(s.raw[k]);
+        reads[i].textContent = k < 0 || s.raw[k] === null ? '–' :
+          (s.percent ? fmt(s.raw[k]) + '%' : yf(s.raw[k]));
       });
     });
     svg.addEventListener('mouseleave', function () { cursor.setAttribute('d', ''); });
@@ -612,12 +814,13 @@
     var fig = el('figure', { class: 'chart', 'data-chart-id': c.id });
     var week = c.bucket_s >= 7 * 86400 - 1;
     fig.appendChild(el('figcaption', { text: c.title + (week ? ' · weekly means' :
-      c.bucket_s > 0 ? ' · means over ' + fmt(c.bucket_s / 60) + ' min' : '') }));
+      c.bucket_s > 0 ? ' · means over ' + fmt(c.bucket_s / 60) + ' min' : '') }, [
+      el('span', { class: 'detail' })]));
     var host = el('div', { class: 'plot' });
     fig.appendChild(host);
     parent.appendChild(fig);
     var ax = xAxisOf(c, run);
-    if (useUplot) drawUplot(host, c, ax, width);
+    if (useUplot) drawUplot(host, c, ax, width, fig);
     else drawSvg(host, c, ax);
     fig.setAttribute('data-drawn', '1');
     state.drawn++;

@@ -15,6 +15,8 @@
 #define MAX_POINTS   4000
 #define MAX_EVENTS   5000
 #define MAX_PER_KIND 300
+#define FINE_STEP_S  3600.0
+#define MAX_FINE     100000
 
 typedef struct ctx {
     aif_results *r;
@@ -268,15 +270,21 @@ static double bucket_width(double span, sqlite3_int64 n) {
     return n > MAX_POINTS ? span / (MAX_POINTS / 2) : 0;
 }
 
-/* Time-weighted means of a step series (a value holds until the next point; the last one
- * for the median gap, at most to the end of the run) over intervals of width w. */
-static void bucketed(ctx *c, sqlite3_stmt *pts, json_t *x, json_t *y, sqlite3_int64 n, double w) {
+static size_t buckets_over_run(const ctx *c, double w) {
     long nb = (long)ceil((c->t1 - c->t0) / w);
-    nb = nb < 1 ? 1 : nb;
+    return nb < 1 ? 1 : (size_t)nb;
+}
+
+/* Time-weighted means of a step series (a value holds until the next point; the last one
+ * for the median gap, at most to the end of the run) over intervals of width w, into xs and
+ * ys (room for buckets_over_run points each). Returns how many intervals held data. */
+static size_t bucketed(ctx *c, sqlite3_stmt *pts, sqlite3_int64 n, double w, double *xs,
+                       double *ys) {
+    long nb = (long)buckets_over_run(c, w);
     double *sum = aif_calloc(aif__results_allocator(c->r), 2 * (size_t)nb, sizeof *sum);
     if (sum == NULL) {
         fail(c, AIF_ENOMEM, "buckets");
-        return;
+        return 0;
     }
     double *cover = sum + nb;
     double last = 0, v = 0, gap = 0;
@@ -295,12 +303,65 @@ static void bucketed(ctx *c, sqlite3_stmt *pts, json_t *x, json_t *y, sqlite3_in
         double end = last + (gap > 0 ? gap : w);
         spread_n(sum, cover, nb, c->t0, w, last, end < c->t1 ? end : c->t1, v);
     }
-    for (long k = 0; k < nb && c->st == AIF_OK; k++) {
-        if (cover[k] > 0) {
-            point(c, x, y, c->t0 + (double)k * w, sum[k] / cover[k]);
+    size_t k = 0;
+    for (long b = 0; b < nb; b++) {
+        if (cover[b] > 0) {
+            xs[k] = c->t0 + (double)b * w;
+            ys[k++] = sum[b] / cover[b];
         }
     }
     aif_free(aif__results_allocator(c->r), sum, 2 * (size_t)nb * sizeof *sum);
+    return k;
+}
+
+/* The aggregate of a series: its means over intervals of width w, as chart points. */
+static void aggregate(ctx *c, sqlite3_stmt *pts, json_t *x, json_t *y, sqlite3_int64 n, double w) {
+    size_t cap = buckets_over_run(c, w);
+    double *buf = aif_calloc(aif__results_allocator(c->r), 2 * cap, sizeof *buf);
+    if (buf == NULL) {
+        fail(c, AIF_ENOMEM, "buckets");
+        return;
+    }
+    size_t k = bucketed(c, pts, n, w, buf, buf + cap);
+    for (size_t i = 0; i < k && c->st == AIF_OK; i++) {
+        point(c, x, y, buf[i], buf[cap + i]);
+    }
+    aif_free(aif__results_allocator(c->r), buf, 2 * cap * sizeof *buf);
+}
+
+/* The finest level of a series whose chart shows means over intervals of width agg_w, for
+ * the page to draw when zoomed into a short span: the points as recorded when they are at
+ * most hourly on average (a scenario's daily points), else hourly time-weighted means (a
+ * replay's per-event steps), coarser only past MAX_FINE points. Nothing when that is not
+ * finer than the aggregate. `pts` is the series' point query, bound; it is run again. */
+static void fine(ctx *c, json_t *s, sqlite3_stmt *pts, sqlite3_int64 n, double agg_w) {
+    double span = c->t1 - c->t0;
+    double fw =
+        (double)n > span / FINE_STEP_S + 1 || n > MAX_FINE ? fmax(FINE_STEP_S, span / MAX_FINE) : 0;
+    if (c->st != AIF_OK || n == 0 || !(span > 0) || !(fw < agg_w)) {
+        return;
+    }
+    size_t cap = fw > 0 ? buckets_over_run(c, fw) : (size_t)n;
+    const aif_allocator *a = aif__results_allocator(c->r);
+    double *buf = aif_calloc(a, 2 * cap, sizeof *buf);
+    if (buf == NULL) {
+        fail(c, AIF_ENOMEM, "fine points");
+        return;
+    }
+    sqlite3_reset(pts);
+    size_t k = 0;
+    if (fw > 0) {
+        k = bucketed(c, pts, n, fw, buf, buf + cap);
+    } else {
+        while (k < cap && c->st == AIF_OK && row(c, pts)) {
+            buf[k] = sqlite3_column_double(pts, 0);
+            buf[cap + k++] = sqlite3_column_double(pts, 1);
+        }
+    }
+    if (c->st == AIF_OK && k > 0) {
+        put(c, s, "fine", aif__report_fine(a, buf, buf + cap, k, fw));
+    }
+    aif_free(a, buf, 2 * cap * sizeof *buf);
 }
 
 static void tagged_charts(ctx *c, json_t *charts) {
@@ -330,11 +391,12 @@ static void tagged_charts(ctx *c, json_t *charts) {
             }
         }
         json_t *x, *y;
-        series(c, ch, (const char *)sqlite3_column_text(s, 2), &x, &y);
+        json_t *so = series(c, ch, (const char *)sqlite3_column_text(s, 2), &x, &y);
         sqlite3_reset(pts);
         sqlite3_bind_int64(pts, 1, sqlite3_column_int64(s, 0));
         if (w > 0) {
-            bucketed(c, pts, x, y, n, w);
+            aggregate(c, pts, x, y, n, w);
+            fine(c, so, pts, n, w);
             continue;
         }
         while (c->st == AIF_OK && row(c, pts)) {
@@ -417,6 +479,27 @@ static int recorded(ctx *c, const char *name, double *sum, double t0, double t1,
     return any;
 }
 
+/* The finest level (see fine) of the run's recorded series `name`. */
+static void fine_of_named(ctx *c, json_t *s, const char *name, double agg_w) {
+    sqlite3_stmt *q = query(c, "SELECT series_id, (SELECT count(*) FROM timeseries t WHERE "
+                               "t.series_id = s.series_id) FROM series s WHERE run_id = ?1 AND "
+                               "name = ?2 ORDER BY series_id LIMIT 1");
+    if (q == NULL) {
+        return;
+    }
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    if (row(c, q)) {
+        sqlite3_stmt *pts = query(c, "SELECT time_s, value FROM timeseries WHERE series_id = ?1 "
+                                     "ORDER BY time_s, rowid");
+        if (pts != NULL) {
+            sqlite3_bind_int64(pts, 1, sqlite3_column_int64(q, 0));
+            fine(c, s, pts, sqlite3_column_int64(q, 1), agg_w);
+        }
+        sqlite3_finalize(pts);
+    }
+    sqlite3_finalize(q);
+}
+
 /* Busy GPUs and queue length from the jobs table: a job holds its GPUs from its first
  * start to its end. That is only true without preemption, so this is used only when the
  * run recorded no busy-GPU series and no job was interrupted. */
@@ -487,8 +570,12 @@ static void occupancy(ctx *c, json_t *charts) {
     json_t *cq = chart(c, "queue-length", "Queue length (mean per interval)", "waiting jobs",
                        "jobs", "time", 1);
     json_t *xb, *yb, *xq, *yq;
-    series(c, cb, "busy GPUs", &xb, &yb);
-    series(c, cq, "waiting jobs", &xq, &yq);
+    json_t *sb = series(c, cb, "busy GPUs", &xb, &yb);
+    json_t *sq = series(c, cq, "waiting jobs", &xq, &yq);
+    if (exact) {
+        fine_of_named(c, sb, "busy GPUs", w);
+        fine_of_named(c, sq, "queued jobs", w);
+    }
     for (int k = 0; k <= BUCKETS && c->st == AIF_OK; k++) {
         /* A step curve needs a closing point at t1 that repeats the last bucket. */
         int b = k < BUCKETS ? k : BUCKETS - 1;

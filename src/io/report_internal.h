@@ -14,6 +14,15 @@
  * null. Errors as aif_report_write, with the reason on `r`. */
 aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t *nonfinite);
 
+/* The finest points of one series (n times x, values y, from `a`), in the compact form the
+ * page decodes when zoomed in (report_fine.c): {"n", "bucket_s" (0: as recorded, else the
+ * width of the means), "x0" and "dx" (run-length coded time steps, when every time is a
+ * whole second) or "x64" (base64 float64), "y32" (base64 float32: every value, or with
+ * "yrun" the value of each run of equal values, "yrun" holding their lengths)}. NULL: out
+ * of memory. */
+json_t *aif__report_fine(const aif_allocator *a, const double *x, const double *y, size_t n,
+                         double width_s);
+
 /* NUL-terminated asset texts (bytes, as UTF-8 may not fit a signed char); the uPlot ones are ""
  * when npm was unavailable. */
 extern const unsigned char aif__report_js[];

@@ -172,6 +172,132 @@ async function checkPage(browser, dir, file) {
     check(sc.folded, name + ': assumptions in a collapsed table');
   }
 
+  /* Issue 18: served as a share of demanded on its own right-hand 0-100 % axis, with whole
+   * labels that lie inside the chart. uPlot draws axis text on its canvas, so each label's
+   * box is rebuilt from uPlot's layout (axis position, tick size, gap) and the text's
+   * measured width in the axis font. */
+  if (info.data.charts.some((c) => /demand vs served/i.test(c.title))) {
+    const pct = await page.evaluate((uplot) => {
+      const out = { labels: [], outside: [], values: [], found: false };
+      if (!uplot) {
+        const svg = Array.from(document.querySelectorAll('figure.chart svg')).find((g) =>
+          /demand vs served/i.test(g.getAttribute('aria-label')));
+        if (!svg) return out;
+        out.found = Array.from(svg.querySelectorAll('text.label'))
+          .some((t) => /served share of demand \(%\)/.test(t.textContent));
+        out.labels = Array.from(svg.querySelectorAll('text.percent')).map((t) => t.textContent);
+        return out;
+      }
+      const fig = Array.from(document.querySelectorAll('figure.chart')).find((f) =>
+        /demand vs served/i.test(f.querySelector('figcaption').textContent));
+      const u = window.aifReport.plots[fig.getAttribute('data-chart-id')];
+      const ai = u.axes.findIndex((a) => a.scale === '%' && a.side === 1);
+      if (ai < 0) return out;
+      out.found = true;
+      const a = u.axes[ai];
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = a.font[0];
+      const px = a.font[1];
+      const top = u.bbox.top / devicePixelRatio;
+      const x0 = a._pos + a.ticks.size + a.gap;
+      a._splits.forEach((v, k) => {
+        const text = String(a._values[k]);
+        out.labels.push(text);
+        const y = top + u.valToPos(v, '%');
+        const w = ctx.measureText(text).width;
+        if (x0 < 0 || x0 + w > u.width + 0.5 || y - px / 2 < -0.5 || y + px / 2 > u.height + 0.5) {
+          out.outside.push(text);
+        }
+      });
+      /* The rotated axis title: its height across, its width along the plot. */
+      ctx.font = a.labelFont[0];
+      const lw = ctx.measureText(a.label).width;
+      const lx = a._lpos + a.labelGap;
+      const mid = top + u.bbox.height / devicePixelRatio / 2;
+      if (lx + a.labelFont[1] > u.width + 0.5 || mid - lw / 2 < 0 || mid + lw / 2 > u.height) {
+        out.outside.push(a.label);
+      }
+      const si = u.series.findIndex((s) => s.scale === '%');
+      out.values = si < 0 ? [] : u.data[si].filter((v) => v !== null && v !== undefined);
+      return out;
+    }, wantUplot);
+    check(pct.found, name + ': no served-share axis on the demand chart');
+    check(pct.labels.length >= 3 && pct.labels.every((t) => /^\d+%$/.test(t) &&
+      Number(t.slice(0, -1)) >= 0 && Number(t.slice(0, -1)) <= 100),
+    name + ': served-share axis labels ' + JSON.stringify(pct.labels));
+    check(pct.outside.length === 0, name + ': served-share labels clipped ' +
+      JSON.stringify(pct.outside));
+    check(!wantUplot || (pct.values.length > 0 && pct.values.every((v) => v >= 0 && v <= 100)),
+      name + ': served share outside 0-100 %: ' +
+      JSON.stringify(pct.values.filter((v) => !(v >= 0 && v <= 100)).slice(0, 5)));
+  }
+
+  /* Issue 18: a long run's chart drawn as means shows the finest recorded points when
+   * zoomed (a mouse drag across about a week) and the means again when zoomed out (double
+   * click). The four-year fixture records hourly: at least 23 points a day in view. */
+  const zoomable = wantUplot ? await page.evaluate(() =>
+    Array.from(document.querySelectorAll('figure.chart[data-detail]'))
+      .map((f) => f.getAttribute('data-chart-id'))) : [];
+  if (path.basename(dir) === 'long') {
+    check(zoomable.length > 0 || !wantUplot, name + ': no zoomable chart');
+  }
+  if (zoomable.length > 0 && path.basename(dir) === 'long') {
+    const id = zoomable[0];
+    const fig = page.locator('figure.chart[data-chart-id="' + id + '"]');
+    await fig.scrollIntoViewIfNeeded();
+    const before = await page.evaluate((id) => {
+      const u = window.aifReport.plots[id];
+      const min = u.scales.x.min, max = u.scales.x.max;
+      const a = min + (max - min) * 0.4;
+      return { n: u.data[0].length, min, max, a, b: a + 7 * 86400,
+        pa: u.valToPos(a, 'x'), pb: u.valToPos(a + 7 * 86400, 'x') };
+    }, id);
+    const over = await fig.locator('.u-over').boundingBox();
+    const y = over.y + over.height / 2;
+    await page.mouse.move(over.x + before.pa, y);
+    await page.mouse.down();
+    await page.mouse.move(over.x + (before.pa + before.pb) / 2, y, { steps: 4 });
+    await page.mouse.move(over.x + before.pb, y, { steps: 4 });
+    await page.mouse.up();
+    const detailed = (want) => page.waitForFunction(([id, want]) =>
+      document.querySelector('figure.chart[data-chart-id="' + id + '"]')
+        .getAttribute('data-detail') === want && window.aifReport.zooming === 0,
+    [id, want], { timeout: 5000 }).then(() => true).catch(() => false);
+    const zoomedIn = await detailed('fine');
+    const inView = await page.evaluate((id) => {
+      const u = window.aifReport.plots[id];
+      const min = u.scales.x.min, max = u.scales.x.max;
+      const si = u.series.findIndex((s) => s.scale === '%');
+      const shown = [];
+      const share = [];
+      u.data[0].forEach((x, k) => {
+        if (x >= min && x <= max) {
+          shown.push(x);
+          if (si > 0 && u.data[si][k] !== null) share.push(u.data[si][k]);
+        }
+      });
+      return { days: (max - min) / 86400, points: shown.length, share,
+        caption: document.querySelector('figure.chart[data-chart-id="' + id + '"] figcaption').textContent };
+    }, id);
+    check(zoomedIn && inView.days > 5 && inView.days < 9 && inView.points >= 23 * inView.days,
+      name + ': zoomed to ' + inView.days.toFixed(2) + ' days, ' + inView.points +
+      ' points in view (hourly wanted); detail shown: ' + zoomedIn);
+    check(/hourly|every recorded point/.test(inView.caption),
+      name + ': zoomed caption ' + JSON.stringify(inView.caption));
+    check(inView.share.length > 0 && inView.share.every((v) => v >= 0 && v <= 100) &&
+      Math.min(...inView.share) < 90,
+    name + ': hourly served share ' + JSON.stringify(inView.share.slice(0, 30)));
+    await page.mouse.dblclick(over.x + over.width / 2, y);
+    const zoomedOut = await detailed('means');
+    const after = await page.evaluate((id) => {
+      const u = window.aifReport.plots[id];
+      return { n: u.data[0].length, min: u.scales.x.min, max: u.scales.x.max };
+    }, id);
+    check(zoomedOut && after.n === before.n && after.min <= before.min + 1 &&
+      after.max >= before.max - 1,
+    name + ': zoomed out to ' + JSON.stringify(after) + ' from ' + JSON.stringify(before));
+  }
+
   /* Hover the middle of the first chart: its legend must show a value. */
   const plot = wantUplot ? '.u-over' : 'figure.chart svg';
   /* Scroll first: a tall header can push the chart below the viewport, where the mouse
@@ -207,7 +333,7 @@ async function checkPage(browser, dir, file) {
   });
   try {
     /* Synthetic fixtures in both renderers, then the real runs of the built binary. */
-    for (const run of ['scenario', 'replay', 'run', 'real-replay', 'las-replay']) {
+    for (const run of ['scenario', 'replay', 'long', 'run', 'real-replay', 'las-replay']) {
       for (const file of ['report.html', 'report-svg.html']) {
         if (fs.existsSync(path.join(outDir, run, file))) {
           await checkPage(browser, path.join(outDir, run), file);
@@ -217,7 +343,7 @@ async function checkPage(browser, dir, file) {
   } finally {
     await browser.close();
   }
-  console.log('screenshots: ' + outDir + '/{scenario,replay,run,real-replay,las-replay}/*.png');
+  console.log('screenshots: ' + outDir + '/{scenario,replay,long,run,real-replay,las-replay}/*.png');
   console.log(passed + ' passed, ' + failed + ' failed');
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => {

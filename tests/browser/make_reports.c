@@ -1,7 +1,7 @@
-/* Writes the outputs of two small synthetic runs for the browser test: for a scenario and
- * for a replay, a results database, its CSV files, summary.json, report.html (uPlot when
- * the build inlined it) and report-svg.html (the built-in SVG charts), each in its own
- * folder under the directory given as the only argument. */
+/* Writes the outputs of three synthetic runs for the browser test: for a scenario, a
+ * replay and a four-year run recorded hourly (for zooming), a results database, its CSV files,
+ * summary.json, report.html (uPlot when the build inlined it) and report-svg.html (the built-in SVG
+ * charts), each in its own folder under the directory given as the only argument. */
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -9,7 +9,7 @@
 #include "aifactory/results.h"
 #include "test_report_fixture.h"
 
-static int emit(const char *dir, int scenario) {
+static int emit(const char *dir, aif_status (*fixture)(aif_results *, int64_t *)) {
     char path[512];
     char err[256] = "";
     aif_results *r = NULL;
@@ -18,7 +18,7 @@ static int emit(const char *dir, int scenario) {
     snprintf(path, sizeof path, "%s/results.sqlite", dir);
     aif_status st = aif_results_create(NULL, path, &r, NULL);
     if (st == AIF_OK) {
-        st = scenario ? fx_scenario_dated(r, &run) : fx_random_replay(r, 400, &run);
+        st = fixture(r, &run);
         st = st ? st : aif_results_finish(r);
         st = st ? st : aif_results_export_csv(r, dir);
         snprintf(path, sizeof path, "%s/summary.json", dir);
@@ -39,6 +39,10 @@ static int emit(const char *dir, int scenario) {
     return 0;
 }
 
+static aif_status random_replay(aif_results *r, int64_t *run) {
+    return fx_random_replay(r, 400, run);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: make_reports OUTDIR\n");
@@ -47,9 +51,11 @@ int main(int argc, char **argv) {
     char dir[400];
     mkdir(argv[1], 0755);
     snprintf(dir, sizeof dir, "%s/scenario", argv[1]);
-    int rc = emit(dir, 1);
+    int rc = emit(dir, fx_scenario_dated);
     snprintf(dir, sizeof dir, "%s/replay", argv[1]);
-    rc |= emit(dir, 0);
+    rc |= emit(dir, random_replay);
+    snprintf(dir, sizeof dir, "%s/long", argv[1]);
+    rc |= emit(dir, fx_long_hourly);
     printf("chart library inlined: %s\n", aif_report_has_chart_library() ? "uPlot" : "no");
     return rc;
 }

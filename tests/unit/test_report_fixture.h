@@ -218,4 +218,47 @@ static inline aif_status fx_scenario_dated(aif_results *r, int64_t *run_id) {
     return AIF_OK;
 }
 
+/* A four-year run recorded hourly, dated from 2025-01-01: inference demanded (tokens/s)
+ * with a daily cycle on a rising trend, and served, which falls short by up to 30% in the
+ * evening peaks. Its chart is drawn as weekly means; the page zooms into the hourly
+ * points. Every value is a whole number, so the page's 32-bit floats hold them exactly.
+ * One event and one contract, for the event strip and a table. */
+static inline aif_status fx_long_hourly(aif_results *r, int64_t *run_id) {
+    const int hours = 4 * 8766;
+    aif_results_run run = {.name = "four years hourly",
+                           .kind = "scenario",
+                           .seed = 3,
+                           .wall_s = NAN,
+                           .sim_start_s = 0,
+                           .sim_end_s = hours * 3600.0};
+    FX_TRY(aif_results_add_run(r, &run, run_id));
+    FX_TRY(aif_results_add_param(r, *run_id, "start", "2025-01-01", "date"));
+    int64_t dem, srv;
+    FX_TRY(aif_results_add_series(r, *run_id, "Inference demand vs served", "demanded", "tokens/s",
+                                  &dem));
+    FX_TRY(aif_results_add_series(r, *run_id, "Inference demand vs served", "served", "tokens/s",
+                                  &srv));
+    double total_d = 0, total_s = 0;
+    for (int h = 0; h < hours; h++) {
+        int hour = h % 24;
+        double d = 100000.0 + 25.0 * (h / 24) + 2000.0 * (hour < 12 ? hour : 24 - hour);
+        double s = hour >= 8 && hour < 12 ? floor(d * (0.7 + 0.1 * (hour - 8))) : d;
+        FX_TRY(aif_results_add_point(r, dem, h * 3600.0, d));
+        FX_TRY(aif_results_add_point(r, srv, h * 3600.0, s));
+        total_d += d;
+        total_s += s;
+    }
+    FX_TRY(aif_results_add_metric(r, *run_id, "inference_served_fraction", total_s / total_d, ""));
+    FX_TRY(aif_results_add_event(r, *run_id, 400 * 86400.0, "milestone", "site online", NULL));
+    aif_record_contract c = {.contract_id = "cloud-1",
+                             .counterparty = "provider A",
+                             .kind = "cloud",
+                             .signed_s = 0,
+                             .start_s = 0,
+                             .end_s = hours * 3600.0,
+                             .value_usd = 1e9};
+    FX_TRY(aif_results_add_contract(r, *run_id, &c));
+    return AIF_OK;
+}
+
 #endif
