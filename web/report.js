@@ -471,9 +471,9 @@
   function detailView(c, lo, hi, limit) {
     if (c.make) {
       var v = detailView(c.from, lo, hi, limit);
-      return v && { chart: c.make(v.chart), from: v.from, to: v.to, width: v.width };
+      return v && { chart: c.make(v.chart), from: v.from, to: v.to, width: v.width, step: v.step };
     }
-    var pad = hi - lo, from = lo - pad, to = hi + pad, width = null, finer = false;
+    var pad = hi - lo, from = lo - pad, to = hi + pad, width = null, step = 0, finer = false;
     for (var i = 0; i < c.series.length; i++) {
       var f = fineOf(c.series[i]);
       if (!f) continue;
@@ -482,6 +482,7 @@
       var means = lowerBound(c.series[i].x, hi + 1e-9) - lowerBound(c.series[i].x, lo);
       finer = finer || shown > means;
       width = c.series[i].fine.bucket_s;
+      step = f.x.length > 1 ? f.x[1] - f.x[0] : 0;
     }
     if (!finer) return null;
     var series = c.series.map(function (s) {
@@ -496,7 +497,7 @@
     var out = {};
     Object.keys(c).forEach(function (k) { out[k] = c[k]; });
     out.series = series;
-    return { chart: out, from: from, to: to, width: width };
+    return { chart: out, from: from, to: to, width: width, step: step };
   }
 
   /* The y axis names the unit only: the caption already names the quantity, and a long
@@ -647,7 +648,8 @@
         if (caption) {
           caption.textContent = !v ? '' : ' · zoomed in: ' + (v.width > 0 ?
             (v.width === 3600 ? 'hourly means' : 'means over ' + fmt(v.width / 60) + ' min') :
-            'every recorded point');
+            v.step === 3600 ? 'hourly points' : v.step === 86400 ? 'daily points' :
+              'every recorded point');
         }
         state.zooming--;
       }, 0);

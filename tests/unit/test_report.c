@@ -428,12 +428,165 @@ static void report_of_foreign_values(void **state) {
     remove(html);
 }
 
+/* Four years of daily points: "steps" holds each value for 30 days (long runs of equal
+ * values), "cycle" is day % 7 (no runs) and "offset" is recorded half a second past each
+ * day (times that are not whole seconds). */
+static aif_status fx_four_years_daily(aif_results *r, int64_t *run_id) {
+    const int days = 1461;
+    aif_results_run run = {
+        .name = "daily", .kind = "scenario", .seed = 1, .wall_s = NAN, .sim_end_s = days * 86400.0};
+    FX_TRY(aif_results_add_run(r, &run, run_id));
+    int64_t steps, cycle, offset;
+    FX_TRY(aif_results_add_series(r, *run_id, "levels", "steps", "GW", &steps));
+    FX_TRY(aif_results_add_series(r, *run_id, "levels", "cycle", "GW", &cycle));
+    FX_TRY(aif_results_add_series(r, *run_id, "shifted", "offset", "GW", &offset));
+    for (int d = 0; d < days; d++) {
+        FX_TRY(aif_results_add_point(r, steps, d * 86400.0, 0.25 * (d / 30)));
+        FX_TRY(aif_results_add_point(r, cycle, d * 86400.0, d % 7));
+        FX_TRY(aif_results_add_point(r, offset, d * 86400.0 + 0.5, 1.0 / 3.0));
+    }
+    return AIF_OK;
+}
+
+/* Decoded base64 (RFC 4648, padded) of `text`; *n gets the byte count. */
+static unsigned char *unbase64(const char *text, size_t *n) {
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t len = strlen(text);
+    assert_int_equal(len % 4, 0);
+    unsigned char *out = malloc(len / 4 * 3 + 1);
+    *n = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        uint32_t v = 0;
+        int pad = 0;
+        for (int k = 0; k < 4; k++) {
+            const char *p = text[i + k] == '=' ? NULL : strchr(alphabet, text[i + k]);
+            assert_true(p != NULL || text[i + k] == '=');
+            pad += p == NULL;
+            v = v << 6 | (p ? (uint32_t)(p - alphabet) : 0);
+        }
+        for (int k = 0; k < 3 - pad; k++) {
+            out[(*n)++] = (unsigned char)(v >> (16 - 8 * k));
+        }
+    }
+    return out;
+}
+
+/* The i-th little-endian float of `width` bytes in `bytes`. */
+static double float_at(const unsigned char *bytes, size_t i, int width) {
+    uint64_t bits = 0;
+    for (int k = 0; k < width; k++) {
+        bits |= (uint64_t)bytes[i * (size_t)width + (size_t)k] << (8 * k);
+    }
+    if (width == 4) {
+        uint32_t b32 = (uint32_t)bits;
+        float f;
+        memcpy(&f, &b32, sizeof f);
+        return f;
+    }
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+static json_t *series_named(json_t *chart, const char *name) {
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(chart, "series"), i, s) {
+        if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0) {
+            return s;
+        }
+    }
+    fail_msg("no series %s", name);
+    return NULL;
+}
+
+/* A run over three years draws weekly means; each series also carries its daily points,
+ * in the compact form the page decodes when zoomed in, and they decode to the recorded
+ * values. */
+static void long_run_carries_its_finest_points(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
+    assert_int_equal(fx_four_years_daily(r, &run), AIF_OK);
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *html = slurp(path);
+    json_t *d = page_data(html);
+    json_t *levels = find(json_object_get(d, "charts"), "series-0");
+    assert_true(json_number_value(json_object_get(levels, "bucket_s")) == 7 * 86400.0);
+    assert_int_equal(json_array_size(first_series(levels, "x")), 209); /* 1461 days / 7 */
+
+    /* "cycle": every value, times as one run of one-day steps. */
+    json_t *f = json_object_get(series_named(levels, "cycle"), "fine");
+    assert_non_null(f);
+    assert_int_equal(json_integer_value(json_object_get(f, "n")), 1461);
+    assert_true(json_number_value(json_object_get(f, "bucket_s")) == 0);
+    assert_true(json_number_value(json_object_get(f, "x0")) == 0);
+    json_t *dx = json_object_get(f, "dx");
+    assert_int_equal(json_array_size(dx), 1);
+    assert_true(num(json_array_get(dx, 0), 0) == 86400);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(dx, 0), 1)), 1460);
+    assert_null(json_object_get(f, "yrun"));
+    size_t n;
+    unsigned char *y = unbase64(json_string_value(json_object_get(f, "y32")), &n);
+    assert_int_equal(n, 1461 * 4);
+    for (size_t i = 0; i < 1461; i++) {
+        assert_true(float_at(y, i, 4) == (double)(i % 7));
+    }
+    free(y);
+
+    /* "steps": one value per 30-day run, and the runs' lengths. */
+    f = json_object_get(series_named(levels, "steps"), "fine");
+    json_t *runs = json_object_get(f, "yrun");
+    assert_int_equal(json_array_size(runs), 49);
+    y = unbase64(json_string_value(json_object_get(f, "y32")), &n);
+    assert_int_equal(n, 49 * 4);
+    size_t total = 0;
+    for (size_t k = 0; k < 49; k++) {
+        assert_true(float_at(y, k, 4) == 0.25 * (double)k);
+        json_int_t len = json_integer_value(json_array_get(runs, k));
+        assert_int_equal(len, k < 48 ? 30 : 1461 - 48 * 30);
+        total += (size_t)len;
+    }
+    assert_int_equal(total, 1461);
+    free(y);
+
+    /* "offset": times that are not whole seconds travel as float64, exactly. */
+    f = json_object_get(series_named(find(json_object_get(d, "charts"), "series-1"), "offset"),
+                        "fine");
+    assert_null(json_object_get(f, "dx"));
+    unsigned char *x = unbase64(json_string_value(json_object_get(f, "x64")), &n);
+    assert_int_equal(n, 1461 * 8);
+    for (size_t i = 0; i < 1461; i++) {
+        assert_true(float_at(x, i, 8) == (double)i * 86400.0 + 0.5);
+    }
+    free(x);
+    y = unbase64(json_string_value(json_object_get(f, "y32")), &n);
+    assert_true(float_at(y, 0, 4) == (double)(1.0f / 3.0f));
+    free(y);
+
+    /* A run short enough to draw every point carries nothing more. */
+    json_decref(d);
+    free(html);
+    aif_results_close(r);
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
+    assert_int_equal(fx_scenario_dated(r, &run), AIF_OK);
+    write_page(r, NULL, path, sizeof path);
+    html = slurp(path);
+    assert_null(strstr(html, "\"fine\""));
+    free(html);
+    aif_results_close(r);
+    remove(path);
+}
+
 /* Every fixture's page, failing the Nth allocation until one succeeds. */
-static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *)) {
+static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *), long tries) {
     char path[64];
     snprintf(path, sizeof path, "report_fail_%ld.html", (long)getpid());
     int reached_success = 0;
-    for (long fail_at = 1; fail_at < 20 && !reached_success; fail_at++) {
+    for (long fail_at = 1; fail_at < tries && !reached_success; fail_at++) {
         aif_test_allocator t;
         aif_test_allocator_init(&t, 0);
         aif_results *r;
@@ -454,8 +607,9 @@ static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *)
 
 static void allocation_failures_are_clean(void **state) {
     (void)state;
-    fail_each_allocation(fx_tiny_replay);
-    fail_each_allocation(fx_scenario_dated);
+    fail_each_allocation(fx_tiny_replay, 20);
+    fail_each_allocation(fx_scenario_dated, 20);
+    fail_each_allocation(fx_four_years_daily, 40);
 }
 
 int main(void) {
@@ -467,6 +621,7 @@ int main(void) {
         cmocka_unit_test(page_is_self_contained_and_deterministic),
         cmocka_unit_test(report_from_a_database_file),
         cmocka_unit_test(report_of_foreign_values),
+        cmocka_unit_test(long_run_carries_its_finest_points),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
