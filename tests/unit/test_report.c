@@ -581,6 +581,45 @@ static void long_run_carries_its_finest_points(void **state) {
     remove(path);
 }
 
+/* A replay recording a point every 12 minutes for 100 days (12 000 points, more than the
+ * page draws: 2 000 means of 72 minutes) carries hourly means for zooming; every point of
+ * hour k holds k, so each mean is exactly k. */
+static void busy_replay_carries_hourly_means(void **state) {
+    (void)state;
+    aif_results *r;
+    int64_t run, sid;
+    assert_int_equal(aif_results_create(NULL, NULL, &r, NULL), AIF_OK);
+    aif_results_run rr = {
+        .name = "busy", .kind = "replay", .seed = 1, .wall_s = NAN, .sim_end_s = 100 * 86400.0};
+    assert_int_equal(aif_results_add_run(r, &rr, &run), AIF_OK);
+    assert_int_equal(aif_results_add_series(r, run, "jobs", "queued jobs", "jobs", &sid), AIF_OK);
+    for (int i = 0; i < 12000; i++) {
+        assert_int_equal(aif_results_add_point(r, sid, i * 720.0, i / 5), AIF_OK);
+    }
+    char path[64];
+    write_page(r, NULL, path, sizeof path);
+    char *html = slurp(path);
+    json_t *d = page_data(html);
+    json_t *jobs = find(json_object_get(d, "charts"), "series-0");
+    assert_true(json_number_value(json_object_get(jobs, "bucket_s")) == 4320);
+    json_t *f = json_object_get(json_array_get(json_object_get(jobs, "series"), 0), "fine");
+    assert_int_equal(json_integer_value(json_object_get(f, "n")), 2400);
+    assert_true(json_number_value(json_object_get(f, "bucket_s")) == 3600);
+    json_t *dx = json_array_get(json_object_get(f, "dx"), 0);
+    assert_true(num(dx, 0) == 3600 && json_integer_value(json_array_get(dx, 1)) == 2399);
+    size_t n;
+    unsigned char *y = unbase64(json_string_value(json_object_get(f, "y32")), &n);
+    assert_int_equal(n, 2400 * 4);
+    for (size_t k = 0; k < 2400; k++) {
+        assert_true(float_at(y, k, 4) == (double)k);
+    }
+    free(y);
+    json_decref(d);
+    free(html);
+    aif_results_close(r);
+    remove(path);
+}
+
 /* Every fixture's page, failing the Nth allocation until one succeeds. */
 static void fail_each_allocation(aif_status (*fixture)(aif_results *, int64_t *), long tries) {
     char path[64];
@@ -622,6 +661,7 @@ int main(void) {
         cmocka_unit_test(report_from_a_database_file),
         cmocka_unit_test(report_of_foreign_values),
         cmocka_unit_test(long_run_carries_its_finest_points),
+        cmocka_unit_test(busy_replay_carries_hourly_means),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
