@@ -30,8 +30,10 @@ typedef struct aif_report_options {
  * (temporary file in the same directory, then rename). `opt` may be NULL for defaults.
  * The store is only read. Errors: AIF_EINVAL (NULL argument), AIF_ENOTFOUND (no such run),
  * AIF_ENOMEM, AIF_EIO; the reason is in aif_results_error(r). Cost: one pass over the
- * run's rows; the page holds at most a few thousand points per chart (longer series are
- * thinned, job curves are summarised into quantiles and time buckets). */
+ * run's rows; the page draws at most a few thousand points per chart (longer series are
+ * thinned, job curves are summarised into quantiles and time buckets), and a chart drawn
+ * as means also carries its series' finest points (at most 100 000 each, compactly
+ * coded) for the page to draw when zoomed in. */
 aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
                             const aif_report_options *opt);
 
