@@ -1,4 +1,6 @@
-/* `aifactory validate`: validation of scenarios and models. `validate perf` compares the
+/* `aifactory validate`: validation of scenarios and models. `validate fleet` holds the fleet
+ * model (planner counts, capex) against public anchors (validate_fleet.h) and exits 1 when a
+ * row misses its tolerance. `validate perf` compares the
  * performance model with every published anchor row (predicted, published, error) and
  * prints the MAPE per data set, fitted rows and held-out rows apart; `--refit` first refits
  * the calibration on the fitted rows. `validate SCENARIO` binds a scenario file (or the
@@ -16,8 +18,10 @@
 #include "aifactory/units.h"
 #include "args.h"
 #include "cli.h"
+#include "cli_catalog.h"
 #include "cli_scenario.h"
 #include "json_out.h"
+#include "validate_fleet.h"
 
 typedef struct validate_args {
     cli_common common;
@@ -49,10 +53,13 @@ static const cli_option options[] = {
 
 static const cli_verb_spec spec = {
     .name = "validate",
-    .usage = "[SCENARIO | perf] [options]",
+    .usage = "[SCENARIO | perf | fleet] [options]",
     .description = "Check a scenario file (default: the embedded openai-nvidia-10gw) and "
                    "list every\nerror with file:line:col, or (validate perf) compare the "
-                   "performance model with\npublished results.\n",
+                   "performance model with\npublished results, or (validate fleet) hold the "
+                   "planner's counts and capex against\npublic anchors, one row each (model, "
+                   "reference, error, tolerance, source);\nvalidate fleet exits 0 when every "
+                   "row is within its tolerance, 1 when one misses.\n",
     .examples = "aifactory validate data/scenarios/no-rofr.yaml\n"
                 "aifactory validate perf --json\n",
     .options = options,
@@ -262,6 +269,34 @@ static int validate_scenario(const cli_common *common, const char *target, const
     return rc;
 }
 
+/* Exit 0 when every anchor row passes, 1 when one misses (so CI can run it). */
+static int validate_fleet(const cli_common *common) {
+    aif_catalog *cat = NULL;
+    int rc = cli_catalog_open("validate", NULL, 0, &cat);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    vf_table *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        aif_catalog_destroy(cat);
+        fprintf(stderr, "aifactory validate: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    vf_context ctx = {.catalog = cat};
+    vf_collect(&ctx, t);
+    if (common->json) {
+        rc = vf_print_json(t);
+    } else if (!common->quiet) {
+        rc = vf_print_text(t);
+    }
+    if (rc == CLI_EXIT_OK && !vf_all_ok(t)) {
+        rc = CLI_EXIT_FAILURE;
+    }
+    free(t);
+    aif_catalog_destroy(cat);
+    return rc;
+}
+
 int cmd_validate(int argc, char **argv) {
     validate_args a = {0};
     int rc = cli_parse(&spec, argc, argv, &a);
@@ -271,6 +306,13 @@ int cmd_validate(int argc, char **argv) {
     const char *target = a.common.positional[0];
     if (target && strcmp(target, "perf") == 0) {
         return validate_perf(&a.common, a.refit, a.stage_overlap_p);
+    }
+    if (target && strcmp(target, "fleet") == 0) {
+        if (a.refit || a.stage_overlap_p > 0 || a.sets.count > 0) {
+            return cli_usage_error(&spec, "--refit, --stage-overlap and --set do not apply to "
+                                          "'validate fleet'");
+        }
+        return validate_fleet(&a.common);
     }
     if (a.stage_overlap_p > 0) {
         return cli_usage_error(&spec, "--stage-overlap applies to 'validate perf' only");
