@@ -120,6 +120,30 @@ static int set_override(const cli_value *v) {
     return rc;
 }
 
+/* --wacc: a rate per year as "8%" or 0.08, in [0, 1]. A bare number above 1 ("8") is most
+ * likely meant in percent, so it is refused with both spellings rather than read as 800%. */
+static int set_wacc(const cli_value *v) {
+    double *out = v->field;
+    const char *t = v->text;
+    char *end = NULL;
+    double x = strtod(t, &end);
+    bool percent = end != t && *end == '%' && end[1] == '\0';
+    if (end == t || !(percent || *end == '\0') || !isfinite(x)) {
+        return cli_usage_error(v->spec, "--wacc expects a rate such as 8%% or 0.08, found '%s'", t);
+    }
+    if (percent) {
+        x /= 100.0;
+    }
+    if (!(x >= 0 && x <= 1)) {
+        return cli_usage_error(v->spec,
+                               "--wacc must be from 0 to 1 (0%% to 100%%), found '%s'; for 8%% "
+                               "write 8%% or 0.08",
+                               t);
+    }
+    *out = x;
+    return CLI_EXIT_OK;
+}
+
 #define ANY_NUMBER CLI_RANGE(-INFINITY, false, INFINITY, false)
 
 static const cli_option options[] = {
@@ -189,9 +213,15 @@ static const cli_option options[] = {
      .set = cli_set_number,
      .offset = offsetof(plan_args, in.facility_life_years),
      .range = CLI_ABOVE(0)},
+    {.name = "wacc",
+     .value_name = "RATE",
+     .help = "cost of capital per year, e.g. 8% or 0.08 (default: catalog)",
+     .set = set_wacc,
+     .offset = offsetof(plan_args, in.wacc)},
     {.name = "capex-per-mw",
      .value_name = "MONEY",
-     .help = "facility capex per facility MW, e.g. '$12M' (default: catalog)",
+     .help = "facility mechanical and electrical capex per facility MW, e.g. '$16M'\n"
+             "(default: catalog; power distribution is added)",
      .set = cli_set_quantity,
      .offset = offsetof(plan_args, in.capex_usd_per_mw),
      .kind = AIF_QTY_MONEY,
@@ -412,6 +442,11 @@ static const char *system_form_label(const aif_plan_result *r) {
                                        : "systems (racks and nodes)";
 }
 
+/* The bill of materials' rows in the terminal, in aif_capex_category order. */
+static const char *const capex_label[AIF_CAPEX_CATEGORY_COUNT] = {
+    "accelerator systems",  "host CPUs",         "scale-out network", "storage",
+    "mech. and electrical", "power distribution"};
+
 static void print_text(const plan_args *a, const aif_plan_result *r, const aif_contract_result *c) {
     const aif_plan_input *in = &a->in;
     if (in->basis == AIF_PLAN_GPUS) {
@@ -456,9 +491,13 @@ static void print_text(const plan_args *a, const aif_plan_result *r, const aif_c
         }
     }
     printf("  %-22s %s\n", "HBM", qty(r->hbm_tb * 1e12, AIF_QTY_BYTES).s);
-    printf("  %-22s %-14s (systems %s + facility %s)\n", "capex",
-           qty(r->capex_usd, AIF_QTY_MONEY).s, qty(r->capex_systems_usd, AIF_QTY_MONEY).s,
-           qty(r->capex_facility_usd, AIF_QTY_MONEY).s);
+    printf("  %-22s %-14s (%s of it sold by the systems' vendor)\n", "capex",
+           qty(r->capex_usd, AIF_QTY_MONEY).s, qty(r->capex_vendor_usd, AIF_QTY_MONEY).s);
+    for (int k = 0; k < AIF_CAPEX_CATEGORY_COUNT; k++) {
+        double usd = r->capex_by_category_usd[k];
+        printf("    %-20s %-14s %5.1f %%\n", capex_label[k], qty(usd, AIF_QTY_MONEY).s,
+               r->capex_usd > 0 ? 100 * usd / r->capex_usd : 0.0);
+    }
     printf("  %-22s %-14s (load factor %g)\n", "energy per year",
            qty(r->energy_mwh_per_year * 1e6, AIF_QTY_ENERGY).s, used_value(r, "load_factor", NAN));
     printf("  %-22s %-14s (at %s)\n", "power cost per year",
@@ -466,8 +505,11 @@ static void print_text(const plan_args *a, const aif_plan_result *r, const aif_c
            qty(used_value(r, "power_price_usd_per_mwh", NAN), AIF_QTY_ENERGY_PRICE).s);
     printf("  %-22s %s\n", "depreciation per year",
            qty(r->depreciation_usd_per_year, AIF_QTY_MONEY).s);
-    printf("  %-22s %s per GPU-hour\n", "break-even price",
-           qty(r->breakeven_usd_per_gpu_hour, AIF_QTY_MONEY).s);
+    printf("  %-22s %-14s (at a WACC of %g %%)\n", "capital cost per year",
+           qty(r->capital_charge_usd_per_year, AIF_QTY_MONEY).s, 100 * r->wacc);
+    printf("  %-22s %s per GPU-hour (%s with no return on capital)\n", "break-even price",
+           qty(r->breakeven_usd_per_gpu_hour, AIF_QTY_MONEY).s,
+           qty(r->breakeven_no_return_usd_per_gpu_hour, AIF_QTY_MONEY).s);
     if (c) {
         printf("\n  %-22s %s over %g years = %s per year\n", "contract",
                qty(a->contract_usd, AIF_QTY_MONEY).s, a->contract_years,
@@ -514,6 +556,9 @@ static json_t *lines_json(const aif_plan_result *r) {
         json_object_set_new(o, "share", json_real(l->share));
         json_object_set_new(o, "it_power_kw", json_real(l->it_power_kw));
         json_object_set_new(o, "price_usd", json_real(l->price_usd));
+        json_object_set_new(o, "host_cpu_usd", json_real(l->host_cpu_usd));
+        json_object_set_new(o, "network_usd_per_gpu", json_real(l->network_usd_per_gpu));
+        json_object_set_new(o, "storage_usd_per_gpu", json_real(l->storage_usd_per_gpu));
         json_object_set_new(o, "systems", count_json(l->systems));
         json_object_set_new(o, "packages", count_json(l->packages));
         json_object_set_new(o, "dies", count_json(l->dies));
@@ -566,14 +611,31 @@ static int print_json(const plan_args *a, const aif_plan_result *r, const aif_co
                             r->has_peak[k] ? json_real(r->peak_pflops[k]) : json_null());
     }
     json_object_set_new(root, "hbm_tb", json_real(r->hbm_tb));
-    json_object_set_new(root, "capex_usd", json_real(r->capex_usd));
+    /* Whole dollars as integers, the total their sum, so the categories add up to capex_usd
+     * as printed whatever its size (the planner bounds it to 9e18). */
+    json_t *by_category = json_object();
+    long long capex = 0;
+    for (int k = 0; k < AIF_CAPEX_CATEGORY_COUNT; k++) {
+        long long usd = llround(r->capex_by_category_usd[k]);
+        capex += usd;
+        json_object_set_new(by_category, aif_capex_category_name((aif_capex_category)k),
+                            json_integer((json_int_t)usd));
+    }
+    json_object_set_new(root, "capex_usd", json_integer((json_int_t)capex));
+    json_object_set_new(root, "capex_by_category_usd", by_category);
+    json_object_set_new(root, "capex_vendor_usd", count_json(r->capex_vendor_usd));
     json_object_set_new(root, "capex_systems_usd", json_real(r->capex_systems_usd));
     json_object_set_new(root, "capex_facility_usd", json_real(r->capex_facility_usd));
     json_object_set_new(root, "power_cost_usd_per_year", json_real(r->power_cost_usd_per_year));
     json_object_set_new(root, "energy_mwh_per_year", json_real(r->energy_mwh_per_year));
     json_object_set_new(root, "depreciation_usd_per_year", json_real(r->depreciation_usd_per_year));
+    json_object_set_new(root, "wacc", json_real(r->wacc));
+    json_object_set_new(root, "capital_charge_usd_per_year",
+                        json_real(r->capital_charge_usd_per_year));
     json_object_set_new(root, "breakeven_usd_per_gpu_hour",
                         json_real(r->breakeven_usd_per_gpu_hour));
+    json_object_set_new(root, "breakeven_no_return_usd_per_gpu_hour",
+                        json_real(r->breakeven_no_return_usd_per_gpu_hour));
     json_object_set_new(root, "facility_mw_drawn", json_real(r->facility_mw_drawn));
     json_object_set_new(root, "extra_packages", count_json(r->extra_packages));
     json_object_set_new(root, "systems", lines_json(r));

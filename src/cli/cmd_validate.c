@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "aifactory/fleet.h"
 #include "aifactory/perf.h"
 #include "aifactory/scenario.h"
 #include "aifactory/units.h"
@@ -38,7 +39,8 @@ static const cli_option options[] = {
      .offset = offsetof(validate_args, refit)},
     {.name = "set",
      .value_name = "KEY=VALUE",
-     .help = "override a scenario key, e.g. sites.0.phases.0.power=2GW (repeatable)",
+     .help = "override a scenario key, e.g. sites.0.phases.0.power=2GW (repeatable; with\n"
+             "fleet, of the default scenario it runs)",
      .set = cli_set_list,
      .offset = offsetof(validate_args, sets)},
     {.name = "stage-overlap",
@@ -57,9 +59,10 @@ static const cli_verb_spec spec = {
     .description = "Check a scenario file (default: the embedded openai-nvidia-10gw) and "
                    "list every\nerror with file:line:col, or (validate perf) compare the "
                    "performance model with\npublished results, or (validate fleet) hold the "
-                   "planner's counts and capex against\npublic anchors, one row each (model, "
-                   "reference, error, tolerance, source);\nvalidate fleet exits 0 when every "
-                   "row is within its tolerance, 1 when one misses.\n",
+                   "planner's counts and capex and a run of\nthe default scenario (with any "
+                   "--set) against public anchors, one row each\n(model, reference, error, "
+                   "tolerance, source); validate fleet exits 0 when every\nrow is within its "
+                   "tolerance, 1 when one misses.\n",
     .examples = "aifactory validate data/scenarios/no-rofr.yaml\n"
                 "aifactory validate perf --json\n",
     .options = options,
@@ -269,30 +272,65 @@ static int validate_scenario(const cli_common *common, const char *target, const
     return rc;
 }
 
+/* The default scenario with `sets`, simulated in process for the run-based rows. On
+ * failure *fleet stays NULL and *why says what went wrong (the rows show it); a --set that is
+ * not KEY=VALUE, or a scenario that does not bind, is a usage error (exit 2) as for run. */
+static int fleet_run(const cli_list *sets, aif_scenario **sc, aif_fleet_input *in,
+                     aif_fleet **fleet, aif_error *why) {
+    aif_status st = AIF_OK;
+    int rc = cli_scenario_open(&spec, NULL, sets, NULL, sc, &st);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    if (st != AIF_OK) {
+        return CLI_EXIT_USAGE;
+    }
+    aif_fleet_input_from_scenario(*sc, in);
+    st = aif_fleet_create(NULL, in, fleet, why);
+    if (st == AIF_OK) {
+        st = aif_fleet_run(*fleet, NULL, NULL);
+        if (st != AIF_OK) {
+            aif_error_set(why, st, "simulation failed: %s", aif_strerror(st));
+            aif_fleet_destroy(*fleet);
+            *fleet = NULL;
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
 /* Exit 0 when every anchor row passes, 1 when one misses (so CI can run it). */
-static int validate_fleet(const cli_common *common) {
+static int validate_fleet(const cli_common *common, const cli_list *sets) {
     aif_catalog *cat = NULL;
     int rc = cli_catalog_open("validate", NULL, 0, &cat);
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    vf_table *t = calloc(1, sizeof *t);
-    if (t == NULL) {
-        aif_catalog_destroy(cat);
+    aif_scenario *sc = NULL;
+    aif_fleet_input in;
+    aif_fleet *fleet = NULL;
+    aif_error why = {0};
+    vf_table *t = NULL;
+    rc = fleet_run(sets, &sc, &in, &fleet, &why);
+    if (rc == CLI_EXIT_OK && (t = calloc(1, sizeof *t)) == NULL) {
         fprintf(stderr, "aifactory validate: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    vf_context ctx = {.catalog = cat};
-    vf_collect(&ctx, t);
-    if (common->json) {
-        rc = vf_print_json(t);
-    } else if (!common->quiet) {
-        rc = vf_print_text(t);
-    }
-    if (rc == CLI_EXIT_OK && !vf_all_ok(t)) {
         rc = CLI_EXIT_FAILURE;
     }
+    if (rc == CLI_EXIT_OK) {
+        vf_context ctx = {
+            .catalog = cat, .input = &in, .fleet = fleet, .run_error = fleet ? NULL : why.message};
+        vf_collect(&ctx, t);
+        if (common->json) {
+            rc = vf_print_json(t);
+        } else if (!common->quiet) {
+            rc = vf_print_text(t);
+        }
+        if (rc == CLI_EXIT_OK && !vf_all_ok(t)) {
+            rc = CLI_EXIT_FAILURE;
+        }
+    }
     free(t);
+    aif_fleet_destroy(fleet);
+    aif_scenario_destroy(sc);
     aif_catalog_destroy(cat);
     return rc;
 }
@@ -308,11 +346,11 @@ int cmd_validate(int argc, char **argv) {
         return validate_perf(&a.common, a.refit, a.stage_overlap_p);
     }
     if (target && strcmp(target, "fleet") == 0) {
-        if (a.refit || a.stage_overlap_p > 0 || a.sets.count > 0) {
-            return cli_usage_error(&spec, "--refit, --stage-overlap and --set do not apply to "
+        if (a.refit || a.stage_overlap_p > 0) {
+            return cli_usage_error(&spec, "--refit and --stage-overlap do not apply to "
                                           "'validate fleet'");
         }
-        return validate_fleet(&a.common);
+        return validate_fleet(&a.common, &a.sets);
     }
     if (a.stage_overlap_p > 0) {
         return cli_usage_error(&spec, "--stage-overlap applies to 'validate perf' only");

@@ -41,10 +41,20 @@ void vf_miss(vf_table *t, const vf_anchor *anchor, const char *why, ...) {
     va_end(ap);
 }
 
+bool vf_plan(const vf_context *ctx, const char *system, aif_plan_basis basis, double amount,
+             aif_plan_result *r) {
+    aif_plan_input in;
+    aif_plan_input_init(&in);
+    in.basis = basis;
+    in.amount = amount;
+    return aif_plan_input_add(&in, system, NAN) == AIF_OK &&
+           aif_plan_compute(ctx->catalog, &in, r) == AIF_OK;
+}
+
 typedef void (*vf_group)(const vf_context *ctx, vf_table *t);
 
 /* In the order they print. A group computed from a simulated run goes after the planner's. */
-static const vf_group groups[] = {vf_rows_plan};
+static const vf_group groups[] = {vf_rows_plan, vf_rows_capex, vf_rows_failures, vf_rows_run};
 
 void vf_collect(const vf_context *ctx, vf_table *t) {
     t->count = 0;
@@ -68,7 +78,7 @@ static void format_error(const vf_row *r, double v, bool sign, char *buf, size_t
     } else if (r->anchor.kind == VF_RELATIVE) {
         snprintf(buf, n, sign ? "%+.1f%%" : "%.1f%%", 100 * v);
     } else {
-        snprintf(buf, n, sign ? "%+.3g" : "%.3g", v);
+        snprintf(buf, n, sign ? "%+.2f" : "%.2f", v);
     }
 }
 

@@ -12,6 +12,8 @@
 
 #include "aifactory/catalog.h"
 #include "aifactory/error.h"
+#include "aifactory/fleet.h"
+#include "aifactory/plan.h"
 
 #define VF_MAX_ROWS 64
 
@@ -44,9 +46,14 @@ typedef struct vf_table {
     size_t count;
 } vf_table;
 
-/* What a group may use; the run-based groups compute their run from these. */
+/* What a group may use. The run is the default scenario (with validate's --set
+ * overrides) simulated in process; `fleet` is NULL when it could not be built or run, and
+ * `run_error` then says why, so each run-based row shows as a miss with that reason. */
 typedef struct vf_context {
-    const aif_catalog *catalog; /* the default catalog */
+    const aif_catalog *catalog;   /* the default catalog */
+    const aif_fleet_input *input; /* the scenario's inputs; NULL when it did not bind */
+    const aif_fleet *fleet;       /* the finished run, or NULL */
+    const char *run_error;        /* why `fleet` is NULL */
 } vf_context;
 
 /* Add a row for `anchor` with the model's value. A full table drops the row (the table is
@@ -56,9 +63,17 @@ void vf_check(vf_table *t, const vf_anchor *anchor, double model);
 /* Add a row that fails because its model value could not be computed (`why`, printf). */
 void vf_miss(vf_table *t, const vf_anchor *anchor, const char *why, ...) AIF_PRINTF_LIKE(3, 4);
 
+/* A single-system plan with the catalog's defaults into `r`; false when the planner
+ * refuses it (the reason in r->error.message). */
+bool vf_plan(const vf_context *ctx, const char *system, aif_plan_basis basis, double amount,
+             aif_plan_result *r);
+
 /* The groups. Each adds its rows (never fewer rows on failure: a value that cannot be
  * computed is a failing row). */
-void vf_rows_plan(const vf_context *ctx, vf_table *t);
+void vf_rows_plan(const vf_context *ctx, vf_table *t);     /* validate_fleet_plan.c */
+void vf_rows_capex(const vf_context *ctx, vf_table *t);    /* validate_fleet_capex.c */
+void vf_rows_failures(const vf_context *ctx, vf_table *t); /* validate_fleet_run.c */
+void vf_rows_run(const vf_context *ctx, vf_table *t);      /* validate_fleet_run.c */
 
 /* Every group's rows, in order. */
 void vf_collect(const vf_context *ctx, vf_table *t);

@@ -186,7 +186,8 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, doub
     if (kind != AIF_PROVIDER_CLOUD) {
         double fac_usd = b->capex_facility_usd;
         if (f->in->economics.capex_usd_per_mw > 0) {
-            fac_usd = b->nominal_w / 1e6 * f->in->economics.capex_usd_per_mw;
+            fac_usd = aif_plan_facility_capex_usd(f->in->catalog, b->nominal_w / 1e6,
+                                                  f->in->economics.capex_usd_per_mw);
         }
         if (aif_usd_to_cents(b->capex_systems_usd, &fb->capex_sys_cents) != AIF_OK ||
             aif_usd_to_cents(fac_usd, &fb->capex_fac_cents) != AIF_OK) {

@@ -55,6 +55,12 @@ static const field_spec system_fields[] = {
     {"it_power_kw", offsetof(aif_system, it_power_kw), RULE_POSITIVE, true,
      AIF_CATALOG_IT_POWER_MAX_KW},
     {"price_usd", offsetof(aif_system, price_usd), RULE_POSITIVE, true, AIF_CATALOG_PRICE_MAX_USD},
+    {"host_cpu_usd", offsetof(aif_system, host_cpu_usd), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_PRICE_MAX_USD},
+    {"network_usd_per_gpu", offsetof(aif_system, network_usd_per_gpu), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_USD_PER_GPU_MAX},
+    {"storage_usd_per_gpu", offsetof(aif_system, storage_usd_per_gpu), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_USD_PER_GPU_MAX},
 };
 
 static const field_spec facility_fields[] = {
@@ -62,6 +68,15 @@ static const field_spec facility_fields[] = {
     {"overhead_fraction", offsetof(aif_facility, overhead_fraction), RULE_FRACTION, false, 0},
     {"capex_usd_per_mw", offsetof(aif_facility, capex_usd_per_mw), RULE_NONNEGATIVE, false,
      AIF_CATALOG_CAPEX_MAX_USD_PER_MW},
+    {"power_distribution_usd_per_mw", offsetof(aif_facility, power_distribution_usd_per_mw),
+     RULE_NONNEGATIVE, false, AIF_CATALOG_CAPEX_MAX_USD_PER_MW},
+    {"network_usd_per_gpu", offsetof(aif_facility, network_usd_per_gpu), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_USD_PER_GPU_MAX},
+    {"network_vendor_fraction", offsetof(aif_facility, network_vendor_fraction), RULE_FRACTION,
+     false, 0},
+    {"storage_usd_per_gpu", offsetof(aif_facility, storage_usd_per_gpu), RULE_NONNEGATIVE, false,
+     AIF_CATALOG_USD_PER_GPU_MAX},
+    {"wacc", offsetof(aif_facility, wacc), RULE_FRACTION, false, 0},
     {"power_price_usd_per_mwh", offsetof(aif_facility, power_price_usd_per_mwh), RULE_NONNEGATIVE,
      false, AIF_CATALOG_POWER_PRICE_MAX_USD_PER_MWH},
     {"it_life_years", offsetof(aif_facility, it_life_years), RULE_POSITIVE, false,

@@ -48,7 +48,7 @@ aif_status aif_buildout_block(const aif_catalog *cat, const char *system_id, dou
                        .racks = (int64_t)r->racks,
                        .packages = (int64_t)r->packages,
                        .dies = (int64_t)r->dies,
-                       .capex_systems_usd = r->capex_systems_usd,
+                       .capex_systems_usd = r->capex_it_usd,
                        .capex_facility_usd = r->capex_facility_usd};
     return AIF_OK;
 }

@@ -101,12 +101,20 @@ static void override_system(aif_system *dst, const aif_system *src) {
     take(&dst->scaleup_domain, &src->scaleup_domain);
     take(&dst->it_power_kw, &src->it_power_kw);
     take(&dst->price_usd, &src->price_usd);
+    take(&dst->host_cpu_usd, &src->host_cpu_usd);
+    take(&dst->network_usd_per_gpu, &src->network_usd_per_gpu);
+    take(&dst->storage_usd_per_gpu, &src->storage_usd_per_gpu);
 }
 
 static void override_facility(aif_facility *dst, const aif_facility *src) {
     take(&dst->pue, &src->pue);
     take(&dst->overhead_fraction, &src->overhead_fraction);
     take(&dst->capex_usd_per_mw, &src->capex_usd_per_mw);
+    take(&dst->power_distribution_usd_per_mw, &src->power_distribution_usd_per_mw);
+    take(&dst->network_usd_per_gpu, &src->network_usd_per_gpu);
+    take(&dst->network_vendor_fraction, &src->network_vendor_fraction);
+    take(&dst->storage_usd_per_gpu, &src->storage_usd_per_gpu);
+    take(&dst->wacc, &src->wacc);
     take(&dst->power_price_usd_per_mwh, &src->power_price_usd_per_mwh);
     take(&dst->it_life_years, &src->it_life_years);
     take(&dst->facility_life_years, &src->facility_life_years);

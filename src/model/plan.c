@@ -25,6 +25,14 @@ void aif_plan_input_init(aif_plan_input *in) {
     in->it_life_years = NAN;
     in->facility_life_years = NAN;
     in->capex_usd_per_mw = NAN;
+    in->wacc = NAN;
+}
+
+const char *aif_capex_category_name(aif_capex_category c) {
+    static const char *const names[AIF_CAPEX_CATEGORY_COUNT] = {
+        "accelerators",          "host_cpus",         "network", "storage",
+        "mechanical_electrical", "power_distribution"};
+    return c >= 0 && c < AIF_CAPEX_CATEGORY_COUNT ? names[c] : NULL;
 }
 
 aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double share) {
@@ -88,6 +96,7 @@ static aif_status resolve(aif_plan_result *out, const char *name, const char *un
 
 typedef struct facility_inputs {
     double pue, overhead, price, load, it_life, fac_life, capex_per_mw;
+    double power_dist_per_mw, network_vendor, wacc;
 } facility_inputs;
 
 static aif_status resolve_facility(const aif_catalog *cat, const aif_plan_input *in,
@@ -120,8 +129,31 @@ static aif_status resolve_facility(const aif_catalog *cat, const aif_plan_input 
         st = resolve(out, "capex_usd_per_mw", "USD per facility MW", in->capex_usd_per_mw,
                      &fd->capex_usd_per_mw, NAN, &f->capex_per_mw);
     }
+    if (st == AIF_OK) {
+        st = resolve(out, "power_distribution_usd_per_mw", "USD per facility MW", NAN,
+                     &fd->power_distribution_usd_per_mw, NAN, &f->power_dist_per_mw);
+    }
+    if (st == AIF_OK) {
+        st = resolve(out, "network_vendor_fraction", "fraction of network", NAN,
+                     &fd->network_vendor_fraction, NAN, &f->network_vendor);
+    }
+    if (st == AIF_OK) {
+        st = resolve(out, "wacc", "fraction per year", in->wacc, &fd->wacc, NAN, &f->wacc);
+    }
     if (st != AIF_OK) {
         return st;
+    }
+    if (!(f->wacc >= 0 && f->wacc <= 1)) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "WACC must be in [0, 1] (0%% to 100%%), got %g", f->wacc);
+    }
+    if (!(f->network_vendor >= 0 && f->network_vendor <= 1)) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "network vendor fraction must be in [0, 1], got %g",
+                             f->network_vendor);
+    }
+    if (!(f->power_dist_per_mw >= 0) || !isfinite(f->power_dist_per_mw)) {
+        return aif_error_set(&out->error, AIF_ERANGE, "prices must be >= 0");
     }
     if (!(f->pue >= 1) || !isfinite(f->pue)) {
         return aif_error_set(&out->error, AIF_ERANGE, "PUE must be >= 1, got %g", f->pue);
@@ -141,6 +173,45 @@ static aif_status resolve_facility(const aif_catalog *cat, const aif_plan_input 
     if (!(f->price >= 0) || !(f->capex_per_mw >= 0) || !isfinite(f->price) ||
         !isfinite(f->capex_per_mw)) {
         return aif_error_set(&out->error, AIF_ERANGE, "prices must be >= 0");
+    }
+    return AIF_OK;
+}
+
+/* The system's bill of materials beyond its price: the host CPUs' part of the price (0
+ * when the catalog does not split it), and network and storage per package, the system's
+ * own where the catalog gives them, else the facility defaults. */
+static aif_status resolve_bom(const aif_catalog *cat, aif_plan_result *out, const aif_system *s,
+                              aif_plan_line *line) {
+    const aif_facility *fd = aif_catalog_facility(cat);
+    char name[64];
+    line->host_cpu_usd = 0;
+    if (s->host_cpu_usd.present && s->price_usd.value > 0) {
+        /* The CPUs keep their share of the price when a plan gives its own price. */
+        line->host_cpu_usd = fmin(s->host_cpu_usd.value, s->price_usd.value) *
+                             (line->price_usd / s->price_usd.value);
+        snprintf(name, sizeof name, "%s.host_cpu_usd", s->id);
+        note(out, name, "USD per system", line->host_cpu_usd, s->host_cpu_usd.source,
+             s->host_cpu_usd.confidence);
+    }
+    snprintf(name, sizeof name, "%s.network_usd_per_gpu", s->id);
+    aif_status st =
+        resolve(out, name, "USD per package", NAN,
+                s->network_usd_per_gpu.present ? &s->network_usd_per_gpu : &fd->network_usd_per_gpu,
+                NAN, &line->network_usd_per_gpu);
+    if (st == AIF_OK) {
+        snprintf(name, sizeof name, "%s.storage_usd_per_gpu", s->id);
+        st = resolve(out, name, "USD per package", NAN,
+                     s->storage_usd_per_gpu.present ? &s->storage_usd_per_gpu
+                                                    : &fd->storage_usd_per_gpu,
+                     NAN, &line->storage_usd_per_gpu);
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    if (!(line->network_usd_per_gpu >= 0) || !(line->storage_usd_per_gpu >= 0) ||
+        !isfinite(line->network_usd_per_gpu) || !isfinite(line->storage_usd_per_gpu)) {
+        return aif_error_set(&out->error, AIF_ERANGE, "network and storage of '%s' must be >= 0",
+                             s->id);
     }
     return AIF_OK;
 }
@@ -195,12 +266,17 @@ static aif_status resolve_part(const aif_catalog *cat, const aif_plan_input *in,
         line->price_usd = p->price_usd;
         note(out, name, "USD per system", p->price_usd, "user", 0);
     }
+    aif_status st = resolve_bom(cat, out, s, line);
+    if (st != AIF_OK) {
+        return st;
+    }
     if (!(line->it_power_kw > 0) || !isfinite(line->it_power_kw)) {
         return aif_error_set(&out->error, AIF_ERANGE, "IT power of '%s' must be > 0 kW", s->id);
     }
     if (!(line->price_usd >= 0) || !isfinite(line->price_usd)) {
         return aif_error_set(&out->error, AIF_ERANGE, "price of '%s' must be >= 0", s->id);
     }
+
     return AIF_OK;
 }
 
@@ -229,6 +305,7 @@ static aif_status check_result(aif_plan_basis basis, aif_plan_result *out) {
                              out->energy_mwh_per_year,
                              out->power_cost_usd_per_year,
                              out->depreciation_usd_per_year,
+                             out->capital_charge_usd_per_year,
                              out->breakeven_usd_per_gpu_hour};
     /* The reverse plan is bounded by its amount (2^40, rounded up to whole systems); the
      * forward plan by the power only, which a tiny per-system power turns into any count. */
@@ -250,7 +327,54 @@ static aif_status check_result(aif_plan_basis basis, aif_plan_result *out) {
                              "the plan's totals are out of range (not finite); check the "
                              "prices and powers");
     }
+    /* Whole dollars must fit the 64-bit integers of the JSON output. */
+    if (out->capex_usd > AIF_PLAN_MAX_CAPEX_USD) {
+        return aif_error_set(&out->error, AIF_ERANGE,
+                             "the plan's capex ($%g) is above the $9e18 the planner holds; "
+                             "check the prices",
+                             out->capex_usd);
+    }
     return AIF_OK;
+}
+
+double aif_plan_capital_recovery_factor(double rate, double years) {
+    if (!(years > 0) || !(rate >= 0) || !isfinite(years)) {
+        return NAN;
+    }
+    if (rate == 0) {
+        return 1.0 / years;
+    }
+    /* r / (1 - (1 + r)^-n), with expm1/log1p so small rates keep their digits. */
+    return rate / -expm1(-years * log1p(rate));
+}
+
+double aif_plan_facility_capex_usd(const aif_catalog *cat, double facility_mw,
+                                   double mech_elec_usd_per_mw) {
+    const aif_facility *fd = aif_catalog_facility(cat);
+    if (fd == NULL || !fd->power_distribution_usd_per_mw.present ||
+        (!(mech_elec_usd_per_mw > 0) && !fd->capex_usd_per_mw.present)) {
+        return NAN;
+    }
+    double me = mech_elec_usd_per_mw > 0 ? mech_elec_usd_per_mw : fd->capex_usd_per_mw.value;
+    return round(facility_mw * me) + round(facility_mw * fd->power_distribution_usd_per_mw.value);
+}
+
+/* Capex in whole dollars, so that the categories sum exactly to the total (and print so):
+ * the facility categories from the planned facility power, the rest from the lines. */
+static void sum_capex(aif_plan_result *out, const facility_inputs *f, double network_vendor_usd) {
+    double *cat_usd = out->capex_by_category_usd;
+    cat_usd[AIF_CAPEX_MECH_ELEC] = out->facility_mw * f->capex_per_mw;
+    cat_usd[AIF_CAPEX_POWER_DISTRIBUTION] = out->facility_mw * f->power_dist_per_mw;
+    out->capex_usd = 0;
+    for (int c = 0; c < AIF_CAPEX_CATEGORY_COUNT; c++) {
+        cat_usd[c] = round(cat_usd[c]);
+        out->capex_usd += cat_usd[c];
+    }
+    out->capex_systems_usd = cat_usd[AIF_CAPEX_ACCELERATORS] + cat_usd[AIF_CAPEX_HOST_CPUS];
+    out->capex_it_usd =
+        out->capex_systems_usd + cat_usd[AIF_CAPEX_NETWORK] + cat_usd[AIF_CAPEX_STORAGE];
+    out->capex_facility_usd = cat_usd[AIF_CAPEX_MECH_ELEC] + cat_usd[AIF_CAPEX_POWER_DISTRIBUTION];
+    out->capex_vendor_usd = out->capex_systems_usd + round(network_vendor_usd);
 }
 
 aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
@@ -311,7 +435,7 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
             (in->basis == AIF_PLAN_FACILITY_POWER ? in->amount / f.pue : in->amount) / 1000.0;
     }
 
-    double drawn_it_kw = 0;
+    double drawn_it_kw = 0, network_vendor_usd = 0;
     for (size_t i = 0; i < out->line_count; i++) {
         aif_plan_line *l = &out->lines[i];
         const aif_system *s = l->system;
@@ -325,7 +449,12 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
         out->racks += l->systems;
         out->packages += l->packages;
         out->dies += l->dies;
-        out->capex_systems_usd += l->systems * l->price_usd;
+        double *cat_usd = out->capex_by_category_usd;
+        cat_usd[AIF_CAPEX_ACCELERATORS] += l->systems * (l->price_usd - l->host_cpu_usd);
+        cat_usd[AIF_CAPEX_HOST_CPUS] += l->systems * l->host_cpu_usd;
+        cat_usd[AIF_CAPEX_NETWORK] += l->packages * l->network_usd_per_gpu;
+        cat_usd[AIF_CAPEX_STORAGE] += l->packages * l->storage_usd_per_gpu;
+        network_vendor_usd += l->packages * l->network_usd_per_gpu * f.network_vendor;
         add_package_totals(out, s->package, l->packages);
         if (s->extra_package && s->extra_packages.present) {
             double extra = l->systems * s->extra_packages.value;
@@ -341,16 +470,22 @@ aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in,
     }
     out->it_mw = out->facility_mw / f.pue;
 
-    out->capex_facility_usd = out->facility_mw * f.capex_per_mw;
-    out->capex_usd = out->capex_systems_usd + out->capex_facility_usd;
+    sum_capex(out, &f, network_vendor_usd);
     out->energy_mwh_per_year = out->facility_mw_drawn * f.load * AIF_HOURS_PER_YEAR;
     out->power_cost_usd_per_year = out->energy_mwh_per_year * f.price;
     out->depreciation_usd_per_year =
-        out->capex_systems_usd / f.it_life + out->capex_facility_usd / f.fac_life;
+        out->capex_it_usd / f.it_life + out->capex_facility_usd / f.fac_life;
+    out->wacc = f.wacc;
+    out->capital_charge_usd_per_year =
+        out->capex_it_usd * aif_plan_capital_recovery_factor(f.wacc, f.it_life) +
+        out->capex_facility_usd * aif_plan_capital_recovery_factor(f.wacc, f.fac_life);
     double gpu_hours = out->packages * AIF_HOURS_PER_YEAR * f.load;
-    out->breakeven_usd_per_gpu_hour =
-        gpu_hours > 0 ? (out->depreciation_usd_per_year + out->power_cost_usd_per_year) / gpu_hours
-                      : 0;
+    if (gpu_hours > 0) {
+        out->breakeven_usd_per_gpu_hour =
+            (out->capital_charge_usd_per_year + out->power_cost_usd_per_year) / gpu_hours;
+        out->breakeven_no_return_usd_per_gpu_hour =
+            (out->depreciation_usd_per_year + out->power_cost_usd_per_year) / gpu_hours;
+    }
     if (out->packages == 0) {
         return aif_error_set(&out->error, AIF_ERANGE, "the power is below one %s system",
                              out->lines[0].system->id);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -203,6 +204,7 @@ static void money_exact(void **state) {
     in.it_life_years = 4;
     in.facility_life_years = 10;
     in.capex_usd_per_mw = 10e6;
+    in.wacc = 0; /* straight line: the capital charge is the depreciation */
     assert_int_equal(aif_plan_input_add(&in, "gb200-nvl72", NAN), AIF_OK);
     in.parts[0].it_power_kw = 100;
     in.parts[0].price_usd = 2e6;
@@ -212,23 +214,160 @@ static void money_exact(void **state) {
     near(r.it_mw, 1.0, 1e-12);
     near(r.facility_mw, 1.25, 1e-12);
     near(r.facility_mw_drawn, 1.25, 1e-12);
+    /* The bill of materials from the catalog's per-GPU and per-MW figures: the racks as
+     * priced (the CPUs keep their share of a price given by the user), 720 packages of
+     * network and storage, 1.25 MW of mechanical/electrical and power distribution. */
+    const aif_facility *f = aif_catalog_facility(cat);
+    const aif_system *gb = aif_catalog_system_find(cat, "gb200-nvl72");
+    double cpu = round(10 * gb->host_cpu_usd.value * 2e6 / gb->price_usd.value);
+    double net = 720 * f->network_usd_per_gpu.value, sto = 720 * f->storage_usd_per_gpu.value;
+    double pd = 1.25 * f->power_distribution_usd_per_mw.value;
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_HOST_CPUS] == cpu);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_ACCELERATORS] == 20e6 - cpu);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_NETWORK] == net);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_STORAGE] == sto);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_MECH_ELEC] == 12.5e6);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_POWER_DISTRIBUTION] == pd);
     near(r.capex_systems_usd, 20e6, 1e-12);
-    near(r.capex_facility_usd, 12.5e6, 1e-12);
-    near(r.capex_usd, 32.5e6, 1e-12);
+    near(r.capex_it_usd, 20e6 + net + sto, 1e-12);
+    near(r.capex_facility_usd, 12.5e6 + pd, 1e-12);
+    near(r.capex_usd, 20e6 + net + sto + 12.5e6 + pd, 1e-12);
+    near(r.capex_vendor_usd, 20e6 + round(net * f->network_vendor_fraction.value), 1e-12);
     near(r.energy_mwh_per_year, 1.25 * 0.5 * 8760, 1e-12);
     near(r.power_cost_usd_per_year, 1.25 * 0.5 * 8760 * 50, 1e-12);
-    near(r.depreciation_usd_per_year, 20e6 / 4 + 12.5e6 / 10, 1e-12);
-    near(r.breakeven_usd_per_gpu_hour, (6.25e6 + 273750) / (720 * 8760 * 0.5), 1e-12);
-    /* Every input is listed once with where it came from. */
-    assert_int_equal(r.assumption_count, 10);
+    double dep = (20e6 + net + sto) / 4 + (12.5e6 + pd) / 10;
+    near(r.depreciation_usd_per_year, dep, 1e-12);
+    near(r.capital_charge_usd_per_year, dep, 1e-12);
+    near(r.breakeven_usd_per_gpu_hour, (dep + 273750) / (720 * 8760 * 0.5), 1e-12);
+    near(r.breakeven_no_return_usd_per_gpu_hour, r.breakeven_usd_per_gpu_hour, 1e-12);
+    /* Every input is listed once with where it came from: the user's, the share's default,
+     * and the bill of materials' catalog figures that no flag sets. */
+    static const char *const from_catalog[] = {
+        "power_distribution_usd_per_mw", "network_vendor_fraction", "gb200-nvl72.host_cpu_usd",
+        "gb200-nvl72.network_usd_per_gpu", "gb200-nvl72.storage_usd_per_gpu"};
+    assert_int_equal(r.assumption_count, 16);
     for (size_t i = 0; i < r.assumption_count; i++) {
         const aif_plan_assumption *a = &r.assumptions[i];
+        bool catalog = false;
+        for (size_t k = 0; k < sizeof from_catalog / sizeof from_catalog[0]; k++) {
+            catalog = catalog || strcmp(a->name, from_catalog[k]) == 0;
+        }
         if (strcmp(a->name, "gb200-nvl72.share") == 0) {
             assert_string_equal(a->origin, "default");
+        } else if (catalog) {
+            assert_true(a->confidence != 0);
         } else {
             assert_string_equal(a->origin, "user");
         }
     }
+}
+
+/* The categories of every catalog system's plan, and of a mix, are whole dollars that sum
+ * exactly to the capex; the vendor's share lies between the systems and the whole; the
+ * facility categories are what the fleet books through aif_plan_facility_capex_usd. */
+static void bom_categories_sum_to_capex(void **state) {
+    const aif_catalog *cat = *state;
+    for (size_t i = 0; i < aif_catalog_system_count(cat); i++) {
+        const aif_system *s = aif_catalog_system_at(cat, i);
+        aif_plan_result r =
+            plan_one(cat, AIF_PLAN_FACILITY_POWER, 1.37 * GW, s->id, AIF_PLAN_CASE_DEFAULT);
+        double sum = 0;
+        for (int k = 0; k < AIF_CAPEX_CATEGORY_COUNT; k++) {
+            double v = r.capex_by_category_usd[k];
+            assert_true(v >= 0 && v == round(v));
+            sum += v;
+        }
+        assert_true(sum == r.capex_usd);
+        assert_true(r.capex_it_usd + r.capex_facility_usd == r.capex_usd);
+        assert_true(r.capex_vendor_usd >= r.capex_systems_usd);
+        assert_true(r.capex_vendor_usd <= r.capex_it_usd);
+        near(r.capex_systems_usd, r.racks * s->price_usd.value, 1e-12);
+        assert_true(r.capex_facility_usd == aif_plan_facility_capex_usd(cat, r.facility_mw, NAN));
+    }
+    aif_plan_input in;
+    aif_plan_input_init(&in);
+    in.amount = 3.3 * GW;
+    assert_int_equal(aif_plan_input_add(&in, "gb200-nvl72", 0.3), AIF_OK);
+    assert_int_equal(aif_plan_input_add(&in, "hgx-h100", 0.7), AIF_OK);
+    aif_plan_result r;
+    assert_int_equal(aif_plan_compute(cat, &in, &r), AIF_OK);
+    double sum = 0;
+    for (int k = 0; k < AIF_CAPEX_CATEGORY_COUNT; k++) {
+        sum += r.capex_by_category_usd[k];
+    }
+    assert_true(sum == r.capex_usd);
+    /* hgx-h100 gives no CPU split: only the NVL72 racks carry host CPUs. */
+    const aif_system *gb = aif_catalog_system_find(cat, "gb200-nvl72");
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_HOST_CPUS] ==
+                round(r.lines[0].systems * gb->host_cpu_usd.value));
+    /* A scenario's own facility $/MW replaces mechanical/electrical only. */
+    const aif_facility *f = aif_catalog_facility(cat);
+    near(aif_plan_facility_capex_usd(cat, 100, 9e6),
+         100 * 9e6 + 100 * f->power_distribution_usd_per_mw.value, 1e-12);
+}
+
+/* 1 GW of GB200 NVL72 against Nvidia's $50-60 B with ~$35 B of its own, and Bernstein's
+ * split within a few points (the same anchors as `validate fleet`). */
+static void gb200_gigawatt_capex_matches_anchors(void **state) {
+    const aif_catalog *cat = *state;
+    aif_plan_result r =
+        plan_one(cat, AIF_PLAN_FACILITY_POWER, 1 * GW, "gb200-nvl72", AIF_PLAN_CASE_DEFAULT);
+    in_range(r.capex_usd, 50e9, 60e9);
+    in_range(r.capex_vendor_usd, 31.5e9, 38.5e9);
+    static const double bernstein[AIF_CAPEX_CATEGORY_COUNT] = {39, 3, 13, 1.25, 100.0 / 3, 10};
+    for (int k = 0; k < AIF_CAPEX_CATEGORY_COUNT; k++) {
+        double pct = 100 * r.capex_by_category_usd[k] / r.capex_usd;
+        in_range(pct, bernstein[k] - 5, bernstein[k] + 5);
+    }
+}
+
+/* The capital charge is capex repaid as a level annuity over each life at the WACC. */
+static void wacc_capital_charge(void **state) {
+    const aif_catalog *cat = *state;
+    near(aif_plan_capital_recovery_factor(0, 5), 0.2, 1e-15);
+    /* 0.1 / (1 - 1.1^-5) = 0.26379748... */
+    near(aif_plan_capital_recovery_factor(0.1, 5), 0.1 / (1 - pow(1.1, -5)), 1e-12);
+    near(aif_plan_capital_recovery_factor(1e-12, 5), 0.2, 1e-9);
+    assert_true(isnan(aif_plan_capital_recovery_factor(-0.01, 5)));
+    assert_true(isnan(aif_plan_capital_recovery_factor(0.1, 0)));
+    aif_plan_input in;
+    aif_plan_input_init(&in);
+    in.amount = 1 * GW;
+    assert_int_equal(aif_plan_input_add(&in, "gb200-nvl72", NAN), AIF_OK);
+    aif_plan_result lo, hi;
+    in.wacc = 0.08;
+    assert_int_equal(aif_plan_compute(cat, &in, &lo), AIF_OK);
+    in.wacc = 0.12;
+    assert_int_equal(aif_plan_compute(cat, &in, &hi), AIF_OK);
+    near(lo.capital_charge_usd_per_year,
+         lo.capex_it_usd * aif_plan_capital_recovery_factor(0.08, 5) +
+             lo.capex_facility_usd * aif_plan_capital_recovery_factor(0.08, 14),
+         1e-12);
+    assert_true(hi.breakeven_usd_per_gpu_hour > lo.breakeven_usd_per_gpu_hour);
+    assert_true(lo.breakeven_usd_per_gpu_hour > lo.breakeven_no_return_usd_per_gpu_hour);
+    near(lo.breakeven_no_return_usd_per_gpu_hour, hi.breakeven_no_return_usd_per_gpu_hour, 1e-15);
+    /* The catalog's default is used, and named, when none is given. */
+    in.wacc = NAN;
+    assert_int_equal(aif_plan_compute(cat, &in, &lo), AIF_OK);
+    assert_true(lo.wacc == aif_catalog_facility(cat)->wacc.value);
+}
+
+/* A system's own network and storage figures win over the facility defaults. */
+static void system_bom_overrides_facility(void **state) {
+    (void)state;
+    aif_catalog *cat = NULL;
+    assert_int_equal(aif_catalog_create(NULL, &cat), AIF_OK);
+    assert_int_equal(aif_catalog_load_default(cat), AIF_OK);
+    const char *yaml = "schema: aifactory-catalog/1\n"
+                       "systems:\n"
+                       "  hgx-h100:\n"
+                       "    network_usd_per_gpu: {value: 5000, confidence: L, source: test}\n"
+                       "    storage_usd_per_gpu: {value: 100, confidence: L, source: test}\n";
+    assert_int_equal(aif_catalog_merge_string(cat, "test.yaml", yaml, strlen(yaml)), AIF_OK);
+    aif_plan_result r = plan_one(cat, AIF_PLAN_GPUS, 800, "hgx-h100", AIF_PLAN_CASE_DEFAULT);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_NETWORK] == 800 * 5000.0);
+    assert_true(r.capex_by_category_usd[AIF_CAPEX_STORAGE] == 800 * 100.0);
+    aif_catalog_destroy(cat);
 }
 
 /* Defaults come from the catalog, with their source and confidence. */
@@ -331,6 +470,11 @@ static void bad_inputs_are_one_line_errors(void **state) {
     in.load_factor = 0;
     expect_error(cat, &in, AIF_ERANGE, "load factor");
     in.load_factor = NAN;
+    in.wacc = 1.5;
+    expect_error(cat, &in, AIF_ERANGE, "WACC must be in [0, 1]");
+    in.wacc = -0.01;
+    expect_error(cat, &in, AIF_ERANGE, "WACC must be in [0, 1]");
+    in.wacc = NAN;
     in.it_life_years = 0;
     expect_error(cat, &in, AIF_ERANGE, "service lives");
     in.it_life_years = NAN;
@@ -398,6 +542,12 @@ static void limits_are_refused(void **state) {
     in.parts[0].it_power_kw = NAN;
     in.parts[0].price_usd = 1e305; /* times 5.7 million racks: infinite capex */
     expect_error(cat, &in, AIF_ERANGE, "not finite");
+    /* Finite, but more dollars than the JSON's 64-bit integers hold: 2^40 GPUs in racks
+     * priced at the catalog's largest price, $1e9, is $1.5e19. */
+    in.basis = AIF_PLAN_GPUS;
+    in.amount = AIF_PLAN_MAX_GPUS;
+    in.parts[0].price_usd = 1e9;
+    expect_error(cat, &in, AIF_ERANGE, "above the $9e18 the planner holds");
 }
 
 int main(void) {
@@ -409,6 +559,10 @@ int main(void) {
         cmocka_unit_test(colossus_hundred_thousand_h100),
         cmocka_unit_test(round_trip_power_gpus_power),
         cmocka_unit_test(money_exact),
+        cmocka_unit_test(bom_categories_sum_to_capex),
+        cmocka_unit_test(gb200_gigawatt_capex_matches_anchors),
+        cmocka_unit_test(wacc_capital_charge),
+        cmocka_unit_test(system_bom_overrides_facility),
         cmocka_unit_test(assumptions_carry_provenance),
         cmocka_unit_test(mix_by_power_share),
         cmocka_unit_test(bad_inputs_are_one_line_errors),

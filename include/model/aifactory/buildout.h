@@ -44,8 +44,9 @@ typedef struct aif_block {
     int64_t racks;
     int64_t packages;
     int64_t dies;
-    double capex_systems_usd;
-    double capex_facility_usd;
+    double capex_systems_usd;  /* IT, over the IT life: systems, network, storage (plan.h) */
+    double capex_facility_usd; /* over the facility life: mechanical and electrical, power
+                                  distribution */
 } aif_block;
 
 typedef struct aif_buildout aif_buildout;

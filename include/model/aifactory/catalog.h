@@ -60,6 +60,7 @@ typedef struct aif_package {
 #define AIF_CATALOG_IT_POWER_MAX_KW             1e5 /* a system: 100 MW */
 #define AIF_CATALOG_PUE_MAX                     3.0
 #define AIF_CATALOG_CAPEX_MAX_USD_PER_MW        1e8
+#define AIF_CATALOG_USD_PER_GPU_MAX             1e7 /* network or storage per package */
 #define AIF_CATALOG_POWER_PRICE_MAX_USD_PER_MWH 1e4
 #define AIF_CATALOG_LIFE_MAX_YEARS              50.0
 
@@ -74,16 +75,26 @@ typedef struct aif_system {
     aif_sourced extra_packages;
     aif_sourced scaleup_domain; /* packages in one scale-up domain */
     aif_sourced it_power_kw;    /* system IT power; default = planning value */
-    aif_sourced price_usd;
+    aif_sourced price_usd;      /* what the system's vendor sells it for */
+    /* The bill of materials beyond the price (docs/plan.md, "Capex"); each may be absent. */
+    aif_sourced host_cpu_usd;        /* the host CPUs' part of price_usd (absent: not split) */
+    aif_sourced network_usd_per_gpu; /* scale-out network per package; absent: facility's */
+    aif_sourced storage_usd_per_gpu; /* storage per package; absent: the facility's */
 } aif_system;
 
 typedef struct aif_facility {
     aif_sourced pue;
     aif_sourced overhead_fraction; /* non-rack IT (network, storage, management) / rack IT */
-    aif_sourced capex_usd_per_mw;  /* facility (building, power, cooling) per facility MW */
+    aif_sourced capex_usd_per_mw;  /* mechanical and electrical (building, cooling, generators,
+                                      switchgear) per facility MW */
+    aif_sourced power_distribution_usd_per_mw; /* per facility MW */
+    aif_sourced network_usd_per_gpu;     /* scale-out network (NICs, DPUs, switches, optics) */
+    aif_sourced network_vendor_fraction; /* of the network, what the system's vendor sells */
+    aif_sourced storage_usd_per_gpu;
     aif_sourced power_price_usd_per_mwh;
     aif_sourced it_life_years;
     aif_sourced facility_life_years;
+    aif_sourced wacc; /* cost of capital, a fraction per year */
 } aif_facility;
 
 typedef enum aif_catalog_kind { AIF_CATALOG_PACKAGE, AIF_CATALOG_SYSTEM } aif_catalog_kind;

@@ -21,14 +21,34 @@
 
 #define AIF_HOURS_PER_YEAR       8760.0 /* 365 days; power prices are quoted per such year */
 #define AIF_PLAN_MAX_MIX         8
-#define AIF_PLAN_MAX_ASSUMPTIONS (8 + 4 * AIF_PLAN_MAX_MIX)
+#define AIF_PLAN_MAX_ASSUMPTIONS (12 + 6 * AIF_PLAN_MAX_MIX)
 
 /* The largest plan the model holds (docs/plan.md, "Limits"): 1 TW of power, 100 times the
  * largest build-outs discussed, and 2^40 GPUs. Under these every count stays an exact
  * integer in a double and in the int64 of the JSON output, and every dollar sum is finite;
  * aif_plan_compute refuses amounts and results beyond them with AIF_ERANGE. */
-#define AIF_PLAN_MAX_POWER_W 1e12
-#define AIF_PLAN_MAX_GPUS    1099511627776.0 /* 2^40 packages */
+#define AIF_PLAN_MAX_POWER_W   1e12
+#define AIF_PLAN_MAX_GPUS      1099511627776.0 /* 2^40 packages */
+#define AIF_PLAN_MAX_CAPEX_USD 9e18            /* whole dollars fit the JSON's 64-bit integers */
+
+/* The bill of materials (docs/plan.md, "Capex"). The categories of a plan sum to its
+ * capex_usd. Accelerator systems and host CPUs are what the system's vendor sells (the
+ * system price, split where the catalog gives the CPUs' part); the network is per package
+ * (the vendor sells a fraction of it); mechanical and electrical and power distribution are
+ * per facility MW. */
+typedef enum aif_capex_category {
+    AIF_CAPEX_ACCELERATORS, /* systems as sold, less their host CPUs */
+    AIF_CAPEX_HOST_CPUS,
+    AIF_CAPEX_NETWORK, /* scale-out: NICs, DPUs, switches, optics, cables */
+    AIF_CAPEX_STORAGE,
+    AIF_CAPEX_MECH_ELEC, /* building shell, cooling, generators, switchgear */
+    AIF_CAPEX_POWER_DISTRIBUTION,
+    AIF_CAPEX_CATEGORY_COUNT
+} aif_capex_category;
+
+/* The category's key in `plan --json` ("accelerators", "host_cpus", "network", "storage",
+ * "mechanical_electrical", "power_distribution"); NULL out of range. */
+const char *aif_capex_category_name(aif_capex_category c);
 
 /* What the plan starts from. */
 typedef enum aif_plan_basis {
@@ -67,7 +87,8 @@ typedef struct aif_plan_input {
     double load_factor; /* average power draw / peak, also the share of hours sold */
     double it_life_years;
     double facility_life_years;
-    double capex_usd_per_mw;
+    double capex_usd_per_mw; /* mechanical and electrical per facility MW */
+    double wacc;             /* cost of capital per year, in [0, 1] */
 } aif_plan_input;
 
 /* An input value the plan used and where it came from: "user", "default", or the catalog
@@ -83,8 +104,11 @@ typedef struct aif_plan_assumption {
 typedef struct aif_plan_line {
     const aif_system *system;
     double share;
-    double it_power_kw; /* per system, as used */
-    double price_usd;   /* per system, as used */
+    double it_power_kw;         /* per system, as used */
+    double price_usd;           /* per system, as used */
+    double host_cpu_usd;        /* the CPUs' part of price_usd (0: not split) */
+    double network_usd_per_gpu; /* as used: the system's, else the facility default */
+    double storage_usd_per_gpu;
     double systems;
     double packages;
     double dies;
@@ -102,13 +126,23 @@ typedef struct aif_plan_result {
     double peak_pflops[AIF_PREC_COUNT]; /* dense; from packages that support the precision */
     bool has_peak[AIF_PREC_COUNT];      /* false when no package of the mix supports it */
     double hbm_tb;
+    /* Capex in whole dollars: the categories sum to capex_usd (exactly up to 2^53 dollars,
+     * to a double's rounding above; `plan --json` sums them as 64-bit integers). */
     double capex_usd;
-    double capex_systems_usd;
-    double capex_facility_usd;
+    double capex_by_category_usd[AIF_CAPEX_CATEGORY_COUNT];
+    double capex_vendor_usd;   /* systems + the vendor's part of the network */
+    double capex_systems_usd;  /* systems as sold (accelerators + host CPUs) */
+    double capex_it_usd;       /* systems + network + storage: the IT life's share */
+    double capex_facility_usd; /* mechanical and electrical + power distribution */
     double energy_mwh_per_year;
     double power_cost_usd_per_year;
-    double depreciation_usd_per_year;
-    double breakeven_usd_per_gpu_hour; /* (depreciation + power) / GPU-hours sold */
+    double depreciation_usd_per_year; /* straight line over the service lives, no return */
+    double wacc;
+    /* Capex as a level annual payment over each service life at the WACC (capital
+     * recovery factor); equals depreciation at a WACC of 0. */
+    double capital_charge_usd_per_year;
+    double breakeven_usd_per_gpu_hour;           /* (capital charge + power) / GPU-hours sold */
+    double breakeven_no_return_usd_per_gpu_hour; /* (depreciation + power) / GPU-hours */
     size_t line_count;
     aif_plan_line lines[AIF_PLAN_MAX_MIX];
     size_t assumption_count;
@@ -129,7 +163,8 @@ aif_status aif_plan_input_add(aif_plan_input *in, const char *system_id, double 
  * AIF_PLAN_MAX_GPUS; a forward plan of more than AIF_PLAN_MAX_GPUS packages or totals
  * that are not finite, e.g. from a tiny per-system power or a huge price; PUE < 1, overhead outside
  * [0, 1], load factor outside (0, 1], life <= 0, negative price, shares outside (0, 1] or not
- * summing to 1 within 1e-6, no parts), AIF_ESTATE (a value neither given nor in the catalog). Cost
+ * summing to 1 within 1e-6, no parts, WACC outside [0, 1], host CPUs above the system price,
+ * capex above AIF_PLAN_MAX_CAPEX_USD), AIF_ESTATE (a value neither given nor in the catalog). Cost
  * O(parts); no allocation. */
 aif_status aif_plan_compute(const aif_catalog *cat, const aif_plan_input *in, aif_plan_result *out);
 
@@ -146,6 +181,17 @@ typedef struct aif_contract_result {
  * a plan with no packages). O(1). */
 aif_status aif_plan_contract(const aif_plan_result *plan, double total_usd, double years,
                              double utilization, aif_contract_result *out);
+
+/* Facility capex (mechanical and electrical + power distribution) of `facility_mw`, with
+ * `mech_elec_usd_per_mw` instead of the catalog's when it is > 0: what the fleet books for
+ * a block whose scenario sets its own facility $/MW. NAN when the catalog lacks a value. */
+double aif_plan_facility_capex_usd(const aif_catalog *cat, double facility_mw,
+                                   double mech_elec_usd_per_mw);
+
+/* Capital recovery factor: the level annual payment, per dollar of capex, that repays it
+ * over `years` at `rate` per year (1 / years at a rate of 0). NAN for years <= 0 or a
+ * rate < 0. O(1). */
+double aif_plan_capital_recovery_factor(double rate, double years);
 
 /* Cost of running `mw` for a year at `load_factor` and `usd_per_mwh`. O(1). */
 double aif_plan_energy_cost_usd_per_year(double mw, double load_factor, double usd_per_mwh);
