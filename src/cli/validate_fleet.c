@@ -84,7 +84,7 @@ static void format_error(const vf_row *r, double v, bool sign, char *buf, size_t
 
 int vf_print_text(const vf_table *t) {
     size_t passed = 0;
-    printf("%-34s %12s %12s %8s %8s %-4s %-12s %s\n", "row", "model", "reference", "error", "tol",
+    printf("%-34s %10s %10s %8s %7s %-4s %-18s %s\n", "row", "model", "reference", "error", "tol",
            "ok", "unit", "source");
     for (size_t i = 0; i < t->count; i++) {
         const vf_row *r = &t->rows[i];
@@ -96,7 +96,7 @@ int vf_print_text(const vf_table *t) {
         } else {
             snprintf(model, sizeof model, "-");
         }
-        printf("%-34s %12s %12.4g %8s %8s %-4s %-12s %s\n", r->anchor.name, model,
+        printf("%-34s %10s %10.4g %8s %7s %-4s %-18s %s\n", r->anchor.name, model,
                r->anchor.reference, err, tol, r->ok ? "ok" : "MISS", r->anchor.unit,
                r->anchor.source);
         if (r->why[0]) {

@@ -86,6 +86,9 @@ static void default_values_are_sourced(void **state) {
         check_sourced(&s->it_power_kw);
         check_sourced(&s->price_usd);
         check_sourced(&s->scaleup_domain);
+        check_sourced(&s->host_cpu_usd);
+        check_sourced(&s->network_usd_per_gpu);
+        check_sourced(&s->storage_usd_per_gpu);
         assert_true(s->it_power_kw.present && s->price_usd.present);
     }
     const aif_facility *f = aif_catalog_facility(cat);
@@ -94,8 +97,13 @@ static void default_values_are_sourced(void **state) {
                                &f->capex_usd_per_mw,
                                &f->power_price_usd_per_mwh,
                                &f->it_life_years,
-                               &f->facility_life_years};
-    for (size_t i = 0; i < 6; i++) {
+                               &f->facility_life_years,
+                               &f->power_distribution_usd_per_mw,
+                               &f->network_usd_per_gpu,
+                               &f->network_vendor_fraction,
+                               &f->storage_usd_per_gpu,
+                               &f->wacc};
+    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
         assert_true(fs[i]->present);
         check_sourced(fs[i]);
     }
@@ -134,6 +142,12 @@ static void default_exact_values(void **state) {
     assert_true(f->overhead_fraction.value == 0.10);
     assert_true(f->it_life_years.value == 5 && f->facility_life_years.value == 14);
     assert_true(f->power_price_usd_per_mwh.low == 66);
+    /* The bill of materials and the cost of capital (docs/plan.md). */
+    assert_true(f->wacc.value == 0.10 && f->wacc.low == 0.07 && f->wacc.high == 0.15);
+    assert_true(f->network_vendor_fraction.value == 0.85);
+    const aif_system *gb = aif_catalog_system_find(cat, "gb200-nvl72");
+    assert_true(gb->host_cpu_usd.present && gb->host_cpu_usd.value < gb->price_usd.value);
+    assert_false(vr->host_cpu_usd.present);
     size_t len = 0;
     const char *yaml = aif_catalog_default_yaml(&len);
     assert_int_equal(strlen(yaml), len);
@@ -223,7 +237,7 @@ static void bad_file_lists_every_error_and_changes_nothing(void **state) {
     }
     assert_null(aif_error_list_at(aif_catalog_errors(cat), n));
     /* All or nothing: the valid parts of the bad file were not applied. */
-    assert_true(aif_catalog_system_find(cat, "gb200-nvl72")->price_usd.value == 3000000);
+    assert_true(aif_catalog_system_find(cat, "gb200-nvl72")->price_usd.value == 4500000);
     assert_null(aif_catalog_system_find(cat, "my-rack"));
     assert_true(aif_catalog_facility(cat)->pue.value == 1.2);
     aif_catalog_destroy(cat);
@@ -257,6 +271,15 @@ static void malformed_yaml_and_schema_errors(void **state) {
                      AIF_EPARSE);
     assert_non_null(strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message,
                            "finite number, found 'abc'"));
+    assert_int_equal(merge(cat, "facility:\n  wacc: {value: 1.5, source: s, confidence: L}\n"),
+                     AIF_EPARSE);
+    assert_non_null(strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message,
+                           "facility.wacc: expected a fraction in [0, 1], found 1.5"));
+    assert_int_equal(
+        merge(cat, "facility:\n  network_usd_per_gpu: {value: -1, source: s, confidence: L}\n"),
+        AIF_EPARSE);
+    assert_non_null(strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message,
+                           "facility.network_usd_per_gpu: expected a number >= 0"));
     assert_int_equal(merge(cat, "facility:\n  pue: {value: 1.1, confidence: H}\n"), AIF_EPARSE);
     assert_non_null(
         strstr(aif_error_list_at(aif_catalog_errors(cat), 0)->message, "missing 'source'"));
