@@ -276,7 +276,6 @@ static aif_status resolve_part(const aif_catalog *cat, const aif_plan_input *in,
     if (!(line->price_usd >= 0) || !isfinite(line->price_usd)) {
         return aif_error_set(&out->error, AIF_ERANGE, "price of '%s' must be >= 0", s->id);
     }
-
     return AIF_OK;
 }
 
