@@ -6,7 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "aifactory/contracts.h"
+#include "aifactory/fleet_finance.h"
 #include "aifactory/scenario.h"
 #include "run_summary_data.h"
 
@@ -126,6 +129,45 @@ static void triggers(FILE *out, const aif_scenario *sc, const aif_fleet *f) {
             fprintf(out, ", still running at the end");
         }
         fprintf(out, "\n");
+    }
+}
+
+/* The P&L and cash flow per calendar year, the capacity by origin, then the NPV and the
+ * cost per million tokens over the run (fleet_finance.h). */
+static void finance(FILE *out, const aif_fleet *f, bool color) {
+    size_t n = aif_fleet_year_count(f);
+    aif_fleet_year *ys = calloc(n, sizeof *ys);
+    if (ys == NULL || aif_fleet_years(f, ys, n) != AIF_OK) {
+        free(ys);
+        return;
+    }
+    char a[24], b[24], c[24], d[24], e[24], g[24];
+    heading(out, color, "Finance by calendar year (cost of revenue = depreciation + power + cloud)");
+    fprintf(out, "  %-5s %9s %9s %9s %9s %9s %9s %8s %11s\n", "year", "revenue", "cost rev",
+            "margin", "capex", "free cash", "cash pos", "$/Mtok", "contr/proc");
+    for (size_t i = 0; i < n; i++) {
+        const aif_fleet_year *y = &ys[i];
+        char tok[16] = "-";
+        if (isfinite(y->usd_per_million_tokens)) {
+            snprintf(tok, sizeof tok, "%.2f", y->usd_per_million_tokens);
+        }
+        fprintf(out, "  %-5d %9s %9s %9s %9s %9s %9s %8s %5.2f/%5.2f\n", y->year,
+                usd(a, y->revenue_usd), usd(b, y->cost_of_revenue_usd),
+                usd(c, y->gross_margin_usd), usd(d, y->capex_usd), usd(e, y->free_cash_flow_usd),
+                usd(g, y->cash_position_usd), tok, y->contracted_facility_w / 1e9,
+                y->procured_facility_w / 1e9);
+    }
+    free(ys);
+    fprintf(out, "  (contr/proc: facility GW online at year end, contracted by the scenario / "
+                 "procured by the engine)\n");
+    double per_mtok = aif_fleet_usd_per_million_tokens(f);
+    fprintf(out, "  NPV of free cash flow at %.1f%% WACC: %s; cost of revenue per million tokens "
+                 "served: ",
+            100 * aif_fleet_wacc(f), usd(a, aif_fleet_npv(f)));
+    if (isfinite(per_mtok)) {
+        fprintf(out, "$%.2f\n", per_mtok);
+    } else {
+        fprintf(out, "none served\n");
     }
 }
 
@@ -268,6 +310,7 @@ void run_summary_print(FILE *out, const aif_scenario *sc, const aif_fleet *f, do
             (double)s->peak_packages / 1e6, (double)s->peak_dies / 1e6);
     capacity_table(out, sc, f, color);
     money(out, sc, f, color);
+    finance(out, f, color);
     demand(out, sc, f, color);
     training(out, sc, f, color);
     milestones(out, sc, f, color);

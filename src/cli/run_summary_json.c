@@ -2,7 +2,11 @@
  * computations (run_summary_data.h), as JSON with units in the key names. */
 #include "run_summary_json.h"
 
+#include <math.h>
+#include <stdlib.h>
+
 #include "aifactory/contracts.h"
+#include "aifactory/fleet_finance.h"
 #include "run_summary_data.h"
 
 static json_t *date_json(aif_time t, aif_date start) {
@@ -80,14 +84,42 @@ static json_t *demand_json(const aif_scenario *sc, const aif_fleet *f) {
         (json_int_t)s->research_preemptions, "procurement_orders", (json_int_t)s->orders);
 }
 
-static const char *run_status(const aif_fleet_run_result *r) {
-    if (r->no_progress) {
-        return "cannot_progress";
+/* A real, or null when not finite (no token served: no cost per token). */
+static json_t *real_or_null(double v) {
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* One object per calendar year, with the keys (and units) of by_year.csv. */
+static json_t *years_json(const aif_fleet *f) {
+    json_t *arr = json_array();
+    size_t n = aif_fleet_year_count(f);
+    aif_fleet_year *ys = calloc(n, sizeof *ys);
+    if (ys == NULL || aif_fleet_years(f, ys, n) != AIF_OK) {
+        free(ys);
+        return arr;
     }
-    if (r->site < 0) {
-        return "never_started";
+    for (size_t i = 0; i < n; i++) {
+        const aif_fleet_year *y = &ys[i];
+        json_t *o = json_pack(
+            "{s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+            "year", y->year, "gpu_hours_inference", y->gpu_hours[AIF_USE_INFERENCE],
+            "gpu_hours_training", y->gpu_hours[AIF_USE_TRAINING], "gpu_hours_research",
+            y->gpu_hours[AIF_USE_RESEARCH], "gpu_hours_idle", y->gpu_hours[AIF_USE_IDLE],
+            "gpu_hours_failed", y->gpu_hours[AIF_USE_FAILED], "tokens_served", y->tokens_served,
+            "revenue_usd", y->revenue_usd, "revenue_share_usd", y->revenue_share_usd, "capex_usd",
+            y->capex_usd, "power_usd", y->power_usd, "cloud_usd", y->cloud_usd,
+            "depreciation_usd", y->depreciation_usd, "cost_of_revenue_usd",
+            y->cost_of_revenue_usd, "gross_margin_usd", y->gross_margin_usd, "tranche_usd",
+            y->tranche_usd, "equity_usd", y->equity_usd, "free_cash_flow_usd",
+            y->free_cash_flow_usd, "cash_flow_usd", y->cash_flow_usd, "cash_position_usd",
+            y->cash_position_usd);
+        json_object_set_new(o, "usd_per_million_tokens", real_or_null(y->usd_per_million_tokens));
+        json_object_set_new(o, "contracted_facility_w", json_real(y->contracted_facility_w));
+        json_object_set_new(o, "procured_facility_w", json_real(y->procured_facility_w));
+        json_array_append_new(arr, o);
     }
-    return r->finish == AIF_TIME_MAX ? "not_finished" : "finished";
+    free(ys);
+    return arr;
 }
 
 static json_t *runs_json(const aif_scenario *sc, const aif_fleet *f) {
@@ -98,9 +130,12 @@ static json_t *runs_json(const aif_scenario *sc, const aif_fleet *f) {
         bool started = r->site >= 0 && !r->no_progress;
         bool finished = started && r->finish != AIF_TIME_MAX;
         json_t *o =
-            json_pack("{s:s,s:s,s:f}", "name", r->name, "status", run_status(r), "gpus", r->gpus);
+            json_pack("{s:s,s:s,s:f}", "name", r->name, "status", aif_fleet_run_status(r), "gpus",
+                      r->gpus);
         json_object_set_new(o, "start", started ? date_json(r->start, start) : json_null());
         json_object_set_new(o, "finish", finished ? date_json(r->finish, start) : json_null());
+        /* "end": the name frontier_runs.csv and summary.json use for the finish */
+        json_object_set_new(o, "end", finished ? date_json(r->finish, start) : json_null());
         json_object_set_new(o, "days",
                             finished
                                 ? json_real((double)(r->finish - r->start) / (double)AIF_NS_PER_DAY)
@@ -203,4 +238,9 @@ void run_summary_json_add(json_t *o, const aif_scenario *sc, const aif_fleet *f)
     json_object_set_new(o, "demand", demand_json(sc, f));
     json_object_set_new(o, "frontier_runs", runs_json(sc, f));
     json_object_set_new(o, "milestones", milestones_json(sc, f));
+    json_object_set_new(o, "by_year", years_json(f));
+    json_object_set_new(o, "wacc", json_real(aif_fleet_wacc(f)));
+    json_object_set_new(o, "npv_usd", real_or_null(aif_fleet_npv(f)));
+    json_object_set_new(o, "usd_per_million_tokens",
+                        real_or_null(aif_fleet_usd_per_million_tokens(f)));
 }

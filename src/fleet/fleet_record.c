@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aifactory/contracts.h"
+#include "aifactory/fleet_finance.h"
 #include "fleet_internal.h"
 
 /* Simulated seconds; AIF_TIME_MAX (open-ended) becomes NaN, which the store writes as NULL. */
@@ -121,6 +122,9 @@ static aif_status record_params(const aif_fleet *f, const aif_record_sink *r) {
         const char *pol = in->options.research_policy ? in->options.research_policy : "fifo";
         st = r->ops->param(r, "research.policy", pol, "");
     }
+    if (st == AIF_OK) {
+        st = param_num(r, "economics.wacc", in->economics.wacc, "per year");
+    }
     return st;
 }
 
@@ -189,6 +193,89 @@ static aif_status record_metrics(const aif_fleet *f, const aif_record_sink *r) {
     aif_status st = AIF_OK;
     for (size_t i = 0; st == AIF_OK && i < sizeof m / sizeof m[0]; i++) {
         st = r->ops->metric(r, m[i].name, m[i].v, m[i].unit);
+    }
+    /* The finance view (fleet_finance.h); no cost per token when none was served. */
+    if (st == AIF_OK) {
+        st = r->ops->metric(r, "npv_usd", aif_fleet_npv(f), "USD");
+    }
+    double per_mtok = aif_fleet_usd_per_million_tokens(f);
+    if (st == AIF_OK && isfinite(per_mtok)) {
+        st = r->ops->metric(r, "usd_per_million_tokens", per_mtok, "USD per million tokens");
+    }
+    return st;
+}
+
+/* ---- the finance view: years and frontier runs ---- */
+
+static aif_status record_years(const aif_allocator *a, const aif_fleet *f,
+                               const aif_record_sink *r) {
+    if (r->ops->year == NULL) {
+        return AIF_OK;
+    }
+    size_t n = aif_fleet_year_count(f);
+    aif_fleet_year *ys = aif_calloc(a, n, sizeof *ys);
+    if (ys == NULL) {
+        return AIF_ENOMEM;
+    }
+    aif_status st = aif_fleet_years(f, ys, n);
+    for (size_t i = 0; st == AIF_OK && i < n; i++) {
+        const aif_fleet_year *y = &ys[i];
+        aif_record_year row = {.year = y->year,
+                               .gpu_hours_inference = y->gpu_hours[AIF_USE_INFERENCE],
+                               .gpu_hours_training = y->gpu_hours[AIF_USE_TRAINING],
+                               .gpu_hours_research = y->gpu_hours[AIF_USE_RESEARCH],
+                               .gpu_hours_idle = y->gpu_hours[AIF_USE_IDLE],
+                               .gpu_hours_failed = y->gpu_hours[AIF_USE_FAILED],
+                               .tokens_served = y->tokens_served,
+                               .revenue_usd = y->revenue_usd,
+                               .revenue_share_usd = y->revenue_share_usd,
+                               .capex_usd = y->capex_usd,
+                               .power_usd = y->power_usd,
+                               .cloud_usd = y->cloud_usd,
+                               .depreciation_usd = y->depreciation_usd,
+                               .cost_of_revenue_usd = y->cost_of_revenue_usd,
+                               .gross_margin_usd = y->gross_margin_usd,
+                               .tranche_usd = y->tranche_usd,
+                               .equity_usd = y->equity_usd,
+                               .free_cash_flow_usd = y->free_cash_flow_usd,
+                               .cash_flow_usd = y->cash_flow_usd,
+                               .cash_position_usd = y->cash_position_usd,
+                               .usd_per_million_tokens = y->usd_per_million_tokens,
+                               .contracted_facility_w = y->contracted_facility_w,
+                               .procured_facility_w = y->procured_facility_w};
+        st = r->ops->year(r, &row);
+    }
+    aif_free(a, ys, n * sizeof *ys);
+    return st;
+}
+
+static aif_status record_frontier_runs(const aif_fleet *f, const aif_record_sink *r) {
+    if (r->ops->frontier_run == NULL) {
+        return AIF_OK;
+    }
+    aif_date start = f->in->simulation.start_date;
+    aif_status st = AIF_OK;
+    for (size_t i = 0; st == AIF_OK && i < aif_fleet_run_count(f); i++) {
+        const aif_fleet_run_result *res = aif_fleet_run_at(f, i);
+        bool started = res->site >= 0 && !res->no_progress;
+        bool finished = started && res->finish != AIF_TIME_MAX;
+        char from[16] = "", to[16] = "";
+        if (started) {
+            (void)aif_date_format(aif_sim_to_date(res->start, start), from);
+        }
+        if (finished) {
+            (void)aif_date_format(aif_sim_to_date(res->finish, start), to);
+        }
+        aif_record_frontier_run row = {
+            .name = res->name,
+            .status = aif_fleet_run_status(res),
+            .gpus = res->gpus,
+            .start_date = started ? from : NULL,
+            .end_date = finished ? to : NULL,
+            .start_s = started ? secs(res->start) : NAN,
+            .end_s = finished ? secs(res->finish) : NAN,
+            .days = finished ? (double)(res->finish - res->start) / (double)AIF_NS_PER_DAY : NAN};
+        st = r->ops->frontier_run(r, &row);
     }
     return st;
 }
@@ -606,6 +693,12 @@ aif_status aif_fleet_record(const aif_allocator *a, const aif_fleet *f, const ai
     }
     if (st == AIF_OK) {
         st = record_contracts(f, r);
+    }
+    if (st == AIF_OK) {
+        st = record_years(a, f, r);
+    }
+    if (st == AIF_OK) {
+        st = record_frontier_runs(f, r);
     }
     return st;
 }

@@ -28,6 +28,7 @@ static const char *const output_names[] = {
     "results.sqlite", "summary.json", "report.html", "jobs.csv",
     "timeseries.csv", "runs.csv",     "params.csv",  "metrics.csv",
     "series.csv",     "events.csv",   "ledger.csv",  "contracts.csv",
+    "by_year.csv",    "frontier_runs.csv",
 };
 
 #define SUFFIX_LEN 6 /* the XXXXXX of a temporary name */

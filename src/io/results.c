@@ -30,6 +30,8 @@ enum {
     ST_LEDGER,
     ST_JOB,
     ST_CONTRACT,
+    ST_YEAR,
+    ST_FRONTIER_RUN,
     ST_COUNT
 };
 
@@ -50,9 +52,13 @@ static const char *const insert_sql[ST_COUNT] = {
     [ST_CONTRACT] = "INSERT INTO contracts(run_id, contract_id, counterparty, kind, signed_s, "
                     "start_s, end_s, gpus, power_mw, value_usd, detail_json) "
                     "VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_YEAR] = "INSERT INTO by_year VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_FRONTIER_RUN] = "INSERT INTO frontier_runs(run_id, name, status, gpus, start_date, "
+                        "end_date, start_s, end_s, days) VALUES(?,?,?,?,?,?,?,?,?)",
 };
 
-/* Version 1 of the schema; docs/results.md explains every column. Any change here bumps
+/* Version 2 of the schema (1 had no by_year and frontier_runs); docs/results.md explains
+ * every column. Any change here bumps
  * AIF_RESULTS_SCHEMA_VERSION. */
 static const char schema_sql[] =
     "CREATE TABLE runs("
@@ -101,6 +107,24 @@ static const char schema_sql[] =
     " counterparty TEXT, kind TEXT, signed_s REAL, start_s REAL, end_s REAL,"
     " gpus INTEGER NOT NULL, power_mw REAL, value_usd REAL,"
     " detail_json TEXT CHECK(detail_json IS NULL OR json_valid(detail_json))"
+    ") STRICT;"
+    "CREATE TABLE by_year("
+    " run_id INTEGER NOT NULL REFERENCES runs(run_id), year INTEGER NOT NULL,"
+    " gpu_hours_inference REAL NOT NULL, gpu_hours_training REAL NOT NULL,"
+    " gpu_hours_research REAL NOT NULL, gpu_hours_idle REAL NOT NULL,"
+    " gpu_hours_failed REAL NOT NULL, tokens_served REAL NOT NULL,"
+    " revenue_usd REAL NOT NULL, revenue_share_usd REAL NOT NULL, capex_usd REAL NOT NULL,"
+    " power_usd REAL NOT NULL, cloud_usd REAL NOT NULL, depreciation_usd REAL NOT NULL,"
+    " cost_of_revenue_usd REAL NOT NULL, gross_margin_usd REAL NOT NULL,"
+    " tranche_usd REAL NOT NULL, equity_usd REAL NOT NULL, free_cash_flow_usd REAL NOT NULL,"
+    " cash_flow_usd REAL NOT NULL, cash_position_usd REAL NOT NULL,"
+    " usd_per_million_tokens REAL, contracted_facility_w REAL NOT NULL,"
+    " procured_facility_w REAL NOT NULL, PRIMARY KEY(run_id, year)"
+    ") STRICT;"
+    "CREATE TABLE frontier_runs("
+    " run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL,"
+    " status TEXT NOT NULL, gpus REAL NOT NULL, start_date TEXT, end_date TEXT,"
+    " start_s REAL, end_s REAL, days REAL"
     ") STRICT;";
 
 struct aif_results {
@@ -611,6 +635,54 @@ aif_status aif_results_add_contract(aif_results *r, int64_t run_id, const aif_re
     bind_real(s, 10, c->value_usd);
     bind_text(s, 11, c->detail_json);
     return step_insert(r, ST_CONTRACT, "adding a contract");
+}
+
+aif_status aif_results_add_year(aif_results *r, int64_t run_id, const aif_record_year *y) {
+    aif_status st = check_writable(r);
+    if (st != AIF_OK) {
+        return st;
+    }
+    if (y == NULL) {
+        return aif__results_fail(r, AIF_EINVAL, "results: no year row given");
+    }
+    /* In the column order of the by_year table. */
+    const double v[] = {y->gpu_hours_inference, y->gpu_hours_training, y->gpu_hours_research,
+                        y->gpu_hours_idle, y->gpu_hours_failed, y->tokens_served,
+                        y->revenue_usd, y->revenue_share_usd, y->capex_usd, y->power_usd,
+                        y->cloud_usd, y->depreciation_usd, y->cost_of_revenue_usd,
+                        y->gross_margin_usd, y->tranche_usd, y->equity_usd,
+                        y->free_cash_flow_usd, y->cash_flow_usd, y->cash_position_usd,
+                        y->usd_per_million_tokens, y->contracted_facility_w,
+                        y->procured_facility_w};
+    sqlite3_stmt *s = r->stmt[ST_YEAR];
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, y->year);
+    for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
+        bind_real(s, 3 + i, v[i]);
+    }
+    return step_insert(r, ST_YEAR, "adding a year");
+}
+
+aif_status aif_results_add_frontier_run(aif_results *r, int64_t run_id,
+                                        const aif_record_frontier_run *f) {
+    aif_status st = check_writable(r);
+    if (st != AIF_OK) {
+        return st;
+    }
+    if (f == NULL || f->name == NULL || f->status == NULL) {
+        return aif__results_fail(r, AIF_EINVAL, "results: a frontier run needs a name and status");
+    }
+    sqlite3_stmt *s = r->stmt[ST_FRONTIER_RUN];
+    sqlite3_bind_int64(s, 1, run_id);
+    bind_text(s, 2, f->name);
+    bind_text(s, 3, f->status);
+    bind_real(s, 4, f->gpus);
+    bind_text(s, 5, f->start_date);
+    bind_text(s, 6, f->end_date);
+    bind_real(s, 7, f->start_s);
+    bind_real(s, 8, f->end_s);
+    bind_real(s, 9, f->days);
+    return step_insert(r, ST_FRONTIER_RUN, "adding a frontier run");
 }
 
 /* ---- publishing ---- */

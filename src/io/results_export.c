@@ -34,6 +34,8 @@ static const csv_table csv_tables[] = {
     {"ledger.csv", "SELECT * FROM ledger ORDER BY rowid"},
     {"jobs.csv", "SELECT * FROM jobs ORDER BY rowid"},
     {"contracts.csv", "SELECT * FROM contracts ORDER BY rowid"},
+    {"by_year.csv", "SELECT * FROM by_year ORDER BY run_id, year"},
+    {"frontier_runs.csv", "SELECT * FROM frontier_runs ORDER BY rowid"},
 };
 
 /* RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled. */
@@ -185,6 +187,37 @@ static int set(json_t *obj, const char *key, json_t *value) {
     return value != NULL && json_object_set_new(obj, key, value) == 0;
 }
 
+/* The rows of `sql` (first parameter bound to run_id) as an array of objects, one key per
+ * column but run_id (the run they are listed under). */
+static json_t *row_list(sqlite3 *db, const char *sql, sqlite3_int64 run_id) {
+    sqlite3_stmt *s = NULL;
+    json_t *out = json_array();
+    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, run_id);
+        while (out && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+            json_t *row = json_object();
+            for (int c = 0; row && c < sqlite3_column_count(s); c++) {
+                const char *name = sqlite3_column_name(s, c);
+                if (strcmp(name, "run_id") != 0 && !set(row, name, column_json(s, c))) {
+                    json_decref(row);
+                    row = NULL;
+                }
+            }
+            if (row == NULL || json_array_append_new(out, row) != 0) {
+                json_decref(out);
+                out = NULL;
+            }
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* The rows of `sql` (first parameter bound to run_id) as an object keyed by column 0, each
  * value an object of the remaining columns. */
 static json_t *keyed_rows(sqlite3 *db, const char *sql, sqlite3_int64 run_id) {
@@ -237,6 +270,17 @@ static json_t *run_json(sqlite3 *db, sqlite3_stmt *runs) {
                               "SELECT name, value, unit FROM metrics WHERE run_id = ? ORDER "
                               "BY ord",
                               id));
+    /* The finance view of fleet runs (empty lists for other runs); the frontier runs under
+     * the `run --json` names. */
+    ok = ok && set(run, "by_year",
+                   row_list(db,
+                            "SELECT * FROM by_year WHERE run_id = ?1 ORDER BY year",
+                            id));
+    ok = ok && set(run, "frontier_runs",
+                   row_list(db,
+                            "SELECT name, status, gpus, start_date AS start, end_date AS \"end\", "
+                            "days FROM frontier_runs WHERE run_id = ? ORDER BY rowid",
+                            id));
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM series WHERE run_id = %lld", (long long)id);
     sqlite3_stmt *s = NULL;

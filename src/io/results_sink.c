@@ -40,6 +40,14 @@ static aif_status sink_contract(const aif_record_sink *s, const aif_record_contr
     return aif_results_add_contract(s->ctx, s->run_id, contract);
 }
 
+static aif_status sink_year(const aif_record_sink *s, const aif_record_year *year) {
+    return aif_results_add_year(s->ctx, s->run_id, year);
+}
+
+static aif_status sink_frontier_run(const aif_record_sink *s, const aif_record_frontier_run *run) {
+    return aif_results_add_frontier_run(s->ctx, s->run_id, run);
+}
+
 static const aif_record_sink_ops results_ops = {
     .param = sink_param,
     .metric = sink_metric,
@@ -49,6 +57,8 @@ static const aif_record_sink_ops results_ops = {
     .ledger = sink_ledger,
     .job = sink_job,
     .contract = sink_contract,
+    .year = sink_year,
+    .frontier_run = sink_frontier_run,
 };
 
 aif_record_sink aif_results_sink(aif_results *r, int64_t run_id) {

@@ -623,10 +623,12 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
                                        "facility_life",
                                        "revenue_per_million_tokens",
                                        "subscription_per_month",
-                                       "paying_fraction"};
+                                       "paying_fraction",
+                                       "wacc"};
     const scn_cur cur = {&c->r, n, "economics", at};
     aif_scenario_economics *e = &c->s->economics;
     const aif_facility *fac = aif_catalog_facility(c->s->catalog);
+    e->wacc = AIF_SCENARIO_DEFAULT_WACC;
     if (n != NULL && aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         struct fy_node *pp = aif__cur_get(&cur, "power_price");
         if (pp) {
@@ -646,6 +648,7 @@ static void bind_economics(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_qty(&cur, "subscription_per_month", false, AIF_QTY_MONEY, 0, AIF_SCENARIO_USD_MAX,
                      &e->subscription_usd_per_month);
         aif__cur_num(&cur, "paying_fraction", false, 0, 1, &e->paying_fraction);
+        aif__cur_num(&cur, "wacc", false, 0, 1, &e->wacc);
         check_revenue(c, &cur, e);
     }
     /* Defaults from the catalog's facility block, so the engine never sees a zero life. */

@@ -315,8 +315,16 @@ static aif_status s_job(const aif_record_sink *s, const aif_record_job *j) {
 static aif_status s_contract(const aif_record_sink *s, const aif_record_contract *c) {
     return count(s, c->value_usd);
 }
-static const aif_record_sink_ops check_ops = {s_param, s_metric, s_series, s_point,
-                                              s_event, s_ledger, s_job,    s_contract};
+static aif_status s_year(const aif_record_sink *s, const aif_record_year *y) {
+    count(s, y->cash_position_usd);
+    return count(s, y->gross_margin_usd);
+}
+static aif_status s_frontier_run(const aif_record_sink *s, const aif_record_frontier_run *r) {
+    return count(s, r->gpus);
+}
+static const aif_record_sink_ops check_ops = {s_param, s_metric,  s_series, s_point,
+                                              s_event, s_ledger,  s_job,    s_contract,
+                                              s_year,  s_frontier_run};
 
 /* Every message of a refusal is positioned, short and says which key. */
 static void check_refusal(const aif_scenario *sc) {

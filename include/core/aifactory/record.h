@@ -3,7 +3,7 @@
  * implements it over the results store (aif_results_sink in results.h); a test can
  * implement it over arrays. A record is one of: a parameter (an assumption, as text with
  * its unit), a metric (a key number), a time series and its points, an event, a ledger
- * entry, a job or a contract. Strings are borrowed for the call only: a sink copies what it
+ * entry, a job, a contract, a calendar year of a fleet or a frontier run. Strings are borrowed for the call only: a sink copies what it
  * keeps. */
 #ifndef AIFACTORY_RECORD_H
 #define AIFACTORY_RECORD_H
@@ -51,6 +51,33 @@ typedef struct aif_record_contract {
     const char *detail_json; /* a JSON text or NULL */
 } aif_record_contract;
 
+/* One calendar year of a simulated fleet (the `by_year` table): use, money and capacity.
+ * Money in dollars; usd_per_million_tokens is NaN (stored as NULL) when none was served. */
+typedef struct aif_record_year {
+    int64_t year;
+    double gpu_hours_inference, gpu_hours_training, gpu_hours_research, gpu_hours_idle,
+        gpu_hours_failed;
+    double tokens_served;
+    double revenue_usd, revenue_share_usd;
+    double capex_usd, power_usd, cloud_usd, depreciation_usd;
+    double cost_of_revenue_usd, gross_margin_usd;
+    double tranche_usd, equity_usd;
+    double free_cash_flow_usd, cash_flow_usd, cash_position_usd;
+    double usd_per_million_tokens;
+    double contracted_facility_w, procured_facility_w; /* online at the year's end */
+} aif_record_year;
+
+/* A frontier training run (the `frontier_runs` table). Dates are "YYYY-MM-DD" or NULL, the
+ * times NaN (stored as NULL), while the run did not start or finish. */
+typedef struct aif_record_frontier_run {
+    const char *name;   /* required */
+    const char *status; /* "finished", "not_finished", "never_started", "cannot_progress" */
+    double gpus;
+    const char *start_date, *end_date;
+    double start_s, end_s;
+    double days; /* end - start, NaN while not finished */
+} aif_record_frontier_run;
+
 typedef struct aif_record_sink aif_record_sink;
 
 /* What a sink does with each kind of record. Every call returns AIF_OK or the sink's
@@ -69,6 +96,9 @@ typedef struct aif_record_sink_ops {
     aif_status (*ledger)(const aif_record_sink *s, const aif_record_ledger_entry *entry);
     aif_status (*job)(const aif_record_sink *s, const aif_record_job *job);
     aif_status (*contract)(const aif_record_sink *s, const aif_record_contract *contract);
+    /* Optional (NULL: the sink keeps none): a year of a fleet, a frontier run. */
+    aif_status (*year)(const aif_record_sink *s, const aif_record_year *year);
+    aif_status (*frontier_run)(const aif_record_sink *s, const aif_record_frontier_run *run);
 } aif_record_sink_ops;
 
 /* A sink: its operations, its state, and the key under which it files this run's records

@@ -26,7 +26,7 @@
 #include "aifactory/status.h"
 
 /* Schema version written to PRAGMA user_version; files with another version are refused. */
-#define AIF_RESULTS_SCHEMA_VERSION 1
+#define AIF_RESULTS_SCHEMA_VERSION 2
 /* PRAGMA application_id of every aifactory results database ("AIFR"). */
 #define AIF_RESULTS_APPLICATION_ID 0x41494652
 
@@ -95,6 +95,11 @@ aif_status aif_results_add_ledger(aif_results *r, int64_t run_id,
 aif_status aif_results_add_job(aif_results *r, int64_t run_id, const aif_record_job *job);
 aif_status aif_results_add_contract(aif_results *r, int64_t run_id,
                                     const aif_record_contract *contract);
+/* One calendar year of a fleet run (by_year; one row per (run, year), a second is
+ * AIF_EIO from the primary key) and a frontier run (frontier_runs). */
+aif_status aif_results_add_year(aif_results *r, int64_t run_id, const aif_record_year *year);
+aif_status aif_results_add_frontier_run(aif_results *r, int64_t run_id,
+                                        const aif_record_frontier_run *run);
 
 /* Commit everything, leave WAL mode (so the result is one self-contained file), flush it
  * to disk and rename it to its final path. The handle stays usable for reading (export,

@@ -62,6 +62,9 @@
 /* interruptions_per_gpu_year x the largest frontier run's GPUs x the span in years: each
  * interruption of a run is an event (the default draws about 7e5). */
 #define AIF_SCENARIO_RUN_INTERRUPTIONS_MAX 5e7
+/* economics.wacc when the scenario gives none: 10% a year (docs/sources.md S2 rows 30-31:
+ * above US sector costs of capital, at the low end of what GPU-backed credit costs). */
+#define AIF_SCENARIO_DEFAULT_WACC 0.10
 
 /* ---- simulation ---- */
 typedef struct aif_scenario_simulation {
@@ -363,6 +366,7 @@ typedef struct aif_scenario_economics {
     double revenue_usd_per_mtok;           /* per million tokens served; default 0 */
     double subscription_usd_per_month;     /* per paying subscriber; default 0 */
     double paying_fraction;                /* of WAU; default 0 */
+    double wacc; /* cost of capital per year, 0..1, discounts the NPV; default 0.10 */
 } aif_scenario_economics;
 
 /* Names for enums ("own", "facility", "probability", "interactive", ...); "unknown" outside
