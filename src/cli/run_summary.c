@@ -142,7 +142,8 @@ static void finance(FILE *out, const aif_fleet *f, bool color) {
         return;
     }
     char a[24], b[24], c[24], d[24], e[24], g[24];
-    heading(out, color, "Finance by calendar year (cost of revenue = depreciation + power + cloud)");
+    heading(out, color,
+            "Finance by calendar year (cost of revenue = depreciation + power + cloud)");
     fprintf(out, "  %-5s %9s %9s %9s %9s %9s %9s %8s %11s\n", "year", "revenue", "cost rev",
             "margin", "capex", "free cash", "cash pos", "$/Mtok", "contr/proc");
     for (size_t i = 0; i < n; i++) {
@@ -152,17 +153,17 @@ static void finance(FILE *out, const aif_fleet *f, bool color) {
             snprintf(tok, sizeof tok, "%.2f", y->usd_per_million_tokens);
         }
         fprintf(out, "  %-5d %9s %9s %9s %9s %9s %9s %8s %5.2f/%5.2f\n", y->year,
-                usd(a, y->revenue_usd), usd(b, y->cost_of_revenue_usd),
-                usd(c, y->gross_margin_usd), usd(d, y->capex_usd), usd(e, y->free_cash_flow_usd),
-                usd(g, y->cash_position_usd), tok, y->contracted_facility_w / 1e9,
-                y->procured_facility_w / 1e9);
+                usd(a, y->revenue_usd), usd(b, y->cost_of_revenue_usd), usd(c, y->gross_margin_usd),
+                usd(d, y->capex_usd), usd(e, y->free_cash_flow_usd), usd(g, y->cash_position_usd),
+                tok, y->contracted_facility_w / 1e9, y->procured_facility_w / 1e9);
     }
     free(ys);
     fprintf(out, "  (contr/proc: facility GW online at year end, contracted by the scenario / "
                  "procured by the engine)\n");
     double per_mtok = aif_fleet_usd_per_million_tokens(f);
-    fprintf(out, "  NPV of free cash flow at %.1f%% WACC: %s; cost of revenue per million tokens "
-                 "served: ",
+    fprintf(out,
+            "  NPV of free cash flow at %.1f%% WACC: %s; cost of revenue per million tokens "
+            "served: ",
             100 * aif_fleet_wacc(f), usd(a, aif_fleet_npv(f)));
     if (isfinite(per_mtok)) {
         fprintf(out, "$%.2f\n", per_mtok);

@@ -107,12 +107,11 @@ static json_t *years_json(const aif_fleet *f) {
             y->gpu_hours[AIF_USE_RESEARCH], "gpu_hours_idle", y->gpu_hours[AIF_USE_IDLE],
             "gpu_hours_failed", y->gpu_hours[AIF_USE_FAILED], "tokens_served", y->tokens_served,
             "revenue_usd", y->revenue_usd, "revenue_share_usd", y->revenue_share_usd, "capex_usd",
-            y->capex_usd, "power_usd", y->power_usd, "cloud_usd", y->cloud_usd,
-            "depreciation_usd", y->depreciation_usd, "cost_of_revenue_usd",
-            y->cost_of_revenue_usd, "gross_margin_usd", y->gross_margin_usd, "tranche_usd",
-            y->tranche_usd, "equity_usd", y->equity_usd, "free_cash_flow_usd",
-            y->free_cash_flow_usd, "cash_flow_usd", y->cash_flow_usd, "cash_position_usd",
-            y->cash_position_usd);
+            y->capex_usd, "power_usd", y->power_usd, "cloud_usd", y->cloud_usd, "depreciation_usd",
+            y->depreciation_usd, "cost_of_revenue_usd", y->cost_of_revenue_usd, "gross_margin_usd",
+            y->gross_margin_usd, "tranche_usd", y->tranche_usd, "equity_usd", y->equity_usd,
+            "free_cash_flow_usd", y->free_cash_flow_usd, "cash_flow_usd", y->cash_flow_usd,
+            "cash_position_usd", y->cash_position_usd);
         json_object_set_new(o, "usd_per_million_tokens", real_or_null(y->usd_per_million_tokens));
         json_object_set_new(o, "contracted_facility_w", json_real(y->contracted_facility_w));
         json_object_set_new(o, "procured_facility_w", json_real(y->procured_facility_w));
@@ -129,9 +128,8 @@ static json_t *runs_json(const aif_scenario *sc, const aif_fleet *f) {
         const aif_fleet_run_result *r = aif_fleet_run_at(f, i);
         bool started = r->site >= 0 && !r->no_progress;
         bool finished = started && r->finish != AIF_TIME_MAX;
-        json_t *o =
-            json_pack("{s:s,s:s,s:f}", "name", r->name, "status", aif_fleet_run_status(r), "gpus",
-                      r->gpus);
+        json_t *o = json_pack("{s:s,s:s,s:f}", "name", r->name, "status", aif_fleet_run_status(r),
+                              "gpus", r->gpus);
         json_object_set_new(o, "start", started ? date_json(r->start, start) : json_null());
         json_object_set_new(o, "finish", finished ? date_json(r->finish, start) : json_null());
         /* "end": the name frontier_runs.csv and summary.json use for the finish */

@@ -42,36 +42,14 @@ static size_t year_index(aif_time t, aif_date start) {
     return (size_t)(aif_sim_to_date(t, start).year - start.year);
 }
 
-static void add_entry(aif_fleet_year *y, const aif_ledger_entry *e) {
-    double usd = (double)e->cents / 100.0;
-    switch ((aif_ledger_kind)e->kind) {
-    case AIF_LEDGER_CAPEX:
-        y->capex_usd += usd;
-        break;
-    case AIF_LEDGER_POWER:
-        y->power_usd += usd;
-        break;
-    case AIF_LEDGER_CLOUD:
-        y->cloud_usd += usd;
-        break;
-    case AIF_LEDGER_TRANCHE:
-        y->tranche_usd += usd;
-        break;
-    case AIF_LEDGER_EQUITY:
-        y->equity_usd += usd;
-        break;
-    case AIF_LEDGER_REVENUE:
-        y->revenue_usd += usd;
-        break;
-    case AIF_LEDGER_DEPRECIATION:
-        y->depreciation_usd += usd;
-        break;
-    case AIF_LEDGER_REVENUE_SHARE:
-        y->revenue_share_usd += usd;
-        break;
-    default:
-        break; /* warrants: book value of shares, neither cost nor cash */
-    }
+/* A year's ledger sums, in cents so that they add up exactly (dollars are formed once). */
+typedef struct year_cents {
+    int64_t kind[AIF_LEDGER_KIND_COUNT];
+    int64_t cash;
+} year_cents;
+
+static double usd(int64_t cents) {
+    return (double)cents / 100.0;
 }
 
 /* Nominal facility W online by origin at each year's end, replayed from the block events
@@ -102,14 +80,17 @@ aif_status aif_fleet_years(const aif_fleet *f, aif_fleet_year *out, size_t cap) 
     if (cap < n) {
         return AIF_EINVAL;
     }
+    if (n > AIF_FLEET_MAX_YEARS) {
+        return AIF_ERANGE;
+    }
     aif_date start = f->in->simulation.start_date;
     aif_time end = f->in->simulation.end;
     for (size_t y = 0; y < n; y++) {
         int year = start.year + (int)y;
         aif_time from = aif_date_to_sim((aif_date){year, 1, 1}, start);
         aif_time to = aif_date_to_sim((aif_date){year + 1, 1, 1}, start);
-        out[y] = (aif_fleet_year){
-            .year = year, .from = from < 0 ? 0 : from, .to = to > end ? end : to};
+        out[y] =
+            (aif_fleet_year){.year = year, .from = from < 0 ? 0 : from, .to = to > end ? end : to};
     }
     for (size_t d = 0; d < aif_fleet_day_count(f); d++) {
         const aif_fleet_day *day = aif_fleet_day_at(f, d);
@@ -121,25 +102,37 @@ aif_status aif_fleet_years(const aif_fleet *f, aif_fleet_year *out, size_t cap) 
             out[y].tokens_served += day->tokens_served;
         }
     }
+    year_cents sums[AIF_FLEET_MAX_YEARS] = {0};
     const aif_ledger *l = f->ledger;
     for (size_t i = 0; i < aif_ledger_count(l); i++) {
         const aif_ledger_entry *e = aif_ledger_at(l, i);
         size_t y = year_index(entry_time(e, end), start);
-        if (y < n) {
-            add_entry(&out[y], e);
-            int sign = aif_ledger_kind_cash_sign((aif_ledger_kind)e->kind);
-            out[y].cash_flow_usd += sign * (double)e->cents / 100.0;
+        if (y < n && e->kind < AIF_LEDGER_KIND_COUNT) {
+            sums[y].kind[e->kind] += e->cents;
+            sums[y].cash += aif_ledger_kind_cash_sign((aif_ledger_kind)e->kind) * e->cents;
         }
     }
-    double cash = 0;
+    int64_t cash = 0;
     for (size_t y = 0; y < n; y++) {
         aif_fleet_year *r = &out[y];
-        r->cost_of_revenue_usd = r->depreciation_usd + r->power_usd + r->cloud_usd;
-        r->gross_margin_usd = r->revenue_usd - r->cost_of_revenue_usd;
+        const int64_t *k = sums[y].kind;
+        r->capex_usd = usd(k[AIF_LEDGER_CAPEX]);
+        r->power_usd = usd(k[AIF_LEDGER_POWER]);
+        r->cloud_usd = usd(k[AIF_LEDGER_CLOUD]);
+        r->tranche_usd = usd(k[AIF_LEDGER_TRANCHE]);
+        r->equity_usd = usd(k[AIF_LEDGER_EQUITY]);
+        r->revenue_usd = usd(k[AIF_LEDGER_REVENUE]);
+        r->depreciation_usd = usd(k[AIF_LEDGER_DEPRECIATION]);
+        r->revenue_share_usd = usd(k[AIF_LEDGER_REVENUE_SHARE]);
+        int64_t cost = k[AIF_LEDGER_DEPRECIATION] + k[AIF_LEDGER_POWER] + k[AIF_LEDGER_CLOUD];
+        r->cost_of_revenue_usd = usd(cost);
+        r->gross_margin_usd = usd(k[AIF_LEDGER_REVENUE] - cost);
         r->free_cash_flow_usd =
-            r->revenue_usd - r->revenue_share_usd - r->capex_usd - r->power_usd - r->cloud_usd;
-        cash += r->cash_flow_usd;
-        r->cash_position_usd = cash;
+            usd(k[AIF_LEDGER_REVENUE] - k[AIF_LEDGER_REVENUE_SHARE] - k[AIF_LEDGER_CAPEX] -
+                k[AIF_LEDGER_POWER] - k[AIF_LEDGER_CLOUD]);
+        r->cash_flow_usd = usd(sums[y].cash);
+        cash += sums[y].cash;
+        r->cash_position_usd = usd(cash);
         r->usd_per_million_tokens =
             r->tokens_served > 0 ? r->cost_of_revenue_usd / (r->tokens_served / 1e6) : NAN;
     }
@@ -188,10 +181,9 @@ double aif_fleet_usd_per_million_tokens(const aif_fleet *f) {
         tokens += aif_fleet_day_at(f, d)->tokens_served;
     }
     const aif_ledger *l = f->ledger;
-    double cost = (double)(aif_ledger_total(l, AIF_LEDGER_DEPRECIATION) +
-                           aif_ledger_total(l, AIF_LEDGER_POWER) +
-                           aif_ledger_total(l, AIF_LEDGER_CLOUD)) /
-                  100.0;
+    double cost =
+        usd(aif_ledger_total(l, AIF_LEDGER_DEPRECIATION) + aif_ledger_total(l, AIF_LEDGER_POWER) +
+            aif_ledger_total(l, AIF_LEDGER_CLOUD));
     return tokens > 0 ? cost / (tokens / 1e6) : NAN;
 }
 

@@ -25,10 +25,9 @@
 /* What aifactory writes into an output folder: a run's database, summary, report and one
  * CSV per table (results_export.c), and a replay's jobs.csv and timeseries.csv. */
 static const char *const output_names[] = {
-    "results.sqlite", "summary.json", "report.html", "jobs.csv",
-    "timeseries.csv", "runs.csv",     "params.csv",  "metrics.csv",
-    "series.csv",     "events.csv",   "ledger.csv",  "contracts.csv",
-    "by_year.csv",    "frontier_runs.csv",
+    "results.sqlite", "summary.json",  "report.html", "jobs.csv",          "timeseries.csv",
+    "runs.csv",       "params.csv",    "metrics.csv", "series.csv",        "events.csv",
+    "ledger.csv",     "contracts.csv", "by_year.csv", "frontier_runs.csv",
 };
 
 #define SUFFIX_LEN 6 /* the XXXXXX of a temporary name */

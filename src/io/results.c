@@ -646,13 +646,27 @@ aif_status aif_results_add_year(aif_results *r, int64_t run_id, const aif_record
         return aif__results_fail(r, AIF_EINVAL, "results: no year row given");
     }
     /* In the column order of the by_year table. */
-    const double v[] = {y->gpu_hours_inference, y->gpu_hours_training, y->gpu_hours_research,
-                        y->gpu_hours_idle, y->gpu_hours_failed, y->tokens_served,
-                        y->revenue_usd, y->revenue_share_usd, y->capex_usd, y->power_usd,
-                        y->cloud_usd, y->depreciation_usd, y->cost_of_revenue_usd,
-                        y->gross_margin_usd, y->tranche_usd, y->equity_usd,
-                        y->free_cash_flow_usd, y->cash_flow_usd, y->cash_position_usd,
-                        y->usd_per_million_tokens, y->contracted_facility_w,
+    const double v[] = {y->gpu_hours_inference,
+                        y->gpu_hours_training,
+                        y->gpu_hours_research,
+                        y->gpu_hours_idle,
+                        y->gpu_hours_failed,
+                        y->tokens_served,
+                        y->revenue_usd,
+                        y->revenue_share_usd,
+                        y->capex_usd,
+                        y->power_usd,
+                        y->cloud_usd,
+                        y->depreciation_usd,
+                        y->cost_of_revenue_usd,
+                        y->gross_margin_usd,
+                        y->tranche_usd,
+                        y->equity_usd,
+                        y->free_cash_flow_usd,
+                        y->cash_flow_usd,
+                        y->cash_position_usd,
+                        y->usd_per_million_tokens,
+                        y->contracted_facility_w,
                         y->procured_facility_w};
     sqlite3_stmt *s = r->stmt[ST_YEAR];
     sqlite3_bind_int64(s, 1, run_id);

@@ -273,9 +273,7 @@ static json_t *run_json(sqlite3 *db, sqlite3_stmt *runs) {
     /* The finance view of fleet runs (empty lists for other runs); the frontier runs under
      * the `run --json` names. */
     ok = ok && set(run, "by_year",
-                   row_list(db,
-                            "SELECT * FROM by_year WHERE run_id = ?1 ORDER BY year",
-                            id));
+                   row_list(db, "SELECT * FROM by_year WHERE run_id = ?1 ORDER BY year", id));
     ok = ok && set(run, "frontier_runs",
                    row_list(db,
                             "SELECT name, status, gpus, start_date AS start, end_date AS \"end\", "

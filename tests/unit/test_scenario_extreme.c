@@ -322,8 +322,8 @@ static aif_status s_year(const aif_record_sink *s, const aif_record_year *y) {
 static aif_status s_frontier_run(const aif_record_sink *s, const aif_record_frontier_run *r) {
     return count(s, r->gpus);
 }
-static const aif_record_sink_ops check_ops = {s_param, s_metric,  s_series, s_point,
-                                              s_event, s_ledger,  s_job,    s_contract,
+static const aif_record_sink_ops check_ops = {s_param, s_metric,      s_series, s_point,
+                                              s_event, s_ledger,      s_job,    s_contract,
                                               s_year,  s_frontier_run};
 
 /* Every message of a refusal is positioned, short and says which key. */

@@ -3,8 +3,8 @@
  * implements it over the results store (aif_results_sink in results.h); a test can
  * implement it over arrays. A record is one of: a parameter (an assumption, as text with
  * its unit), a metric (a key number), a time series and its points, an event, a ledger
- * entry, a job, a contract, a calendar year of a fleet or a frontier run. Strings are borrowed for the call only: a sink copies what it
- * keeps. */
+ * entry, a job, a contract, a calendar year of a fleet or a frontier run. Strings are borrowed for
+ * the call only: a sink copies what it keeps. */
 #ifndef AIFACTORY_RECORD_H
 #define AIFACTORY_RECORD_H
 

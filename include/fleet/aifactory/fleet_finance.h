@@ -25,6 +25,10 @@
 #include "aifactory/fleet.h"
 #include "aifactory/ledger.h"
 
+/* The most calendar years aif_fleet_years serves: a scenario spans at most 100 years
+ * (AIF_SCENARIO_SPAN_MAX_YEARS), which touch at most 101 calendar years. */
+#define AIF_FLEET_MAX_YEARS 101
+
 /* One calendar year of a run. Money in dollars, GPU-hours in package-hours, power in W. */
 typedef struct aif_fleet_year {
     int year;
@@ -61,8 +65,10 @@ bool aif_fleet_block_procured(const aif_fleet *f, size_t i);
  * 0 for NULL. O(1). */
 size_t aif_fleet_year_count(const aif_fleet *f);
 
-/* Fill out[0 .. aif_fleet_year_count(f)) with the years in order. Errors: AIF_EINVAL (NULL
- * arguments, a fleet that has not run, cap below the year count). Cost O(days + ledger
+/* Fill out[0 .. aif_fleet_year_count(f)) with the years in order; money is summed in
+ * cents, so each year's figures are exact sums of its ledger entries. Errors: AIF_EINVAL
+ * (NULL arguments, a fleet that has not run, cap below the year count), AIF_ERANGE (more
+ * than AIF_FLEET_MAX_YEARS years). Cost O(days + ledger
  * entries + events). */
 aif_status aif_fleet_years(const aif_fleet *f, aif_fleet_year *out, size_t cap);
 
