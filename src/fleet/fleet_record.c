@@ -194,9 +194,11 @@ static aif_status record_metrics(const aif_fleet *f, const aif_record_sink *r) {
     for (size_t i = 0; st == AIF_OK && i < sizeof m / sizeof m[0]; i++) {
         st = r->ops->metric(r, m[i].name, m[i].v, m[i].unit);
     }
-    /* The finance view (fleet_finance.h); no cost per token when none was served. */
-    if (st == AIF_OK) {
-        st = r->ops->metric(r, "npv_usd", aif_fleet_npv(f), "USD");
+    /* The finance view (fleet_finance.h); no cost per token when none was served, no
+     * NPV for a rate outside [0, 1] (an input not from the scenario binder). */
+    double npv = aif_fleet_npv(f);
+    if (st == AIF_OK && isfinite(npv)) {
+        st = r->ops->metric(r, "npv_usd", npv, "USD");
     }
     double per_mtok = aif_fleet_usd_per_million_tokens(f);
     if (st == AIF_OK && isfinite(per_mtok)) {

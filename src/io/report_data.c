@@ -740,18 +740,15 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t
     }
     cash(&c, charts);
     if (count(&c, "SELECT count(*) FROM by_year WHERE run_id = ?") > 0) {
+        /* Few, short columns: the table must fit the page (the CSV has them all). */
         push(&c, tables,
              table(&c, "by-year", "Finance by calendar year (billion USD; GW online at year end)",
                    "SELECT CAST(year AS TEXT) AS year, revenue_usd / 1e9 AS \"revenue\", "
-                   "depreciation_usd / 1e9 AS \"depreciation\", power_usd / 1e9 AS \"power\", "
-                   "cloud_usd / 1e9 AS \"cloud\", gross_margin_usd / 1e9 AS \"gross margin\", "
-                   "revenue_share_usd / 1e9 AS \"revenue shares\", capex_usd / 1e9 AS "
-                   "\"capex\", free_cash_flow_usd / 1e9 AS \"free cash flow\", "
-                   "cash_position_usd / 1e9 AS \"cash position\", usd_per_million_tokens AS "
-                   "\"cost per million tokens (USD)\", contracted_facility_w / 1e9 AS "
-                   "\"contracted (GW)\", procured_facility_w / 1e9 AS \"procured (GW)\", "
-                   "gpu_hours_idle / (gpu_hours_inference + gpu_hours_training + "
-                   "gpu_hours_research + gpu_hours_idle + gpu_hours_failed) AS \"idle share\" "
+                   "cost_of_revenue_usd / 1e9 AS \"cost of revenue\", gross_margin_usd / 1e9 "
+                   "AS \"margin\", capex_usd / 1e9 AS \"capex\", free_cash_flow_usd / 1e9 AS "
+                   "\"free cash\", cash_position_usd / 1e9 AS \"cash\", "
+                   "usd_per_million_tokens AS \"$/M tokens\", contracted_facility_w / 1e9 AS "
+                   "\"contracted GW\", procured_facility_w / 1e9 AS \"procured GW\" "
                    "FROM by_year WHERE run_id = ? ORDER BY year"));
     }
     if (count(&c, "SELECT count(*) FROM contracts WHERE run_id = ?") > 0) {

@@ -132,6 +132,33 @@ static aif_status fill(aif_results *r) {
                              .value_usd = 2e6,
                              .detail_json = "[1,2]"};
     st = st ? st : aif_results_add_contract(r, run_id, &c);
+    aif_record_year y = {.year = 2026,
+                         .gpu_hours_inference = 1,
+                         .gpu_hours_idle = 2.5,
+                         .revenue_usd = 100,
+                         .cost_of_revenue_usd = 40,
+                         .gross_margin_usd = 60,
+                         .cash_position_usd = -3,
+                         .usd_per_million_tokens = NAN,
+                         .contracted_facility_w = 1e9,
+                         .procured_facility_w = 5e8};
+    st = st ? st : aif_results_add_year(r, run_id, &y);
+    aif_record_frontier_run fr = {.name = "big",
+                                  .status = "finished",
+                                  .gpus = 1000,
+                                  .start_date = "2026-01-01",
+                                  .end_date = "2026-01-03",
+                                  .start_s = 0,
+                                  .end_s = 172800,
+                                  .days = 2};
+    aif_record_frontier_run never = {.name = "later",
+                                     .status = "never_started",
+                                     .gpus = 8,
+                                     .start_s = NAN,
+                                     .end_s = NAN,
+                                     .days = NAN};
+    st = st ? st : aif_results_add_frontier_run(r, run_id, &fr);
+    st = st ? st : aif_results_add_frontier_run(r, run_id, &never);
     return st;
 }
 
@@ -183,8 +210,8 @@ static void round_trip_through_the_file(void **state) {
                                         -1, &s, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(s, 0), 9);
-    assert_int_equal(sqlite3_column_int(s, 1), 9);
+    assert_int_equal(sqlite3_column_int(s, 0), 11);
+    assert_int_equal(sqlite3_column_int(s, 1), 11);
     sqlite3_finalize(s);
     sqlite3_close(db);
 
@@ -228,6 +255,16 @@ static void csv_export_is_exact(void **state) {
         {"contracts.csv", "run_id,contract_id,counterparty,kind,signed_s,start_s,end_s,gpus,"
                           "power_mw,value_usd,detail_json\r\n"
                           "1,c1,cloud co,lease,0,1,,1000,1.25,2000000,\"[1,2]\"\r\n"},
+        {"by_year.csv",
+         "run_id,year,gpu_hours_inference,gpu_hours_training,gpu_hours_research,gpu_hours_idle,"
+         "gpu_hours_failed,tokens_served,revenue_usd,revenue_share_usd,capex_usd,power_usd,"
+         "cloud_usd,depreciation_usd,cost_of_revenue_usd,gross_margin_usd,tranche_usd,"
+         "equity_usd,free_cash_flow_usd,cash_flow_usd,cash_position_usd,usd_per_million_tokens,"
+         "contracted_facility_w,procured_facility_w\r\n"
+         "1,2026,1,0,0,2.5,0,0,100,0,0,0,0,0,40,60,0,0,0,0,-3,,1000000000,500000000\r\n"},
+        {"frontier_runs.csv", "run_id,name,status,gpus,start_date,end_date,start_s,end_s,days\r\n"
+                              "1,big,finished,1000,2026-01-01,2026-01-03,0,172800,2\r\n"
+                              "1,later,never_started,8,,,,,\r\n"},
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         char path[160];
@@ -237,8 +274,8 @@ static void csv_export_is_exact(void **state) {
         assert_string_equal(text, expect[i].text);
         free(text);
     }
-    /* The database and nine CSV files, nothing temporary. */
-    assert_int_equal(entries_in(f->dir), 10);
+    /* The database and eleven CSV files, nothing temporary. */
+    assert_int_equal(entries_in(f->dir), 12);
 }
 
 static void summary_json_has_runs_params_metrics_and_counts(void **state) {
@@ -280,7 +317,20 @@ static void summary_json_has_runs_params_metrics_and_counts(void **state) {
         }
         k++;
     }
-    assert_int_equal(k, 13);
+    assert_int_equal(k, 15);
+    /* The finance view: by_year rows without run_id, frontier runs under --json's names. */
+    json_t *year = json_array_get(json_object_get(run, "by_year"), 0);
+    assert_int_equal(json_array_size(json_object_get(run, "by_year")), 1);
+    assert_int_equal(json_integer_value(json_object_get(year, "year")), 2026);
+    assert_null(json_object_get(year, "run_id"));
+    assert_true(json_real_value(json_object_get(year, "gross_margin_usd")) == 60);
+    assert_true(json_is_null(json_object_get(year, "usd_per_million_tokens")));
+    json_t *fruns = json_object_get(run, "frontier_runs");
+    assert_int_equal(json_array_size(fruns), 2);
+    json_t *big = json_array_get(fruns, 0);
+    assert_string_equal(json_string_value(json_object_get(big, "end")), "2026-01-03");
+    assert_true(json_real_value(json_object_get(big, "days")) == 2);
+    assert_true(json_is_null(json_object_get(json_array_get(fruns, 1), "start")));
     json_decref(root);
 }
 
@@ -362,7 +412,7 @@ static void old_foreign_and_newer_files_are_refused(void **state) {
     assert_int_equal(aif_results_open(NULL, path, &r, &err), AIF_EPARSE);
     assert_null(r);
     assert_non_null(
-        strstr(err.message, "schema version 0 is older than this aifactory's version 1"));
+        strstr(err.message, "schema version 0 is older than this aifactory's version 2"));
 
     snprintf(path, sizeof path, "%s/new.sqlite", f->dir);
     make_db(path, AIF_RESULTS_APPLICATION_ID, 7);

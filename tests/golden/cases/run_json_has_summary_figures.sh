@@ -41,6 +41,12 @@ for tr in j["milestones"]["tranches"]:
     checks.append((tr["name"], f"{tr['paid']} x {usd(tr['amount_usd'])}"))
 for c in j["milestones"]["commitments"]:
     checks.append((c["name"], f"{c['name']}: {usd(c['total_usd'])}"))
+for y in j["by_year"]:
+    checks.append((f"revenue {y['year']}", f"{y['year']:<5d} {usd(y['revenue_usd']):>9s} "
+                   f"{usd(y['cost_of_revenue_usd']):>9s} {usd(y['gross_margin_usd']):>9s}"))
+    checks.append((f"cash {y['year']}", usd(y["cash_position_usd"])))
+checks.append(("npv", f"WACC: {usd(j['npv_usd'])}"))
+checks.append(("per token", f"served: ${j['usd_per_million_tokens']:.2f}"))
 for r in j["milestones"]["rofrs"]:
     checks.append((r["name"], f"{r['offers']} offers, {r['accepted']} accepted"))
 missing = [(k, s) for k, s in checks if s not in t]
