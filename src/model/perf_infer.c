@@ -128,6 +128,19 @@ double aif_perf_decode_step_s(const aif_perf_calib *calib, const aif_perf_framew
     return stage_time(&r, batch, context, 0, 0);
 }
 
+double aif_perf_iteration_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                            const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
+                            double decode, double decode_context, double prefill,
+                            double prefill_span) {
+    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1};
+    /* stage_time takes the prompt length whose causal attention averages half of it. */
+    return stage_time(&r, decode, decode_context, prefill, 2.0 * prefill_span);
+}
+
+double aif_perf_kv_bytes_per_token(const aif_model_spec *m, aif_precision p) {
+    return aif_model_kv_elems_per_token_layer(m) * m->layers * kv_bytes_per_elem(p);
+}
+
 typedef struct point {
     double tput; /* output tokens/s of the replica */
     double ttft, tpot;

@@ -207,6 +207,23 @@ double aif_perf_decode_step_s(const aif_perf_calib *calib, const aif_perf_framew
                               const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
                               int tp, double batch, double context);
 
+/* One engine iteration on one replica of tp GPUs (pp = 1) as a serving simulator forms it:
+ * `decode` sequences attending on average to `decode_context` cached tokens each (the new
+ * token included), plus `prefill` prompt tokens (chunks of one or more prompts) whose causal
+ * attention spans `prefill_span` tokens on average (a whole S-token prompt: S / 2; a chunk
+ * of c tokens after o already cached: o + c / 2). The same equations as aif_perf_infer, so
+ * aif_perf_prefill_s(.., 1, S) == aif_perf_iteration_s(.., 0, 0, S, S / 2) and
+ * aif_perf_decode_step_s(.., b, ctx) == aif_perf_iteration_s(.., b, ctx, 0, 0).
+ * Pure; O(1). Arguments are not checked (the caller validated the deployment). */
+double aif_perf_iteration_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                            const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
+                            double decode, double decode_context, double prefill,
+                            double prefill_span);
+
+/* Bytes of KV cache one token holds across all layers at precision p (an FP8 cache for FP8
+ * and FP4 weights, BF16 otherwise), summed over the GPUs that share it. Pure; O(1). */
+double aif_perf_kv_bytes_per_token(const aif_model_spec *m, aif_precision p);
+
 /* ---- Kernels ---- */
 
 /* Time of one kernel that streams `mem_s` worth of HBM traffic and does `math_s` worth of

@@ -1,0 +1,507 @@
+/* The serving deployment (serve.h): checks the config and sizes the KV cache, pulls
+ * requests from the source as their arrival times come, routes them to replicas, advances
+ * the replicas' iterations in time order and records every finished request's latencies.
+ *
+ * Events are arrivals and replica iteration ends, ordered by (time, arrivals first, replica
+ * index): an arrival at the instant an iteration ends joins the next batch. The replicas
+ * with an iteration pending sit in a binary heap, one entry each. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "serve_internal.h"
+
+#define SERVE_DEFAULT_BLOCK  16
+#define SERVE_DEFAULT_BUDGET 8192
+#define SERVE_MAX_RUNNING    65535L
+#define SERVE_MAX_BUDGET     1048576L
+
+static const char *const route_names[AIF_SERVE_ROUTE_COUNT] = {"round-robin", "least-tokens"};
+
+const char *aif_serve_route_name(aif_serve_route r) {
+    return (unsigned)r < AIF_SERVE_ROUTE_COUNT ? route_names[r] : "?";
+}
+
+aif_status aif_serve_route_parse(const char *name, aif_serve_route *out) {
+    for (int i = 0; name && i < AIF_SERVE_ROUTE_COUNT; i++) {
+        if (strcmp(name, route_names[i]) == 0) {
+            *out = (aif_serve_route)i;
+            return AIF_OK;
+        }
+    }
+    return AIF_EINVAL;
+}
+
+/* What would hold the weights: the smallest TP that divides the heads, stays in the
+ * scale-up domain and leaves usable HBM over, or a lower precision. */
+static const char *fitting_tp(const aif_model_spec *m, const aif_perf_hw *hw, double need,
+                              double usable) {
+    static const char *const words[] = {"use TP >= 1", "use TP >= 2",  "use TP >= 4",
+                                        "use TP >= 8", "use TP >= 16", "use TP >= 32",
+                                        "use TP >= 64"};
+    for (int k = 0, tp = 1; tp <= 64 && tp <= hw->scaleup_domain_gpus; k++, tp *= 2) {
+        if (m->heads % tp == 0 && need / tp < usable) {
+            return words[k];
+        }
+    }
+    return "no TP in the scale-up domain holds it: use a lower precision or a larger GPU";
+}
+
+aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
+    if (c == NULL || out == NULL || c->model == NULL || c->hw == NULL) {
+        return aif_error_set(err, AIF_EINVAL, "serve: missing model, system or output");
+    }
+    memset(out, 0, sizeof *out);
+    const aif_model_spec *m = c->model;
+    const aif_perf_calib *calib = c->calib ? c->calib : aif_perf_calib_default();
+    if (aif_model_check(m) != AIF_OK) {
+        return aif_error_set(err, AIF_EINVAL, "model '%s' has an inconsistent spec",
+                             m->id ? m->id : "?");
+    }
+    if ((unsigned)c->precision >= AIF_PREC_COUNT || c->hw->peak_flops[c->precision] <= 0) {
+        return aif_error_set(err, AIF_EINVAL, "%s does not support %s", c->hw->id,
+                             aif_precision_name(c->precision));
+    }
+    if (c->tp < 1 || c->replicas < 1 || c->kv_block_tokens < 0 || c->token_budget < 0 ||
+        c->max_running < 0 || c->concurrency < 0 || (unsigned)c->route >= AIF_SERVE_ROUTE_COUNT) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "serve: expected positive TP and replicas and non-negative engine "
+                             "settings, found TP %d, %d replicas",
+                             c->tp, c->replicas);
+    }
+    if (m->heads % c->tp != 0) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "TP %d does not divide %s's %d attention heads; use a power of two "
+                             "that divides them",
+                             c->tp, m->id, m->heads);
+    }
+    if (c->tp > c->hw->scaleup_domain_gpus) {
+        return aif_error_set(err, AIF_ERANGE,
+                             "TP %d spans more than one %d-GPU scale-up domain of %s; use TP "
+                             "<= %d",
+                             c->tp, c->hw->scaleup_domain_gpus, c->hw->id,
+                             c->hw->scaleup_domain_gpus);
+    }
+    out->tp = c->tp;
+    out->replicas = c->replicas;
+    out->kv_block_tokens = c->kv_block_tokens ? c->kv_block_tokens : SERVE_DEFAULT_BLOCK;
+    out->token_budget = c->token_budget ? c->token_budget : SERVE_DEFAULT_BUDGET;
+    out->max_running = c->max_running ? c->max_running : (long)calib->max_batch;
+    if (out->max_running > SERVE_MAX_RUNNING || out->token_budget > SERVE_MAX_BUDGET ||
+        out->kv_block_tokens > 4096) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "serve: at most %ld running sequences, %ld tokens per iteration "
+                             "and 4096 tokens per KV block, found %ld, %ld and %d",
+                             SERVE_MAX_RUNNING, SERVE_MAX_BUDGET, out->max_running,
+                             out->token_budget, out->kv_block_tokens);
+    }
+    out->weight_bytes_per_gpu = m->params_total * aif_precision_bytes(c->precision) / c->tp;
+    out->kv_bytes_per_token = aif_perf_kv_bytes_per_token(m, c->precision);
+    double usable = c->hw->hbm_bytes * calib->hbm_usable_frac;
+    out->kv_bytes_per_replica = (usable - out->weight_bytes_per_gpu) * c->tp;
+    double blocks =
+        floor(out->kv_bytes_per_replica / (out->kv_bytes_per_token * out->kv_block_tokens));
+    if (!(blocks >= 1)) {
+        double need = m->params_total * aif_precision_bytes(c->precision);
+        return aif_error_set(err, AIF_ERANGE,
+                             "%s at %s needs %.0f GB of weights; TP %d x %.0f GB (usable) of "
+                             "%s leaves no room for KV cache: %s",
+                             m->id, aif_precision_name(c->precision), need / 1e9, c->tp,
+                             usable / 1e9, c->hw->id, fitting_tp(m, c->hw, need, usable));
+    }
+    if (blocks > 1e15 / out->kv_block_tokens) {
+        blocks = floor(1e15 / out->kv_block_tokens); /* a tiny model: beyond any request */
+    }
+    out->kv_blocks_per_replica = (long)blocks;
+    out->kv_tokens_per_replica = out->kv_blocks_per_replica * out->kv_block_tokens;
+    return AIF_OK;
+}
+
+/* ---- the deployment ---- */
+
+typedef struct wake {
+    int64_t t;
+    int replica;
+} wake;
+
+typedef struct deployment {
+    serve_engine e;
+    aif_serve_layout lay;
+    serve_replica *reps;
+    wake *heap;
+    int heap_count;
+    aif_pool *seqs;
+    aif_hist *ttft, *tpot, *e2e, *queue;
+    aif_serve_source *src;
+    long max_requests, taken, in_flight, peak_in_flight;
+    long next_replica;
+    int64_t last_arrival_ns, first_arrival_ns, last_finish_ns;
+    double input_done, output_done;
+    long completed;
+} deployment;
+
+static int wake_less(const wake *a, const wake *b) {
+    return a->t < b->t || (a->t == b->t && a->replica < b->replica);
+}
+
+static void heap_push(deployment *d, wake w) {
+    int i = d->heap_count++;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!wake_less(&w, &d->heap[p])) {
+            break;
+        }
+        d->heap[i] = d->heap[p];
+        i = p;
+    }
+    d->heap[i] = w;
+}
+
+static wake heap_pop(deployment *d) {
+    wake top = d->heap[0], last = d->heap[--d->heap_count];
+    int i = 0, n = d->heap_count;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n) {
+            break;
+        }
+        if (c + 1 < n && wake_less(&d->heap[c + 1], &d->heap[c])) {
+            c++;
+        }
+        if (!wake_less(&d->heap[c], &last)) {
+            break;
+        }
+        d->heap[i] = d->heap[c];
+        i = c;
+    }
+    if (n > 0) {
+        d->heap[i] = last;
+    }
+    return top;
+}
+
+/* Take the next request from the source and check it. *got = 0 at the end. */
+static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error *err) {
+    *got = 0;
+    if (d->max_requests > 0 && d->taken >= d->max_requests) {
+        return AIF_OK;
+    }
+    aif_status st = d->src->next(d->src->ctx, rq, err);
+    if (st == AIF_EEMPTY) {
+        return AIF_OK;
+    }
+    if (st != AIF_OK) {
+        return st;
+    }
+    long n = d->taken + 1;
+    const aif_model_spec *m = d->e.cfg->model;
+    if (rq->input_tokens < 1 || rq->output_tokens < 1) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "request %ld: expected at least 1 input and 1 output token, found "
+                             "%ld and %ld",
+                             n, rq->input_tokens, rq->output_tokens);
+    }
+    if (rq->input_tokens > m->max_context - rq->output_tokens) {
+        return aif_error_set(err, AIF_ERANGE,
+                             "request %ld: %ld input + %ld output tokens exceed %s's context of "
+                             "%d tokens",
+                             n, rq->input_tokens, rq->output_tokens, m->id, m->max_context);
+    }
+    long need = aif__serve_blocks(rq->input_tokens + rq->output_tokens, d->lay.kv_block_tokens);
+    if (need > d->lay.kv_blocks_per_replica) {
+        return aif_error_set(err, AIF_ERANGE,
+                             "request %ld: %ld tokens need more KV cache than a replica holds "
+                             "(%ld tokens); use a larger TP or a lower precision",
+                             n, rq->input_tokens + rq->output_tokens, d->lay.kv_tokens_per_replica);
+    }
+    if (d->e.cfg->concurrency == 0) {
+        if (!(rq->arrival_s >= 0 && rq->arrival_s <= 9.2e9)) {
+            return aif_error_set(err, AIF_EINVAL,
+                                 "request %ld: expected an arrival time from 0 to 9.2e9 s, found "
+                                 "%g",
+                                 n, rq->arrival_s);
+        }
+        int64_t t = (int64_t)llround(rq->arrival_s * 1e9);
+        if (t < d->last_arrival_ns) {
+            return aif_error_set(err, AIF_EINVAL,
+                                 "request %ld: arrivals must not go back in time, found %.9g s "
+                                 "after %.9g s",
+                                 n, rq->arrival_s, (double)d->last_arrival_ns / 1e9);
+        }
+        d->last_arrival_ns = t;
+    }
+    d->taken++;
+    *got = 1;
+    return AIF_OK;
+}
+
+static int pick_replica(deployment *d) {
+    int n = d->lay.replicas;
+    if (d->e.cfg->route == AIF_SERVE_ROUTE_ROUND_ROBIN) {
+        int r = (int)(d->next_replica % n);
+        d->next_replica++;
+        return r;
+    }
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+        if (d->reps[i].outstanding_tokens < d->reps[best].outstanding_tokens) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) {
+    serve_seq *s = aif_pool_get(d->seqs);
+    if (s == NULL) {
+        return AIF_ENOMEM;
+    }
+    memset(s, 0, sizeof *s);
+    s->id = d->taken - 1;
+    s->arrival_ns = t;
+    s->sched_ns = -1;
+    s->first_token_ns = -1;
+    s->input = rq->input_tokens;
+    s->output = rq->output_tokens;
+    s->prefill_len = rq->input_tokens;
+    int r = pick_replica(d);
+    s->replica = r;
+    serve_replica *rep = &d->reps[r];
+    rep->outstanding_tokens += s->input + s->output;
+    aif__serve_replica_enqueue(rep, s);
+    if (s->id == 0) {
+        d->first_arrival_ns = t;
+    }
+    if (++d->in_flight > d->peak_in_flight) {
+        d->peak_in_flight = d->in_flight;
+    }
+    if (!rep->busy && !rep->queued) {
+        rep->queued = 1;
+        heap_push(d, (wake){t, r});
+    }
+    return AIF_OK;
+}
+
+static aif_status record(deployment *d, serve_seq *s, int64_t now) {
+    double ttft = (double)(s->first_token_ns - s->arrival_ns) / 1e9;
+    double e2e = (double)(now - s->arrival_ns) / 1e9;
+    aif_status st = aif_hist_add(d->ttft, ttft);
+    if (st == AIF_OK) {
+        st = aif_hist_add(d->e2e, e2e);
+    }
+    if (st == AIF_OK) {
+        st = aif_hist_add(d->queue, (double)(s->sched_ns - s->arrival_ns) / 1e9);
+    }
+    if (st == AIF_OK && s->output > 1) {
+        st = aif_hist_add(d->tpot, (e2e - ttft) / (double)(s->output - 1));
+    }
+    d->input_done += (double)s->input;
+    d->output_done += (double)s->output;
+    d->completed++;
+    d->in_flight--;
+    d->last_finish_ns = now;
+    aif_pool_put(d->seqs, s);
+    return st;
+}
+
+static void stat_of(const aif_hist *h, aif_serve_stat *out) {
+    if (aif_hist_count(h) == 0) {
+        *out = (aif_serve_stat){0, 0, 0, 0};
+        return;
+    }
+    out->mean = aif_hist_mean(h);
+    out->p50 = aif_hist_percentile(h, 50);
+    out->p90 = aif_hist_percentile(h, 90);
+    out->p99 = aif_hist_percentile(h, 99);
+}
+
+static void summarize(const deployment *d, aif_serve_result *out) {
+    memset(out, 0, sizeof *out);
+    out->layout = d->lay;
+    out->requests_completed = d->completed;
+    double dur = (double)(d->last_finish_ns - d->first_arrival_ns) / 1e9;
+    out->duration_s = dur;
+    stat_of(d->ttft, &out->ttft_s);
+    stat_of(d->tpot, &out->tpot_s);
+    stat_of(d->e2e, &out->e2e_s);
+    stat_of(d->queue, &out->queue_s);
+    out->input_tokens = d->input_done;
+    out->output_tokens = d->output_done;
+    if (dur > 0) {
+        double gpus = (double)d->lay.tp * d->lay.replicas;
+        out->input_tokens_per_s = d->input_done / dur;
+        out->output_tokens_per_s = d->output_done / dur;
+        out->output_tokens_per_s_per_gpu = out->output_tokens_per_s / gpus;
+        out->mean_kv_occupancy = d->e.kv_block_ns / (dur * 1e9) /
+                                 ((double)d->lay.kv_blocks_per_replica * d->lay.replicas);
+    }
+    out->preemptions = d->e.preemptions;
+    out->prefix_hit_rate = 0;
+    out->iterations = d->e.iterations;
+    if (d->e.iterations > 0) {
+        out->mean_batch = d->e.batch_seqs_sum / (double)d->e.iterations;
+        out->mean_batch_tokens = d->e.batch_tokens_sum / (double)d->e.iterations;
+    }
+    out->peak_kv_occupancy = (double)d->e.peak_blocks / (double)d->lay.kv_blocks_per_replica;
+    out->peak_in_flight = d->peak_in_flight;
+    for (int i = 0; i < d->lay.replicas; i++) {
+        out->kv_blocks_at_end += d->reps[i].blocks_used;
+    }
+    out->price_hits = d->e.price_hits;
+    out->price_misses = d->e.price_misses;
+}
+
+/* The event loop. */
+static aif_status simulate(deployment *d, aif_error *err) {
+    const aif_serve_config *c = d->e.cfg;
+    aif_serve_request rq;
+    int have = 0;
+    aif_status st;
+    if (c->concurrency > 0) {
+        for (long i = 0; i < c->concurrency; i++) {
+            if ((st = pull(d, &rq, &have, err)) != AIF_OK) {
+                return st;
+            }
+            if (!have || (st = arrive(d, &rq, 0)) != AIF_OK) {
+                break;
+            }
+        }
+        have = 0;
+    } else if ((st = pull(d, &rq, &have, err)) != AIF_OK) {
+        return st;
+    }
+    for (;;) {
+        int64_t next_arrival = have ? (int64_t)llround(rq.arrival_s * 1e9) : INT64_MAX;
+        if (have && (d->heap_count == 0 || next_arrival <= d->heap[0].t)) {
+            if ((st = arrive(d, &rq, next_arrival)) != AIF_OK ||
+                (st = pull(d, &rq, &have, err)) != AIF_OK) {
+                return st;
+            }
+            continue;
+        }
+        if (d->heap_count == 0) {
+            break;
+        }
+        wake w = heap_pop(d);
+        serve_replica *rep = &d->reps[w.replica];
+        /* rep->queued stays set while it is handled, so a closed-loop arrival routed to it
+         * joins the batch formed below instead of waking it twice. */
+        if (rep->busy) {
+            d->e.finished_count = 0;
+            if ((st = aif__serve_replica_end(&d->e, rep, w.t)) != AIF_OK) {
+                return st;
+            }
+            for (long i = 0; i < d->e.finished_count; i++) {
+                if ((st = record(d, d->e.finished[i], w.t)) != AIF_OK) {
+                    return st;
+                }
+            }
+            /* Closed loop: each finished request is replaced at once. */
+            for (long i = 0; c->concurrency > 0 && i < d->e.finished_count; i++) {
+                aif_serve_request next;
+                int got = 0;
+                if ((st = pull(d, &next, &got, err)) != AIF_OK) {
+                    return st;
+                }
+                if (got && (st = arrive(d, &next, w.t)) != AIF_OK) {
+                    return st;
+                }
+            }
+        }
+        int64_t end = aif__serve_replica_start(&d->e, rep, w.t, &st);
+        if (st != AIF_OK) {
+            return st;
+        }
+        rep->queued = end >= 0;
+        if (end >= 0) {
+            heap_push(d, (wake){end, w.replica});
+        }
+    }
+    return AIF_OK;
+}
+
+static void teardown(deployment *d) {
+    const aif_allocator *a = d->e.alloc;
+    if (d->reps) {
+        for (int i = 0; i < d->lay.replicas; i++) {
+            aif_free(a, d->reps[i].residue, sizeof(long) * (size_t)d->lay.kv_block_tokens);
+            aif_free(a, d->reps[i].due, sizeof(serve_due) * (size_t)d->reps[i].due_cap);
+        }
+        aif_free(a, d->reps, sizeof(serve_replica) * (size_t)d->lay.replicas);
+    }
+    aif_free(a, d->heap, sizeof(wake) * (size_t)d->lay.replicas);
+    aif_free(a, d->e.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
+    aif_free(a, d->e.finished, sizeof(serve_seq *) * (size_t)d->e.finished_cap);
+    if (d->seqs) {
+        aif_pool_destroy(d->seqs);
+    }
+    aif_hist_destroy(d->ttft);
+    aif_hist_destroy(d->tpot);
+    aif_hist_destroy(d->e2e);
+    aif_hist_destroy(d->queue);
+}
+
+static aif_status setup(deployment *d) {
+    const aif_allocator *a = d->e.alloc;
+    int n = d->lay.replicas;
+    d->reps = aif_calloc(a, (size_t)n, sizeof *d->reps);
+    d->heap = aif_calloc(a, (size_t)n, sizeof *d->heap);
+    d->e.prices = aif_calloc(a, SERVE_PRICE_SLOTS, sizeof *d->e.prices);
+    if (d->reps == NULL || d->heap == NULL || d->e.prices == NULL) {
+        return AIF_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        d->reps[i].residue = aif_calloc(a, (size_t)d->lay.kv_block_tokens, sizeof(long));
+        if (d->reps[i].residue == NULL) {
+            return AIF_ENOMEM;
+        }
+    }
+    aif_status st = aif_pool_create(a, sizeof(serve_seq), 1024, &d->seqs);
+    if (st == AIF_OK) {
+        st = aif_hist_create(a, &d->ttft);
+    }
+    if (st == AIF_OK) {
+        st = aif_hist_create(a, &d->tpot);
+    }
+    if (st == AIF_OK) {
+        st = aif_hist_create(a, &d->e2e);
+    }
+    if (st == AIF_OK) {
+        st = aif_hist_create(a, &d->queue);
+    }
+    return st;
+}
+
+aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, aif_serve_source *src,
+                         long max_requests, aif_serve_result *out, aif_error *err) {
+    if (out == NULL || src == NULL || src->next == NULL) {
+        return aif_error_set(err, AIF_EINVAL, "serve: missing source or result");
+    }
+    memset(out, 0, sizeof *out);
+    deployment d;
+    memset(&d, 0, sizeof d);
+    aif_status st = aif_serve_plan(cfg, &d.lay, err);
+    if (st != AIF_OK) {
+        return st;
+    }
+    d.e.alloc = a;
+    d.e.cfg = cfg;
+    d.e.calib = cfg->calib ? cfg->calib : aif_perf_calib_default();
+    d.e.lay = d.lay;
+    /* vLLM keeps 1% of the blocks free when it admits a new request. */
+    d.e.watermark_blocks = d.lay.kv_blocks_per_replica / 100;
+    d.src = src;
+    d.max_requests = max_requests;
+    st = setup(&d);
+    if (st == AIF_OK) {
+        st = simulate(&d, err);
+    }
+    if (st == AIF_ENOMEM) {
+        aif_error_set(err, st, "serve: out of memory");
+    }
+    if (st == AIF_OK) {
+        summarize(&d, out);
+    }
+    teardown(&d);
+    return st;
+}

@@ -1,0 +1,447 @@
+/* One serving replica's engine: iteration-level continuous batching with a token budget,
+ * decode first and then chunked prefill (Sarathi-Serve's stall-free schedule, as vLLM V1
+ * and TensorRT-LLM run it), paged KV allocated block by block, and preemption by
+ * recompute of the newest running sequence when a decode step finds no free block.
+ *
+ * Decoding sequences are not visited per iteration: their block demand and attention
+ * context follow from the iteration index (serve_internal.h), and their completions sit in
+ * a heap keyed by the iteration in which they end. An iteration therefore costs O(1) plus
+ * its prefill chunks, its completions and its preemptions. */
+#include <math.h>
+#include <string.h>
+
+#include "serve_internal.h"
+
+/* ---- price memo ---- */
+
+uint64_t aif__serve_bucket(double v, double *upper) {
+    uint64_t n = (uint64_t)ceil(v);
+    if (n < 128) {
+        *upper = (double)n;
+        return n;
+    }
+    int e = 63 - __builtin_clzll(n);
+    uint64_t step = (uint64_t)1 << (e - 7);
+    uint64_t m = (n + step - 1) / step; /* 128..256 */
+    *upper = (double)(m * step);
+    return ((uint64_t)(e - 6) << 8) + m; /* codes above 127, distinct per (e, m) */
+}
+
+int64_t aif__serve_price_ns(serve_engine *e, long decode, double decode_context,
+                            long prefill_tokens, double prefill_span) {
+    double d, ctx, pre, span;
+    uint64_t kd = aif__serve_bucket((double)decode, &d);
+    uint64_t kc = decode > 0 ? aif__serve_bucket(decode_context, &ctx) : (ctx = 0, 0);
+    uint64_t kp = aif__serve_bucket((double)prefill_tokens, &pre);
+    uint64_t ks = prefill_tokens > 0 ? aif__serve_bucket(prefill_span, &span) : (span = 0, 0);
+    /* 13 bits hold any code of a value below 2^38; decode and prefill counts are bounded
+     * by the config (65,535 and 2^20), contexts by the model's. */
+    uint64_t key = kd | kc << 13 | kp << 26 | ks << 39;
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    serve_price_slot *slot = &e->prices[(h >> 40) & (SERVE_PRICE_SLOTS - 1)];
+    if (slot->key == key) {
+        e->price_hits++;
+        return slot->ns;
+    }
+    e->price_misses++;
+    const aif_serve_config *c = e->cfg;
+    double s = aif_perf_iteration_s(e->calib, NULL, c->model, c->hw, c->precision, c->tp, d, ctx,
+                                    pre, span);
+    int64_t ns = (int64_t)llround(s * 1e9);
+    if (ns < 1) {
+        ns = 1;
+    }
+    slot->key = key;
+    slot->ns = ns;
+    return ns;
+}
+
+/* ---- lists ---- */
+
+static void wait_push_back(serve_replica *r, serve_seq *s) {
+    s->prev = r->wait_tail;
+    s->next = NULL;
+    if (r->wait_tail) {
+        r->wait_tail->next = s;
+    } else {
+        r->wait_head = s;
+    }
+    r->wait_tail = s;
+}
+
+static void wait_push_front(serve_replica *r, serve_seq *s) {
+    s->prev = NULL;
+    s->next = r->wait_head;
+    if (r->wait_head) {
+        r->wait_head->prev = s;
+    } else {
+        r->wait_tail = s;
+    }
+    r->wait_head = s;
+}
+
+static serve_seq *wait_pop_front(serve_replica *r) {
+    serve_seq *s = r->wait_head;
+    r->wait_head = s->next;
+    if (r->wait_head) {
+        r->wait_head->prev = NULL;
+    } else {
+        r->wait_tail = NULL;
+    }
+    return s;
+}
+
+/* The running list stays ordered by id so its tail is the newest request; a recomputed
+ * (older) sequence walks back from the tail to its place. */
+static void run_insert(serve_replica *r, serve_seq *s) {
+    serve_seq *after = r->run_tail;
+    while (after && after->id > s->id) {
+        after = after->prev;
+    }
+    s->prev = after;
+    s->next = after ? after->next : r->run_head;
+    if (s->next) {
+        s->next->prev = s;
+    } else {
+        r->run_tail = s;
+    }
+    if (after) {
+        after->next = s;
+    } else {
+        r->run_head = s;
+    }
+    r->running++;
+}
+
+static void run_remove(serve_replica *r, serve_seq *s) {
+    if (s->prev) {
+        s->prev->next = s->next;
+    } else {
+        r->run_head = s->next;
+    }
+    if (s->next) {
+        s->next->prev = s->prev;
+    } else {
+        r->run_tail = s->prev;
+    }
+    r->running--;
+}
+
+static void pre_push_back(serve_replica *r, serve_seq *s) {
+    s->pprev = r->pre_tail;
+    s->pnext = NULL;
+    if (r->pre_tail) {
+        r->pre_tail->pnext = s;
+    } else {
+        r->pre_head = s;
+    }
+    r->pre_tail = s;
+}
+
+static void pre_remove(serve_replica *r, serve_seq *s) {
+    if (s->pprev) {
+        s->pprev->pnext = s->pnext;
+    } else {
+        r->pre_head = s->pnext;
+    }
+    if (s->pnext) {
+        s->pnext->pprev = s->pprev;
+    } else {
+        r->pre_tail = s->pprev;
+    }
+}
+
+void aif__serve_replica_enqueue(serve_replica *r, serve_seq *s) {
+    s->state = SEQ_WAITING;
+    wait_push_back(r, s);
+}
+
+/* ---- completion heap ---- */
+
+static int due_less(const serve_due *a, const serve_due *b) {
+    return a->iter < b->iter || (a->iter == b->iter && a->id < b->id);
+}
+
+static aif_status due_push(serve_engine *e, serve_replica *r, serve_due d) {
+    if (r->due_count == r->due_cap) {
+        long cap = r->due_cap ? r->due_cap * 2 : 64;
+        serve_due *p =
+            aif_realloc(e->alloc, r->due, (size_t)r->due_cap * sizeof *p, (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            return AIF_ENOMEM;
+        }
+        r->due = p;
+        r->due_cap = cap;
+    }
+    long i = r->due_count++;
+    while (i > 0) {
+        long parent = (i - 1) / 2;
+        if (!due_less(&d, &r->due[parent])) {
+            break;
+        }
+        r->due[i] = r->due[parent];
+        i = parent;
+    }
+    r->due[i] = d;
+    return AIF_OK;
+}
+
+static void due_pop(serve_replica *r) {
+    serve_due last = r->due[--r->due_count];
+    long i = 0, n = r->due_count;
+    for (;;) {
+        long c = 2 * i + 1;
+        if (c >= n) {
+            break;
+        }
+        if (c + 1 < n && due_less(&r->due[c + 1], &r->due[c])) {
+            c++;
+        }
+        if (!due_less(&r->due[c], &last)) {
+            break;
+        }
+        r->due[i] = r->due[c];
+        i = c;
+    }
+    if (n > 0) {
+        r->due[i] = last;
+    }
+}
+
+/* ---- decode bookkeeping ---- */
+
+static long residue_of(const serve_seq *s, long block) {
+    long v = (s->kp + 1 - s->prefill_len) % block;
+    return v < 0 ? v + block : v;
+}
+
+/* Blocks a decoding sequence holds once iteration `iter` has written its token. */
+static long decode_blocks_after(const serve_seq *s, long iter, long block) {
+    return aif__serve_blocks(s->prefill_len + iter - s->kp, block);
+}
+
+static void decode_leave(serve_replica *r, const serve_seq *s, long block) {
+    r->decoding--;
+    r->decode_base -= s->prefill_len - s->kp;
+    r->residue[residue_of(s, block)]--;
+}
+
+/* Preempt the newest running sequence: free its blocks and put it first in the queue to
+ * be prefilled again with what it has generated (recompute). */
+static void preempt_newest(serve_engine *e, serve_replica *r) {
+    long block = e->lay.kv_block_tokens;
+    serve_seq *s = r->run_tail;
+    run_remove(r, s);
+    if (s->state == SEQ_DECODE) {
+        /* Before iteration r->iter allocated anything: the blocks after iter - 1. */
+        r->blocks_used -= decode_blocks_after(s, r->iter - 1, block);
+        decode_leave(r, s, block);
+        s->epoch++;
+    } else {
+        r->blocks_used -= s->blocks;
+        pre_remove(r, s);
+    }
+    s->blocks = 0;
+    s->prefill_len = s->input + s->generated;
+    s->prefill_done = 0;
+    s->chunk = 0;
+    wait_push_front(r, s);
+    s->state = SEQ_WAITING;
+    e->preemptions++;
+}
+
+/* Give sequence s up to `budget` prefill tokens within the free blocks (less `reserve`).
+ * Returns the chunk scheduled (0: none fits). */
+static long schedule_chunk(serve_engine *e, serve_replica *r, serve_seq *s, long budget,
+                           long reserve) {
+    long block = e->lay.kv_block_tokens;
+    long chunk = s->prefill_len - s->prefill_done;
+    if (chunk > budget) {
+        chunk = budget;
+    }
+    long free_blocks = e->lay.kv_blocks_per_replica - r->blocks_used - reserve;
+    long room = (s->blocks + (free_blocks > 0 ? free_blocks : 0)) * block - s->prefill_done;
+    if (chunk > room) {
+        chunk = room;
+    }
+    if (chunk <= 0) {
+        return 0;
+    }
+    long need = aif__serve_blocks(s->prefill_done + chunk, block);
+    r->blocks_used += need - s->blocks;
+    s->blocks = need;
+    s->chunk = chunk;
+    return chunk;
+}
+
+/* Form the batch of iteration r->iter: decode tokens, then prefill chunks. */
+static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *span_sum) {
+    long block = e->lay.kv_block_tokens;
+    long total = e->lay.kv_blocks_per_replica;
+    long slot = r->iter % block;
+    /* Decode first: every decoding sequence writes one token; those at a block boundary
+     * need a new block, and the newest running sequences make room. */
+    while (r->residue[slot] > total - r->blocks_used) {
+        preempt_newest(e, r);
+    }
+    r->blocks_used += r->residue[slot];
+    r->cur_decode = r->decoding;
+    long budget = e->lay.token_budget - r->decoding;
+    long tokens = 0, seqs = 0;
+    *span_sum = 0;
+    /* In-progress prompts, in admission order. */
+    for (serve_seq *s = r->pre_head; s && budget > 0; s = s->pnext) {
+        long c = schedule_chunk(e, r, s, budget, 0);
+        if (c == 0) {
+            break;
+        }
+        *span_sum += (double)c * ((double)s->prefill_done + 0.5 * (double)c);
+        budget -= c;
+        tokens += c;
+        seqs++;
+        if (s->prefill_done + c < s->prefill_len) {
+            break; /* the budget ran out inside this prompt */
+        }
+    }
+    /* New requests in arrival order, while the budget, the sequence cap and the KV cache
+     * (less a small watermark, so admissions do not starve running decodes) allow. */
+    while (budget > 0 && r->wait_head && r->running < e->lay.max_running &&
+           (r->pre_tail == NULL ||
+            r->pre_tail->prefill_done + r->pre_tail->chunk == r->pre_tail->prefill_len)) {
+        serve_seq *s = r->wait_head;
+        long reserve = r->running > 0 ? e->watermark_blocks : 0;
+        long c = schedule_chunk(e, r, s, budget, reserve);
+        if (c == 0) {
+            break;
+        }
+        wait_pop_front(r);
+        s->state = SEQ_PREFILL;
+        if (s->sched_ns < 0) {
+            s->sched_ns = now;
+        }
+        run_insert(r, s);
+        pre_push_back(r, s);
+        *span_sum += (double)c * (0.5 * (double)c);
+        budget -= c;
+        tokens += c;
+        seqs++;
+    }
+    r->cur_prefill_seqs = seqs;
+    r->cur_prefill_tokens = tokens;
+}
+
+int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
+                                 aif_status *status) {
+    *status = AIF_OK;
+    if (r->running == 0 && r->wait_head == NULL) {
+        r->busy = 0;
+        return -1;
+    }
+    double span_sum = 0;
+    form_batch(e, r, now, &span_sum);
+    /* Prompts in progress can hold every block between them with no decode to preempt;
+     * the newest gives way until something moves (a lone request always fits). */
+    while (r->cur_decode == 0 && r->cur_prefill_tokens == 0) {
+        if (r->running == 0) {
+            r->busy = 0;
+            return -1; /* nothing admissible: cannot happen for a request that fits */
+        }
+        for (serve_seq *s = r->pre_head; s; s = s->pnext) {
+            s->chunk = 0;
+        }
+        preempt_newest(e, r);
+        form_batch(e, r, now, &span_sum);
+    }
+    double ctx = r->cur_decode > 0 ? (double)(r->decode_base + (int64_t)r->cur_decode * r->iter) /
+                                         (double)r->cur_decode
+                                   : 0.0;
+    double span = r->cur_prefill_tokens > 0 ? span_sum / (double)r->cur_prefill_tokens : 0.0;
+    int64_t dt = aif__serve_price_ns(e, r->cur_decode, ctx, r->cur_prefill_tokens, span);
+    r->busy = 1;
+    r->cur_start_ns = now;
+    e->iterations++;
+    e->batch_seqs_sum += (double)(r->cur_decode + r->cur_prefill_seqs);
+    e->batch_tokens_sum += (double)(r->cur_decode + r->cur_prefill_tokens);
+    e->kv_block_ns += (double)r->blocks_used * (double)dt;
+    if (r->blocks_used > e->peak_blocks) {
+        e->peak_blocks = r->blocks_used;
+    }
+    return now + dt;
+}
+
+static aif_status finish(serve_engine *e, serve_replica *r, serve_seq *s) {
+    if (e->finished_count == e->finished_cap) {
+        long cap = e->finished_cap ? e->finished_cap * 2 : 256;
+        serve_seq **p = aif_realloc(e->alloc, e->finished, (size_t)e->finished_cap * sizeof *p,
+                                    (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            return AIF_ENOMEM;
+        }
+        e->finished = p;
+        e->finished_cap = cap;
+    }
+    run_remove(r, s);
+    r->outstanding_tokens -= s->input + s->output;
+    e->finished[e->finished_count++] = s;
+    return AIF_OK;
+}
+
+aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now) {
+    long block = e->lay.kv_block_tokens;
+    long i = r->iter;
+    /* Prompts scheduled this iteration: a prefix of the prefilling list. */
+    serve_seq *s = r->pre_head;
+    while (s && s->chunk > 0) {
+        serve_seq *next = s->pnext;
+        s->prefill_done += s->chunk;
+        s->chunk = 0;
+        if (s->prefill_done == s->prefill_len) {
+            pre_remove(r, s);
+            s->generated++; /* the last chunk samples the next token */
+            if (s->first_token_ns < 0) {
+                s->first_token_ns = now;
+            }
+            if (s->generated >= s->output) {
+                r->blocks_used -= s->blocks;
+                s->blocks = 0;
+                aif_status st = finish(e, r, s);
+                if (st != AIF_OK) {
+                    return st;
+                }
+            } else {
+                s->state = SEQ_DECODE;
+                s->kp = i;
+                s->gp = s->generated;
+                s->blocks = 0;
+                r->decoding++;
+                r->decode_base += s->prefill_len - s->kp;
+                r->residue[residue_of(s, block)]++;
+                serve_due d = {s->kp + s->output - s->gp, s->id, s, s->epoch};
+                aif_status st = due_push(e, r, d);
+                if (st != AIF_OK) {
+                    return st;
+                }
+            }
+        }
+        s = next;
+    }
+    /* Decoding sequences whose last token this iteration wrote. */
+    while (r->due_count > 0 && r->due[0].iter <= i) {
+        serve_due d = r->due[0];
+        due_pop(r);
+        serve_seq *q = d.seq;
+        if (q->id != d.id || d.epoch != q->epoch || q->state != SEQ_DECODE || d.iter != i) {
+            continue; /* preempted since (and maybe finished, its record reused) */
+        }
+        q->generated = q->output;
+        r->blocks_used -= decode_blocks_after(q, i, block);
+        decode_leave(r, q, block);
+        aif_status st = finish(e, r, q);
+        if (st != AIF_OK) {
+            return st;
+        }
+    }
+    r->iter++;
+    r->busy = 0;
+    return AIF_OK;
+}

@@ -1,0 +1,117 @@
+/* Private pieces of the serving simulator (serve.h): one sequence, one replica's engine and
+ * the iteration-price cache, shared by serve.c (the deployment: arrivals, routing,
+ * metrics) and serve_engine.c (one replica: batching, paged KV, preemption). */
+#ifndef AIF_MODEL_SERVE_INTERNAL_H
+#define AIF_MODEL_SERVE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "aifactory/hist.h"
+#include "aifactory/serve.h"
+
+enum { SEQ_WAITING, SEQ_PREFILL, SEQ_DECODE };
+
+typedef struct serve_seq serve_seq;
+struct serve_seq {
+    serve_seq *prev, *next;                       /* running list (by id) or waiting queue */
+    serve_seq *pprev, *pnext;                     /* prefilling list, in admission order */
+    int64_t arrival_ns, sched_ns, first_token_ns; /* -1 until it happens */
+    long id;                                      /* arrival order, from 0 */
+    long input, output;
+    long prefill_len;  /* tokens to prefill this time: input, or input + generated after
+                          a preemption (recompute) */
+    long prefill_done; /* of prefill_len */
+    long chunk;        /* prefill tokens scheduled in the iteration in progress */
+    long generated;
+    long kp, gp;    /* decoding: iteration that finished the prefill, and `generated` then */
+    long blocks;    /* KV blocks held while prefilling (decoding: derived from kp) */
+    uint32_t epoch; /* bumped by preemption: stale completion entries are skipped */
+    int state;
+    int replica;
+};
+
+/* A decoding sequence's last iteration, in a min-heap on (iter, id). */
+typedef struct serve_due {
+    long iter;
+    long id;
+    serve_seq *seq;
+    uint32_t epoch;
+} serve_due;
+
+/* One replica. The decode state is held in aggregates so an iteration costs O(1) plus its
+ * prefill chunks and completions, not O(running sequences): a decoding sequence's KV grows
+ * by one token per iteration, so it needs a new block exactly when the iteration index is
+ * congruent to (kp + 1 - prefill_len) modulo the block size (residue[] counts those), and
+ * the context it attends to is prefill_len - kp + iter (decode_base sums the first part). */
+typedef struct serve_replica {
+    long iter; /* index of the iteration in progress, or of the next one */
+    int busy, queued;
+    serve_seq *run_head, *run_tail; /* every admitted sequence, ordered by id */
+    serve_seq *wait_head, *wait_tail;
+    serve_seq *pre_head, *pre_tail;
+    long running, decoding;
+    int64_t decode_base; /* sum over decoding sequences of prefill_len - kp */
+    long *residue;       /* [kv_block_tokens] */
+    serve_due *due;      /* min-heap */
+    long due_count, due_cap;
+    long blocks_used;
+    long outstanding_tokens; /* input + output of routed, unfinished requests */
+    /* the iteration in progress */
+    long cur_decode, cur_prefill_seqs, cur_prefill_tokens;
+    int64_t cur_start_ns;
+} serve_replica;
+
+/* Direct-mapped memo of iteration prices on a bucketed shape. */
+#define SERVE_PRICE_SLOTS 16384u
+typedef struct serve_price_slot {
+    uint64_t key; /* 0 = empty (no real shape has key 0: the iteration has tokens) */
+    int64_t ns;
+} serve_price_slot;
+
+/* What every replica shares: the settings, the price memo and the counters. */
+typedef struct serve_engine {
+    const aif_allocator *alloc;
+    const aif_serve_config *cfg;
+    const aif_perf_calib *calib;
+    aif_serve_layout lay;
+    long watermark_blocks; /* new requests are admitted only above this many free blocks */
+    serve_price_slot *prices;
+    long price_hits, price_misses;
+    long preemptions, iterations;
+    double batch_seqs_sum, batch_tokens_sum;
+    double kv_block_ns; /* integral of blocks in use over time, all replicas */
+    long peak_blocks;
+    /* finished sequences of the last iteration ended, for the deployment to record */
+    serve_seq **finished;
+    long finished_count, finished_cap;
+} serve_engine;
+
+/* Round v >= 0 up to the upper edge of its bucket (exact below 128, then 128 buckets per
+ * power of two: at most 0.8% above v), and give the bucket's code. O(1). */
+uint64_t aif__serve_bucket(double v, double *upper);
+
+/* Seconds of one iteration, in integer nanoseconds (at least 1), priced on the bucketed
+ * shape so the answer depends on the shape only, never on what the memo held. */
+int64_t aif__serve_price_ns(serve_engine *e, long decode, double decode_context,
+                            long prefill_tokens, double prefill_span);
+
+/* Start replica r's next iteration at `now` if it has work: forms the batch (preempting
+ * when KV runs out) and returns its end time; returns -1 when the replica goes idle.
+ * AIF_ENOMEM leaves *status set. */
+int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
+                                 aif_status *status);
+
+/* End the iteration in progress at `now`: prefill chunks advance, first tokens and
+ * completions happen. Finished sequences are appended to e->finished (still owned by the
+ * caller, who records and frees them). Errors: AIF_ENOMEM. */
+aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now);
+
+/* Queue an arrived sequence on replica r. */
+void aif__serve_replica_enqueue(serve_replica *r, serve_seq *s);
+
+/* KV blocks a sequence of `tokens` tokens holds. */
+static inline long aif__serve_blocks(long tokens, long block) {
+    return (tokens + block - 1) / block;
+}
+
+#endif
