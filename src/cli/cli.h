@@ -7,6 +7,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -27,6 +27,7 @@ static const verb verbs[] = {
     {"run", "simulate a scenario (default: the built-in 10 GW build-out)", cmd_run},
     {"plan", "what a given power buys and costs, or the power GPUs need", cmd_plan},
     {"perf", "training and inference throughput of a model on a system", cmd_perf},
+    {"serve", "latency and throughput of a serving deployment under a request load", cmd_serve},
     {"replay", "replay a cluster job trace under a scheduling policy", cmd_replay},
     {"report", "regenerate the HTML report of a run", cmd_report},
     {"validate", "check a scenario file, or the performance model against data", cmd_validate},

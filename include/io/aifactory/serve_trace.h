@@ -1,0 +1,42 @@
+/* Request traces for the serving simulator (serve.h): a generic CSV of
+ * `arrival_s,input_tokens,output_tokens` rows, read as a stream (memory O(1) in the trace's
+ * length) from a plain or zstd-compressed file, or from memory.
+ *
+ * The first record may be the header `arrival_s,input_tokens,output_tokens` (those names,
+ * in that order); blank lines are skipped. Arrival times are seconds from the start
+ * (decimal, non-negative, non-decreasing); lengths are whole numbers from 1 to 10^9.
+ * A bad row stops the read with "FILE:LINE:COL: error: ..." (aif_error_format) naming what
+ * was expected and what was found. The Azure LLM inference 2023 and Mooncake formats are
+ * not read yet (docs/serve.md). */
+#ifndef AIFACTORY_SERVE_TRACE_H
+#define AIFACTORY_SERVE_TRACE_H
+
+#include <stddef.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/error.h"
+#include "aifactory/serve.h"
+#include "aifactory/status.h"
+
+typedef struct aif_serve_trace aif_serve_trace;
+
+/* Open `path` and set *src to read its requests in order (`src` stays valid until close).
+ * Errors: AIF_EINVAL (NULL), AIF_EIO (cannot open: err says why), AIF_ENOMEM. Rows are
+ * checked as they are read: src->next returns AIF_EPARSE / AIF_ERANGE with err->file,
+ * ->line and ->col set, AIF_EIO for a read or zstd error. */
+aif_status aif_serve_trace_open(const aif_allocator *a, const char *path, aif_serve_trace **out,
+                                aif_serve_source *src, aif_error *err);
+
+/* The same over `len` bytes of `text` (copied as read), named `name` in messages. */
+aif_status aif_serve_trace_open_memory(const aif_allocator *a, const char *name, const char *text,
+                                       size_t len, aif_serve_trace **out, aif_serve_source *src,
+                                       aif_error *err);
+
+/* The line of the last request handed out (0 before the first), for messages about a
+ * request the simulator refuses. */
+unsigned long aif_serve_trace_line(const aif_serve_trace *t);
+
+/* Close and free; NULL is a no-op. */
+void aif_serve_trace_close(aif_serve_trace *t);
+
+#endif

@@ -1,0 +1,421 @@
+/* `aifactory serve`: latency and throughput of one serving deployment under a request load,
+ * from the request-level serving simulator (include/aifactory/serve.h). The load is a
+ * trace (--trace FILE, serve_trace.h), Poisson arrivals (--rate) or a closed loop
+ * (--concurrency) with lengths fixed or drawn (--input-len/--output-len). Models and
+ * systems resolve as in `perf`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "aifactory/models_file.h"
+#include "aifactory/perf.h"
+#include "aifactory/serve.h"
+#include "aifactory/serve_trace.h"
+#include "args.h"
+#include "cli.h"
+#include "cli_catalog.h"
+#include "cli_models.h"
+#include "json_out.h"
+
+#define SERVE_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
+#define DEFAULT_REQUESTS 1000
+
+typedef struct serve_args {
+    cli_common common;
+    const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
+    int64_t gpus, requests, concurrency, budget, max_running;
+    int32_t tp, replicas, block;
+    double rate;
+    uint64_t seed;
+    cli_list catalogs, model_files;
+} serve_args;
+
+static const cli_option options[] = {
+    CLI_COMMON_OPTION_LIST,
+    {.name = "model",
+     .value_name = "ID",
+     .help = "model id (list them: aifactory models list)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, model_id)},
+    {.name = "system",
+     .value_name = "ID",
+     .help = "system id (list them: aifactory catalog list)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, system_id)},
+    {.name = "gpus",
+     .value_name = "N",
+     .help = "GPUs of the deployment (replicas x TP)",
+     .set = cli_set_int,
+     .range = CLI_RANGE(1, false, 1048576, false),
+     .offset = offsetof(serve_args, gpus)},
+    {.name = "tp",
+     .value_name = "K",
+     .help = "GPUs per replica, tensor parallel (default: the TP perf picks)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 64, false),
+     .offset = offsetof(serve_args, tp)},
+    {.name = "replicas",
+     .value_name = "R",
+     .help = "replicas (default: GPUs / TP)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 1048576, false),
+     .offset = offsetof(serve_args, replicas)},
+    {.name = "precision",
+     .value_name = "P",
+     .help = "bf16, fp8 or fp4 (default: common practice for the system)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, precision)},
+    {.name = "trace",
+     .value_name = "FILE",
+     .help = "requests from a CSV arrival_s,input_tokens,output_tokens (.zst too)",
+     .set = cli_set_path,
+     .offset = offsetof(serve_args, trace)},
+    {.name = "rate",
+     .value_name = "REQ_PER_S",
+     .help = "Poisson arrivals at this rate",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e9, false),
+     .expects = "a positive number of requests per second",
+     .offset = offsetof(serve_args, rate)},
+    {.name = "concurrency",
+     .value_name = "C",
+     .help = "closed loop: C requests in flight, each replaced when it finishes",
+     .set = cli_set_int,
+     .range = CLI_RANGE(1, false, 1e7, false),
+     .offset = offsetof(serve_args, concurrency)},
+    {.name = "requests",
+     .value_name = "N",
+     .help = "requests to simulate (default 1000; a trace: all its rows)",
+     .set = cli_set_int,
+     .range = CLI_RANGE(1, false, 1e12, false),
+     .offset = offsetof(serve_args, requests)},
+    {.name = "input-len",
+     .value_name = "L",
+     .help = "prompt tokens: N, uniform:LO:HI, exp:MEAN[:MAX], lognormal:MEDIAN:SIGMA[:MAX]",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, input_len)},
+    {.name = "output-len",
+     .value_name = "L",
+     .help = "generated tokens, as --input-len (default 200; input default 1000)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, output_len)},
+    {.name = "seed",
+     .value_name = "N",
+     .help = "random seed of arrivals and lengths (default 1)",
+     .set = cli_set_u64,
+     .offset = offsetof(serve_args, seed)},
+    {.name = "route",
+     .value_name = "POLICY",
+     .help = "round-robin (default) or least-tokens",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, route)},
+    {.name = "block-size",
+     .value_name = "TOKENS",
+     .help = "tokens per KV-cache block (default 16)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 4096, false),
+     .offset = offsetof(serve_args, block)},
+    {.name = "token-budget",
+     .value_name = "TOKENS",
+     .help = "tokens per iteration, decode and prefill chunks (default 8192)",
+     .set = cli_set_int,
+     .range = CLI_RANGE(1, false, 1048576, false),
+     .offset = offsetof(serve_args, budget)},
+    {.name = "max-running",
+     .value_name = "N",
+     .help = "sequences per replica at once (default 2048)",
+     .set = cli_set_int,
+     .range = CLI_RANGE(1, false, 65535, false),
+     .offset = offsetof(serve_args, max_running)},
+    {.name = "catalog",
+     .value_name = "FILE",
+     .help = "merge a hardware catalog file (repeatable)",
+     .set = cli_set_list,
+     .offset = offsetof(serve_args, catalogs)},
+    {.name = "models",
+     .value_name = "FILE",
+     .help = "merge a models YAML file (repeatable; schema of data/models.yaml)",
+     .set = cli_set_list,
+     .offset = offsetof(serve_args, model_files)},
+};
+
+static const cli_verb_spec spec = {
+    .name = "serve",
+    .usage = "--model ID --system ID --gpus N (--rate R | --concurrency C | --trace FILE) "
+             "[options]",
+    .description =
+        "Serving simulator: one deployment (replicas x TP GPUs) serving requests iteration\n"
+        "by iteration (continuous batching, chunked prefill, paged KV cache, preemption),\n"
+        "each iteration priced by the performance model. Reports TTFT, TPOT, end-to-end and\n"
+        "queueing latency (mean, p50, p90, p99) and throughput. docs/serve.md.\n",
+    .examples = "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 5 "
+                "--requests 500\n"
+                "aifactory serve --model llama3.1-8b --system h100 --gpus 8 --tp 1 --concurrency "
+                "64 --input-len uniform:200:2000 --output-len exp:300:2000 --json\n",
+    .options = options,
+    .option_count = CLI_COUNT(options),
+};
+
+/* Everything the run needs, resolved from the command line. */
+typedef struct serve_plan {
+    const aif_model_spec *m;
+    aif_perf_hw hw;
+    aif_serve_config cfg;
+    aif_serve_lengths in, out;
+    bool from_catalog;
+} serve_plan;
+
+static int check_request(const serve_args *a) {
+    if (!a->model_id || !a->system_id || !a->gpus) {
+        return cli_usage_error(&spec, "--model, --system and --gpus are required");
+    }
+    int loads = (a->trace != NULL) + (a->rate > 0) + (a->concurrency > 0);
+    if (loads != 1) {
+        return cli_usage_error(&spec,
+                               "give exactly one of --trace, --rate and --concurrency, "
+                               "found %d",
+                               loads);
+    }
+    if (a->trace && (a->input_len || a->output_len)) {
+        return cli_usage_error(&spec, "--input-len and --output-len apply to --rate and "
+                                      "--concurrency; a trace holds its own lengths");
+    }
+    return CLI_EXIT_OK;
+}
+
+static int parse_lengths(const char *flag, const char *text, const char *fallback,
+                         aif_serve_lengths *out) {
+    aif_error err = {0};
+    if (aif_serve_lengths_parse(text ? text : fallback, out, &err) != AIF_OK) {
+        return cli_usage_error(&spec, "%s: %s", flag, err.message);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* TP and replicas from --gpus and whichever of --tp and --replicas was given; neither: the
+ * TP the performance model picks for offline serving with one pipeline stage. */
+static int layout(const serve_args *a, serve_plan *p) {
+    long gpus = (long)a->gpus;
+    int tp = a->tp;
+    if (tp == 0 && a->replicas > 0) {
+        if (gpus % a->replicas != 0) {
+            return cli_usage_error(&spec, "--replicas %d does not divide --gpus %ld", a->replicas,
+                                   gpus);
+        }
+        tp = (int)(gpus / a->replicas);
+    }
+    if (tp == 0) {
+        double din = a->trace ? aif_perf_calib_default()->mlperf_input_tokens
+                              : aif_serve_lengths_mean(&p->in);
+        double dout = a->trace ? 294.0 : aif_serve_lengths_mean(&p->out);
+        aif_perf_infer_query q = {
+            p->m, &p->hw, gpus, p->cfg.precision, din, dout, AIF_WORKLOAD_OFFLINE, 0, 1, NULL};
+        aif_perf_infer_result r;
+        if (aif_perf_infer(aif_perf_calib_default(), &q, &r) != AIF_OK) {
+            fprintf(stderr, "aifactory serve: %s\n", r.message);
+            return CLI_EXIT_USAGE;
+        }
+        tp = r.tp;
+    }
+    if (gpus % tp != 0) {
+        return cli_usage_error(&spec, "--tp %d does not divide --gpus %ld", tp, gpus);
+    }
+    if (a->replicas > 0 && (long)a->replicas * tp != gpus) {
+        return cli_usage_error(&spec, "--replicas %d x --tp %d is %ld GPUs, not --gpus %ld",
+                               a->replicas, tp, (long)a->replicas * tp, gpus);
+    }
+    p->cfg.tp = tp;
+    p->cfg.replicas = (int)(gpus / tp);
+    aif_serve_layout lay;
+    aif_error err = {0};
+    if (aif_serve_plan(&p->cfg, &lay, &err) != AIF_OK) {
+        fprintf(stderr, "aifactory serve: %s\n", err.message);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static json_t *stat_json(const aif_serve_stat *s) {
+    return json_pack("{s:o,s:o,s:o,s:o}", "mean", cli_json_g(s->mean, 6), "p50",
+                     cli_json_g(s->p50, 6), "p90", cli_json_g(s->p90, 6), "p99",
+                     cli_json_g(s->p99, 6));
+}
+
+static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+    json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id,
+                          "gpus", (json_int_t)a->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas,
+                          "precision", aif_precision_name(p->cfg.precision), "route",
+                          aif_serve_route_name(p->cfg.route));
+    if (o == NULL) {
+        return cli_json_print("serve", NULL, 0);
+    }
+    json_object_set_new(o, "kv_tokens_per_replica", json_integer(r->layout.kv_tokens_per_replica));
+    json_object_set_new(o, "requests_completed", json_integer(r->requests_completed));
+    json_object_set_new(o, "duration_s", cli_json_g(r->duration_s, 6));
+    json_object_set_new(o, "ttft_s", stat_json(&r->ttft_s));
+    json_object_set_new(o, "tpot_s", stat_json(&r->tpot_s));
+    json_object_set_new(o, "e2e_s", stat_json(&r->e2e_s));
+    json_object_set_new(o, "queue_s", stat_json(&r->queue_s));
+    json_object_set_new(o, "input_tokens_per_s", cli_json_g(r->input_tokens_per_s, 6));
+    json_object_set_new(o, "output_tokens_per_s", cli_json_g(r->output_tokens_per_s, 6));
+    json_object_set_new(o, "output_tokens_per_s_per_gpu",
+                        cli_json_g(r->output_tokens_per_s_per_gpu, 6));
+    json_object_set_new(o, "preemptions", json_integer(r->preemptions));
+    json_object_set_new(o, "prefix_hit_rate", cli_json_g(r->prefix_hit_rate, 6));
+    json_object_set_new(o, "iterations", json_integer(r->iterations));
+    json_object_set_new(o, "mean_batch", cli_json_g(r->mean_batch, 6));
+    json_object_set_new(o, "mean_batch_tokens", cli_json_g(r->mean_batch_tokens, 6));
+    json_object_set_new(o, "mean_kv_occupancy", cli_json_fixed(r->mean_kv_occupancy, 4));
+    json_object_set_new(o, "peak_kv_occupancy", cli_json_fixed(r->peak_kv_occupancy, 4));
+    json_object_set_new(o, "peak_in_flight", json_integer(r->peak_in_flight));
+    return cli_json_print("serve", o, SERVE_JSON_FLAGS);
+}
+
+static void print_stat(const char *name, const aif_serve_stat *s, double scale, const char *unit) {
+    printf("  %-17s mean %.4g  p50 %.4g  p90 %.4g  p99 %.4g %s\n", name, s->mean * scale,
+           s->p50 * scale, s->p90 * scale, s->p99 * scale, unit);
+}
+
+static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+    printf("%s on %lld%s%s, %s%s\n", p->m->id, (long long)a->gpus,
+           p->from_catalog ? " GPUs of " : " x ", p->hw.id, aif_precision_name(p->cfg.precision),
+           a->precision ? "" : " (default for this system)");
+    printf("  deployment        %d replica%s x TP %d, KV cache %ld tokens per replica "
+           "(%d-token blocks), %s routing\n",
+           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp,
+           r->layout.kv_tokens_per_replica, r->layout.kv_block_tokens,
+           aif_serve_route_name(p->cfg.route));
+    if (a->trace) {
+        printf("  load              trace %s\n", a->trace);
+    } else if (a->rate > 0) {
+        printf("  load              Poisson %.4g req/s, input %s, output %s tokens, seed %llu\n",
+               a->rate, a->input_len ? a->input_len : "1000", a->output_len ? a->output_len : "200",
+               (unsigned long long)a->seed);
+    } else {
+        printf("  load              closed loop of %lld, input %s, output %s tokens, seed %llu\n",
+               (long long)a->concurrency, a->input_len ? a->input_len : "1000",
+               a->output_len ? a->output_len : "200", (unsigned long long)a->seed);
+    }
+    printf("  completed         %ld requests in %.4g s\n", r->requests_completed, r->duration_s);
+    print_stat("TTFT", &r->ttft_s, 1, "s");
+    print_stat("TPOT", &r->tpot_s, 1e3, "ms");
+    print_stat("end to end", &r->e2e_s, 1, "s");
+    print_stat("queueing", &r->queue_s, 1, "s");
+    printf("  throughput        input %.4g, output %.4g tokens/s (%.4g output per GPU)\n",
+           r->input_tokens_per_s, r->output_tokens_per_s, r->output_tokens_per_s_per_gpu);
+    printf("  batch             %.4g sequences, %.4g tokens per iteration (mean of %ld)\n",
+           r->mean_batch, r->mean_batch_tokens, r->iterations);
+    printf("  KV cache          %.1f%% in use on average, %.1f%% at peak; %ld preemptions\n",
+           100 * r->mean_kv_occupancy, 100 * r->peak_kv_occupancy, r->preemptions);
+    printf("  prefix hit rate   0 (prefix caching is not modelled yet)\n");
+}
+
+/* Run the simulation on the load the command line names and print the result. */
+static int simulate(const serve_args *a, serve_plan *p) {
+    aif_serve_source src;
+    aif_serve_synthetic gen;
+    aif_serve_trace *trace = NULL;
+    aif_error err = {0};
+    long limit = a->requests ? (long)a->requests : (a->trace ? 0 : DEFAULT_REQUESTS);
+    if (a->trace) {
+        if (aif_serve_trace_open(NULL, a->trace, &trace, &src, &err) != AIF_OK) {
+            char buf[AIF_ERROR_MESSAGE_MAX + 256];
+            aif_error_format(&err, buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+            return err.status == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+        }
+    } else {
+        aif_serve_synthetic_init(&gen, &p->in, &p->out, a->rate, a->seed, &src);
+    }
+    aif_serve_result r;
+    aif_status st = aif_serve_run(NULL, &p->cfg, &src, limit, &r, &err);
+    int rc = CLI_EXIT_OK;
+    if (st != AIF_OK) {
+        char buf[AIF_ERROR_MESSAGE_MAX + 256];
+        if (trace && err.file == NULL) {
+            /* The simulator refused a request: point at its row. */
+            fprintf(stderr, "%s:%lu:1: error: %s\n", a->trace, aif_serve_trace_line(trace),
+                    err.message);
+        } else if (err.file) {
+            aif_error_format(&err, buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        } else {
+            fprintf(stderr, "aifactory serve: %s\n", err.message);
+        }
+        rc = st == AIF_ENOMEM || st == AIF_EIO ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+    } else if (a->common.json) {
+        rc = print_json(a, p, &r);
+    } else if (!a->common.quiet) {
+        print_text(a, p, &r);
+    }
+    aif_serve_trace_close(trace);
+    return rc;
+}
+
+static int resolve_and_run(const serve_args *a, const aif_model_set *models,
+                           const aif_catalog *cat) {
+    serve_plan p;
+    memset(&p, 0, sizeof p);
+    p.m = aif_model_set_find(models, a->model_id);
+    if (p.m == NULL) {
+        return cli_models_unknown(&spec, models, a->model_id);
+    }
+    aif_error note;
+    if (aif_perf_hw_resolve(cat, a->system_id, &p.hw, &note) != AIF_OK) {
+        return cli_usage_error(&spec, "%s", note.message);
+    }
+    if (note.message[0] != '\0' && !a->common.quiet) {
+        fprintf(stderr, "aifactory serve: note: %s\n", note.message);
+    }
+    p.from_catalog = aif_perf_hw_find(p.hw.id) == NULL;
+    p.cfg.model = p.m;
+    p.cfg.hw = &p.hw;
+    p.cfg.precision = p.hw.infer_precision;
+    if (a->precision && aif_precision_parse(a->precision, &p.cfg.precision) != AIF_OK) {
+        return cli_usage_error(&spec, "--precision expects bf16, fp8 or fp4, found '%s'",
+                               a->precision);
+    }
+    if (p.hw.peak_flops[p.cfg.precision] <= 0) {
+        return cli_usage_error(&spec, "%s does not support %s", p.hw.id,
+                               aif_precision_name(p.cfg.precision));
+    }
+    if (a->route && aif_serve_route_parse(a->route, &p.cfg.route) != AIF_OK) {
+        return cli_usage_error(&spec, "--route expects round-robin or least-tokens, found '%s'",
+                               a->route);
+    }
+    p.cfg.kv_block_tokens = a->block;
+    p.cfg.token_budget = (long)a->budget;
+    p.cfg.max_running = (long)a->max_running;
+    p.cfg.concurrency = (long)a->concurrency;
+    int rc = parse_lengths("--input-len", a->input_len, "1000", &p.in);
+    if (rc == CLI_EXIT_OK) {
+        rc = parse_lengths("--output-len", a->output_len, "200", &p.out);
+    }
+    if (rc == CLI_EXIT_OK) {
+        rc = layout(a, &p);
+    }
+    return rc == CLI_EXIT_OK ? simulate(a, &p) : rc;
+}
+
+int cmd_serve(int argc, char **argv) {
+    serve_args a = {.seed = 1};
+    int rc = cli_parse(&spec, argc, argv, &a);
+    if (rc == CLI_EXIT_OK) {
+        rc = check_request(&a);
+    }
+    if (rc != CLI_EXIT_OK) {
+        return cli_parse_exit(rc);
+    }
+    aif_model_set *models = NULL;
+    rc = cli_models_open("serve", a.model_files.items, a.model_files.count, &models);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    aif_catalog *cat = NULL;
+    rc = cli_catalog_open("serve", a.catalogs.items, a.catalogs.count, &cat);
+    if (rc == CLI_EXIT_OK) {
+        rc = resolve_and_run(&a, models, cat);
+    }
+    aif_catalog_destroy(cat);
+    aif_model_set_destroy(models);
+    return rc;
+}

@@ -1,0 +1,203 @@
+/* The serving simulator's request trace (serve_trace.h): the trace reader's record source
+ * (plain, zstd or memory; trace_internal.h) cut into three-field rows, each checked and
+ * handed to the simulator as it asks, so a trace of any length is read in constant memory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "aifactory/serve_trace.h"
+#include "textcheck.h"
+#include "trace_internal.h"
+
+#define LEN_MAX 1000000000LL
+
+struct aif_serve_trace {
+    const aif_allocator *alloc;
+    trace_source *src;
+    char *name;
+    unsigned long line; /* of the last row handed out */
+    int64_t last_ns;
+    int started; /* a record (header or row) has been seen */
+};
+
+static const char *const columns[3] = {"arrival_s", "input_tokens", "output_tokens"};
+
+static unsigned long col_of(const char *rec, const char *field) {
+    return (unsigned long)(field - rec) + 1;
+}
+
+static aif_status row_error(aif_serve_trace *t, aif_error *err, aif_status st, unsigned long line,
+                            unsigned long col, const char *fmt, const char *a, const char *b) {
+    char msg[AIF_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    return aif_error_set_at(err, st, t->name, line, col, "%s", msg);
+}
+
+/* The header, when the first record starts with a letter: exactly the three names. */
+static aif_status header(aif_serve_trace *t, char *rec, char **f, int n, unsigned long line,
+                         aif_error *err) {
+    for (int i = 0; i < 3; i++) {
+        if (i >= n || strcmp(f[i], columns[i]) != 0) {
+            return row_error(t, err, AIF_EPARSE, line, i < n ? col_of(rec, f[i]) : 1,
+                             "expected the header 'arrival_s,input_tokens,output_tokens' (or "
+                             "no header), found column '%s'%s",
+                             i < n ? f[i] : "", i < n ? "" : " missing");
+        }
+    }
+    if (n > 3) {
+        return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[3]),
+                         "expected 3 columns (arrival_s,input_tokens,output_tokens), found "
+                         "'%s'%s",
+                         f[3], " after them");
+    }
+    return AIF_OK;
+}
+
+static aif_status length(aif_serve_trace *t, char *rec, char *f, int which, unsigned long line,
+                         long *out, aif_error *err) {
+    int64_t v;
+    if (aif__parse_int(f, 1, LEN_MAX, &v) != AIF_OK) {
+        return row_error(t, err, AIF_EPARSE, line, col_of(rec, f),
+                         "%s: expected a whole number of tokens from 1 to 1000000000, found "
+                         "'%s'",
+                         columns[which], f);
+    }
+    *out = (long)v;
+    return AIF_OK;
+}
+
+static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) {
+    aif_serve_trace *t = ctx;
+    char *rec;
+    size_t len;
+    unsigned long line;
+    aif_status st;
+    while ((st = aif__trace_source_next(t->src, &rec, &len, &line)) == AIF_OK) {
+        if (len == 0) {
+            continue;
+        }
+        aif__text_fault fault;
+        if (!aif__text_check(rec, len, &fault)) {
+            char msg[64];
+            return aif_error_set_at(err, AIF_EPARSE, t->name, line, fault.col, "%s",
+                                    aif__text_fault_message(&fault, msg, sizeof msg));
+        }
+        char *f[4];
+        int n = aif__csv_split(rec, len, f, 4);
+        if (n < 0) {
+            return aif_error_set_at(err, AIF_EPARSE, t->name, line, 1,
+                                    "expected a CSV row, found a malformed quote");
+        }
+        int first = !t->started;
+        t->started = 1;
+        if (first && n > 0 &&
+            ((f[0][0] >= 'a' && f[0][0] <= 'z') || (f[0][0] >= 'A' && f[0][0] <= 'Z'))) {
+            st = header(t, rec, f, n, line, err);
+            if (st != AIF_OK) {
+                return st;
+            }
+            continue;
+        }
+        if (n != 3) {
+            char found[32];
+            snprintf(found, sizeof found, "%d", n);
+            return row_error(t, err, AIF_EPARSE, line, n > 3 ? col_of(rec, f[3]) : 1,
+                             "expected 3 columns (arrival_s,input_tokens,output_tokens), found "
+                             "%s%s",
+                             found, "");
+        }
+        int64_t ns;
+        st = aif__parse_seconds(f[0], &ns);
+        if (st != AIF_OK || ns < 0) {
+            return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
+                             "arrival_s: expected seconds from 0 (such as 12.5), found '%s'%s",
+                             f[0], "");
+        }
+        if (ns < t->last_ns) {
+            return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
+                             "arrival_s: expected rows in arrival order, found '%s' after a "
+                             "later arrival%s",
+                             f[0], "");
+        }
+        if ((st = length(t, rec, f[1], 1, line, &out->input_tokens, err)) != AIF_OK ||
+            (st = length(t, rec, f[2], 2, line, &out->output_tokens, err)) != AIF_OK) {
+            return st;
+        }
+        t->last_ns = ns;
+        t->line = line;
+        out->arrival_s = (double)ns / 1e9;
+        return AIF_OK;
+    }
+    if (st == AIF_EEMPTY) {
+        return AIF_EEMPTY;
+    }
+    if (st == AIF_ENOMEM) {
+        return aif_error_set(err, st, "out of memory reading %s", t->name);
+    }
+    return aif_error_set_at(err, st, t->name, 0, 0, "%s",
+                            st == AIF_EPARSE ? "expected a closing quote before the end"
+                                             : "cannot read the trace (read or zstd error)");
+}
+
+static aif_status finish_open(const aif_allocator *a, const char *name, trace_source *src,
+                              aif_serve_trace **out, aif_serve_source *s, aif_error *err) {
+    size_t n = strlen(name) + 1;
+    aif_serve_trace *t = aif_calloc(a, 1, sizeof *t);
+    char *copy = aif_alloc(a, n);
+    if (t == NULL || copy == NULL) {
+        aif_free(a, t, sizeof *t);
+        aif_free(a, copy, n);
+        aif__trace_source_close(src);
+        return aif_error_set(err, AIF_ENOMEM, "out of memory opening %s", name);
+    }
+    memcpy(copy, name, n);
+    t->alloc = a;
+    t->src = src;
+    t->name = copy;
+    *out = t;
+    s->ctx = t;
+    s->next = trace_next;
+    return AIF_OK;
+}
+
+aif_status aif_serve_trace_open(const aif_allocator *a, const char *path, aif_serve_trace **out,
+                                aif_serve_source *src, aif_error *err) {
+    if (path == NULL || out == NULL || src == NULL) {
+        return aif_error_set(err, AIF_EINVAL, "serve trace: NULL argument");
+    }
+    trace_source *s;
+    aif_status st = aif__trace_source_open_file(a, path, &s);
+    if (st == AIF_ENOMEM) {
+        return aif_error_set(err, st, "out of memory opening %s", path);
+    }
+    if (st != AIF_OK) {
+        return aif_error_set_at(err, st, path, 0, 0, "cannot open the trace file");
+    }
+    return finish_open(a, path, s, out, src, err);
+}
+
+aif_status aif_serve_trace_open_memory(const aif_allocator *a, const char *name, const char *text,
+                                       size_t len, aif_serve_trace **out, aif_serve_source *src,
+                                       aif_error *err) {
+    if (name == NULL || (text == NULL && len > 0) || out == NULL || src == NULL) {
+        return aif_error_set(err, AIF_EINVAL, "serve trace: NULL argument");
+    }
+    trace_source *s;
+    aif_status st = aif__trace_source_open_memory(a, text ? text : "", len, &s);
+    if (st != AIF_OK) {
+        return aif_error_set(err, st, "out of memory opening %s", name);
+    }
+    return finish_open(a, name, s, out, src, err);
+}
+
+unsigned long aif_serve_trace_line(const aif_serve_trace *t) {
+    return t ? t->line : 0;
+}
+
+void aif_serve_trace_close(aif_serve_trace *t) {
+    if (t == NULL) {
+        return;
+    }
+    aif__trace_source_close(t->src);
+    aif_free(t->alloc, t->name, strlen(t->name) + 1);
+    aif_free(t->alloc, t, sizeof *t);
+}
