@@ -23,7 +23,7 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["AifactoryError", "invoke", "plan", "perf", "replay", "run", "report",
+__all__ = ["AifactoryError", "invoke", "plan", "perf", "serve", "replay", "run", "report",
            "validate", "catalog", "models", "init", "version", "library_path"]
 
 
@@ -155,6 +155,12 @@ def perf(**options):
     """`aifactory perf`: e.g. perf(model="llama2-70b", system="h100", gpus=8,
     workload="offline")."""
     return _json_verb("perf", (), options)
+
+
+def serve(**options):
+    """`aifactory serve`: e.g. serve(model="llama2-70b", system="hgx-h100", gpus=8, rate=5,
+    requests=500)."""
+    return _json_verb("serve", (), options)
 
 
 def replay(trace, **options):

@@ -338,6 +338,12 @@ static int simulate(const serve_args *a, serve_plan *p) {
         } else if (err.file) {
             aif_error_format(&err, buf, sizeof buf);
             fprintf(stderr, "%s\n", buf);
+        } else if (st == AIF_ERANGE && strstr(err.message, "context") != NULL) {
+            /* A drawn length past the model's context: say how to bound the draws. */
+            fprintf(stderr,
+                    "aifactory serve: %s; cap the lengths (uniform:LO:HI, exp:MEAN:MAX, "
+                    "lognormal:MEDIAN:SIGMA:MAX)\n",
+                    err.message);
         } else {
             fprintf(stderr, "aifactory serve: %s\n", err.message);
         }

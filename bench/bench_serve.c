@@ -1,0 +1,94 @@
+/* Speed of the serving simulator (serve.h): one 8-GPU replica (llama3.1-70b, TP 8, FP8 on an
+ * HGX H100) under Poisson arrivals at a fraction (--load, default 0.8) of the offline steady
+ * state the performance model gives for the same deployment and mean lengths. Lengths are
+ * log-normal, fitted to the median and mean of the Azure LLM inference 2023 conversation
+ * trace (input median 1,020, mean 1,155, capped at its maximum 14,050; output median 129,
+ * mean 211, capped at 1,000; docs/sources.md C7 row 1), drawn per request, so memory stays
+ * O(requests in flight) however many are simulated.
+ *
+ * Prints, per repetition, simulated requests per second of process CPU time and of wall
+ * time, then the medians, the simulation's own figures (so a run that fell behind its load
+ * shows) and the peak RSS. Usage: bench_serve [--reps R (5)] [--requests N (1000000)]
+ * [--load F (0.8)] */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "bench_stats.h"
+#include "aifactory/serve.h"
+
+#define MAX_REPS 64
+
+int main(int argc, char **argv) {
+    int reps = 5;
+    long requests = 1000000;
+    double load = 0.8;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--reps") == 0) {
+            reps = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--requests") == 0) {
+            requests = atol(argv[i + 1]);
+        } else if (strcmp(argv[i], "--load") == 0) {
+            load = atof(argv[i + 1]);
+        } else {
+            fprintf(stderr, "usage: bench_serve [--reps R] [--requests N] [--load F]\n");
+            return 2;
+        }
+    }
+    if (reps < 1 || reps > MAX_REPS || requests < 1 || !(load > 0)) {
+        fprintf(stderr, "bench_serve: reps 1-%d, requests >= 1, load > 0\n", MAX_REPS);
+        return 2;
+    }
+    aif_serve_config c = {0};
+    c.model = aif_model_find("llama3.1-70b");
+    c.hw = aif_perf_hw_find("h100");
+    c.precision = AIF_PREC_FP8;
+    c.tp = 8;
+    c.replicas = 1;
+    aif_serve_lengths in = {AIF_SERVE_LEN_LOGNORMAL, 1020, sqrt(2 * log(1155.0 / 1020)), 14050};
+    aif_serve_lengths out = {AIF_SERVE_LEN_LOGNORMAL, 129, sqrt(2 * log(211.0 / 129)), 1000};
+    aif_perf_infer_query q = {c.model, c.hw, 8,   c.precision, 1155, 211, AIF_WORKLOAD_OFFLINE,
+                              8,       1,    NULL};
+    aif_perf_infer_result pr;
+    if (aif_perf_infer(aif_perf_calib_default(), &q, &pr) != AIF_OK) {
+        fprintf(stderr, "bench_serve: %s\n", pr.message);
+        return 1;
+    }
+    double rate = load * pr.tokens_per_s / 211.0;
+    printf("llama3.1-70b, 1 x TP 8 h100 fp8: offline %.0f output tokens/s = %.2f req/s; "
+           "load %.2f -> %.2f req/s, %ld requests\n",
+           pr.tokens_per_s, pr.tokens_per_s / 211.0, load, rate, requests);
+    double cpu[MAX_REPS], wall[MAX_REPS];
+    aif_serve_result r;
+    for (int k = 0; k < reps; k++) {
+        aif_serve_synthetic g;
+        aif_serve_source src;
+        aif_serve_synthetic_init(&g, &in, &out, rate, 1, &src);
+        aif_error err = {0};
+        double c0 = bench_cpu_s(), w0 = bench_wall_s();
+        aif_status st = aif_serve_run(NULL, &c, &src, requests, &r, &err);
+        cpu[k] = bench_cpu_s() - c0;
+        wall[k] = bench_wall_s() - w0;
+        if (st != AIF_OK || r.requests_completed != requests) {
+            fprintf(stderr, "bench_serve: %s\n", err.message);
+            return 1;
+        }
+        printf("rep %d: %.3f s CPU, %.3f s wall: %.0f requests/s (CPU), %.0f (wall)\n", k + 1,
+               cpu[k], wall[k], (double)requests / cpu[k], (double)requests / wall[k]);
+    }
+    double mc = bench_median(cpu, reps), mw = bench_median(wall, reps);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("median: %.0f simulated requests/s of CPU time, %.0f of wall time\n",
+           (double)requests / mc, (double)requests / mw);
+    printf("simulated: %.0f s, %.0f output tokens/s, TTFT p99 %.3f s, TPOT p99 %.1f ms, "
+           "mean batch %.0f, peak in flight %ld, %ld iterations (%.2f per request), price "
+           "memo %.1f%% hits, %ld preemptions\n",
+           r.duration_s, r.output_tokens_per_s, r.ttft_s.p99, 1e3 * r.tpot_s.p99, r.mean_batch,
+           r.peak_in_flight, r.iterations, (double)r.iterations / (double)requests,
+           100.0 * (double)r.price_hits / (double)(r.price_hits + r.price_misses), r.preemptions);
+    printf("peak RSS %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+    return 0;
+}

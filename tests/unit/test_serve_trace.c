@@ -1,0 +1,148 @@
+/* Unit tests for the serving simulator's request trace (serve_trace.h): header or none,
+ * blank lines, streaming order, every kind of bad row with its line and column, files and
+ * allocation failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aifactory/serve_trace.h"
+
+/* Read every request of `text`; returns the status that ended the read (AIF_EEMPTY: all). */
+static aif_status read_all(const char *text, aif_serve_request *rq, int max, int *n,
+                           aif_error *err) {
+    aif_serve_trace *t;
+    aif_serve_source src;
+    assert_int_equal(aif_serve_trace_open_memory(NULL, "t.csv", text, strlen(text), &t, &src, err),
+                     AIF_OK);
+    aif_status st;
+    *n = 0;
+    while ((st = src.next(src.ctx, &rq[*n < max ? *n : max - 1], err)) == AIF_OK) {
+        (*n)++;
+        assert_int_equal(aif_serve_trace_line(t) > 0, 1);
+    }
+    if (st != AIF_EEMPTY) {
+        /* err->file points into the trace: copy the position before closing. */
+        static char name[16];
+        snprintf(name, sizeof name, "%s", err->file ? err->file : "");
+        err->file = name;
+    }
+    aif_serve_trace_close(t);
+    return st;
+}
+
+static void good_traces(void **state) {
+    (void)state;
+    aif_serve_request rq[8];
+    aif_error err = {0};
+    int n;
+    assert_int_equal(read_all("arrival_s,input_tokens,output_tokens\n0,100,10\n\n0.5,2000,1\r\n"
+                              "0.5,3,4",
+                              rq, 8, &n, &err),
+                     AIF_EEMPTY);
+    assert_int_equal(n, 3);
+    assert_true(rq[0].arrival_s == 0 && rq[0].input_tokens == 100 && rq[0].output_tokens == 10);
+    assert_true(rq[1].arrival_s == 0.5 && rq[1].input_tokens == 2000 && rq[1].output_tokens == 1);
+    assert_true(rq[2].input_tokens == 3 && rq[2].output_tokens == 4);
+    assert_int_equal(read_all("1.25,7,8\n", rq, 8, &n, &err), AIF_EEMPTY);
+    assert_int_equal(n, 1);
+    assert_true(rq[0].arrival_s == 1.25);
+    assert_int_equal(read_all("", rq, 8, &n, &err), AIF_EEMPTY);
+    assert_int_equal(n, 0);
+}
+
+static void bad_rows(void **state) {
+    (void)state;
+    struct {
+        const char *text;
+        unsigned long line, col;
+        const char *msg;
+    } cases[] = {
+        {"0,100,10\n1,-5,10\n", 2, 3, "input_tokens: expected a whole number"},
+        {"0,100,10\n1,5,abc\n", 2, 5, "output_tokens: expected a whole number"},
+        {"0,100,0\n", 1, 7, "output_tokens: expected a whole number of tokens from 1"},
+        {"-1,100,10\n", 1, 1, "arrival_s: expected seconds from 0"},
+        {"x1,100,10\n", 1, 1, "expected the header"},
+        {"2,100,10\n1,100,10\n", 2, 1, "expected rows in arrival order"},
+        {"0,100\n", 1, 1, "expected 3 columns"},
+        {"0,100,10,4\n", 1, 10, "expected 3 columns"},
+        {"arrival_s,input_tokens,output\n", 1, 24, "found column 'output'"},
+        {"0,1\xff,2\n", 1, 4, "expected UTF-8"},
+        {"0,100,2000000000\n", 1, 7, "from 1 to 1000000000"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aif_serve_request rq[4];
+        aif_error err = {0};
+        int n;
+        assert_int_equal(read_all(cases[i].text, rq, 4, &n, &err), AIF_EPARSE);
+        assert_string_equal(err.file, "t.csv");
+        assert_int_equal(err.line, cases[i].line);
+        assert_int_equal(err.col, cases[i].col);
+        if (strstr(err.message, cases[i].msg) == NULL) {
+            fail_msg("case %zu: '%s' lacks '%s'", i, err.message, cases[i].msg);
+        }
+    }
+}
+
+static void files(void **state) {
+    (void)state;
+    char path[] = "/tmp/aif-serve-trace-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "arrival_s,input_tokens,output_tokens\n0,10,2\n1,20,3\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    aif_serve_trace *t;
+    aif_serve_source src;
+    aif_error err = {0};
+    assert_int_equal(aif_serve_trace_open(NULL, path, &t, &src, &err), AIF_OK);
+    aif_serve_request rq;
+    assert_int_equal(src.next(src.ctx, &rq, &err), AIF_OK);
+    assert_int_equal(src.next(src.ctx, &rq, &err), AIF_OK);
+    assert_int_equal(aif_serve_trace_line(t), 3);
+    assert_int_equal(src.next(src.ctx, &rq, &err), AIF_EEMPTY);
+    aif_serve_trace_close(t);
+    unlink(path);
+    assert_int_equal(aif_serve_trace_open(NULL, path, &t, &src, &err), AIF_EIO);
+    assert_int_equal(aif_serve_trace_open(NULL, NULL, &t, &src, &err), AIF_EINVAL);
+    aif_serve_trace_close(NULL);
+}
+
+static void allocation_failures(void **state) {
+    (void)state;
+    const char *text = "0,10,2\n1,20,3\n";
+    for (long k = 1; k <= 3; k++) {
+        aif_test_allocator ta;
+        aif_test_allocator_init(&ta, k);
+        aif_serve_trace *t = NULL;
+        aif_serve_source src;
+        aif_error err = {0};
+        aif_status st =
+            aif_serve_trace_open_memory(&ta.base, "m", text, strlen(text), &t, &src, &err);
+        if (st == AIF_OK) {
+            aif_serve_request rq;
+            while ((st = src.next(src.ctx, &rq, &err)) == AIF_OK) {
+            }
+            aif_serve_trace_close(t);
+        } else {
+            assert_int_equal(st, AIF_ENOMEM);
+        }
+        assert_int_equal(ta.live_blocks, 0);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(good_traces),
+        cmocka_unit_test(bad_rows),
+        cmocka_unit_test(files),
+        cmocka_unit_test(allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
