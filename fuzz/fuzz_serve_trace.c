@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         c.tp = 1;
         c.replicas = 2;
         c.route = (aif_serve_route)(data[0] & 1);
+        tr = NULL;
         FUZZ_CHECK(aif_serve_trace_open_memory(&t.base, "fuzz.csv", text, len, &tr, &src, &err) ==
                        AIF_OK ||
                    t.failures > 0);
