@@ -48,6 +48,11 @@ class VerbsTest(unittest.TestCase):
         want = cli_json("perf", *[x for k, v in args.items() for x in ("--" + k, str(v))])
         self.assertEqual(aifactory.perf(**args), want)
 
+    def test_serve(self):
+        args = dict(model="llama2-70b", system="h100", gpus=8, tp=8, rate=4, requests=50)
+        want = cli_json("serve", *[x for k, v in args.items() for x in ("--" + k, str(v))])
+        self.assertEqual(aifactory.serve(**args), want)
+
     def test_error_carries_the_cli_message(self):
         with self.assertRaises(aifactory.AifactoryError) as caught:
             aifactory.plan(power="10GQ", system="gb200-nvl72")
