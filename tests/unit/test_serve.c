@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "aifactory/serve.h"
+#include "model/serve_internal.h"
 
 #define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
 
@@ -333,9 +334,30 @@ static void allocation_failures(void **state) {
     }
 }
 
+/* The price memo's buckets: exact below 128, never below the value, at most 0.8% above,
+ * monotone, and one code per upper edge's value. */
+static void price_buckets(void **state) {
+    (void)state;
+    double prev_upper = 0;
+    for (double v = 0; v < 3e6; v = v < 300 ? v + 1 : v * 1.0137) {
+        double up;
+        uint64_t code = aif__serve_bucket(v, &up);
+        assert_true(up >= v);
+        if (v < 128) {
+            assert_true(up == ceil(v) && code == (uint64_t)ceil(v));
+        } else {
+            assert_true(up <= v * (1 + 1.0 / 128) + 1);
+        }
+        assert_true(up >= prev_upper);
+        assert_true(code < (1u << 13));
+        prev_upper = up;
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lengths_parse),
+        cmocka_unit_test(price_buckets),
         cmocka_unit_test(plan_and_refusals),
         cmocka_unit_test(lone_request_is_one_prefill),
         cmocka_unit_test(latency_rises_with_load),
