@@ -1,6 +1,8 @@
 /* The serving simulator's request trace (serve_trace.h): the trace reader's record source
  * (plain, zstd or memory; trace_internal.h) cut into three-field rows, each checked and
- * handed to the simulator as it asks, so a trace of any length is read in constant memory. */
+ * handed to the simulator as it asks, so a trace of any length is read in constant memory.
+ * Two layouts: the generic `arrival_s,input_tokens,output_tokens`, and the Azure LLM
+ * inference 2023 trace's `TIMESTAMP,ContextTokens,GeneratedTokens` (dates). */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,9 +19,12 @@ struct aif_serve_trace {
     unsigned long line; /* of the last row handed out */
     int64_t last_ns;
     int started; /* a record (header or row) has been seen */
+    int azure;   /* the Azure LLM inference 2023 columns: dates, relative to the first row */
+    int64_t origin_ns;
 };
 
 static const char *const columns[3] = {"arrival_s", "input_tokens", "output_tokens"};
+static const char *const azure_columns[3] = {"TIMESTAMP", "ContextTokens", "GeneratedTokens"};
 
 static unsigned long col_of(const char *rec, const char *field) {
     return (unsigned long)(field - rec) + 1;
@@ -32,22 +37,24 @@ static aif_status row_error(aif_serve_trace *t, aif_error *err, aif_status st, u
     return aif_error_set_at(err, st, t->name, line, col, "%s", msg);
 }
 
-/* The header, when the first record starts with a letter: exactly the three names. */
+/* The header, when the first record starts with a letter: exactly the generic names, or
+ * exactly the Azure LLM inference 2023 ones. */
 static aif_status header(aif_serve_trace *t, char *rec, char **f, int n, unsigned long line,
                          aif_error *err) {
+    t->azure = n > 0 && strcmp(f[0], azure_columns[0]) == 0;
+    const char *const *want = t->azure ? azure_columns : columns;
     for (int i = 0; i < 3; i++) {
-        if (i >= n || strcmp(f[i], columns[i]) != 0) {
+        if (i >= n || strcmp(f[i], want[i]) != 0) {
             return row_error(t, err, AIF_EPARSE, line, i < n ? col_of(rec, f[i]) : 1,
-                             "expected the header 'arrival_s,input_tokens,output_tokens' (or "
-                             "no header), found column '%s'%s",
+                             "expected the header 'arrival_s,input_tokens,output_tokens' or "
+                             "'TIMESTAMP,ContextTokens,GeneratedTokens' (or no header), found "
+                             "column '%s'%s",
                              i < n ? f[i] : "", i < n ? "" : " missing");
         }
     }
     if (n > 3) {
         return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[3]),
-                         "expected 3 columns (arrival_s,input_tokens,output_tokens), found "
-                         "'%s'%s",
-                         f[3], " after them");
+                         "expected 3 columns, found '%s'%s", f[3], " after them");
     }
     return AIF_OK;
 }
@@ -59,7 +66,7 @@ static aif_status length(aif_serve_trace *t, char *rec, char *f, int which, unsi
         return row_error(t, err, AIF_EPARSE, line, col_of(rec, f),
                          "%s: expected a whole number of tokens from 1 to 1000000000, found "
                          "'%s'",
-                         columns[which], f);
+                         (t->azure ? azure_columns : columns)[which], f);
     }
     *out = (long)v;
     return AIF_OK;
@@ -106,17 +113,33 @@ static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) 
                              found, "");
         }
         int64_t ns;
-        st = aif__parse_seconds(f[0], &ns);
-        if (st != AIF_OK || ns < 0) {
-            return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
-                             "arrival_s: expected seconds from 0 (such as 12.5), found '%s'%s",
-                             f[0], "");
+        if (t->azure) {
+            /* Azure rows carry dates; arrivals count from the first row. */
+            st = aif__parse_date(f[0], &ns);
+            if (st != AIF_OK) {
+                return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
+                                 "TIMESTAMP: expected a date such as 2023-11-16 18:15:46.68, "
+                                 "found '%s'%s",
+                                 f[0], "");
+            }
+            if (t->line == 0) {
+                t->origin_ns = ns;
+            }
+            ns -= t->origin_ns;
+        } else {
+            st = aif__parse_seconds(f[0], &ns);
+            if (st != AIF_OK || ns < 0) {
+                return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
+                                 "arrival_s: expected seconds from 0 (such as 12.5), found "
+                                 "'%s'%s",
+                                 f[0], "");
+            }
         }
         if (ns < t->last_ns) {
             return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[0]),
-                             "arrival_s: expected rows in arrival order, found '%s' after a "
-                             "later arrival%s",
-                             f[0], "");
+                             "%s: expected rows in arrival order, found '%s' after a later "
+                             "arrival",
+                             t->azure ? "TIMESTAMP" : "arrival_s", f[0]);
         }
         if ((st = length(t, rec, f[1], 1, line, &out->input_tokens, err)) != AIF_OK ||
             (st = length(t, rec, f[2], 2, line, &out->output_tokens, err)) != AIF_OK) {

@@ -1,6 +1,7 @@
 /* Unit tests for the serving simulator's request trace (serve_trace.h): header or none,
  * blank lines, streaming order, every kind of bad row with its line and column, files and
  * allocation failures. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,6 +56,17 @@ static void good_traces(void **state) {
     assert_true(rq[0].arrival_s == 1.25);
     assert_int_equal(read_all("", rq, 8, &n, &err), AIF_EEMPTY);
     assert_int_equal(n, 0);
+    /* The Azure LLM inference 2023 layout: dates, arrivals from the first row. */
+    assert_int_equal(read_all("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                              "2023-11-16 18:15:46.6805900,374,44\n"
+                              "2023-11-16 18:15:50.9951690,396,109\n"
+                              "2023-11-16 18:16:46.6805900,879,1",
+                              rq, 8, &n, &err),
+                     AIF_EEMPTY);
+    assert_int_equal(n, 3);
+    assert_true(rq[0].arrival_s == 0 && rq[0].input_tokens == 374 && rq[0].output_tokens == 44);
+    assert_true(fabs(rq[1].arrival_s - 4.314579) < 1e-9);
+    assert_true(rq[2].arrival_s == 60 && rq[2].input_tokens == 879);
 }
 
 static void bad_rows(void **state) {
@@ -75,6 +87,14 @@ static void bad_rows(void **state) {
         {"arrival_s,input_tokens,output\n", 1, 24, "found column 'output'"},
         {"0,1\xff,2\n", 1, 4, "expected UTF-8"},
         {"0,100,2000000000\n", 1, 7, "from 1 to 1000000000"},
+        {"TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,5,x\n", 2, 23,
+         "GeneratedTokens: expected a whole number"},
+        {"TIMESTAMP,ContextTokens,GeneratedTokens\n2023-13-16 18:15:46,5,5\n", 2, 1,
+         "TIMESTAMP: expected a date"},
+        {"TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,5,5\n"
+         "2023-11-16 18:15:45,5,5\n",
+         3, 1, "TIMESTAMP: expected rows in arrival order"},
+        {"TIMESTAMP,ContextTokens\n", 1, 1, "column '' missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aif_serve_request rq[4];

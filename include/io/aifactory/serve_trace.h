@@ -1,13 +1,15 @@
 /* Request traces for the serving simulator (serve.h): a generic CSV of
- * `arrival_s,input_tokens,output_tokens` rows, read as a stream (memory O(1) in the trace's
+ * `arrival_s,input_tokens,output_tokens` rows, or the Azure LLM inference 2023 trace
+ * (`TIMESTAMP,ContextTokens,GeneratedTokens`), read as a stream (memory O(1) in the trace's
  * length) from a plain or zstd-compressed file, or from memory.
  *
- * The first record may be the header `arrival_s,input_tokens,output_tokens` (those names,
- * in that order); blank lines are skipped. Arrival times are seconds from the start
- * (decimal, non-negative, non-decreasing); lengths are whole numbers from 1 to 10^9.
+ * Generic: the first record may be the header `arrival_s,input_tokens,output_tokens`
+ * (those names, in that order); arrival times are seconds from the start (decimal,
+ * non-negative). Azure: the header is required; TIMESTAMP is a date ("2023-11-16
+ * 18:15:46.6805900", UTC) and arrivals count from the first row. In both, blank lines are
+ * skipped, arrivals must not decrease and lengths are whole numbers from 1 to 10^9.
  * A bad row stops the read with "FILE:LINE:COL: error: ..." (aif_error_format) naming what
- * was expected and what was found. The Azure LLM inference 2023 and Mooncake formats are
- * not read yet (docs/serve.md). */
+ * was expected and what was found. Mooncake JSONL is not read yet (docs/serve.md). */
 #ifndef AIFACTORY_SERVE_TRACE_H
 #define AIFACTORY_SERVE_TRACE_H
 
