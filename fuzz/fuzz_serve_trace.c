@@ -1,7 +1,6 @@
 /* Fuzzes the serving simulator's request trace (serve_trace.h; generic and Azure 2023
- * layouts) and, on what it accepts, the
- * simulator itself (serve.h): a small deployment (llama3.1-8b on one H100) serves the first
- * 64 requests.
+ * layouts) and, on what it accepts, the simulator itself (serve.h): a small deployment
+ * (llama3.1-8b on one H100) serves the first 64 requests.
  * Input: byte 0 the allocation that fails (0: none), which walks the out-of-memory paths of
  * the reader and the simulator; the rest is the CSV text.
  * Properties: no crash, undefined behaviour or leak; accepted rows have lengths from 1 to
