@@ -108,15 +108,29 @@ aif_status aif_procure_decide(const aif_rofr *rofr, int32_t preferred, const aif
     return AIF_OK;
 }
 
+/* Steps the cap allows: whole steps, and one partial step for what remains of the cap. */
+static int64_t cap_steps(const aif_milestone_rule *r) {
+    int64_t whole = r->cap_cents / r->cents_per_step;
+    return whole + (r->cap_cents % r->cents_per_step > 0);
+}
+
 int64_t aif_milestone_steps_due(const aif_milestone_rule *r, double deployed_w,
                                 int64_t steps_paid) {
     if (r == NULL || !(r->step_w > 0) || r->cents_per_step <= 0 || !(deployed_w > 0)) {
         return 0;
     }
     double steps = floor(deployed_w / r->step_w * (1.0 + 1e-9));
-    int64_t cap = r->cap_cents / r->cents_per_step;
+    int64_t cap = cap_steps(r);
     int64_t due = steps < (double)cap ? (int64_t)steps : cap;
     return due > steps_paid ? due - steps_paid : 0;
+}
+
+int64_t aif_milestone_step_amount(const aif_milestone_rule *r, int64_t step) {
+    if (r == NULL || r->cents_per_step <= 0 || step < 1 || step > cap_steps(r)) {
+        return 0;
+    }
+    int64_t left = r->cap_cents - (step - 1) * r->cents_per_step;
+    return left < r->cents_per_step ? left : r->cents_per_step;
 }
 
 int64_t aif_take_or_pay_cents(int64_t usage_cents, int64_t commit_cents, int64_t term_months,

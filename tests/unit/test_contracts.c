@@ -80,10 +80,42 @@ static void tranches_and_floors(void **state) {
     assert_int_equal(aif_take_or_pay_cents(7, commit, 60, 60), 7);
 }
 
+/* A cap that is not a whole number of steps vests its remainder as a last, partial step:
+ * the AMD warrant, 160 M shares at 26.67 M per GW, vests 26.67 M at each of the first five
+ * GW and 160 - 5 x 26.67 = 26.65 M at the sixth (not 133.35 M in all), and nothing after. */
+static void partial_last_step(void **state) {
+    (void)state;
+    aif_milestone_rule r = {.step_w = 1e9, .cents_per_step = 26670000, .cap_cents = 160000000};
+    int64_t paid = 0, vested = 0;
+    for (int gw = 1; gw <= 8; gw++) {
+        int64_t due = aif_milestone_steps_due(&r, gw * 1e9, paid);
+        assert_int_equal(due, gw <= 6 ? 1 : 0);
+        for (int64_t k = 1; k <= due; k++) {
+            int64_t amount = aif_milestone_step_amount(&r, paid + k);
+            assert_int_equal(amount, gw < 6 ? 26670000 : 26650000);
+            vested += amount;
+        }
+        paid += due;
+        /* Vested so far: min(gw, 6) whole steps' worth, but never past the total. */
+        int64_t whole = (gw < 6 ? gw : 6) * INT64_C(26670000);
+        assert_int_equal(vested, whole < 160000000 ? whole : 160000000);
+    }
+    assert_int_equal(vested, 160000000);
+    /* Outside 1..6, or a rule without a step amount: nothing. */
+    assert_int_equal(aif_milestone_step_amount(&r, 0), 0);
+    assert_int_equal(aif_milestone_step_amount(&r, 7), 0);
+    assert_int_equal(aif_milestone_step_amount(NULL, 1), 0);
+    /* A whole number of steps has no partial one: 10 x $10B. */
+    aif_milestone_rule t = {.step_w = 1e9, .cents_per_step = 10, .cap_cents = 100};
+    assert_int_equal(aif_milestone_steps_due(&t, 12e9, 0), 10);
+    assert_int_equal(aif_milestone_step_amount(&t, 10), 10);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rofr_then_preferred_then_cheapest),
         cmocka_unit_test(tranches_and_floors),
+        cmocka_unit_test(partial_last_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

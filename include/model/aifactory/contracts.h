@@ -82,10 +82,17 @@ typedef struct aif_milestone_rule {
 } aif_milestone_rule;
 
 /* Steps newly due when `deployed_w` is deployed and `steps_paid` were already paid:
- * min(floor(deployed_w / step_w), cap / per_step) - steps_paid, never negative. A tiny
- * relative tolerance (1e-9) counts 9.9999999999 GW as 10 steps of 1 GW, since deployed
- * power is a sum of block powers. 0 for a rule with step_w <= 0 or per_step <= 0. O(1). */
+ * min(floor(deployed_w / step_w), ceil(cap / per_step)) - steps_paid, never negative: when
+ * the cap is not a whole number of steps, the last step pays what remains of it (160 M
+ * shares at 26.67 M a step: five steps of 26.67 M and a sixth of 26.65 M). A tiny relative
+ * tolerance (1e-9) counts 9.9999999999 GW as 10 steps of 1 GW, since deployed power is a
+ * sum of block powers. 0 for a rule with step_w <= 0 or per_step <= 0. O(1). */
 int64_t aif_milestone_steps_due(const aif_milestone_rule *r, double deployed_w, int64_t steps_paid);
+
+/* What step `step` (1-based) pays: cents_per_step, or the rest of the cap for the last,
+ * partial step; 0 outside 1..ceil(cap / per_step) or for a rule without a positive step
+ * amount. O(1). */
+int64_t aif_milestone_step_amount(const aif_milestone_rule *r, int64_t step);
 
 /* Take-or-pay: what is owed for month `month` (0-based) of a commitment of `commit_cents`
  * spread straight-line over `term_months`, when usage at the contract price came to
