@@ -238,11 +238,13 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
         }
         int64_t due = aif_milestone_steps_due(&r, f->money.tranche_w[i], f->money.tranche_steps[i]);
         for (int64_t k = 0; k < due; k++) {
-            aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_TRANCHE, r.cents_per_step,
+            int64_t step = f->money.tranche_steps[i] + k + 1;
+            int64_t cents = aif_milestone_step_amount(&r, step);
+            aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_TRANCHE, cents,
                                             (uint32_t)fb->b.provider);
             if (st == AIF_OK) {
                 st = fleet_log(f, AIF_FEV_TRANCHE, (int32_t)fb->b.provider, (int64_t)i,
-                               tr->amount_usd, f->money.tranche_steps[i] + k + 1);
+                               (double)cents / 100.0, step);
             }
             if (st != AIF_OK) {
                 return st;
@@ -259,21 +261,24 @@ static aif_status milestones(aif_fleet *f, const fleet_block *fb) {
             continue;
         }
         f->money.warrant_w[i] += fb->b.nominal_w;
+        /* Shares are counted whole: the last step vests what remains of the total. */
         aif_milestone_rule r = {.step_w = w->step_w,
-                                .cents_per_step = 1,
-                                .cap_cents = (int64_t)floor(w->shares_total / w->shares_per_step)};
+                                .cents_per_step = llround(w->shares_per_step),
+                                .cap_cents = llround(w->shares_total)};
         int64_t due = aif_milestone_steps_due(&r, f->money.warrant_w[i], f->money.warrant_steps[i]);
         double value = w->share_price_usd > 0 ? w->share_price_usd - w->strike_usd_per_share : 0;
-        int64_t cents = 0;
-        if (aif_usd_to_cents(w->shares_per_step * (value > 0 ? value : 0), &cents) != AIF_OK) {
-            return AIF_ERANGE;
-        }
         for (int64_t k = 0; k < due; k++) {
-            aif_status st = aif_ledger_post(f->ledger, now, AIF_LEDGER_WARRANT, cents,
-                                            (uint32_t)fb->b.provider);
+            int64_t step = f->money.warrant_steps[i] + k + 1;
+            double shares = (double)aif_milestone_step_amount(&r, step);
+            int64_t cents = 0;
+            aif_status st = aif_usd_to_cents(shares * (value > 0 ? value : 0), &cents);
             if (st == AIF_OK) {
-                st = fleet_log(f, AIF_FEV_WARRANT, (int32_t)fb->b.provider, (int64_t)i,
-                               w->shares_per_step, f->money.warrant_steps[i] + k + 1);
+                st = aif_ledger_post(f->ledger, now, AIF_LEDGER_WARRANT, cents,
+                                     (uint32_t)fb->b.provider);
+            }
+            if (st == AIF_OK) {
+                st = fleet_log(f, AIF_FEV_WARRANT, (int32_t)fb->b.provider, (int64_t)i, shares,
+                               step);
             }
             if (st != AIF_OK) {
                 return st;
@@ -289,8 +294,14 @@ static aif_status block_online(aif_fleet *f, size_t i) {
     aif_time now = aif_sim_now(f->sim);
     fleet_integrate_power(f, now);
     fb->online = true;
+    bool procured = fb->b.origin == AIF_BLOCK_PROCURED;
     if (!fb->delivered) {
         fb->delivered_at = now;
+        *(procured ? &f->sum.procured_facility_w : &f->sum.contracted_facility_w) +=
+            fb->b.nominal_w;
+    }
+    if (procured) {
+        f->build.online_procured_w += fb->b.nominal_w;
     }
     fb->delivered = true;
     f->build.cell_racks[fb->b.site * FLEET_MAX_TYPES + fb->type] += fb->b.racks;
@@ -323,6 +334,9 @@ static aif_status block_retire(aif_fleet *f, size_t i) {
     size_t c = fb->b.site * FLEET_MAX_TYPES + fb->type;
     f->build.cell_racks[c] -= fb->b.racks;
     f->build.online_w -= fb->b.nominal_w;
+    if (fb->b.origin == AIF_BLOCK_PROCURED) {
+        f->build.online_procured_w -= fb->b.nominal_w;
+    }
     f->build.online_packages -= fb->b.packages;
     f->build.online_dies -= fb->b.dies;
     /* Racks in repair at retirement retire with the block. */
@@ -472,6 +486,9 @@ static aif_status handle(aif_sim *sim, uint32_t self, void *state, const aif_eve
     case EV_TRIGGER:
         st = fleet_trigger_fire(f, (size_t)ev->data, now);
         break;
+    case EV_DECIDE:
+        st = fleet_decide_site(f, (size_t)ev->data);
+        break;
     case EV_EQUITY: {
         const aif_scenario_equity_round *r = &f->in->investments.equity_rounds[ev->data];
         int64_t cents;
@@ -554,6 +571,14 @@ static aif_status alloc_arrays(aif_fleet *f) {
     f->money.tranche_steps = aif_calloc(f->alloc, nt, sizeof(int64_t));
     f->money.warrant_w = aif_calloc(f->alloc, nw, sizeof(double));
     f->money.warrant_steps = aif_calloc(f->alloc, nw, sizeof(int64_t));
+    f->build.site_provider = aif_calloc(f->alloc, f->build.nsites, sizeof(size_t));
+    if (f->build.site_provider == NULL) {
+        return AIF_ENOMEM;
+    }
+    /* Scenario sites first, then one procurement site per provider. */
+    for (size_t s = 0; s < f->build.nsites; s++) {
+        f->build.site_provider[s] = s < in->site_count ? in->sites[s].provider : s - in->site_count;
+    }
     if (!f->build.cell_racks || !f->build.cell_down || !f->build.cell_reserved ||
         !f->build.repair_ring || !f->money.cloud_pkg_hours || !f->money.tranche_w ||
         !f->money.tranche_steps || !f->money.warrant_w || !f->money.warrant_steps) {
@@ -601,6 +626,9 @@ static aif_status schedule_initial(aif_fleet *f) {
         if (at >= 0 && at < in->simulation.end) {
             st = aif_sim_schedule_at(f->sim, at, f->self, CLS_EQUITY, EV_EQUITY, i, NULL);
         }
+    }
+    if (st == AIF_OK) {
+        st = fleet_decisions_schedule(f);
     }
     for (size_t i = 0; st == AIF_OK && i < in->contracts.rofr_count; i++) {
         aif_time to = in->contracts.rofrs[i].to;
@@ -814,6 +842,7 @@ void aif_fleet_destroy(aif_fleet *f) {
     aif_free(f->alloc, f->money.tranche_steps, nt * sizeof(int64_t));
     aif_free(f->alloc, f->money.warrant_w, nw * sizeof(double));
     aif_free(f->alloc, f->money.warrant_steps, nw * sizeof(int64_t));
+    aif_free(f->alloc, f->build.site_provider, f->build.nsites * sizeof(size_t));
     aif_free(f->alloc, f->training.runs, f->training.run_count * sizeof *f->training.runs);
     fleet_triggers_free(f);
     vec_free(f, &f->build.blocks);

@@ -33,7 +33,8 @@ typedef enum fleet_event_kind {
     EV_HOUR,
     EV_MONTH,
     EV_TRIGGER,
-    EV_END
+    EV_END,
+    EV_DECIDE /* a site's capacity decision under a ROFR (fleet_contracts.c) */
 } fleet_event_kind;
 
 /* The priority class of each event (aif_sim_schedule_at's `cls`): events at the same
@@ -63,6 +64,9 @@ typedef enum fleet_event_class {
     CLS_CONTRACT = 5, /* ROFR ends and triggers */
     CLS_HOUR = 6,
     CLS_MONTH = 7,
+    /* A site's capacity decision runs with the retirements, before a block of that site
+     * could come online at the same instant (the decision says whose block it is). */
+    CLS_DECIDE = 0,
     CLS_END = 255
 } fleet_event_class;
 
@@ -116,13 +120,15 @@ typedef struct fleet_build {
     int64_t *cell_reserved; /* packages held by frontier runs */
     int64_t *repair_ring;   /* racks coming back, per (hour mod ring, cell) */
     size_t repair_hours;
-    fleet_vec blocks; /* fleet_block */
-    double online_w;  /* nominal facility W online */
+    fleet_vec blocks;         /* fleet_block */
+    double online_w;          /* nominal facility W online */
+    double online_procured_w; /* of which procured (aif_block.origin) */
     int64_t online_packages, online_dies;
     double down_fraction; /* packages in repair / online, at the last hour */
     aif_rng rng_failures;
     double procure_quote_own; /* break-even $/GPU-hour of the procurement system */
     int64_t on_order_packages;
+    size_t *site_provider; /* per site: who runs it (the scenario's, or a ROFR holder's) */
     size_t procure_type;
     aif_rng rng_procure;
 } fleet_build;
@@ -200,9 +206,22 @@ aif_status fleet_runs_create(aif_fleet *f);
 
 /* fleet_research.c */
 aif_status fleet_research_setup(aif_fleet *f);
+/* The GPUs research may use this hour: `free_gpus` (what inference and frontier runs left),
+ * under a research budget at most budget_share x `online` less the frontier runs' `reserved`.
+ * O(1). */
+int64_t fleet_research_pool(const aif_fleet *f, int64_t free_gpus, int64_t online,
+                            int64_t reserved);
 aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const int64_t *free_by_type,
                                double *gpu_hours);
 void fleet_research_free(aif_fleet *f);
+
+/* fleet_contracts.c */
+/* Schedule the capacity decision of every site whose `decided` date falls inside a ROFR
+ * window of another provider. O(sites x rofrs). */
+aif_status fleet_decisions_schedule(aif_fleet *f);
+/* Offer site `site` to the ROFR holder (its rule decides); when it accepts, the site's
+ * blocks not yet online become the holder's. Offers are logged. O(blocks). */
+aif_status fleet_decide_site(aif_fleet *f, size_t site);
 
 /* fleet_share.c */
 aif_status fleet_triggers_setup(aif_fleet *f);

@@ -4,7 +4,9 @@
  * free that hour. A shrinking pool (an inference peak) preempts the most recently started
  * research jobs; they keep their progress and go back to the policy. Each hour's research
  * GPU-hours are the session's busy GPU-time integrated over the hour, and count as
- * training compute (peak x 35% MFU) once the hour ends. */
+ * training compute (peak x 35% MFU) once the hour ends. Under a research budget (elastic
+ * research, research.budget_share) the pool is also capped at the budget's share of the
+ * fleet, and the part of it the jobs leave idle runs background research. */
 #include <math.h>
 
 #include "aifactory/dist.h"
@@ -105,6 +107,19 @@ static aif_status arrivals(aif_fleet *f, aif_time now) {
     return AIF_OK;
 }
 
+int64_t fleet_research_pool(const aif_fleet *f, int64_t free_gpus, int64_t online,
+                            int64_t reserved) {
+    const aif_scenario_research *rs = &f->in->training.research;
+    if (!rs->present || !(rs->budget_share > 0)) {
+        return free_gpus;
+    }
+    /* R&D (frontier runs and research) holds at most the budget's share of the GPUs online;
+     * the frontier runs' hold counts first. */
+    double budget = floor(rs->budget_share * (double)online) - (double)reserved;
+    int64_t room = budget > 0 ? (int64_t)budget : 0;
+    return room < free_gpus ? room : free_gpus;
+}
+
 aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const int64_t *free_by_type,
                                double *gpu_hours) {
     *gpu_hours = 0;
@@ -128,6 +143,13 @@ aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const in
     aif_sched_session_stats_get(f->research.session, &ss);
     f->sum.research_jobs_done = (long)ss.completed;
     f->sum.research_preemptions = (long)ss.preemptions;
+    /* Under a research budget, what the jobs leave of the pool runs background research
+     * that yields at once to any job (the pool is constant within the hour). */
+    if (f->in->training.research.budget_share > 0) {
+        double background = fmax(0.0, (double)cap * 3600.0 - gpu_s);
+        f->sum.research_background_gpu_hours += background / 3600.0;
+        gpu_s += background;
+    }
     *gpu_hours = gpu_s / 3600.0;
     /* The research pool is fungible across types, so its FLOP/s is the mean peak of the
      * free GPUs it runs on, weighted by how many each type has free. */

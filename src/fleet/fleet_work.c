@@ -24,7 +24,7 @@ static int64_t cell_free(const aif_fleet *f, size_t c, size_t type) {
 }
 
 static size_t site_provider(const aif_fleet *f, size_t site) {
-    return site < f->in->site_count ? f->in->sites[site].provider : site - f->in->site_count;
+    return f->build.site_provider[site];
 }
 
 /* ---- frontier runs ---- */
@@ -371,6 +371,7 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     b.provider = (uint32_t)d.chosen;
     b.site = (uint32_t)(in->site_count + (size_t)d.chosen);
     b.phase = UINT32_MAX;
+    b.origin = AIF_BLOCK_PROCURED;
     /* Lead times and lives in months or years run on the calendar, so a block ordered at
      * midnight opens at midnight (12 months after 2028-10-02 00:00 is 2029-10-02 00:00,
      * not 06:00) and tranches it triggers fall on whole days. */
@@ -485,6 +486,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     for (size_t t = 0; t < f->build.ntypes; t++) {
         cap += free_t[t];
     }
+    cap = fleet_research_pool(f, cap, total, reserved);
     double research_h = 0;
     st = fleet_research_hour(f, now, cap, free_t, &research_h);
     if (st != AIF_OK) {
@@ -496,6 +498,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     day->gpu_hours[AIF_USE_FAILED] += (double)down;
     day->gpu_hours[AIF_USE_IDLE] += (double)(total - inf_gpus - reserved - down) - research_h;
     day->facility_w = f->build.online_w;
+    day->procured_w = f->build.online_procured_w;
     day->packages = f->build.online_packages;
     day->dies = f->build.online_dies;
     f->sum.peak_facility_w = fmax(f->sum.peak_facility_w, f->build.online_w);

@@ -440,7 +440,7 @@ static void bind_phase(const scn_cur *k, const char *site_id, size_t index,
 }
 
 static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
-    static const char *const keys[] = {"id", "name", "provider", "location", "phases"};
+    static const char *const keys[] = {"id", "name", "provider", "location", "phases", "decided"};
     if (n == NULL) {
         aif__scn_error(c, at, "missing required section 'sites'");
         return;
@@ -466,6 +466,8 @@ static void bind_sites(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__cur_str(&it.item, "name", false, &site->name);
         aif__cur_str(&it.item, "location", false, &site->location);
         site->provider = provider_ref(&it.item, "provider", true);
+        site->decided_at = AIF_TIME_MIN;
+        aif__cur_date(&it.item, "decided", false, &site->decided_at);
         struct fy_node *phases = aif__cur_get(&it.item, "phases");
         char pw[96];
         snprintf(pw, sizeof pw, "%s.phases", where);
@@ -544,8 +546,8 @@ static void *sorted_windows(scn_ctx *c, window_ref *w, const void *v, size_t n, 
 
 static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {
-        "name",     "provider",           "total",      "start", "term",
-        "capacity", "price_per_gpu_hour", "take_or_pay"};
+        "name",     "provider",           "total",       "start",         "term",
+        "capacity", "price_per_gpu_hour", "take_or_pay", "allow_unbacked"};
     scn_each it = aif__scn_each_begin(c, n, at, "contracts.commitments");
     size_t count = it.count;
     aif_scenario_commitment *v = aif__scn_alloc(c, count, sizeof *v);
@@ -573,6 +575,8 @@ static void bind_commitments(scn_ctx *c, struct fy_node *n, scn_pos at) {
         aif__scn_qty(&it.item, "price_per_gpu_hour", false, AIF_QTY_MONEY, 0,
                      AIF_SCENARIO_USD_PER_GPU_HOUR_MAX, &v[i].price_usd_per_gpu_hour);
         aif__cur_bool(&it.item, "take_or_pay", false, &v[i].take_or_pay);
+        aif__cur_bool(&it.item, "allow_unbacked", false, &v[i].allow_unbacked);
+        aif__scn_check_commitment(&it.item, &v[i]);
     }
     c->s->contracts.commitments = v;
     c->s->contracts.commitment_count = count;
@@ -770,9 +774,31 @@ static void bind_revenue_shares(scn_ctx *c, struct fy_node *n, scn_pos at) {
     c->s->contracts.revenue_share_count = count;
 }
 
+/* Procurement beyond the contracted sites: a scenario choice, off unless the map is given
+ * (and `enabled` is not false); the cap is then required. */
+static void bind_procurement(scn_ctx *c, struct fy_node *n, scn_pos at) {
+    static const char *const keys[] = {"enabled", "cap", "system", "block", "threshold"};
+    const char *w = "contracts.procurement";
+    const scn_cur cur = {&c->r, n, w, at};
+    aif_scenario_procurement *p = &c->s->contracts.procurement;
+    *p = (aif_scenario_procurement){
+        .enabled = true, .system_id = "vr-nvl144", .block_w = 500e6, .threshold = 1.0};
+    if (!aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
+        return;
+    }
+    aif__cur_bool(&cur, "enabled", false, &p->enabled);
+    aif__scn_qty(&cur, "cap", p->enabled, AIF_QTY_POWER, 0, AIF_SCENARIO_POWER_MAX_W, &p->cap_w);
+    if (aif__cur_get(&cur, "system") != NULL) {
+        (void)system_ref(&cur, &p->system_id);
+    }
+    aif__scn_qty(&cur, "block", false, AIF_QTY_POWER, SCN_POSITIVE, AIF_SCENARIO_POWER_MAX_W,
+                 &p->block_w);
+    aif__cur_num(&cur, "threshold", false, 0.01, 100, &p->threshold);
+}
+
 static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
-    static const char *const keys[] = {"commitments", "rofr", "preferred_partners", "triggers",
-                                       "revenue_share"};
+    static const char *const keys[] = {"commitments", "rofr",          "preferred_partners",
+                                       "triggers",    "revenue_share", "procurement"};
     const scn_cur cur = {&c->r, n, "contracts", at};
     if (n == NULL || !aif__cur_keys(&cur, keys, COUNT_OF(keys))) {
         return;
@@ -792,6 +818,9 @@ static void bind_contracts(scn_ctx *c, struct fy_node *n, scn_pos at) {
     }
     if ((x = aif__cur_get(&cur, "revenue_share")) != NULL && c->r.status == AIF_OK) {
         bind_revenue_shares(c, x, aif__cur_key_pos(&cur, "revenue_share"));
+    }
+    if ((x = aif__cur_get(&cur, "procurement")) != NULL) {
+        bind_procurement(c, x, aif__cur_key_pos(&cur, "procurement"));
     }
 }
 

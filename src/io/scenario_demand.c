@@ -438,8 +438,8 @@ static void bind_dist(const scn_cur *parent, const char *key, bool duration, aif
 
 static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {
-        "arrivals_per_day",    "gpus", "duration", "max_gpus", "trace", "trace_scale",
-        "preemptible_fraction"};
+        "arrivals_per_day",     "gpus",        "duration", "max_gpus", "trace", "trace_scale",
+        "preemptible_fraction", "budget_share"};
     const char *w = "demand.training.research";
     const scn_cur cur = {&c->r, n, w, at};
     aif_scenario_research *r = &c->s->training.research;
@@ -485,6 +485,7 @@ static void bind_research(scn_ctx *c, struct fy_node *n, scn_pos at) {
                      &r->max_gpus);
     }
     aif__cur_num(&cur, "preemptible_fraction", false, 0, 1, &r->preemptible_fraction);
+    aif__cur_num(&cur, "budget_share", false, 0, 1, &r->budget_share);
 }
 
 static void bind_training(scn_ctx *c, struct fy_node *n, scn_pos at) {

@@ -136,6 +136,11 @@ bool aif__scn_qty(const scn_cur *k, const char *key, bool required, aif_quantity
                   double min, double max, double *out);
 void aif__scn_over(const scn_cur *k, const char *key, double v, double max, aif_quantity_kind kind);
 
+/* Refuse a take-or-pay commitment (read at cursor `k`, the sites already bound) whose
+ * floor inside the period buys more GPU-hours at its price than its provider's sites offer
+ * in its term, unless it allows that (scenario_commit.c). */
+void aif__scn_check_commitment(const scn_cur *k, const aif_scenario_commitment *cm);
+
 /* The sections (scenario_bind.c, scenario_demand.c). */
 void aif__scn_bind(scn_ctx *c, struct fy_node *root);
 void aif__scn_bind_demand(scn_ctx *c, struct fy_node *demand, scn_pos at);

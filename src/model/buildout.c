@@ -9,6 +9,16 @@
 
 #define MAX_BLOCKS 1000000
 
+const char *aif_block_origin_name(aif_block_origin o) {
+    switch (o) {
+    case AIF_BLOCK_CONTRACTED:
+        return "contracted";
+    case AIF_BLOCK_PROCURED:
+        return "procured";
+    }
+    return "?";
+}
+
 struct aif_buildout {
     const aif_allocator *alloc;
     aif_block *blocks;

@@ -88,14 +88,22 @@ static void input_from_scenario(void **state) {
     assert_ptr_equal(in.providers, aif_scenario_provider_at(sc, 0));
     assert_ptr_equal(in.sites, aif_scenario_site_at(sc, 0));
     assert_int_equal(in.investments.tranche_count, 1);
-    assert_int_equal(in.options.max_orders, 40);
+    /* Procurement beyond the sites is the scenario's: a 3.3 GW cap in 500 MW blocks of
+     * vr-nvl144 allows 6 orders. */
+    const aif_scenario_procurement *pr = &in.contracts.procurement;
+    assert_true(pr->enabled);
+    assert_true(pr->cap_w == 3.3e9 && pr->block_w == 500e6 && pr->threshold == 1.0);
+    assert_string_equal(pr->system_id, "vr-nvl144");
+    assert_int_equal(in.options.max_orders, 6);
+    assert_string_equal(in.options.procure_system_id, "vr-nvl144");
+    assert_true(fabs(in.training.research.budget_share - 0.714) < 1e-12);
     aif_scenario_destroy(sc);
 }
 
 /* The default's AGI clause: trigger `agi` at 1e29 FLOP of cumulative training compute ends
- * Microsoft's 20% revenue share (from 2025-01 to 2033-01). All five frontier runs finish
- * (1.55e28 FLOP), so research compute crosses the threshold: on 2029-06-14 at 12:00 at seed 1
- * (research jobs through the scheduling session, arriving within each hour). Each
+ * Microsoft's 20% revenue share (from 2025-01 to 2033-01). Research (jobs and background
+ * research up to the 71.4% budget) crosses the threshold long before the frontier runs'
+ * 1.55e28 FLOP: on 2026-12-28 at 00:00 at seed 1 (the end of a research hour). Each
  * month's share is 20% of that month's revenue, pro-rated in the month the trigger fires,
  * and nothing is paid after it. */
 static void revenue_share_checks(const loaded *l) {
@@ -110,8 +118,7 @@ static void revenue_share_checks(const loaded *l) {
     assert_true(s->frontier_compute_flop == 1e26 + 4e26 + 1e27 + 4e27 + 1e28);
     assert_int_equal(s->triggers_fired, 1);
     aif_time fired = aif_fleet_trigger_time(l->f, 0);
-    assert_true(fired == aif_date_to_sim((aif_date){2029, 6, 14}, l->in.simulation.start_date) +
-                             12 * AIF_NS_PER_HOUR);
+    assert_true(fired == aif_date_to_sim((aif_date){2026, 12, 28}, l->in.simulation.start_date));
     int events = 0;
     for (size_t i = 0; i < aif_fleet_event_count(l->f); i++) {
         const aif_fleet_event *e = aif_fleet_event_at(l->f, i);
@@ -146,7 +153,98 @@ static void revenue_share_checks(const loaded *l) {
         month_start = e->time;
     }
     assert_int_equal(total, aif_ledger_total(lg, AIF_LEDGER_REVENUE_SHARE));
-    assert_true(s->revenue_share_usd > 39.7e9 && s->revenue_share_usd < 39.9e9);
+    assert_true(s->revenue_share_usd > 8.40e9 && s->revenue_share_usd < 8.45e9);
+}
+
+/* Cents of the ledger entries of `kind` whose party is `party`. */
+static int64_t ledger_party_total(const aif_fleet *f, aif_ledger_kind kind, uint32_t party) {
+    const aif_ledger *lg = aif_fleet_ledger(f);
+    int64_t total = 0;
+    for (size_t i = 0; i < aif_ledger_count(lg); i++) {
+        const aif_ledger_entry *e = aif_ledger_at(lg, i);
+        total += e->kind == kind && e->party == party ? e->cents : 0;
+    }
+    return total;
+}
+
+/* The default's supply: capacity by origin, the ROFR over the sites decided in its window,
+ * the AMD warrant's partial last step and the research budget. */
+static void supply_checks(const loaded *l) {
+    const aif_fleet_summary *s = aif_fleet_summary_get(l->f);
+    aif_time end = l->in.simulation.end;
+    /* Origin: the scenario's blocks are contracted, the ordered ones procured; the summary
+     * sums the nominal power of those delivered in the period, by origin. */
+    double contracted = 0, procured = 0;
+    long ordered = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(l->f); i++) {
+        const aif_block *b = aif_fleet_block_at(l->f, i);
+        bool is_ordered = b->phase == UINT32_MAX;
+        assert_int_equal(b->origin, is_ordered ? AIF_BLOCK_PROCURED : AIF_BLOCK_CONTRACTED);
+        ordered += is_ordered;
+        if (b->online < end && b->retire > (b->online > 0 ? b->online : 0)) {
+            *(is_ordered ? &procured : &contracted) += b->nominal_w;
+        }
+    }
+    assert_int_equal(ordered, s->orders);
+    assert_true(fabs(s->contracted_facility_w - contracted) < 1.0);
+    assert_true(fabs(s->procured_facility_w - procured) < 1.0);
+    assert_true(procured > 0 && procured <= 3.3e9 + 1.0); /* the procurement cap */
+    assert_string_equal(aif_block_origin_name(AIF_BLOCK_PROCURED), "procured");
+    /* The ROFR (2025-01-21 .. 2025-10-28, accept with probability 0.5) is offered each of the
+     * five sites decided in its window; at seed 1 Microsoft takes Stargate's SoftBank sites
+     * (decided 2025-09-23), whose blocks are then Azure's: no capex of Stargate is booked. */
+    assert_int_equal(s->site_offers, 5);
+    assert_int_equal(s->rofr_offers, 5);
+    assert_int_equal(s->site_offers_accepted, 1);
+    size_t azure = aif_scenario_provider_find(l->sc, "azure");
+    size_t stargate = aif_scenario_provider_find(l->sc, "stargate");
+    size_t site = SIZE_MAX;
+    for (size_t i = 0; i < l->in.site_count; i++) {
+        site = strcmp(l->in.sites[i].id, "stargate-softbank") == 0 ? i : site;
+    }
+    assert_true(site < l->in.site_count);
+    int moved = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(l->f); i++) {
+        const aif_block *b = aif_fleet_block_at(l->f, i);
+        if (b->site == site) {
+            assert_int_equal(b->provider, azure);
+            moved++;
+        }
+    }
+    assert_int_equal(moved, 6); /* 1.5 GW in 250 MW blocks */
+    assert_int_equal(ledger_party_total(l->f, AIF_LEDGER_CAPEX, (uint32_t)stargate), 0);
+    /* The AMD warrant: 160 M shares at 26.67 M per GW vest five whole steps and a sixth of
+     * what remains, 160 M - 5 x 26.67 M = 26.65 M, when the sixth GW is deployed. */
+    double shares = 0, last = 0;
+    int steps = 0;
+    for (size_t i = 0; i < aif_fleet_event_count(l->f); i++) {
+        const aif_fleet_event *e = aif_fleet_event_at(l->f, i);
+        if (e->kind == AIF_FEV_WARRANT) {
+            shares += e->b;
+            last = e->b;
+            steps++;
+        }
+    }
+    assert_int_equal(steps, 6);
+    assert_true(shares == 160e6);
+    assert_true(last == 160e6 - 5 * 26.67e6);
+    /* Research budget: each day R&D (frontier runs and research) holds at most 71.4% of the
+     * GPU-hours, background research fills the rest of its pool, and the idle share of the
+     * whole run stays under 15%. */
+    double total = 0;
+    for (size_t i = 0; i < aif_fleet_day_count(l->f); i++) {
+        const aif_fleet_day *d = aif_fleet_day_at(l->f, i);
+        double day = 0;
+        for (int u = 0; u < 5; u++) {
+            day += d->gpu_hours[u];
+        }
+        assert_true(d->gpu_hours[AIF_USE_RESEARCH] + d->gpu_hours[AIF_USE_TRAINING] <=
+                    0.714 * day + 1e-6 * day);
+        total += day;
+    }
+    assert_true(s->research_background_gpu_hours > 0);
+    assert_true(s->research_background_gpu_hours < s->gpu_hours[AIF_USE_RESEARCH]);
+    assert_true(s->gpu_hours[AIF_USE_IDLE] < 0.15 * total);
 }
 
 static void default_scenario_checks(void **state) {
@@ -223,6 +321,7 @@ static void default_scenario_checks(void **state) {
     /* first GW, then 9 GW in 250 MW blocks, then the ordered ones */
     assert_int_equal(checked - procured, 1 + 36);
     revenue_share_checks(&l);
+    supply_checks(&l);
 }
 
 /* The closed-form goodput of `gpus` GPUs at the input's failure parameters. */
@@ -372,6 +471,52 @@ static void remove_dir(const char *dir) {
     rmdir(dir);
 }
 
+/* Where the ROFR holder accepted an offer the scenario without the ROFR differs: no-rofr.yaml
+ * (the default less the ROFR) keeps Stargate's SoftBank sites with Stargate, so their capex
+ * is booked and no ROFR offer is made; everything else (the same racks online) is equal, so
+ * the default's capex is exactly that much lower. Both over 2025-09 .. 2027-01. */
+static void no_rofr_differs(void **state) {
+    (void)state;
+    const char *const sets[] = {"simulation.end=2027-01-01", FEW_RESEARCH_JOBS, NULL};
+    loaded def, nr;
+    load_run(&def, sets);
+    char path[1024];
+    const char *here = __FILE__;
+    const char *cut = strstr(here, "tests/unit/test_fleet_record.c");
+    snprintf(path, sizeof path, "%.*sdata/scenarios/no-rofr.yaml", cut ? (int)(cut - here) : 0,
+             here);
+    memset(&nr, 0, sizeof nr);
+    assert_int_equal(aif_scenario_create(NULL, &nr.sc), AIF_OK);
+    for (size_t i = 0; sets[i]; i++) {
+        assert_int_equal(aif_scenario_set(nr.sc, sets[i]), AIF_OK);
+    }
+    assert_int_equal(aif_scenario_load_file(nr.sc, path), AIF_OK);
+    assert_int_equal(aif_fleet_input_from_scenario(nr.sc, &nr.in), AIF_OK);
+    assert_int_equal(aif_fleet_create(NULL, &nr.in, &nr.f, NULL), AIF_OK);
+    assert_int_equal(aif_fleet_run(nr.f, NULL, NULL), AIF_OK);
+    const aif_fleet_summary *a = aif_fleet_summary_get(def.f), *b = aif_fleet_summary_get(nr.f);
+    assert_int_equal(a->rofr_offers, 5);
+    assert_int_equal(a->rofr_accepted, 1);
+    assert_int_equal(b->rofr_offers, 0);
+    uint32_t stargate = (uint32_t)aif_scenario_provider_find(nr.sc, "stargate");
+    uint32_t azure = (uint32_t)aif_scenario_provider_find(nr.sc, "azure");
+    int64_t kept = ledger_party_total(nr.f, AIF_LEDGER_CAPEX, stargate);
+    assert_true(kept > 0);
+    assert_int_equal(ledger_party_total(def.f, AIF_LEDGER_CAPEX, stargate), 0);
+    assert_int_equal(aif_ledger_total(aif_fleet_ledger(def.f), AIF_LEDGER_CAPEX),
+                     aif_ledger_total(aif_fleet_ledger(nr.f), AIF_LEDGER_CAPEX) - kept);
+    /* Azure bills the racks it took over: more cloud payments to it in the default. */
+    assert_true(ledger_party_total(def.f, AIF_LEDGER_CLOUD, azure) >
+                ledger_party_total(nr.f, AIF_LEDGER_CLOUD, azure));
+    /* The same GPUs online each day. */
+    assert_int_equal(aif_fleet_day_count(def.f), aif_fleet_day_count(nr.f));
+    for (size_t i = 0; i < aif_fleet_day_count(def.f); i++) {
+        assert_int_equal(aif_fleet_day_at(def.f, i)->packages, aif_fleet_day_at(nr.f, i)->packages);
+    }
+    unload(&def);
+    unload(&nr);
+}
+
 static void csv_determinism(void **state) {
     (void)state;
     char d1[] = "/tmp/aif_run_a_XXXXXX", d2[] = "/tmp/aif_run_b_XXXXXX",
@@ -452,6 +597,7 @@ int main(void) {
         cmocka_unit_test(input_from_scenario),    cmocka_unit_test(default_scenario_checks),
         cmocka_unit_test(frontier_runs_progress), cmocka_unit_test(llama_setting_runs_no_progress),
         cmocka_unit_test(csv_determinism),        cmocka_unit_test(record_errors),
+        cmocka_unit_test(no_rofr_differs),
     };
     /* The group state, the default's run, goes to every test; those that check it use it. */
     return cmocka_run_group_tests(tests, run_default, free_default);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "aifactory/fleet.h"
 #include "aifactory/scenario.h"
 
 /* tests/unit/test_scenario.c -> the repository root. */
@@ -174,6 +175,93 @@ static void minimal_defaults_and_blocks(void **state) {
     assert_false(aif_scenario_inference_get(s)->present);
     assert_true(aif_scenario_economics_get(s)->power_price[0].value == 73);
     assert_true(aif_scenario_failures_get(s)->hardware_fraction == 0.587);
+    aif_scenario_destroy(s);
+}
+
+/* The supply keys: procurement beyond the sites (off unless given), a site's decision date,
+ * a research budget, and a commitment that must be backed by its provider's sites. */
+static void supply_keys(void **state) {
+    (void)state;
+    /* Without contracts.procurement there is none; with it, its values and defaults. */
+    aif_scenario *s = load_text(minimal, NULL, 0, AIF_OK);
+    assert_false(aif_scenario_contracts_get(s)->procurement.enabled);
+    assert_int_equal(aif_scenario_site_at(s, 0)->decided_at, AIF_TIME_MIN);
+    aif_scenario_destroy(s);
+    const char *const on[] = {"contracts.procurement.cap=2 GW",
+                              "sites.0.decided=2025-12-20",
+                              "demand.training.research.budget_share=50%",
+                              "demand.training.research.arrivals_per_day=10",
+                              "demand.training.research.gpus.dist=constant",
+                              "demand.training.research.gpus.value=8",
+                              "demand.training.research.duration.dist=constant",
+                              "demand.training.research.duration.value=1 h"};
+    s = load_text(minimal, on, 8, AIF_OK);
+    const aif_scenario_procurement *p = &aif_scenario_contracts_get(s)->procurement;
+    assert_true(p->enabled && p->cap_w == 2e9 && p->block_w == 500e6 && p->threshold == 1.0);
+    assert_string_equal(p->system_id, "vr-nvl144");
+    assert_int_equal(aif_scenario_site_at(s, 0)->decided_at, -12 * AIF_NS_PER_DAY);
+    assert_true(aif_scenario_training_get(s)->research.budget_share == 0.5);
+    aif_fleet_input in;
+    assert_int_equal(aif_fleet_input_from_scenario(s, &in), AIF_OK);
+    assert_int_equal(in.options.max_orders, 4);
+    aif_scenario_destroy(s);
+    const char *const off[] = {"contracts.procurement.enabled=false"};
+    s = load_text(minimal, off, 1, AIF_OK);
+    assert_int_equal(aif_fleet_input_from_scenario(s, &in), AIF_OK);
+    assert_int_equal(in.options.max_orders, 0);
+    aif_scenario_destroy(s);
+    /* Errors: a cap is required when enabled, an unknown system, a share above 1. */
+    const char *const bad[][2] = {
+        {"contracts.procurement.block=250 MW", NULL},
+        {"contracts.procurement.cap=1 GW", "contracts.procurement.system=nope"},
+        {"demand.training.research.budget_share=1.5",
+         "demand.training.research.arrivals_per_day=10"}};
+    const char *const want[] = {"contracts.procurement: missing required key 'cap'",
+                                "contracts.procurement.system: unknown system 'nope'",
+                                "budget_share"};
+    for (size_t i = 0; i < 3; i++) {
+        s = load_text(minimal, bad[i], bad[i][1] ? 2 : 1, AIF_EPARSE);
+        bool found = false;
+        for (size_t k = 0; k < aif_scenario_errors(s)->count; k++) {
+            found |= strstr(aif_error_list_at(aif_scenario_errors(s), k)->message, want[i]) != NULL;
+        }
+        assert_true(found);
+        aif_scenario_destroy(s);
+    }
+    /* A cloud commitment: $10B at $2/GPU-hour buys 5e9 GPU-hours over its 5 years; 1 GW of
+     * GB200 (~413k GPUs) from 2026-07 to 2031-01 offers ~1.6e10, a 10x larger total does
+     * not fit, unless it says so. */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "aifactory: 1\n"
+             "simulation: {start: 2026-01-01, end: 2027-01-01}\n"
+             "providers:\n"
+             "  - {id: c, kind: cloud, price_per_gpu_hour: $2}\n"
+             "sites:\n"
+             "  - id: s1\n"
+             "    provider: c\n"
+             "    phases:\n"
+             "      - {system: gb200-nvl72, power: 1GW, ready: 2026-07}\n"
+             "contracts:\n"
+             "  commitments:\n"
+             "    - {name: k, provider: c, total: %s, start: 2026-01, term: 5 years%s}\n",
+             "$10B", "");
+    s = load_text(text, NULL, 0, AIF_OK);
+    aif_scenario_destroy(s);
+    char big[2048];
+    snprintf(big, sizeof big, "%.*s$100B, start: 2026-01, term: 5 years}\n",
+             (int)(strstr(text, "$10B") - text), text);
+    s = load_text(big, NULL, 0, AIF_EPARSE);
+    const aif_error *e = aif_error_list_at(aif_scenario_errors(s), 0);
+    assert_int_equal(e->line, 12);
+    assert_non_null(strstr(e->message, "contracts.commitments.0 (k): $1e+11 at $2.00 buys 5e+10 "
+                                       "GPU-hours over its term, but c's sites offer"));
+    assert_non_null(strstr(e->message, "allow_unbacked: true"));
+    aif_scenario_destroy(s);
+    snprintf(big, sizeof big, "%.*s$100B, start: 2026-01, term: 5 years, allow_unbacked: true}\n",
+             (int)(strstr(text, "$10B") - text), text);
+    s = load_text(big, NULL, 0, AIF_OK);
+    assert_true(aif_scenario_contracts_get(s)->commitments[0].allow_unbacked);
     aif_scenario_destroy(s);
 }
 
@@ -389,6 +477,7 @@ int main(void) {
         cmocka_unit_test(equal_dates_keep_input_order),
         cmocka_unit_test(shipped_files_bind),
         cmocka_unit_test(minimal_defaults_and_blocks),
+        cmocka_unit_test(supply_keys),
         cmocka_unit_test(bad_file_lists_every_error),
         cmocka_unit_test(missing_file_and_bad_yaml),
         cmocka_unit_test(json_and_inline_catalog),

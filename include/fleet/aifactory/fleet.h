@@ -106,6 +106,8 @@ typedef struct aif_fleet_day {
     double tokens_demanded;
     double tokens_served;
     double peak_inference_gpus;
+    double procured_w; /* facility W of procured blocks online at the end of the day (the
+                          rest of facility_w is contracted) */
 } aif_fleet_day;
 
 enum { AIF_USE_INFERENCE, AIF_USE_TRAINING, AIF_USE_RESEARCH, AIF_USE_IDLE, AIF_USE_FAILED };
@@ -162,6 +164,15 @@ typedef struct aif_fleet_summary {
     double research_compute_flop;
     long triggers_fired;
     double revenue_share_usd; /* revenue paid to partners (ledger kind revenue_share) */
+    /* Nominal facility W of the blocks that came online in the period, by origin
+     * (aif_block.origin): the scenario's sites (contracted) and procurement orders. */
+    double contracted_facility_w;
+    double procured_facility_w;
+    /* Research GPU-hours of background research (the research budget's pool the jobs left
+     * idle); included in gpu_hours[AIF_USE_RESEARCH]. */
+    double research_background_gpu_hours;
+    long site_offers; /* offers of a site's capacity to a ROFR holder (decided in its window) */
+    long site_offers_accepted;
     uint64_t events;
     uint64_t trace_hash;
 } aif_fleet_summary;

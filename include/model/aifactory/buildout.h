@@ -32,6 +32,13 @@ typedef struct aif_buildout_phase {
     double it_life_years;      /* 0: the catalog's facility default */
 } aif_buildout_phase;
 
+/* Where a block of capacity comes from: a site of the scenario (a contracted deal), or
+ * procurement beyond the contracts (the fleet engine's orders). */
+typedef enum aif_block_origin { AIF_BLOCK_CONTRACTED, AIF_BLOCK_PROCURED } aif_block_origin;
+
+/* "contracted", "procured" ("?" outside the enum). */
+const char *aif_block_origin_name(aif_block_origin o);
+
 typedef struct aif_block {
     uint32_t phase;
     uint32_t site;
@@ -47,6 +54,7 @@ typedef struct aif_block {
     double capex_systems_usd;  /* IT, over the IT life: systems, network, storage (plan.h) */
     double capex_facility_usd; /* over the facility life: mechanical and electrical, power
                                   distribution */
+    aif_block_origin origin; /* AIF_BLOCK_CONTRACTED unless the fleet engine procured it */
 } aif_block;
 
 typedef struct aif_buildout aif_buildout;

@@ -136,6 +136,10 @@ typedef struct aif_scenario_site {
     size_t provider;      /* index into providers */
     const aif_scenario_phase *phases;
     size_t phase_count;
+    /* When the site's capacity was decided (the deal signed): a ROFR whose window holds
+     * this date is offered the site first (its holder may take it over). AIF_TIME_MIN when
+     * not given: the site is no capacity decision of the scenario's period. */
+    aif_time decided_at;
 } aif_scenario_site;
 
 /* ---- contracts ---- */
@@ -152,6 +156,10 @@ typedef struct aif_scenario_commitment {
     double capacity_w;
     double price_usd_per_gpu_hour;
     bool take_or_pay; /* default true */
+    /* A take-or-pay floor buys GPU-hours at the price: the engine refuses a commitment whose
+     * floor inside the period pays for more GPU-hours than its provider's sites offer in
+     * its term, unless this is set (paying for capacity that is not modelled). */
+    bool allow_unbacked;
 } aif_scenario_commitment;
 
 typedef enum aif_rofr_rule {
@@ -208,6 +216,19 @@ typedef struct aif_scenario_revenue_share {
     size_t until_trigger; /* index into triggers, or AIF_SCENARIO_NONE */
 } aif_scenario_revenue_share;
 
+/* Procurement beyond the contracted sites: when the forecast peak-hour inference demand one
+ * planning horizon ahead exceeds what the fleet can serve (divided by threshold), one block
+ * of `block_w` of `system_id` is ordered from the ROFR holder, preferred partner or
+ * cheapest quote, until `cap_w` of facility power has been ordered. Absent or disabled:
+ * no capacity beyond the sites. */
+typedef struct aif_scenario_procurement {
+    bool enabled;
+    double cap_w;          /* facility power ordered over the run, at most */
+    const char *system_id; /* default vr-nvl144 */
+    double block_w;        /* default 500 MW */
+    double threshold;      /* default 1 */
+} aif_scenario_procurement;
+
 typedef struct aif_scenario_contracts {
     const aif_scenario_commitment *commitments;
     size_t commitment_count;
@@ -219,6 +240,7 @@ typedef struct aif_scenario_contracts {
     size_t trigger_count;
     const aif_scenario_revenue_share *revenue_shares;
     size_t revenue_share_count;
+    aif_scenario_procurement procurement;
 } aif_scenario_contracts;
 
 /* ---- investments ---- */
@@ -339,6 +361,12 @@ typedef struct aif_scenario_research {
     const char *trace_file;      /* NULL, or a path relative to the scenario file's directory */
     double trace_scale;          /* arrival multiplier for the trace; default 1 */
     double preemptible_fraction; /* default 1 */
+    /* Elastic research: the share of the fleet's GPUs (online, each hour) that R&D, the
+     * frontier runs and research together, may hold. Research jobs run on what inference and
+     * frontier runs leave, up to that share, and GPUs of that pool the jobs leave idle run
+     * preemptible background research (sweeps, evaluations) that yields at once to any job.
+     * 0 (default): no budget, no background research; jobs use all that is left. */
+    double budget_share;
 } aif_scenario_research;
 
 typedef struct aif_scenario_training {
