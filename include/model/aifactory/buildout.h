@@ -54,7 +54,7 @@ typedef struct aif_block {
     double capex_systems_usd;  /* IT, over the IT life: systems, network, storage (plan.h) */
     double capex_facility_usd; /* over the facility life: mechanical and electrical, power
                                   distribution */
-    aif_block_origin origin; /* AIF_BLOCK_CONTRACTED unless the fleet engine procured it */
+    aif_block_origin origin;   /* AIF_BLOCK_CONTRACTED unless the fleet engine procured it */
 } aif_block;
 
 typedef struct aif_buildout aif_buildout;
