@@ -177,11 +177,12 @@ static void cost_per_token_and_npv_of_run(void **state) {
                  s->revenue_usd - s->revenue_share_usd - s->capex_usd - s->power_usd -
                      s->cloud_payments_usd,
                  1e-12);
-    /* The run's NPV uses the scenario's default 10%; discounting makes it less negative
-     * than the sum, since the spending comes first and is far from offset later. */
+    /* The run's NPV uses the scenario's default 10%. Discounting makes it more negative than
+     * the sum: with revenue at $5 per million tokens and elastic research, the late years'
+     * revenue (3x a year API growth) outweighs the early spending, and counts for less. */
     assert_true(aif_fleet_wacc(f) == 0.10);
     assert_true(aif_fleet_npv(f) == aif_fleet_npv_of_ledger(aif_fleet_ledger(f), 0.10));
-    assert_true(aif_fleet_npv(f) > fcf);
+    assert_true(aif_fleet_npv(f) < fcf);
 }
 
 static void npv_hand_built(void **state) {
