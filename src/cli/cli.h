@@ -14,5 +14,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

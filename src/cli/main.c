@@ -25,6 +25,8 @@ typedef struct verb {
 static const verb verbs[] = {
     {"init", "write a commented scenario file to start from (templates)", cmd_init},
     {"run", "simulate a scenario (default: the built-in 10 GW build-out)", cmd_run},
+    {"sweep", "run a scenario many times with values varied; percentiles, sensitivities",
+     cmd_sweep},
     {"plan", "what a given power buys and costs, or the power GPUs need", cmd_plan},
     {"perf", "training and inference throughput of a model on a system", cmd_perf},
     {"serve", "latency and throughput of a serving deployment under a request load", cmd_serve},

@@ -23,11 +23,12 @@
 #include "aifactory/syserr.h"
 
 /* What aifactory writes into an output folder: a run's database, summary, report and one
- * CSV per table (results_export.c), and a replay's jobs.csv and timeseries.csv. */
+ * CSV per table (results_export.c), a replay's jobs.csv and timeseries.csv, and a sweep's
+ * store (the databases first: their rollback journals are theirs too). */
 static const char *const output_names[] = {
-    "results.sqlite", "summary.json",  "report.html", "jobs.csv",          "timeseries.csv",
-    "runs.csv",       "params.csv",    "metrics.csv", "series.csv",        "events.csv",
-    "ledger.csv",     "contracts.csv", "by_year.csv", "frontier_runs.csv",
+    "results.sqlite", "sweep.sqlite", "summary.json",  "report.html", "jobs.csv",
+    "timeseries.csv", "runs.csv",     "params.csv",    "metrics.csv", "series.csv",
+    "events.csv",     "ledger.csv",   "contracts.csv", "by_year.csv", "frontier_runs.csv",
 };
 
 #define SUFFIX_LEN 6 /* the XXXXXX of a temporary name */
@@ -57,7 +58,7 @@ int aif_outdir_is_output_name(const char *name) {
         size_t n = strlen(output_names[i]);
         if (strncmp(name, output_names[i], n) == 0 &&
             (name[n] == '\0' || is_temp_tail(name + n) ||
-             (i == 0 && strcmp(name + n, "-journal") == 0))) {
+             (i < 2 && strcmp(name + n, "-journal") == 0))) {
             return 1;
         }
     }

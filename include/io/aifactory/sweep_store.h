@@ -1,0 +1,80 @@
+/* The results store of a sweep: one SQLite file (DIR/sweep.sqlite, docs/sweep.md) holding
+ * the sweep, its runs and their metrics, written one run at a time, each in its own
+ * transaction, so a sweep killed at any instant leaves every run either stored whole or
+ * absent, and `--resume` can skip what is there.
+ *
+ * Schema (application_id 0x41494653 "AIFS", user_version 1):
+ *   sweeps(id, hash, file, scenario, design, points, replications, seed, runs, parameters)
+ *     one row per sweep definition; `hash` is aif_sweep_hash, `parameters` a JSON array of
+ *     the varied key paths;
+ *   runs(sweep, idx, key, point, replication, params, sets, status, error, wall_s)
+ *     primary key (sweep, idx); `key` the run's configuration hash (16 hex digits),
+ *     `params` a JSON object key path -> value as set, `sets` the JSON array of every
+ *     assignment, `status` 'ok' or 'failed', `error` the failure's one line, `wall_s` the
+ *     run's own seconds (not deterministic; never part of an analysis);
+ *   metrics(sweep, run, name, value) primary key (sweep, run, name): the run's figures.
+ * The writer is one process (the sweep's manager); the folder's lock (outdir.h) keeps a
+ * second one out. */
+#ifndef AIFACTORY_SWEEP_STORE_H
+#define AIFACTORY_SWEEP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aifactory/alloc.h"
+#include "aifactory/error.h"
+#include "aifactory/status.h"
+#include "aifactory/sweep.h"
+
+#define AIF_SWEEP_STORE_APPLICATION_ID 0x41494653
+#define AIF_SWEEP_STORE_SCHEMA_VERSION 1
+
+typedef struct aif_sweep_store aif_sweep_store;
+
+/* Open the store at `path`: with `create`, a new file (an existing one is an error) with
+ * the schema; otherwise an existing file, whose application_id and user_version must be
+ * ours. Errors (message in *err, which may be NULL): AIF_EIO (cannot open or write),
+ * AIF_EPARSE (not a sweep store, or another schema version), AIF_ENOMEM. */
+aif_status aif_sweep_store_open(const aif_allocator *a, const char *path, bool create,
+                                aif_sweep_store **out, aif_error *err);
+
+/* Close it (every transaction is already committed). NULL is a no-op. */
+void aif_sweep_store_close(aif_sweep_store *st);
+
+/* The id of the sweep whose hash is aif_sweep_hash(sw), adding its row when absent and
+ * `add`. AIF_ENOTFOUND when absent and not `add`; *other (may be NULL) is then set when the
+ * store holds a different sweep. Errors: AIF_EIO, AIF_ENOMEM. */
+aif_status aif_sweep_store_sweep(aif_sweep_store *st, const aif_sweep *sw, const char *file,
+                                 bool add, int64_t *id, bool *other, aif_error *err);
+
+/* Which runs of sweep `id` are stored with the key the plan gives them: done[i] = 1 for
+ * those (done has aif_sweep_run_count entries). Errors: AIF_EIO. Cost O(runs). */
+aif_status aif_sweep_store_done(aif_sweep_store *st, int64_t id, const aif_sweep *sw,
+                                unsigned char *done, aif_error *err);
+
+/* One finished run: its metrics (names[i] = values[i], count of them; none when it failed)
+ * or its error. */
+typedef struct aif_sweep_store_result {
+    bool ok;
+    const char *error; /* when !ok */
+    double wall_s;
+    const char *const *names;
+    const double *values;
+    size_t count;
+} aif_sweep_store_result;
+
+/* Store run `run` of the sweep with its result in one transaction (replacing a row of the
+ * same index). Errors: AIF_EIO, AIF_ENOMEM; nothing of the run is stored then. */
+aif_status aif_sweep_store_put(aif_sweep_store *st, int64_t id, const aif_sweep *sw,
+                               const aif_sweep_run *run, const aif_sweep_store_result *res,
+                               aif_error *err);
+
+/* Read run `idx` back: *ok, its error into `error` (size bytes, "" when ok) and the value
+ * of each of names[0..count) into values (NaN for a name it lacks). AIF_ENOTFOUND when the
+ * run is not stored. Errors: AIF_EIO. */
+aif_status aif_sweep_store_get(aif_sweep_store *st, int64_t id, size_t idx, bool *ok, char *error,
+                               size_t size, const char *const *names, double *values, size_t count,
+                               aif_error *err);
+
+#endif

@@ -1,0 +1,34 @@
+/* What the sweep file reader (sweep_file.c) and the run planner (sweep_plan.c) share.
+ * Private to io. */
+#ifndef AIF_IO_SWEEP_INTERNAL_H
+#define AIF_IO_SWEEP_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "aifactory/sweep.h"
+#include "textfile.h"
+
+struct aif_sweep {
+    const aif_allocator *alloc;
+    aif_arena *arena;
+    aif_error_list errors;
+    bool loaded;
+    const char *file;
+    const char *scenario_path; /* NULL: the built-in default */
+    aif__text scenario;        /* the scenario file's bytes (empty for the default) */
+    const char **sets;         /* the fixed "key=value" assignments */
+    size_t set_count;
+    aif_sweep_parameter params[AIF_SWEEP_MAX_PARAMETERS];
+    size_t param_count;
+    aif_sweep_design design;
+    size_t samples, replications, points;
+    uint64_t seed;
+    aif_sweep_run *runs;
+    size_t run_count;
+    char hash[17];
+};
+
+/* Expand the checked sweep into its runs (s->runs). Errors: AIF_ENOMEM. */
+aif_status aif__sweep_plan(aif_sweep *s);
+
+#endif
