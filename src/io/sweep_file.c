@@ -222,14 +222,21 @@ static void read_distribution(const ycur *c, aif_sweep_parameter *p, struct fy_n
     }
     const ycur d = {r, v, what, at};
     aif__cur_keys(&d, keys, 2);
-    aif__cur_num(&d, keys[0], true, normal ? -HUGE_VAL : AIF_Y_POSITIVE, HUGE_VAL, &p->p[0]);
-    aif__cur_num(&d, keys[1], true, AIF_Y_POSITIVE, HUGE_VAL, &p->p[1]);
+    for (int i = 0; i < 2; i++) {
+        bool positive = i == 1 || !normal;
+        if (aif__cur_num(&d, keys[i], true, -HUGE_VAL, HUGE_VAL, &p->p[i]) && positive &&
+            !(p->p[i] > 0)) {
+            aif__y_error(r, aif__cur_key_pos(&d, keys[i]),
+                         "%s.%s: expected a number above 0, found %g", what, keys[i], p->p[i]);
+        }
+    }
 }
 
 static void read_parameter(aif_sweep *s, aif__yreader *r, struct fy_node *k, struct fy_node *v,
                            ypos key_pos) {
     aif_sweep_parameter *p = &s->params[s->param_count];
     *p = (aif_sweep_parameter){0};
+    s->param_pos[s->param_count] = aif__y_pos(r, k, key_pos);
     p->key = read_key_path(r, k, key_pos, "sweep.parameters");
     if (p->key == NULL) {
         return;
@@ -342,7 +349,7 @@ static void check_design(aif_sweep *s, aif__yreader *r, const ycur *c, bool has_
         for (size_t i = 0; i < s->param_count; i++) {
             const aif_sweep_parameter *p = &s->params[i];
             if (p->kind != AIF_SWEEP_VALUES) {
-                aif__y_error(r, aif__cur_key_pos(c, "parameters"),
+                aif__y_error(r, s->param_pos[i],
                              "sweep.parameters.%s: a grid takes 'values', found a distribution "
                              "('%s'); choose design random or lhs",
                              p->key, kind_keys[p->kind]);

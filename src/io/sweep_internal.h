@@ -7,6 +7,7 @@
 
 #include "aifactory/sweep.h"
 #include "textfile.h"
+#include "yaml_cursor.h"
 
 struct aif_sweep {
     const aif_allocator *alloc;
@@ -20,6 +21,7 @@ struct aif_sweep {
     size_t set_count;
     aif_sweep_parameter params[AIF_SWEEP_MAX_PARAMETERS];
     size_t param_count;
+    aif__ypos param_pos[AIF_SWEEP_MAX_PARAMETERS]; /* each parameter's key, for messages */
     aif_sweep_design design;
     size_t samples, replications, points;
     uint64_t seed;

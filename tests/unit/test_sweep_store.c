@@ -1,0 +1,115 @@
+/* Unit tests for sweep_store: a new store holds the sweep and no runs; runs go in whole,
+ * ok with their metrics or failed with their error; `done` matches a run only under the key
+ * the plan gives it; a reopened store finds its sweep and refuses another one's; a file
+ * that is not a sweep store is refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <math.h>
+
+#include "aifactory/sweep.h"
+#include "aifactory/sweep_store.h"
+
+static aif_sweep *plan(const char *seed) {
+    char text[512];
+    snprintf(text, sizeof text,
+             "aifactory: 1\nsweep:\n  scenario: default\n  seed: %s\n  replications: 2\n"
+             "  parameters: {economics.power_price: {values: [60 USD/MWh, 90 USD/MWh]}}\n",
+             seed);
+    aif_sweep *s = NULL;
+    assert_int_equal(aif_sweep_create(NULL, &s), AIF_OK);
+    assert_int_equal(aif_sweep_load_string(s, "t.yaml", text, strlen(text)), AIF_OK);
+    return s;
+}
+
+static void store_round_trip(void **state) {
+    (void)state;
+    char dir[] = "/tmp/aif-sweep-store-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/sweep.sqlite", dir);
+    aif_sweep *sw = plan("4");
+    assert_int_equal(aif_sweep_run_count(sw), 4);
+    aif_sweep_store *st = NULL;
+    aif_error err = {0};
+    assert_int_equal(aif_sweep_store_open(NULL, path, true, &st, &err), AIF_OK);
+    int64_t id = 0;
+    assert_int_equal(aif_sweep_store_sweep(st, sw, "t.yaml", true, &id, NULL, &err), AIF_OK);
+    unsigned char done[4];
+    assert_int_equal(aif_sweep_store_done(st, id, sw, done, &err), AIF_OK);
+    assert_int_equal(done[0] + done[1] + done[2] + done[3], 0);
+
+    const char *const names[2] = {"capex_usd", "cash_usd"};
+    const double values[2] = {2.5e9, -1.25};
+    aif_sweep_store_result ok = {
+        .ok = true, .wall_s = 0.5, .names = names, .values = values, .count = 2};
+    aif_sweep_store_result bad = {.ok = false, .error = "--set:2:24: error: no such system"};
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 2), &ok, &err), AIF_OK);
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 3), &bad, &err), AIF_OK);
+    /* storing a run again replaces it whole */
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 2), &ok, &err), AIF_OK);
+    aif_sweep_store_close(st);
+
+    assert_int_equal(aif_sweep_store_open(NULL, path, false, &st, &err), AIF_OK);
+    bool other = true;
+    int64_t again = 0;
+    assert_int_equal(aif_sweep_store_sweep(st, sw, "t.yaml", false, &again, &other, &err), AIF_OK);
+    assert_true(again == id);
+    assert_int_equal(aif_sweep_store_done(st, id, sw, done, &err), AIF_OK);
+    assert_int_equal(done[0], 0);
+    assert_int_equal(done[1], 0);
+    assert_int_equal(done[2], 1);
+    assert_int_equal(done[3], 1);
+    bool run_ok = false;
+    char error[128];
+    const char *const want[3] = {"cash_usd", "capex_usd", "revenue_usd"};
+    double got[3];
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 2, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
+    assert_true(run_ok);
+    assert_true(got[0] == -1.25 && got[1] == 2.5e9 && isnan(got[2]));
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 3, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
+    assert_false(run_ok);
+    assert_string_equal(error, "--set:2:24: error: no such system");
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 0, &run_ok, error, sizeof error, want, got, 3, &err),
+        AIF_ENOTFOUND);
+
+    /* another seed plans other runs: another sweep, which the store does not hold */
+    aif_sweep *other_sw = plan("5");
+    assert_int_equal(aif_sweep_store_sweep(st, other_sw, "t.yaml", false, &again, &other, &err),
+                     AIF_ENOTFOUND);
+    assert_true(other);
+    aif_sweep_store_close(st);
+
+    /* creating over an existing file is refused; so is a file of another kind */
+    assert_int_equal(aif_sweep_store_open(NULL, path, true, &st, &err), AIF_EIO);
+    char junk[64];
+    snprintf(junk, sizeof junk, "%s/junk.sqlite", dir);
+    FILE *f = fopen(junk, "w");
+    fputs("not a database, just text that is long enough to be read as a header......\n", f);
+    fclose(f);
+    aif_status s = aif_sweep_store_open(NULL, junk, false, &st, &err);
+    assert_true(s == AIF_EPARSE || s == AIF_EIO);
+
+    remove(junk);
+    remove(path);
+    rmdir(dir);
+    aif_sweep_destroy(other_sw);
+    aif_sweep_destroy(sw);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(store_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
