@@ -66,8 +66,8 @@ static const cli_verb_spec spec = {
     .description = "Run a scenario many times with values varied by a grid, random draws or a "
                    "Latin\nhypercube, store every run's key figures, and report their "
                    "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n",
-    .examples = "aifactory sweep data/sweeps/example.yaml -j 2 -o power-price\n"
-                "aifactory sweep data/sweeps/example.yaml -o power-price --resume --json\n",
+    .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
@@ -275,7 +275,9 @@ static int sweep_main(const sweep_args *a) {
                          .store = st,
                          .id = id,
                          .total = todo_n,
-                         .progress = !a->common.quiet && isatty(STDERR_FILENO)};
+                         .progress = !a->common.quiet &&
+                                     (a->common.progress == 1 ||
+                                      (a->common.progress == 0 && isatty(STDERR_FILENO)))};
         rc = sweep_execute(sw, todo, todo_n, a->jobs > 0 ? a->jobs : 1, on_result, &ctx);
     }
     size_t failed = 0;

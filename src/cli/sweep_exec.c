@@ -224,6 +224,19 @@ static void close_fd(int *fd) {
     }
 }
 
+/* A worker keeps only stdio and its two pipes. The manager's other descriptors (the
+ * folder's lock, the store) are not its to hold: an inherited lock descriptor would keep
+ * the folder locked after the manager died, until the worker ended too. */
+static void close_inherited(int keep_a, int keep_b) {
+    long max = sysconf(_SC_OPEN_MAX);
+    int top = max > 0 && max < 65536 ? (int)max : 65536;
+    for (int fd = 3; fd < top; fd++) {
+        if (fd != keep_a && fd != keep_b) {
+            close(fd);
+        }
+    }
+}
+
 static bool spawn(const aif_sweep *sw, worker *workers, int count, int w) {
     int task[2], result[2];
     if (pipe(task) != 0) {
@@ -254,6 +267,7 @@ static bool spawn(const aif_sweep *sw, worker *workers, int count, int w) {
         }
         close(task[1]);
         close(result[0]);
+        close_inherited(task[0], result[1]);
         worker_main(sw, task[0], result[1]);
     }
     close(task[0]);

@@ -158,8 +158,9 @@ static int print_json(const aif_sweep *sw, const run_row *rows, const output_sta
 static void print_table(const aif_sweep *sw, const run_row *rows, const output_stats *stats,
                         const char *dir, size_t failed) {
     size_t runs = aif_sweep_run_count(sw);
-    printf("sweep: %zu runs (%zu points x %zu replications, %s design), %zu ok, %zu failed\n", runs,
-           aif_sweep_points(sw), aif_sweep_replications(sw),
+    size_t reps = aif_sweep_replications(sw);
+    printf("sweep: %zu runs (%zu points x %zu replication%s, %s design), %zu ok, %zu failed\n",
+           runs, aif_sweep_points(sw), reps, reps == 1 ? "" : "s",
            aif_sweep_design_name(aif_sweep_design_get(sw)), runs - failed, failed);
     printf("%-27s %11s %11s %11s %11s  %s\n", "output", "mean", "p5", "p50", "p95",
            "most sensitive to (spearman)");
@@ -180,6 +181,8 @@ static void print_table(const aif_sweep *sw, const run_row *rows, const output_s
                s->pct[2], s->pct[4]);
         if (best == SIZE_MAX) {
             printf("- (constant)\n");
+        } else if (fabs(s->rho[best]) < 0.005) {
+            printf("- (no rank correlation)\n");
         } else {
             printf("%s %+.2f\n", aif_sweep_parameter_at(sw, best)->key, s->rho[best]);
         }
