@@ -322,17 +322,32 @@ static int pool_run(const aif_sweep *sw, const size_t *todo, size_t n, int jobs,
         for (int i = 0; i < count; i++) {
             worker *w = &workers[i];
             if (w->pid > 0 && !w->busy && next < n) {
-                w->run = todo[next];
-                if (write_all(w->task_fd, &w->run, sizeof w->run)) {
-                    w->busy = true;
-                    next++;
+                size_t run = todo[next];
+                w->run = run;
+                if (!write_all(w->task_fd, &run, sizeof run)) {
+                    /* It died between two runs: no run lost, replace it and hand the run
+                     * to the new one. */
+                    char why[SWEEP_ERROR_MAX];
+                    reap(w, why, sizeof why);
+                    if (!spawn(sw, workers, count, i) || !write_all(w->task_fd, &run, sizeof run)) {
+                        fprintf(stderr, "aifactory sweep: cannot start a worker: %s\n",
+                                strerror(errno));
+                        rc = 1;
+                        break;
+                    }
                 }
+                w->run = run; /* spawn reset the slot */
+                w->busy = true;
+                next++;
             }
             if (w->pid > 0 && !w->busy) {
                 close_fd(&w->task_fd); /* nothing left to hand out: let it end */
             }
             fds[i] = (struct pollfd){.fd = w->busy ? w->result_fd : -1, .events = POLLIN};
             live += w->busy;
+        }
+        if (rc != 0) {
+            break;
         }
         if (live == 0) {
             break;
