@@ -7,21 +7,15 @@ set -uo pipefail
 mkdir tests && ln -s "$AIF_GOLDEN_DIR/../data" tests/data
 sweep=tests/data/sweeps/kill.yaml
 "$AIF_BIN" sweep "$sweep" -o clean -j 2 --json > clean.json || exit 1
-stored() {
-    python3 -c "
-import sqlite3, sys
-try:
-    print(sqlite3.connect('file:$1/sweep.sqlite?mode=ro', uri=True).execute('select count(*) from runs').fetchone()[0])
-except Exception:
-    print(0)"
-}
 for jobs in 1 2; do
     dir=killed-$jobs
-    "$AIF_BIN" sweep "$sweep" -o "$dir" -j "$jobs" --quiet &
+    "$AIF_BIN" sweep "$sweep" -o "$dir" -j "$jobs" --progress always 2> progress.txt > /dev/null &
     pid=$!
-    for _ in $(seq 1 600); do
-        [ "$(stored "$dir")" -ge 3 ] && break
-        sleep 0.05
+    # The progress count is printed after each run's commit: kill once 3 are stored.
+    for _ in $(seq 1 3000); do
+        n=$(tr '\r' '\n' < progress.txt | sed -n 's|^aifactory sweep: \([0-9]*\)/.*|\1|p' | tail -1)
+        [ -n "$n" ] && [ "$n" -ge 3 ] && break
+        sleep 0.01
     done
     kill -9 "$pid"
     wait "$pid" 2> /dev/null
