@@ -24,7 +24,7 @@
 
 /* What aifactory writes into an output folder: a run's database, summary, report and one
  * CSV per table (results_export.c), a replay's jobs.csv and timeseries.csv, and a sweep's
- * store (the databases first: their rollback journals are theirs too). */
+ * store (the databases first: their journals and write-ahead logs are theirs too). */
 static const char *const output_names[] = {
     "results.sqlite", "sweep.sqlite", "summary.json",  "report.html", "jobs.csv",
     "timeseries.csv", "runs.csv",     "params.csv",    "metrics.csv", "series.csv",
@@ -58,7 +58,8 @@ int aif_outdir_is_output_name(const char *name) {
         size_t n = strlen(output_names[i]);
         if (strncmp(name, output_names[i], n) == 0 &&
             (name[n] == '\0' || is_temp_tail(name + n) ||
-             (i < 2 && strcmp(name + n, "-journal") == 0))) {
+             (i < 2 && (strcmp(name + n, "-journal") == 0 || strcmp(name + n, "-wal") == 0 ||
+                        strcmp(name + n, "-shm") == 0)))) {
             return 1;
         }
     }

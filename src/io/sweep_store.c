@@ -1,7 +1,8 @@
 /* The SQLite store of a sweep's runs (see sweep_store.h). Each run goes in with its metrics
- * in one transaction (BEGIN IMMEDIATE ... COMMIT, rollback journal, synchronous FULL), so a
- * kill between runs or inside one leaves the file with whole runs only: SQLite rolls a
- * half-written transaction back from its journal the next time the file is opened. */
+ * in one transaction (BEGIN IMMEDIATE ... COMMIT, write-ahead log, synchronous NORMAL), so
+ * a kill between runs or inside one leaves the file with whole runs only: a commit is in the
+ * log whole or not at all, and SQLite ignores a torn tail of the log the next time the file
+ * is opened. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,7 +77,12 @@ aif_status aif_sweep_store_open(const aif_allocator *a, const char *path, bool c
                           st->db ? sqlite3_errmsg(st->db) : "out of memory");
     }
     if (s == AIF_OK) {
-        s = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", err);
+        /* A write-ahead log: each run's commit is atomic against a kill at any instant
+         * without an fsync per run (synchronous NORMAL syncs at checkpoints; only a power
+         * loss could drop the last commits, never tear one). */
+        s = exec(
+            st, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            err);
     }
     if (s == AIF_OK && create) {
         char pragmas[128];
