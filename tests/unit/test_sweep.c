@@ -201,7 +201,8 @@ static void errors_have_positions(void **state) {
          "    a.b: {values: [1, 2]}\n",
          "t.yaml:4:12: error: sweep.samples: a grid runs every combination"},
         {"aifactory: 1\nsweep:\n  scenario: nowhere.yaml\n  parameters: {a.b: {values: [1]}}\n",
-         "t.yaml:3:13: error: sweep.scenario: cannot open the scenario file nowhere.yaml: No such file or directory"},
+         "t.yaml:3:13: error: sweep.scenario: cannot open the scenario file nowhere.yaml: No such "
+         "file or directory"},
         {"aifactory: 1\nsweep:\n  scenario: default\n  replication: 2\n"
          "  parameters: {a.b: {values: [1]}}\n",
          "t.yaml:4:3: error: sweep: unknown key 'replication' (did you mean 'replications'?)"},

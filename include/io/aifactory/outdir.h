@@ -19,8 +19,8 @@
  *
  * Only a folder that looks like one of ours is ever replaced or deleted: absent, empty, or
  * holding nothing but regular files with the names aifactory writes (results.sqlite,
- * sweep.sqlite, summary.json, report.html, the CSV files, and their temporary names). Anything else is
- * refused with AIF_EINVAL, never removed. The lock file is removed when the lock is let go
+ * sweep.sqlite, summary.json, report.html, the CSV files, and their temporary names). Anything else
+ * is refused with AIF_EINVAL, never removed. The lock file is removed when the lock is let go
  * (safe: a process that locks the file checks afterwards that it is still the one at that
  * name). */
 #ifndef AIFACTORY_OUTDIR_H
