@@ -15,7 +15,8 @@ void aif_fleet_options_default(aif_fleet_options *o) {
                              .procure_block_w = 500e6,
                              .procure_system_id = "vr-nvl144",
                              .max_orders = 40,
-                             .research_policy = "fifo"};
+                             .research_policy = "fifo",
+                             .idle_power_fraction = AIF_FLEET_IDLE_POWER_FRACTION};
 }
 
 static const char *const event_names[AIF_FEV_KIND_COUNT] = {
@@ -73,18 +74,35 @@ int64_t fleet_site_free(const aif_fleet *f, size_t site) {
     for (size_t t = 0; t < f->build.ntypes; t++) {
         size_t c = site * FLEET_MAX_TYPES + t;
         int64_t up =
-            (f->build.cell_racks[c] - f->build.cell_down[c]) * f->build.types[t].packages_per_rack;
+            f->build.cell_racks[c] * f->build.types[t].packages_per_rack - f->build.cell_down[c];
         free_pk += up - f->build.cell_reserved[c];
     }
     return free_pk;
 }
 
+/* Energy drawn since the last integration by the own/partner blocks online, at the load
+ * of the hour in progress (fleet_hour sets it), into the month's bill and the day's row.
+ * Every caller changes paid_power_w or the load only after integrating up to its instant,
+ * so the draw is exact for a load that is constant through each hour. The interval always
+ * lies in the last day pushed: fleet_hour integrates before it pushes a new day. */
 void fleet_integrate_power(aif_fleet *f, aif_time now) {
     if (now > f->money.power_since) {
-        f->money.energy_month_j +=
-            f->money.paid_power_w * (double)(now - f->money.power_since) * 1e-9;
+        double j = f->money.paid_power_w * f->money.load_factor *
+                   (double)(now - f->money.power_since) * 1e-9;
+        f->money.energy_month_j += j;
+        if (f->inference.days.count > 0) {
+            ((aif_fleet_day *)f->inference.days.data)[f->inference.days.count - 1]
+                .billed_energy_j += j;
+        }
         f->money.power_since = now;
     }
+}
+
+void fleet_set_load(aif_fleet *f, aif_time now, double busy_share) {
+    fleet_integrate_power(f, now);
+    double idle = f->in->options.idle_power_fraction;
+    double busy = busy_share < 0 ? 0 : busy_share > 1 ? 1 : busy_share;
+    f->money.load_factor = idle + (1.0 - idle) * busy;
 }
 
 /* ---- hardware types ---- */
@@ -132,6 +150,9 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
     t->packages_per_rack = (int64_t)sys->packages.value;
     double dies = sys->package && sys->package->dies.present ? sys->package->dies.value : 1.0;
     t->dies_per_rack = (int64_t)(sys->packages.value * dies);
+    if (aif_reliability_for_system(sys, &t->rel) != AIF_OK) {
+        return aif_error_set(f->err, AIF_EINVAL, "system '%.60s' has no package count", sys->id);
+    }
     const aif_scenario_inference *d = &f->in->inference;
     for (size_t k = 0; d->present && k < d->class_count && k < FLEET_MAX_CLASSES; k++) {
         double tps = 0;
@@ -339,9 +360,10 @@ static aif_status block_retire(aif_fleet *f, size_t i) {
     }
     f->build.online_packages -= fb->b.packages;
     f->build.online_dies -= fb->b.dies;
-    /* Racks in repair at retirement retire with the block. */
-    if (f->build.cell_down[c] > f->build.cell_racks[c]) {
-        f->build.cell_down[c] = f->build.cell_racks[c];
+    /* GPUs in repair at retirement retire with the block. */
+    int64_t left = f->build.cell_racks[c] * f->build.types[fb->type].packages_per_rack;
+    if (f->build.cell_down[c] > left) {
+        f->build.cell_down[c] = left;
     }
     if (f->in->providers[fb->b.provider].kind != AIF_PROVIDER_CLOUD) {
         f->money.paid_power_w -= fb->b.facility_w;
@@ -556,8 +578,8 @@ static aif_status alloc_arrays(aif_fleet *f) {
     const aif_fleet_input *in = f->in;
     f->build.nsites = in->site_count + in->provider_count;
     size_t cells = f->build.nsites * FLEET_MAX_TYPES;
-    f->build.repair_hours =
-        (size_t)ceil((double)in->failures.repair_time / (double)AIF_NS_PER_HOUR);
+    /* The ring spans the longest repair of any fault class (reliability.h). */
+    f->build.repair_hours = (size_t)ceil(aif_reliability_max_repair_s() / 3600.0);
     size_t np = in->provider_count ? in->provider_count : 1;
     size_t nt = in->investments.tranche_count ? in->investments.tranche_count : 1;
     size_t nw = in->investments.warrant_count ? in->investments.warrant_count : 1;
@@ -661,6 +683,10 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
         return aif_error_set(err, AIF_EINVAL,
                              "missing input, catalog, or a period that ends after it starts");
     }
+    if (!(in->options.idle_power_fraction >= 0 && in->options.idle_power_fraction <= 1)) {
+        return aif_error_set(err, AIF_EINVAL, "idle power fraction %g is not in [0, 1]",
+                             in->options.idle_power_fraction);
+    }
     aif_fleet *f = aif_calloc(a, 1, sizeof *f);
     if (f == NULL) {
         return aif_error_set(err, AIF_ENOMEM, "%s", aif_strerror(AIF_ENOMEM));
@@ -668,6 +694,8 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
     f->alloc = a;
     f->in = in;
     f->err = err;
+    /* Nothing is busy until the first hour allocates. */
+    f->money.load_factor = in->options.idle_power_fraction;
     f->build.blocks.item = sizeof(fleet_block);
     f->events.item = sizeof(aif_fleet_event);
     f->inference.days.item = sizeof(aif_fleet_day);

@@ -13,6 +13,7 @@
 #include "aifactory/error.h"
 #include "aifactory/fleet.h"
 #include "aifactory/perf.h"
+#include "aifactory/reliability.h"
 #include "aifactory/rng.h"
 #include "aifactory/session.h"
 #include "aifactory/sim.h"
@@ -79,6 +80,7 @@ typedef struct fleet_type {
     int64_t packages_per_rack;
     int64_t dies_per_rack;
     double tokens_per_gpu[FLEET_MAX_CLASSES]; /* 0: cannot serve the class */
+    aif_reliability rel; /* fault rates, blast radius and repair time of its form */
 } fleet_type;
 
 typedef struct fleet_block {
@@ -98,7 +100,8 @@ typedef struct fleet_run {
     aif_fleet_run_result res;
     aif_train_progress prog;
     aif_rng rng;
-    int state; /* 0 waiting, 1 running, 2 done, 3 cannot progress (never started) */
+    int state;                /* 0 waiting, 1 running, 2 done, 3 cannot progress (never started) */
+    double rate_per_gpu_year; /* interruptions, of the system it runs on (set at start) */
     aif_pq_handle finish_ev, fail_ev;
     int64_t reserved[FLEET_MAX_TYPES]; /* packages held per type at res.site */
 } fleet_run;
@@ -116,9 +119,9 @@ typedef struct fleet_build {
     size_t ntypes, nsites; /* nsites = scenario sites + one procurement site per provider */
     fleet_type types[FLEET_MAX_TYPES];
     int64_t *cell_racks;    /* online racks per (site, type) */
-    int64_t *cell_down;     /* racks in repair */
+    int64_t *cell_down;     /* GPUs (packages) in repair */
     int64_t *cell_reserved; /* packages held by frontier runs */
-    int64_t *repair_ring;   /* racks coming back, per (hour mod ring, cell) */
+    int64_t *repair_ring;   /* GPUs coming back, per (hour mod ring, cell) */
     size_t repair_hours;
     fleet_vec blocks;         /* fleet_block */
     double online_w;          /* nominal facility W online */
@@ -136,7 +139,8 @@ typedef struct fleet_build {
 /* Money accrued since the last monthly post (fleet.c) and the vendor milestones counted so
  * far; the hour adds cloud package-hours and tokens served. */
 typedef struct fleet_money {
-    double paid_power_w;  /* facility W of own/partner blocks online */
+    double paid_power_w;  /* facility W of own/partner blocks online, at full load */
+    double load_factor;   /* drawn / full-load W this hour: idle + (1 - idle) x busy share */
     aif_time power_since; /* last energy integration time */
     double energy_month_j;
     double *cloud_pkg_hours; /* per provider, this month */
@@ -194,6 +198,8 @@ aif_status fleet_log(aif_fleet *f, aif_fleet_event_kind kind, int32_t provider, 
                      int64_t c);
 int64_t fleet_site_free(const aif_fleet *f, size_t site);
 void fleet_integrate_power(aif_fleet *f, aif_time now);
+/* Integrate up to `now`, then draw at `busy_share` (busy GPUs / GPUs online) from now on. */
+void fleet_set_load(aif_fleet *f, aif_time now, double busy_share);
 double fleet_pue(const aif_fleet *f, double phase_pue);
 aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, double pue,
                            size_t *index);

@@ -319,7 +319,7 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
     }
     int64_t sid[10];
     static const char *const use_names[5] = {"inference", "training", "research", "idle", "failed"};
-    const char *tok = "Inference demand vs served", *pow = "Power draw at full load";
+    const char *tok = "Inference demand vs served", *pow = "Power draw (full load; billed at load)";
     const char *use = "GPU-hours by use (per day)";
     if (st == AIF_OK) {
         st = r->ops->series(r, tok, "demanded", "tokens/s", &sid[0]);
@@ -335,6 +335,10 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
     }
     for (int u = 0; st == AIF_OK && u < 5; u++) {
         st = r->ops->series(r, use, use_names[u], "GPU-h", &sid[4 + u]);
+    }
+    /* What the bill counts: the billed blocks' draw at each hour's load, a daily mean. */
+    if (st == AIF_OK) {
+        st = r->ops->series(r, pow, "billed to us, drawn at load (daily mean)", "GW", &sid[9]);
     }
     /* Capacity per group is rebuilt from the block events, which are in time order. */
     double draw = 0, billed = 0;
@@ -366,12 +370,13 @@ static aif_status record_days(const aif_allocator *a, const aif_fleet *f,
                 st = r->ops->point(r, g[i].sid_pkgs, t, g[i].pkgs);
             }
         }
-        double v[9] = {day->tokens_demanded / 86400.0, day->tokens_served / 86400.0, draw / 1e9,
-                       billed / 1e9};
+        double v[10] = {day->tokens_demanded / 86400.0, day->tokens_served / 86400.0, draw / 1e9,
+                        billed / 1e9};
         for (int u = 0; u < 5; u++) {
             v[4 + u] = day->gpu_hours[u];
         }
-        for (int i = 0; st == AIF_OK && i < 9; i++) {
+        v[9] = round(day->billed_energy_j / 86400.0) / 1e9; /* whole watts: no float noise */
+        for (int i = 0; st == AIF_OK && i < 10; i++) {
             st = r->ops->point(r, sid[i], t, v[i]);
         }
     }

@@ -18,7 +18,7 @@ static size_t cell(size_t site, size_t type) {
 
 static int64_t cell_free(const aif_fleet *f, size_t c, size_t type) {
     int64_t up =
-        (f->build.cell_racks[c] - f->build.cell_down[c]) * f->build.types[type].packages_per_rack;
+        f->build.cell_racks[c] * f->build.types[type].packages_per_rack - f->build.cell_down[c];
     int64_t fr = up - f->build.cell_reserved[c];
     return fr > 0 ? fr : 0;
 }
@@ -28,6 +28,24 @@ static size_t site_provider(const aif_fleet *f, size_t site) {
 }
 
 /* ---- frontier runs ---- */
+
+/* Interruptions per GPU-year of a synchronous job on type t: every fault class of its
+ * system (reliability.h), scaled by the scenario's rate against Llama 3's. */
+static double type_rate(const aif_fleet *f, const fleet_type *t) {
+    return aif_reliability_rate(&t->rel) * f->in->failures.interruptions_per_gpu_year /
+           aif_reliability_reference_rate();
+}
+
+/* The run's checkpoint/restart model on type t, for `work_s` of failure-free work. */
+static aif_train_params run_params(const aif_fleet *f, const fleet_run *r, const fleet_type *t,
+                                   double work_s) {
+    const aif_scenario_failures *fl = &f->in->failures;
+    return (aif_train_params){.work_s = work_s,
+                              .gpus = r->spec->gpus,
+                              .rate_per_gpu_year = type_rate(f, t),
+                              .checkpoint_s = (double)fl->checkpoint_interval * 1e-9,
+                              .restart_s = (double)fl->restart_cost * 1e-9};
+}
 
 aif_status fleet_runs_create(aif_fleet *f) {
     const aif_scenario_training *tr = &f->in->training;
@@ -39,6 +57,13 @@ aif_status fleet_runs_create(aif_fleet *f) {
         return AIF_ENOMEM;
     }
     f->training.run_count = tr->frontier_run_count;
+    /* Until a run starts on a system, its goodput is reported on the least reliable one. */
+    const fleet_type *worst = NULL;
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        if (worst == NULL || type_rate(f, &f->build.types[t]) > type_rate(f, worst)) {
+            worst = &f->build.types[t];
+        }
+    }
     for (size_t i = 0; i < f->training.run_count; i++) {
         fleet_run *r = &f->training.runs[i];
         r->spec = &tr->frontier_runs[i];
@@ -46,14 +71,12 @@ aif_status fleet_runs_create(aif_fleet *f) {
                                         .site = -1,
                                         .start = AIF_TIME_MAX,
                                         .finish = AIF_TIME_MAX,
-                                        .gpus = r->spec->gpus};
-        const aif_scenario_failures *fl = &f->in->failures;
-        aif_train_params tp = {.work_s = 1.0,
-                               .gpus = r->spec->gpus,
-                               .rate_per_gpu_year = fl->interruptions_per_gpu_year,
-                               .checkpoint_s = (double)fl->checkpoint_interval * 1e-9,
-                               .restart_s = (double)fl->restart_cost * 1e-9};
-        aif_train_expected(&tp, &r->res.expected_goodput, NULL);
+                                        .gpus = r->spec->gpus,
+                                        .expected_goodput = NAN};
+        if (worst != NULL) {
+            aif_train_params tp = run_params(f, r, worst, 1.0);
+            aif_train_expected(&tp, &r->res.expected_goodput, NULL);
+        }
         /* One stream per run: its failure log does not move when other runs change. */
         aif_rng_seed(&r->rng, f->in->simulation.seed, 100 + i);
     }
@@ -88,7 +111,7 @@ static aif_status schedule_run(aif_fleet *f, size_t i, aif_time now) {
     fleet_run *r = &f->training.runs[i];
     aif_status st = aif_sim_schedule_at(f->sim, aif_train_progress_finish_time(&r->prog), f->self,
                                         CLS_RUN_FINISH, EV_RUN_FINISH, i, &r->finish_ev);
-    double mtbi = aif_train_mtbi_s(f->in->failures.interruptions_per_gpu_year, r->spec->gpus);
+    double mtbi = aif_train_mtbi_s(r->rate_per_gpu_year, r->spec->gpus);
     r->fail_ev = AIF_PQ_HANDLE_NONE;
     if (st == AIF_OK && isfinite(mtbi)) {
         double gap = aif_dist_exponential(&r->rng, 1.0 / mtbi);
@@ -110,19 +133,6 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
             !(r->spec->gpus > 0) || !(r->spec->compute_flop > 0)) {
             continue;
         }
-        /* When interruptions come faster than checkpoints and restarts can keep up, the run
-         * would restart forever and fill the event log: report it once and never start it,
-         * so it holds no GPUs. NaN (no failures at all) is not below the bound. */
-        if (r->res.expected_goodput < AIF_FLEET_MIN_GOODPUT) {
-            r->state = 3;
-            r->res.no_progress = true;
-            aif_status st =
-                fleet_log(f, AIF_FEV_RUN_NO_PROGRESS, -1, (int64_t)i, r->res.expected_goodput, 0);
-            if (st != AIF_OK) {
-                return st;
-            }
-            continue;
-        }
         int64_t want = (int64_t)ceil(r->spec->gpus);
         for (size_t s = 0; s < f->build.nsites; s++) {
             if (r->spec->site != AIF_SCENARIO_NONE && s != r->spec->site) {
@@ -131,24 +141,42 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
             if (fleet_site_free(f, s) < want) {
                 continue;
             }
-            /* Hold packages type by type; the type giving most sets the pace. */
-            int64_t left = want, best = 0;
+            /* Packages are held type by type; the type giving most sets the pace and the
+             * failure rate. */
+            int64_t take_t[FLEET_MAX_TYPES] = {0}, left = want, best = 0;
             size_t pace = 0;
             for (size_t t = 0; t < f->build.ntypes && left > 0; t++) {
                 int64_t take = cell_free(f, cell(s, t), t);
-                take = take < left ? take : left;
-                f->build.cell_reserved[cell(s, t)] += take;
-                r->reserved[t] = take;
-                left -= take;
-                if (take > best) {
-                    best = take;
+                take_t[t] = take < left ? take : left;
+                left -= take_t[t];
+                if (take_t[t] > best) {
+                    best = take_t[t];
                     pace = t;
                 }
             }
+            const fleet_type *ty = &f->build.types[pace];
+            aif_train_params tp = run_params(f, r, ty, run_work_s(f, r, ty));
+            aif_train_expected(&tp, &r->res.expected_goodput, NULL);
+            /* When interruptions come faster than checkpoints and restarts can keep up, the
+             * run would restart forever and fill the event log: report it once and never
+             * start it, so it holds no GPUs. NaN (no failures at all) is not below the bound. */
+            if (r->res.expected_goodput < AIF_FLEET_MIN_GOODPUT) {
+                r->state = 3;
+                r->res.no_progress = true;
+                aif_status st = fleet_log(f, AIF_FEV_RUN_NO_PROGRESS, -1, (int64_t)i,
+                                          r->res.expected_goodput, 0);
+                if (st != AIF_OK) {
+                    return st;
+                }
+                break;
+            }
+            for (size_t t = 0; t < f->build.ntypes; t++) {
+                f->build.cell_reserved[cell(s, t)] += take_t[t];
+                r->reserved[t] = take_t[t];
+            }
+            r->rate_per_gpu_year = tp.rate_per_gpu_year;
             aif_status st =
-                aif_train_progress_start(&r->prog, run_work_s(f, r, &f->build.types[pace]),
-                                         (double)f->in->failures.checkpoint_interval * 1e-9,
-                                         (double)f->in->failures.restart_cost * 1e-9, now);
+                aif_train_progress_start(&r->prog, tp.work_s, tp.checkpoint_s, tp.restart_s, now);
             if (st != AIF_OK) {
                 return st;
             }
@@ -396,16 +424,18 @@ static aif_status procure(aif_fleet *f, aif_time now) {
 
 /* ---- the hour ---- */
 
+/* Every fault class of each cell's system (reliability.h) strikes its GPUs in service at
+ * its rate, scaled by the scenario's interruption rate against Llama 3's (1 at the default);
+ * each fault takes its blast radius out of service for its repair time. Software faults
+ * interrupt jobs but leave nothing to repair. */
 static void failures_and_repairs(aif_fleet *f, size_t hour) {
-    const aif_scenario_failures *fl = &f->in->failures;
+    double scale = f->in->failures.interruptions_per_gpu_year / aif_reliability_reference_rate();
     size_t R = f->build.repair_hours;
-    if (R == 0 || !(fl->interruptions_per_gpu_year > 0) || !(fl->hardware_fraction > 0)) {
+    if (R == 0 || !(scale > 0)) {
         return;
     }
     size_t cells = f->build.nsites * FLEET_MAX_TYPES;
     int64_t *back = &f->build.repair_ring[(hour % (R + 1)) * cells];
-    int64_t *later = &f->build.repair_ring[((hour + R) % (R + 1)) * cells];
-    double per_pkg_h = fl->interruptions_per_gpu_year * fl->hardware_fraction / HOURS_PER_YEAR;
     for (size_t s = 0; s < f->build.nsites; s++) {
         for (size_t t = 0; t < f->build.ntypes; t++) {
             size_t c = cell(s, t);
@@ -414,16 +444,26 @@ static void failures_and_repairs(aif_fleet *f, size_t hour) {
                 f->build.cell_down[c] = 0;
             }
             back[c] = 0;
-            int64_t up = f->build.cell_racks[c] - f->build.cell_down[c];
-            if (up <= 0) {
-                continue;
+            const fleet_type *ty = &f->build.types[t];
+            int64_t up = f->build.cell_racks[c] * ty->packages_per_rack - f->build.cell_down[c];
+            for (int k = 0; k < AIF_FAULT_CLASS_COUNT && up > 0; k++) {
+                const aif_fault_rate *fr = &ty->rel.fault[k];
+                if (!(fr->blast_gpus >= 1) || !(fr->per_gpu_year > 0)) {
+                    continue;
+                }
+                double lambda = (double)up * fr->per_gpu_year * scale / HOURS_PER_YEAR;
+                int64_t n = (int64_t)aif_dist_poisson(&f->build.rng_failures, lambda);
+                if (n == 0) {
+                    continue;
+                }
+                int64_t lost = n * (int64_t)fr->blast_gpus;
+                lost = lost < up ? lost : up;
+                size_t back_in = (size_t)ceil(fr->repair_s / 3600.0);
+                back_in = back_in < 1 ? 1 : back_in > R ? R : back_in;
+                f->build.cell_down[c] += lost;
+                f->build.repair_ring[((hour + back_in) % (R + 1)) * cells + c] += lost;
+                up -= lost;
             }
-            /* A failed package takes its whole rack (system) down for the repair. */
-            double lambda = (double)up * (double)f->build.types[t].packages_per_rack * per_pkg_h;
-            int64_t n = (int64_t)aif_dist_poisson(&f->build.rng_failures, lambda);
-            n = n < up ? n : up;
-            f->build.cell_down[c] += n;
-            later[c] += n;
         }
     }
 }
@@ -432,6 +472,8 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     const aif_fleet_input *in = f->in;
     size_t hour = (size_t)(now / AIF_NS_PER_HOUR);
     aif_status st = AIF_OK;
+    /* The hour that ended drew at its own load, into its own day's row. */
+    fleet_integrate_power(f, now);
     if (hour % 24 == 0) {
         if (hour > 0) {
             st = procure(f, now);
@@ -463,7 +505,7 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
             int64_t ppr = f->build.types[t].packages_per_rack;
             free_t[t] += cell_free(f, c, t);
             reserved += f->build.cell_reserved[c];
-            down += f->build.cell_down[c] * ppr;
+            down += f->build.cell_down[c];
             total += f->build.cell_racks[c] * ppr;
             if (in->providers[p].kind == AIF_PROVIDER_CLOUD) {
                 f->money.cloud_pkg_hours[p] += (double)(f->build.cell_racks[c] * ppr);
@@ -492,6 +534,10 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
     if (st != AIF_OK) {
         return st;
     }
+    /* This hour's draw: busy GPUs at full load, idle and failed ones at the idle fraction;
+     * own/partner blocks are billed at the fleet's busy share (the GPUs are pooled). */
+    fleet_set_load(f, now,
+                   total > 0 ? ((double)(inf_gpus + reserved) + research_h) / (double)total : 0.0);
     day->gpu_hours[AIF_USE_INFERENCE] += (double)inf_gpus;
     day->gpu_hours[AIF_USE_TRAINING] += (double)reserved;
     day->gpu_hours[AIF_USE_RESEARCH] += research_h;

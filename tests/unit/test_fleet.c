@@ -220,10 +220,61 @@ static void tranches_on_it_basis_use_the_phase_pue(void **state) {
     world_free(&w);
 }
 
+/* Power by load, derived by hand: ten partner blocks all online by 2028-10-01, nothing but
+ * one 16,384-GPU frontier run from 2028-11-01, no failures. Every hour draws the idle
+ * fraction of the blocks' facility power, and the run's hours (from its start to the hour
+ * after its finish: the load is set per hour) add (1 - idle) x its share of the GPUs. */
+static void power_bill_follows_load(void **state) {
+    (void)state;
+    world w;
+    world_init(&w, 1);
+    const double idle = 0.25;
+    w.in.options.idle_power_fraction = idle;
+    w.in.options.max_orders = 0;
+    w.in.inference.present = false;
+    w.in.failures.interruptions_per_gpu_year = 0;
+    w.run.compute_flop = 1e25;
+    w.run.earliest_start_at = aif_date_to_sim((aif_date){2028, 11, 1}, START);
+    aif_fleet *f = run_world(&w);
+    const aif_fleet_summary *s = aif_fleet_summary_get(f);
+    aif_time end = w.in.simulation.end;
+    double idle_j = 0, full_w = 0;
+    int64_t packages = 0;
+    for (size_t i = 0; i < aif_fleet_block_count(f); i++) {
+        const aif_block *b = aif_fleet_block_at(f, i);
+        assert_true(b->online <= w.run.earliest_start_at);
+        idle_j += idle * b->facility_w * (double)(end - b->online) * 1e-9;
+        full_w += b->facility_w;
+        packages += b->packages;
+    }
+    const aif_fleet_run_result *run = aif_fleet_run_at(f, 0);
+    assert_int_equal(run->start, w.run.earliest_start_at);
+    assert_true(run->finish < end);
+    aif_time busy_ns =
+        (run->finish - run->start + AIF_NS_PER_HOUR - 1) / AIF_NS_PER_HOUR * AIF_NS_PER_HOUR;
+    double busy_j = (1.0 - idle) * full_w * (16384.0 / (double)packages) * (double)busy_ns * 1e-9;
+    double want_mwh = (idle_j + busy_j) / 3.6e9;
+    assert_true(fabs(s->energy_mwh - want_mwh) <= 1e-9 * want_mwh);
+    /* The bill is that energy at the catalog's power price, rounded to the cent each month. */
+    double price = aif_catalog_facility(w.cat)->power_price_usd_per_mwh.value;
+    assert_true(fabs(s->power_usd - want_mwh * price) <= 0.01 * 41);
+    /* The day rows hold the same energy, each day its own. */
+    double day_j = 0;
+    for (size_t d = 0; d < aif_fleet_day_count(f); d++) {
+        day_j += aif_fleet_day_at(f, d)->billed_energy_j;
+    }
+    assert_true(fabs(day_j / 3.6e9 - want_mwh) <= 1e-9 * want_mwh);
+    /* Idle GPUs at the full-load draw would have cost 1 / idle times as much. */
+    assert_true(s->energy_mwh < 0.5 * (idle_j / idle) / 3.6e9);
+    aif_fleet_destroy(f);
+    world_free(&w);
+}
+
 static void energy_and_ledger_identities(void **state) {
     (void)state;
     world w;
     world_init(&w, 2);
+    w.in.options.idle_power_fraction = 1.0; /* every GPU billed at full load */
     aif_fleet *f = run_world(&w);
     const aif_fleet_summary *s = aif_fleet_summary_get(f);
     /* Energy = sum over own/partner blocks of drawn power x time online in the period. */
@@ -374,6 +425,7 @@ int main(void) {
         cmocka_unit_test(tranches_on_it_basis_use_the_phase_pue),
         cmocka_unit_test(procurement_threshold_headroom),
         cmocka_unit_test(energy_and_ledger_identities),
+        cmocka_unit_test(power_bill_follows_load),
         cmocka_unit_test(depreciation_counts_months_online),
         cmocka_unit_test(determinism),
         cmocka_unit_test(allocation_failures),

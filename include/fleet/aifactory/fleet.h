@@ -44,9 +44,22 @@ typedef struct aif_fleet_options {
     /* Policy of the research jobs: any name from sched.h (NULL = "fifo"), run through a
      * scheduling session (session.h); see docs/run.md. */
     const char *research_policy;
+    /* Facility draw of an idle GPU (with its share of host, network and cooling) as a
+     * fraction of its draw at full load; busy GPUs (inference, training, research) draw
+     * all of it. Billing and the drawn-power series follow the hour's busy share
+     * (docs/run.md "Power by load"). In [0, 1]; 1 bills every GPU at full load. */
+    double idle_power_fraction;
 } aif_fleet_options;
 
-/* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders, research policy fifo. */
+/* The default idle fraction: an idle accelerator draws ~14% of its loaded power (H200:
+ * 80 W idle against 593 W serving), and the rest of the node (CPUs, memory, NICs,
+ * switches, fans and pumps) keeps about half its loaded draw (ASSUMPTION); at the
+ * accelerators' ~70% of a node's IT power that gives 0.7 x 0.14 + 0.3 x 0.5 = 0.25
+ * (docs/sources.md "Power by load"). */
+#define AIF_FLEET_IDLE_POWER_FRACTION 0.25
+
+/* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders, research policy fifo,
+ * idle power fraction AIF_FLEET_IDLE_POWER_FRACTION. */
 void aif_fleet_options_default(aif_fleet_options *o);
 
 /* Everything a run reads; every pointer is borrowed until aif_fleet_destroy. */
@@ -108,6 +121,7 @@ typedef struct aif_fleet_day {
     double peak_inference_gpus;
     double procured_w; /* facility W of procured blocks online at the end of the day (the
                           rest of facility_w is contracted) */
+    double billed_energy_j; /* facility energy drawn by own/partner blocks at load */
 } aif_fleet_day;
 
 enum { AIF_USE_INFERENCE, AIF_USE_TRAINING, AIF_USE_RESEARCH, AIF_USE_IDLE, AIF_USE_FAILED };
