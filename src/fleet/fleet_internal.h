@@ -81,6 +81,7 @@ typedef struct fleet_type {
     int64_t dies_per_rack;
     double tokens_per_gpu[FLEET_MAX_CLASSES]; /* 0: cannot serve the class */
     aif_reliability rel; /* fault rates, blast radius and repair time of its form */
+    double research_mfu; /* perf model's MFU for research on it; 0 until first asked */
 } fleet_type;
 
 typedef struct fleet_block {
@@ -206,6 +207,13 @@ aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, doub
 aif_status fleet_schedule_block(aif_fleet *f, size_t i);
 
 /* fleet_work.c */
+/* The MFU when the perf model has no answer (no model given, or no layout fits): Llama 3.1
+ * 405B's average on 16,384 H100 (38-43%, rounded down for restarts). */
+#define FLEET_FALLBACK_MFU 0.35
+/* The perf model's MFU for `model` on type t at `gpus` (bucketed to a power of two, so one
+ * cached answer serves a (model, system, precision, scale bucket)), else the fallback. */
+double fleet_train_mfu(aif_fleet *f, const aif_model_spec *model, const fleet_type *t, double gpus,
+                       aif_precision prec);
 aif_status fleet_hour(aif_fleet *f, aif_time now);
 aif_status fleet_run_event(aif_fleet *f, uint32_t kind, size_t run, aif_time now);
 aif_status fleet_runs_create(aif_fleet *f);

@@ -110,6 +110,9 @@ static aif_status record_params(const aif_fleet *f, const aif_record_sink *r) {
         st = param_num(r, "failures.checkpoint_interval", secs(fl->checkpoint_interval), "s");
     }
     if (st == AIF_OK) {
+        st = param_num(r, "failures.checkpoint_cost", secs(fl->checkpoint_cost), "s");
+    }
+    if (st == AIF_OK) {
         st = param_num(r, "procurement.threshold", in->options.procure_threshold, "");
     }
     if (st == AIF_OK) {

@@ -4,7 +4,7 @@
  * free that hour. A shrinking pool (an inference peak) preempts the most recently started
  * research jobs; they keep their progress and go back to the policy. Each hour's research
  * GPU-hours are the session's busy GPU-time integrated over the hour, and count as
- * training compute (peak x 35% MFU) once the hour ends. Under a research budget (elastic
+ * training compute (peak x the perf model's MFU) once the hour ends. Under a research budget (elastic
  * research, research.budget_share) the pool is also capped at the budget's share of the
  * fleet, and the part of it the jobs leave idle runs background research. */
 #include <math.h>
@@ -13,8 +13,28 @@
 #include "aifactory/sched.h"
 #include "fleet_internal.h"
 
-/* Research jobs run at the fallback MFU of frontier runs (Llama 3.1 405B's average). */
-#define RESEARCH_MFU 0.35
+/* Research jobs carry no model: they are counted as training llama3.1-70b (ASSUMPTION: a
+ * mid-size dense model stands for the experiments and ablations of a frontier lab) at the
+ * scale of the mean research job, at each system's training precision (docs/run.md). */
+#define RESEARCH_MODEL "llama3.1-70b"
+
+/* The perf model's MFU of research on type t, computed once per type (the fleet's perf
+ * cache holds it per model, system, precision and scale bucket). */
+static double research_mfu(aif_fleet *f, fleet_type *t) {
+    if (!(t->research_mfu > 0)) {
+        const aif_scenario_research *rs = &f->in->training.research;
+        double gpus = aif_dist_mean(&rs->gpus);
+        if (!isfinite(gpus) || gpus < 1) {
+            gpus = 1;
+        }
+        if (rs->max_gpus >= 1 && gpus > rs->max_gpus) {
+            gpus = rs->max_gpus;
+        }
+        t->research_mfu = fleet_train_mfu(f, aif_model_find(RESEARCH_MODEL), t, gpus,
+                                          t->hw != NULL ? t->hw->train_precision : AIF_PREC_BF16);
+    }
+    return t->research_mfu;
+}
 
 /* The priority policy's classes (ASSUMPTION, research jobs carry no priority of their
  * own): jobs of at most one 8-GPU node, debugging and small experiments that people wait
@@ -155,13 +175,13 @@ aif_status fleet_research_hour(aif_fleet *f, aif_time now, int64_t cap, const in
      * free GPUs it runs on, weighted by how many each type has free. */
     double peak = 0, n = 0;
     for (size_t t = 0; t < f->build.ntypes; t++) {
-        const fleet_type *ty = &f->build.types[t];
+        fleet_type *ty = &f->build.types[t];
         if (free_by_type[t] > 0 && ty->hw != NULL) {
             peak += (double)free_by_type[t] * ty->hw->peak_flops[ty->hw->train_precision] *
-                    ty->hw_scale;
+                    ty->hw_scale * research_mfu(f, ty);
             n += (double)free_by_type[t];
         }
     }
-    f->research.flop_pending = n > 0 ? gpu_s * peak / n * RESEARCH_MFU : 0.0;
+    f->research.flop_pending = n > 0 ? gpu_s * peak / n : 0.0;
     return AIF_OK;
 }

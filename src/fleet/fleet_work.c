@@ -36,16 +36,48 @@ static double type_rate(const aif_fleet *f, const fleet_type *t) {
            aif_reliability_reference_rate();
 }
 
-/* The run's checkpoint/restart model on type t, for `work_s` of failure-free work. */
-static aif_train_params run_params(const aif_fleet *f, const fleet_run *r, const fleet_type *t,
-                                   double work_s) {
+/* Progress between checkpoints: the scenario's interval when it gives one, else Young's
+ * optimum sqrt(2 x checkpoint cost x mean time between interruptions) for this run's size
+ * and system (at least 1 s, at most the whole run). */
+static double checkpoint_interval_s(const aif_fleet *f, double rate_per_gpu_year, double gpus,
+                                    double work_s) {
     const aif_scenario_failures *fl = &f->in->failures;
-    return (aif_train_params){.work_s = work_s,
+    if (fl->checkpoint_interval > 0) {
+        return (double)fl->checkpoint_interval * 1e-9;
+    }
+    double mtbi = aif_train_mtbi_s(rate_per_gpu_year, gpus);
+    double tau = sqrt(2.0 * (double)fl->checkpoint_cost * 1e-9 * mtbi);
+    return isfinite(tau) ? fmin(fmax(tau, 1.0), work_s) : work_s;
+}
+
+/* The run's checkpoint/restart model on type t, for `work_s` of failure-free work. Each
+ * checkpoint blocks training for the checkpoint cost, so a segment between checkpoints is
+ * tau of work plus that cost: the model (training.h) runs on segments of tau + cost and a
+ * work inflated by (tau + cost) / tau; an interruption loses the segment in progress. */
+static aif_train_params run_params(const aif_fleet *f, const fleet_run *r, const fleet_type *t,
+                                   double work_s, double *tau_out) {
+    const aif_scenario_failures *fl = &f->in->failures;
+    double rate = type_rate(f, t);
+    double tau = checkpoint_interval_s(f, rate, r->spec->gpus, work_s);
+    double cost = (double)fl->checkpoint_cost * 1e-9;
+    if (tau_out != NULL) {
+        *tau_out = tau;
+    }
+    return (aif_train_params){.work_s = work_s * (tau + cost) / tau,
                               .gpus = r->spec->gpus,
-                              .rate_per_gpu_year = type_rate(f, t),
-                              .checkpoint_s = (double)fl->checkpoint_interval * 1e-9,
+                              .rate_per_gpu_year = rate,
+                              .checkpoint_s = tau + cost,
                               .restart_s = (double)fl->restart_cost * 1e-9};
 }
+
+/* Goodput of useful work (the checkpoints' own time excluded) in closed form. */
+static double run_goodput(const aif_train_params *tp, double tau) {
+    double g = NAN;
+    aif_train_expected(tp, &g, NULL);
+    return g * tau / tp->checkpoint_s;
+}
+
+static double run_work_s(aif_fleet *f, const fleet_run *r, const fleet_type *t);
 
 aif_status fleet_runs_create(aif_fleet *f) {
     const aif_scenario_training *tr = &f->in->training;
@@ -73,9 +105,11 @@ aif_status fleet_runs_create(aif_fleet *f) {
                                         .finish = AIF_TIME_MAX,
                                         .gpus = r->spec->gpus,
                                         .expected_goodput = NAN};
-        if (worst != NULL) {
-            aif_train_params tp = run_params(f, r, worst, 1.0);
-            aif_train_expected(&tp, &r->res.expected_goodput, NULL);
+        double work = worst != NULL && worst->hw != NULL ? run_work_s(f, r, worst) : 0.0;
+        if (work > 0 && isfinite(work)) {
+            double tau;
+            aif_train_params tp = run_params(f, r, worst, work, &tau);
+            r->res.expected_goodput = run_goodput(&tp, tau);
         }
         /* One stream per run: its failure log does not move when other runs change. */
         aif_rng_seed(&r->rng, f->in->simulation.seed, 100 + i);
@@ -83,27 +117,43 @@ aif_status fleet_runs_create(aif_fleet *f) {
     return AIF_OK;
 }
 
+double fleet_train_mfu(aif_fleet *f, const aif_model_spec *model, const fleet_type *t, double gpus,
+                       aif_precision prec) {
+    if (model == NULL || t->hw == NULL) {
+        return FLEET_FALLBACK_MFU;
+    }
+    /* The scale bucket: the largest power of two <= gpus (at least one 8-GPU node), so
+     * 100k, 400k and 800k GPUs ask the perf model about 65,536, 262,144 and 524,288 and
+     * every job of a bucket shares one cached answer. */
+    long bucket = 8;
+    while ((double)bucket * 2 <= gpus && bucket < (1L << 40)) {
+        bucket *= 2;
+    }
+    /* Llama 3 405B's batch per GPU (2,048 sequences of 8,192 tokens on 16,384 GPUs), kept
+     * as runs grow (ASSUMPTION: weak scaling; docs/run.md). */
+    long batch = bucket / 8 > 2048 ? bucket / 8 : 2048;
+    aif_perf_train_query q = {.model = model,
+                              .hw = t->hw,
+                              .gpus = bucket,
+                              .precision = prec,
+                              .seq_len = 8192,
+                              .global_batch = batch};
+    aif_perf_train_result res;
+    if (aif_perf_cache_train(f->perf, &q, &res) == AIF_OK && res.mfu > 0) {
+        return res.mfu;
+    }
+    return FLEET_FALLBACK_MFU;
+}
+
 /* Seconds of failure-free work: the perf model's MFU for the run's model on this hardware
- * when it has an answer, else 35% (Llama 3.1 405B's average), at the run's precision. */
+ * at the run's scale and precision (fleet_train_mfu). */
 static double run_work_s(aif_fleet *f, const fleet_run *r, const fleet_type *t) {
     const aif_perf_hw *hw = t->hw;
     aif_precision prec = r->spec->precision;
     if ((unsigned)prec >= AIF_PREC_COUNT || !(hw->peak_flops[prec] > 0)) {
         prec = hw->train_precision;
     }
-    double mfu = 0.35;
-    if (r->spec->model != NULL) {
-        aif_perf_train_query q = {.model = r->spec->model,
-                                  .hw = hw,
-                                  .gpus = (long)r->spec->gpus,
-                                  .precision = prec,
-                                  .seq_len = 8192,
-                                  .global_batch = 2048};
-        aif_perf_train_result res;
-        if (aif_perf_cache_train(f->perf, &q, &res) == AIF_OK && res.mfu > 0) {
-            mfu = res.mfu;
-        }
-    }
+    double mfu = fleet_train_mfu(f, r->spec->model, t, r->spec->gpus, prec);
     return r->spec->compute_flop / (r->spec->gpus * hw->peak_flops[prec] * t->hw_scale * mfu);
 }
 
@@ -155,8 +205,10 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
                 }
             }
             const fleet_type *ty = &f->build.types[pace];
-            aif_train_params tp = run_params(f, r, ty, run_work_s(f, r, ty));
-            aif_train_expected(&tp, &r->res.expected_goodput, NULL);
+            double work = run_work_s(f, r, ty), tau;
+            aif_train_params tp = run_params(f, r, ty, work, &tau);
+            r->res.expected_goodput = run_goodput(&tp, tau);
+            r->res.checkpoint_s = tau;
             /* When interruptions come faster than checkpoints and restarts can keep up, the
              * run would restart forever and fill the event log: report it once and never
              * start it, so it holds no GPUs. NaN (no failures at all) is not below the bound. */
@@ -183,7 +235,7 @@ static aif_status try_start_runs(aif_fleet *f, aif_time now) {
             r->state = 1;
             r->res.site = (int32_t)s;
             r->res.start = now;
-            r->res.work_s = r->prog.work_s;
+            r->res.work_s = work; /* useful work: the checkpoints' own time excluded */
             st = fleet_log(f, AIF_FEV_RUN_START, (int32_t)site_provider(f, s), (int64_t)i,
                            r->spec->gpus, (int64_t)s);
             if (st == AIF_OK) {

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 
-/* The Llama 3 405B snapshot (docs/sources.md "Failures by component"): 16,384 H100 over 54
+/* The Llama 3 405B snapshot (docs/sources.md S6 row 14): 16,384 H100 over 54
  * days, 419 unexpected interruptions. Counts by class from the paper's table:
  * GPU 268 = faulty GPU 148 + HBM3 72 + SRAM 19 + system processor 17 + silent data
  * corruption 6 + thermal interface and sensor 6; host 21 = NIC 7 + SSD 3 + power supply 3 +

@@ -116,7 +116,7 @@ static void revenue_share_checks(const loaded *l) {
     assert_int_equal(v->until_trigger, 0);
     assert_int_equal(v->partner, aif_scenario_provider_find(l->sc, "azure"));
     assert_true(c->triggers[0].compute_flop == 1e29);
-    assert_true(s->frontier_compute_flop == 1e26 + 4e26 + 1e27 + 4e27 + 1e28);
+    assert_true(s->frontier_compute_flop == 1e27 + 4e27 + 3 * 1.6e28);
     assert_int_equal(s->triggers_fired, 1);
     aif_time fired = aif_fleet_trigger_time(l->f, 0);
     assert_true(fired == aif_date_to_sim((aif_date){2026, 12, 28}, l->in.simulation.start_date));
@@ -325,21 +325,29 @@ static void default_scenario_checks(void **state) {
     supply_checks(&l);
 }
 
-/* The closed-form goodput of `gpus` GPUs of `sys` at the input's failure parameters: every
- * fault class of the system (reliability.h), scaled by the scenario's rate against Llama 3's. */
-static double closed_form(const aif_fleet_input *in, double gpus, const aif_system *sys) {
+/* The closed-form goodput of useful work for `work` seconds on `gpus` GPUs of `sys` at the
+ * input's failure parameters: every fault class of the system (reliability.h), scaled by the
+ * scenario's rate against Llama 3's; checkpoints every tau of work (the scenario's interval,
+ * else Young's sqrt(2 x cost x MTBI)), each blocking for the checkpoint cost. */
+static double closed_form(const aif_fleet_input *in, double gpus, const aif_system *sys,
+                          double work) {
     aif_reliability rel;
     assert_int_equal(aif_reliability_for_system(sys, &rel), AIF_OK);
-    aif_train_params p = {.work_s = 1.0,
+    double rate = aif_reliability_rate(&rel) * in->failures.interruptions_per_gpu_year /
+                  aif_reliability_reference_rate();
+    double cost = (double)in->failures.checkpoint_cost * 1e-9;
+    double tau = (double)in->failures.checkpoint_interval * 1e-9;
+    if (!(tau > 0)) {
+        tau = fmin(fmax(sqrt(2.0 * cost * 31557600.0 / (rate * gpus)), 1.0), work);
+    }
+    aif_train_params p = {.work_s = work * (tau + cost) / tau,
                           .gpus = gpus,
-                          .rate_per_gpu_year = aif_reliability_rate(&rel) *
-                                               in->failures.interruptions_per_gpu_year /
-                                               aif_reliability_reference_rate(),
-                          .checkpoint_s = (double)in->failures.checkpoint_interval * 1e-9,
+                          .rate_per_gpu_year = rate,
+                          .checkpoint_s = tau + cost,
                           .restart_s = (double)in->failures.restart_cost * 1e-9};
     double g = 0;
     aif_train_expected(&p, &g, NULL);
-    return g;
+    return g * tau / (tau + cost);
 }
 
 static void frontier_runs_progress(void **state) {
@@ -356,7 +364,7 @@ static void frontier_runs_progress(void **state) {
         for (size_t b = 0; b < aif_fleet_block_count(l.f) && !matched; b++) {
             const aif_block *blk = aif_fleet_block_at(l.f, b);
             if ((int32_t)blk->site == r->site && blk->online <= r->start) {
-                g = closed_form(&l.in, r->gpus, blk->system);
+                g = closed_form(&l.in, r->gpus, blk->system, r->work_s);
                 matched = r->expected_goodput == g;
             }
         }
@@ -368,10 +376,21 @@ static void frontier_runs_progress(void **state) {
         double measured = r->work_s / ((double)(r->finish - r->start) * 1e-9);
         assert_true(fabs(measured / g - 1) < 0.08);
     }
-    /* 100k / 400k / 800k rack-scale GPUs at 2 min checkpoints and 1 min restarts. */
-    assert_true(fabs(aif_fleet_run_at(l.f, 0)->expected_goodput - 0.933) < 0.005);
-    assert_true(fabs(aif_fleet_run_at(l.f, 1)->expected_goodput - 0.761) < 0.005);
-    assert_true(fabs(aif_fleet_run_at(l.f, 2)->expected_goodput - 0.584) < 0.005);
+    /* 100k / 400k / 800k rack-scale GPUs at Young's interval for a 30 s checkpoint cost and
+     * 1 min restarts. */
+    assert_true(fabs(aif_fleet_run_at(l.f, 0)->expected_goodput - 0.796) < 0.005);
+    assert_true(fabs(aif_fleet_run_at(l.f, 1)->expected_goodput - 0.587) < 0.005);
+    assert_true(fabs(aif_fleet_run_at(l.f, 2)->expected_goodput - 0.435) < 0.005);
+    for (size_t i = 0; i < 5; i++) {
+        const aif_fleet_run_result *r = aif_fleet_run_at(l.f, i);
+        /* Young's interval for the run's own MTBI (rack-scale profile, scaled by 0.17). */
+        double mtbi = 31557600.0 / (0.17 / aif_reliability_reference_rate() *
+                                    (419.0 / (16384.0 * 54.0 / 365.25) + 1.0 / 72.0) * r->gpus);
+        assert_true(fabs(r->checkpoint_s / sqrt(2.0 * 30.0 * mtbi) - 1) < 1e-12);
+        /* Weeks to months, as real frontier runs (Llama 3 405B: 54+ days). */
+        double days = (double)(r->finish - r->start) * 1e-9 / 86400.0;
+        assert_true(days > 30 && days < 200);
+    }
 }
 
 /* The Llama 3 setting: 400k GPUs are interrupted every ~7.7 min, 800k every ~3.9 min, so
@@ -379,8 +398,12 @@ static void frontier_runs_progress(void **state) {
  * preemptible and take no part in this.) */
 static void llama_setting_runs_no_progress(void **state) {
     (void)state;
-    const char *const llama[] = {"simulation.end=2028-07-01", "failures.checkpoint_interval=1h",
-                                 "failures.restart_cost=10min", FEW_RESEARCH_JOBS, NULL};
+    const char *const llama[] = {"simulation.end=2028-07-01",
+                                 "failures.checkpoint_interval=1h",
+                                 "failures.checkpoint_cost=0s",
+                                 "failures.restart_cost=10min",
+                                 FEW_RESEARCH_JOBS,
+                                 NULL};
     loaded l;
     load_run(&l, llama);
     const aif_fleet_summary *s = aif_fleet_summary_get(l.f);
@@ -420,7 +443,7 @@ static void llama_setting_runs_no_progress(void **state) {
      * (Llama 3's 419 per 16,384 x 54 GPU-days plus one rack fault per 72-GPU rack-year),
      * scaled by 0.17 against Llama 3's rate; C / ((1/L + R)(e^{LC} - 1)). */
     const aif_system *rack = aif_catalog_system_find(l.in.catalog, "gb200-nvl72");
-    assert_true(aif_fleet_run_at(l.f, 1)->expected_goodput == closed_form(&l.in, 4e5, rack));
+    assert_true(aif_fleet_run_at(l.f, 1)->expected_goodput == closed_form(&l.in, 4e5, rack, 1.0));
     double per_gpu_year = 419.0 / (16384.0 * 54.0 / 365.25) + 1.0 / 72.0;
     double lam = per_gpu_year * 0.17 / aif_reliability_reference_rate() * 4e5 / 31557600.0;
     double expect = 3600.0 / ((1.0 / lam + 600.0) * expm1(lam * 3600.0));

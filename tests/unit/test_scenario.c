@@ -114,16 +114,22 @@ static void default_scenario_binds(void **state) {
     assert_true(in->api_tokens_per_s == 1e8);
     const aif_scenario_failures *f = aif_scenario_failures_get(s);
     assert_true(in->api_growth_per_year == 3);
-    /* Frontier runs 2026..2030: 1e26 .. 1e28 FLOP. */
+    /* Frontier runs 2026..2030 on Epoch's 4x a year from GPT-4: 1e27, 4e27, 1.6e28, then
+     * held at 1.6e28; each a Llama 3.1 405B-shaped model. */
     const aif_scenario_training *tr = aif_scenario_training_get(s);
     assert_int_equal(tr->frontier_run_count, 5);
-    assert_true(tr->frontier_runs[0].compute_flop == 1e26);
-    assert_true(tr->frontier_runs[3].compute_flop == 4e27);
-    assert_true(tr->frontier_runs[4].compute_flop == 1e28);
+    assert_true(tr->frontier_runs[0].compute_flop == 1e27);
+    assert_true(tr->frontier_runs[1].compute_flop == 4e27);
+    assert_true(tr->frontier_runs[2].compute_flop == 1.6e28);
+    assert_true(tr->frontier_runs[4].compute_flop == 1.6e28);
     assert_true(tr->frontier_runs[4].gpus == 800e3);
-    /* Failures: the Llama 3 rate; in-memory checkpoints every 2 min, 1 min restarts. */
+    assert_non_null(tr->frontier_runs[0].model);
+    assert_string_equal(tr->frontier_runs[0].model->id, "llama3.1-405b");
+    /* Failures: the Llama 3 rate; Young's checkpoint interval (none given) at a 30 s
+     * checkpoint cost, 1 min restarts. */
     assert_true(f->interruptions_per_gpu_year == 0.17);
-    assert_int_equal(f->checkpoint_interval, 2 * 60 * AIF_NS_PER_S);
+    assert_int_equal(f->checkpoint_interval, 0);
+    assert_int_equal(f->checkpoint_cost, 30 * AIF_NS_PER_S);
     assert_int_equal(f->restart_cost, 60 * AIF_NS_PER_S);
     aif_scenario_destroy(s);
 }

@@ -55,7 +55,7 @@ typedef struct aif_fleet_options {
  * 80 W idle against 593 W serving), and the rest of the node (CPUs, memory, NICs,
  * switches, fans and pumps) keeps about half its loaded draw (ASSUMPTION); at the
  * accelerators' ~70% of a node's IT power that gives 0.7 x 0.14 + 0.3 x 0.5 = 0.25
- * (docs/sources.md "Power by load"). */
+ * (docs/sources.md S3 rows 30, 32; docs/run.md "Power by load"). */
 #define AIF_FLEET_IDLE_POWER_FRACTION 0.25
 
 /* threshold 1.0, 500 MW blocks of vr-nvl144, at most 40 orders, research policy fifo,
@@ -137,10 +137,13 @@ typedef struct aif_fleet_run_result {
     long interruptions;
     double lost_s;
     double down_s;
-    /* Closed-form goodput (aif_train_expected) at the scenario's failure parameters. Below
+    /* Closed-form goodput (aif_train_expected) of useful work, checkpoint time excluded, on
+     * the system it runs on (before it starts: the least reliable of the fleet). Below
      * AIF_FLEET_MIN_GOODPUT the run cannot make progress: it is never started (no_progress
      * set, one AIF_FEV_RUN_NO_PROGRESS event) instead of restarting forever. */
     double expected_goodput;
+    double checkpoint_s; /* work between checkpoints (Young's optimum unless the scenario
+                            fixes it); 0 until started */
     bool no_progress;
 } aif_fleet_run_result;
 
@@ -173,7 +176,8 @@ typedef struct aif_fleet_summary {
     long research_jobs_done;
     long research_preemptions; /* research jobs stopped: GPUs taken back, or by the policy */
     /* Cumulative training compute (FLOP): frontier runs count their compute_flop when they
-     * finish; research counts each hour's GPU-hours at peak x 35% MFU once the hour ends. */
+     * finish; research counts each hour's GPU-hours at peak x the perf model's MFU once the hour
+     * ends. */
     double frontier_compute_flop;
     double research_compute_flop;
     long triggers_fired;

@@ -380,7 +380,8 @@ typedef struct aif_scenario_failures {
     double interruptions_per_gpu_year; /* default 0.17 (Llama 3) */
     double hardware_fraction;          /* needing a repair; default 0.587 (Llama 3) */
     aif_time repair_time;              /* default 3 days */
-    aif_time checkpoint_interval;      /* default 1 h */
+    aif_time checkpoint_interval;      /* 0 (default): Young's sqrt(2 x cost x MTBI) per run */
+    aif_time checkpoint_cost;          /* training time one checkpoint blocks; default 30 s */
     aif_time restart_cost;             /* default 10 min */
 } aif_scenario_failures;
 
