@@ -1,4 +1,4 @@
-/* `validate fleet` rows from the default scenario: its failure inputs against Llama 3's
+/* `validate fleet` rows from the default scenario: its failure model against Llama 3's
  * interruption statistics, and the simulated run against the lab's published figures (idle
  * capacity, the inference share of compute, revenue per GW, the fleet at the end of 2025,
  * the length of frontier runs). The run is the caller's (vf_context); a row whose figure the
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "aifactory/ledger.h"
+#include "aifactory/reliability.h"
 #include "validate_fleet.h"
 
 #define LLAMA3_GPUS 16384.0
@@ -76,11 +77,20 @@ void vf_rows_failures(const vf_context *ctx, vf_table *t) {
         vf_miss(t, &llama3_hardware, "no scenario: %s", ctx->run_error);
         return;
     }
-    /* The scenario's rate applied to Llama 3's cluster and window. */
+    /* The engine's failure model (reliability.h: every fault class of the system, scaled by
+     * the scenario's rate against Llama 3's) on Llama 3's cluster and window. */
     const aif_scenario_failures *fl = &ctx->input->failures;
+    double n = 0, hw = 0;
+    aif_status st = aif_reliability_expected(ctx->input->catalog, "hgx-h100", LLAMA3_GPUS,
+                                             LLAMA3_DAYS, &n, &hw);
+    if (st != AIF_OK) {
+        vf_miss(t, &llama3_interruptions, "no hgx-h100 in the catalog: %s", aif_strerror(st));
+        vf_miss(t, &llama3_hardware, "no hgx-h100 in the catalog: %s", aif_strerror(st));
+        return;
+    }
     vf_check(t, &llama3_interruptions,
-             fl->interruptions_per_gpu_year * LLAMA3_GPUS * LLAMA3_DAYS / 365.25);
-    vf_check(t, &llama3_hardware, 100 * fl->hardware_fraction);
+             n * fl->interruptions_per_gpu_year / aif_reliability_reference_rate());
+    vf_check(t, &llama3_hardware, 100 * hw);
 }
 
 /* The run's calendar year of a simulated time. */
