@@ -4,8 +4,8 @@
  * free that hour. A shrinking pool (an inference peak) preempts the most recently started
  * research jobs; they keep their progress and go back to the policy. Each hour's research
  * GPU-hours are the session's busy GPU-time integrated over the hour, and count as
- * training compute (peak x the perf model's MFU) once the hour ends. Under a research budget (elastic
- * research, research.budget_share) the pool is also capped at the budget's share of the
+ * training compute (peak x the perf model's MFU) once the hour ends. Under a research budget
+ * (elastic research, research.budget_share) the pool is also capped at the budget's share of the
  * fleet, and the part of it the jobs leave idle runs background research. */
 #include <math.h>
 

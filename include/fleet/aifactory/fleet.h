@@ -119,8 +119,8 @@ typedef struct aif_fleet_day {
     double tokens_demanded;
     double tokens_served;
     double peak_inference_gpus;
-    double procured_w; /* facility W of procured blocks online at the end of the day (the
-                          rest of facility_w is contracted) */
+    double procured_w;      /* facility W of procured blocks online at the end of the day (the
+                               rest of facility_w is contracted) */
     double billed_energy_j; /* facility energy drawn by own/partner blocks at load */
 } aif_fleet_day;
 
