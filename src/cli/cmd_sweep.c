@@ -250,10 +250,10 @@ static int sweep_main(const sweep_args *a) {
     if (rc == CLI_EXIT_OK) {
         rc = open_store(sw, file, dir, &lock, &st, &id);
     }
-    size_t n = aif_sweep_run_count(sw), todo_n = 0;
+    size_t n = aif_sweep_run_count(sw), pending_n = 0;
     unsigned char *done = rc == CLI_EXIT_OK ? calloc(n, 1) : NULL;
-    size_t *todo = rc == CLI_EXIT_OK ? calloc(n, sizeof *todo) : NULL;
-    if (rc == CLI_EXIT_OK && (done == NULL || todo == NULL)) {
+    size_t *pending = rc == CLI_EXIT_OK ? calloc(n, sizeof *pending) : NULL;
+    if (rc == CLI_EXIT_OK && (done == NULL || pending == NULL)) {
         fprintf(stderr, "aifactory sweep: out of memory\n");
         rc = CLI_EXIT_FAILURE;
     }
@@ -268,17 +268,17 @@ static int sweep_main(const sweep_args *a) {
     if (rc == CLI_EXIT_OK) {
         for (size_t i = 0; i < n; i++) {
             if (!done[i]) {
-                todo[todo_n++] = i;
+                pending[pending_n++] = i;
             }
         }
         sweep_ctx ctx = {.sw = sw,
                          .store = st,
                          .id = id,
-                         .total = todo_n,
+                         .total = pending_n,
                          .progress = !a->common.quiet &&
                                      (a->common.progress == 1 ||
                                       (a->common.progress == 0 && isatty(STDERR_FILENO)))};
-        rc = sweep_execute(sw, todo, todo_n, a->jobs > 0 ? a->jobs : 1, on_result, &ctx);
+        rc = sweep_execute(sw, pending, pending_n, a->jobs > 0 ? a->jobs : 1, on_result, &ctx);
     }
     size_t failed = 0;
     if (rc == CLI_EXIT_OK) {
@@ -292,7 +292,7 @@ static int sweep_main(const sweep_args *a) {
     aif_sweep_store_close(st);
     aif_outdir_abort(&lock);
     free(done);
-    free(todo);
+    free(pending);
     aif_sweep_destroy(sw);
     return rc;
 }

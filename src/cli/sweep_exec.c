@@ -293,8 +293,8 @@ static void reap(worker *w, char *why, size_t n) {
     w->pid = 0;
 }
 
-static int pool_run(const aif_sweep *sw, const size_t *todo, size_t n, int jobs, sweep_on_result cb,
-                    void *ctx) {
+static int pool_run(const aif_sweep *sw, const size_t *pending, size_t n, int jobs,
+                    sweep_on_result cb, void *ctx) {
     int count = (size_t)jobs < n ? jobs : (int)n;
     worker *workers = calloc((size_t)count, sizeof *workers);
     struct pollfd *fds = calloc((size_t)count, sizeof *fds);
@@ -322,7 +322,7 @@ static int pool_run(const aif_sweep *sw, const size_t *todo, size_t n, int jobs,
         for (int i = 0; i < count; i++) {
             worker *w = &workers[i];
             if (w->pid > 0 && !w->busy && next < n) {
-                size_t run = todo[next];
+                size_t run = pending[next];
                 w->run = run;
                 if (!write_all(w->task_fd, &run, sizeof run)) {
                     /* It died between two runs: no run lost, replace it and hand the run
@@ -396,14 +396,14 @@ static int pool_run(const aif_sweep *sw, const size_t *todo, size_t n, int jobs,
     return rc;
 }
 
-int sweep_execute(const aif_sweep *sw, const size_t *todo, size_t n, int jobs, sweep_on_result cb,
-                  void *ctx) {
+int sweep_execute(const aif_sweep *sw, const size_t *pending, size_t n, int jobs,
+                  sweep_on_result cb, void *ctx) {
     if (jobs > 1 && n > 1) {
-        return pool_run(sw, todo, n, jobs, cb, ctx);
+        return pool_run(sw, pending, n, jobs, cb, ctx);
     }
     for (size_t i = 0; i < n; i++) {
         sweep_outcome o;
-        sweep_run_one(sw, aif_sweep_run_at(sw, todo[i]), &o);
+        sweep_run_one(sw, aif_sweep_run_at(sw, pending[i]), &o);
         int rc = cb(ctx, &o);
         if (rc != 0) {
             return rc;

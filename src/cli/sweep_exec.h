@@ -40,10 +40,10 @@ void sweep_run_one(const aif_sweep *sw, const aif_sweep_run *run, sweep_outcome 
  * nonzero exit code that stops the sweep (the store could not be written). */
 typedef int (*sweep_on_result)(void *ctx, const sweep_outcome *o);
 
-/* Run todo[0..n) (run indices) with `jobs` workers: in this process when jobs == 1,
+/* Run pending[0..n) (run indices) with `jobs` workers: in this process when jobs == 1,
  * otherwise in forked workers (min(jobs, n) of them). Returns 0, the callback's code, or 1
  * when the workers could not be started (the reason printed). */
-int sweep_execute(const aif_sweep *sw, const size_t *todo, size_t n, int jobs, sweep_on_result cb,
-                  void *ctx);
+int sweep_execute(const aif_sweep *sw, const size_t *pending, size_t n, int jobs,
+                  sweep_on_result cb, void *ctx);
 
 #endif
