@@ -33,7 +33,7 @@ void aif_scenario_destroy(aif_scenario *s) {
     if (s == NULL) {
         return;
     }
-    aif_catalog_destroy(s->catalog);
+    aif_catalog_destroy(s->own_catalog);
     aif_free(s->alloc, s->overrides, s->override_cap * sizeof *s->overrides);
     aif_arena_destroy(s->arena);
     aif_free(s->alloc, s, sizeof *s);
@@ -71,6 +71,17 @@ aif_status aif_scenario_set(aif_scenario *s, const char *assignment) {
         return AIF_ENOMEM;
     }
     s->overrides[s->override_count++] = (scn_override){copy, (size_t)(eq - assignment)};
+    return AIF_OK;
+}
+
+aif_status aif_scenario_use_catalog(aif_scenario *s, const aif_catalog *base) {
+    if (s == NULL || base == NULL) {
+        return AIF_EINVAL;
+    }
+    if (s->loaded) {
+        return AIF_ESTATE;
+    }
+    s->base_catalog = base;
     return AIF_OK;
 }
 

@@ -124,7 +124,7 @@ static void bind_simulation(scn_ctx *c, struct fy_node *n, scn_pos at) {
 /* ---- catalog ---- */
 
 static void copy_catalog_errors(scn_ctx *c) {
-    const aif_error_list *errs = aif_catalog_errors(c->s->catalog);
+    const aif_error_list *errs = aif_catalog_errors(c->s->own_catalog);
     const aif_error *e;
     for (size_t i = 0; (e = aif_error_list_at(errs, i)) != NULL; i++) {
         aif_error_list_add(&c->s->errors, e->file, e->line, e->col, "catalog: %s", e->message);
@@ -163,7 +163,7 @@ static void merge_inline_catalog(scn_ctx *c, struct fy_node *root, struct fy_nod
         bool inside = i >= begin && i < end;
         buf[i] = inside || c->text[i] == '\n' ? c->text[i] : ' ';
     }
-    aif_status st = aif_catalog_merge_string(c->s->catalog, c->file, buf, c->len);
+    aif_status st = aif_catalog_merge_string(c->s->own_catalog, c->file, buf, c->len);
     if (st == AIF_ENOMEM) {
         c->r.status = st;
     } else if (st != AIF_OK) {
@@ -171,20 +171,38 @@ static void merge_inline_catalog(scn_ctx *c, struct fy_node *root, struct fy_nod
     }
 }
 
-static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
-    aif_status st = aif_catalog_create(c->s->alloc, &c->s->catalog);
-    if (st == AIF_OK) {
-        st = aif_catalog_load_default(c->s->catalog);
+/* The catalog the scenario merges its section into: its own, made on first need from the
+ * caller's base (copied, so the base is never changed) or from the default catalog. */
+static aif_catalog *own_catalog(scn_ctx *c) {
+    aif_scenario *s = c->s;
+    if (s->own_catalog != NULL) {
+        return s->own_catalog;
+    }
+    aif_status st = s->base_catalog ? aif_catalog_copy(s->base_catalog, s->alloc, &s->own_catalog)
+                                    : aif_catalog_create(s->alloc, &s->own_catalog);
+    if (st == AIF_OK && s->base_catalog == NULL) {
+        st = aif_catalog_load_default(s->own_catalog);
     }
     if (st != AIF_OK) {
         c->r.status = st == AIF_ENOMEM ? AIF_ENOMEM : AIF_EPARSE;
-        return;
+        return NULL;
     }
+    s->catalog = s->own_catalog;
+    return s->own_catalog;
+}
+
+static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
     struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(root, "catalog", FY_NT);
     struct fy_node *n = pair ? fy_node_pair_value(pair) : NULL;
-    if (n == NULL) {
+    /* Without a section a base is read as it is; anything else needs a catalog of its own. */
+    c->s->catalog = c->s->base_catalog;
+    if (n == NULL && c->s->base_catalog != NULL) {
         return;
     }
+    if (own_catalog(c) == NULL || n == NULL) {
+        return;
+    }
+    aif_status st;
     if (fy_node_is_scalar(n)) {
         const char *rel = NULL;
         const scn_cur doc = {&c->r, root, "scenario", at};
@@ -197,7 +215,7 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
             return;
         }
         snprintf(path, need, "%s%s", rel[0] == '/' ? "" : c->dir, rel);
-        st = aif_catalog_merge_file(c->s->catalog, path);
+        st = aif_catalog_merge_file(c->s->own_catalog, path);
     } else if (fy_node_get_type(n) != FYNT_MAPPING) {
         aif__scn_error(c, aif__scn_pos(c, n, at),
                        "catalog: expected a mapping (catalog schema) or a file name");
@@ -209,7 +227,8 @@ static void bind_catalog(scn_ctx *c, struct fy_node *root, scn_pos at) {
             c->r.status = AIF_ENOMEM;
             return;
         }
-        st = aif_catalog_merge_string(c->s->catalog, "catalog (after --set)", text, strlen(text));
+        st = aif_catalog_merge_string(c->s->own_catalog, "catalog (after --set)", text,
+                                      strlen(text));
         free(text);
     } else {
         merge_inline_catalog(c, root, pair);

@@ -38,9 +38,13 @@ typedef struct scn_override {
 struct aif_scenario {
     const aif_allocator *alloc;
     aif_arena *arena;
-    aif_catalog *catalog;
-    bool loaded; /* a load was attempted: overrides are frozen */
-    bool ok;     /* the last load succeeded */
+    /* What the scenario reads: its own catalog, or the caller's base (aif_scenario_use_catalog)
+     * while the file has no catalog section. Never written through. */
+    const aif_catalog *catalog;
+    aif_catalog *own_catalog;        /* NULL, or the one it owns and merges into */
+    const aif_catalog *base_catalog; /* NULL: load the default catalog */
+    bool loaded;                     /* a load was attempted: overrides are frozen */
+    bool ok;                         /* the last load succeeded */
     scn_override *overrides;
     size_t override_count, override_cap;
     aif_error_list errors; /* of the last load */

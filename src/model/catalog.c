@@ -1,6 +1,7 @@
 /* The catalog object: storage of packages, systems and facility defaults, the
- * all-or-nothing commit of staged entries (catalog_build.h), lookup, and nearest-id
- * suggestions (see catalog.h). Reading catalog files is io's (catalog_read.c). */
+ * all-or-nothing commit of staged entries (catalog_build.h), copies that share a base's
+ * strings, lookup, and nearest-id suggestions (see catalog.h). Reading catalog files is
+ * io's (catalog_read.c). */
 #include "aifactory/catalog.h"
 
 #include <errno.h>
@@ -138,6 +139,16 @@ static aif_system *find_system_mut(aif_catalog *cat, const char *id) {
     return NULL;
 }
 
+/* Point every system at its packages in this catalog. */
+static void resolve_packages(aif_catalog *cat) {
+    for (size_t i = 0; i < cat->system_count; i++) {
+        aif_system *s = cat->systems[i];
+        s->package = aif_catalog_package_find(cat, s->package_id);
+        s->extra_package =
+            s->extra_package_id ? aif_catalog_package_find(cat, s->extra_package_id) : NULL;
+    }
+}
+
 static void commit(aif_catalog *cat, const aif__staged *staged) {
     for (aif__staged_package *sp = staged->packages; sp; sp = sp->next) {
         aif_package *existing = find_package_mut(cat, sp->p.id);
@@ -156,13 +167,8 @@ static void commit(aif_catalog *cat, const aif__staged *staged) {
         }
     }
     override_facility(&cat->facility, &staged->facility);
-    /* Package pointers are re-resolved because an override may have changed a reference. */
-    for (size_t i = 0; i < cat->system_count; i++) {
-        aif_system *s = cat->systems[i];
-        s->package = aif_catalog_package_find(cat, s->package_id);
-        s->extra_package =
-            s->extra_package_id ? aif_catalog_package_find(cat, s->extra_package_id) : NULL;
-    }
+    /* Re-resolved because an override may have changed a reference. */
+    resolve_packages(cat);
 }
 
 void aif__catalog_begin(aif_catalog *cat) {
@@ -188,6 +194,43 @@ aif_status aif__catalog_commit(aif_catalog *cat, const aif__staged *staged) {
         return st;
     }
     commit(cat, staged);
+    return AIF_OK;
+}
+
+aif_status aif_catalog_copy(const aif_catalog *base, const aif_allocator *a, aif_catalog **out) {
+    if (base == NULL || out == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_catalog *cat = NULL;
+    aif_status st = aif_catalog_create(a, &cat);
+    if (st != AIF_OK) {
+        return st;
+    }
+    size_t np = base->package_count, ns = base->system_count;
+    st = reserve(a, (void ***)&cat->packages, 0, &cat->package_cap, np);
+    if (st == AIF_OK) {
+        st = reserve(a, (void ***)&cat->systems, 0, &cat->system_cap, ns);
+    }
+    /* One array per kind: the entries are copied by value, their strings stay base's. */
+    aif_package *packages = np ? aif_arena_alloc(cat->arena, np * sizeof *packages) : NULL;
+    aif_system *systems = ns ? aif_arena_alloc(cat->arena, ns * sizeof *systems) : NULL;
+    if (st != AIF_OK || (np && packages == NULL) || (ns && systems == NULL)) {
+        aif_catalog_destroy(cat);
+        return AIF_ENOMEM;
+    }
+    for (size_t i = 0; i < np; i++) {
+        packages[i] = *base->packages[i];
+        cat->packages[i] = &packages[i];
+    }
+    for (size_t i = 0; i < ns; i++) {
+        systems[i] = *base->systems[i];
+        cat->systems[i] = &systems[i];
+    }
+    cat->package_count = np;
+    cat->system_count = ns;
+    cat->facility = base->facility;
+    resolve_packages(cat);
+    *out = cat;
     return AIF_OK;
 }
 

@@ -40,7 +40,8 @@ typedef struct aif_scenario aif_scenario;
  * Errors: AIF_EINVAL (out NULL), AIF_ENOMEM. Cost O(1). */
 aif_status aif_scenario_create(const aif_allocator *a, aif_scenario **out);
 
-/* Free the scenario, its arena and its catalog. NULL is a no-op. */
+/* Free the scenario, its arena and the catalog it owns (not one given to
+ * aif_scenario_use_catalog). NULL is a no-op. */
 void aif_scenario_destroy(aif_scenario *s);
 
 /* Record an override "path.to.key=value" applied to the document before binding, by every
@@ -50,12 +51,23 @@ void aif_scenario_destroy(aif_scenario *s);
  * empty path or component), AIF_ESTATE (already loaded), AIF_ENOMEM. Cost O(length). */
 aif_status aif_scenario_set(aif_scenario *s, const char *assignment);
 
+/* Bind later loads against `base` instead of loading the default catalog: a file without a
+ * `catalog:` section reads `base` itself, and one with a section merges it over a copy
+ * (aif_catalog_copy), so `base` is never changed and one catalog, loaded once, serves many
+ * scenarios. With the default catalog as `base` a load gives what it gives without this
+ * call, errors included. `base` is borrowed: it must outlive the scenario and not be
+ * merged into while the scenario lives. Errors: AIF_EINVAL (NULL arguments), AIF_ESTATE
+ * (already loaded). Cost O(1). */
+aif_status aif_scenario_use_catalog(aif_scenario *s, const aif_catalog *base);
+
 /* Bind scenario `text` of `len` bytes; `name` labels errors (copied) and its directory is
- * the base for relative paths inside the file. Loads the default catalog and merges the
- * file's `catalog:` section first. All errors are collected (see aif_scenario_errors).
- * Errors: AIF_EINVAL (NULL arguments), AIF_ESTATE (already loaded), AIF_EPARSE (malformed
- * input or any schema/validation error), AIF_ENOMEM. After an error the scenario may only
- * be queried for errors and destroyed. Cost O(size of text + catalog). */
+ * the base for relative paths inside the file. Loads the default catalog (or takes the one
+ * given to aif_scenario_use_catalog) and merges the file's `catalog:` section first. All
+ * errors are collected (see aif_scenario_errors). Errors: AIF_EINVAL (NULL arguments),
+ * AIF_ESTATE (already loaded), AIF_EPARSE (malformed input or any schema/validation
+ * error), AIF_ENOMEM. After an error the scenario may only be queried for errors and
+ * destroyed. Cost O(size of text + catalog); with a base catalog, O(size of text + catalog
+ * section + entries) and no catalog parsing when there is no section. */
 aif_status aif_scenario_load_string(aif_scenario *s, const char *name, const char *text,
                                     size_t len);
 

@@ -6,7 +6,8 @@
  * of the same schema (docs/catalog.md), adding entries or overriding fields by id. A merge
  * is all or nothing: every problem in the file is collected with its file:line:col, and the
  * catalog changes only when there were none. Entries are read through const pointers that
- * stay valid until the catalog is destroyed (a later merge edits entries in place). The
+ * stay valid until the catalog is destroyed (a later merge edits entries in place).
+ * aif_catalog_copy() starts a catalog from another one without parsing it again. The
  * library never prints; callers format the collected errors. */
 #ifndef AIFACTORY_CATALOG_H
 #define AIFACTORY_CATALOG_H
@@ -108,6 +109,14 @@ aif_status aif_catalog_create(const aif_allocator *a, aif_catalog **out);
 /* Free the catalog and everything it owns; pointers obtained from it become invalid. NULL
  * is a no-op. */
 void aif_catalog_destroy(aif_catalog *cat);
+
+/* A new catalog holding the entries and facility defaults of `base`, to merge more files
+ * over without touching `base` (a default catalog loaded once, then one copy per input).
+ * The copy has its own entries, so merges into either leave the other as it was, but it
+ * shares the strings of `base` instead of copying them: `base` must outlive the copy. Its
+ * error list starts empty. Memory comes from `a` (NULL: system allocator).
+ * Errors: AIF_EINVAL (base or out NULL), AIF_ENOMEM. Cost O(entries), no parsing. */
+aif_status aif_catalog_copy(const aif_catalog *base, const aif_allocator *a, aif_catalog **out);
 
 /* Errors collected by the last merge (cleared when a merge starts), in file order, each
  * with its file:line:col (line 0 when not tied to a line, e.g. an unreadable file). NULL for
