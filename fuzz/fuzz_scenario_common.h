@@ -1,14 +1,31 @@
-/* What the scenario and --set harnesses share: applying KEY=VALUE overrides the way the
- * command line's --set does, and the checks run on the outcome of a load. Header-only,
- * included by fuzz_scenario.c and fuzz_set.c alone. */
+/* What the scenario and --set harnesses share: a scenario bound over the default catalog
+ * loaded once per process, applying KEY=VALUE overrides the way the command line's --set
+ * does, and the checks run on the outcome of a load. Header-only, included by
+ * fuzz_scenario.c and fuzz_set.c alone. */
 #ifndef AIF_FUZZ_SCENARIO_COMMON_H
 #define AIF_FUZZ_SCENARIO_COMMON_H
 
 #include "aifactory/scenario.h"
+#include "fuzz_default_catalog.h"
 #include "fuzz_util.h"
 
 /* More overrides than any command line needs; bounds the work per input. */
 #define FUZZ_MAX_SETS 16
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    fuzz_default_catalog_load();
+    return 0;
+}
+
+/* A new scenario that binds over the shared default catalog. */
+static inline aif_scenario *fuzz_scenario_new(void) {
+    aif_scenario *s = NULL;
+    FUZZ_CHECK(aif_scenario_create(NULL, &s) == AIF_OK);
+    FUZZ_CHECK(aif_scenario_use_catalog(s, fuzz_default) == AIF_OK);
+    return s;
+}
 
 /* aif_scenario_set on `line` (len bytes, copied to a C string as argv would hold it);
  * returns 1 when it was recorded. A refused assignment is the CLI's usage error, not a

@@ -11,12 +11,15 @@
  * counting allocator is given back); on success jobs are sorted by submit time with >= 1
  * GPU and a positive duration, and every string id resolves; aif_replay_fifo_parse accepts
  * exactly what aif_trace_parse accepts and its summary equals aif_trace_parse +
- * aif_replay_run + aif_replay_summarize on the same pool. */
+ * aif_replay_run + aif_replay_summarize on the same pool.
+ * Memory comes from the counting allocator over fuzz_block_cache.h, which keeps the
+ * reader's and the replay's large blocks from one input to the next (ASan's checks kept). */
 #include <stdbool.h>
 #include <unistd.h>
 
 #include "aifactory/alloc.h"
 #include "aifactory/trace.h"
+#include "fuzz_block_cache.h"
 #include "fuzz_util.h"
 
 /* Where file-mode inputs are written: one temporary file per process, made on first use
@@ -121,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              .skip_bad = (mode & 8) != 0};
     aif_test_allocator ta;
     aif_test_allocator_init(&ta, (long)data[1]);
+    ta.parent = &fuzz_block_cache; /* counted and failed as before, large blocks kept */
     trace_input in = {(const char *)data + 2, size - 2, NULL};
     if (mode & 32) {
         in.path = write_trace_file(in.text, in.len);
