@@ -158,7 +158,8 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
         double tps = 0;
         if (t->hw != NULL &&
             aif_demand_tokens_per_gpu(f->perf, &d->classes[k], t->hw, &tps) == AIF_OK) {
-            t->tokens_per_gpu[k] = tps * t->hw_scale;
+            /* GPUs held for serving, not only those busy: see serving_utilization. */
+            t->tokens_per_gpu[k] = tps * t->hw_scale * d->serving_utilization;
         }
     }
     *out = (uint32_t)f->build.ntypes++;

@@ -244,14 +244,15 @@ static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
 }
 
 static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
-    static const char *const keys[] = {
-        "wau", "dau_per_wau", "prompts_per_dau", "classes", "diurnal", "weekly", "api"};
+    static const char *const keys[] = {"wau",     "dau_per_wau", "prompts_per_dau",     "classes",
+                                       "diurnal", "weekly",      "serving_utilization", "api"};
     aif_scenario_inference *in = &c->s->inference;
     const char *w = "demand.inference";
     const scn_cur cur = {&c->r, n, w, at};
     in->api_class = AIF_SCENARIO_NONE;
     in->api_growth_per_year = 1;
     in->dau_per_wau = 0.4;
+    in->serving_utilization = 1;
     for (int h = 0; h < 24; h++) {
         in->diurnal[h] = 1;
     }
@@ -270,6 +271,7 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     }
     aif__cur_num(&cur, "dau_per_wau", false, 1e-6, 1, &in->dau_per_wau);
     aif__cur_num(&cur, "prompts_per_dau", true, 1e-6, 1e6, &in->prompts_per_dau);
+    aif__cur_num(&cur, "serving_utilization", false, 0.01, 1, &in->serving_utilization);
     if ((x = aif__cur_get(&cur, "classes")) != NULL) {
         bind_classes(c, x, aif__cur_key_pos(&cur, "classes"), in);
     } else {

@@ -328,6 +328,11 @@ typedef struct aif_scenario_inference {
     double logistic_rate_per_year;
     double dau_per_wau;     /* in (0, 1]; default 0.4 */
     double prompts_per_dau; /* > 0 */
+    /* Share of a serving GPU's throughput at its latency target that the fleet's serving
+     * capacity delivers over an hour, in [0.01, 1]; default 1. Below 1 the serving pool
+     * holds GPUs for sub-hour bursts, latency slack and redundancy, which research cannot
+     * borrow. */
+    double serving_utilization;
     const aif_scenario_model_class *classes;
     size_t class_count;
     double diurnal[24]; /* hourly weights (UTC hour), normalized to mean 1 */
