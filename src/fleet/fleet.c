@@ -154,12 +154,14 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
         return aif_error_set(f->err, AIF_EINVAL, "system '%.60s' has no package count", sys->id);
     }
     const aif_scenario_inference *d = &f->in->inference;
+    /* 0 is an input built in code that never set it: the whole throughput. */
+    double utilization = d->serving_utilization > 0 ? d->serving_utilization : 1.0;
     for (size_t k = 0; d->present && k < d->class_count && k < FLEET_MAX_CLASSES; k++) {
         double tps = 0;
         if (t->hw != NULL &&
             aif_demand_tokens_per_gpu(f->perf, &d->classes[k], t->hw, &tps) == AIF_OK) {
             /* GPUs held for serving, not only those busy: see serving_utilization. */
-            t->tokens_per_gpu[k] = tps * t->hw_scale * d->serving_utilization;
+            t->tokens_per_gpu[k] = tps * t->hw_scale * utilization;
         }
     }
     *out = (uint32_t)f->build.ntypes++;

@@ -419,6 +419,29 @@ static void allocation_failures(void **state) {
     world_free(&w);
 }
 
+/* A serving pool at half its latency-bound throughput holds twice the GPUs for the same
+ * tokens (up to the rounding of each hour's GPUs up), and serves the same tokens. */
+static void serving_utilization_holds_gpus(void **state) {
+    (void)state;
+    double gpu_hours[2] = {0}, served[2] = {0};
+    const double utilization[2] = {0 /* unset: 1 */, 0.5};
+    for (int i = 0; i < 2; i++) {
+        world w;
+        world_init(&w, 1);
+        w.in.inference.serving_utilization = utilization[i];
+        aif_fleet *f = run_world(&w);
+        for (size_t d = 0; d < aif_fleet_day_count(f); d++) {
+            gpu_hours[i] += aif_fleet_day_at(f, d)->gpu_hours[AIF_USE_INFERENCE];
+            served[i] += aif_fleet_day_at(f, d)->tokens_served;
+        }
+        aif_fleet_destroy(f);
+        world_free(&w);
+    }
+    assert_true(gpu_hours[0] > 0);
+    assert_true(gpu_hours[1] / gpu_hours[0] > 1.99 && gpu_hours[1] / gpu_hours[0] < 2.01);
+    assert_true(fabs(served[1] / served[0] - 1) < 1e-12);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tranches_on_gw_dates),
@@ -427,6 +450,7 @@ int main(void) {
         cmocka_unit_test(energy_and_ledger_identities),
         cmocka_unit_test(power_bill_follows_load),
         cmocka_unit_test(depreciation_counts_months_online),
+        cmocka_unit_test(serving_utilization_holds_gpus),
         cmocka_unit_test(determinism),
         cmocka_unit_test(allocation_failures),
     };

@@ -89,11 +89,11 @@ static void input_from_scenario(void **state) {
     assert_ptr_equal(in.providers, aif_scenario_provider_at(sc, 0));
     assert_ptr_equal(in.sites, aif_scenario_site_at(sc, 0));
     assert_int_equal(in.investments.tranche_count, 1);
-    /* Procurement beyond the sites is the scenario's: a 3.3 GW cap in 500 MW blocks of
+    /* Procurement beyond the sites is the scenario's: a 3.4 GW cap in 500 MW blocks of
      * vr-nvl144 allows 6 orders. */
     const aif_scenario_procurement *pr = &in.contracts.procurement;
     assert_true(pr->enabled);
-    assert_true(pr->cap_w == 3.3e9 && pr->block_w == 500e6 && pr->threshold == 1.0);
+    assert_true(pr->cap_w == 3.4e9 && pr->block_w == 500e6 && pr->threshold == 1.0);
     assert_string_equal(pr->system_id, "vr-nvl144");
     assert_int_equal(in.options.max_orders, 6);
     assert_string_equal(in.options.procure_system_id, "vr-nvl144");
@@ -104,7 +104,7 @@ static void input_from_scenario(void **state) {
 /* The default's AGI clause: trigger `agi` at 1e29 FLOP of cumulative training compute ends
  * Microsoft's 20% revenue share (from 2025-01 to 2033-01). Research (jobs and background
  * research up to the 71.4% budget) crosses the threshold long before the
- * frontier runs' FLOP: on 2026-11-06 at 13:00 at seed 1 (the end of a research hour,
+ * frontier runs' FLOP: on 2026-12-11 at 20:00 at seed 1 (the end of a research hour,
  * research at the perf model's MFU). Each
  * month's share is 20% of that month's revenue, pro-rated in the month the trigger fires,
  * and nothing is paid after it. */
@@ -120,8 +120,8 @@ static void revenue_share_checks(const loaded *l) {
     assert_true(s->frontier_compute_flop == 1e27 + 4e27 + 3 * 1.6e28);
     assert_int_equal(s->triggers_fired, 1);
     aif_time fired = aif_fleet_trigger_time(l->f, 0);
-    assert_true(fired == aif_date_to_sim((aif_date){2026, 11, 6}, l->in.simulation.start_date) +
-                             13 * AIF_NS_PER_HOUR);
+    assert_true(fired == aif_date_to_sim((aif_date){2026, 12, 11}, l->in.simulation.start_date) +
+                             20 * AIF_NS_PER_HOUR);
     int events = 0;
     for (size_t i = 0; i < aif_fleet_event_count(l->f); i++) {
         const aif_fleet_event *e = aif_fleet_event_at(l->f, i);
@@ -156,7 +156,7 @@ static void revenue_share_checks(const loaded *l) {
         month_start = e->time;
     }
     assert_int_equal(total, aif_ledger_total(lg, AIF_LEDGER_REVENUE_SHARE));
-    assert_true(s->revenue_share_usd > 7.04e9 && s->revenue_share_usd < 7.09e9);
+    assert_true(s->revenue_share_usd > 7.95e9 && s->revenue_share_usd < 8.01e9);
 }
 
 /* Cents of the ledger entries of `kind` whose party is `party`. */

@@ -331,7 +331,7 @@ typedef struct aif_scenario_inference {
     /* Share of a serving GPU's throughput at its latency target that the fleet's serving
      * capacity delivers over an hour, in [0.01, 1]; default 1. Below 1 the serving pool
      * holds GPUs for sub-hour bursts, latency slack and redundancy, which research cannot
-     * borrow. */
+     * borrow. 0 (an input built in code that never set it) counts as 1. */
     double serving_utilization;
     const aif_scenario_model_class *classes;
     size_t class_count;
