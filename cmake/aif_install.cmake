@@ -35,6 +35,11 @@ set_target_properties(aif_cli PROPERTIES POSITION_INDEPENDENT_CODE ON)
 list(APPEND AIF_LAYER_OBJECTS $<TARGET_OBJECTS:aif_cli>)
 
 set(AIF_LIB_DEPS PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::ZSTD PkgConfig::SQLITE m)
+set(AIF_PC_LIBPQ "")
+if(AIF_WITH_POSTGRESQL)
+  list(APPEND AIF_LIB_DEPS PkgConfig::LIBPQ)
+  set(AIF_PC_LIBPQ " libpq")
+endif()
 
 add_library(aifactory_shared SHARED ${AIF_LAYER_OBJECTS})
 set_target_properties(

@@ -8,7 +8,8 @@
  * store with the sweep and no runs yet; then, under DIR's lock, each finished run is added
  * in its own transaction. So DIR always holds a consistent store, a kill loses at most the
  * runs in flight, and `--resume` reopens the store under the lock and runs only what is
- * not there. Exit 0 when every run succeeded, 1 when a run failed (all others are still
+ * not there. With --db URL the runs go to a PostgreSQL database instead (sweep_db.h), through
+ * the same store calls. Exit 0 when every run succeeded, 1 when a run failed (all others are still
  * run and stored) or on a runtime failure, 2 for a usage or input error. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "cli_errors.h"
 #include "cli_outdir.h"
 #include "interrupt.h"
+#include "sweep_db.h"
 #include "sweep_exec.h"
 #include "sweep_report.h"
 
@@ -36,6 +38,7 @@ typedef struct sweep_args {
     int32_t jobs;
     const char *out;
     bool resume;
+    const char *db;
 } sweep_args;
 
 static const cli_option options[] = {
@@ -55,9 +58,15 @@ static const cli_option options[] = {
      .set = cli_set_path,
      .offset = offsetof(sweep_args, out)},
     {.name = "resume",
-     .help = "keep the runs already stored in DIR and run only the missing ones",
+     .help = "keep the runs already stored in DIR (or the --db) and run only the missing ones",
      .set = cli_set_flag,
      .offset = offsetof(sweep_args, resume)},
+    {.name = "db",
+     .value_name = "URL",
+     .help = "store the runs in this PostgreSQL database (postgresql://[user@][host][:port]"
+             "[/dbname][?param=value...]), shared by any number of sweeps, instead of DIR",
+     .set = cli_set_text,
+     .offset = offsetof(sweep_args, db)},
 };
 
 static const cli_verb_spec spec = {
@@ -67,7 +76,9 @@ static const cli_verb_spec spec = {
                    "Latin\nhypercube, store every run's key figures, and report their "
                    "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n",
     .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n"
+                "aifactory sweep tests/data/sweeps/grid.yaml --db postgresql://db.example/sweeps "
+                "--resume\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
@@ -224,8 +235,12 @@ static int sweep_main(const sweep_args *a) {
     if (file == NULL) {
         return cli_usage_error(&spec, "expected a sweep FILE");
     }
-    if (a->resume && a->out == NULL) {
-        return cli_usage_error(&spec, "--resume needs -o DIR, the folder of the sweep to resume");
+    if (a->resume && a->out == NULL && a->db == NULL) {
+        return cli_usage_error(&spec, "--resume needs -o DIR, the folder of the sweep to resume "
+                                      "(or --db URL)");
+    }
+    if (a->db && a->out) {
+        return cli_usage_error(&spec, "--db and -o are two places for the runs: give one");
     }
     aif_sweep *sw = NULL;
     int rc = load_sweep(file, &sw);
@@ -240,15 +255,20 @@ static int sweep_main(const sweep_args *a) {
     }
     char path[AIF_OUTDIR_PATH_MAX + 16];
     store_path(dir, path, sizeof path);
-    /* --resume of a folder with no store yet starts the sweep, as a first run would. */
-    if (!a->resume || access(path, F_OK) != 0) {
-        rc = publish_empty(sw, file, dir);
-    }
     aif_outdir lock = {0};
     aif_sweep_store *st = NULL;
     int64_t id = 0;
-    if (rc == CLI_EXIT_OK) {
-        rc = open_store(sw, file, dir, &lock, &st, &id);
+    if (a->db) {
+        rc = sweep_db_open(sw, file, a->db, &st, &id);
+        aif_sweep_store_url_shown(a->db, path, sizeof path); /* where the runs are */
+    } else {
+        /* --resume of a folder with no store yet starts the sweep, as a first run would. */
+        if (!a->resume || access(path, F_OK) != 0) {
+            rc = publish_empty(sw, file, dir);
+        }
+        if (rc == CLI_EXIT_OK) {
+            rc = open_store(sw, file, dir, &lock, &st, &id);
+        }
     }
     size_t n = aif_sweep_run_count(sw), pending_n = 0;
     unsigned char *done = rc == CLI_EXIT_OK ? calloc(n, 1) : NULL;
@@ -259,7 +279,8 @@ static int sweep_main(const sweep_args *a) {
     }
     if (rc == CLI_EXIT_OK) {
         aif_error err = {0};
-        aif_status s = aif_sweep_store_done(st, id, sw, done, &err);
+        /* A database keeps a sweep's runs across invocations: only --resume keeps them. */
+        aif_status s = a->db && !a->resume ? AIF_OK : aif_sweep_store_done(st, id, sw, done, &err);
         if (s != AIF_OK) {
             cli_print_error("sweep", &err, s);
             rc = CLI_EXIT_FAILURE;
@@ -282,7 +303,8 @@ static int sweep_main(const sweep_args *a) {
     }
     size_t failed = 0;
     if (rc == CLI_EXIT_OK) {
-        rc = sweep_report(sw, st, id, file, dir, a->common.json, a->common.quiet, &failed);
+        rc = sweep_report(sw, st, id, file, dir, a->db ? path : NULL, a->common.json,
+                          a->common.quiet, &failed);
     }
     if (rc == CLI_EXIT_OK && failed > 0) {
         fprintf(stderr, "aifactory sweep: %zu of %zu runs failed (their errors are in %s)\n",

@@ -121,7 +121,7 @@ static json_t *output_json(const aif_sweep *sw, const output_stats *s) {
 }
 
 static int print_json(const aif_sweep *sw, const run_row *rows, const output_stats *stats,
-                      const char *file, const char *dir, size_t failed) {
+                      const char *file, const char *dir, const char *db, size_t failed) {
     size_t runs = aif_sweep_run_count(sw);
     const char *scenario = aif_sweep_scenario_path(sw);
     json_t *params = json_array();
@@ -151,12 +151,12 @@ static int print_json(const aif_sweep *sw, const run_row *rows, const output_sta
     json_object_set_new(o, "runs", list);
     json_object_set_new(o, "failed", json_integer((json_int_t)failed));
     json_object_set_new(o, "outputs", outputs);
-    json_object_set_new(o, "out_dir", cli_json_text(dir));
+    json_object_set_new(o, db ? "db" : "out_dir", cli_json_text(db ? db : dir));
     return cli_json_print("sweep", o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(12));
 }
 
 static void print_table(const aif_sweep *sw, const run_row *rows, const output_stats *stats,
-                        const char *dir, size_t failed) {
+                        const char *dir, const char *db, size_t failed) {
     size_t runs = aif_sweep_run_count(sw);
     size_t reps = aif_sweep_replications(sw);
     printf("sweep: %zu runs (%zu points x %zu replication%s, %s design), %zu ok, %zu failed\n",
@@ -196,14 +196,20 @@ static void print_table(const aif_sweep *sw, const run_row *rows, const output_s
             shown++;
         }
     }
-    if (failed > 5) {
-        printf("(%zu more failed runs; see runs.error in %s/sweep.sqlite)\n", failed - 5, dir);
+    char where[AIF_ERROR_MESSAGE_MAX];
+    if (db) {
+        snprintf(where, sizeof where, "%s (sweep %s)", db, aif_sweep_hash(sw));
+    } else {
+        snprintf(where, sizeof where, "%s/sweep.sqlite", dir);
     }
-    printf("results: %s/sweep.sqlite\n", dir);
+    if (failed > 5) {
+        printf("(%zu more failed runs; see runs.error in %s)\n", failed - 5, where);
+    }
+    printf("results: %s\n", where);
 }
 
 int sweep_report(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const char *file,
-                 const char *dir, bool json, bool quiet, size_t *failed) {
+                 const char *dir, const char *db, bool json, bool quiet, size_t *failed) {
     size_t runs = aif_sweep_run_count(sw);
     run_row *rows = calloc(runs, sizeof *rows);
     output_stats *stats = calloc(SWEEP_METRIC_COUNT, sizeof *stats);
@@ -234,9 +240,9 @@ int sweep_report(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const cha
         }
     }
     if (rc == 0 && json) {
-        rc = print_json(sw, rows, stats, file, dir, *failed);
+        rc = print_json(sw, rows, stats, file, dir, db, *failed);
     } else if (rc == 0 && !quiet) {
-        print_table(sw, rows, stats, dir, *failed);
+        print_table(sw, rows, stats, dir, db, *failed);
     }
     free(rows);
     free(stats);

@@ -1,9 +1,15 @@
-/* The results store of a sweep: one SQLite file (DIR/sweep.sqlite, docs/sweep.md) holding
- * the sweep, its runs and their metrics, written one run at a time, each in its own
- * transaction, so a sweep killed at any instant leaves every run either stored whole or
- * absent, and `--resume` can skip what is there.
+/* The results store of a sweep (docs/sweep.md): the sweep, its runs and their metrics,
+ * written one run at a time, each in its own transaction, so a sweep killed at any instant
+ * leaves every run either stored whole or absent, and `--resume` can skip what is there.
  *
- * Schema (application_id 0x41494653 "AIFS", user_version 1):
+ * Two backends behind the same calls: one SQLite file (DIR/sweep.sqlite,
+ * aif_sweep_store_open) or a PostgreSQL database that many sweeps from many machines share
+ * (aif_sweep_store_open_pg, through libpq). Every other call dispatches to the store's own
+ * backend, so the sweep's manager runs the same code whichever one holds the runs.
+ *
+ * Schema (SQLite: application_id 0x41494653 "AIFS", user_version 1; PostgreSQL: the same
+ * tables and columns with its own types, JSONB for the JSON columns, and the version in the
+ * comment of table sweeps):
  *   sweeps(id, hash, file, scenario, design, points, replications, seed, runs, parameters)
  *     one row per sweep definition; `hash` is aif_sweep_hash, `parameters` a JSON array of
  *     the varied key paths;
@@ -13,8 +19,9 @@
  *     assignment, `status` 'ok' or 'failed', `error` the failure's one line, `wall_s` the
  *     run's own seconds (not deterministic; never part of an analysis);
  *   metrics(sweep, run, name, value) primary key (sweep, run, name): the run's figures.
- * The writer is one process (the sweep's manager); the folder's lock (outdir.h) keeps a
- * second one out. */
+ * The writer of a sweep is one process (the sweep's manager): for a SQLite store the
+ * folder's lock (outdir.h) keeps a second one out; a PostgreSQL store locks the sweep
+ * itself (aif_sweep_store_sweep). */
 #ifndef AIFACTORY_SWEEP_STORE_H
 #define AIFACTORY_SWEEP_STORE_H
 
@@ -39,12 +46,34 @@ typedef struct aif_sweep_store aif_sweep_store;
 aif_status aif_sweep_store_open(const aif_allocator *a, const char *path, bool create,
                                 aif_sweep_store **out, aif_error *err);
 
+/* Open the PostgreSQL database at `url` (postgresql://[user[:password]@][host][:port]
+ * [/dbname][?param=value&...], any form libpq takes; the password better comes from
+ * PGPASSWORD or ~/.pgpass), creating the schema in one transaction when the tables are
+ * absent. Errors (*err names the URL without its password, with libpq's reason on one
+ * line): AIF_ENOTIMPL (this build has no PostgreSQL support), AIF_EINVAL (not a URL libpq
+ * can read), AIF_EIO (cannot connect, or a query failed), AIF_EPARSE (the database has a
+ * `sweeps` table that is not a sweep store, or another schema version), AIF_ENOMEM. */
+aif_status aif_sweep_store_open_pg(const aif_allocator *a, const char *url, aif_sweep_store **out,
+                                   aif_error *err);
+
+/* Whether this build can open a PostgreSQL store (built with libpq: AIF_WITH_POSTGRESQL). */
+bool aif_sweep_store_has_pg(void);
+
+/* `url` as it may be shown: the password of its user part and a `password=` query parameter
+ * removed ("postgresql://ann:secret@db/x?password=y&sslmode=require" gives
+ * "postgresql://ann@db/x?sslmode=require"), truncated to fit `out` (n >= 1 bytes). Returns
+ * out. Cost O(length). */
+const char *aif_sweep_store_url_shown(const char *url, char *out, size_t n);
+
 /* Close it (every transaction is already committed). NULL is a no-op. */
 void aif_sweep_store_close(aif_sweep_store *st);
 
 /* The id of the sweep whose hash is aif_sweep_hash(sw), adding its row when absent and
  * `add`. AIF_ENOTFOUND when absent and not `add`; *other (may be NULL) is then set when the
- * store holds a different sweep. Errors: AIF_EIO, AIF_ENOMEM. */
+ * store holds a different sweep (a SQLite store holds one sweep; a PostgreSQL one holds
+ * any number, so *other stays false). A PostgreSQL store also takes the sweep's lock, held
+ * until close, so two processes never run the same sweep into one database: AIF_ESTATE
+ * when another connection holds it. Errors: AIF_EIO, AIF_ENOMEM. */
 aif_status aif_sweep_store_sweep(aif_sweep_store *st, const aif_sweep *sw, const char *file,
                                  bool add, int64_t *id, bool *other, aif_error *err);
 
