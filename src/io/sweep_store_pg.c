@@ -11,7 +11,7 @@
  * kill or a lost connection leaves the run whole or absent. A sweep is locked by its
  * manager's connection (a session advisory lock on its id, released when the connection
  * ends, a kill included), so a second process running the same sweep into the same
- * database is refused at once, as a second writer of a sweep folder is. Floats go out as
+ * database is refused (after 3 s), as a second writer of a sweep folder is. Floats go out as
  * 17 significant digits and come back in PostgreSQL's shortest exact form
  * (extra_float_digits 3), so a value read back is the double that was stored. */
 #include "sweep_store_internal.h"
@@ -273,24 +273,45 @@ static aif_status lock_sweep(pg_store *st, const aif_sweep *sw, int64_t id, aif_
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%lld", (long long)id);
     const char *p[] = {id_text};
-    PGresult *r = query(
-        st, "SELECT pg_try_advisory_lock(" PG_LOCK_KEY ", ($1::bigint % 2147483647)::integer)", 1,
-        p, PGRES_TUPLES_OK, "locking the sweep", err);
-    if (r == NULL) {
-        return AIF_EIO;
+    /* A killed manager's connection ends a moment after it: wait that moment (3 s at
+     * most) before calling the sweep taken, so a resume right after a kill goes on. */
+    aif_status s = command(st, "BEGIN", 0, NULL, "locking the sweep", err);
+    if (s == AIF_OK) {
+        s = command(st, "SET LOCAL lock_timeout = '3s'", 0, NULL, "locking the sweep", err);
     }
-    bool locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-    PQclear(r);
+    bool locked = false;
+    if (s == AIF_OK) {
+        PGresult *r = PQexecParams(st->conn,
+                                   "SELECT pg_advisory_lock(" PG_LOCK_KEY
+                                   ", ($1::bigint % 2147483647)::integer)",
+                                   1, NULL, p, NULL, NULL, 0);
+        locked = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (!locked && !(state && strcmp(state, "55P03") == 0)) { /* not lock_not_available */
+            s = r ? pg_fail(st, AIF_EIO, "locking the sweep", PQresultErrorMessage(r), err)
+                  : conn_fail(st, "locking the sweep", err);
+        }
+        PQclear(r);
+    }
+    /* The lock is the session's: it outlives this transaction, committed or not. */
+    if (s == AIF_OK && locked) {
+        s = command(st, "COMMIT", 0, NULL, "locking the sweep", err);
+    } else {
+        rollback(st);
+    }
+    if (s != AIF_OK) {
+        return s;
+    }
     if (locked) {
         return AIF_OK;
     }
-    r = query(st,
-              "SELECT coalesce(a.application_name, ''), l.pid FROM pg_locks l"
-              " LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-              " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
-              " AND l.classid = " PG_LOCK_KEY " AND l.objid = ($1::bigint % 2147483647)"
-              " LIMIT 1",
-              1, p, PGRES_TUPLES_OK, "locking the sweep", err);
+    PGresult *r = query(st,
+                        "SELECT coalesce(a.application_name, ''), l.pid FROM pg_locks l"
+                        " LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+                        " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+                        " AND l.classid = " PG_LOCK_KEY " AND l.objid = ($1::bigint % 2147483647)"
+                        " LIMIT 1",
+                        1, p, PGRES_TUPLES_OK, "locking the sweep", err);
     char holder[160] = "another connection";
     if (r != NULL && PQntuples(r) == 1) {
         snprintf(holder, sizeof holder, "server process %s ('%.100s')", PQgetvalue(r, 0, 1),

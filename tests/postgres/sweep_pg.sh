@@ -6,12 +6,13 @@
 # nothing when nothing is missing and exactly the missing runs otherwise, that a second
 # process on the same sweep, a bad or unreachable URL and a database holding someone
 # else's `sweeps` table are each refused with one line naming the URL without its password,
-# and that a refusal writes nothing. The server is stopped and the folder removed on exit.
+# and that a refusal writes nothing; then the store's unit test (test_sweep_store) against
+# its own database. The server is stopped and the folder removed on exit.
 #
 # The server refuses to run as root: as root it runs as `nobody` (runuser). Without the
 # server binaries (Debian: postgresql; scripts/deps installs them) or without PostgreSQL in
 # this build, the script says why and exits 77 (CTest: skipped).
-# Usage: sweep_pg.sh AIFACTORY_BINARY TESTS_DATA_DIR WITH_POSTGRESQL(ON|OFF)
+# Usage: sweep_pg.sh AIFACTORY_BINARY TESTS_DATA_DIR WITH_POSTGRESQL(ON|OFF) [TEST_SWEEP_STORE]
 set -uo pipefail
 bin=$(realpath "$1")
 data=$(realpath "$2")
@@ -186,6 +187,13 @@ check "rerun exit" 0 $?
 cmp -s grid.json again.json || { echo "FAIL: the rerun's report differs"; fail=1; }
 check "runs after the rerun" 8 "$(q "$url" "SELECT count(*) FROM runs WHERE sweep = $grid_id")"
 [ "$(rows)" != "$after" ] || { echo "FAIL: a sweep without --resume ran nothing"; fail=1; }
+
+# The store's calls one by one (tests/unit/test_sweep_store.c), in a database of their own.
+if [ -n "${4:-}" ]; then
+    q "postgresql://aif@/postgres?$server" "CREATE DATABASE unit" || exit 1
+    AIF_TEST_PG_URL="postgresql://aif@/unit?$server" "$4" >unit.txt 2>&1 || fail=1
+    grep -q '^\[  PASSED  \] 4 test(s)' unit.txt || { cat unit.txt; echo "FAIL: test_sweep_store"; fail=1; }
+fi
 
 [ "$fail" = 0 ] && echo "ok: two sweeps, resume, refusals against PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
 exit "$fail"

@@ -1,7 +1,10 @@
 /* Unit tests for sweep_store: a new store holds the sweep and no runs; runs go in whole,
  * ok with their metrics or failed with their error; `done` matches a run only under the key
  * the plan gives it; a reopened store finds its sweep and refuses another one's; a file
- * that is not a sweep store is refused. */
+ * that is not a sweep store is refused. The same calls against PostgreSQL when
+ * AIF_TEST_PG_URL names a database (tests/postgres/sweep_pg.sh sets it; skipped otherwise),
+ * a URL shown without its password, and a URL libpq cannot read refused without a
+ * connection. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,9 +110,106 @@ static void store_round_trip(void **state) {
     aif_sweep_destroy(sw);
 }
 
+/* The PostgreSQL backend through the same calls: a sweep added once and found again, runs
+ * replaced whole, `done` by key, metrics read back exactly (NaN for a name not stored). */
+static void pg_round_trip(void **state) {
+    (void)state;
+    const char *url = getenv("AIF_TEST_PG_URL");
+    if (url == NULL || !aif_sweep_store_has_pg()) {
+        skip();
+    }
+    aif_sweep *sw = plan("6");
+    aif_sweep_store *st = NULL;
+    aif_error err = {0};
+    assert_int_equal(aif_sweep_store_open_pg(NULL, url, &st, &err), AIF_OK);
+    int64_t id = 0, again = 0;
+    bool other = true;
+    assert_int_equal(aif_sweep_store_sweep(st, sw, "t.yaml", true, &id, &other, &err), AIF_OK);
+    assert_false(other);
+    /* the same connection may ask again (its lock is its own) */
+    assert_int_equal(aif_sweep_store_sweep(st, sw, "t.yaml", false, &again, NULL, &err), AIF_OK);
+    assert_true(again == id);
+    const char *const names[2] = {"capex_usd", "cash_usd"};
+    const double values[2] = {0.1 + 0.2, -1.25e-300};
+    const double nan_values[2] = {NAN, 7};
+    aif_sweep_store_result ok = {
+        .ok = true, .wall_s = 0.5, .names = names, .values = values, .count = 2};
+    aif_sweep_store_result with_nan = {
+        .ok = true, .wall_s = 0.5, .names = names, .values = nan_values, .count = 2};
+    aif_sweep_store_result bad = {.ok = false, .error = "--set:2:24: error: no 'such' system"};
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 1), &with_nan, &err),
+                     AIF_OK);
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 1), &ok, &err), AIF_OK);
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 2), &bad, &err), AIF_OK);
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, 3), &with_nan, &err),
+                     AIF_OK);
+    aif_sweep_store_close(st);
+
+    assert_int_equal(aif_sweep_store_open_pg(NULL, url, &st, &err), AIF_OK);
+    assert_int_equal(aif_sweep_store_sweep(st, sw, "t.yaml", false, &again, NULL, &err), AIF_OK);
+    assert_true(again == id);
+    unsigned char done[4];
+    assert_int_equal(aif_sweep_store_done(st, id, sw, done, &err), AIF_OK);
+    assert_true(done[0] == 0 && done[1] == 1 && done[2] == 1 && done[3] == 1);
+    bool run_ok = false;
+    char error[128];
+    const char *const want[3] = {"cash_usd", "capex_usd", "revenue_usd"};
+    double got[3];
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 1, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
+    assert_true(run_ok);
+    assert_true(got[0] == -1.25e-300 && got[1] == 0.1 + 0.2 && isnan(got[2]));
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 2, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
+    assert_false(run_ok);
+    assert_string_equal(error, "--set:2:24: error: no 'such' system");
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 3, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
+    assert_true(got[0] == 7 && isnan(got[1]) && isnan(got[2]));
+    assert_int_equal(
+        aif_sweep_store_get(st, id, 0, &run_ok, error, sizeof error, want, got, 3, &err),
+        AIF_ENOTFOUND);
+    aif_sweep_store_close(st);
+    aif_sweep_destroy(sw);
+}
+
+static void url_shown(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"postgresql://ann:secret@db.example:5433/x?password=y&sslmode=require",
+         "postgresql://ann@db.example:5433/x?sslmode=require"},
+        {"postgresql://ann@db/x", "postgresql://ann@db/x"},
+        {"postgresql:///x?host=/tmp/s&password=p", "postgresql:///x?host=/tmp/s"},
+        {"postgresql://:pw@h/x", "postgresql://h/x"},
+        {"postgres://a:p@ss@h/x@y", "postgres://a@h/x@y"},
+        {"postgresql://h/x?a=1&password=p&passwordx=2", "postgresql://h/x?a=1&passwordx=2"},
+        {"postgresql://h/x?password=p", "postgresql://h/x"},
+        {"postgresql://h", "postgresql://h"},
+    };
+    char out[128];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(aif_sweep_store_url_shown(cases[i][0], out, sizeof out), cases[i][1]);
+    }
+    assert_string_equal(aif_sweep_store_url_shown("postgresql://a:b@h/x", out, 10), "postgresq");
+}
+
+static void pg_bad_url(void **state) {
+    (void)state;
+    aif_sweep_store *st = NULL;
+    aif_error err = {0};
+    aif_status s = aif_sweep_store_open_pg(NULL, "postgresql://a:s3cret@/x?nosuch=1", &st, &err);
+    assert_null(st);
+    assert_int_equal(s, aif_sweep_store_has_pg() ? AIF_EINVAL : AIF_ENOTIMPL);
+    assert_non_null(strstr(err.message, "postgresql://a@/x?nosuch=1: "));
+    assert_null(strstr(err.message, "s3cret"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(store_round_trip),
+        cmocka_unit_test(url_shown),
+        cmocka_unit_test(pg_bad_url),
+        cmocka_unit_test(pg_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
