@@ -8,9 +8,9 @@
  * store with the sweep and no runs yet; then, under DIR's lock, each finished run is added
  * in its own transaction. So DIR always holds a consistent store, a kill loses at most the
  * runs in flight, and `--resume` reopens the store under the lock and runs only what is
- * not there. With --db URL the runs go to a PostgreSQL database instead (sweep_db.h), through
- * the same store calls. Exit 0 when every run succeeded, 1 when a run failed (all others are still
- * run and stored) or on a runtime failure, 2 for a usage or input error. */
+ * not there. With --db URL the runs go to a PostgreSQL database instead (sweep_db.h),
+ * through the same store calls. Exit 0 when every run succeeded, 1 when a run failed (all
+ * others are still run and stored) or on a runtime failure, 2 for a usage or input error. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
