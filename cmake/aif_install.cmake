@@ -35,10 +35,13 @@ set_target_properties(aif_cli PROPERTIES POSITION_INDEPENDENT_CODE ON)
 list(APPEND AIF_LAYER_OBJECTS $<TARGET_OBJECTS:aif_cli>)
 
 set(AIF_LIB_DEPS PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::ZSTD PkgConfig::SQLITE m)
+# libpq goes in the .pc as -lpq, not as `Requires.private: libpq`: Debian's libpq.pc lists,
+# for a static link, libpgcommon and libpgport, which only the server's development package
+# ships; -lpq links the shared libpq, which every libpq-dev has.
 set(AIF_PC_LIBPQ "")
 if(AIF_WITH_POSTGRESQL)
   list(APPEND AIF_LIB_DEPS PkgConfig::LIBPQ)
-  set(AIF_PC_LIBPQ " libpq")
+  set(AIF_PC_LIBPQ " -lpq")
 endif()
 
 add_library(aifactory_shared SHARED ${AIF_LAYER_OBJECTS})

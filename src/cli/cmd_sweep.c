@@ -76,9 +76,7 @@ static const cli_verb_spec spec = {
                    "Latin\nhypercube, store every run's key figures, and report their "
                    "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n",
     .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml --db postgresql://db.example/sweeps "
-                "--resume\n",
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
