@@ -150,12 +150,19 @@ static aif_status ensure_schema(pg_store *st, aif_error *err) {
     if (s != AIF_OK) {
         return s;
     }
-    PGresult *r = query(st,
-                        "SELECT pg_advisory_xact_lock(" PG_LOCK_KEY "),"
-                        " to_regclass('sweeps') IS NOT NULL,"
-                        " obj_description(to_regclass('sweeps'), 'pg_class'),"
-                        " to_regclass('runs') IS NOT NULL OR to_regclass('metrics') IS NOT NULL",
-                        0, NULL, PGRES_TUPLES_OK, "reading the schema", err);
+    /* The lock first, in a statement of its own: the next statement's snapshot is taken
+     * after the wait, so it sees the tables another connection created meanwhile. */
+    PGresult *lock = query(st, "SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")", 0, NULL,
+                           PGRES_TUPLES_OK, "reading the schema", err);
+    bool locked = lock != NULL;
+    PQclear(lock);
+    PGresult *r =
+        locked ? query(st,
+                       "SELECT 1, to_regclass('sweeps') IS NOT NULL,"
+                       " obj_description(to_regclass('sweeps'), 'pg_class'),"
+                       " to_regclass('runs') IS NOT NULL OR to_regclass('metrics') IS NOT NULL",
+                       0, NULL, PGRES_TUPLES_OK, "reading the schema", err)
+               : NULL;
     if (r == NULL) {
         rollback(st);
         return AIF_EIO;

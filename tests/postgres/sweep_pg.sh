@@ -188,6 +188,23 @@ cmp -s grid.json again.json || { echo "FAIL: the rerun's report differs"; fail=1
 check "runs after the rerun" 8 "$(q "$url" "SELECT count(*) FROM runs WHERE sweep = $grid_id")"
 [ "$(rows)" != "$after" ] || { echo "FAIL: a sweep without --resume ran nothing"; fail=1; }
 
+# Two sweeps from two processes at the same instant into a database with no tables yet:
+# the schema is created once, and both sweeps' runs land.
+q "postgresql://aif@/postgres?$server" "CREATE DATABASE team" || exit 1
+team="postgresql://aif@/team?$server"
+"$bin" sweep "$grid" --db "$team" -j 2 --quiet 2>team1.err &
+one=$!
+"$bin" sweep failing.yaml --db "$team" --quiet 2>team2.err &
+two=$!
+wait "$one"
+check "concurrent grid sweep exit" 0 $?
+wait "$two"
+check "concurrent failing sweep exit" 1 $?
+check "concurrent grid sweep stderr" "" "$(cat team1.err)"
+check "concurrent failing sweep stderr" "aifactory sweep: 1 of 3 runs failed (their errors are in $team)" "$(cat team2.err)"
+check "concurrent sweeps: sweeps, runs, metrics" "2|11|300" \
+    "$(q "$team" "SELECT (SELECT count(*) FROM sweeps), (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics)")"
+
 # The store's calls one by one (tests/unit/test_sweep_store.c), in a database of their own.
 if [ -n "${4:-}" ]; then
     q "postgresql://aif@/postgres?$server" "CREATE DATABASE unit" || exit 1

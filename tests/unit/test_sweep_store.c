@@ -20,16 +20,20 @@
 #include "aifactory/sweep.h"
 #include "aifactory/sweep_store.h"
 
-static aif_sweep *plan(const char *seed) {
+static aif_sweep *plan_reps(const char *seed, int replications) {
     char text[512];
     snprintf(text, sizeof text,
-             "aifactory: 1\nsweep:\n  scenario: default\n  seed: %s\n  replications: 2\n"
+             "aifactory: 1\nsweep:\n  scenario: default\n  seed: %s\n  replications: %d\n"
              "  parameters: {economics.power_price: {values: [60 USD/MWh, 90 USD/MWh]}}\n",
-             seed);
+             seed, replications);
     aif_sweep *s = NULL;
     assert_int_equal(aif_sweep_create(NULL, &s), AIF_OK);
     assert_int_equal(aif_sweep_load_string(s, "t.yaml", text, strlen(text)), AIF_OK);
     return s;
+}
+
+static aif_sweep *plan(const char *seed) {
+    return plan_reps(seed, 2);
 }
 
 static void store_round_trip(void **state) {
@@ -169,6 +173,30 @@ static void pg_round_trip(void **state) {
     assert_int_equal(
         aif_sweep_store_get(st, id, 0, &run_ok, error, sizeof error, want, got, 3, &err),
         AIF_ENOTFOUND);
+
+    /* A sweep of 1,200 runs: the report reads them back 1,024 at a time, across the seam. */
+    aif_sweep *big = plan_reps("6", 600);
+    assert_int_equal(aif_sweep_run_count(big), 1200);
+    assert_int_equal(aif_sweep_store_sweep(st, big, "big.yaml", true, &again, NULL, &err), AIF_OK);
+    assert_true(again != id);
+    const size_t stored[4] = {0, 1023, 1024, 1199};
+    for (size_t i = 0; i < 4; i++) {
+        const double v[2] = {(double)stored[i], -(double)stored[i]};
+        aif_sweep_store_result r = {.ok = true, .names = names, .values = v, .count = 2};
+        assert_int_equal(
+            aif_sweep_store_put(st, again, big, aif_sweep_run_at(big, stored[i]), &r, &err),
+            AIF_OK);
+    }
+    for (size_t i = 0; i < 1200; i++) {
+        aif_status s =
+            aif_sweep_store_get(st, again, i, &run_ok, error, sizeof error, want, got, 3, &err);
+        bool is_stored = i == 0 || i == 1023 || i == 1024 || i == 1199;
+        assert_int_equal(s, is_stored ? AIF_OK : AIF_ENOTFOUND);
+        if (is_stored) {
+            assert_true(got[0] == -(double)i && got[1] == (double)i);
+        }
+    }
+    aif_sweep_destroy(big);
     aif_sweep_store_close(st);
     aif_sweep_destroy(sw);
 }
