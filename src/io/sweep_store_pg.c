@@ -115,8 +115,9 @@ static PGresult *query(pg_store *st, const char *sql, int n, const char *const *
 static aif_status command(pg_store *st, const char *sql, int n, const char *const *params,
                           const char *what, aif_error *err) {
     PGresult *r = query(st, sql, n, params, PGRES_COMMAND_OK, what, err);
+    bool ok = r != NULL;
     PQclear(r);
-    return r ? AIF_OK : AIF_EIO;
+    return ok ? AIF_OK : AIF_EIO;
 }
 
 static void rollback(pg_store *st) {
