@@ -32,6 +32,7 @@ static const verb verbs[] = {
     {"serve", "latency and throughput of a serving deployment under a request load", cmd_serve},
     {"replay", "replay a cluster job trace under a scheduling policy", cmd_replay},
     {"report", "regenerate the HTML report of a run", cmd_report},
+    {"compare", "compare two runs or scenarios: key outputs, contract events, charts", cmd_compare},
     {"validate", "check a scenario file, or the performance model against data", cmd_validate},
     {"catalog", "list and show hardware catalog entries with their sources", cmd_catalog},
     {"models", "list and show the LLM architectures the performance model knows", cmd_models},

@@ -93,6 +93,12 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
     if (opt && opt->nonfinite) {
         *opt->nonfinite = nonfinite;
     }
+    return aif__report_page(r, data, path, opt);
+}
+
+aif_status aif__report_page(aif_results *r, json_t *data, const char *path,
+                            const aif_report_options *opt) {
+    aif_status st = AIF_OK;
     int svg = (opt && opt->force_svg) || !aif_report_has_chart_library();
     json_t *lib = json_object();
     int ok =

@@ -14,6 +14,13 @@
  * null. Errors as aif_report_write, with the reason on `r`. */
 aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t *nonfinite);
 
+/* Write the page of the document `data` (as aif__report_data builds it; this takes the
+ * reference) to `path`, atomically, with the chart library's flags and the title added:
+ * opt->title, else "aifactory report: <data.run.name>". Errors AIF_ENOMEM, AIF_EIO, the
+ * reason on `r`. */
+aif_status aif__report_page(aif_results *r, json_t *data, const char *path,
+                            const aif_report_options *opt);
+
 /* The finest points of one series (n times x, values y, from `a`), in the compact form the
  * page decodes when zoomed in (report_fine.c): {"n", "bucket_s" (0: as recorded, else the
  * width of the means), "x0" and "dx" (run-length coded time steps, when every time is a
