@@ -27,7 +27,10 @@
     'helios-mi450': '#E73F74'
   };
 
+  /* A comparison (`aifactory compare`) names its series "A · x" and "B · x": both sides of
+   * x get x's colour, and B's line is dashed (see sideB). */
   function colorOf(name) {
+    name = name.replace(/^[AB] · /, '');
     if (Object.prototype.hasOwnProperty.call(CATEGORY_COLORS, name)) return CATEGORY_COLORS[name];
     var h = 0;
     for (var i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
@@ -355,7 +358,7 @@
     var demand = /demand vs served/i.test(c.title);
     var out = c.series.map(function (s) {
       return { name: s.name, x: s.x, y: s.y, raw: s.y, color: colorOf(s.name),
-        fill: demand && s.name === 'served' };
+        fill: demand && s.name === 'served', dashed: sideB(s.name) };
     });
     /* Served as an area under demanded as a line, so neither hides the other. */
     if (demand) out.sort(function (a, b) { return (b.fill ? 1 : 0) - (a.fill ? 1 : 0); });
@@ -366,6 +369,8 @@
     }
     return out;
   }
+
+  function sideB(name) { return /^B · /.test(name); }
 
   /* Served as a percentage of demanded, point by point (null where nothing was demanded):
    * drawn on the demand chart against its own 0-100 % axis on the right. */
@@ -584,7 +589,7 @@
       /* Stacked layers are opaque (a see-through layer would mix with the one below);
        * the served area alone is light so the demanded line stays in front. */
       if (s.fill) opt.fill = isStacked(c) ? s.color : s.color + '99';
-      if (s.total) opt.dash = [6, 3];
+      if (s.total || s.dashed) opt.dash = [6, 3];
       if (s.percent) { opt.scale = '%'; opt.width = 1.5; }
       if (c.step) opt.paths = window.uPlot.paths.stepped({ align: 1 });
       series.push(opt);
@@ -771,7 +776,7 @@
             'L' + fx(xs[i][0]).toFixed(1) + ' ' + fy(0).toFixed(1) + 'Z' }));
       }
       svg.appendChild(svgEl('path', { class: 'line', d: d, stroke: s.color,
-        'stroke-dasharray': s.total ? '6 3' : 'none' }));
+        'stroke-dasharray': s.total || s.dashed ? '6 3' : 'none' }));
     });
     var cursor = svgEl('path', { class: 'cursor', d: '' });
     svg.appendChild(cursor);

@@ -24,7 +24,7 @@ import json
 import os
 
 __all__ = ["AifactoryError", "invoke", "plan", "perf", "serve", "replay", "run", "report",
-           "validate", "catalog", "models", "init", "version", "library_path"]
+           "compare", "validate", "catalog", "models", "init", "version", "library_path"]
 
 
 class AifactoryError(Exception):
@@ -176,6 +176,12 @@ def run(scenario=None, **options):
 def report(run_dir, **options):
     """`aifactory report DIR`: regenerate a run's report.html."""
     return _json_verb("report", (run_dir,), options)
+
+
+def compare(a, b, **options):
+    """`aifactory compare A B`: two run folders or scenario files, e.g.
+    compare("base", "no-rofr")["outputs"]."""
+    return _json_verb("compare", (a, b), options)
 
 
 def validate(scenario=None, **options):

@@ -69,7 +69,7 @@ static const cli_verb_spec spec = {
                    "without rerunning, or scenario files, run here in memory with --set and\n"
                    "--seed. With -o DIR, also a report.html with the two runs' charts overlaid.\n",
     .examples = "aifactory compare data/scenarios/openai-nvidia-10gw.yaml "
-                "data/scenarios/no-rofr.yaml --set simulation.end=2026-04-01\n"
+                "data/scenarios/no-rofr.yaml --set simulation.end=2025-11-01\n"
                 "aifactory compare no-rofr data/scenarios/loi-collapsed.yaml --set "
                 "simulation.end=2026-06-01 -o vs-loi    # no-rofr: from run's example\n",
     .options = options,
