@@ -8,6 +8,7 @@
  * folder, a summary.json of another schema, a scenario that does not load). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -77,31 +78,47 @@ static const cli_verb_spec spec = {
     .max_positional = 2,
 };
 
-/* Write report.html into the folder, published whole, signals deferred while writing. */
-static int write_report(const char *dir, const aif_compare *c, compare_source *a,
-                        compare_source *b) {
-    aif_outdir od;
-    int rc = cli_outdir_begin("compare", &od, dir);
-    if (rc != CLI_EXIT_OK) {
-        return rc;
+/* The output folder must not be one of the runs compared: publishing the report there
+ * would replace that run's files. Compared as files (device and inode), so "./a", "a/"
+ * and a link to a are caught too. */
+static int check_out(const compare_args *args) {
+    struct stat out, side;
+    if (stat(args->out, &out) != 0) {
+        return CLI_EXIT_OK; /* not there yet: it cannot be a run folder */
     }
+    for (int i = 0; i < 2; i++) {
+        if (stat(args->common.positional[i], &side) == 0 && side.st_dev == out.st_dev &&
+            side.st_ino == out.st_ino) {
+            return cli_usage_error(&spec,
+                                   "-o %s is run %c itself; writing the report there would "
+                                   "replace that run's files (choose another output folder)",
+                                   args->out, i ? 'B' : 'A');
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Write report.html into the private folder and publish it, signals deferred. */
+static int write_report(aif_outdir *od, const aif_compare *c, compare_source *a,
+                        compare_source *b) {
     sigset_t saved;
     cli_signals_defer(&saved);
     char path[4200];
-    snprintf(path, sizeof path, "%s/report.html", od.tmp);
+    snprintf(path, sizeof path, "%s/report.html", od->tmp);
     size_t nonfinite = 0;
     aif_status st = aif_compare_report_write(c, a->results, b->results, path,
                                              &(aif_report_options){.nonfinite = &nonfinite});
+    int rc;
     if (st == AIF_OK) {
-        rc = cli_outdir_commit("compare", &od);
+        rc = cli_outdir_commit("compare", od);
     } else {
         const aif_error *e = aif_results_error(a->results);
         if (e->status == AIF_OK) {
             e = aif_results_error(b->results);
         }
-        fprintf(stderr, "aifactory compare: writing %s: %s\n", dir,
+        fprintf(stderr, "aifactory compare: writing %s: %s\n", od->target,
                 e->message[0] ? e->message : aif_strerror(st));
-        cli_outdir_abort(&od);
+        cli_outdir_abort(od);
         rc = st == AIF_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     cli_signals_restore(&saved);
@@ -121,12 +138,25 @@ static int compare_main(const compare_args *args) {
                                "scenario files), found %d",
                                args->common.positional_count);
     }
+    /* The output folder is checked and locked before any simulation, so a busy or foreign
+     * folder is refused at once, not after the runs. */
+    aif_outdir od;
+    int rc = CLI_EXIT_OK;
+    if (args->out) {
+        rc = check_out(args);
+        if (rc == CLI_EXIT_OK) {
+            rc = cli_outdir_begin("compare", &od, args->out);
+        }
+        if (rc != CLI_EXIT_OK) {
+            return rc;
+        }
+    }
     compare_options o = {.sets = &args->sets,
                          .seed = args->seed,
                          .quiet = args->common.quiet,
                          .progress = args->common.progress};
     compare_source a = {0}, b = {0};
-    int rc = compare_source_open(&spec, &o, "compare A", args->common.positional[0], &a);
+    rc = compare_source_open(&spec, &o, "compare A", args->common.positional[0], &a);
     if (rc == CLI_EXIT_OK) {
         rc = compare_source_open(&spec, &o, "compare B", args->common.positional[1], &b);
     }
@@ -140,11 +170,13 @@ static int compare_main(const compare_args *args) {
         }
     }
     char report[4200] = "";
-    if (rc == CLI_EXIT_OK && args->out) {
-        rc = write_report(args->out, c, &a, &b);
+    if (args->out && rc == CLI_EXIT_OK) {
+        rc = write_report(&od, c, &a, &b);
         if (rc == CLI_EXIT_OK) {
             snprintf(report, sizeof report, "%s/report.html", args->out);
         }
+    } else if (args->out) {
+        cli_outdir_abort(&od);
     }
     if (rc == CLI_EXIT_OK && args->common.json) {
         rc = cli_json_print("compare", compare_json(c, &a, &b, report),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aifactory/time.h"
+#include "json_out.h"
 
 /* ---- shared ---- */
 
@@ -25,9 +26,9 @@ static const char *source_kind(const compare_source *s) {
 
 /* ---- terminal ---- */
 
-/* A number in at most ~10 characters: whole numbers as they are up to a million, then
- * with k-free scale words (M, B, T) to four significant digits, scientific past 1e15,
- * fractions to four significant digits; `sign` puts a '+' on positive values. */
+/* A number in at most ~10 characters: whole numbers as they are below a million, then
+ * four significant digits with M, B or T (millions, billions, trillions), scientific from
+ * 1e15; other fractions to four significant digits; `sign` puts '+' on positive values. */
 static void format_num(double v, bool sign, char out[32]) {
     if (!isfinite(v)) {
         snprintf(out, 32, "–");
@@ -175,6 +176,9 @@ void compare_print_table(FILE *out, const aif_compare *c, const compare_source *
 
 /* ---- --json ---- */
 
+/* Text from a results file goes through cli_json_text: a file not written by aifactory
+ * may hold bytes that are not UTF-8, which JSON cannot carry. */
+
 static json_t *num(double v) {
     return isfinite(v) ? json_real(v) : json_null();
 }
@@ -183,16 +187,16 @@ static json_t *source_json(const compare_source *s, const aif_compare_run *r) {
     char end[16];
     end_date(r, end);
     json_t *o = json_object();
-    json_object_set_new(o, "path", json_string(s->path));
+    json_object_set_new(o, "path", cli_json_text(s->path));
     json_object_set_new(o, "source", json_string(source_kind(s)));
-    json_object_set_new(o, "name", r->name ? json_string(r->name) : json_null());
-    json_object_set_new(o, "kind", r->kind ? json_string(r->kind) : json_null());
+    json_object_set_new(o, "name", r->name ? cli_json_text(r->name) : json_null());
+    json_object_set_new(o, "kind", r->kind ? cli_json_text(r->kind) : json_null());
     json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
     json_object_set_new(o, "start", r->start_date ? json_string(r->start_date) : json_null());
     json_object_set_new(o, "end", end[0] ? json_string(end) : json_null());
     json_object_set_new(o, "sim_end_s", num(r->sim_end_s));
     json_object_set_new(o, "aifactory_version",
-                        r->aifactory_version ? json_string(r->aifactory_version) : json_null());
+                        r->aifactory_version ? cli_json_text(r->aifactory_version) : json_null());
     return o;
 }
 
@@ -203,7 +207,7 @@ static json_t *detail(const char *text) {
         return json_null();
     }
     json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-    return v ? v : json_string(text);
+    return v ? v : cli_json_text(text);
 }
 
 static json_t *moment(const aif_compare_event *e) {
@@ -215,8 +219,8 @@ static json_t *moment(const aif_compare_event *e) {
 
 static json_t *event_json(const aif_compare_event *e) {
     json_t *o = moment(e);
-    json_object_set_new(o, "kind", json_string(e->kind ? e->kind : ""));
-    json_object_set_new(o, "subject", json_string(e->subject ? e->subject : ""));
+    json_object_set_new(o, "kind", cli_json_text(e->kind ? e->kind : ""));
+    json_object_set_new(o, "subject", cli_json_text(e->subject ? e->subject : ""));
     json_object_set_new(o, "detail", detail(e->detail_json));
     return o;
 }
@@ -230,8 +234,8 @@ json_t *compare_json(const aif_compare *c, const compare_source *a, const compar
     for (size_t i = 0; i < aif_compare_output_count(c); i++) {
         const aif_compare_output *o = aif_compare_output_at(c, i);
         json_t *x = json_object();
-        json_object_set_new(x, "name", json_string(o->name));
-        json_object_set_new(x, "unit", json_string(o->unit));
+        json_object_set_new(x, "name", cli_json_text(o->name));
+        json_object_set_new(x, "unit", cli_json_text(o->unit));
         json_object_set_new(x, "a", num(o->a));
         json_object_set_new(x, "b", num(o->b));
         json_object_set_new(x, "diff", num(o->diff));
@@ -251,8 +255,8 @@ json_t *compare_json(const aif_compare *c, const compare_source *a, const compar
     for (size_t i = 0; i < aif_compare_changed_count(c); i++) {
         const aif_compare_change *ch = aif_compare_changed_at(c, i);
         json_t *x = json_object();
-        json_object_set_new(x, "kind", json_string(ch->a.kind ? ch->a.kind : ""));
-        json_object_set_new(x, "subject", json_string(ch->a.subject ? ch->a.subject : ""));
+        json_object_set_new(x, "kind", cli_json_text(ch->a.kind ? ch->a.kind : ""));
+        json_object_set_new(x, "subject", cli_json_text(ch->a.subject ? ch->a.subject : ""));
         json_t *ma = moment(&ch->a), *mb = moment(&ch->b);
         json_object_set_new(ma, "detail", detail(ch->a.detail_json));
         json_object_set_new(mb, "detail", detail(ch->b.detail_json));
@@ -262,6 +266,6 @@ json_t *compare_json(const aif_compare *c, const compare_source *a, const compar
         json_array_append_new(changed, x);
     }
     json_object_set_new(root, "events_changed", changed);
-    json_object_set_new(root, "report", report && report[0] ? json_string(report) : json_null());
+    json_object_set_new(root, "report", report && report[0] ? cli_json_text(report) : json_null());
     return root;
 }

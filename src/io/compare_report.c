@@ -88,11 +88,14 @@ static void add_series(doc *d, json_t *to, json_t *chart, const char *side, doub
     }
 }
 
+enum { MAX_MATCHED = 512 }; /* charts of B past this many are drawn on their own */
+
 static json_t *chart_titled(json_t *charts, const char *title, const char *used) {
     size_t i;
     json_t *ch;
     json_array_foreach(charts, i, ch) {
-        if (!used[i] && strcmp(json_string_value(json_object_get(ch, "title")), title) == 0) {
+        if (i < MAX_MATCHED && !used[i] &&
+            strcmp(json_string_value(json_object_get(ch, "title")), title) == 0) {
             return ch;
         }
     }
@@ -124,21 +127,21 @@ static json_t *merged_charts(doc *d, json_t *da, json_t *db, double shift_s) {
     json_t *out = json_array(), *ca_all = json_object_get(da, "charts"),
            *cb_all = json_object_get(db, "charts");
     size_t nb = json_array_size(cb_all);
-    char used[512] = {0};
+    char used[MAX_MATCHED] = {0};
     int k = 0;
     size_t i;
     json_t *ca;
     json_array_foreach(ca_all, i, ca) {
         json_t *cb = chart_titled(cb_all, json_string_value(json_object_get(ca, "title")), used);
         if (cb != NULL) {
-            for (size_t j = 0; j < nb && j < sizeof used; j++) {
+            for (size_t j = 0; j < nb && j < MAX_MATCHED; j++) {
                 used[j] |= json_array_get(cb_all, j) == cb;
             }
         }
         push(d, out, merged_chart(d, ca, ca, cb, shift_s, k++));
     }
     for (size_t j = 0; j < nb; j++) {
-        if (j >= sizeof used || !used[j]) {
+        if (j >= MAX_MATCHED || !used[j]) {
             json_t *cb = json_array_get(cb_all, j);
             push(d, out, merged_chart(d, cb, NULL, cb, shift_s, k++));
         }

@@ -2,7 +2,8 @@
 # `compare A B -o DIR` writes DIR/report.html only, published whole: the page holds both
 # runs' charts overlaid ("A vs B: ..." with "A · x" and "B · x" series), the key outputs
 # table and the contract events that differ; nothing else is written (the scenario sides
-# run in memory) and a folder that is not aifactory's is refused, untouched.
+# run in memory); a folder that is not aifactory's, or one of the runs compared, is
+# refused, untouched.
 set -uo pipefail
 ln -s "$AIF_GOLDEN_DIR/../../data" data
 "$AIF_BIN" run data/scenarios/no-rofr.yaml --set simulation.end=2025-11-01 --quiet -o no-rofr
@@ -34,3 +35,7 @@ mkdir mine && echo keep > mine/notes.txt
 "$AIF_BIN" compare no-rofr no-rofr -o mine
 echo "rc=$?"
 ls -A mine
+before=$(sha256sum no-rofr/*)
+"$AIF_BIN" compare no-rofr data/scenarios/no-rofr.yaml -o ./no-rofr/
+echo "rc=$?"
+[ "$before" = "$(sha256sum no-rofr/*)" ] && echo "no-rofr unchanged"
