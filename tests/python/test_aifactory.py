@@ -91,6 +91,20 @@ class VerbsTest(unittest.TestCase):
             self.assertEqual(want.pop("out_dir"), "cli")
             self.assertEqual(got, want)
 
+    def test_compare_is_the_cli_json(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            end = ["--set", "simulation.end=2025-10-01", "--no-report", "--quiet"]
+            env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+            for name in ("a", "b"):
+                subprocess.run([BIN, "run", *end, "--seed", "7" if name == "b" else "1", "-o",
+                                os.path.join(tmp, name)], check=True, env=env)
+            a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+            got = aifactory.compare(a, b)
+            self.assertEqual(got, cli_json("compare", a, b))
+            self.assertEqual((got["a"]["seed"], got["b"]["seed"]), (1, 7))
+            same = aifactory.compare(a, a)
+            self.assertTrue(all(o["diff"] in (0, None) for o in same["outputs"]))
+
     def test_catalog_models_init(self):
         self.assertEqual(aifactory.catalog("show", "gb200-nvl72"),
                          cli_json("catalog", "show", "gb200-nvl72"))
