@@ -361,6 +361,16 @@ static void test_report_document(void **state) {
     assert_int_equal(json_array_size(params), 1); /* the start date */
     json_decref(d);
     free(html);
+    /* The built-in SVG charts, as without the chart library: no uPlot in the page. */
+    fd = mkstemp(path);
+    close(fd);
+    aif_report_options svg = {.force_svg = 1};
+    assert_int_equal(aif_compare_report_write(c, ra, rb, path, &svg), AIF_OK);
+    html = slurp(path);
+    unlink(path);
+    assert_non_null(strstr(html, "\"uplot\":false"));
+    assert_null(strstr(html, "var uPlot="));
+    free(html);
     aif_compare_destroy(c);
     aif_results_close(ra);
     aif_results_close(rb);
