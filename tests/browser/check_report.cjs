@@ -324,6 +324,67 @@ async function checkPage(browser, dir, file) {
   await page.close();
 }
 
+/* A comparison's page (`aifactory compare -o`): no summary.json and no key-number tiles;
+ * instead every chart holds both runs' series, B's dashed in the colour of A's, and the
+ * key outputs are a table. */
+async function checkComparePage(browser, dir, file) {
+  const name = path.basename(dir) + '/' + file;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  const remote = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) remote.push(r.url()); });
+  await page.goto(pathToFileURL(path.join(dir, file)).href);
+  await page.waitForFunction(() => window.aifReport && window.aifReport.charts > 0 &&
+    window.aifReport.drawn === window.aifReport.charts, null, { timeout: 15000 })
+    .catch(() => {});
+  const info = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById('aif-data').textContent);
+    const charts = Array.from(document.querySelectorAll('figure.chart')).map((fig) => {
+      let ink = 0;
+      fig.querySelectorAll('canvas').forEach((c) => {
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
+      });
+      const paths = Array.from(fig.querySelectorAll('svg path.line, svg path.marker'))
+        .filter((p) => (p.getAttribute('d') || '').length > 4).length;
+      return { id: fig.getAttribute('data-chart-id'), ink, paths };
+    });
+    /* uPlot's series options: B's dashed, A's not, the pair in one colour. */
+    const pairs = [];
+    Object.keys(window.aifReport.plots).forEach((id) => {
+      const ss = window.aifReport.plots[id].series.slice(1);
+      ss.filter((s) => /^A · /.test(s.label)).forEach((a) => {
+        const b = ss.find((s) => s.label === a.label.replace(/^A /, 'B '));
+        if (b) pairs.push({ a: !!a.dash, b: !!b.dash, same: a._stroke === b._stroke });
+      });
+    });
+    const outputs = document.querySelectorAll('table[data-table-id="compare-outputs"] tbody tr');
+    return { state: window.aifReport, charts, data, pairs, outputs: outputs.length };
+  });
+  check(errors.length === 0, name + ': console errors: ' + errors.join(' | '));
+  check(remote.length === 0, name + ': network requests: ' + remote.join(' '));
+  const want = info.data.charts.length + (info.data.events.total > 0 ? 1 : 0);
+  check(info.charts.length === want && info.charts.length > 1,
+    name + ': ' + info.charts.length + ' charts, expected ' + want);
+  for (const c of info.charts) {
+    check(c.ink > 200 || c.paths > 0, name + ': chart ' + c.id + ' drew nothing');
+  }
+  for (const c of info.data.charts) {
+    check(/^A vs B: /.test(c.title) && c.series.some((s) => /^A · /.test(s.name)) &&
+      c.series.some((s) => /^B · /.test(s.name)), name + ': chart ' + c.title + ' has A and B');
+  }
+  if (info.state.renderer === 'uplot') {
+    check(info.pairs.length > 0 && info.pairs.every((p) => !p.a && p.b && p.same),
+      name + ': B dashed in A\'s colour ' + JSON.stringify(info.pairs.slice(0, 3)));
+  }
+  const rows = info.data.tables.find((t) => t.id === 'compare-outputs').rows.length;
+  check(info.outputs === rows && rows > 0, name + ': ' + info.outputs + ' output rows of ' + rows);
+  await page.screenshot({ path: path.join(dir, file.replace('.html', '.png')), fullPage: true });
+  await page.close();
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath,
@@ -340,10 +401,13 @@ async function checkPage(browser, dir, file) {
         }
       }
     }
+    if (fs.existsSync(path.join(outDir, 'compare', 'report.html'))) {
+      await checkComparePage(browser, path.join(outDir, 'compare'), 'report.html');
+    }
   } finally {
     await browser.close();
   }
-  console.log('screenshots: ' + outDir + '/{scenario,replay,long,run,real-replay,las-replay}/*.png');
+  console.log('screenshots: ' + outDir + '/{scenario,replay,long,run,real-replay,las-replay,compare}/*.png');
   console.log(passed + ' passed, ' + failed + ' failed');
   process.exit(failed === 0 ? 0 : 1);
 })().catch((e) => {

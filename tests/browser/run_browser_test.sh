@@ -4,8 +4,9 @@
 # MAKE_REPORTS writes a synthetic scenario and replay (database, CSV, summary.json,
 # report.html, report-svg.html) into OUTDIR; the aifactory binary built beside it
 # (AIF_BIN overrides) then writes a real small scenario run (the default scenario, six
-# months) and real replays of tests/data/tiresias_60_job.csv (FIFO, and LAS with
-# preemptions) into OUTDIR/run, OUTDIR/real-replay and OUTDIR/las-replay; check_report.cjs opens every page in headless chromium and saves
+# months), its comparison with no-rofr (OUTDIR/compare) and real replays of
+# tests/data/tiresias_60_job.csv (FIFO, and LAS with preemptions) into OUTDIR/run,
+# OUTDIR/real-replay and OUTDIR/las-replay; check_report.cjs opens every page in headless chromium and saves
 # screenshots next to them. Exit 77 (CTest: skipped) when node, chromium
 # or playwright-core is genuinely absent; under CI=true that is a failure instead, because
 # .ci/run installs all three.
@@ -36,6 +37,9 @@ mkdir -p "$out"
 bin=${AIF_BIN:-$(dirname "$make_reports")/aifactory}
 [ -x "$bin" ] || { echo "browser test: $bin not built" >&2; exit 1; }
 "$bin" run --set simulation.end=2026-03-01 --quiet -o "$out/run"
+# The two runs overlaid (`compare -o`): the saved run against no-rofr over the same months.
+"$bin" compare "$out/run" "$here/../../data/scenarios/no-rofr.yaml" \
+    --set simulation.end=2026-03-01 --quiet -o "$out/compare"
 "$bin" replay "$here/../data/tiresias_60_job.csv" --gpus 64 --quiet -o "$out/real-replay"
 # LAS with a low threshold on 16 GPUs preempts jobs (21 times): the busy-GPU curve must
 # still never exceed the cluster (issue 18).
