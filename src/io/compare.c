@@ -254,6 +254,20 @@ static void derive_years(reader *s) {
         add_figure(s, "procured_facility_end_gw", procured / 1e9, "GW");
     }
     sqlite3_finalize(q);
+    /* Year by year, as `run --json` shows them: the facility online at each year's end
+     * and the year's revenue and free cash flow. */
+    q = query(s, "SELECT year, (contracted_facility_w + procured_facility_w) / 1e9, revenue_usd, "
+                 "free_cash_flow_usd FROM by_year WHERE run_id = ? ORDER BY year");
+    static const char *const names[3] = {"facility_online_gw", "revenue_usd", "free_cash_flow_usd"};
+    static const char *const units[3] = {"GW", "USD", "USD"};
+    while (row(s, q)) {
+        for (int k = 0; k < 3; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s.%lld", names[k], (long long)sqlite3_column_int64(q, 0));
+            add_figure(s, name, sqlite3_column_double(q, 1 + k), units[k]);
+        }
+    }
+    sqlite3_finalize(q);
 }
 
 /* Frontier runs: how many finished, and each run's length (NaN when it did not finish). */

@@ -172,6 +172,10 @@ static void test_outputs_and_units(void **state) {
     o = out(c, "facility_online_end_gw");
     assert_true(o->a == 2.5 && o->diff == 0);
     assert_true(out(c, "tokens_served")->a == 1e12);
+    o = out(c, "facility_online_gw.2026");
+    assert_string_equal(o->unit, "GW");
+    assert_true(o->a == 2.5);
+    assert_true(out(c, "free_cash_flow_usd.2026")->b == -20);
     assert_true(out(c, "frontier_runs_finished")->a == 0);
     assert_true(out(c, "frontier_runs_finished")->b == 1);
     o = out(c, "frontier_run.f1.days");
