@@ -132,15 +132,18 @@ static double col_real(sqlite3_stmt *q, int i) {
     return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
 }
 
-/* Counts and shares are stored with no unit; the comparison names one for every number. */
+/* Counts, shares and ratios are stored with no unit; the comparison names one for every
+ * number: shares (a fleet run's served fraction, a replay's GPU utilisation) are
+ * "fraction", a replay's slowdown (JCT over run time) a "ratio", the rest counts. */
 static const char *unit_of(const char *name, const char *unit) {
     if (unit != NULL && unit[0] != '\0') {
         return unit;
     }
     size_t n = strlen(name);
     bool share = (n > 9 && strcmp(name + n - 9, "_fraction") == 0) ||
-                 (n > 6 && strcmp(name + n - 6, "_share") == 0);
-    return share ? "fraction" : "count";
+                 (n > 6 && strcmp(name + n - 6, "_share") == 0) || strstr(name, "utiliz") ||
+                 strstr(name, "utilis");
+    return share ? "fraction" : strstr(name, "slowdown") ? "ratio" : "count";
 }
 
 static void add_figure(reader *s, const char *name, double value, const char *unit) {
