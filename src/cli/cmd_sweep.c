@@ -1,8 +1,9 @@
 /* `aifactory sweep FILE`: many runs of one scenario with values varied by a design
  * (docs/sweep.md). Reads and checks the sweep file (every error as file:line:col, exit 2),
- * plans the runs, runs the missing ones (here, or in -j N forked workers) and stores each
- * run with its key figures in DIR/sweep.sqlite as it finishes, then prints the analysis
- * (mean, percentiles and rank correlations) as a table or, with --json, as one object.
+ * plans the runs, runs the missing ones (here, in -j N forked workers, or under mpirun in
+ * the other ranks: sweep_mpi.h) and stores each run with its key figures in
+ * DIR/sweep.sqlite as it finishes, then prints the analysis (mean, percentiles and rank
+ * correlations) as a table or, with --json, as one object.
  *
  * The folder: a new sweep publishes DIR whole, as `run -o` does (outdir.h), holding the
  * store with the sweep and no runs yet; then, under DIR's lock, each finished run is added
@@ -28,6 +29,7 @@
 #include "interrupt.h"
 #include "sweep_db.h"
 #include "sweep_exec.h"
+#include "sweep_mpi.h"
 #include "sweep_report.h"
 
 /* More workers than this gains nothing on any one machine, and bounds the descriptors. */
@@ -74,9 +76,13 @@ static const cli_verb_spec spec = {
     .usage = "FILE [options]",
     .description = "Run a scenario many times with values varied by a grid, random draws or a "
                    "Latin\nhypercube, store every run's key figures, and report their "
-                   "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n",
+                   "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n"
+                   "Under mpirun, rank 0 hands the runs one at a time to the other ranks and "
+                   "alone\nwrites the store (-np 2 or more; -j is for a sweep without "
+                   "mpirun).\n",
     .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n"
+                "mpirun -np 9 aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
@@ -228,10 +234,14 @@ static int load_sweep(const char *file, aif_sweep **out) {
     return CLI_EXIT_OK;
 }
 
-static int sweep_main(const sweep_args *a) {
+static int sweep_main(const sweep_args *a, sweep_mpi *mpi) {
     const char *file = a->common.positional[0];
     if (file == NULL) {
         return cli_usage_error(&spec, "expected a sweep FILE");
+    }
+    if (mpi->size > 0 && a->jobs > 1) {
+        return cli_usage_error(&spec, "-j starts workers on this machine; under mpirun the "
+                                      "workers are ranks 1..N-1 (choose them with -np)");
     }
     if (a->resume && a->out == NULL && a->db == NULL) {
         return cli_usage_error(&spec, "--resume needs -o DIR, the folder of the sweep to resume "
@@ -297,7 +307,9 @@ static int sweep_main(const sweep_args *a) {
                          .progress = !a->common.quiet &&
                                      (a->common.progress == 1 ||
                                       (a->common.progress == 0 && isatty(STDERR_FILENO)))};
-        rc = sweep_execute(sw, pending, pending_n, a->jobs > 0 ? a->jobs : 1, on_result, &ctx);
+        rc = mpi->size > 0 ? sweep_mpi_execute(mpi, file, sw, pending, pending_n, on_result, &ctx)
+                           : sweep_execute(sw, pending, pending_n, a->jobs > 0 ? a->jobs : 1,
+                                           on_result, &ctx);
     }
     size_t failed = 0;
     if (rc == CLI_EXIT_OK) {
@@ -317,11 +329,21 @@ static int sweep_main(const sweep_args *a) {
     return rc;
 }
 
+/* Under mpirun, rank 0 is this verb as always (it alone reads the arguments and prints);
+ * every other rank is a worker that waits for the sweep file's path (sweep_mpi.h). */
 int cmd_sweep(int argc, char **argv) {
-    sweep_args a = {.jobs = 1};
-    int rc = cli_parse(&spec, argc, argv, &a);
+    sweep_mpi mpi;
+    int rc = sweep_mpi_begin(&mpi);
     if (rc != CLI_EXIT_OK) {
-        return cli_parse_exit(rc);
+        return rc;
     }
-    return sweep_main(&a);
+    if (mpi.rank > 0) {
+        rc = sweep_mpi_worker(&mpi);
+    } else {
+        sweep_args a = {.jobs = 1};
+        rc = cli_parse(&spec, argc, argv, &a);
+        rc = rc != CLI_EXIT_OK ? cli_parse_exit(rc) : sweep_main(&a, &mpi);
+    }
+    sweep_mpi_end(&mpi);
+    return rc;
 }
