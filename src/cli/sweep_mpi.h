@@ -37,10 +37,11 @@ int sweep_mpi_begin(sweep_mpi *m);
 int sweep_mpi_worker(const sweep_mpi *m);
 
 /* The manager (rank 0): as sweep_execute, with the workers being ranks 1..size-1, each
- * first told to load `file` and checked to plan the same sweep (its hash). Returns 0, the
- * callback's code, or 1 when a worker could not load the sweep or planned another one (the
- * reason printed; the runs in flight are still stored). Every worker has been told to end
- * when it returns. */
+ * first told to load `file` and checked to plan the same sweep (its hash). Returns 0, or 1
+ * when a worker could not load the sweep or planned another one (the reason printed; the
+ * runs in flight are still stored). A callback that fails (the store cannot be written)
+ * ends the whole job with MPI_Abort and its code. Every worker has been told to end when
+ * it returns. */
 int sweep_mpi_execute(sweep_mpi *m, const char *file, const aif_sweep *sw, const size_t *pending,
                       size_t n, sweep_on_result cb, void *ctx);
 
