@@ -77,12 +77,12 @@ static const cli_verb_spec spec = {
     .description = "Run a scenario many times with values varied by a grid, random draws or a "
                    "Latin\nhypercube, store every run's key figures, and report their "
                    "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n"
-                   "Under mpirun, rank 0 hands the runs one at a time to the other ranks and "
-                   "alone\nwrites the store (-np 2 or more; -j is for a sweep without "
-                   "mpirun).\n",
+                   "Under `mpirun -np N aifactory sweep FILE` (N >= 2), rank 0 hands the runs "
+                   "one\nat a time to the other ranks and alone writes the store (-j is for a "
+                   "sweep\nwithout mpirun).\n",
+    /* Examples only of what runs without a launcher: golden.help_examples_run runs each. */
     .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n"
-                "mpirun -np 9 aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep\n",
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
