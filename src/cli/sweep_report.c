@@ -23,7 +23,7 @@ typedef struct run_row {
 typedef struct output_stats {
     size_t n; /* successful runs with a finite value */
     double mean, pct[5];
-    double rho[AIF_SWEEP_MAX_PARAMETERS];
+    double rho[AIF_SWEEP_MAX_PARAMETERS + AIF_SWEEP_MAX_CATALOG_RANGES];
 } output_stats;
 
 static const double percentiles[5] = {0.05, 0.25, 0.50, 0.75, 0.95};

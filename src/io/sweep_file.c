@@ -302,7 +302,12 @@ static void read_parameters(aif_sweep *s, aif__yreader *r, struct fy_node *param
     }
     aif__ypairs it = aif__y_pairs_begin(r, params, at);
     while (aif__y_pairs_next(&it)) {
-        read_parameter(s, r, it.key, it.value, it.key_pos);
+        /* `catalog` is no scenario key a run could set whole: it asks for the ranges. */
+        if (fy_node_is_scalar(it.key) && aif__y_scalar_is(it.key, "catalog")) {
+            aif__sweep_catalog_ranges(s, r, it.key, it.value, it.key_pos);
+        } else {
+            read_parameter(s, r, it.key, it.value, it.key_pos);
+        }
     }
 }
 
@@ -348,6 +353,12 @@ static void check_design(aif_sweep *s, aif__yreader *r, const ycur *c, bool has_
         double runs = (double)s->replications;
         for (size_t i = 0; i < s->param_count; i++) {
             const aif_sweep_parameter *p = &s->params[i];
+            if (p->catalog_source != NULL) {
+                aif__y_error(r, s->param_pos[i],
+                             "sweep.parameters.catalog: a catalog range has no grid values (it "
+                             "is drawn between low and high); choose design random or lhs");
+                return;
+            }
             if (p->kind != AIF_SWEEP_VALUES) {
                 aif__y_error(r, s->param_pos[i],
                              "sweep.parameters.%s: a grid takes 'values', found a distribution "

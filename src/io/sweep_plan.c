@@ -61,11 +61,29 @@ static double quantile(const aif_sweep_parameter *p, double u) {
     return NAN;
 }
 
+/* Assignments one parameter makes: "key=value", or for a catalog value its default,
+ * source and confidence (a whole sourced value, docs/catalog.md). */
+#define SETS_PER_PARAMETER 3
+
 typedef struct point_values {
     const char **texts; /* per parameter: the value as set */
     double *numbers;
-    const char **sets; /* per parameter: "key=value" */
+    const char **sets; /* the parameters' assignments, in order */
+    size_t set_count;
 } point_values;
+
+/* "key<suffix>=value" in the arena, appended to pv->sets. */
+static aif_status add_set(aif_sweep *s, point_values *pv, const char *key, const char *suffix,
+                          const char *value) {
+    size_t n = strlen(key) + strlen(suffix) + strlen(value) + 2;
+    char *a = aif_arena_alloc(s->arena, n);
+    if (a == NULL) {
+        return AIF_ENOMEM;
+    }
+    snprintf(a, n, "%s%s=%s", key, suffix, value);
+    pv->sets[pv->set_count++] = a;
+    return AIF_OK;
+}
 
 /* Value of parameter p at point i into pv (arena strings). */
 static aif_status fill_point(aif_sweep *s, size_t i, const double *u, const bool *numeric,
@@ -88,19 +106,35 @@ static aif_status fill_point(aif_sweep *s, size_t i, const double *u, const bool
             pv->numbers[j] = value_number(p, k, numeric[j]);
         } else {
             double x = quantile(p, u[i * np + j]);
+            if (p->catalog_source != NULL) {
+                /* The catalog holds a value to its range: no rounding may step outside. */
+                x = fmin(fmax(x, p->p[0]), p->p[2]);
+            }
             format_number(x, num, sizeof num);
             snprintf(text, sizeof text, "%s%s%s", num, p->unit ? " " : "", p->unit ? p->unit : "");
             value = text;
             pv->numbers[j] = strtod(num, NULL);
         }
         pv->texts[j] = aif_arena_strdup(s->arena, value);
-        size_t n = strlen(p->key) + strlen(value) + 2;
-        char *a = aif_arena_alloc(s->arena, n);
-        if (pv->texts[j] == NULL || a == NULL) {
+        if (pv->texts[j] == NULL) {
             return AIF_ENOMEM;
         }
-        snprintf(a, n, "%s=%s", p->key, value);
-        pv->sets[j] = a;
+    }
+    /* The assignments in parameter order (the loop above runs backwards for the grid). */
+    for (size_t j = 0; j < np; j++) {
+        const aif_sweep_parameter *p = &s->params[j];
+        if (p->catalog_source == NULL) {
+            if (add_set(s, pv, p->key, "", pv->texts[j]) != AIF_OK) {
+                return AIF_ENOMEM;
+            }
+            continue;
+        }
+        const char confidence[2] = {p->catalog_confidence, '\0'};
+        if (add_set(s, pv, p->key, ".default", pv->texts[j]) != AIF_OK ||
+            add_set(s, pv, p->key, ".source", p->catalog_source) != AIF_OK ||
+            add_set(s, pv, p->key, ".confidence", confidence) != AIF_OK) {
+            return AIF_ENOMEM;
+        }
     }
     return AIF_OK;
 }
@@ -126,12 +160,12 @@ static uint64_t run_key(uint64_t scenario_hash, const char *const *sets, size_t 
 static aif_status make_runs(aif_sweep *s, const double *u, const bool *numeric,
                             const char *const *seed_sets, uint64_t scenario_hash) {
     size_t np = s->param_count, reps = s->replications;
-    size_t per_run = s->set_count + np + (reps > 1);
+    size_t per_run = s->set_count + np * SETS_PER_PARAMETER + (reps > 1);
     uint64_t sweep_hash = AIF_FNV1A64_INIT;
     for (size_t i = 0; i < s->points; i++) {
         point_values pv = {aif_arena_alloc(s->arena, np * sizeof(char *)),
                            aif_arena_alloc(s->arena, np * sizeof(double)),
-                           aif_arena_alloc(s->arena, np * sizeof(char *))};
+                           aif_arena_alloc(s->arena, np * SETS_PER_PARAMETER * sizeof(char *)), 0};
         if (pv.texts == NULL || pv.numbers == NULL || pv.sets == NULL ||
             fill_point(s, i, u, numeric, &pv) != AIF_OK) {
             return AIF_ENOMEM;
@@ -145,7 +179,7 @@ static aif_status make_runs(aif_sweep *s, const double *u, const bool *numeric,
             for (size_t k = 0; k < s->set_count; k++) {
                 sets[n++] = s->sets[k];
             }
-            for (size_t j = 0; j < np; j++) {
+            for (size_t j = 0; j < pv.set_count; j++) {
                 sets[n++] = pv.sets[j];
             }
             if (reps > 1) {

@@ -36,6 +36,9 @@
 #define AIF_SWEEP_MAX_RUNS         100000             /* points x replications */
 #define AIF_SWEEP_MAX_TEXT         256                /* bytes of a key path or value */
 #define AIF_SWEEP_SEED_MAX         9007199254740992.0 /* 2^53, as simulation.seed */
+/* Parameters a `catalog: ranges` entry may add (one per ranged catalog value; the default
+ * catalog has 40), beyond the file's own AIF_SWEEP_MAX_PARAMETERS. */
+#define AIF_SWEEP_MAX_CATALOG_RANGES 256
 
 typedef enum aif_sweep_design {
     AIF_SWEEP_GRID = 0, /* every combination of the parameters' values */
@@ -58,6 +61,12 @@ typedef struct aif_sweep_parameter {
     size_t value_count;
     double p[3];
     const char *unit; /* appended to a drawn number ("70 USD/MWh"); NULL when none */
+    /* A catalog value drawn from its range (`catalog: ranges`): key is
+     * "catalog.<section>.<id>.<field>", set as its `default`, `source` and `confidence`
+     * (a whole sourced value, so that it needs nothing from the scenario's own section).
+     * NULL for every other parameter. */
+    const char *catalog_source;
+    char catalog_confidence;
 } aif_sweep_parameter;
 
 /* One run of the sweep. Runs are numbered point by point, replications innermost:
