@@ -1,9 +1,10 @@
 /* Unit tests for sweep files: a grid's runs in nested-loop order with their assignments,
  * keys and numbers; random and lhs designs (every lhs stratum of every parameter hit once,
  * values drawn within bounds, the same seed the same runs); replication seeds; every
- * error at its file:line:col; the limits. */
+ * error at its file:line:col; the limits; catalog values drawn from their ranges. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -174,6 +175,68 @@ static void random_design_draws_within_bounds(void **state) {
     aif_sweep_destroy(s);
 }
 
+/* `catalog: ranges` on the default scenario: one triangular parameter per ranged catalog
+ * value (named by its key path, with the catalog's low, default and high), every draw
+ * inside [low, high], set as the value's default, source and confidence; the same seed
+ * draws the same values; a grid is refused at the entry. */
+static const char ranges_text[] = "aifactory: 1\nsweep:\n  scenario: default\n"
+                                  "  design: random\n  samples: 50\n  seed: 9\n  parameters:\n"
+                                  "    failures.hardware_fraction: {uniform: [0.4, 0.6]}\n"
+                                  "    catalog: ranges\n";
+
+static void catalog_ranges_are_drawn_within_them(void **state) {
+    (void)state;
+    aif_sweep *s = load(ranges_text, AIF_OK);
+    aif_sweep *again = load(ranges_text, AIF_OK);
+    size_t np = aif_sweep_parameter_count(s);
+    /* The default catalog's ranged numbers (data/catalog.yaml: 41 `low:`, one of them the
+     * comment of its header) past the file's one parameter. */
+    assert_int_equal(np, 1 + 40);
+    bool price = false, pue = false;
+    for (size_t j = 1; j < np; j++) {
+        const aif_sweep_parameter *p = aif_sweep_parameter_at(s, j);
+        assert_non_null(p->catalog_source);
+        assert_int_equal(strncmp(p->key, "catalog.", 8), 0);
+        assert_int_equal(p->kind, AIF_SWEEP_TRIANGULAR);
+        assert_true(p->p[0] < p->p[2] && p->p[0] <= p->p[1] && p->p[1] <= p->p[2]);
+        if (strcmp(p->key, "catalog.systems.gb200-nvl72.price_usd") == 0) {
+            price = p->p[0] == 3e6 && p->p[1] == 4.5e6 && p->p[2] == 6.1e6;
+        }
+        if (strcmp(p->key, "catalog.facility.pue") == 0) {
+            pue =
+                p->p[0] == 1.1 && p->p[1] == 1.2 && p->p[2] == 1.3 && p->catalog_confidence == 'M';
+        }
+    }
+    assert_true(price && pue);
+    assert_string_equal(aif_sweep_hash(s), aif_sweep_hash(again));
+    for (size_t i = 0; i < aif_sweep_run_count(s); i++) {
+        const aif_sweep_run *r = aif_sweep_run_at(s, i);
+        /* one assignment for the file's parameter, three for each catalog value */
+        assert_int_equal(r->set_count, 1 + 3 * (np - 1));
+        for (size_t j = 1; j < np; j++) {
+            const aif_sweep_parameter *p = aif_sweep_parameter_at(s, j);
+            assert_true(r->param_values[j] >= p->p[0] && r->param_values[j] <= p->p[2]);
+            assert_true(strtod(r->param_texts[j], NULL) == r->param_values[j]);
+            assert_string_equal(r->param_texts[j], aif_sweep_run_at(again, i)->param_texts[j]);
+            char want[600];
+            snprintf(want, sizeof want, "%s.default=%s", p->key, r->param_texts[j]);
+            assert_string_equal(r->sets[1 + 3 * (j - 1)], want);
+            snprintf(want, sizeof want, "%s.source=%s", p->key, p->catalog_source);
+            assert_string_equal(r->sets[2 + 3 * (j - 1)], want);
+        }
+    }
+    aif_sweep_destroy(again);
+    aif_sweep_destroy(s);
+    aif_sweep *g = load("aifactory: 1\nsweep:\n  scenario: default\n  parameters:\n"
+                        "    catalog: {draw: ranges, only: [catalog.facility.pue]}\n",
+                        AIF_EPARSE);
+    char buf[600];
+    first_error(g, buf, sizeof buf);
+    assert_non_null(strstr(buf, "t.yaml:5:5: error: sweep.parameters.catalog: a catalog range "
+                                "has no grid values"));
+    aif_sweep_destroy(g);
+}
+
 /* Each bad file gives its first error at the expected place. */
 static void errors_have_positions(void **state) {
     (void)state;
@@ -261,6 +324,7 @@ int main(void) {
         cmocka_unit_test(random_design_draws_within_bounds),
         cmocka_unit_test(errors_have_positions),
         cmocka_unit_test(grid_too_large_is_refused),
+        cmocka_unit_test(catalog_ranges_are_drawn_within_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
