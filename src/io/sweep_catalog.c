@@ -116,6 +116,7 @@ static void add(walk *w, const char *key, const aif_sourced *v) {
                                                         .kind = AIF_SWEEP_TRIANGULAR,
                                                         .p = {v->low, v->value, v->high},
                                                         .catalog_source = src,
+                                                        .catalog_value_key = "default",
                                                         .catalog_confidence = v->confidence};
 }
 
@@ -156,6 +157,57 @@ static void add_catalog(walk *w, const aif_catalog *cat) {
     }
     add_fields(w, "catalog.facility", aif_catalog_facility(cat), facility_fields,
                COUNT_OF(facility_fields));
+}
+
+static void ignore_yaml_error(void *ctx, int line, int col, const char *message) {
+    (void)ctx, (void)line, (void)col, (void)message;
+}
+
+/* The node at key path `key` ("catalog.a.b") under `root`, or NULL. */
+static struct fy_node *node_at(struct fy_node *root, const char *key) {
+    struct fy_node *n = root;
+    char part[AIF_SWEEP_MAX_TEXT];
+    for (const char *k = key; n != NULL && *k != '\0';) {
+        size_t len = strcspn(k, ".");
+        snprintf(part, sizeof part, "%.*s", (int)len, k);
+        n = fy_node_is_mapping(n) ? fy_node_mapping_lookup_by_string(n, part, FY_NT) : NULL;
+        k += len + (k[len] == '.');
+    }
+    return n;
+}
+
+/* Fit the overrides to the scenario's own `catalog` section: a run's `--set` can reach
+ * into an inline section only (not a file's), and a field the section writes with
+ * `value:` must be overridden there, not beside it as `default:`. */
+static void fit_to_section(walk *w, size_t from) {
+    size_t len = 0;
+    const char *text = aif_sweep_scenario_text(w->s, &len);
+    aif__yaml y;
+    aif_status st = aif__yaml_parse(text ? text : "", text ? len : 0, &y, ignore_yaml_error, NULL);
+    if (st != AIF_OK) {
+        aif__yaml_close(&y);
+        /* It bound a moment ago: only memory can fail now. */
+        w->r->status = st == AIF_ENOMEM ? AIF_ENOMEM : w->r->status;
+        return;
+    }
+    struct fy_node *root = y.doc ? fy_document_root(y.doc) : NULL;
+    struct fy_node *cat = node_at(root, "catalog");
+    if (cat != NULL && fy_node_is_scalar(cat)) {
+        aif__y_error(w->r, w->at,
+                     "sweep.parameters.catalog: the scenario's catalog is a file ('%s'), which "
+                     "a run's overrides cannot reach; write its entries in the scenario's "
+                     "inline 'catalog' section instead",
+                     fy_node_get_scalar0(cat) ? fy_node_get_scalar0(cat) : "");
+    }
+    for (size_t i = from; cat != NULL && i < w->s->param_count; i++) {
+        aif_sweep_parameter *p = &w->s->params[i];
+        struct fy_node *field = node_at(root, p->key);
+        if (field && fy_node_is_mapping(field) &&
+            fy_node_mapping_lookup_by_string(field, "value", FY_NT) != NULL) {
+            p->catalog_value_key = "value";
+        }
+    }
+    aif__yaml_close(&y);
 }
 
 /* `only: [prefix, ...]`: each a key path under `catalog`. */
@@ -257,6 +309,7 @@ void aif__sweep_catalog_ranges(aif_sweep *s, aif__yreader *r, struct fy_node *k,
     } else {
         size_t before = s->param_count;
         add_catalog(&w, aif_scenario_catalog(scn));
+        fit_to_section(&w, before);
         for (size_t i = 0; i < w.only_count && r->status == AIF_OK; i++) {
             if (!w.only_used[i]) {
                 aif__y_error(r, w.only_pos[i],

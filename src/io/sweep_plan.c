@@ -130,7 +130,9 @@ static aif_status fill_point(aif_sweep *s, size_t i, const double *u, const bool
             continue;
         }
         const char confidence[2] = {p->catalog_confidence, '\0'};
-        if (add_set(s, pv, p->key, ".default", pv->texts[j]) != AIF_OK ||
+        char value_key[16];
+        snprintf(value_key, sizeof value_key, ".%s", p->catalog_value_key);
+        if (add_set(s, pv, p->key, value_key, pv->texts[j]) != AIF_OK ||
             add_set(s, pv, p->key, ".source", p->catalog_source) != AIF_OK ||
             add_set(s, pv, p->key, ".confidence", confidence) != AIF_OK) {
             return AIF_ENOMEM;

@@ -62,11 +62,15 @@ typedef struct aif_sweep_parameter {
     double p[3];
     const char *unit; /* appended to a drawn number ("70 USD/MWh"); NULL when none */
     /* A catalog value drawn from its range (`catalog: ranges`): key is
-     * "catalog.<section>.<id>.<field>", set as its `default`, `source` and `confidence`
+     * "catalog.<section>.<id>.<field>", set as its `default` (or `value`), `source` and
+     * `confidence`
      * (a whole sourced value, so that it needs nothing from the scenario's own section).
      * NULL for every other parameter. */
     const char *catalog_source;
     char catalog_confidence;
+    /* "default", or "value" where the scenario's own catalog section writes the field so
+     * (a sourced value takes one of the two) */
+    const char *catalog_value_key;
 } aif_sweep_parameter;
 
 /* One run of the sweep. Runs are numbered point by point, replications innermost:

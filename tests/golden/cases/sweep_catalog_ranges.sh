@@ -3,8 +3,9 @@
 # NVL72 rack's IT power, price and host CPUs, and the facility's PUE) by the sweep's
 # design: each run's params hold the catalog key paths, every drawn value lies in the
 # catalog's [low, high] (read here from data/catalog.yaml itself), each draw reaches the
-# run (the capex follows the rack price), the same seed draws the same values, and a grid
-# is refused at the entry's file:line:col.
+# run (the capex follows the rack price), the same seed draws the same values (serially and
+# with -j 2); a scenario's own catalog section sets the range drawn and the key overridden;
+# a grid, bad `only` prefixes and a catalog in a file are refused at their file:line:col.
 set -uo pipefail
 mkdir tests && ln -s "$AIF_GOLDEN_DIR/../data" tests/data
 "$AIF_BIN" sweep tests/data/sweeps/catalog-ranges.yaml -o a --json > a.json
@@ -67,5 +68,33 @@ echo "rc=$?"
 sed -i 's/catalog.systems.no-such-rack/facility.pue/' only.yaml
 "$AIF_BIN" sweep only.yaml -o only
 echo "rc=$?"
-[ -e grid ] || [ -e only ] && echo "an output folder was written"
+# The scenario's own catalog section: its narrower PUE range is the one drawn, and its
+# field written with `value:` is overridden as `value`; a catalog in a file is refused.
+sed 's|^economics:|catalog:\n  facility:\n    pue: {value: 1.2, low: 1.15, high: 1.25, confidence: M, source: "my survey"}\neconomics:|' \
+    tests/data/scenarios/sweep-small.yaml > inline.yaml
+sed 's|^economics:|catalog: my-catalog.yaml\neconomics:|' tests/data/scenarios/sweep-small.yaml > filed.yaml
+printf 'facility:\n  pue: {default: 1.2, low: 1.1, high: 1.3, confidence: M, source: "x"}\n' > my-catalog.yaml
+for scenario in inline filed; do
+    cat > $scenario-sweep.yaml <<Y
+aifactory: 1
+sweep:
+  scenario: $scenario.yaml
+  set: {simulation.end: 2026-03-01}
+  parameters:
+    catalog: {draw: ranges, only: [catalog.facility.pue]}
+  design: random
+  samples: 3
+Y
+    "$AIF_BIN" sweep $scenario-sweep.yaml -o $scenario --json > $scenario.json
+    echo "rc=$?"
+done
+python3 - <<'PY'
+import json, sqlite3
+d = json.load(open("inline.json"))
+for r in d["runs"]:
+    v = float(r["params"]["catalog.facility.pue"])
+    print(r["index"], r["status"], "pue", r["params"]["catalog.facility.pue"], "in [1.15, 1.25]:", 1.15 <= v <= 1.25)
+print(json.loads(sqlite3.connect("inline/sweep.sqlite").execute("select sets from runs where idx = 0").fetchone()[0]))
+PY
+[ -e grid ] || [ -e only ] || [ -e filed ] && echo "an output folder was written"
 exit 0
