@@ -4,6 +4,7 @@
  * (--concurrency) with lengths fixed or drawn (--input-len/--output-len). Models and
  * systems resolve as in `perf`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aifactory/models_file.h"
@@ -15,19 +16,10 @@
 #include "cli_catalog.h"
 #include "cli_models.h"
 #include "json_out.h"
+#include "serve_cli.h"
 
 #define SERVE_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
 #define DEFAULT_REQUESTS 1000
-
-typedef struct serve_args {
-    cli_common common;
-    const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
-    int64_t gpus, requests, concurrency, budget, max_running;
-    int32_t tp, replicas, block;
-    double rate;
-    uint64_t seed;
-    cli_list catalogs, model_files;
-} serve_args;
 
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
@@ -126,6 +118,28 @@ static const cli_option options[] = {
      .set = cli_set_int,
      .range = CLI_RANGE(1, false, 65535, false),
      .offset = offsetof(serve_args, max_running)},
+    {.name = "find-capacity",
+     .help = "search the highest Poisson rate meeting --slo and report the goodput",
+     .set = cli_set_flag,
+     .offset = offsetof(serve_args, find_capacity)},
+    {.name = "slo",
+     .value_name = "BOUNDS",
+     .help = "latency bounds, e.g. ttft_p99=2s,tpot_p99=200ms (ttft/tpot/e2e, p50/p90/p99)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, slo)},
+    {.name = "tolerance",
+     .value_name = "FRAC",
+     .help = "--find-capacity: stop when the failing rate is this fraction above (0.01)",
+     .set = cli_set_number,
+     .range = CLI_RANGE(1e-4, false, 1, false),
+     .offset = offsetof(serve_args, tolerance)},
+    {.name = "out",
+     .alias = "output",
+     .short_name = 'o',
+     .value_name = "DIR",
+     .help = "write requests.csv, results.sqlite and report.html into DIR",
+     .set = cli_set_path,
+     .offset = offsetof(serve_args, out_dir)},
     {.name = "catalog",
      .value_name = "FILE",
      .help = "merge a hardware catalog file (repeatable)",
@@ -140,40 +154,47 @@ static const cli_option options[] = {
 
 static const cli_verb_spec spec = {
     .name = "serve",
-    .usage = "--model ID --system ID --gpus N (--rate R | --concurrency C | --trace FILE) "
-             "[options]",
+    .usage = "--model ID --system ID --gpus N (--rate R | --concurrency C | --trace FILE | "
+             "--find-capacity --slo BOUNDS) [options]",
     .description =
         "Serving simulator: one deployment (replicas x TP GPUs) serving requests iteration\n"
         "by iteration (continuous batching, chunked prefill, paged KV cache, preemption),\n"
         "each iteration priced by the performance model. Reports TTFT, TPOT, end-to-end and\n"
-        "queueing latency (mean, p50, p90, p99) and throughput. docs/serve.md.\n",
+        "queueing latency (mean, p50, p90, p99) and throughput; --find-capacity searches\n"
+        "the highest arrival rate meeting a latency SLO and reports the goodput.\n"
+        "docs/serve.md.\n",
     .examples = "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 5 "
                 "--requests 500\n"
                 "aifactory serve --model llama3.1-8b --system h100 --gpus 8 --tp 1 --concurrency "
-                "64 --input-len uniform:200:2000 --output-len exp:300:2000 --json\n",
+                "64 --input-len uniform:200:2000 --output-len exp:300:2000 --json\n"
+                "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --tp 8 "
+                "--find-capacity --slo ttft_p99=2s,tpot_p99=200ms --requests 200\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };
-
-/* Everything the run needs, resolved from the command line. */
-typedef struct serve_plan {
-    const aif_model_spec *m;
-    aif_perf_hw hw;
-    aif_serve_config cfg;
-    aif_serve_lengths in, out;
-    bool from_catalog;
-} serve_plan;
 
 static int check_request(const serve_args *a) {
     if (!a->model_id || !a->system_id || !a->gpus) {
         return cli_usage_error(&spec, "--model, --system and --gpus are required");
     }
-    int loads = (a->trace != NULL) + (a->rate > 0) + (a->concurrency > 0);
+    int loads = (a->trace != NULL) + (a->rate > 0) + (a->concurrency > 0) + a->find_capacity;
     if (loads != 1) {
         return cli_usage_error(&spec,
-                               "give exactly one of --trace, --rate and --concurrency, "
-                               "found %d",
+                               "give exactly one of --trace, --rate, --concurrency and "
+                               "--find-capacity, found %d",
                                loads);
+    }
+    if (a->find_capacity != (a->slo != NULL)) {
+        return cli_usage_error(&spec, a->find_capacity ? "--find-capacity needs --slo, e.g. --slo "
+                                                         "ttft_p99=2s,tpot_p99=200ms"
+                                                       : "--slo applies to --find-capacity");
+    }
+    if (a->tolerance > 0 && !a->find_capacity) {
+        return cli_usage_error(&spec, "--tolerance applies to --find-capacity");
+    }
+    if (a->find_capacity && a->out_dir) {
+        return cli_usage_error(&spec, "-o applies to one run (--rate, --concurrency or "
+                                      "--trace), not to --find-capacity");
     }
     if (a->trace && (a->input_len || a->output_len)) {
         return cli_usage_error(&spec, "--input-len and --output-len apply to --rate and "
@@ -240,14 +261,14 @@ static json_t *stat_json(const aif_serve_stat *s) {
                      cli_json_g(s->p99, 6));
 }
 
-static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
-    json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id,
-                          "gpus", (json_int_t)a->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas,
-                          "precision", aif_precision_name(p->cfg.precision), "route",
-                          aif_serve_route_name(p->cfg.route));
-    if (o == NULL) {
-        return cli_json_print("serve", NULL, 0);
-    }
+json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
+    return json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id, "gpus",
+                     (json_int_t)a->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas, "precision",
+                     aif_precision_name(p->cfg.precision), "route",
+                     aif_serve_route_name(p->cfg.route));
+}
+
+void serve_json_result(json_t *o, const aif_serve_result *r) {
     json_object_set_new(o, "kv_tokens_per_replica", json_integer(r->layout.kv_tokens_per_replica));
     json_object_set_new(o, "requests_completed", json_integer(r->requests_completed));
     json_object_set_new(o, "duration_s", cli_json_g(r->duration_s, 6));
@@ -267,6 +288,14 @@ static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_
     json_object_set_new(o, "mean_kv_occupancy", cli_json_fixed(r->mean_kv_occupancy, 4));
     json_object_set_new(o, "peak_kv_occupancy", cli_json_fixed(r->peak_kv_occupancy, 4));
     json_object_set_new(o, "peak_in_flight", json_integer(r->peak_in_flight));
+}
+
+static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+    json_t *o = serve_json_header(a, p);
+    if (o == NULL) {
+        return cli_json_print("serve", NULL, 0);
+    }
+    serve_json_result(o, r);
     return cli_json_print("serve", o, SERVE_JSON_FLAGS);
 }
 
@@ -275,15 +304,18 @@ static void print_stat(const char *name, const aif_serve_stat *s, double scale, 
            s->p50 * scale, s->p90 * scale, s->p99 * scale, unit);
 }
 
-static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serve_layout *lay) {
     printf("%s on %lld%s%s, %s%s\n", p->m->id, (long long)a->gpus,
            p->from_catalog ? " GPUs of " : " x ", p->hw.id, aif_precision_name(p->cfg.precision),
            a->precision ? "" : " (default for this system)");
     printf("  deployment        %d replica%s x TP %d, KV cache %ld tokens per replica "
            "(%d-token blocks), %s routing\n",
-           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp,
-           r->layout.kv_tokens_per_replica, r->layout.kv_block_tokens,
-           aif_serve_route_name(p->cfg.route));
+           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, lay->kv_tokens_per_replica,
+           lay->kv_block_tokens, aif_serve_route_name(p->cfg.route));
+}
+
+static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+    serve_print_header(a, p, &r->layout);
     if (a->trace) {
         printf("  load              trace %s\n", a->trace);
     } else if (a->rate > 0) {
@@ -295,6 +327,10 @@ static void print_text(const serve_args *a, const serve_plan *p, const aif_serve
                (long long)a->concurrency, a->input_len ? a->input_len : "1000",
                a->output_len ? a->output_len : "200", (unsigned long long)a->seed);
     }
+    serve_print_result(r);
+}
+
+void serve_print_result(const aif_serve_result *r) {
     printf("  completed         %ld requests in %.4g s\n", r->requests_completed, r->duration_s);
     print_stat("TTFT", &r->ttft_s, 1, "s");
     print_stat("TPOT", &r->tpot_s, 1e3, "ms");
@@ -357,6 +393,33 @@ static int simulate(const serve_args *a, serve_plan *p) {
     return rc;
 }
 
+/* --find-capacity: search the rate and print the answer. */
+static int find_capacity(const serve_args *a, serve_plan *p) {
+    aif_serve_capacity_query q = {.cfg = &p->cfg,
+                                  .input = p->in,
+                                  .output = p->out,
+                                  .seed = a->seed,
+                                  .requests = a->requests ? (long)a->requests : DEFAULT_REQUESTS,
+                                  .tolerance = a->tolerance,
+                                  .slo = p->slo};
+    aif_serve_capacity *c = malloc(sizeof *c);
+    if (c == NULL) {
+        fprintf(stderr, "aifactory serve: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    aif_error err = {0};
+    aif_status st = aif_serve_find_capacity(NULL, &q, c, &err);
+    int rc;
+    if (st != AIF_OK) {
+        fprintf(stderr, "aifactory serve: %s\n", err.message);
+        rc = st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+    } else {
+        rc = serve_print_capacity(a, p, c);
+    }
+    free(c);
+    return rc;
+}
+
 static int resolve_and_run(const serve_args *a, const aif_model_set *models,
                            const aif_catalog *cat) {
     serve_plan p;
@@ -396,10 +459,17 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
     if (rc == CLI_EXIT_OK) {
         rc = parse_lengths("--output-len", a->output_len, "200", &p.out);
     }
+    aif_error err = {0};
+    if (rc == CLI_EXIT_OK && a->slo && aif_serve_slo_parse(a->slo, &p.slo, &err) != AIF_OK) {
+        rc = cli_usage_error(&spec, "--slo: %s", err.message);
+    }
     if (rc == CLI_EXIT_OK) {
         rc = layout(a, &p);
     }
-    return rc == CLI_EXIT_OK ? simulate(a, &p) : rc;
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    return a->find_capacity ? find_capacity(a, &p) : simulate(a, &p);
 }
 
 int cmd_serve(int argc, char **argv) {

@@ -282,7 +282,49 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
     return AIF_OK;
 }
 
+/* Hand a finished request to the observer, if there is one. */
+static aif_status observe_request(const deployment *d, const serve_seq *s, int64_t now) {
+    const aif_serve_observer *o = d->e.cfg->observer;
+    if (o == NULL || o->request == NULL) {
+        return AIF_OK;
+    }
+    aif_serve_request_record rec = {
+        .id = s->id,
+        .replica = s->replica,
+        .arrival_s = (double)s->arrival_ns / 1e9,
+        .scheduled_s = (double)s->sched_ns / 1e9,
+        .first_token_s = (double)s->first_token_ns / 1e9,
+        .finish_s = (double)now / 1e9,
+        .input_tokens = s->input,
+        .output_tokens = s->output,
+        .preemptions = s->preempted,
+    };
+    return o->request(o->ctx, &rec);
+}
+
+static aif_status observe_iteration(const deployment *d, const serve_replica *rep, int replica,
+                                    int64_t start, int64_t end) {
+    const aif_serve_observer *o = d->e.cfg->observer;
+    if (o == NULL || o->iteration == NULL) {
+        return AIF_OK;
+    }
+    aif_serve_iteration_record it = {
+        .start_s = (double)start / 1e9,
+        .end_s = (double)end / 1e9,
+        .replica = replica,
+        .sequences = rep->cur_decode + rep->cur_prefill_seqs,
+        .tokens = rep->cur_decode + rep->cur_prefill_tokens,
+        .kv_blocks_used = rep->blocks_used,
+    };
+    return o->iteration(o->ctx, &it);
+}
+
 static aif_status record(deployment *d, serve_seq *s, int64_t now) {
+    aif_status ob = observe_request(d, s, now);
+    if (ob != AIF_OK) {
+        aif_pool_put(d->seqs, s);
+        return ob;
+    }
     double ttft = (double)(s->first_token_ns - s->arrival_ns) / 1e9;
     double e2e = (double)(now - s->arrival_ns) / 1e9;
     aif_status st = aif_hist_add(d->ttft, ttft);
@@ -415,6 +457,9 @@ static aif_status simulate(deployment *d, aif_error *err) {
         rep->queued = end >= 0;
         if (end >= 0) {
             heap_push(d, (wake){end, w.replica});
+            if ((st = observe_iteration(d, rep, w.replica, w.t, end)) != AIF_OK) {
+                return st;
+            }
         }
     }
     return AIF_OK;
@@ -498,6 +543,8 @@ aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, ai
     }
     if (st == AIF_ENOMEM) {
         aif_error_set(err, st, "serve: out of memory");
+    } else if (st != AIF_OK && err && err->status == AIF_OK) {
+        aif_error_set(err, st, "serve: the request observer failed");
     }
     if (st == AIF_OK) {
         summarize(&d, out);

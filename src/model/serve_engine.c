@@ -247,6 +247,7 @@ static void preempt_newest(serve_engine *e, serve_replica *r) {
     s->chunk = 0;
     wait_push_front(r, s);
     s->state = SEQ_WAITING;
+    s->preempted++;
     e->preemptions++;
 }
 

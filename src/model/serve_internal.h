@@ -25,6 +25,7 @@ struct serve_seq {
     long generated;
     long kp, gp;    /* decoding: iteration that finished the prefill, and `generated` then */
     long blocks;    /* KV blocks held while prefilling (decoding: derived from kp) */
+    long preempted; /* times preempted (reported per request) */
     uint32_t epoch; /* bumped by preemption: stale completion entries are skipped */
     int state;
     int replica;

@@ -56,6 +56,34 @@ typedef enum aif_serve_route {
 const char *aif_serve_route_name(aif_serve_route r);
 aif_status aif_serve_route_parse(const char *name, aif_serve_route *out);
 
+/* One finished request, handed to an observer (a caller that keeps every request, such as
+ * `serve -o DIR`). Times are seconds from the simulation's start (closed loop: from 0). */
+typedef struct aif_serve_request_record {
+    long id; /* arrival order, from 0 */
+    int replica;
+    double arrival_s, scheduled_s, first_token_s, finish_s;
+    long input_tokens, output_tokens;
+    long preemptions; /* times this request was preempted and recomputed */
+} aif_serve_request_record;
+
+/* One iteration as it starts on a replica. */
+typedef struct aif_serve_iteration_record {
+    double start_s, end_s;
+    int replica;
+    long sequences;      /* decode + prefill sequences in the batch */
+    long tokens;         /* decode + prefill tokens */
+    long kv_blocks_used; /* on this replica, after the batch took its blocks */
+} aif_serve_iteration_record;
+
+/* Optional callbacks; either may be NULL. A status other than AIF_OK stops the run and is
+ * returned (err says "serve: observer failed" unless the callback reports through its own
+ * context). Called in simulated-time order. */
+typedef struct aif_serve_observer {
+    void *ctx;
+    aif_status (*request)(void *ctx, const aif_serve_request_record *r);
+    aif_status (*iteration)(void *ctx, const aif_serve_iteration_record *it);
+} aif_serve_observer;
+
 /* The deployment and the engine's settings; zeros pick the documented defaults. */
 typedef struct aif_serve_config {
     const aif_model_spec *model; /* must outlive the run */
@@ -69,6 +97,7 @@ typedef struct aif_serve_config {
     long max_running;            /* sequences per replica; 0 = calib->max_batch */
     long concurrency;            /* > 0: closed loop, this many requests in flight */
     aif_serve_route route;
+    const aif_serve_observer *observer; /* NULL: nothing is reported per request */
 } aif_serve_config;
 
 /* What the deployment holds, derived from the config (aif_serve_plan). KV capacity is the
@@ -169,5 +198,100 @@ typedef struct aif_serve_synthetic {
 void aif_serve_synthetic_init(aif_serve_synthetic *g, const aif_serve_lengths *input,
                               const aif_serve_lengths *output, double rate_per_s, uint64_t seed,
                               aif_serve_source *src);
+
+/* ---- Capacity at a latency target (serve_capacity.c) ---- */
+
+/* The latencies a service-level objective (SLO) may bound. */
+typedef enum aif_serve_slo_metric {
+    AIF_SERVE_SLO_TTFT_P50,
+    AIF_SERVE_SLO_TTFT_P90,
+    AIF_SERVE_SLO_TTFT_P99,
+    AIF_SERVE_SLO_TPOT_P50,
+    AIF_SERVE_SLO_TPOT_P90,
+    AIF_SERVE_SLO_TPOT_P99,
+    AIF_SERVE_SLO_E2E_P50,
+    AIF_SERVE_SLO_E2E_P90,
+    AIF_SERVE_SLO_E2E_P99,
+    AIF_SERVE_SLO_COUNT
+} aif_serve_slo_metric;
+
+/* Upper bounds in seconds; 0 = that latency is not bounded. */
+typedef struct aif_serve_slo {
+    double limit_s[AIF_SERVE_SLO_COUNT];
+} aif_serve_slo;
+
+/* "ttft_p99", "tpot_p50", "e2e_p99", ...; "?" out of range. */
+const char *aif_serve_slo_name(aif_serve_slo_metric m);
+
+/* Parse "NAME=DURATION[,NAME=DURATION...]", e.g. "ttft_p99=2s,tpot_p99=200ms": names as
+ * aif_serve_slo_name gives them, durations as aif_duration_parse reads them (a unit is
+ * required), each above 0. Errors: AIF_EPARSE with err->offset at the bad character
+ * (an unknown name, a name twice, a missing '=', a bad or zero duration). O(length). */
+aif_status aif_serve_slo_parse(const char *text, aif_serve_slo *out, aif_error *err);
+
+/* The latency `m` of a result, in seconds. O(1). */
+double aif_serve_slo_measured(const aif_serve_result *r, aif_serve_slo_metric m);
+
+/* The first bounded latency of `r` above its limit, or -1 when `r` meets the SLO (an SLO
+ * with no bound is always met). O(1). */
+int aif_serve_slo_violated(const aif_serve_slo *slo, const aif_serve_result *r);
+
+/* The search for the highest Poisson arrival rate that meets an SLO. */
+typedef struct aif_serve_capacity_query {
+    const aif_serve_config *cfg; /* concurrency must be 0; the observer is not called */
+    aif_serve_lengths input, output;
+    uint64_t seed;
+    long requests;    /* per probe; 0 = 1000 */
+    double tolerance; /* relative width of the answer's bracket; 0 = 0.01; 1e-4 to 1 */
+    aif_serve_slo slo;
+} aif_serve_capacity_query;
+
+/* One simulated rate: whether it met the SLO and the latencies measured. */
+typedef struct aif_serve_probe {
+    double rate_per_s;
+    int meets;
+    double measured_s[AIF_SERVE_SLO_COUNT];
+} aif_serve_probe;
+
+#define AIF_SERVE_CAPACITY_MAX_PROBES 64
+
+typedef struct aif_serve_capacity {
+    double rate_per_s;         /* the highest rate found to meet the SLO */
+    double failing_rate_per_s; /* rate_per_s * (1 + tolerance): probed, and it fails */
+    /* Goodput: the arrival rate served within the SLO (rate_per_s), and the output tokens
+     * per second those requests carry (rate_per_s x the mean output of the requests). */
+    double goodput_requests_per_s;
+    double goodput_output_tokens_per_s;
+    double goodput_output_tokens_per_s_per_gpu;
+    aif_serve_result at_rate;   /* the run at rate_per_s */
+    double arrival_span_s;      /* its first to last arrival */
+    aif_serve_result zero_load; /* the same requests one at a time (concurrency 1) */
+    int probe_count;            /* the zero-load run is not counted */
+    aif_serve_probe probes[AIF_SERVE_CAPACITY_MAX_PROBES];
+} aif_serve_capacity;
+
+/* Search the highest Poisson arrival rate at which q->requests requests drawn with
+ * q->seed meet q->slo (every arrival rate replays the same requests, only closer together
+ * or further apart), by deterministic geometric bisection. The SLO must bound TTFT or
+ * end-to-end latency: beyond capacity the queue grows and only those see it; it grows over
+ * the arrival span (requests / rate), so the span should be well above the bound (with
+ * fewer requests the answer overestimates). Steps:
+ *  1. the requests run one at a time (concurrency 1): the latencies of a near-zero load;
+ *     if they miss the SLO no rate meets it: AIF_ERANGE, the message naming the bound and
+ *     the latency achieved;
+ *  2. the first probe is R / (mean end-to-end latency at near-zero load), the rate the R
+ *     replicas sustain serving one request each; from there the rate doubles while the
+ *     SLO holds (or halves while it fails) until a rate that meets and one that fails
+ *     bracket the answer;
+ *  3. the bracket [lo, hi] shrinks at its geometric mean (never below lo * (1 + tol)) until
+ *     hi = lo * (1 + tol) has been probed and fails.
+ * So the answer meets the SLO and the rate (1 + tol) above it does not, both simulated;
+ * the same query gives the same answer. Errors: those of aif_serve_run (for the first
+ * probe that fails); AIF_EINVAL (a closed-loop config, no TTFT or end-to-end bound in the
+ * SLO, a tolerance outside [1e-4, 1]); AIF_ERANGE (the SLO is missed at near-zero load, or
+ * still met at 1e9 requests/s, or the search took more than AIF_SERVE_CAPACITY_MAX_PROBES probes).
+ * Cost: up to ~20 runs of q->requests requests for tol = 0.01; memory as one run. */
+aif_status aif_serve_find_capacity(const aif_allocator *a, const aif_serve_capacity_query *q,
+                                   aif_serve_capacity *out, aif_error *err);
 
 #endif

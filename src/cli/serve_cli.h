@@ -1,0 +1,51 @@
+/* What `aifactory serve` (cmd_serve.c) shares with its capacity report
+ * (serve_capacity_out.c) and its output folder (serve_outputs.c): the parsed command line,
+ * the resolved deployment and the summary fields every report prints. */
+#ifndef AIF_CLI_SERVE_CLI_H
+#define AIF_CLI_SERVE_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "aifactory/serve.h"
+#include "args.h"
+
+typedef struct serve_args {
+    cli_common common;
+    const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
+    const char *slo, *out_dir;
+    int64_t gpus, requests, concurrency, budget, max_running;
+    int32_t tp, replicas, block;
+    double rate, tolerance;
+    bool find_capacity;
+    uint64_t seed;
+    cli_list catalogs, model_files;
+} serve_args;
+
+/* Everything the run needs, resolved from the command line. */
+typedef struct serve_plan {
+    const aif_model_spec *m;
+    aif_perf_hw hw;
+    aif_serve_config cfg;
+    aif_serve_lengths in, out;
+    aif_serve_slo slo;
+    bool from_catalog;
+} serve_plan;
+
+/* The JSON object's deployment fields (model .. route), NULL when out of memory. */
+json_t *serve_json_header(const serve_args *a, const serve_plan *p);
+
+/* Add a run's summary fields (kv_tokens_per_replica .. peak_in_flight) to `o`. */
+void serve_json_result(json_t *o, const aif_serve_result *r);
+
+/* The text report's first lines: the deployment. */
+void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serve_layout *lay);
+
+/* The text report's latency and throughput lines of one run. */
+void serve_print_result(const aif_serve_result *r);
+
+/* --find-capacity: the search's answer as text or (--json) one object. Returns an exit
+ * code. */
+int serve_print_capacity(const serve_args *a, const serve_plan *p, const aif_serve_capacity *c);
+
+#endif
