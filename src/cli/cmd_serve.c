@@ -362,9 +362,14 @@ static int simulate(const serve_args *a, serve_plan *p) {
     } else {
         aif_serve_synthetic_init(&gen, &p->in, &p->out, a->rate, a->seed, &src);
     }
+    serve_outputs outs;
+    int rc = a->out_dir ? serve_outputs_begin(&outs, a, p) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK) {
+        aif_serve_trace_close(trace);
+        return rc;
+    }
     aif_serve_result r;
     aif_status st = aif_serve_run(NULL, &p->cfg, &src, limit, &r, &err);
-    int rc = CLI_EXIT_OK;
     if (st != AIF_OK) {
         char buf[AIF_ERROR_MESSAGE_MAX + 256];
         if (trace && err.file == NULL) {
@@ -384,9 +389,13 @@ static int simulate(const serve_args *a, serve_plan *p) {
             fprintf(stderr, "aifactory serve: %s\n", err.message);
         }
         rc = st == AIF_ENOMEM || st == AIF_EIO ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-    } else if (a->common.json) {
+    }
+    if (a->out_dir) {
+        rc = serve_outputs_end(&outs, rc, &r);
+    }
+    if (rc == CLI_EXIT_OK && a->common.json) {
         rc = print_json(a, p, &r);
-    } else if (!a->common.quiet) {
+    } else if (rc == CLI_EXIT_OK && !a->common.quiet) {
         print_text(a, p, &r);
     }
     aif_serve_trace_close(trace);

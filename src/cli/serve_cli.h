@@ -7,7 +7,11 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "aifactory/outfile.h"
+#include "aifactory/results.h"
 #include "aifactory/serve.h"
+#include "aifactory/serve_store.h"
+#include "cli_outdir.h"
 #include "args.h"
 
 typedef struct serve_args {
@@ -43,6 +47,27 @@ void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serv
 
 /* The text report's latency and throughput lines of one run. */
 void serve_print_result(const aif_serve_result *r);
+
+/* -o DIR: the output folder of one run. */
+typedef struct serve_outputs {
+    aif_outdir od;
+    aif_outfile csv; /* requests.csv */
+    bool csv_open;
+    aif_results *db;
+    int64_t run_id;
+    aif_serve_store *store;
+    aif_serve_observer store_observer; /* the store's */
+    aif_serve_observer observer;       /* the CSV's, then the store's */
+} serve_outputs;
+
+/* Lock DIR, open its private folder, requests.csv and results.sqlite, and set the
+ * config's observer to fill them. Returns an exit code, the reason printed; on failure
+ * nothing is held. */
+int serve_outputs_begin(serve_outputs *o, const serve_args *a, serve_plan *p);
+
+/* After the run: with run_rc 0, finish the files (summary.json and report.html too) and
+ * publish the folder; otherwise drop everything. Returns the exit code. */
+int serve_outputs_end(serve_outputs *o, int run_rc, const aif_serve_result *r);
 
 /* --find-capacity: the search's answer as text or (--json) one object. Returns an exit
  * code. */

@@ -23,12 +23,14 @@
 #include "aifactory/syserr.h"
 
 /* What aifactory writes into an output folder: a run's database, summary, report and one
- * CSV per table (results_export.c), a replay's jobs.csv and timeseries.csv, and a sweep's
- * store (the databases first: their journals and write-ahead logs are theirs too). */
+ * CSV per table (results_export.c), a replay's jobs.csv and timeseries.csv, serve's
+ * requests.csv, and a sweep's store (the databases first: their journals and write-ahead
+ * logs are theirs too). */
 static const char *const output_names[] = {
-    "results.sqlite", "sweep.sqlite", "summary.json",  "report.html", "jobs.csv",
-    "timeseries.csv", "runs.csv",     "params.csv",    "metrics.csv", "series.csv",
-    "events.csv",     "ledger.csv",   "contracts.csv", "by_year.csv", "frontier_runs.csv",
+    "results.sqlite", "sweep.sqlite",   "summary.json",      "report.html",
+    "jobs.csv",       "timeseries.csv", "runs.csv",          "params.csv",
+    "metrics.csv",    "series.csv",     "events.csv",        "ledger.csv",
+    "contracts.csv",  "by_year.csv",    "frontier_runs.csv", "requests.csv",
 };
 
 #define SUFFIX_LEN 6 /* the XXXXXX of a temporary name */

@@ -409,12 +409,15 @@ static void tagged_charts(ctx *c, json_t *charts) {
 
 /* ---- jobs: CDFs, busy GPUs and queue length, per-VC table ---- */
 
-static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const char *column) {
-    char sql[160];
+/* The CDF of `column` of `table` (jobs, or a serving run's serve_requests), as at most
+ * CDF_POINTS order statistics; `what` names the rows on the y axis. */
+static void cdf_of(ctx *c, json_t *charts, const char *id, const char *title, const char *table,
+                   const char *column, const char *what) {
+    char sql[200];
     snprintf(sql, sizeof sql,
-             "SELECT count(*), min(%s) FROM jobs WHERE run_id = ? AND %s IS "
+             "SELECT count(*), min(%s) FROM %s WHERE run_id = ? AND %s IS "
              "NOT NULL",
-             column, column);
+             column, table, column);
     sqlite3_stmt *s = query(c, sql);
     sqlite3_int64 n = 0;
     double lo = 0;
@@ -426,13 +429,13 @@ static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const
     if (n == 0) {
         return;
     }
-    json_t *ch = chart(c, id, title, "fraction of jobs", "", "duration", 1);
+    json_t *ch = chart(c, id, title, what, "", "duration", 1);
     /* Durations span seconds to weeks: a log axis, unless some are zero. */
     put(c, ch, "x_log", json_boolean(lo > 0));
     json_t *x, *y;
     series(c, ch, title, &x, &y);
-    snprintf(sql, sizeof sql, "SELECT %s FROM jobs WHERE run_id = ? AND %s IS NOT NULL ORDER BY 1",
-             column, column);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE run_id = ? AND %s IS NOT NULL ORDER BY 1",
+             column, table, column);
     s = query(c, sql);
     sqlite3_int64 k = n < CDF_POINTS ? n : CDF_POINTS;
     sqlite3_int64 q = 0, i = 0;
@@ -448,6 +451,27 @@ static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const
     }
     sqlite3_finalize(s);
     push(c, charts, ch);
+}
+
+static void cdf(ctx *c, json_t *charts, const char *id, const char *title, const char *column) {
+    cdf_of(c, charts, id, title, "jobs", column, "fraction of jobs");
+}
+
+/* A serving run (serve_store.h): the latency CDFs of its requests. */
+static void serve_cdfs(ctx *c, json_t *charts) {
+    if (count(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                 "'serve_requests'") == 0) {
+        return;
+    }
+    static const char *const cols[][2] = {{"ttft_s", "Time to first token (TTFT) CDF"},
+                                          {"tpot_s", "Time per output token (TPOT) CDF"},
+                                          {"e2e_s", "End-to-end latency CDF"},
+                                          {"queue_s", "Queueing delay CDF"}};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "%.*s-cdf", (int)strcspn(cols[i][0], "_"), cols[i][0]);
+        cdf_of(c, charts, id, cols[i][1], "serve_requests", cols[i][0], "fraction of requests");
+    }
 }
 
 static void spread(double *sum, double t0, double w, double a, double b, double v) {
@@ -738,6 +762,7 @@ aif_status aif__report_data(aif_results *r, int64_t run_id, json_t **out, size_t
                    "avg(jct_s) AS \"mean JCT (s)\", max(jct_s) AS \"max JCT (s)\" "
                    "FROM jobs WHERE run_id = ? GROUP BY 1 ORDER BY 1"));
     }
+    serve_cdfs(&c, charts);
     cash(&c, charts);
     if (count(&c, "SELECT count(*) FROM by_year WHERE run_id = ?") > 0) {
         /* Few, short columns: the table must fit the page (the CSV has them all). */
