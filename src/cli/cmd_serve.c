@@ -137,7 +137,7 @@ static const cli_option options[] = {
      .alias = "output",
      .short_name = 'o',
      .value_name = "DIR",
-     .help = "write requests.csv, results.sqlite and report.html into DIR",
+     .help = "write requests.csv, results.sqlite, summary.json, report.html into DIR",
      .set = cli_set_path,
      .offset = offsetof(serve_args, out_dir)},
     {.name = "catalog",
@@ -168,7 +168,9 @@ static const cli_verb_spec spec = {
                 "aifactory serve --model llama3.1-8b --system h100 --gpus 8 --tp 1 --concurrency "
                 "64 --input-len uniform:200:2000 --output-len exp:300:2000 --json\n"
                 "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --tp 8 "
-                "--find-capacity --slo ttft_p99=2s,tpot_p99=200ms --requests 200\n",
+                "--find-capacity --slo ttft_p99=2s,tpot_p99=200ms --requests 3000\n"
+                "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 20 "
+                "--requests 2000 -o serve-out\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };

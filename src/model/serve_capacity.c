@@ -136,7 +136,7 @@ static aif_status probe(search *s, double rate, int *meets, aif_error *err) {
     aif_serve_capacity *o = s->out;
     if (o->probe_count == AIF_SERVE_CAPACITY_MAX_PROBES) {
         return aif_error_set(err, AIF_ERANGE,
-                             "serve: the capacity search took more than %d probes without "
+                             "the capacity search took more than %d probes without "
                              "converging; use a larger tolerance",
                              AIF_SERVE_CAPACITY_MAX_PROBES);
     }
@@ -189,7 +189,7 @@ static aif_status check_query(const aif_serve_capacity_query *q, aif_serve_capac
     }
     if (q->cfg->concurrency != 0) {
         return aif_error_set(err, AIF_EINVAL,
-                             "serve: the capacity search varies the arrival rate; a closed "
+                             "the capacity search varies the arrival rate; a closed "
                              "loop (concurrency %ld) has none",
                              q->cfg->concurrency);
     }
@@ -202,17 +202,17 @@ static aif_status check_query(const aif_serve_capacity_query *q, aif_serve_capac
         /* Past capacity the queue grows while the running requests decode as fast as
          * ever: only a bound on the wait (TTFT or end to end) sees it. */
         return aif_error_set(err, AIF_EINVAL,
-                             "serve: the SLO must bound TTFT or end-to-end latency (e.g. "
+                             "the SLO must bound TTFT or end-to-end latency (e.g. "
                              "ttft_p99=2s): a queue that grows without end leaves TPOT as it "
                              "is");
     }
     if (q->tolerance != 0 && !(q->tolerance >= 1e-4 && q->tolerance <= 1)) {
         return aif_error_set(err, AIF_EINVAL,
-                             "serve: expected a capacity tolerance from 0.0001 to 1, found %g",
+                             "expected a capacity tolerance from 0.0001 to 1, found %g",
                              q->tolerance);
     }
     if (q->requests < 0) {
-        return aif_error_set(err, AIF_EINVAL, "serve: expected requests per probe >= 1");
+        return aif_error_set(err, AIF_EINVAL, "expected requests per probe >= 1");
     }
     return AIF_OK;
 }
@@ -255,7 +255,7 @@ aif_status aif_serve_find_capacity(const aif_allocator *a, const aif_serve_capac
             p = 2 * lo;
             if (p > HIGHEST_RATE) {
                 return aif_error_set(err, AIF_ERANGE,
-                                     "serve: the SLO is still met at %.4g requests/s: %ld "
+                                     "the SLO is still met at %.4g requests/s: %ld "
                                      "requests arrive too close together for a queue to break "
                                      "it; use more requests per probe",
                                      lo, s.requests);
