@@ -374,7 +374,11 @@ static int simulate(const serve_args *a, serve_plan *p) {
     aif_status st = aif_serve_run(NULL, &p->cfg, &src, limit, &r, &err);
     if (st != AIF_OK) {
         char buf[AIF_ERROR_MESSAGE_MAX + 256];
-        if (trace && err.file == NULL) {
+        const char *store = a->out_dir && st == AIF_EIO ? serve_outputs_error(&outs) : "";
+        if (store[0] != '\0') {
+            /* Writing a request to DIR failed (a full disk): say what the store says. */
+            fprintf(stderr, "aifactory serve: results store: %s\n", store);
+        } else if (trace && err.file == NULL) {
             /* The simulator refused a request: point at its row. */
             fprintf(stderr, "%s:%lu:1: error: %s\n", a->trace, aif_serve_trace_line(trace),
                     err.message);

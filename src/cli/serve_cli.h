@@ -65,6 +65,9 @@ typedef struct serve_outputs {
  * nothing is held. */
 int serve_outputs_begin(serve_outputs *o, const serve_args *a, serve_plan *p);
 
+/* The store's last failure ("" if none), for a run that stopped while writing a row. */
+const char *serve_outputs_error(const serve_outputs *o);
+
 /* After the run: with run_rc 0, finish the files (summary.json and report.html too) and
  * publish the folder; otherwise drop everything. Returns the exit code. */
 int serve_outputs_end(serve_outputs *o, int run_rc, const aif_serve_result *r);

@@ -151,6 +151,10 @@ int serve_outputs_begin(serve_outputs *o, const serve_args *a, serve_plan *p) {
     return CLI_EXIT_OK;
 }
 
+const char *serve_outputs_error(const serve_outputs *o) {
+    return o->db ? aif_results_error(o->db)->message : "";
+}
+
 /* The files after a successful run, in the private folder. */
 static int write_files(serve_outputs *o, const aif_serve_result *r) {
     aif_error err = {0};
