@@ -223,6 +223,8 @@ static void output_names(void **state) {
     (void)state;
     assert_true(aif_outdir_is_output_name("results.sqlite"));
     assert_true(aif_outdir_is_output_name("timeseries.csv"));
+    assert_true(aif_outdir_is_output_name("requests.csv"));
+    assert_true(aif_outdir_is_output_name("requests.csv.tmp-a1B2c3"));
     assert_true(aif_outdir_is_output_name("events.csv.tmp-a1B2c3"));
     assert_true(aif_outdir_is_output_name("results.sqlite.tmp-a1B2c3-wal"));
     assert_false(aif_outdir_is_output_name("results.sqlite.bak"));
