@@ -159,7 +159,8 @@
   /* Known metric keys: [human name, group, headline]. The headline ones (at most 12) are
    * tiles; every metric is in the table under them. Unknown keys fall back to a readable
    * form of the key, in "Other". */
-  var GROUPS = ['Capacity', 'Money', 'Demand', 'Training', 'Contracts', 'Jobs', 'Other'];
+  var GROUPS = ['Capacity', 'Money', 'Demand', 'Training', 'Contracts', 'Jobs', 'Serving',
+    'Other'];
   var METRICS = {
     peak_facility_gw: ['Peak facility power', 'Capacity', 1],
     peak_packages: ['Peak GPUs online', 'Capacity', 1],
@@ -205,9 +206,20 @@
     median_wait_s: ['Median queueing delay', 'Jobs'],
     mean_slowdown: ['Mean slowdown', 'Jobs', 1],
     gpu_utilization: ['GPU utilisation', 'Capacity', 1],
-    preemptions: ['Preemptions', 'Jobs', 1]
+    preemptions: ['Preemptions', 'Jobs', 1],
+    requests_completed: ['Requests served', 'Serving', 1],
+    ttft_p50_s: ['Median time to first token', 'Serving', 1],
+    ttft_p99_s: ['99th percentile time to first token', 'Serving', 1],
+    tpot_p50_s: ['Median time per output token', 'Serving', 1],
+    tpot_p99_s: ['99th percentile time per output token', 'Serving', 1],
+    e2e_p99_s: ['99th percentile end-to-end latency', 'Serving', 1],
+    queue_p99_s: ['99th percentile queueing delay', 'Serving'],
+    output_tokens_per_s: ['Output tokens per second', 'Serving', 1],
+    output_tokens_per_s_per_gpu: ['Output tokens per second per GPU', 'Serving', 1],
+    mean_kv_occupancy: ['Mean KV-cache occupancy', 'Serving', 1],
+    kv_preemptions: ['Preemptions (KV cache full)', 'Serving', 1]
   };
-  var FRACTIONS = { inference_served_fraction: 1, gpu_utilization: 1 };
+  var FRACTIONS = { inference_served_fraction: 1, gpu_utilization: 1, mean_kv_occupancy: 1 };
 
   function metricInfo(m) {
     var k = METRICS[m.name];

@@ -183,17 +183,17 @@ static aif_status add_metrics(aif_serve_store *s, const aif_serve_result *r) {
         double value;
         const char *unit;
     } m[] = {
-        {"requests completed", (double)r->requests_completed, "requests"},
-        {"TTFT p50", r->ttft_s.p50, "s"},
-        {"TTFT p99", r->ttft_s.p99, "s"},
-        {"TPOT p50", r->tpot_s.p50, "s"},
-        {"TPOT p99", r->tpot_s.p99, "s"},
-        {"end to end p99", r->e2e_s.p99, "s"},
-        {"queueing p99", r->queue_s.p99, "s"},
-        {"output tokens per second", r->output_tokens_per_s, "tokens/s"},
-        {"output tokens per second per GPU", r->output_tokens_per_s_per_gpu, "tokens/s"},
-        {"mean KV occupancy", r->mean_kv_occupancy, "fraction"},
-        {"preemptions", (double)r->preemptions, "preemptions"},
+        {"requests_completed", (double)r->requests_completed, "requests"},
+        {"ttft_p50_s", r->ttft_s.p50, "s"},
+        {"ttft_p99_s", r->ttft_s.p99, "s"},
+        {"tpot_p50_s", r->tpot_s.p50, "s"},
+        {"tpot_p99_s", r->tpot_s.p99, "s"},
+        {"e2e_p99_s", r->e2e_s.p99, "s"},
+        {"queue_p99_s", r->queue_s.p99, "s"},
+        {"output_tokens_per_s", r->output_tokens_per_s, "tokens/s"},
+        {"output_tokens_per_s_per_gpu", r->output_tokens_per_s_per_gpu, "tokens/s"},
+        {"mean_kv_occupancy", r->mean_kv_occupancy, ""},
+        {"kv_preemptions", (double)r->preemptions, "preemptions"},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         aif_status st = aif_results_add_metric(s->r, s->run_id, m[i].name, m[i].value, m[i].unit);
