@@ -76,8 +76,8 @@ typedef struct aif_serve_iteration_record {
 } aif_serve_iteration_record;
 
 /* Optional callbacks; either may be NULL. A status other than AIF_OK stops the run and is
- * returned (err says "serve: observer failed" unless the callback reports through its own
- * context). Called in simulated-time order. */
+ * returned (err says "serve: the request observer failed" unless the callback reports through its
+ * own context). Called in simulated-time order. */
 typedef struct aif_serve_observer {
     void *ctx;
     aif_status (*request)(void *ctx, const aif_serve_request_record *r);
