@@ -179,6 +179,14 @@ int cli_set_text(const cli_value *v) {
     return CLI_EXIT_OK;
 }
 
+int cli_set_seed_text(const cli_value *v) {
+    uint64_t seed = 0;
+    cli_value check = *v;
+    check.field = &seed;
+    int rc = cli_set_u64(&check);
+    return rc == CLI_EXIT_OK ? cli_set_text(v) : rc;
+}
+
 int cli_set_path(const cli_value *v) {
     /* Refused here, not when the work is done: an empty name fails only at the first write,
      * after a whole simulation. */

@@ -95,6 +95,9 @@ struct cli_verb_spec {
 int cli_set_flag(const cli_value *v); /* bool = true */
 int cli_set_text(const cli_value *v); /* const char * = the value */
 int cli_set_path(const cli_value *v); /* const char * = the value, not empty */
+/* const char * = the value, once checked as a 64-bit seed (digits): a scenario's --seed,
+ * handed on as text to simulation.seed. */
+int cli_set_seed_text(const cli_value *v);
 int cli_set_list(const cli_value *v); /* cli_list: appends (repeatable options) */
 /* The integer setters check the option's range and the destination type's: a value the
  * field cannot hold is refused with that limit, never truncated. */

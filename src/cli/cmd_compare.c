@@ -30,17 +30,6 @@ typedef struct compare_args {
     const char *out;
 } compare_args;
 
-static int set_seed(const cli_value *v) {
-    uint64_t seed = 0;
-    cli_value check = *v;
-    check.field = &seed;
-    int rc = cli_set_u64(&check);
-    if (rc == CLI_EXIT_OK) {
-        ((compare_args *)v->args)->seed = v->text;
-    }
-    return rc;
-}
-
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
     {.name = "set",
@@ -51,7 +40,8 @@ static const cli_option options[] = {
     {.name = "seed",
      .value_name = "N",
      .help = "master seed of the scenario sides (overrides simulation.seed)",
-     .set = set_seed},
+     .set = cli_set_seed_text,
+     .offset = offsetof(compare_args, seed)},
     {.name = "out",
      .alias = "output",
      .short_name = 'o',

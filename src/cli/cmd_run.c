@@ -42,18 +42,6 @@ typedef struct run_args {
     const char *research_policy;
 } run_args;
 
-/* --seed: checked as a 64-bit seed here, handed to the scenario as simulation.seed. */
-static int set_seed(const cli_value *v) {
-    uint64_t seed = 0;
-    cli_value check = *v;
-    check.field = &seed;
-    int rc = cli_set_u64(&check);
-    if (rc == CLI_EXIT_OK) {
-        ((run_args *)v->args)->seed = v->text;
-    }
-    return rc;
-}
-
 static const cli_option options[] = {
     CLI_COMMON_OPTION_LIST,
     {.name = "set",
@@ -64,7 +52,8 @@ static const cli_option options[] = {
     {.name = "seed",
      .value_name = "N",
      .help = "master seed (overrides simulation.seed)",
-     .set = set_seed},
+     .set = cli_set_seed_text,
+     .offset = offsetof(run_args, seed)},
     {.name = "out",
      .alias = "output",
      .short_name = 'o',
