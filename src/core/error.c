@@ -190,17 +190,35 @@ void aif_error_clear(aif_error *e) {
     }
 }
 
+/* The file name as printed: a name is bytes from the input (a scenario may name a catalog
+ * file), so its control characters are escaped as the message's are, keeping the error on
+ * one line. Returns `file` itself when it has none. */
+static const char *printable_file(const char *file, char *tmp, size_t cap) {
+    const char *p = file;
+    while (*p != '\0' && !is_control((unsigned char)*p)) {
+        p++;
+    }
+    if (*p == '\0') {
+        return file;
+    }
+    snprintf(tmp, cap, "%s", file);
+    escape_controls(tmp, cap);
+    return tmp;
+}
+
 size_t aif_error_format(const aif_error *e, char *buf, size_t n) {
     const char *msg = e->message[0] ? e->message : aif_strerror(e->status);
+    char file_tmp[AIF_ERROR_MESSAGE_MAX];
+    const char *file = e->file ? printable_file(e->file, file_tmp, sizeof file_tmp) : NULL;
     int len;
-    if (e->file == NULL) {
+    if (file == NULL) {
         len = snprintf(buf, n, "%s", msg);
     } else if (e->line == 0) {
-        len = snprintf(buf, n, "%s: error: %s", e->file, msg);
+        len = snprintf(buf, n, "%s: error: %s", file, msg);
     } else if (e->col == 0) {
-        len = snprintf(buf, n, "%s:%lu: error: %s", e->file, e->line, msg);
+        len = snprintf(buf, n, "%s:%lu: error: %s", file, e->line, msg);
     } else {
-        len = snprintf(buf, n, "%s:%lu:%lu: error: %s", e->file, e->line, e->col, msg);
+        len = snprintf(buf, n, "%s:%lu:%lu: error: %s", file, e->line, e->col, msg);
     }
     return len < 0 ? 0 : (size_t)len;
 }

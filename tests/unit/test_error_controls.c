@@ -42,10 +42,26 @@ static void escapes_are_cut_whole(void **state) {
     assert_string_equal(aif_error_list_at(&l, 0)->message, "found '\\n'");
 }
 
+/* A file name is input too: a scenario's `catalog: "\t\x16"` names the file "<dir>/\x16",
+ * and the error about it must stay one line (found by the scenario harness's campaign;
+ * tests/data/repro/scenario-catalog-control-name.yaml). */
+static void file_names_are_escaped(void **state) {
+    (void)state;
+    aif_error e;
+    aif_error_set_at(&e, AIF_EIO, "/tmp/\x16\n", 0, 0, "cannot open catalog file");
+    char buf[128];
+    aif_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "/tmp/\\x16\\n: error: cannot open catalog file");
+    aif_error_set_at(&e, AIF_EPARSE, "plain.yaml", 1, 2, "x");
+    aif_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "plain.yaml:1:2: error: x");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(controls_are_escaped),
         cmocka_unit_test(escapes_are_cut_whole),
+        cmocka_unit_test(file_names_are_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
