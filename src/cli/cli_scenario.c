@@ -71,3 +71,10 @@ int cli_scenario_open(const cli_verb_spec *spec, const char *target, const cli_l
     *load_status = st;
     return CLI_EXIT_OK;
 }
+
+void cli_fleet_progress_observe(void *ctx, aif_time now, aif_time end) {
+    (void)end;
+    cli_fleet_progress *pc = ctx;
+    pc->events += 4096;
+    aif_progress_update(&pc->p, now, pc->events);
+}

@@ -4,6 +4,9 @@
 #ifndef AIF_CLI_CLI_SCENARIO_H
 #define AIF_CLI_CLI_SCENARIO_H
 
+#include <stdint.h>
+
+#include "aifactory/progress.h"
 #include "aifactory/scenario.h"
 #include "args.h"
 
@@ -13,5 +16,15 @@
  * KEY=VALUE) or CLI_EXIT_FAILURE (out of memory), the reason printed. */
 int cli_scenario_open(const cli_verb_spec *spec, const char *target, const cli_list *sets,
                       const char *seed, aif_scenario **out, aif_status *load_status);
+
+/* Progress of a fleet run on stderr: pass cli_fleet_progress_observe and a zeroed struct
+ * (its `p` initialised with aif_progress_init) to aif_fleet_run. */
+typedef struct cli_fleet_progress {
+    aif_progress p;
+    uint64_t events;
+} cli_fleet_progress;
+
+/* The engine calls this every 4096 events (aif_fleet_run's observer period). */
+void cli_fleet_progress_observe(void *ctx, aif_time now, aif_time end);
 
 #endif

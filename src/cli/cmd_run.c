@@ -90,19 +90,6 @@ static const cli_verb_spec spec = {
     .max_positional = 1,
 };
 
-typedef struct progress_ctx {
-    aif_progress p;
-    uint64_t events;
-} progress_ctx;
-
-/* The engine calls this every 4096 events (aif_fleet_run's observer period). */
-static void on_progress(void *ctx, aif_time now, aif_time end) {
-    (void)end;
-    progress_ctx *pc = ctx;
-    pc->events += 4096;
-    aif_progress_update(&pc->p, now, pc->events);
-}
-
 static double wall_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -240,7 +227,7 @@ static int make_fleet(const run_args *a, aif_scenario **sc, aif_fleet_input *in,
 /* Run the engine with the progress line; returns the wall-clock seconds it took. */
 static aif_status simulate(const run_args *a, const aif_fleet_input *in, aif_fleet *f,
                            double *wall_s) {
-    progress_ctx pc = {0};
+    cli_fleet_progress pc = {0};
     aif_progress_config pcfg = {.out = stderr,
                                 .mode = a->common.quiet ? AIF_PROGRESS_NEVER
                                                         : (aif_progress_mode)a->common.progress,
@@ -250,7 +237,7 @@ static aif_status simulate(const run_args *a, const aif_fleet_input *in, aif_fle
                                 .end = in->simulation.end};
     aif_progress_init(&pc.p, &pcfg);
     double t0 = wall_now();
-    aif_status st = aif_fleet_run(f, on_progress, &pc);
+    aif_status st = aif_fleet_run(f, cli_fleet_progress_observe, &pc);
     *wall_s = wall_now() - t0;
     aif_progress_finish(&pc.p, in->simulation.end, aif_fleet_summary_get(f)->events);
     if (st != AIF_OK) {

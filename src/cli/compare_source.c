@@ -101,22 +101,10 @@ static int open_folder(const char *dir, compare_source *src) {
     return CLI_EXIT_OK;
 }
 
-typedef struct progress_ctx {
-    aif_progress p;
-    uint64_t events;
-} progress_ctx;
-
-static void on_progress(void *ctx, aif_time now, aif_time end) {
-    (void)end;
-    progress_ctx *pc = ctx;
-    pc->events += 4096;
-    aif_progress_update(&pc->p, now, pc->events);
-}
-
 /* Simulate the fleet and record it into a new in-memory store. */
 static int simulate(const compare_options *o, const char *label, const aif_fleet_input *in,
                     aif_fleet *f, compare_source *src) {
-    progress_ctx pc = {0};
+    cli_fleet_progress pc = {0};
     aif_progress_config pcfg = {.out = stderr,
                                 .mode =
                                     o->quiet ? AIF_PROGRESS_NEVER : (aif_progress_mode)o->progress,
@@ -125,7 +113,7 @@ static int simulate(const compare_options *o, const char *label, const aif_fleet
                                 .start = in->simulation.start_date,
                                 .end = in->simulation.end};
     aif_progress_init(&pc.p, &pcfg);
-    aif_status st = aif_fleet_run(f, on_progress, &pc);
+    aif_status st = aif_fleet_run(f, cli_fleet_progress_observe, &pc);
     aif_progress_finish(&pc.p, in->simulation.end, aif_fleet_summary_get(f)->events);
     if (st != AIF_OK) {
         fprintf(stderr, "aifactory compare: %s: simulation failed: %s\n", src->path,
