@@ -100,12 +100,22 @@ typedef struct sweep_ctx {
  * two runs' transactions (SQLite's journal would undo a torn one anyway). */
 static int on_result(void *p, const sweep_outcome *o) {
     sweep_ctx *c = p;
+    aif_sweep_store_series series[SWEEP_SERIES_COUNT];
+    for (size_t i = 0; i < SWEEP_SERIES_COUNT; i++) {
+        series[i] = (aif_sweep_store_series){.name = sweep_series_names[i],
+                                             .unit = sweep_series_units[i],
+                                             .n = o->series.points,
+                                             .days = o->series.days,
+                                             .values = o->series.v[i]};
+    }
     aif_sweep_store_result res = {.ok = o->ok,
                                   .error = o->error,
                                   .wall_s = o->wall_s,
                                   .names = sweep_metric_names,
                                   .values = o->values,
-                                  .count = o->ok ? SWEEP_METRIC_COUNT : 0};
+                                  .count = o->ok ? SWEEP_METRIC_COUNT : 0,
+                                  .series = series,
+                                  .series_count = o->ok && o->series.points ? SWEEP_SERIES_COUNT : 0};
     aif_error err = {0};
     sigset_t saved;
     cli_signals_defer(&saved);

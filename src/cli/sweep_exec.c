@@ -13,6 +13,7 @@
 
 #include "aifactory/fleet.h"
 #include "aifactory/scenario.h"
+#include "sweep_series.h"
 
 const char *const sweep_metric_names[SWEEP_METRIC_COUNT] = {
     "peak_facility_gw",
@@ -146,6 +147,7 @@ void sweep_run_one(const aif_sweep *sw, const aif_sweep_run *run, sweep_outcome 
     }
     if (st == AIF_OK) {
         metrics_of(aif_fleet_summary_get(f), out->values);
+        sweep_series_of(f, &in.simulation, &out->series);
         out->ok = true;
     } else if (out->error[0] == '\0') {
         snprintf(out->error, sizeof out->error, "%s", aif_strerror(st));

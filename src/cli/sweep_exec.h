@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aifactory/sweep.h"
 
@@ -23,13 +24,30 @@ extern const char *const sweep_metric_names[SWEEP_METRIC_COUNT];
 
 #define SWEEP_ERROR_MAX 480
 
-/* What one run gave: its figures, or its first error as one line. */
+/* The key series of a run that a sweep keeps for its fan charts (docs/sweep.md "The
+ * report"): sampled at the end of each calendar month of the run (each `step` months past
+ * SWEEP_SERIES_POINTS months, so a run of any length fits), the last point at the run's
+ * end. */
+#define SWEEP_SERIES_COUNT  6
+#define SWEEP_SERIES_POINTS 480
+extern const char *const sweep_series_names[SWEEP_SERIES_COUNT];
+extern const char *const sweep_series_units[SWEEP_SERIES_COUNT];
+
+typedef struct sweep_series {
+    uint32_t points;                     /* 0 when the run failed */
+    int32_t days[SWEEP_SERIES_POINTS];   /* each point's date, days since 1970-01-01 */
+    double v[SWEEP_SERIES_COUNT][SWEEP_SERIES_POINTS];
+} sweep_series;
+
+/* What one run gave: its figures and series, or its first error as one line. The whole
+ * struct travels as bytes between processes (pipes, MPI), so it holds no pointers. */
 typedef struct sweep_outcome {
     size_t index;
     bool ok;
     double wall_s; /* the run's own seconds (scenario, engine, figures) */
     double values[SWEEP_METRIC_COUNT];
     char error[SWEEP_ERROR_MAX];
+    sweep_series series;
 } sweep_outcome;
 
 /* Run `run` of `sw` here and now into *out. Never fails as a call: a run's problem

@@ -13,18 +13,7 @@
 #include "cli_errors.h"
 #include "json_out.h"
 #include "sweep_exec.h"
-
-typedef struct run_row {
-    bool ok;
-    char error[SWEEP_ERROR_MAX];
-    double values[SWEEP_METRIC_COUNT];
-} run_row;
-
-typedef struct output_stats {
-    size_t n; /* successful runs with a finite value */
-    double mean, pct[5];
-    double rho[AIF_SWEEP_MAX_PARAMETERS + AIF_SWEEP_MAX_CATALOG_RANGES];
-} output_stats;
+#include "sweep_html.h"
 
 static const double percentiles[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
 static const char *const percentile_names[5] = {"p5", "p25", "p50", "p75", "p95"};
@@ -238,6 +227,11 @@ int sweep_report(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const cha
             fprintf(stderr, "aifactory sweep: out of memory\n");
             rc = 1;
         }
+    }
+    /* The page first: --json and the table are the last things printed. A sweep into a
+     * database has no folder to write it into. */
+    if (rc == 0 && db == NULL) {
+        rc = sweep_html_write(sw, st, id, file, dir, rows, stats);
     }
     if (rc == 0 && json) {
         rc = print_json(sw, rows, stats, file, dir, db, *failed);

@@ -96,9 +96,9 @@ aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
     return aif__report_page(r, data, path, opt);
 }
 
-aif_status aif__report_page(aif_results *r, json_t *data, const char *path,
-                            const aif_report_options *opt) {
-    aif_status st = AIF_OK;
+/* The page of document `data` (this takes the reference) at `path`, atomically. */
+static aif_status page_file(const aif_allocator *a, json_t *data, const char *path,
+                            const aif_report_options *opt, aif_error *err) {
     int svg = (opt && opt->force_svg) || !aif_report_has_chart_library();
     json_t *lib = json_object();
     int ok =
@@ -132,18 +132,39 @@ aif_status aif__report_page(aif_results *r, json_t *data, const char *path,
     char *json = ok ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (json == NULL) {
-        return aif__results_fail(r, AIF_ENOMEM, "report: out of memory");
+        return aif_error_set(err, AIF_ENOMEM, "report: out of memory");
     }
     aif_outfile f;
-    aif_error err = {0};
-    st = aif_outfile_open(&f, aif__results_allocator(r), path, &err);
+    aif_status st = aif_outfile_open(&f, a, path, err);
     if (st == AIF_OK) {
         page(f.fp, title, json, svg);
-        st = aif_outfile_commit(&f, &err);
+        st = aif_outfile_commit(&f, err);
     }
     free(json);
+    return st;
+}
+
+aif_status aif__report_page(aif_results *r, json_t *data, const char *path,
+                            const aif_report_options *opt) {
+    aif_error err = {0};
+    aif_status st = page_file(aif__results_allocator(r), data, path, opt, &err);
     if (st != AIF_OK) {
         return aif__results_fail(r, st, "%s", err.message);
     }
     return AIF_OK;
+}
+
+aif_status aif_report_write_document(const char *json, const char *path,
+                                     const aif_report_options *opt, aif_error *err) {
+    if (json == NULL || path == NULL) {
+        return AIF_EINVAL;
+    }
+    json_error_t jerr;
+    json_t *data = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(data)) {
+        json_decref(data);
+        return aif_error_set(err, AIF_EINVAL, "report: the document is not a JSON object: %s",
+                             data ? "another JSON value" : jerr.text);
+    }
+    return page_file(NULL, data, path, opt, err);
 }

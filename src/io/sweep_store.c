@@ -1,12 +1,14 @@
 /* The sweep store's public calls (sweep_store.h): each dispatches to the backend that opened
  * the store (sweep_store_internal.h), plus what the backends and their callers share: the
  * JSON columns of a run and a URL with its password removed. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "aifactory/time.h"
 #include "sweep_store_internal.h"
 
 void aif_sweep_store_close(aif_sweep_store *st) {
@@ -35,6 +37,119 @@ aif_status aif_sweep_store_get(aif_sweep_store *st, int64_t id, size_t idx, bool
                                size_t size, const char *const *names, double *values, size_t count,
                                aif_error *err) {
     return st->ops->get(st, id, idx, ok, error, size, names, values, count, err);
+}
+
+aif_status aif_sweep_store_get_series(aif_sweep_store *st, int64_t id, size_t idx,
+                                      aif_sweep_store_series_fn fn, void *ctx, aif_error *err) {
+    return st->ops->series(st, id, idx, fn, ctx, err);
+}
+
+char *aif__sweep_store_series_json(const aif_sweep_store_series *s, bool dates) {
+    size_t cap = 3 + s->n * 26, len = 0;
+    char *out = malloc(cap);
+    if (out == NULL) {
+        return NULL;
+    }
+    out[len++] = '[';
+    for (size_t i = 0; i < s->n; i++) {
+        const char *sep = i ? "," : "";
+        if (dates) {
+            aif_date d = aif_date_from_days(s->days[i]);
+            len += (size_t)snprintf(out + len, cap - len, "%s\"%04d-%02d-%02d\"", sep,
+                                    (int)d.year, (int)d.month, (int)d.day);
+        } else if (isfinite(s->values[i])) {
+            len += (size_t)snprintf(out + len, cap - len, "%s%.17g", sep, s->values[i]);
+        } else {
+            len += (size_t)snprintf(out + len, cap - len, "%snull", sep);
+        }
+    }
+    snprintf(out + len, cap - len, "]");
+    return out;
+}
+
+/* The items of a one-level array, JSON ("[1, null]", "[\"2026-01-31\"]") or PostgreSQL
+ * ("{1,NULL}"): each item's text (quotes removed) handed to `item`. */
+static bool parse_items(const char *text, size_t cap, size_t *n,
+                        bool (*item)(const char *b, size_t len, size_t i, void *out), void *out) {
+    *n = 0;
+    const char *p = text;
+    while (*p == ' ') {
+        p++;
+    }
+    char close = *p == '[' ? ']' : *p == '{' ? '}' : '\0';
+    if (close == '\0') {
+        return false;
+    }
+    p++;
+    for (;;) {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        if (*p == close) {
+            return p[1] == '\0';
+        }
+        const char *b = p;
+        size_t len;
+        if (*p == '"') {
+            b = ++p;
+            while (*p && *p != '"') {
+                p++;
+            }
+            if (*p != '"') {
+                return false;
+            }
+            len = (size_t)(p - b);
+            p++;
+        } else {
+            while (*p && *p != ',' && *p != close && *p != ' ') {
+                p++;
+            }
+            len = (size_t)(p - b);
+        }
+        if (len == 0 || *n >= cap || !item(b, len, *n, out)) {
+            return false;
+        }
+        (*n)++;
+    }
+}
+
+static bool date_item(const char *b, size_t len, size_t i, void *out) {
+    char buf[16];
+    aif_date d;
+    if (len >= sizeof buf) {
+        return false;
+    }
+    memcpy(buf, b, len);
+    buf[len] = '\0';
+    if (aif_date_parse(buf, &d, NULL) != AIF_OK) {
+        return false;
+    }
+    ((int32_t *)out)[i] = (int32_t)aif_date_to_days(d);
+    return true;
+}
+
+static bool value_item(const char *b, size_t len, size_t i, void *out) {
+    char buf[40];
+    if (len >= sizeof buf) {
+        return false;
+    }
+    memcpy(buf, b, len);
+    buf[len] = '\0';
+    if (strcmp(buf, "null") == 0 || strcmp(buf, "NULL") == 0) {
+        ((double *)out)[i] = NAN;
+        return true;
+    }
+    char *end = NULL;
+    ((double *)out)[i] = strtod(buf, &end);
+    return end == buf + len;
+}
+
+bool aif__sweep_store_parse_dates(const char *text, int32_t *days, size_t cap, size_t *n) {
+    return text && parse_items(text, cap, n, date_item, days);
+}
+
+bool aif__sweep_store_parse_values(const char *text, double *values, size_t cap, size_t *n) {
+    return text && parse_items(text, cap, n, value_item, values);
 }
 
 char *aif__sweep_store_param_keys_json(const aif_sweep *sw) {

@@ -64,6 +64,14 @@ static const char schema_sql[] =
     " FOREIGN KEY (sweep, run) REFERENCES runs(sweep, idx) ON DELETE CASCADE);"
     "COMMENT ON TABLE sweeps IS '" PG_SCHEMA_COMMENT "';";
 
+/* The runs' key series (sweep_store.h); IF NOT EXISTS: a database written before they were
+ * kept gets the table when opened. */
+static const char series_sql[] =
+    "CREATE TABLE IF NOT EXISTS series (sweep BIGINT NOT NULL, run BIGINT NOT NULL,"
+    " name TEXT NOT NULL, unit TEXT NOT NULL, dates JSONB NOT NULL,"
+    " vals DOUBLE PRECISION[] NOT NULL, PRIMARY KEY (sweep, run, name),"
+    " FOREIGN KEY (sweep, run) REFERENCES runs(sweep, idx) ON DELETE CASCADE);";
+
 /* libpq's messages span lines ("...failed: Connection refused\n\tIs the server running
  * ..."): one line, each run of spaces, tabs and newlines one space, none at the ends. */
 static void one_line(const char *in, char *out, size_t n) {
@@ -187,6 +195,9 @@ static aif_status ensure_schema(pg_store *st, aif_error *err) {
     } else if (!has_sweeps) {
         s = command(st, schema_sql, 0, NULL, "creating the schema", err);
     }
+    if (s == AIF_OK) {
+        s = command(st, series_sql, 0, NULL, "creating the schema", err);
+    }
     PQclear(r);
     if (s == AIF_OK) {
         s = command(st, "COMMIT", 0, NULL, "creating the schema", err);
@@ -208,11 +219,15 @@ static aif_status pg_get(aif_sweep_store *base, int64_t id, size_t idx, bool *ok
                          size_t size, const char *const *names, double *values, size_t count,
                          aif_error *err);
 
+static aif_status pg_series(aif_sweep_store *base, int64_t id, size_t idx,
+                            aif_sweep_store_series_fn fn, void *ctx, aif_error *err);
+
 static const aif_sweep_store_ops pg_ops = {
     .sweep = pg_sweep,
     .done = pg_done,
     .put = pg_put,
     .get = pg_get,
+    .series = pg_series,
     .close = pg_close,
 };
 
@@ -442,6 +457,40 @@ static char *array_text(const aif_sweep_store_result *res, bool names) {
     return out;
 }
 
+/* The run's series as one JSON array of {"name", "unit", "dates", "vals"}, malloc'd, or
+ * NULL. Names and units are the sweep's own identifiers, without quotes or backslashes. */
+static char *series_doc(const aif_sweep_store_result *res) {
+    size_t cap = 3, len = 0;
+    char **parts = calloc(2 * res->series_count + 1, sizeof *parts);
+    bool ok = parts != NULL;
+    for (size_t i = 0; ok && i < res->series_count; i++) {
+        parts[2 * i] = aif__sweep_store_series_json(&res->series[i], true);
+        parts[2 * i + 1] = aif__sweep_store_series_json(&res->series[i], false);
+        ok = parts[2 * i] && parts[2 * i + 1];
+        if (ok) {
+            cap += strlen(parts[2 * i]) + strlen(parts[2 * i + 1]) + 64 +
+                   strlen(res->series[i].name) + strlen(res->series[i].unit ? res->series[i].unit : "");
+        }
+    }
+    char *out = ok ? malloc(cap) : NULL;
+    if (out != NULL) {
+        out[len++] = '[';
+        for (size_t i = 0; i < res->series_count; i++) {
+            len += (size_t)snprintf(out + len, cap - len,
+                                    "%s{\"name\":\"%s\",\"unit\":\"%s\",\"dates\":%s,\"vals\":%s}",
+                                    i ? "," : "", res->series[i].name,
+                                    res->series[i].unit ? res->series[i].unit : "", parts[2 * i],
+                                    parts[2 * i + 1]);
+        }
+        snprintf(out + len, cap - len, "]");
+    }
+    for (size_t i = 0; parts && i < 2 * res->series_count; i++) {
+        free(parts[i]);
+    }
+    free(parts);
+    return out;
+}
+
 static aif_status put_rows(pg_store *st, const char *id_text, const aif_sweep *sw,
                            const aif_sweep_run *run, const aif_sweep_store_result *res,
                            aif_error *err) {
@@ -485,6 +534,26 @@ static aif_status put_rows(pg_store *st, const char *id_text, const aif_sweep *s
                     "INSERT INTO metrics (sweep, run, name, value) SELECT $1, $2, n, v"
                     " FROM unnest($3::text[], $4::double precision[]) AS m(n, v)",
                     4, p, "storing a run", err);
+    }
+    if (s == AIF_OK) {
+        const char *p[] = {id_text, idx};
+        s = command(st, "DELETE FROM series WHERE sweep = $1 AND run = $2", 2, p, "storing a run",
+                    err);
+    }
+    if (s == AIF_OK && res->ok && res->series_count > 0) {
+        char *doc = series_doc(res);
+        const char *p[] = {id_text, idx, doc};
+        /* Every series in one statement: one round trip more per run, not one per series. */
+        s = doc ? command(st,
+                          "INSERT INTO series (sweep, run, name, unit, dates, vals)"
+                          " SELECT $1, $2, e->>'name', e->>'unit', e->'dates',"
+                          " ARRAY(SELECT v::double precision FROM"
+                          " jsonb_array_elements_text(e->'vals') WITH ORDINALITY AS x(v, o)"
+                          " ORDER BY o)"
+                          " FROM jsonb_array_elements($3::jsonb) AS e",
+                          3, p, "storing a run", err)
+                : AIF_ENOMEM;
+        free(doc);
     }
     free(ptext);
     free(stext);
@@ -581,6 +650,47 @@ static aif_status pg_get(aif_sweep_store *base, int64_t id, size_t idx, bool *ok
         }
     }
     return AIF_OK;
+}
+
+static aif_status pg_series(aif_sweep_store *base, int64_t id, size_t idx,
+                            aif_sweep_store_series_fn fn, void *ctx, aif_error *err) {
+    pg_store *st = (pg_store *)base;
+    char id_text[24], idx_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    snprintf(idx_text, sizeof idx_text, "%zu", idx);
+    const char *p[] = {id_text, idx_text};
+    PGresult *r = query(st,
+                        "SELECT name, unit, dates::text, vals::text FROM series"
+                        " WHERE sweep = $1 AND run = $2 ORDER BY name COLLATE \"C\"",
+                        2, p, PGRES_TUPLES_OK, "reading the series", err);
+    if (r == NULL) {
+        return AIF_EIO;
+    }
+    aif_status s = AIF_OK;
+    for (int i = 0; s == AIF_OK && i < PQntuples(r); i++) {
+        const char *dates = PQgetvalue(r, i, 2), *vals = PQgetvalue(r, i, 3);
+        size_t cap = strlen(dates) / 3 + 1, nd = 0, nv = 0;
+        int32_t *days = malloc(cap * sizeof *days);
+        double *values = malloc(cap * sizeof *values);
+        if (days == NULL || values == NULL) {
+            s = AIF_ENOMEM;
+        } else if (!aif__sweep_store_parse_dates(dates, days, cap, &nd) ||
+                   !aif__sweep_store_parse_values(vals, values, cap, &nv) || nd != nv) {
+            s = aif_error_set(err, AIF_EPARSE, "%s: run %zu: series '%s' is not a sweep's series",
+                              st->shown, idx, PQgetvalue(r, i, 0));
+        } else {
+            aif_sweep_store_series se = {.name = PQgetvalue(r, i, 0),
+                                         .unit = PQgetvalue(r, i, 1),
+                                         .n = nd,
+                                         .days = days,
+                                         .values = values};
+            fn(ctx, &se);
+        }
+        free(days);
+        free(values);
+    }
+    PQclear(r);
+    return s;
 }
 
 #else /* built without libpq */

@@ -28,6 +28,8 @@ static aif_status sqlite_put(aif_sweep_store *base, int64_t id, const aif_sweep 
 static aif_status sqlite_get(aif_sweep_store *base, int64_t id, size_t idx, bool *ok, char *error,
                              size_t size, const char *const *names, double *values, size_t count,
                              aif_error *err);
+static aif_status sqlite_series(aif_sweep_store *base, int64_t id, size_t idx,
+                                aif_sweep_store_series_fn fn, void *ctx, aif_error *err);
 static void sqlite_close(aif_sweep_store *base);
 
 static const aif_sweep_store_ops sqlite_ops = {
@@ -35,6 +37,7 @@ static const aif_sweep_store_ops sqlite_ops = {
     .done = sqlite_done,
     .put = sqlite_put,
     .get = sqlite_get,
+    .series = sqlite_series,
     .close = sqlite_close,
 };
 
@@ -50,6 +53,14 @@ static const char schema_sql[] =
     " PRIMARY KEY (sweep, idx));"
     "CREATE TABLE metrics (sweep INTEGER NOT NULL, run INTEGER NOT NULL, name TEXT NOT NULL,"
     " value REAL, PRIMARY KEY (sweep, run, name),"
+    " FOREIGN KEY (sweep, run) REFERENCES runs(sweep, idx) ON DELETE CASCADE);";
+
+/* The runs' key series (sweep_store.h); IF NOT EXISTS: a store written before they were kept
+ * gets the table when opened. */
+static const char series_sql[] =
+    "CREATE TABLE IF NOT EXISTS series (sweep INTEGER NOT NULL, run INTEGER NOT NULL,"
+    " name TEXT NOT NULL, unit TEXT NOT NULL, dates TEXT NOT NULL, vals TEXT NOT NULL,"
+    " PRIMARY KEY (sweep, run, name),"
     " FOREIGN KEY (sweep, run) REFERENCES runs(sweep, idx) ON DELETE CASCADE);";
 
 static aif_status sql_fail(sqlite_store *st, int rc, const char *what, aif_error *err) {
@@ -122,6 +133,9 @@ aif_status aif_sweep_store_open(const aif_allocator *a, const char *path, bool c
                               app == AIF_SWEEP_STORE_APPLICATION_ID ? "another schema version"
                                                                     : "another kind of file");
         }
+    }
+    if (s == AIF_OK) {
+        s = exec(st, series_sql, err);
     }
     if (s != AIF_OK) {
         sqlite_close(&st->base);
@@ -268,6 +282,28 @@ static aif_status put_run(sqlite_store *st, int64_t id, const aif_sweep *sw,
         }
         sqlite3_finalize(q);
     }
+    for (size_t i = 0; rc == SQLITE_OK && res->ok && i < res->series_count; i++) {
+        const aif_sweep_store_series *se = &res->series[i];
+        char *dates = aif__sweep_store_series_json(se, true);
+        char *vals = aif__sweep_store_series_json(se, false);
+        rc = dates && vals ? sqlite3_prepare_v2(st->db,
+                                                "INSERT INTO series (sweep, run, name, unit, dates,"
+                                                " vals) VALUES (?,?,?,?,?,?)",
+                                                -1, &q, NULL)
+                           : SQLITE_NOMEM;
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, id);
+            sqlite3_bind_int64(q, 2, (sqlite3_int64)run->index);
+            sqlite3_bind_text(q, 3, se->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 4, se->unit ? se->unit : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 5, dates, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 6, vals, -1, SQLITE_STATIC);
+            rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+            sqlite3_finalize(q);
+        }
+        free(dates);
+        free(vals);
+    }
     return rc == SQLITE_OK ? AIF_OK : sql_fail(st, rc, "storing a run", err);
 }
 
@@ -281,9 +317,11 @@ static aif_status sqlite_put(aif_sweep_store *base, int64_t id, const aif_sweep 
     }
     /* A replaced run's old metrics go with it (ON DELETE CASCADE of REPLACE needs
      * recursive triggers; delete them explicitly). */
-    char del[128];
-    snprintf(del, sizeof del, "DELETE FROM metrics WHERE sweep = %lld AND run = %zu", (long long)id,
-             run->index);
+    char del[160];
+    snprintf(del, sizeof del,
+             "DELETE FROM metrics WHERE sweep = %lld AND run = %zu;"
+             "DELETE FROM series WHERE sweep = %lld AND run = %zu",
+             (long long)id, run->index, (long long)id, run->index);
     s = exec(st, del, err);
     if (s == AIF_OK) {
         s = put_run(st, id, sw, run, res, err);
@@ -339,5 +377,50 @@ static aif_status sqlite_get(aif_sweep_store *base, int64_t id, size_t idx, bool
         }
     }
     sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? AIF_OK : sql_fail(st, rc, "sweep store", err);
+}
+
+static aif_status sqlite_series(aif_sweep_store *base, int64_t id, size_t idx,
+                                aif_sweep_store_series_fn fn, void *ctx, aif_error *err) {
+    sqlite_store *st = (sqlite_store *)base;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT name, unit, dates, vals FROM series"
+                                " WHERE sweep = ? AND run = ? ORDER BY name",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        return sql_fail(st, rc, "sweep store", err);
+    }
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
+    aif_status s = AIF_OK;
+    while (s == AIF_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *dates = (const char *)sqlite3_column_text(q, 2);
+        const char *vals = (const char *)sqlite3_column_text(q, 3);
+        size_t cap = dates ? strlen(dates) / 3 + 1 : 1, nd = 0, nv = 0;
+        int32_t *days = malloc(cap * sizeof *days);
+        double *values = malloc(cap * sizeof *values);
+        if (days == NULL || values == NULL) {
+            s = AIF_ENOMEM;
+        } else if (!aif__sweep_store_parse_dates(dates, days, cap, &nd) ||
+                   !aif__sweep_store_parse_values(vals, values, cap, &nv) || nd != nv) {
+            s = aif_error_set(err, AIF_EPARSE,
+                              "sweep store: run %zu: series '%s' is not a sweep's series", idx,
+                              (const char *)sqlite3_column_text(q, 0));
+        } else {
+            aif_sweep_store_series se = {.name = (const char *)sqlite3_column_text(q, 0),
+                                         .unit = (const char *)sqlite3_column_text(q, 1),
+                                         .n = nd,
+                                         .days = days,
+                                         .values = values};
+            fn(ctx, &se);
+        }
+        free(days);
+        free(values);
+    }
+    sqlite3_finalize(q);
+    if (s != AIF_OK) {
+        return s;
+    }
     return rc == SQLITE_DONE ? AIF_OK : sql_fail(st, rc, "sweep store", err);
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aifactory/error.h"
 #include "aifactory/results.h"
 #include "aifactory/status.h"
 
@@ -36,6 +37,15 @@ typedef struct aif_report_options {
  * coded) for the page to draw when zoomed in. */
 aif_status aif_report_write(aif_results *r, int64_t run_id, const char *path,
                             const aif_report_options *opt);
+
+/* Write the page of a document the caller built (`json`: the text of one JSON object in the
+ * form web/report.js draws; a sweep's report is one, with a top-level "sweep" key: see
+ * docs/sweep.md), with the chart library's flags and the title (opt->title, else
+ * "aifactory report: <run.name>") added, to `path`, atomically. The page is a function of
+ * the text: the same text gives the same bytes. Errors (message in *err, may be NULL):
+ * AIF_EINVAL (NULL argument, or not a JSON object), AIF_ENOMEM, AIF_EIO. */
+aif_status aif_report_write_document(const char *json, const char *path,
+                                     const aif_report_options *opt, aif_error *err);
 
 /* 1 when the pinned chart library was inlined at build time, 0 when the build fell back to
  * the built-in SVG charts. */

@@ -18,7 +18,11 @@
  *     `params` a JSON object key path -> value as set, `sets` the JSON array of every
  *     assignment, `status` 'ok' or 'failed', `error` the failure's one line, `wall_s` the
  *     run's own seconds (not deterministic; never part of an analysis);
- *   metrics(sweep, run, name, value) primary key (sweep, run, name): the run's figures.
+ *   metrics(sweep, run, name, value) primary key (sweep, run, name): the run's figures;
+ *   series(sweep, run, name, unit, dates, vals) primary key (sweep, run, name): the run's
+ *     key series, `dates` a JSON array of "YYYY-MM-DD" and `vals` the values at them (SQLite:
+ *     a JSON array; PostgreSQL: DOUBLE PRECISION[]). Added to schema version 1 without a
+ *     new version (a table more; a store written before has none and gets it when opened).
  * The writer of a sweep is one process (the sweep's manager): for a SQLite store the
  * folder's lock (outdir.h) keeps a second one out; a PostgreSQL store locks the sweep
  * itself (aif_sweep_store_sweep). */
@@ -82,8 +86,18 @@ aif_status aif_sweep_store_sweep(aif_sweep_store *st, const aif_sweep *sw, const
 aif_status aif_sweep_store_done(aif_sweep_store *st, int64_t id, const aif_sweep *sw,
                                 unsigned char *done, aif_error *err);
 
+/* One series of a run: n points, each a date (days since 1970-01-01) and a value (NaN is
+ * stored as null). */
+typedef struct aif_sweep_store_series {
+    const char *name; /* a lower-case identifier: [a-z0-9_]+ */
+    const char *unit;
+    size_t n;
+    const int32_t *days;
+    const double *values;
+} aif_sweep_store_series;
+
 /* One finished run: its metrics (names[i] = values[i], count of them; none when it failed)
- * or its error. */
+ * and series, or its error. */
 typedef struct aif_sweep_store_result {
     bool ok;
     const char *error; /* when !ok */
@@ -91,6 +105,8 @@ typedef struct aif_sweep_store_result {
     const char *const *names;
     const double *values;
     size_t count;
+    const aif_sweep_store_series *series; /* series_count of them, stored when ok */
+    size_t series_count;
 } aif_sweep_store_result;
 
 /* Store run `run` of the sweep with its result in one transaction (replacing a row of the
@@ -105,5 +121,14 @@ aif_status aif_sweep_store_put(aif_sweep_store *st, int64_t id, const aif_sweep 
 aif_status aif_sweep_store_get(aif_sweep_store *st, int64_t id, size_t idx, bool *ok, char *error,
                                size_t size, const char *const *names, double *values, size_t count,
                                aif_error *err);
+
+/* Called once per stored series of a run (its arrays valid during the call only). */
+typedef void (*aif_sweep_store_series_fn)(void *ctx, const aif_sweep_store_series *s);
+
+/* Hand each series stored for run `idx` to fn, in name order (none for a failed run, or a
+ * run stored before series were kept). Errors: AIF_EIO, AIF_EPARSE (a series' arrays are
+ * not ours), AIF_ENOMEM. Cost: one query. */
+aif_status aif_sweep_store_get_series(aif_sweep_store *st, int64_t id, size_t idx,
+                                      aif_sweep_store_series_fn fn, void *ctx, aif_error *err);
 
 #endif
