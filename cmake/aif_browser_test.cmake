@@ -13,3 +13,10 @@ add_test(NAME browser.report
                  $<TARGET_FILE:aif_make_reports> ${CMAKE_BINARY_DIR}/web/node_modules
                  ${CMAKE_BINARY_DIR}/browser-test)
 set_tests_properties(browser.report PROPERTIES LABELS browser TIMEOUT 300 SKIP_RETURN_CODE 77)
+# A sweep's report.html (tests/browser/run_sweep_browser_test.sh): small sweeps of the short
+# test scenario, their pages checked in chromium.
+add_test(NAME browser.sweep_report
+         COMMAND ${PROJECT_SOURCE_DIR}/tests/browser/run_sweep_browser_test.sh
+                 $<TARGET_FILE:aifactory_cli> ${CMAKE_BINARY_DIR}/web/node_modules
+                 ${CMAKE_BINARY_DIR}/browser-sweep-test)
+set_tests_properties(browser.sweep_report PROPERTIES LABELS browser TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -694,6 +694,9 @@
       return out;
     }
     var step = niceStep(hi - lo || 1, 6);
+    /* A span below the values' own precision (a sweep output that barely moves) would
+     * never step past lo: label its ends only. */
+    if (!(step > 0) || lo + step === lo || hi + step === hi) return [lo, hi];
     for (var t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
       out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
     }
@@ -906,6 +909,246 @@
     state.drawn++;
   }
 
+  /* ---------- a sweep's page (`aifactory sweep -o DIR`: DIR/report.html) ---------- */
+
+  /* A sweep's document (src/cli/sweep_html.c) holds percentiles per date for the fan
+   * charts, each output's means at the low and high ends of each parameter for the tornado
+   * charts, and the tables of outputs and runs. */
+  var FAN_BANDS = [['p10', 'p90', 0.18], ['p25', 'p75', 0.36]];
+
+  function unitOfMetric(name) {
+    if (/_usd$/.test(name)) return 'USD';
+    if (/_gw$/.test(name)) return 'GW';
+    if (/_mwh$/.test(name)) return 'MWh';
+    if (/^gpu_hours_/.test(name)) return 'GPU-h';
+    if (/_flop$/.test(name)) return 'FLOP';
+    return '';
+  }
+
+  function fanReadout(f, k, yf) {
+    return ['p10', 'p25', 'p50', 'p75', 'p90'].map(function (p) {
+      return p.toUpperCase() + ' ' + (f[p][k] === null ? '–' : yf(f[p][k]));
+    }).join(' · ') + ' (' + f.runs[k] + ' runs)';
+  }
+
+  /* The built-in renderer of a fan chart: the P10-P90 and P25-P75 bands as filled areas
+   * and the median as a line, on a date axis, with a read-out that follows the mouse. */
+  function drawFanSvg(host, f) {
+    var c = { unit: f.unit, title: f.title };
+    var yf = yFmt(c);
+    var W = 900, H = 320, R = 16, T = 12, B = 48;
+    var n = f.x.length;
+    var xlo = f.x[0], xhi = f.x[n - 1], ylo = 0, yhi = 0;
+    ['p10', 'p90'].forEach(function (p) {
+      f[p].forEach(function (v) { if (v !== null) { ylo = Math.min(ylo, v); yhi = Math.max(yhi, v); } });
+    });
+    if (!(xhi > xlo)) { xlo -= 15 * 86400; xhi += 15 * 86400; }
+    if (!(yhi > ylo)) { yhi = ylo + 1; }
+    var yt = ticks(ylo, yhi, false);
+    var tw = 0;
+    yt.forEach(function (t) { tw = Math.max(tw, textWidth(yf(t), AXIS_FONT)); });
+    var L = Math.ceil(tw) + 36;
+    var fx = function (v) { return L + (v - xlo) / (xhi - xlo) * (W - L - R); };
+    var fy = function (v) { return T + (1 - (v - ylo) / (yhi - ylo)) * (H - T - B); };
+    var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
+      'aria-label': f.title });
+    svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + L + ' ' + T + 'V' + (H - B) + 'H' + (W - R) }));
+    dateTicks(xlo, xhi).forEach(function (t) {
+      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(t.v) + ' ' + T + 'V' + (H - B) }));
+      var end = fx(t.v) + textWidth(t.label, AXIS_FONT) / 2 > W - 2;
+      svg.appendChild(svgEl('text', { x: end ? W - 2 : fx(t.v), y: H - B + 16,
+        'text-anchor': end ? 'end' : 'middle', class: 'tick', text: t.label }));
+    });
+    yt.forEach(function (t) {
+      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + L + ' ' + fy(t) + 'H' + (W - R) }));
+      svg.appendChild(svgEl('text', { x: L - 6, y: fy(t) + 4, 'text-anchor': 'end', class: 'tick', text: yf(t) }));
+    });
+    svg.appendChild(svgEl('text', { x: (L + W - R) / 2, y: H - 8, 'text-anchor': 'middle',
+      class: 'label', text: 'date (UTC)' }));
+    svg.appendChild(svgEl('text', { x: 14, y: (T + H - B) / 2, 'text-anchor': 'middle', class: 'label',
+      transform: 'rotate(-90 14 ' + (T + H - B) / 2 + ')', text: yLabel(c) }));
+    var color = colorOf(f.name);
+    FAN_BANDS.forEach(function (b) {
+      var up = '', down = '';
+      for (var k = 0; k < n; k++) {
+        if (f[b[0]][k] === null || f[b[1]][k] === null) continue;
+        up += (up ? 'L' : 'M') + fx(f.x[k]).toFixed(1) + ' ' + fy(f[b[1]][k]).toFixed(1);
+        down = 'L' + fx(f.x[k]).toFixed(1) + ' ' + fy(f[b[0]][k]).toFixed(1) + down;
+      }
+      if (up) svg.appendChild(svgEl('path', { class: 'area band', fill: color, 'fill-opacity': String(b[2]), d: up + down + 'Z' }));
+    });
+    var d = '';
+    for (var k = 0; k < n; k++) {
+      if (f.p50[k] === null) continue;
+      d += (d ? 'L' : 'M') + fx(f.x[k]).toFixed(1) + ' ' + fy(f.p50[k]).toFixed(1);
+    }
+    if (n === 1) d += 'h2';
+    svg.appendChild(svgEl('path', { class: 'line', d: d, stroke: color }));
+    var cursor = svgEl('path', { class: 'cursor', d: '' });
+    svg.appendChild(cursor);
+    host.appendChild(svg);
+    var readout = el('div', { class: 'legend' }, [el('span', { class: 'item', text: 'median line, ' +
+      'P25-P75 and P10-P90 bands across the runs; hover for the values' })]);
+    host.appendChild(readout);
+    svg.addEventListener('mousemove', function (ev) {
+      var box = svg.getBoundingClientRect();
+      var px = (ev.clientX - box.left) * W / box.width;
+      if (px < L || px > W - R) return;
+      var x = xlo + (px - L) / (W - L - R) * (xhi - xlo);
+      var k = Math.max(0, Math.min(n - 1, lowerBound(f.x, x)));
+      if (k > 0 && x - f.x[k - 1] < f.x[k] - x) k--;
+      cursor.setAttribute('d', 'M' + fx(f.x[k]) + ' ' + T + 'V' + (H - B));
+      readout.textContent = isoDate(f.x[k]) + ': ' + fanReadout(f, k, yf);
+    });
+  }
+
+  /* The same with uPlot: five series, the bands filled between them. */
+  function drawFanUplot(host, f, width) {
+    var c = { unit: f.unit, title: f.title };
+    var yf = yFmt(c);
+    var color = colorOf(f.name);
+    var font = AXIS_FONT;
+    var val = function (u, v) { return v == null ? '–' : yf(v); };
+    var series = [{ label: 'date (UTC)', value: function (u, v) { return v == null ? '–' : isoDate(v); } }];
+    ['p10', 'p25', 'p50', 'p75', 'p90'].forEach(function (p) {
+      series.push({ label: p.toUpperCase(), stroke: color, width: p === 'p50' ? 2 : 0.5,
+        dash: p === 'p50' ? undefined : [3, 3], value: val, spanGaps: true });
+    });
+    var opts = {
+      width: width, height: 300,
+      scales: { x: { time: true } },
+      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+      axes: [{ label: 'date (UTC)', font: font },
+        { label: yLabel(c), font: font, labelFont: 'bold ' + font, size: axisSize(font),
+          values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : yf(v); }); } }],
+      series: series,
+      bands: [{ series: [5, 1], fill: color + '2e' }, { series: [4, 2], fill: color + '5c' }],
+      legend: { live: true }
+    };
+    var u = new window.uPlot(opts, [f.x, f.p10, f.p25, f.p50, f.p75, f.p90], host);
+    state.plots[f.id] = u;
+  }
+
+  function drawFan(parent, f, useUplot, width) {
+    state.charts++;
+    var fig = el('figure', { class: 'chart fan', 'data-chart-id': f.id });
+    fig.appendChild(el('figcaption', { text: f.title + ' · median, P25-P75 and P10-P90 across the runs' }));
+    var host = el('div', { class: 'plot' });
+    fig.appendChild(host);
+    parent.appendChild(fig);
+    if (useUplot) drawFanUplot(host, f, width);
+    else drawFanSvg(host, f);
+    fig.setAttribute('data-drawn', '1');
+    state.drawn++;
+  }
+
+  /* One tornado: a bar per parameter from the output's mean over the runs at the
+   * parameter's low end to its mean at the high end, around the mean of all runs; the
+   * widest swing on top. */
+  function drawTornado(parent, t, tail) {
+    state.charts++;
+    var unit = unitOfMetric(t.output);
+    var c = { unit: unit, title: t.output };
+    var yf = yFmt(c);
+    var info = metricInfo({ name: t.output, unit: unit });
+    var fig = el('figure', { class: 'chart tornado', 'data-chart-id': 'tornado-' + t.output,
+      'data-output': t.output });
+    fig.appendChild(el('figcaption', { text: info.name + (unit ? ' (' + unit + ')' : '') +
+      ' · mean over the runs in the lowest and highest ' + Math.round(tail * 100) +
+      '% of each parameter, around the mean of all ' + t.runs + ' runs' +
+      (t.more ? ' · ' + t.more + ' parameters with smaller swings not shown' : '') }));
+    var labels = t.bars.map(function (b) {
+      return b.parameter.length > 52 ? '…' + b.parameter.slice(-51) : b.parameter;
+    });
+    var W = 900, ROW = 24, T = 8, B = 40, R = 70;
+    var H = T + ROW * t.bars.length + B;
+    var L = 16 + Math.ceil(labels.reduce(function (w, l) { return Math.max(w, textWidth(l, AXIS_FONT)); }, 0));
+    var lo = t.mean, hi = t.mean;
+    t.bars.forEach(function (b) {
+      [b.low, b.high].forEach(function (v) { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
+    });
+    /* Swings below a millionth of the values read as none: pad the axis so it shows. */
+    if (!(hi - lo > Math.abs(hi) * 1e-6)) { var pad = Math.abs(lo) * 0.01 || 1; lo -= pad; hi += pad; }
+    var fx = function (v) { return L + (v - lo) / (hi - lo) * (W - L - R); };
+    var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'svg-chart', role: 'img',
+      'aria-label': 'tornado chart of ' + t.output });
+    var base = H - B + 4;
+    ticks(lo, hi, false).forEach(function (v) {
+      if (v < lo - 1e-9 * Math.abs(hi - lo) || v > hi + 1e-9 * Math.abs(hi - lo)) return;
+      svg.appendChild(svgEl('path', { class: 'grid', d: 'M' + fx(v) + ' ' + T + 'V' + base }));
+      var text = yf(v);
+      var x = Math.min(Math.max(fx(v), L + textWidth(text, AXIS_FONT) / 2), W - 2 - textWidth(text, AXIS_FONT) / 2);
+      svg.appendChild(svgEl('text', { x: x, y: base + 16, 'text-anchor': 'middle', class: 'tick', text: text }));
+    });
+    svg.appendChild(svgEl('path', { class: 'axis', d: 'M' + fx(t.mean) + ' ' + T + 'V' + base }));
+    t.bars.forEach(function (b, i) {
+      var y = T + ROW * i;
+      svg.appendChild(svgEl('text', { x: L - 8, y: y + 16, 'text-anchor': 'end', class: 'tick', text: labels[i] }));
+      var tip = b.parameter + ': low end (' + b.low_runs + ' runs) ' + yf(b.low) + ', high end (' +
+        b.high_runs + ' runs) ' + yf(b.high) + ', Spearman ' + (b.rho === null ? '–' : b.rho.toFixed(2));
+      [['low', '#0072B2'], ['high', '#D55E00']].forEach(function (e) {
+        var v = b[e[0]];
+        if (v === null) return;
+        var x0 = Math.min(fx(t.mean), fx(v)), w = Math.abs(fx(v) - fx(t.mean));
+        var rect = svgEl('rect', { class: 'bar bar-' + e[0], x: x0.toFixed(1), y: y + 4,
+          width: Math.max(w, 1).toFixed(1), height: ROW - 8, fill: e[1] });
+        rect.appendChild(svgEl('title', { text: tip }));
+        svg.appendChild(rect);
+      });
+      svg.appendChild(svgEl('text', { x: W - R + 6, y: y + 16, 'text-anchor': 'start', class: 'tick',
+        text: b.rho === null ? 'ρ –' : 'ρ ' + (b.rho >= 0 ? '+' : '−') + Math.abs(b.rho).toFixed(2) }));
+    });
+    svg.appendChild(svgEl('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', class: 'label',
+      text: 'blue: low end of the parameter · orange: high end · line: mean of all runs' }));
+    fig.appendChild(svg);
+    parent.appendChild(fig);
+    fig.setAttribute('data-drawn', '1');
+    state.drawn++;
+  }
+
+  function sweepPage(data, root, useUplot) {
+    var sw = data.sweep;
+    root.appendChild(el('p', { class: 'subtitle', text: 'sweep of ' + sw.scenario + ' · ' +
+      sw.design + ' design · ' + fmt(sw.runs) + ' runs (' + fmt(sw.points) + ' points × ' +
+      fmt(sw.replications) + ' replication' + (sw.replications === 1 ? '' : 's') + ') · ' +
+      fmt(sw.runs - sw.failed) + ' ok, ' + fmt(sw.failed) + ' failed · seed ' + sw.seed +
+      ' · sweep ' + sw.hash }));
+    if (!useUplot) {
+      root.appendChild(el('p', { class: 'notice', text: data.charts_library.inlined ?
+        'Charts drawn with the built-in SVG renderer (requested).' :
+        'Charts drawn with the built-in SVG renderer: the uPlot chart library was not available when this aifactory was built.' }));
+    }
+    if (sw.failed > 0) {
+      root.appendChild(el('p', { class: 'warning', text: fmt(sw.failed) + ' of ' + fmt(sw.runs) +
+        ' runs failed: the charts and percentiles are of the other ' + fmt(sw.runs - sw.failed) +
+        '; their errors are in the table of runs.' }));
+    }
+    var width = Math.max(320, Math.min(1100, root.clientWidth || 1000) - 8);
+    var fans = section('Key series across the runs', 'fans');
+    if (data.fans.length) {
+      data.fans.forEach(function (f) { drawFan(fans, f, useUplot, width); });
+    } else {
+      fans.appendChild(el('p', { text: 'No successful run stored its series.' }));
+    }
+    var torn = section('What moves each output (tornado charts)', 'tornado');
+    if (data.tornado.length) {
+      data.tornado.forEach(function (t) { drawTornado(torn, t, sw.tornado_tail); });
+    } else {
+      torn.appendChild(el('p', { text: 'No output varies across the successful runs.' }));
+    }
+    if (data.constant_outputs.length) {
+      torn.appendChild(el('p', { class: 'subtitle', text: 'The same in every successful run (no tornado): ' +
+        data.constant_outputs.join(', ') }));
+    }
+    var outs = section('Outputs', 'outputs');
+    outs.appendChild(el('div', { class: 'table-wrap' }, [makeTable(data.outputs.columns, data.outputs.rows, 'outputs')]));
+    var runs = section('Runs', 'runs');
+    runs.appendChild(el('div', { class: 'table-wrap' }, [makeTable(data.runs.columns, data.runs.rows, 'runs')]));
+    root.appendChild(el('footer', { text: 'aifactory sweep report · charts: ' +
+      (useUplot ? 'uPlot ' + data.charts_library.uplot_version : 'built-in SVG') +
+      ' · data: sweep.sqlite next to this page (every run\'s metrics and series)' }));
+  }
+
   /* ---------- page ---------- */
 
   function section(title, id) {
@@ -920,6 +1163,7 @@
     var root = document.getElementById('report');
     var useUplot = !!(data.charts_library.uplot && window.uPlot);
     state.renderer = useUplot ? 'uplot' : 'svg';
+    if (data.sweep) { sweepPage(data, root, useUplot); return; }
     var span = run.sim_end_s - run.sim_start_s;
     var tu = timeUnit(span);
     var epoch = epochOf(run.start_date);

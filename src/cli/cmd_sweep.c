@@ -115,7 +115,8 @@ static int on_result(void *p, const sweep_outcome *o) {
                                   .values = o->values,
                                   .count = o->ok ? SWEEP_METRIC_COUNT : 0,
                                   .series = series,
-                                  .series_count = o->ok && o->series.points ? SWEEP_SERIES_COUNT : 0};
+                                  .series_count =
+                                      o->ok && o->series.points ? SWEEP_SERIES_COUNT : 0};
     aif_error err = {0};
     sigset_t saved;
     cli_signals_defer(&saved);

@@ -34,8 +34,8 @@ extern const char *const sweep_series_names[SWEEP_SERIES_COUNT];
 extern const char *const sweep_series_units[SWEEP_SERIES_COUNT];
 
 typedef struct sweep_series {
-    uint32_t points;                     /* 0 when the run failed */
-    int32_t days[SWEEP_SERIES_POINTS];   /* each point's date, days since 1970-01-01 */
+    uint32_t points;                   /* 0 when the run failed */
+    int32_t days[SWEEP_SERIES_POINTS]; /* each point's date, days since 1970-01-01 */
     double v[SWEEP_SERIES_COUNT][SWEEP_SERIES_POINTS];
 } sweep_series;
 

@@ -34,8 +34,8 @@ static const char *const series_titles[SWEEP_SERIES_COUNT] = {
 
 /* The key metrics of the table of runs (every metric is in --json and the store). */
 static const char *const table_metrics[] = {
-    "capex_usd",        "opex_usd", "revenue_usd", "cash_usd", "power_usd", "peak_packages",
-    "peak_facility_gw", "inference_served_fraction",
+    "capex_usd", "opex_usd",      "revenue_usd",      "cash_usd",
+    "power_usd", "peak_packages", "peak_facility_gw", "inference_served_fraction",
 };
 #define TABLE_METRICS (sizeof table_metrics / sizeof table_metrics[0])
 
@@ -157,7 +157,8 @@ static json_t *fan(const run_row *rows, const run_series *rs, size_t runs, size_
     for (size_t j = 0; j < u; j++) {
         size_t n = 0;
         for (size_t i = 0; i < runs; i++) {
-            if (rows[i].ok && value_at(rs[i].days[k], rs[i].v[k], rs[i].n[k], dates[j], &scratch[n])) {
+            if (rows[i].ok &&
+                value_at(rs[i].days[k], rs[i].v[k], rs[i].n[k], dates[j], &scratch[n])) {
                 n++;
             }
         }
@@ -252,14 +253,14 @@ static json_t *tornado(const aif_sweep *sw, const run_row *rows, size_t runs, si
     json_t *list = json_array();
     for (size_t j = 0; j < np && j < TORNADO_MAX_BARS; j++) {
         const bar *b = &bars[j];
-        json_array_append_new(
-            list, json_pack("{s:s,s:o,s:o,s:I,s:I,s:o}", "parameter",
-                            aif_sweep_parameter_at(sw, b->param)->key, "low", num(b->low), "high",
-                            num(b->high), "low_runs", (json_int_t)b->n_low, "high_runs",
-                            (json_int_t)b->n_high, "rho", num(s->rho[b->param])));
+        json_array_append_new(list, json_pack("{s:s,s:o,s:o,s:I,s:I,s:o}", "parameter",
+                                              aif_sweep_parameter_at(sw, b->param)->key, "low",
+                                              num(b->low), "high", num(b->high), "low_runs",
+                                              (json_int_t)b->n_low, "high_runs",
+                                              (json_int_t)b->n_high, "rho", num(s->rho[b->param])));
     }
-    return json_pack("{s:s,s:o,s:I,s:o,s:I}", "output", sweep_metric_names[m], "mean",
-                     num(s->mean), "runs", (json_int_t)s->n, "bars", list, "more",
+    return json_pack("{s:s,s:o,s:I,s:o,s:I}", "output", sweep_metric_names[m], "mean", num(s->mean),
+                     "runs", (json_int_t)s->n, "bars", list, "more",
                      (json_int_t)(np > TORNADO_MAX_BARS ? np - TORNADO_MAX_BARS : 0));
 }
 
@@ -271,8 +272,8 @@ static bool varies(const output_stats *s) {
 /* ---- tables ---- */
 
 static json_t *outputs_table(const aif_sweep *sw, const output_stats *stats) {
-    json_t *cols = json_pack("[s,s,s,s,s,s,s,s,s,s]", "output", "runs", "mean", "p5", "p25",
-                             "p50", "p75", "p95", "most sensitive to", "spearman");
+    json_t *cols = json_pack("[s,s,s,s,s,s,s,s,s,s]", "output", "runs", "mean", "p5", "p25", "p50",
+                             "p75", "p95", "most sensitive to", "spearman");
     json_t *rows = json_array();
     for (size_t m = 0; m < SWEEP_METRIC_COUNT; m++) {
         const output_stats *s = &stats[m];
@@ -348,9 +349,8 @@ static json_t *head(const aif_sweep *sw, const char *file, const run_row *rows) 
     return h;
 }
 
-json_t *sweep_html_document(const aif_sweep *sw, aif_sweep_store *st, int64_t id,
-                            const char *file, const run_row *rows, const output_stats *stats,
-                            aif_error *err) {
+json_t *sweep_html_document(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const char *file,
+                            const run_row *rows, const output_stats *stats, aif_error *err) {
     size_t runs = aif_sweep_run_count(sw);
     size_t np = aif_sweep_parameter_count(sw);
     run_series *rs = calloc(runs + 1, sizeof *rs);
@@ -415,7 +415,9 @@ int sweep_html_write(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const
     json_t *doc = sweep_html_document(sw, st, id, file, rows, stats, &err);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
-    aif_status s = doc == NULL ? (err.status ? err.status : AIF_ENOMEM) : text ? AIF_OK : AIF_ENOMEM;
+    aif_status s = doc == NULL ? (err.status ? err.status : AIF_ENOMEM)
+                   : text      ? AIF_OK
+                               : AIF_ENOMEM;
     if (s == AIF_OK) {
         char path[AIF_OUTDIR_PATH_MAX + 16], title[320];
         snprintf(path, sizeof path, "%s/report.html", dir);

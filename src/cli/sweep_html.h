@@ -33,9 +33,8 @@ typedef struct output_stats {
  * outputs table, the fan charts of the series read from `st`, the tornado charts and the
  * table of runs. NULL when memory runs out or the store cannot be read (the reason in
  * *err). Deterministic: the same stored runs give the same document. */
-json_t *sweep_html_document(const aif_sweep *sw, aif_sweep_store *st, int64_t id,
-                            const char *file, const run_row *rows, const output_stats *stats,
-                            aif_error *err);
+json_t *sweep_html_document(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const char *file,
+                            const run_row *rows, const output_stats *stats, aif_error *err);
 
 /* Write DIR/report.html (atomically). Returns an exit code: 0, or 1 with the reason printed. */
 int sweep_html_write(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const char *file,

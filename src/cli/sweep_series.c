@@ -39,7 +39,8 @@ void sweep_series_of(const aif_fleet *f, const aif_scenario_simulation *sim, swe
     /* Whole calendar months in the run (the last one may be partial), then the step that
      * keeps them within SWEEP_SERIES_POINTS. */
     int32_t months = 0;
-    while (months < 100000 && aif_date_to_sim(aif_date_add_months(start, months + 1), start) < end) {
+    while (months < 100000 &&
+           aif_date_to_sim(aif_date_add_months(start, months + 1), start) < end) {
         months++;
     }
     months++;

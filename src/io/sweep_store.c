@@ -55,8 +55,8 @@ char *aif__sweep_store_series_json(const aif_sweep_store_series *s, bool dates) 
         const char *sep = i ? "," : "";
         if (dates) {
             aif_date d = aif_date_from_days(s->days[i]);
-            len += (size_t)snprintf(out + len, cap - len, "%s\"%04d-%02d-%02d\"", sep,
-                                    (int)d.year, (int)d.month, (int)d.day);
+            len += (size_t)snprintf(out + len, cap - len, "%s\"%04d-%02d-%02d\"", sep, (int)d.year,
+                                    (int)d.month, (int)d.day);
         } else if (isfinite(s->values[i])) {
             len += (size_t)snprintf(out + len, cap - len, "%s%.17g", sep, s->values[i]);
         } else {

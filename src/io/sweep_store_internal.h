@@ -16,8 +16,8 @@ typedef struct aif_sweep_store_ops {
     aif_status (*get)(aif_sweep_store *st, int64_t id, size_t idx, bool *ok, char *error,
                       size_t size, const char *const *names, double *values, size_t count,
                       aif_error *err);
-    aif_status (*series)(aif_sweep_store *st, int64_t id, size_t idx,
-                         aif_sweep_store_series_fn fn, void *ctx, aif_error *err);
+    aif_status (*series)(aif_sweep_store *st, int64_t id, size_t idx, aif_sweep_store_series_fn fn,
+                         void *ctx, aif_error *err);
     void (*close)(aif_sweep_store *st);
 } aif_sweep_store_ops;
 

@@ -469,7 +469,8 @@ static char *series_doc(const aif_sweep_store_result *res) {
         ok = parts[2 * i] && parts[2 * i + 1];
         if (ok) {
             cap += strlen(parts[2 * i]) + strlen(parts[2 * i + 1]) + 64 +
-                   strlen(res->series[i].name) + strlen(res->series[i].unit ? res->series[i].unit : "");
+                   strlen(res->series[i].name) +
+                   strlen(res->series[i].unit ? res->series[i].unit : "");
         }
     }
     char *out = ok ? malloc(cap) : NULL;
