@@ -36,6 +36,74 @@ static aif_sweep *plan(const char *seed) {
     return plan_reps(seed, 2);
 }
 
+/* ---- series: stored with a run, read back exactly, in name order, replaced with it ---- */
+
+typedef struct seen_series {
+    size_t count;
+    char names[4][32];
+    size_t n[4];
+    int32_t days[4][4];
+    double values[4][4];
+} seen_series;
+
+static void on_series(void *ctx, const aif_sweep_store_series *s) {
+    seen_series *seen = ctx;
+    assert_true(seen->count < 4 && s->n <= 4);
+    snprintf(seen->names[seen->count], sizeof seen->names[0], "%s", s->name);
+    seen->n[seen->count] = s->n;
+    memcpy(seen->days[seen->count], s->days, s->n * sizeof *s->days);
+    memcpy(seen->values[seen->count], s->values, s->n * sizeof *s->values);
+    seen->count++;
+}
+
+static void series_round_trip(aif_sweep_store *st, int64_t id, const aif_sweep *sw, size_t ok_run,
+                              size_t failed_run) {
+    aif_error err = {0};
+    const char *const names[1] = {"capex_usd"};
+    const double values[1] = {1};
+    const int32_t days[3] = {20485, 20513, 20544}; /* 2026-02-01, 03-01, 04-01 */
+    const double cash[3] = {0.1 + 0.2, -1.25e-300, NAN};
+    const double gpus[3] = {0, 20592, 1e300};
+    const aif_sweep_store_series first[2] = {
+        {.name = "zeta", .unit = "GPUs", .n = 3, .days = days, .values = gpus},
+        {.name = "cash_usd", .unit = "USD", .n = 3, .days = days, .values = cash}};
+    aif_sweep_store_result r = {.ok = true,
+                                .names = names,
+                                .values = values,
+                                .count = 1,
+                                .series = first,
+                                .series_count = 2};
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, ok_run), &r, &err),
+                     AIF_OK);
+    seen_series seen = {0};
+    assert_int_equal(aif_sweep_store_get_series(st, id, ok_run, on_series, &seen, &err), AIF_OK);
+    assert_int_equal(seen.count, 2);
+    assert_string_equal(seen.names[0], "cash_usd");
+    assert_string_equal(seen.names[1], "zeta");
+    assert_true(seen.n[0] == 3 && seen.n[1] == 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(seen.days[0][i] == days[i] && seen.days[1][i] == days[i]);
+        assert_true(seen.values[1][i] == gpus[i]);
+    }
+    assert_true(seen.values[0][0] == 0.1 + 0.2 && seen.values[0][1] == -1.25e-300 &&
+                isnan(seen.values[0][2]));
+    /* stored again with one series of one point: the old ones go */
+    const aif_sweep_store_series second[1] = {
+        {.name = "cash_usd", .unit = "USD", .n = 1, .days = days, .values = gpus + 1}};
+    r.series = second;
+    r.series_count = 1;
+    assert_int_equal(aif_sweep_store_put(st, id, sw, aif_sweep_run_at(sw, ok_run), &r, &err),
+                     AIF_OK);
+    seen = (seen_series){0};
+    assert_int_equal(aif_sweep_store_get_series(st, id, ok_run, on_series, &seen, &err), AIF_OK);
+    assert_true(seen.count == 1 && seen.n[0] == 1 && seen.values[0][0] == 20592);
+    /* a failed run has none */
+    seen = (seen_series){0};
+    assert_int_equal(aif_sweep_store_get_series(st, id, failed_run, on_series, &seen, &err),
+                     AIF_OK);
+    assert_int_equal(seen.count, 0);
+}
+
 static void store_round_trip(void **state) {
     (void)state;
     char dir[] = "/tmp/aif-sweep-store-XXXXXX";
@@ -89,6 +157,8 @@ static void store_round_trip(void **state) {
     assert_int_equal(
         aif_sweep_store_get(st, id, 0, &run_ok, error, sizeof error, want, got, 3, &err),
         AIF_ENOTFOUND);
+
+    series_round_trip(st, id, sw, 2, 3);
 
     /* another seed plans other runs: another sweep, which the store does not hold */
     aif_sweep *other_sw = plan("5");
@@ -170,6 +240,7 @@ static void pg_round_trip(void **state) {
     assert_int_equal(
         aif_sweep_store_get(st, id, 3, &run_ok, error, sizeof error, want, got, 3, &err), AIF_OK);
     assert_true(got[0] == 7 && isnan(got[1]) && isnan(got[2]));
+    series_round_trip(st, id, sw, 3, 2);
     assert_int_equal(
         aif_sweep_store_get(st, id, 0, &run_ok, error, sizeof error, want, got, 3, &err),
         AIF_ENOTFOUND);
