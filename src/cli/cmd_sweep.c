@@ -56,7 +56,8 @@ static const cli_option options[] = {
      .alias = "output",
      .short_name = 'o',
      .value_name = "DIR",
-     .help = "output folder (sweep.sqlite); default ./aifactory-out/<sweep>-<UTC time>/",
+     .help = "output folder (sweep.sqlite, report.html); default "
+             "./aifactory-out/<sweep>-<UTC time>/",
      .set = cli_set_path,
      .offset = offsetof(sweep_args, out)},
     {.name = "resume",
@@ -75,14 +76,22 @@ static const cli_verb_spec spec = {
     .name = "sweep",
     .usage = "FILE [options]",
     .description = "Run a scenario many times with values varied by a grid, random draws or a "
-                   "Latin\nhypercube, store every run's key figures, and report their "
-                   "percentiles and\nrank correlations with the varied values (docs/sweep.md).\n"
+                   "Latin\nhypercube, store every run's key figures and series, and report "
+                   "their\npercentiles and rank correlations with the varied values; -o DIR "
+                   "also gets\nreport.html: fan charts of the key series, a tornado chart per "
+                   "output and the\ntable of runs (docs/sweep.md).\n"
+                   "A parameter is `values: [...]` (a grid), a distribution (`uniform`, "
+                   "`normal`,\n`lognormal`, `triangular`), or the entry `catalog: ranges`, which "
+                   "draws every\nsourced catalog value with a low/high range from "
+                   "triangular(low, default, high)\n(`catalog: {draw: ranges, only: [PREFIX...]}` "
+                   "for some of them; random or lhs\ndesigns only).\n"
                    "Under `mpirun -np N aifactory sweep FILE` (N >= 2), rank 0 hands the runs "
                    "one\nat a time to the other ranks and alone writes the store (-j is for a "
                    "sweep\nwithout mpirun).\n",
     /* Examples only of what runs without a launcher: golden.help_examples_run runs each. */
     .examples = "aifactory sweep tests/data/sweeps/grid.yaml -j 2 -o grid-sweep\n"
-                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n",
+                "aifactory sweep tests/data/sweeps/grid.yaml -o grid-sweep --resume --json\n"
+                "aifactory sweep tests/data/sweeps/catalog-ranges.yaml -j 2 -o ranges-sweep\n",
     .options = options,
     .option_count = CLI_COUNT(options),
     .max_positional = 1,
