@@ -130,11 +130,11 @@ def invoke(verb, *positional, **options):
     return rc, _take(out), _take(err)
 
 
-def _json_verb(verb, positional, options):
+def _json_verb(verb, positional, options, ok_codes=(0,)):
     options = dict(options)
     options["json"] = True
     rc, out, err = invoke(verb, *positional, **options)
-    if rc != 0:
+    if rc not in ok_codes or (rc != 0 and not out.strip()):
         raise AifactoryError(err, rc, _argv(verb, positional, options))
     result = json.loads(out)
     # The paths of the files the verb wrote: the folder its JSON names, or --out.
@@ -182,6 +182,17 @@ def compare(a, b, **options):
     """`aifactory compare A B`: two run folders or scenario files, e.g.
     compare("base", "no-rofr")["outputs"]."""
     return _json_verb("compare", (a, b), options)
+
+
+def sweep(file, **options):
+    """`aifactory sweep FILE`: many runs of one scenario, e.g.
+    sweep("grid.yaml", jobs=2, out="grid")["outputs"]["capex_usd"]["p50"]; resume=True
+    runs only the runs missing from `out` (or db="postgresql://..."). A sweep some of whose
+    runs failed (the CLI's exit 1, after every run was stored and the report written) still
+    returns its dict, with "failed" > 0 and each failed run's "error"; a bad sweep file, a
+    store that cannot be written or a database that cannot be reached raise AifactoryError.
+    "files" lists the folder's sweep.sqlite and report.html."""
+    return _json_verb("sweep", (file,), options, ok_codes=(0, 1))
 
 
 def validate(scenario=None, **options):

@@ -105,6 +105,35 @@ class VerbsTest(unittest.TestCase):
             same = aifactory.compare(a, a)
             self.assertTrue(all(o["diff"] in (0, None) for o in same["outputs"]))
 
+    def test_sweep_is_the_cli_json(self):
+        grid = os.path.join(HERE, "..", "data", "sweeps", "grid.yaml")
+        with tempfile.TemporaryDirectory() as tmp:
+            got = aifactory.sweep(grid, out=os.path.join(tmp, "py"), jobs=2)
+            want = cli_json("sweep", grid, "-o", os.path.join(tmp, "cli"))
+            self.assertEqual(got["out_dir"], os.path.join(tmp, "py"))
+            for key in ("sweep", "runs", "failed", "outputs"):
+                self.assertEqual(got[key], want[key])
+            self.assertEqual([os.path.basename(f) for f in got["files"]],
+                             ["report.html", "sweep.sqlite"])
+            self.assertEqual(got["outputs"]["power_usd"]["spearman"]["economics.power_price"],
+                             want["outputs"]["power_usd"]["spearman"]["economics.power_price"])
+            # Resumed: nothing left to run, the same analysis.
+            again = aifactory.sweep(grid, out=os.path.join(tmp, "py"), resume=True)
+            self.assertEqual(again["runs"], got["runs"])
+            # A failed run is an outcome, not an exception; a bad file is one.
+            bad = os.path.join(tmp, "failing.yaml")
+            with open(bad, "w") as f:
+                f.write("aifactory: 1\nsweep:\n  scenario: %s\n"
+                        "  set: {simulation.end: 2026-03-01}\n  parameters:\n"
+                        "    sites.0.phases.0.system: {values: [gb200-nvl72, no-such-system]}\n"
+                        % os.path.join(HERE, "..", "data", "scenarios", "sweep-small.yaml"))
+            failed = aifactory.sweep(bad, out=os.path.join(tmp, "failing"))
+            self.assertEqual(failed["failed"], 1)
+            self.assertIn("unknown system 'no-such-system'", failed["runs"][1]["error"])
+            with self.assertRaises(aifactory.AifactoryError) as e:
+                aifactory.sweep(os.path.join(tmp, "absent.yaml"))
+            self.assertEqual(e.exception.exit_status, 2)
+
     def test_catalog_models_init(self):
         self.assertEqual(aifactory.catalog("show", "gb200-nvl72"),
                          cli_json("catalog", "show", "gb200-nvl72"))
