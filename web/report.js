@@ -1029,10 +1029,14 @@
     state.plots[f.id] = u;
   }
 
-  function drawFan(parent, f, useUplot, width) {
+  function drawFan(parent, f, useUplot, width, okRuns) {
     state.charts++;
     var fig = el('figure', { class: 'chart fan', 'data-chart-id': f.id });
-    fig.appendChild(el('figcaption', { text: f.title + ' · median, P25-P75 and P10-P90 across the runs' }));
+    /* Runs stored by an aifactory that kept no series have none: say how many are drawn. */
+    var most = f.runs.reduce(function (a, n) { return Math.max(a, n); }, 0);
+    fig.appendChild(el('figcaption', { text: f.title + ' · median, P25-P75 and P10-P90 across ' +
+      (most < okRuns ? 'the ' + fmt(most) + ' of ' + fmt(okRuns) + ' successful runs that stored this series' :
+        'the ' + fmt(okRuns) + ' successful runs') }));
     var host = el('div', { class: 'plot' });
     fig.appendChild(host);
     parent.appendChild(fig);
@@ -1126,7 +1130,7 @@
     var width = Math.max(320, Math.min(1100, root.clientWidth || 1000) - 8);
     var fans = section('Key series across the runs', 'fans');
     if (data.fans.length) {
-      data.fans.forEach(function (f) { drawFan(fans, f, useUplot, width); });
+      data.fans.forEach(function (f) { drawFan(fans, f, useUplot, width, sw.runs - sw.failed); });
     } else {
       fans.appendChild(el('p', { text: 'No successful run stored its series.' }));
     }
