@@ -2,8 +2,9 @@
  * (docs/sweep.md). Reads and checks the sweep file (every error as file:line:col, exit 2),
  * plans the runs, runs the missing ones (here, in -j N forked workers, or under mpirun in
  * the other ranks: sweep_mpi.h) and stores each run with its key figures in
- * DIR/sweep.sqlite as it finishes, then prints the analysis (mean, percentiles and rank
- * correlations) as a table or, with --json, as one object.
+ * DIR/sweep.sqlite as it finishes, then writes DIR/report.html (sweep_html.h) and prints
+ * the analysis (mean, percentiles and rank correlations) as a table or, with --json, as one
+ * object.
  *
  * The folder: a new sweep publishes DIR whole, as `run -o` does (outdir.h), holding the
  * store with the sweep and no runs yet; then, under DIR's lock, each finished run is added
