@@ -10,6 +10,7 @@
 
 #include "aifactory/models_file.h"
 #include "aifactory/perf.h"
+#include "aifactory/perf_serve.h"
 #include "cli_errors.h"
 #include "args.h"
 #include "cli.h"
@@ -25,6 +26,8 @@ typedef struct perf_args {
     cli_common common;
     const char *model_id, *system_id, *workload, *precision;
     int64_t gpus, in, out, batch;
+    int64_t requests; /* server/interactive: simulated requests per probe */
+    uint64_t seed;
     int32_t seq, tp, pp, dp;         /* int in the library's queries */
     double train_tokens, train_flop; /* the training budget: at most one is set */
     cli_list catalogs, model_files;
@@ -114,6 +117,17 @@ static const cli_option options[] = {
      .range = CLI_RANGE(0, true, 1e40, false),
      .expects = "a positive number such as 1.5e13",
      .offset = offsetof(perf_args, train_flop)},
+    {.name = "requests",
+     .value_name = "N",
+     .help = "server/interactive: simulated requests per capacity probe (default 8000)",
+     .set = cli_set_int,
+     .range = CLI_RANGE(100, false, 1e7, false),
+     .offset = offsetof(perf_args, requests)},
+    {.name = "seed",
+     .value_name = "N",
+     .help = "server/interactive: seed of the simulated arrivals and lengths (default 1)",
+     .set = cli_set_u64,
+     .offset = offsetof(perf_args, seed)},
     {.name = "catalog",
      .value_name = "FILE",
      .help = "merge a hardware catalog file (repeatable)",
@@ -130,7 +144,10 @@ static const cli_verb_spec spec = {
     .name = "perf",
     .usage = "--model ID --system ID --gpus N --workload KIND [options]",
     .description = "Performance model: training and inference throughput of a model on a "
-                   "system,\nfrom first principles calibrated on public results.\n",
+                   "system,\nfrom first principles calibrated on public results. Offline and "
+                   "training are\nclosed-form; server and interactive are the serving "
+                   "simulator's goodput under the\nMLPerf benchmark's p99 TTFT/TPOT limits "
+                   "(docs/perf.md).\n",
     .examples =
         "aifactory perf --model llama2-70b --system hgx-h100 --gpus 8 --workload offline\n"
         "aifactory perf --model llama3.1-405b --system gb200-nvl72 --gpus 72 --workload training\n",
@@ -324,6 +341,85 @@ static int run_inference(const perf_args *a, const perf_target *t) {
     return CLI_EXIT_OK;
 }
 
+static void print_serving_text(const perf_args *a, const perf_target *t,
+                               const aif_perf_serve_result *r) {
+    const aif_mlperf_benchmark *b = &r->bench;
+    printf("%s %s inference on %lld%s%s, %s%s\n", t->m->id, aif_workload_name(t->w),
+           (long long)a->gpus, t->from_catalog ? " GPUs of " : " x ", t->hw->id,
+           aif_precision_name(t->prec), t->prec_default ? " (default for this system)" : "");
+    print_hw(t->hw, t->from_catalog);
+    printf("  benchmark         MLPerf %s%s: p99 TTFT <= %.4g s, p99 TPOT <= %.4g ms, Poisson "
+           "arrivals\n",
+           b->name, b->own ? "" : " (this model has no MLPerf benchmark: its limits)",
+           b->ttft_p99_s, 1e3 * b->tpot_p99_s);
+    printf("  request           %.0f in / %.0f out tokens (means of the simulated requests)\n",
+           r->input_mean, r->output_mean);
+    printf("  layout            TP %d x PP 1, %ld replicas\n", r->tp, r->replicas);
+    printf("  goodput           %.4g requests/s, %.4g output tokens/s (%.4g per GPU)\n",
+           r->goodput_requests_per_s, r->tokens_per_s, r->tokens_per_s_per_gpu);
+    printf("  at that rate      p99 TTFT %.3f s, p99 TPOT %.1f ms, %.1f sequences per iteration\n",
+           r->ttft_p99_s, 1e3 * r->tpot_p99_s, r->mean_batch);
+    printf("  offline           %.4g output tokens/s at this layout (closed form)\n",
+           r->offline_tokens_per_s);
+    printf("  simulated         one replica, %ld requests per probe, %d probes, seed %llu\n",
+           r->requests_per_probe, r->probes, (unsigned long long)(a->seed ? a->seed : 1));
+}
+
+/* Server and interactive: the serving simulator's goodput under the MLPerf limits. */
+static int run_serving(const perf_args *a, const perf_target *t) {
+    aif_perf_serve_query q = {.model = t->m,
+                              .hw = t->hw,
+                              .gpus = (long)a->gpus,
+                              .precision = t->prec,
+                              .workload = t->w,
+                              .tp = a->tp,
+                              .input_tokens = (double)a->in,
+                              .output_tokens = (double)a->out,
+                              .requests = (long)a->requests,
+                              .seed = a->seed};
+    if (a->pp > 1) {
+        return cli_usage_error(&spec,
+                               "--workload %s is simulated without pipeline parallelism; "
+                               "drop --pp %d",
+                               aif_workload_name(t->w), a->pp);
+    }
+    aif_perf_serve_result r;
+    aif_status st = aif_perf_serve_goodput(NULL, aif_perf_calib_default(), &q, &r);
+    if (st != AIF_OK) {
+        double din = a->in ? (double)a->in : aif_perf_calib_default()->mlperf_input_tokens;
+        double dout = a->out ? (double)a->out : 294.0;
+        aif_perf_infer_query iq = {t->m, t->hw, a->gpus, t->prec, din, dout, t->w, a->tp, 1, NULL};
+        return refused(st, r.message, NULL, &iq);
+    }
+    if (a->common.json) {
+        json_t *o = json_head(a, t);
+        json_object_set_new(o, "benchmark", json_string(r.bench.name));
+        json_object_set_new(o, "benchmark_own", json_boolean(r.bench.own));
+        json_object_set_new(o, "ttft_p99_limit_s", cli_json_g(r.bench.ttft_p99_s, 6));
+        json_object_set_new(o, "tpot_p99_limit_s", cli_json_g(r.bench.tpot_p99_s, 6));
+        json_object_set_new(o, "input_tokens", cli_json_g(r.input_mean, 6));
+        json_object_set_new(o, "output_tokens", cli_json_g(r.output_mean, 6));
+        json_object_set_new(o, "tokens_per_s", cli_json_g(r.tokens_per_s, 6));
+        json_object_set_new(o, "tokens_per_s_per_gpu", cli_json_g(r.tokens_per_s_per_gpu, 6));
+        json_object_set_new(o, "goodput_requests_per_s", cli_json_g(r.goodput_requests_per_s, 6));
+        json_object_set_new(o, "mean_batch", cli_json_g(r.mean_batch, 6));
+        json_object_set_new(o, "tp", json_integer(r.tp));
+        json_object_set_new(o, "pp", json_integer(1));
+        json_object_set_new(o, "dp", json_integer(r.replicas));
+        json_object_set_new(o, "ttft_s", cli_json_g(r.ttft_p99_s, 6));
+        json_object_set_new(o, "tpot_s", cli_json_g(r.tpot_p99_s, 6));
+        json_object_set_new(o, "offline_tokens_per_s", cli_json_g(r.offline_tokens_per_s, 6));
+        json_object_set_new(o, "requests_per_probe", json_integer(r.requests_per_probe));
+        json_object_set_new(o, "probes", json_integer(r.probes));
+        json_object_set_new(o, "seed", json_integer((json_int_t)(a->seed ? a->seed : 1)));
+        return cli_json_print("perf", o, PERF_JSON_FLAGS);
+    }
+    if (!a->common.quiet) {
+        print_serving_text(a, t, &r);
+    }
+    return CLI_EXIT_OK;
+}
+
 /* The precision: --precision, else the system's usual one for the workload. */
 static int run(const perf_args *a, const aif_model_spec *m, const aif_perf_hw *hw, aif_workload w) {
     perf_target t = {.m = m,
@@ -339,7 +435,10 @@ static int run(const perf_args *a, const aif_model_spec *m, const aif_perf_hw *h
     if (hw->peak_flops[t.prec] <= 0) {
         return cli_usage_error(&spec, "%s does not support %s", hw->id, aif_precision_name(t.prec));
     }
-    return w == AIF_WORKLOAD_TRAINING ? run_training(a, &t) : run_inference(a, &t);
+    if (w == AIF_WORKLOAD_TRAINING) {
+        return run_training(a, &t);
+    }
+    return w == AIF_WORKLOAD_OFFLINE ? run_inference(a, &t) : run_serving(a, &t);
 }
 
 /* What needs the whole command line: the required options and the budget's pairing. */
@@ -354,6 +453,11 @@ static int check_request(const perf_args *a, aif_workload *w) {
     }
     if (a->train_tokens > 0 && a->train_flop > 0) {
         return cli_usage_error(&spec, "give --train-tokens or --train-flop, not both");
+    }
+    if ((a->requests > 0 || a->seed > 0) && *w != AIF_WORKLOAD_SERVER &&
+        *w != AIF_WORKLOAD_INTERACTIVE) {
+        return cli_usage_error(&spec, "--requests and --seed apply to --workload server and "
+                                      "interactive (the serving simulator)");
     }
     if ((a->train_tokens > 0 || a->train_flop > 0) && *w != AIF_WORKLOAD_TRAINING) {
         return cli_usage_error(&spec,
