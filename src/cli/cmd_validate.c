@@ -3,7 +3,9 @@
  * row misses its tolerance. `validate perf` compares the
  * performance model with every published anchor row (predicted, published, error) and
  * prints the MAPE per data set, fitted rows and held-out rows apart; `--refit` first refits
- * the calibration on the fitted rows. `validate SCENARIO` binds a scenario file (or the
+ * the calibration on the fitted rows. `validate serve` holds `perf --workload
+ * server|interactive` (the serving simulator) against every MLPerf Llama-2-70B server and
+ * interactive row we hold (validate_serve.h). `validate SCENARIO` binds a scenario file (or the
  * embedded default, by name or with no argument), applies any --set overrides, and lists
  * every error as file:line:col (exit 2), or prints "ok" and a short summary (exit 0). */
 #include <math.h>
@@ -23,6 +25,7 @@
 #include "cli_scenario.h"
 #include "json_out.h"
 #include "validate_fleet.h"
+#include "validate_serve.h"
 
 typedef struct validate_args {
     cli_common common;
@@ -55,10 +58,12 @@ static const cli_option options[] = {
 
 static const cli_verb_spec spec = {
     .name = "validate",
-    .usage = "[SCENARIO | perf | fleet] [options]",
+    .usage = "[SCENARIO | perf | serve | fleet] [options]",
     .description = "Check a scenario file (default: the embedded openai-nvidia-10gw) and "
                    "list every\nerror with file:line:col, or (validate perf) compare the "
-                   "performance model with\npublished results, or (validate fleet) hold the "
+                   "performance model with\npublished results, or (validate serve) the serving "
+                   "simulator's goodput with every\nMLPerf Llama-2-70B server and interactive "
+                   "result held, or (validate fleet) hold the "
                    "planner's counts and capex and a run of\nthe default scenario (with any "
                    "--set) against public anchors, one row each\n(model, reference, error, "
                    "tolerance, source); validate fleet exits 0 when every\nrow is within its "
@@ -351,6 +356,13 @@ int cmd_validate(int argc, char **argv) {
                                           "'validate fleet'");
         }
         return validate_fleet(&a.common, &a.sets);
+    }
+    if (target && strcmp(target, "serve") == 0) {
+        if (a.refit || a.stage_overlap_p > 0 || a.sets.count > 0) {
+            return cli_usage_error(&spec, "--refit, --stage-overlap and --set do not apply to "
+                                          "'validate serve'");
+        }
+        return validate_serve(&a.common);
     }
     if (a.stage_overlap_p > 0) {
         return cli_usage_error(&spec, "--stage-overlap applies to 'validate perf' only");
