@@ -59,15 +59,14 @@ static const cli_option options[] = {
 static const cli_verb_spec spec = {
     .name = "validate",
     .usage = "[SCENARIO | perf | serve | fleet] [options]",
-    .description = "Check a scenario file (default: the embedded openai-nvidia-10gw) and "
-                   "list every\nerror with file:line:col, or (validate perf) compare the "
-                   "performance model with\npublished results, or (validate serve) the serving "
-                   "simulator's goodput with every\nMLPerf Llama-2-70B server and interactive "
-                   "result held, or (validate fleet) hold the "
-                   "planner's counts and capex and a run of\nthe default scenario (with any "
-                   "--set) against public anchors, one row each\n(model, reference, error, "
-                   "tolerance, source); validate fleet exits 0 when every\nrow is within its "
-                   "tolerance, 1 when one misses.\n",
+    .description =
+        "Check a scenario file (default: the embedded openai-nvidia-10gw) and list every\n"
+        "error with file:line:col, or (validate perf) compare the performance model with\n"
+        "published results, or (validate serve) the serving simulator's goodput with every\n"
+        "MLPerf Llama-2-70B server and interactive result held, or (validate fleet) hold\n"
+        "the planner's counts and capex and a run of the default scenario (with any --set)\n"
+        "against public anchors, one row each (model, reference, error, tolerance, source);\n"
+        "validate fleet exits 0 when every row is within its tolerance, 1 when one misses.\n",
     .examples = "aifactory validate data/scenarios/no-rofr.yaml\n"
                 "aifactory validate perf --json\n",
     .options = options,

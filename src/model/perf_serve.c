@@ -91,13 +91,15 @@ static aif_status fail(aif_perf_serve_result *out, aif_status st, const char *wh
  * latency workload the closed form cannot meet may still have a rate the simulator
  * finds). 0 when neither fits. */
 static int pick_tp(const aif_perf_calib *calib, const aif_perf_serve_query *q, double in,
-                   double outl) {
+                   double outl, aif_perf_serve_result *out) {
     aif_perf_infer_query iq = {q->model,    q->hw, q->gpus, q->precision, in, outl,
                                q->workload, 0,     1,       NULL};
     aif_perf_infer_result r;
     if (aif_perf_infer(calib, &iq, &r) == AIF_OK) {
         return r.tp;
     }
+    /* Kept for the refusal: the closed form says why no layout holds the model. */
+    snprintf(out->message, sizeof out->message, "%s", r.message);
     iq.workload = AIF_WORKLOAD_OFFLINE;
     return aif_perf_infer(calib, &iq, &r) == AIF_OK ? r.tp : 0;
 }
@@ -172,10 +174,11 @@ aif_status aif_perf_serve_goodput(const aif_allocator *a, const aif_perf_calib *
     out->requests_per_probe = q->requests ? q->requests : AIF_PERF_SERVE_REQUESTS;
     double in = q->input_tokens > 0 ? q->input_tokens : calib->mlperf_input_tokens;
     double outl = q->output_tokens > 0 ? q->output_tokens : 294.0;
-    out->tp = q->tp ? q->tp : pick_tp(calib, q, in, outl);
+    out->tp = q->tp ? q->tp : pick_tp(calib, q, in, outl, out);
     if (out->tp == 0) {
-        return fail(out, AIF_ERANGE, "no tensor-parallel layout of these GPUs holds the model");
+        return AIF_ERANGE; /* out->message: the closed form's reason */
     }
+    out->message[0] = '\0';
     if (q->gpus % out->tp != 0) {
         snprintf(out->message, sizeof out->message, "--tp %d does not divide %ld GPUs", out->tp,
                  q->gpus);
