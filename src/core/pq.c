@@ -897,6 +897,16 @@ aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out) {
     return AIF_OK;
 }
 
+/* Cancelled slots keep their stale payload (nothing reads it again); the lazily popped top's
+ * slot is already free. */
+void aif_pq_map_data(aif_pq *pq, uint64_t (*fn)(void *ctx, uint64_t data), void *ctx) {
+    for (size_t s = 0; pq != NULL && s < pq->cap; s++) {
+        if (pq->slots[s].state == SLOT_LIVE) {
+            pq->slots[s].data = fn(ctx, pq->slots[s].data);
+        }
+    }
+}
+
 size_t aif_pq_size(const aif_pq *pq) {
     return pq ? pq->n + pq->far.count - pq->dead - (pq->top_taken ? 1 : 0) : 0;
 }

@@ -208,7 +208,8 @@ static void ring_parts(aif_alloc_part p[RING_PARTS], size_t cap, size_t nblk, ui
     p[4] = (aif_alloc_part){nblk * sizeof *blk, 1, blk};
 }
 
-static aif_status ring_resize(backfill_state *s, const aif_allocator *a, size_t cap) {
+static aif_status ring_resize(backfill_state *s, const aif_allocator *a, size_t cap,
+                              const id_remap *m) {
     size_t nblk = block_count(cap);
     aif_alloc_part part[RING_PARTS], old[RING_PARTS];
     ring_parts(part, cap, nblk, NULL, NULL, NULL, NULL, NULL);
@@ -218,13 +219,18 @@ static aif_status ring_resize(backfill_state *s, const aif_allocator *a, size_t 
     uint32_t *next = part[0].ptr, *prev = part[1].ptr, *gpus = part[2].ptr;
     int64_t *est = part[3].ptr;
     wblock *blk = part[4].ptr;
-    uint32_t m = (uint32_t)(cap - 1);
+    uint32_t nm = (uint32_t)(cap - 1);
+    const id_remap same = {0};
+    m = m ? m : &same;
     for (uint32_t j = s->head; j != NONE; j = s->next[j & s->mask]) {
-        next[j & m] = s->next[j & s->mask];
-        prev[j & m] = s->prev[j & s->mask];
-        gpus[j & m] = s->gpus[j & s->mask];
-        est[j & m] = s->est[j & s->mask];
+        uint32_t k = remap_id(m, j) & nm;
+        next[k] = remap_id(m, s->next[j & s->mask]);
+        prev[k] = remap_id(m, s->prev[j & s->mask]);
+        gpus[k] = s->gpus[j & s->mask];
+        est[k] = s->est[j & s->mask];
     }
+    s->head = remap_id(m, s->head);
+    s->tail = remap_id(m, s->tail);
     ring_parts(old, s->n, s->nblk, s->next, s->prev, s->gpus, s->est, s->blk);
     aif_free_group(a, old, RING_PARTS);
     s->next = next;
@@ -233,10 +239,10 @@ static aif_status ring_resize(backfill_state *s, const aif_allocator *a, size_t 
     s->est = est;
     s->blk = blk;
     s->n = cap;
-    s->mask = m;
+    s->mask = nm;
     s->nblk = nblk;
     s->bmask = (uint32_t)(nblk - 1);
-    for (uint32_t j = s->head; j != NONE; j = s->next[j & m]) {
+    for (uint32_t j = s->head; j != NONE; j = s->next[j & nm]) {
         block_add(s, j);
     }
     return AIF_OK;
@@ -447,7 +453,7 @@ static aif_status backfill_create(engine *e, void **state) {
     s->t = aif_alloc(e->alloc, s->tcap * sizeof *s->t);
     s->pend = aif_alloc(e->alloc, s->tcap * sizeof *s->pend);
     s->pcap = s->pend != NULL ? s->tcap : 0;
-    if (s->t == NULL || s->pend == NULL || ring_resize(s, e->alloc, RING_MIN) != AIF_OK) {
+    if (s->t == NULL || s->pend == NULL || ring_resize(s, e->alloc, RING_MIN, NULL) != AIF_OK) {
         backfill_destroy(e, s);
         return AIF_ENOMEM;
     }
@@ -480,7 +486,7 @@ static aif_status backfill_enqueue(engine *e, void *state, uint32_t j) {
         while (cap < (size_t)(hi - lo) + 1) {
             cap *= 2;
         }
-        aif_status st = ring_resize(s, e->alloc, cap);
+        aif_status st = ring_resize(s, e->alloc, cap, NULL);
         if (st != AIF_OK) {
             return st;
         }
@@ -512,15 +518,42 @@ static aif_status backfill_preempted(engine *e, void *state, uint32_t j) {
     return AIF_OK;
 }
 
-/* The ring is this policy's own (sized by the waiting span, not by the engine's ring) and
- * the running set holds job ids, not positions: nothing follows the engine's arrays. */
-static aif_status backfill_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo,
-                                uint32_t hi) {
-    (void)e;
-    (void)state;
-    (void)old_mask;
-    (void)lo;
-    (void)hi;
+/* The ring is this policy's own (sized by the waiting span, not by the engine's ring), so
+ * growing the engine's changes nothing here. A renumbering rewrites every id held: the
+ * waiting list and its ring (rebuilt, and shrunk when the waiting span got much smaller:
+ * it can only have shrunk), the treap nodes (their priorities stay, so the shape does;
+ * order by (end, id) is kept) and the marks of the last pass. */
+static aif_status backfill_remap(engine *e, void *state, const id_remap *m) {
+    backfill_state *s = state;
+    if (m->to == NULL) {
+        return AIF_OK;
+    }
+    size_t cap = s->n;
+    if (s->head != NONE) {
+        size_t span = (size_t)(remap_id(m, s->tail) - remap_id(m, s->head)) + 1;
+        while (cap > RING_MIN && cap / 4 >= span) {
+            cap /= 2;
+        }
+    } else {
+        cap = RING_MIN;
+    }
+    aif_status st = ring_resize(s, e->alloc, cap, m);
+    if (st != AIF_OK) {
+        return st;
+    }
+    for (uint32_t j = e->rhead; j != NONE; j = e->rnext[j & e->mask]) {
+        s->t[eng_run(e, j)->slot].job = j;
+    }
+    s->first_new = remap_id(m, s->first_new);
+    /* The last pass's head can only have left the queue by starting in a later pass, which
+     * resets the mark; if it did anyway, the next pass must see a change, as it would have
+     * (no live job has its id). */
+    if (s->last_head != NONE && !remap_keeps(m, s->last_head)) {
+        s->changed = true;
+        s->last_head = NONE;
+    } else {
+        s->last_head = remap_id(m, s->last_head);
+    }
     return AIF_OK;
 }
 
@@ -721,5 +754,5 @@ const policy_ops aif__policy_backfill = {
     .finished = backfill_left,
     .schedule = backfill_schedule,
     .preempted = backfill_preempted,
-    .grow = backfill_grow,
+    .remap = backfill_remap,
 };

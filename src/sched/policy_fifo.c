@@ -52,14 +52,13 @@ static aif_status fifo_enqueue(engine *e, void *state, uint32_t j) {
     return st;
 }
 
-/* The heap indexes the engine's run states, which a session's ring may have re-placed. */
-static aif_status fifo_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
+/* The heap indexes the engine's run states, which a session may have re-placed; the range
+ * [head, arrived) holds only waiting (live) jobs, so it maps to a range. */
+static aif_status fifo_remap(engine *e, void *state, const id_remap *m) {
     fifo_state *s = state;
-    (void)old_mask;
-    (void)lo;
-    (void)hi;
-    s->preempted.run = e->run;
-    s->preempted.mask = e->mask;
+    s->head = remap_id(m, s->head);
+    s->arrived = remap_id(m, s->arrived);
+    aif__jheap_remap(&s->preempted, e, m, 1); /* keyed by id */
     return AIF_OK;
 }
 
@@ -103,5 +102,5 @@ const policy_ops aif__policy_fifo = {
     .destroy = fifo_destroy,
     .enqueue = fifo_enqueue,
     .schedule = fifo_schedule,
-    .grow = fifo_grow,
+    .remap = fifo_remap,
 };

@@ -373,7 +373,9 @@ static aif_status reserve_live(engine *e, keyed_state *s, uint32_t need) {
     return AIF_OK;
 }
 
-static aif_status keyed_grow(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi) {
+/* The las entries move with the engine's ring; the heaps' ids are renumbered, and the keys
+ * that embed the id (pack) move with it. */
+static aif_status keyed_remap(engine *e, void *state, const id_remap *m) {
     keyed_state *s = state;
     if (s->kind == K_LAS) {
         uint32_t slots = (uint32_t)e->cap;
@@ -381,16 +383,19 @@ static aif_status keyed_grow(engine *e, void *state, uint32_t old_mask, uint32_t
         if (las == NULL) {
             return AIF_ENOMEM;
         }
-        for (uint32_t j = lo; j != hi; j++) {
-            las[j & e->mask] = s->las[j & old_mask];
+        for (uint32_t j = m->lo; j != m->hi; j++) {
+            if (remap_keeps(m, j)) {
+                las[remap_id(m, j) & e->mask] = s->las[j & m->old_mask];
+            }
         }
         aif_free(e->alloc, s->las, s->slots * sizeof *s->las);
         s->las = las;
         s->slots = slots;
     }
     s->mask = e->mask;
-    s->wait.run = s->run.run = e->run;
-    s->wait.mask = s->run.mask = e->mask;
+    int sign = s->kind == K_PRIORITY || s->kind == K_LAS;
+    aif__jheap_remap(&s->wait, e, m, sign);
+    aif__jheap_remap(&s->run, e, m, -sign);
     return AIF_OK;
 }
 
@@ -484,7 +489,7 @@ const policy_ops aif__policy_sjf = {
     .finished = keyed_finished,
     .schedule = keyed_schedule,
     .preempted = keyed_preempted,
-    .grow = keyed_grow,
+    .remap = keyed_remap,
 };
 
 const policy_ops aif__policy_srtf = {
@@ -497,7 +502,7 @@ const policy_ops aif__policy_srtf = {
     .finished = keyed_finished,
     .schedule = keyed_schedule,
     .preempted = keyed_preempted,
-    .grow = keyed_grow,
+    .remap = keyed_remap,
 };
 
 const policy_ops aif__policy_las = {
@@ -511,7 +516,7 @@ const policy_ops aif__policy_las = {
     .finished = keyed_finished,
     .schedule = keyed_schedule,
     .preempted = keyed_preempted,
-    .grow = keyed_grow,
+    .remap = keyed_remap,
     .timer = las_timer,
 };
 
@@ -525,5 +530,5 @@ const policy_ops aif__policy_priority = {
     .finished = keyed_finished,
     .schedule = keyed_schedule,
     .preempted = keyed_preempted,
-    .grow = keyed_grow,
+    .remap = keyed_remap,
 };

@@ -89,6 +89,16 @@ aif_status aif__jheap_reserve(jheap *h, const aif_allocator *a, uint32_t cap) {
     return AIF_OK;
 }
 
+void aif__jheap_remap(jheap *h, const engine *e, const id_remap *m, int key_sign) {
+    h->run = e->run;
+    h->mask = e->mask;
+    for (uint32_t i = 0; i < h->len; i++) {
+        uint32_t to = remap_id(m, h->ids[i]);
+        h->keys[i] += key_sign * ((int64_t)to - (int64_t)h->ids[i]);
+        h->ids[i] = to;
+    }
+}
+
 static bool less(const jheap *h, uint32_t a, uint32_t b) {
     return h->keys[a] < h->keys[b] || (h->keys[a] == h->keys[b] && h->ids[a] < h->ids[b]);
 }

@@ -3,12 +3,17 @@
  * per-job run state, the operations a policy may perform (start, preempt), the policy ops
  * table, and an indexed binary heap of job ids used by several policies.
  *
- * Job ids are assigned in arrival order and never reused. Every per-job array (the
- * engine's jobs, run state and results, and the policies' own) is indexed by `id & mask`:
- * aif_replay_run sizes them to the whole job array with mask = UINT32_MAX (so the index is
- * the id), while a session keeps a power-of-two ring that covers only the ids from the
- * oldest unfinished job to the newest, and grows it (the `grow` hook) when that span does
- * not fit. */
+ * Job ids are assigned in arrival order. Every per-job array (the engine's jobs, run state
+ * and results, and the policies' own) is indexed by `id & mask`: aif_replay_run sizes them
+ * to the whole job array with mask = UINT32_MAX (so the index is the id), while a session
+ * keeps a power-of-two ring that covers the ids from the oldest unfinished job to the
+ * newest. When that span outgrows the ring, the session either doubles the ring (ids
+ * unchanged) or, when the live jobs fill little of it, compacts: it renumbers the live jobs
+ * to consecutive ids from 0, in the same order, into a ring sized for them (the `remap`
+ * hook). Since the renumbering is monotone, every comparison between two ids (arrival
+ * order, tie-breaks) has the same outcome before and after, and the results do not change;
+ * policies must therefore use ids only through comparisons and as indices, never for their
+ * absolute value where it could change an outcome. */
 #ifndef AIF_SCHED_INTERNAL_H
 #define AIF_SCHED_INTERNAL_H
 
@@ -44,6 +49,36 @@ typedef struct job_run {
 typedef struct engine engine;
 typedef struct policy_ops policy_ops;
 
+/* A session's ring being re-placed (policy_ops.remap): the ids [lo, hi) were the known ones
+ * from the oldest unfinished job, at `id & old_mask`. With `to` NULL the ring only grew
+ * and ids are unchanged; otherwise the live jobs get new ids, and to[id & old_mask] is,
+ * for every old id in [lo, hi), the number of live ids in [lo, id): the live job's new id,
+ * or for a finished one the new id of the next live job (so a range of live ids maps to a
+ * range). hi maps to to_hi, the number of live jobs. */
+typedef struct id_remap {
+    uint32_t old_mask;
+    uint32_t lo, hi;
+    const uint32_t *to;
+    uint32_t to_hi;
+} id_remap;
+
+/* The new id of old id j (UINT32_MAX, the "no job" mark of every structure, is kept). */
+static inline uint32_t remap_id(const id_remap *m, uint32_t j) {
+    if (m->to == NULL || j == UINT32_MAX) {
+        return j;
+    }
+    if (j < m->lo) {
+        return 0;
+    }
+    return j < m->hi ? m->to[j & m->old_mask] : m->to_hi + (j - m->hi);
+}
+
+/* Whether old id j in [lo, hi) is one of the live jobs that keep their state (always
+ * true when ids are unchanged: the ring's copy then keeps every slot). */
+static inline bool remap_keeps(const id_remap *m, uint32_t j) {
+    return m->to == NULL || remap_id(m, j) != remap_id(m, j + 1);
+}
+
 struct policy_ops {
     const char *name;
     const char *summary;
@@ -62,10 +97,12 @@ struct policy_ops {
      * after aif__engine_preempt: leave the policy's running structures. The engine then
      * calls enqueue for it, as for an arrival; j may be older than jobs already queued. */
     aif_status (*preempted)(engine *e, void *state, uint32_t j);
-    /* The engine's per-job arrays were re-placed from `old_mask` to e->mask (e->cap slots);
-     * ids [lo, hi) are the live ones. Re-place the policy's own per-job arrays likewise.
-     * On failure (AIF_ENOMEM) nothing of the policy changed and the engine rolls back. */
-    aif_status (*grow)(engine *e, void *state, uint32_t old_mask, uint32_t lo, uint32_t hi);
+    /* A session re-placed the engine's per-job arrays (now e->mask, e->cap slots) and maybe
+     * renumbered its live jobs (id_remap above); its counters, running list and arrivals
+     * already use the new ids, the event queue's payloads not yet. Re-place the policy's
+     * own per-job arrays and rewrite every job id it holds (remap_id). On failure
+     * (AIF_ENOMEM) nothing of the policy changed and the engine rolls back. */
+    aif_status (*remap)(engine *e, void *state, const id_remap *m);
 };
 
 struct engine {
@@ -149,9 +186,13 @@ typedef struct jheap {
 
 aif_status aif__jheap_init(jheap *h, const aif_allocator *a, const engine *e, uint32_t cap);
 void aif__jheap_free(jheap *h, const aif_allocator *a);
-/* Make room for `cap` ids (a ring grew; the caller then points run/mask at the engine's
- * new arrays). On AIF_ENOMEM the heap is unchanged. */
+/* Make room for `cap` ids. On AIF_ENOMEM the heap is unchanged. */
 aif_status aif__jheap_reserve(jheap *h, const aif_allocator *a, uint32_t cap);
+/* Follow a session's re-placed ring: point at the engine's new run states and rewrite the
+ * ids, and the keys by key_sign x (new id - old id) (0: keys do not hold the id; +1: key =
+ * id or class x 2^32 + id; -1: the negation of such a key). The renumbering is monotone and
+ * the keys move with it, so the heap order holds. */
+void aif__jheap_remap(jheap *h, const engine *e, const id_remap *m, int key_sign);
 void aif__jheap_push(jheap *h, uint32_t id, int64_t key); /* capacity must suffice */
 uint32_t aif__jheap_pop(jheap *h);
 void aif__jheap_remove(jheap *h, uint32_t id);

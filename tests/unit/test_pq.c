@@ -341,6 +341,57 @@ static void cancel_head_middle_last_and_stale(void **state) {
     aif_pq_destroy(NULL);
 }
 
+static uint64_t shift_data(void *ctx, uint64_t data) {
+    (void)ctx;
+    return data * 3 + 1;
+}
+
+/* aif_pq_map_data rewrites the payload of every pending event and nothing else: a queue
+ * mapped midway (far tier on, cancelled entries and a lazily popped top pending) pops in
+ * the same order as an unmapped twin, with the mapped payloads, and its handles still
+ * cancel the same events. */
+static void map_data_keeps_order_and_handles(void **state) {
+    (void)state;
+    aif_pq *q[2] = {NULL, NULL};
+    static aif_pq_handle h[2][6000];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(aif_pq_create(NULL, 0, &q[k]), AIF_OK);
+        uint64_t rs = 99;
+        for (uint64_t i = 0; i < 6000; i++) {
+            aif_event e = make_event((aif_time)(splitmix64(&rs) % 5000), (uint8_t)(i % 3), i);
+            assert_int_equal(aif_pq_push(q[k], &e, &h[k][i]), AIF_OK);
+        }
+        for (size_t i = 0; i < 6000; i += 7) {
+            assert_int_equal(aif_pq_cancel(q[k], h[k][i], NULL), AIF_OK);
+        }
+        assert_int_equal(aif_pq_pop(q[k], NULL), AIF_OK); /* the top is taken lazily */
+    }
+    aif_pq_map_data(q[0], shift_data, NULL);
+    aif_pq_map_data(NULL, shift_data, NULL); /* a no-op */
+    for (size_t i = 3; i < 6000; i += 11) {
+        aif_event a, b;
+        aif_status sa = aif_pq_cancel(q[0], h[0][i], &a), sb = aif_pq_cancel(q[1], h[1][i], &b);
+        assert_int_equal(sa, sb);
+        if (sa == AIF_OK) {
+            assert_int_equal(a.data, b.data * 3 + 1);
+        }
+    }
+    assert_int_equal(aif_pq_size(q[0]), aif_pq_size(q[1]));
+    aif_event a, b;
+    while (aif_pq_pop(q[1], &b) == AIF_OK) {
+        assert_int_equal(aif_pq_pop(q[0], &a), AIF_OK);
+        assert_int_equal(a.time, b.time);
+        assert_int_equal(a.seq, b.seq);
+        assert_int_equal(a.cls, b.cls);
+        assert_int_equal(a.target, b.target);
+        assert_int_equal(a.kind, b.kind);
+        assert_int_equal(a.data, b.data * 3 + 1);
+    }
+    assert_int_equal(aif_pq_pop(q[0], &a), AIF_EEMPTY);
+    aif_pq_destroy(q[0]);
+    aif_pq_destroy(q[1]);
+}
+
 static void grows_and_keeps_order(void **state) {
     (void)state;
     aif_test_allocator t;
@@ -491,6 +542,7 @@ int main(void) {
         cmocka_unit_test(class_then_seq_break_ties),
         cmocka_unit_test(cancel_head_middle_last_and_stale),
         cmocka_unit_test(grows_and_keeps_order),
+        cmocka_unit_test(map_data_keeps_order_and_handles),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(steady_state_allocates_nothing),
     };

@@ -2,8 +2,11 @@
  * capacity it reproduces aif_replay_run's per-job results exactly for every policy; a
  * capacity shrink preempts the newest jobs first and they resume with their progress; busy
  * GPU-time is integrated exactly; the rings grow with the span of live jobs and stay small
- * when jobs finish; backfill keeps every job through repeated shrinks; argument errors;
- * clean allocation failure at every step. */
+ * when jobs finish; compaction (renumbering the live jobs into a smaller ring) changes no
+ * result of any policy, with long jobs pinning the oldest id, capacity shrinks and las
+ * timers pending, and keeps the ring bounded by the live jobs; backfill keeps every job
+ * through repeated shrinks; argument errors; clean allocation failure at every step, a
+ * failed compaction leaving the session unchanged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +20,7 @@
 #include "aifactory/rng.h"
 #include "aifactory/sched.h"
 #include "aifactory/session.h"
+#include "sched/session_internal.h"
 
 #define NS 1000000000LL
 
@@ -315,6 +319,172 @@ static void backfill_survives_shrinks(void **state) {
     free(jobs);
 }
 
+/* Jobs as random_jobs, with a long one (1-2 GPUs, ~2.3 days) every 300 jobs: each pins the
+ * oldest unfinished id while thousands of short jobs pass, as research jobs of months do in
+ * the fleet, so the live ids are far apart and the session compacts. */
+static aif_job *pinned_jobs(uint64_t seed, size_t n) {
+    aif_job *jobs = random_jobs(seed, n);
+    for (size_t i = 5; i < n; i += 300) {
+        jobs[i].duration_ns = 200000 * NS + (int64_t)i;
+        jobs[i].gpus = 1 + (int32_t)(i % 2);
+    }
+    return jobs;
+}
+
+/* Everything a run of a session reports, to compare two runs bit for bit. */
+typedef struct outcome {
+    aif_replay_job *res;
+    double *busy; /* take_busy_gpu_s after each step */
+    aif_sched_session_stats st;
+} outcome;
+
+/* Feed the jobs as feed() does, with the test hooks set, optionally shrinking the pool to
+ * half every 150 jobs and restoring it 150 jobs later (capacity preemptions: the newest
+ * running jobs, long ones included, stop and requeue). */
+static void run_session(const aif_replay_config *c, const aif_job *jobs, size_t n,
+                        uint32_t id_limit, bool compact, bool shrinks, outcome *o) {
+    aif_sched_session *s = NULL;
+    assert_int_equal(aif_sched_session_create(NULL, c, &s), AIF_OK);
+    aif__sched_session_tune(s, id_limit, compact);
+    memset(o->res, 0xff, n * sizeof *o->res);
+    sink k = {o->res, n, 0};
+    aif_sched_session_on_done(s, on_done, &k);
+    size_t steps = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id;
+        assert_int_equal(aif_sched_session_submit(s, &jobs[i], &id), AIF_OK);
+        assert_int_equal(id, i);
+        if (i + 1 < n && jobs[i + 1].submit_ns > jobs[i].submit_ns) {
+            assert_int_equal(aif_sched_session_advance(s, jobs[i + 1].submit_ns - 1), AIF_OK);
+            o->busy[steps++] = aif_sched_session_take_busy_gpu_s(s);
+        }
+        if (shrinks && i % 150 == 149) {
+            int64_t g = i % 300 == 149 ? c->gpus / 2 : c->gpus;
+            assert_int_equal(aif_sched_session_set_capacity(s, g), AIF_OK);
+        }
+    }
+    assert_int_equal(aif_sched_session_set_capacity(s, c->gpus), AIF_OK);
+    assert_int_equal(aif_sched_session_advance(s, INT64_MAX), AIF_OK);
+    o->busy[steps++] = aif_sched_session_take_busy_gpu_s(s);
+    assert_int_equal(k.calls, n);
+    aif_sched_session_stats_get(s, &o->st);
+    aif_sched_session_destroy(s);
+}
+
+static void same_outcome(const outcome *a, const outcome *b, size_t n) {
+    assert_memory_equal(a->res, b->res, n * sizeof *a->res);
+    assert_memory_equal(a->busy, b->busy, (n + 1) * sizeof *a->busy);
+    assert_int_equal(a->st.now_ns, b->st.now_ns);
+    assert_int_equal(a->st.submitted, b->st.submitted);
+    assert_int_equal(a->st.completed, b->st.completed);
+    assert_int_equal(a->st.events, b->st.events);
+    assert_int_equal(a->st.preemptions, b->st.preemptions);
+    assert_int_equal(a->st.capacity_preemptions, b->st.capacity_preemptions);
+}
+
+/* Every policy, with long jobs pinning the window: compacting on the natural rule (the
+ * live jobs fill at most half the ring) and forced every 61 ids (so nearly every state a
+ * policy can be in meets a renumbering: preempted jobs queued, las demotion and promotion
+ * timers pending, backfill reservations cached, fifo blocked), with and without capacity
+ * shrinks, gives bit for bit what the same session gives without compaction, and with a
+ * constant pool what aif_replay_run gives. */
+static void compaction_changes_no_result(void **state) {
+    (void)state;
+    size_t n = 4000;
+    aif_job *jobs = pinned_jobs(11, n);
+    outcome o[2];
+    for (int k = 0; k < 2; k++) {
+        o[k].res = calloc(n, sizeof *o[k].res);
+        o[k].busy = calloc(n + 1, sizeof *o[k].busy);
+        assert_non_null(o[k].res);
+        assert_non_null(o[k].busy);
+    }
+    for (size_t p = 0; p < aif_sched_policy_count(); p++) {
+        /* ~80% loaded on average (bursts queue up, shrinks overload it), so the live jobs
+         * are few next to the span the long jobs pin. */
+        aif_replay_config c = cfg_of(aif_sched_policy_name(p), 320);
+        c.preempt_overhead_ns = strcmp(c.policy, "srtf") ? 7 * NS : 0;
+        c.las_thresholds_gpu_s[0] = 2000;
+        c.las_thresholds_gpu_s[1] = 20000;
+        c.las_threshold_count = 2;
+        c.las_starve_factor = 3;
+        c.scan_limit = 50;
+        aif_replay *r = NULL;
+        assert_int_equal(aif_replay_run(NULL, jobs, n, &c, &r), AIF_OK);
+        for (int shrinks = 0; shrinks < 2; shrinks++) {
+            run_session(&c, jobs, n, UINT32_MAX, false, shrinks, &o[1]);
+            assert_int_equal(o[1].st.compactions, 0);
+            if (!shrinks) {
+                assert_memory_equal(o[1].res, aif_replay_jobs(r), n * sizeof *o[1].res);
+            } else {
+                assert_true(o[1].st.capacity_preemptions > 0);
+            }
+            for (uint32_t limit = 61; limit != 0; limit = limit == 61 ? UINT32_MAX : 0) {
+                run_session(&c, jobs, n, limit, true, shrinks, &o[0]);
+                same_outcome(&o[0], &o[1], n);
+                /* 61: at least every 61 submissions; natural: long jobs pin the window. */
+                assert_true(o[0].st.compactions >= (limit == 61 ? n / 61 : 5));
+                assert_true(o[0].st.slots < o[1].st.slots);
+            }
+        }
+        aif_replay_destroy(r);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(o[k].res);
+        free(o[k].busy);
+    }
+    free(jobs);
+}
+
+/* One job running for ~1.2 days pins id 0 while 10^5 one-second jobs pass: with compaction
+ * the ring stays at its first 256 slots under every policy (a few jobs are live at once),
+ * and the long job's result arrives under its own id; without it the ring spans all 10^5
+ * ids. */
+static void ring_bounded_by_live_jobs(void **state) {
+    (void)state;
+    size_t n = 100001;
+    aif_replay_job *res = calloc(n, sizeof *res);
+    assert_non_null(res);
+    for (size_t p = 0; p <= aif_sched_policy_count(); p++) {
+        bool compact = p < aif_sched_policy_count();
+        aif_replay_config c = cfg_of(compact ? aif_sched_policy_name(p) : "fifo", 64);
+        c.las_starve_factor = 2;
+        aif_sched_session *s = NULL;
+        assert_int_equal(aif_sched_session_create(NULL, &c, &s), AIF_OK);
+        aif__sched_session_tune(s, UINT32_MAX, compact);
+        sink k = {res, n, 0};
+        aif_sched_session_on_done(s, on_done, &k);
+        aif_job pin = mk(0, 2, 100002);
+        assert_int_equal(aif_sched_session_submit(s, &pin, NULL), AIF_OK);
+        size_t most = 0;
+        for (int64_t i = 1; i < (int64_t)n; i++) {
+            aif_job j = mk(i, 1 + (int32_t)(i % 5), 1);
+            assert_int_equal(aif_sched_session_submit(s, &j, NULL), AIF_OK);
+            assert_int_equal(aif_sched_session_advance(s, i * NS), AIF_OK);
+            aif_sched_session_stats st;
+            aif_sched_session_stats_get(s, &st);
+            most = st.slots > most ? st.slots : most;
+        }
+        assert_int_equal(aif_sched_session_advance(s, INT64_MAX), AIF_OK);
+        aif_sched_session_stats st;
+        aif_sched_session_stats_get(s, &st);
+        assert_int_equal(st.completed, n);
+        assert_int_equal(k.calls, n);
+        assert_int_equal(res[0].start_ns, 0);
+        assert_int_equal(res[0].end_ns, 100002 * NS);
+        assert_int_equal(res[n - 1].start_ns, (int64_t)(n - 1) * NS);
+        if (compact) {
+            assert_int_equal(most, 256);
+            assert_true(st.compactions > n / 512);
+        } else {
+            assert_true(most >= n);
+            assert_int_equal(st.compactions, 0);
+        }
+        aif_sched_session_destroy(s);
+    }
+    free(res);
+}
+
 static void bad_arguments(void **state) {
     (void)state;
     aif_sched_session *s = NULL;
@@ -393,6 +563,74 @@ static void allocation_failures_are_clean(void **state) {
     free(jobs);
 }
 
+/* The session compacting every 40 ids while allocation number k fails, for every k: a
+ * submit that fails (AIF_ENOMEM: the compaction could not allocate, in the engine or the
+ * policy) leaves the session unchanged, so submitting again goes on to exactly the results
+ * of a run without failures; other failures end the run cleanly; nothing leaks. */
+static void failed_compaction_leaves_session_unchanged(void **state) {
+    (void)state;
+    size_t n = 600;
+    aif_job *jobs = pinned_jobs(5, n);
+    aif_replay_job *want = calloc(n, sizeof *want), *got = calloc(n, sizeof *got);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t p = 0; p < aif_sched_policy_count(); p++) {
+        aif_replay_config c = cfg_of(aif_sched_policy_name(p), 320);
+        c.las_starve_factor = 2;
+        c.las_thresholds_gpu_s[0] = 3000;
+        c.las_threshold_count = 1;
+        bool done = false;
+        long retried = 0;
+        for (long k = 0; !done; k++) {
+            aif_test_allocator ta;
+            aif_test_allocator_init(&ta, k);
+            aif_sched_session *s = NULL;
+            aif_status st = aif_sched_session_create(&ta.base, &c, &s);
+            sink snk = {k == 0 ? want : got, n, 0};
+            if (st == AIF_OK) {
+                aif__sched_session_tune(s, 100, true);
+                aif_sched_session_on_done(s, on_done, &snk);
+            }
+            for (size_t i = 0; st == AIF_OK && i < n; i++) {
+                st = aif_sched_session_submit(s, &jobs[i], NULL);
+                if (st == AIF_ENOMEM) {
+                    retried++;
+                    st = aif_sched_session_submit(s, &jobs[i], NULL);
+                    assert_int_equal(st, AIF_OK); /* the allocator fails once */
+                }
+                if (st == AIF_OK && i + 1 < n && jobs[i + 1].submit_ns > jobs[i].submit_ns) {
+                    st = aif_sched_session_advance(s, jobs[i + 1].submit_ns - 1);
+                }
+                if (st == AIF_OK && i % 100 == 99) {
+                    st = aif_sched_session_set_capacity(s, i % 200 == 99 ? 280 : 320);
+                }
+            }
+            if (st == AIF_OK) {
+                st = aif_sched_session_advance(s, INT64_MAX);
+            }
+            assert_true(st == AIF_OK || st == AIF_ENOMEM || st == AIF_ESTATE);
+            if (st == AIF_OK) {
+                done = k > 0 && ta.failures == 0;
+                assert_int_equal(snk.calls, n);
+                if (k > 0) {
+                    assert_memory_equal(got, want, n * sizeof *got);
+                } else {
+                    aif_sched_session_stats ss;
+                    aif_sched_session_stats_get(s, &ss);
+                    assert_true(ss.compactions >= n / 100);
+                }
+            }
+            aif_sched_session_destroy(s);
+            assert_int_equal(ta.live_blocks, 0);
+            assert_true(k < 400);
+        }
+        assert_true(retried > 0);
+    }
+    free(want);
+    free(got);
+    free(jobs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_replay_every_policy),
@@ -400,8 +638,11 @@ int main(void) {
         cmocka_unit_test(fifo_resumes_in_arrival_order),
         cmocka_unit_test(rings_grow_with_live_span),
         cmocka_unit_test(backfill_survives_shrinks),
+        cmocka_unit_test(compaction_changes_no_result),
+        cmocka_unit_test(ring_bounded_by_live_jobs),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(failed_compaction_leaves_session_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,12 @@ aif_status aif_pq_pop_until(aif_pq *pq, aif_time t_end, aif_event *out);
  * slot. */
 aif_status aif_pq_cancel(aif_pq *pq, aif_pq_handle handle, aif_event *out);
 
+/* Rewrite the payload of every pending event in place: data = fn(ctx, data). Times,
+ * classes, sequence numbers, handles and so the order are unchanged, and nothing is
+ * allocated. For a owner that renumbers what the payloads refer to (a scheduling session
+ * compacting its job ids). Cost O(capacity). */
+void aif_pq_map_data(aif_pq *pq, uint64_t (*fn)(void *ctx, uint64_t data), void *ctx);
+
 /* Number of pending events. Cost O(1). */
 size_t aif_pq_size(const aif_pq *pq);
 

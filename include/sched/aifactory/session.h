@@ -11,11 +11,18 @@
  * started jobs when the running ones no longer fit; advance() runs time forward; busy
  * GPU-time is integrated for the caller's accounting.
  *
- * Memory is bounded by the span of ids from the oldest unfinished job to the newest, not by
- * the number of jobs ever submitted: per-job state lives in power-of-two rings indexed by
- * id that grow (doubling) when that span outgrows them. A job that never finishes (too
- * large for every capacity it meets, or starved) keeps the span, and so the memory,
- * growing. Results of finished jobs are handed out once, through the on_done callback. */
+ * Memory is bounded by the number of live jobs (submitted and not finished), not by the
+ * number ever submitted nor by how far apart the live ones are: per-job state lives in
+ * power-of-two rings indexed by an internal id. When the ids from the oldest unfinished job
+ * to the newest outgrow the ring, the session doubles it if the live jobs fill more than
+ * half of it, and otherwise compacts: it renumbers the live jobs to consecutive internal
+ * ids in the same order, into a ring of at least twice their number, which changes no
+ * result (every policy orders jobs by arrival the same way). So a ring holds fewer than
+ * 4 x (peak live jobs + 1) slots, or 256, even when a job running for months pins the
+ * oldest id; each re-placement costs O(ring) and comes at least half a ring of submissions
+ * after the previous one. A job that never finishes (too large for every capacity it
+ * meets, or starved) stays live and keeps its slot. Results of finished jobs are handed out
+ * once, through the on_done callback, under the ids submit() gave. */
 #ifndef AIFACTORY_SESSION_H
 #define AIFACTORY_SESSION_H
 
@@ -40,6 +47,7 @@ typedef struct aif_sched_session_stats {
     uint64_t capacity_preemptions; /* those made by set_capacity */
     uint64_t events;               /* as aif_replay_summary.events */
     size_t slots;                  /* ring size of the per-job arrays now */
+    uint64_t compactions;          /* times the live jobs were renumbered into a new ring */
 } aif_sched_session_stats;
 
 /* Called once per finished job with its id, the job as submitted and its result
@@ -66,11 +74,13 @@ void aif_sched_session_on_done(aif_sched_session *s, aif_sched_session_done_fn f
 
 /* Append a job (copied; id, name and string fields are kept but not used). It arrives at
  * job->submit_ns, which must be >= the session's current time and >= the previous
- * submission's; its id (the number of jobs submitted before it) goes to *id (may be NULL).
- * Errors: AIF_EINVAL (NULL, duration <= 0, gpus < 1, submit time too early), AIF_ERANGE
- * (2^32 - 2 jobs submitted), AIF_ESTATE (an earlier call failed midway), AIF_ENOMEM (the
- * ring could not grow; the session is unchanged). Cost O(1) amortized; growing the ring
- * costs O(span). A job larger than every capacity it meets waits forever. */
+ * submission's; its id (the number of jobs submitted before it, a 64-bit count that
+ * internal renumbering never changes) goes to *id (may be NULL). Errors: AIF_EINVAL (NULL,
+ * duration <= 0, gpus < 1, submit time too early), AIF_ERANGE (over 2^30 jobs live at once: the
+ * ring would pass 2^31 slots), AIF_ESTATE (an earlier call failed midway), AIF_ENOMEM (the
+ * ring could not be re-placed; the session is unchanged). Cost O(1) amortized; re-placing
+ * the ring (growing or compacting it) costs O(ring + pending events). A job larger than
+ * every capacity it meets waits forever. */
 aif_status aif_sched_session_submit(aif_sched_session *s, const aif_job *job, uint64_t *id);
 
 /* Resize the pool to `gpus` (>= 0) at the current time. While the running jobs hold more
