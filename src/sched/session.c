@@ -167,13 +167,6 @@ static aif_status rehome(aif_sched_session *s, size_t cap, bool renumber) {
     if (renumber && (to = aif_alloc(a, old_cap * sizeof *to)) == NULL) {
         return AIF_ENOMEM;
     }
-    aif_alloc_part fresh[SLOT_ARRAYS], old[SLOT_ARRAYS];
-    slot_parts(fresh, cap);
-    if (aif_alloc_group(a, fresh, SLOT_ARRAYS) != AIF_OK) {
-        aif_free(a, to, old_cap * sizeof *to);
-        return AIF_ENOMEM;
-    }
-    current_parts(s, old);
     id_remap m = {e->mask, s->oldest, (uint32_t)e->n, to, (uint32_t)e->n};
     if (to != NULL) {
         uint32_t k = 0;
@@ -183,6 +176,17 @@ static aif_status rehome(aif_sched_session *s, size_t cap, bool renumber) {
         }
         m.to_hi = k;
     }
+    aif_alloc_part fresh[SLOT_ARRAYS], old[SLOT_ARRAYS];
+    slot_parts(fresh, cap);
+    /* The caller sized cap from the engine's counters: the live jobs must fit with room for
+     * the next one (a broken count would make ids share slots). */
+    size_t need = (size_t)(to != NULL ? m.to_hi : m.hi - m.lo) + 1;
+    aif_status st = need > cap ? AIF_ESTATE : AIF_OK;
+    if (st != AIF_OK || aif_alloc_group(a, fresh, SLOT_ARRAYS) != AIF_OK) {
+        aif_free(a, to, old_cap * sizeof *to);
+        return st != AIF_OK ? st : AIF_ENOMEM;
+    }
+    current_parts(s, old);
     aif_job *jobs = fresh[0].ptr;
     job_run *run = fresh[1].ptr;
     aif_replay_job *res = fresh[2].ptr;
@@ -210,7 +214,7 @@ static aif_status rehome(aif_sched_session *s, size_t cap, bool renumber) {
     e->rhead = remap_id(&m, e->rhead);
     e->rtail = remap_id(&m, e->rtail);
     s->oldest = remap_id(&m, m.lo);
-    aif_status st = e->ops->remap(e, e->pstate, &m);
+    st = e->ops->remap(e, e->pstate, &m);
     if (st != AIF_OK) { /* the policy kept its state: so does the engine */
         *e = saved;
         s->jobs = old[0].ptr;
