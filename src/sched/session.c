@@ -1,6 +1,8 @@
 /* The step-wise scheduling session (session.h): the replay engine (replay.c) run in steps
  * over a pool whose size changes, with jobs appended as they arrive and per-job state kept
- * in rings indexed by id & mask that grow when the span of live ids outgrows them. */
+ * in rings indexed by internal id & mask. When the span of live ids outgrows the ring it
+ * doubles, or, when the live jobs are few for it, they are renumbered in order into a
+ * ring sized for them (compaction, sched_internal.h), so memory follows the live jobs. */
 #include "aifactory/session.h"
 
 #include "aifactory/sched.h"
