@@ -16,7 +16,8 @@
 #define SERVE_MAX_RUNNING    65535L
 #define SERVE_MAX_BUDGET     1048576L
 
-static const char *const route_names[AIF_SERVE_ROUTE_COUNT] = {"round-robin", "least-tokens"};
+static const char *const route_names[AIF_SERVE_ROUTE_COUNT] = {"round-robin", "least-tokens",
+                                                               "prefix-affinity"};
 
 const char *aif_serve_route_name(aif_serve_route r) {
     return (unsigned)r < AIF_SERVE_ROUTE_COUNT ? route_names[r] : "?";
@@ -135,8 +136,9 @@ typedef struct deployment {
     aif_serve_source *src;
     long max_requests, taken, in_flight, peak_in_flight;
     long next_replica;
+    serve_seq *live; /* requests in flight, newest first */
     int64_t last_arrival_ns, first_arrival_ns, last_finish_ns;
-    double input_done, output_done;
+    double input_done, output_done, hit_done;
     long completed;
 } deployment;
 
@@ -186,6 +188,7 @@ static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error
     if (d->max_requests > 0 && d->taken >= d->max_requests) {
         return AIF_OK;
     }
+    memset(rq, 0, sizeof *rq); /* a source may set only the fields it knows */
     aif_status st = d->src->next(d->src->ctx, rq, err);
     if (st == AIF_EEMPTY) {
         return AIF_OK;
@@ -206,6 +209,23 @@ static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error
                              "request %ld: %ld input + %ld output tokens exceed %s's context of "
                              "%d tokens",
                              n, rq->input_tokens, rq->output_tokens, m->id, m->max_context);
+    }
+    if (rq->hash_count < 0 || rq->prefix_tokens < 0 ||
+        (rq->hash_count > 0 && (rq->hash_ids == NULL || rq->hash_block_tokens < 1)) ||
+        rq->prefix_tokens > rq->input_tokens) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "request %ld: expected hash ids with a positive block size and a "
+                             "shared prefix within the prompt, found %ld ids of %ld tokens and "
+                             "a %ld-token prefix of a %ld-token prompt",
+                             n, rq->hash_count, rq->hash_block_tokens, rq->prefix_tokens,
+                             rq->input_tokens);
+    }
+    if (d->e.prefix && rq->hash_count > 0 && rq->hash_block_tokens % d->lay.kv_block_tokens != 0) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "request %ld: its %ld-token hash blocks are not a whole number of "
+                             "%d-token KV blocks; use a KV block size that divides %ld",
+                             n, rq->hash_block_tokens, d->lay.kv_block_tokens,
+                             rq->hash_block_tokens);
     }
     long need = aif__serve_blocks(rq->input_tokens + rq->output_tokens, d->lay.kv_block_tokens);
     if (need > d->lay.kv_blocks_per_replica) {
@@ -235,12 +255,26 @@ static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error
     return AIF_OK;
 }
 
-static int pick_replica(deployment *d) {
+static int pick_replica(deployment *d, const serve_seq *s) {
     int n = d->lay.replicas;
     if (d->e.cfg->route == AIF_SERVE_ROUTE_ROUND_ROBIN) {
         int r = (int)(d->next_replica % n);
         d->next_replica++;
         return r;
+    }
+    if (d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY && s->nkeys > 0) {
+        /* The longest cached leading part of the prompt, then the fewest tokens. */
+        int best = 0;
+        long best_units = -1;
+        for (int i = 0; i < n; i++) {
+            long m = aif__serve_cache_match(&d->reps[i].cache, s->keys, s->nkeys);
+            if (m > best_units || (m == best_units && d->reps[i].outstanding_tokens <
+                                                          d->reps[best].outstanding_tokens)) {
+                best = i;
+                best_units = m;
+            }
+        }
+        return best;
     }
     int best = 0;
     for (int i = 1; i < n; i++) {
@@ -249,6 +283,24 @@ static int pick_replica(deployment *d) {
         }
     }
     return best;
+}
+
+static void live_remove(deployment *d, serve_seq *s) {
+    if (s->lprev) {
+        s->lprev->lnext = s->lnext;
+    } else {
+        d->live = s->lnext;
+    }
+    if (s->lnext) {
+        s->lnext->lprev = s->lprev;
+    }
+}
+
+/* Return a request's record (and its prefix keys) to the pool. */
+static void seq_free(deployment *d, serve_seq *s) {
+    live_remove(d, s);
+    aif_free(d->e.alloc, s->keys, (size_t)s->nkeys * sizeof *s->keys);
+    aif_pool_put(d->seqs, s);
 }
 
 static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) {
@@ -264,7 +316,20 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
     s->input = rq->input_tokens;
     s->output = rq->output_tokens;
     s->prefill_len = rq->input_tokens;
-    int r = pick_replica(d);
+    s->cached_first = -1;
+    s->lnext = d->live;
+    if (d->live) {
+        d->live->lprev = s;
+    }
+    d->live = s;
+    if (d->e.prefix) {
+        if (aif__serve_prefix_keys(d->e.alloc, rq, d->lay.kv_block_tokens, &s->keys, &s->nkeys,
+                                   &s->unit_tokens) != AIF_OK) {
+            return AIF_ENOMEM;
+        }
+        s->unit_blocks = s->unit_tokens / d->lay.kv_block_tokens;
+    }
+    int r = pick_replica(d, s);
     s->replica = r;
     serve_replica *rep = &d->reps[r];
     rep->outstanding_tokens += s->input + s->output;
@@ -298,6 +363,7 @@ static aif_status observe_request(const deployment *d, const serve_seq *s, int64
         .input_tokens = s->input,
         .output_tokens = s->output,
         .preemptions = s->preempted,
+        .cached_tokens = s->cached_first,
     };
     return o->request(o->ctx, &rec);
 }
@@ -314,7 +380,7 @@ static aif_status observe_iteration(const deployment *d, const serve_replica *re
         .replica = replica,
         .sequences = rep->cur_decode + rep->cur_prefill_seqs,
         .tokens = rep->cur_decode + rep->cur_prefill_tokens,
-        .kv_blocks_used = rep->blocks_used,
+        .kv_blocks_used = aif__serve_kv_used(rep),
     };
     return o->iteration(o->ctx, &it);
 }
@@ -322,7 +388,7 @@ static aif_status observe_iteration(const deployment *d, const serve_replica *re
 static aif_status record(deployment *d, serve_seq *s, int64_t now) {
     aif_status ob = observe_request(d, s, now);
     if (ob != AIF_OK) {
-        aif_pool_put(d->seqs, s);
+        seq_free(d, s);
         return ob;
     }
     double ttft = (double)(s->first_token_ns - s->arrival_ns) / 1e9;
@@ -339,10 +405,11 @@ static aif_status record(deployment *d, serve_seq *s, int64_t now) {
     }
     d->input_done += (double)s->input;
     d->output_done += (double)s->output;
+    d->hit_done += (double)s->cached_first;
     d->completed++;
     d->in_flight--;
     d->last_finish_ns = now;
-    aif_pool_put(d->seqs, s);
+    seq_free(d, s);
     return st;
 }
 
@@ -378,7 +445,8 @@ static void summarize(const deployment *d, aif_serve_result *out) {
                                  ((double)d->lay.kv_blocks_per_replica * d->lay.replicas);
     }
     out->preemptions = d->e.preemptions;
-    out->prefix_hit_rate = 0;
+    out->prefix_hit_tokens = d->hit_done;
+    out->prefix_hit_rate = d->input_done > 0 ? d->hit_done / d->input_done : 0;
     out->iterations = d->e.iterations;
     if (d->e.iterations > 0) {
         out->mean_batch = d->e.batch_seqs_sum / (double)d->e.iterations;
@@ -387,7 +455,8 @@ static void summarize(const deployment *d, aif_serve_result *out) {
     out->peak_kv_occupancy = (double)d->e.peak_blocks / (double)d->lay.kv_blocks_per_replica;
     out->peak_in_flight = d->peak_in_flight;
     for (int i = 0; i < d->lay.replicas; i++) {
-        out->kv_blocks_at_end += d->reps[i].blocks_used;
+        out->kv_blocks_at_end += aif__serve_kv_used(&d->reps[i]);
+        out->prefix_evictions += d->reps[i].cache.evictions;
     }
     out->price_hits = d->e.price_hits;
     out->price_misses = d->e.price_misses;
@@ -467,8 +536,12 @@ static aif_status simulate(deployment *d, aif_error *err) {
 
 static void teardown(deployment *d) {
     const aif_allocator *a = d->e.alloc;
+    for (serve_seq *s = d->live; s; s = s->lnext) {
+        aif_free(a, s->keys, (size_t)s->nkeys * sizeof *s->keys);
+    }
     if (d->reps) {
         for (int i = 0; i < d->lay.replicas; i++) {
+            aif__serve_cache_free(a, &d->reps[i].cache);
             aif_free(a, d->reps[i].residue, sizeof(long) * (size_t)d->lay.kv_block_tokens);
             aif_free(a, d->reps[i].due, sizeof(serve_due) * (size_t)d->reps[i].due_cap);
         }
@@ -533,6 +606,7 @@ aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, ai
     d.e.cfg = cfg;
     d.e.calib = cfg->calib ? cfg->calib : aif_perf_calib_default();
     d.e.lay = d.lay;
+    d.e.prefix = cfg->prefix_caching != 0;
     /* vLLM keeps 1% of the blocks free when it admits a new request. */
     d.e.watermark_blocks = d.lay.kv_blocks_per_replica / 100;
     d.src = src;

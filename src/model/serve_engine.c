@@ -208,6 +208,70 @@ static void due_pop(serve_replica *r) {
     }
 }
 
+/* ---- prefix cache (serve_prefix.c) ---- */
+
+/* Blocks of the cached units sequence s references (not in blocks_used). */
+static long shared_blocks(const serve_seq *s) {
+    return s->ref_units * s->unit_blocks;
+}
+
+/* Evict cached units nobody references, least recently used first, until the sequences'
+ * blocks and the cache fit the replica again. Callers check first that the blocks in use
+ * (aif__serve_kv_used) fit, so this always ends within the cache. */
+static void evict_to_fit(serve_engine *e, serve_replica *r) {
+    while (r->blocks_used + r->cache.blocks > e->lay.kv_blocks_per_replica &&
+           aif__serve_cache_evict(&r->cache) > 0) {
+    }
+}
+
+/* Drop sequence s's references, its last unit first so its first unit is the most
+ * recently used and evicted last (vLLM frees a sequence's blocks in that order). */
+static void release_units(serve_replica *r, serve_seq *s) {
+    for (long j = s->ref_units - 1; j >= 0; j--) {
+        aif__serve_cache_unref(&r->cache, aif__serve_cache_find(&r->cache, s->keys[j]));
+    }
+    s->ref_units = 0;
+}
+
+/* A sequence about to be admitted takes the leading units of its prompt that are cached
+ * (at least one token is left to compute: the last one yields the first output token) and
+ * its prefill starts after them. */
+static void attach_cached(serve_replica *r, serve_seq *s) {
+    long n = (s->prefill_len - 1) / s->unit_tokens;
+    if (n > s->nkeys) {
+        n = s->nkeys;
+    }
+    long m = 0;
+    for (; m < n; m++) {
+        long u = aif__serve_cache_find(&r->cache, s->keys[m]);
+        if (u < 0) {
+            break;
+        }
+        aif__serve_cache_ref(&r->cache, u);
+    }
+    s->ref_units = m;
+    s->blocks = shared_blocks(s);
+    s->prefill_done = m * s->unit_tokens;
+}
+
+/* The prompt's units the prefill has now computed whole pass to the cache (or, when a
+ * sequence computed the same unit meanwhile, this copy is dropped for the cached one). */
+static aif_status donate_units(serve_engine *e, serve_replica *r, serve_seq *s) {
+    while (s->ref_units < s->nkeys && (s->ref_units + 1) * s->unit_tokens <= s->prefill_done) {
+        uint64_t key = s->keys[s->ref_units];
+        long u = aif__serve_cache_find(&r->cache, key);
+        if (u >= 0) {
+            aif__serve_cache_ref(&r->cache, u);
+        } else if (aif__serve_cache_insert(e->alloc, &r->cache, key, s->unit_blocks, &u) !=
+                   AIF_OK) {
+            return AIF_ENOMEM;
+        }
+        r->blocks_used -= s->unit_blocks;
+        s->ref_units++;
+    }
+    return AIF_OK;
+}
+
 /* ---- decode bookkeeping ---- */
 
 static long residue_of(const serve_seq *s, long block) {
@@ -234,13 +298,14 @@ static void preempt_newest(serve_engine *e, serve_replica *r) {
     run_remove(r, s);
     if (s->state == SEQ_DECODE) {
         /* Before iteration r->iter allocated anything: the blocks after iter - 1. */
-        r->blocks_used -= decode_blocks_after(s, r->iter - 1, block);
+        r->blocks_used -= decode_blocks_after(s, r->iter - 1, block) - shared_blocks(s);
         decode_leave(r, s, block);
         s->epoch++;
     } else {
-        r->blocks_used -= s->blocks;
+        r->blocks_used -= s->blocks - shared_blocks(s);
         pre_remove(r, s);
     }
+    release_units(r, s);
     s->blocks = 0;
     s->prefill_len = s->input + s->generated;
     s->prefill_done = 0;
@@ -260,7 +325,7 @@ static long schedule_chunk(serve_engine *e, serve_replica *r, serve_seq *s, long
     if (chunk > budget) {
         chunk = budget;
     }
-    long free_blocks = e->lay.kv_blocks_per_replica - r->blocks_used - reserve;
+    long free_blocks = e->lay.kv_blocks_per_replica - aif__serve_kv_used(r) - reserve;
     long room = (s->blocks + (free_blocks > 0 ? free_blocks : 0)) * block - s->prefill_done;
     if (chunk > room) {
         chunk = room;
@@ -271,6 +336,7 @@ static long schedule_chunk(serve_engine *e, serve_replica *r, serve_seq *s, long
     long need = aif__serve_blocks(s->prefill_done + chunk, block);
     r->blocks_used += need - s->blocks;
     s->blocks = need;
+    evict_to_fit(e, r);
     s->chunk = chunk;
     return chunk;
 }
@@ -282,10 +348,11 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
     long slot = r->iter % block;
     /* Decode first: every decoding sequence writes one token; those at a block boundary
      * need a new block, and the newest running sequences make room. */
-    while (r->residue[slot] > total - r->blocks_used) {
+    while (r->residue[slot] > total - aif__serve_kv_used(r)) {
         preempt_newest(e, r);
     }
     r->blocks_used += r->residue[slot];
+    evict_to_fit(e, r);
     r->cur_decode = r->decoding;
     long budget = e->lay.token_budget - r->decoding;
     long tokens = 0, seqs = 0;
@@ -311,9 +378,18 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
             r->pre_tail->prefill_done + r->pre_tail->chunk == r->pre_tail->prefill_len)) {
         serve_seq *s = r->wait_head;
         long reserve = r->running > 0 ? e->watermark_blocks : 0;
+        if (s->nkeys > 0) {
+            attach_cached(r, s);
+        }
         long c = schedule_chunk(e, r, s, budget, reserve);
         if (c == 0) {
+            release_units(r, s);
+            s->blocks = 0;
+            s->prefill_done = 0;
             break;
+        }
+        if (s->cached_first < 0) {
+            s->cached_first = s->prefill_done;
         }
         wait_pop_front(r);
         s->state = SEQ_PREFILL;
@@ -322,7 +398,7 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
         }
         run_insert(r, s);
         pre_push_back(r, s);
-        *span_sum += (double)c * (0.5 * (double)c);
+        *span_sum += (double)c * ((double)s->prefill_done + 0.5 * (double)c);
         budget -= c;
         tokens += c;
         seqs++;
@@ -363,9 +439,10 @@ int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
     e->iterations++;
     e->batch_seqs_sum += (double)(r->cur_decode + r->cur_prefill_seqs);
     e->batch_tokens_sum += (double)(r->cur_decode + r->cur_prefill_tokens);
-    e->kv_block_ns += (double)r->blocks_used * (double)dt;
-    if (r->blocks_used > e->peak_blocks) {
-        e->peak_blocks = r->blocks_used;
+    long used = aif__serve_kv_used(r);
+    e->kv_block_ns += (double)used * (double)dt;
+    if (used > e->peak_blocks) {
+        e->peak_blocks = used;
     }
     return now + dt;
 }
@@ -396,6 +473,12 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
         serve_seq *next = s->pnext;
         s->prefill_done += s->chunk;
         s->chunk = 0;
+        if (s->ref_units < s->nkeys) {
+            aif_status st = donate_units(e, r, s);
+            if (st != AIF_OK) {
+                return st;
+            }
+        }
         if (s->prefill_done == s->prefill_len) {
             pre_remove(r, s);
             s->generated++; /* the last chunk samples the next token */
@@ -403,7 +486,8 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
                 s->first_token_ns = now;
             }
             if (s->generated >= s->output) {
-                r->blocks_used -= s->blocks;
+                r->blocks_used -= s->blocks - shared_blocks(s);
+                release_units(r, s);
                 s->blocks = 0;
                 aif_status st = finish(e, r, s);
                 if (st != AIF_OK) {
@@ -435,7 +519,8 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
             continue; /* preempted since (and maybe finished, its record reused) */
         }
         q->generated = q->output;
-        r->blocks_used -= decode_blocks_after(q, i, block);
+        r->blocks_used -= decode_blocks_after(q, i, block) - shared_blocks(q);
+        release_units(r, q);
         decode_leave(r, q, block);
         aif_status st = finish(e, r, q);
         if (st != AIF_OK) {

@@ -26,10 +26,68 @@ struct serve_seq {
     long kp, gp;    /* decoding: iteration that finished the prefill, and `generated` then */
     long blocks;    /* KV blocks held while prefilling (decoding: derived from kp) */
     long preempted; /* times preempted (reported per request) */
-    uint32_t epoch; /* bumped by preemption: stale completion entries are skipped */
+    /* Prefix caching (serve_prefix.c): the keys of the prompt's whole cacheable units
+     * (unit_tokens each, unit_blocks KV blocks), and how many leading units this sequence
+     * references in its replica's cache; those blocks are the cache's, not counted in
+     * blocks_used. */
+    uint64_t *keys;
+    long nkeys, ref_units, unit_tokens, unit_blocks;
+    long cached_first;        /* tokens hit when first scheduled; -1 before */
+    serve_seq *lprev, *lnext; /* the deployment's requests in flight (to free their keys) */
+    uint32_t epoch;           /* bumped by preemption: stale completion entries are skipped */
     int state;
     int replica;
 };
+
+/* One replica's prefix cache: units of KV blocks keyed by a hash of the prompt up to and
+ * including them. Units live in an array at stable indices (a free list reuses them); an
+ * open-addressing table (linear probing, backward-shift deletion) maps keys to them. Units
+ * no sequence references are kept in LRU order and evicted from the oldest. */
+typedef struct serve_unit {
+    uint64_t key;
+    long refs;
+    long blocks;
+    long lru_prev, lru_next; /* -1 ends; only while refs == 0 (lru_next: the free list) */
+} serve_unit;
+
+typedef struct serve_cache {
+    serve_unit *units; /* [unit_cap] */
+    long unit_cap, unit_used, free_unit;
+    long *table; /* [table_cap] unit index, -1 empty; table_cap a power of two or 0 */
+    long table_cap, count;
+    long lru_head, lru_tail;
+    long blocks;      /* held by every cached unit */
+    long free_blocks; /* held by units no sequence references: evictable */
+    long evictions;
+} serve_cache;
+
+/* The unit holding `key`, or -1. O(1) expected. */
+long aif__serve_cache_find(const serve_cache *c, uint64_t key);
+
+/* Add `key` (not present) holding `blocks` blocks, referenced once; *slot gets its unit.
+ * Errors: AIF_ENOMEM. */
+aif_status aif__serve_cache_insert(const aif_allocator *a, serve_cache *c, uint64_t key,
+                                   long blocks, long *slot);
+
+/* Reference a cached unit (taking it off the LRU list if it was free). */
+void aif__serve_cache_ref(serve_cache *c, long slot);
+
+/* Drop one reference; at none the unit joins the LRU list as the most recent. */
+void aif__serve_cache_unref(serve_cache *c, long slot);
+
+/* Evict the least recently used free unit; returns its blocks (0: none was free). */
+long aif__serve_cache_evict(serve_cache *c);
+
+void aif__serve_cache_free(const aif_allocator *a, serve_cache *c);
+
+/* Leading units of `keys` cached in `c` (stops at the first missing). */
+long aif__serve_cache_match(const serve_cache *c, const uint64_t *keys, long n);
+
+/* The keys of a request's cacheable units at KV block size `block` (serve_prefix.c):
+ * *n units of *unit_tokens tokens; NULL with *n = 0 when it shares nothing whole.
+ * Errors: AIF_ENOMEM. */
+aif_status aif__serve_prefix_keys(const aif_allocator *a, const aif_serve_request *rq, long block,
+                                  uint64_t **keys, long *n, long *unit_tokens);
 
 /* A decoding sequence's last iteration, in a min-heap on (iter, id). */
 typedef struct serve_due {
@@ -55,7 +113,8 @@ typedef struct serve_replica {
     long *residue;       /* [kv_block_tokens] */
     serve_due *due;      /* min-heap */
     long due_count, due_cap;
-    long blocks_used;
+    long blocks_used; /* private blocks of the sequences; cached ones are in `cache` */
+    serve_cache cache;
     long outstanding_tokens; /* input + output of routed, unfinished requests */
     /* the iteration in progress */
     long cur_decode, cur_prefill_seqs, cur_prefill_tokens;
@@ -82,6 +141,7 @@ typedef struct serve_engine {
     double batch_seqs_sum, batch_tokens_sum;
     double kv_block_ns; /* integral of blocks in use over time, all replicas */
     long peak_blocks;
+    int prefix; /* prefix caching on */
     /* finished sequences of the last iteration ended, for the deployment to record */
     serve_seq **finished;
     long finished_count, finished_cap;
@@ -109,6 +169,12 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
 
 /* Queue an arrived sequence on replica r. */
 void aif__serve_replica_enqueue(serve_replica *r, serve_seq *s);
+
+/* Blocks in use on a replica: the sequences' own and the cached ones they reference
+ * (cached blocks nobody references count as free: they are evicted on demand). */
+static inline long aif__serve_kv_used(const serve_replica *r) {
+    return r->blocks_used + r->cache.blocks - r->cache.free_blocks;
+}
 
 /* KV blocks a sequence of `tokens` tokens holds. */
 static inline long aif__serve_blocks(long tokens, long block) {

@@ -14,6 +14,10 @@
 #include <cmocka.h>
 
 #include "aifactory/serve.h"
+
+/* A request with no shared prefix. */
+#define RQ(t, in, out)                                                                             \
+    { .arrival_s = (t), .input_tokens = (in), .output_tokens = (out) }
 #include "model/serve_internal.h"
 
 #define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
@@ -138,7 +142,8 @@ static void lone_request_is_one_prefill(void **state) {
     (void)state;
     aif_serve_config c = llama70b_h100(8, 1);
     const aif_perf_calib *cal = aif_perf_calib_default();
-    aif_serve_request rq[] = {{0.5, 1000, 1}, {100.0, 1000, 64}};
+    aif_serve_request rq[] = {{.arrival_s = 0.5, .input_tokens = 1000, .output_tokens = 1},
+                              {.arrival_s = 100.0, .input_tokens = 1000, .output_tokens = 64}};
     list_source ls = {rq, 2, 0};
     aif_serve_source src = {&ls, list_next};
     aif_serve_result r;
@@ -237,7 +242,9 @@ static void deterministic(void **state) {
 static void routing(void **state) {
     (void)state;
     aif_serve_config c = llama70b_h100(4, 2);
-    aif_serve_request rq[] = {{0, 3000, 500}, {0, 100, 10}, {0.001, 3000, 500}};
+    aif_serve_request rq[] = {{.arrival_s = 0, .input_tokens = 3000, .output_tokens = 500},
+                              {.arrival_s = 0, .input_tokens = 100, .output_tokens = 10},
+                              {.arrival_s = 0.001, .input_tokens = 3000, .output_tokens = 500}};
     aif_serve_result rr, lt;
     list_source ls = {rq, 3, 0};
     aif_serve_source src = {&ls, list_next};
@@ -283,11 +290,11 @@ static void bad_requests(void **state) {
         aif_status st;
         const char *msg;
     } cases[] = {
-        {{{0, 100, 10}, {1, -5, 10}}, AIF_EINVAL, "request 2: expected at least 1 input"},
-        {{{0, 100, 0}, {1, 5, 10}}, AIF_EINVAL, "request 1: expected at least 1 input"},
-        {{{0, 4000, 200}, {1, 5, 10}}, AIF_ERANGE, "exceed llama2-70b's context of 4096"},
-        {{{2, 100, 10}, {1, 5, 10}}, AIF_EINVAL, "must not go back in time"},
-        {{{-1, 100, 10}, {1, 5, 10}}, AIF_EINVAL, "expected an arrival time"},
+        {{RQ(0, 100, 10), RQ(1, -5, 10)}, AIF_EINVAL, "request 2: expected at least 1 input"},
+        {{RQ(0, 100, 0), RQ(1, 5, 10)}, AIF_EINVAL, "request 1: expected at least 1 input"},
+        {{RQ(0, 4000, 200), RQ(1, 5, 10)}, AIF_ERANGE, "exceed llama2-70b's context of 4096"},
+        {{RQ(2, 100, 10), RQ(1, 5, 10)}, AIF_EINVAL, "must not go back in time"},
+        {{RQ(-1, 100, 10), RQ(1, 5, 10)}, AIF_EINVAL, "expected an arrival time"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         list_source ls = {cases[i].rq, 2, 0};
@@ -302,7 +309,7 @@ static void bad_requests(void **state) {
     aif_serve_config big = c;
     big.model = aif_model_find("llama3.1-70b");
     big.hw = &small;
-    aif_serve_request rq[] = {{0, 60000, 100}};
+    aif_serve_request rq[] = {{.arrival_s = 0, .input_tokens = 60000, .output_tokens = 100}};
     list_source ls = {rq, 1, 0};
     aif_serve_source src = {&ls, list_next};
     assert_int_equal(aif_serve_run(NULL, &big, &src, 0, &r, &err), AIF_ERANGE);

@@ -35,6 +35,20 @@ typedef struct aif_serve_request {
     double arrival_s; /* seconds from the start; ignored in closed loop (concurrency > 0) */
     long input_tokens;
     long output_tokens;
+    /* What the prompt shares with other prompts, for prefix caching (all zero: nothing;
+     * the simulator clears these before asking a source, so an older source stays valid).
+     * Either way only whole blocks inside the prompt can be cached or hit.
+     * - hash_ids: block i of hash_block_tokens tokens, tokens [i*G, (i+1)*G), is named by
+     *   hash_ids[i] (Mooncake's traces: G = 512); two prompts share block i when their ids
+     *   0..i are equal. The array stays valid until the source's next call.
+     * - prefix_id: the first prefix_tokens tokens are the same text in every request with
+     *   this id (a system prompt, a shared document); the simulator cuts them into its own
+     *   KV blocks. Used when hash_count is 0. */
+    const uint64_t *hash_ids;
+    long hash_count;
+    long hash_block_tokens;
+    uint64_t prefix_id;
+    long prefix_tokens;
 } aif_serve_request;
 
 /* A stream of requests in non-decreasing arrival order. `next` returns AIF_OK with *out set,
@@ -46,13 +60,17 @@ typedef struct aif_serve_source {
 } aif_serve_source;
 
 typedef enum aif_serve_route {
-    AIF_SERVE_ROUTE_ROUND_ROBIN,  /* replica 0, 1, ..., R-1, 0, ... */
-    AIF_SERVE_ROUTE_LEAST_TOKENS, /* fewest input + output tokens of unfinished requests;
-                                     ties to the lowest index */
+    AIF_SERVE_ROUTE_ROUND_ROBIN,     /* replica 0, 1, ..., R-1, 0, ... */
+    AIF_SERVE_ROUTE_LEAST_TOKENS,    /* fewest input + output tokens of unfinished requests;
+                                        ties to the lowest index */
+    AIF_SERVE_ROUTE_PREFIX_AFFINITY, /* the replica whose prefix cache holds the longest
+                                        leading part of the prompt; ties (no prefix
+                                        anywhere included) as least-tokens */
     AIF_SERVE_ROUTE_COUNT
 } aif_serve_route;
 
-/* "round-robin" / "least-tokens"; parse returns AIF_EINVAL for anything else. */
+/* "round-robin" / "least-tokens" / "prefix-affinity"; parse returns AIF_EINVAL for anything else.
+ */
 const char *aif_serve_route_name(aif_serve_route r);
 aif_status aif_serve_route_parse(const char *name, aif_serve_route *out);
 
@@ -63,7 +81,8 @@ typedef struct aif_serve_request_record {
     int replica;
     double arrival_s, scheduled_s, first_token_s, finish_s;
     long input_tokens, output_tokens;
-    long preemptions; /* times this request was preempted and recomputed */
+    long preemptions;   /* times this request was preempted and recomputed */
+    long cached_tokens; /* prompt tokens found in the prefix cache when first scheduled */
 } aif_serve_request_record;
 
 /* One iteration as it starts on a replica. */
@@ -98,6 +117,11 @@ typedef struct aif_serve_config {
     long concurrency;            /* > 0: closed loop, this many requests in flight */
     aif_serve_route route;
     const aif_serve_observer *observer; /* NULL: nothing is reported per request */
+    /* 1: KV blocks of prompts that name shared blocks (aif_serve_request's hash_ids and
+     * prefix_id) stay cached after use, reference-counted while sequences use them and
+     * evicted least recently used first when free blocks run short; a prompt whose leading
+     * blocks are cached skips their prefill. 0: off (every prompt prefilled whole). */
+    int prefix_caching;
 } aif_serve_config;
 
 /* What the deployment holds, derived from the config (aif_serve_plan). KV capacity is the
@@ -136,7 +160,8 @@ typedef struct aif_serve_result {
     double input_tokens, output_tokens; /* of completed requests */
     double input_tokens_per_s, output_tokens_per_s, output_tokens_per_s_per_gpu;
     long preemptions;
-    double prefix_hit_rate;        /* 0: prefix caching is not modelled yet */
+    double prefix_hit_rate;        /* prompt tokens found cached when first scheduled / prompt
+                                      tokens, over completed requests (0 without caching) */
     long iterations;               /* over all replicas */
     double mean_batch;             /* sequences per iteration (decode + prefill), mean */
     double mean_batch_tokens;      /* tokens per iteration, mean */
@@ -145,6 +170,8 @@ typedef struct aif_serve_result {
     long peak_in_flight;           /* most requests arrived and not finished at once */
     long kv_blocks_at_end;         /* blocks still held once every request finished: 0 */
     long price_hits, price_misses; /* iteration-price cache */
+    double prefix_hit_tokens;      /* numerator of prefix_hit_rate */
+    long prefix_evictions;         /* cached blocks (of G / block-size KV blocks) evicted */
 } aif_serve_result;
 
 /* Simulate until the source is exhausted (or `max_requests` > 0 requests were taken) and
