@@ -58,7 +58,8 @@ static const cli_option options[] = {
      .offset = offsetof(serve_args, precision)},
     {.name = "trace",
      .value_name = "FILE",
-     .help = "requests from a CSV: arrival_s,input_tokens,output_tokens or Azure 2023 (.zst)",
+     .help = "requests from arrival_s,input_tokens,output_tokens[,prefix] CSV, Azure 2023 CSV or "
+             "Mooncake JSONL (.zst too)",
      .set = cli_set_path,
      .offset = offsetof(serve_args, trace)},
     {.name = "rate",
@@ -97,9 +98,18 @@ static const cli_option options[] = {
      .offset = offsetof(serve_args, seed)},
     {.name = "route",
      .value_name = "POLICY",
-     .help = "round-robin (default) or least-tokens",
+     .help = "round-robin (default), least-tokens or prefix-affinity",
      .set = cli_set_text,
      .offset = offsetof(serve_args, route)},
+    {.name = "prefix-cache",
+     .value_name = "on|off",
+     .help = "keep shared prompt blocks cached (LRU) and skip their prefill (default on)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, prefix_cache)},
+    {.name = "prefix-bound",
+     .help = "--trace: also report the hit rate of an infinite prefix cache (reads it twice)",
+     .set = cli_set_flag,
+     .offset = offsetof(serve_args, prefix_bound)},
     {.name = "block-size",
      .value_name = "TOKENS",
      .help = "tokens per KV-cache block (default 16)",
@@ -198,6 +208,9 @@ static int check_request(const serve_args *a) {
         return cli_usage_error(&spec, "-o applies to one run (--rate, --concurrency or "
                                       "--trace), not to --find-capacity");
     }
+    if (a->prefix_bound && !a->trace) {
+        return cli_usage_error(&spec, "--prefix-bound applies to --trace");
+    }
     if (a->trace && (a->input_len || a->output_len)) {
         return cli_usage_error(&spec, "--input-len and --output-len apply to --rate and "
                                       "--concurrency; a trace holds its own lengths");
@@ -292,12 +305,16 @@ void serve_json_result(json_t *o, const aif_serve_result *r) {
     json_object_set_new(o, "peak_in_flight", json_integer(r->peak_in_flight));
 }
 
-static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r,
+                      double bound) {
     json_t *o = serve_json_header(a, p);
     if (o == NULL) {
         return cli_json_print("serve", NULL, 0);
     }
     serve_json_result(o, r);
+    if (a->prefix_bound) {
+        json_object_set_new(o, "prefix_hit_rate_bound", cli_json_g(bound, 6));
+    }
     return cli_json_print("serve", o, SERVE_JSON_FLAGS);
 }
 
@@ -316,7 +333,8 @@ void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serv
            lay->kv_block_tokens, aif_serve_route_name(p->cfg.route));
 }
 
-static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r) {
+static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r,
+                       double bound) {
     serve_print_header(a, p, &r->layout);
     if (a->trace) {
         printf("  load              trace %s\n", a->trace);
@@ -330,6 +348,30 @@ static void print_text(const serve_args *a, const serve_plan *p, const aif_serve
                a->output_len ? a->output_len : "200", (unsigned long long)a->seed);
     }
     serve_print_result(r);
+    if (a->prefix_bound) {
+        printf("  prefix bound      %.1f%% of prompt tokens with an infinite cache\n", 100 * bound);
+    }
+}
+
+/* --prefix-bound: the trace read again into a cache that never evicts. */
+static int prefix_bound(const serve_args *a, const serve_plan *p, long limit, int block,
+                        double *bound) {
+    aif_serve_source src;
+    aif_serve_trace *trace = NULL;
+    aif_error err = {0};
+    aif_status st = aif_serve_trace_open(NULL, a->trace, &trace, &src, &err);
+    if (st == AIF_OK) {
+        st = aif_serve_prefix_bound(NULL, &src, block, limit, bound, &err);
+    }
+    aif_serve_trace_close(trace);
+    (void)p;
+    if (st != AIF_OK) {
+        char buf[AIF_ERROR_MESSAGE_MAX + 256];
+        aif_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s%s\n", err.file ? "" : "aifactory serve: ", buf);
+        return st == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
 }
 
 void serve_print_result(const aif_serve_result *r) {
@@ -344,7 +386,8 @@ void serve_print_result(const aif_serve_result *r) {
            r->mean_batch, r->mean_batch_tokens, r->iterations);
     printf("  KV cache          %.1f%% in use on average, %.1f%% at peak; %ld preemptions\n",
            100 * r->mean_kv_occupancy, 100 * r->peak_kv_occupancy, r->preemptions);
-    printf("  prefix hit rate   0 (prefix caching is not modelled yet)\n");
+    printf("  prefix cache      %.1f%% of prompt tokens hit, %ld cached blocks evicted\n",
+           100 * r->prefix_hit_rate, r->prefix_evictions);
 }
 
 /* Run the simulation on the load the command line names and print the result. */
@@ -399,10 +442,14 @@ static int simulate(const serve_args *a, serve_plan *p) {
     if (a->out_dir) {
         rc = serve_outputs_end(&outs, rc, &r);
     }
+    double bound = 0;
+    if (rc == CLI_EXIT_OK && a->prefix_bound) {
+        rc = prefix_bound(a, p, limit, r.layout.kv_block_tokens, &bound);
+    }
     if (rc == CLI_EXIT_OK && a->common.json) {
-        rc = print_json(a, p, &r);
+        rc = print_json(a, p, &r, bound);
     } else if (rc == CLI_EXIT_OK && !a->common.quiet) {
-        print_text(a, p, &r);
+        print_text(a, p, &r, bound);
     }
     aif_serve_trace_close(trace);
     return rc;
@@ -463,8 +510,18 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
                                aif_precision_name(p.cfg.precision));
     }
     if (a->route && aif_serve_route_parse(a->route, &p.cfg.route) != AIF_OK) {
-        return cli_usage_error(&spec, "--route expects round-robin or least-tokens, found '%s'",
+        return cli_usage_error(&spec,
+                               "--route expects round-robin, least-tokens or prefix-affinity, "
+                               "found '%s'",
                                a->route);
+    }
+    p.cfg.prefix_caching = 1;
+    if (a->prefix_cache && strcmp(a->prefix_cache, "on") != 0) {
+        if (strcmp(a->prefix_cache, "off") != 0) {
+            return cli_usage_error(&spec, "--prefix-cache expects on or off, found '%s'",
+                                   a->prefix_cache);
+        }
+        p.cfg.prefix_caching = 0;
     }
     p.cfg.kv_block_tokens = a->block;
     p.cfg.token_budget = (long)a->budget;

@@ -17,11 +17,11 @@
 typedef struct serve_args {
     cli_common common;
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
-    const char *slo, *out_dir;
+    const char *slo, *out_dir, *prefix_cache;
     int64_t gpus, requests, concurrency, budget, max_running;
     int32_t tp, replicas, block;
     double rate, tolerance;
-    bool find_capacity;
+    bool find_capacity, prefix_bound;
     uint64_t seed;
     cli_list catalogs, model_files;
 } serve_args;

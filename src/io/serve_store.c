@@ -194,6 +194,7 @@ static aif_status add_metrics(aif_serve_store *s, const aif_serve_result *r) {
         {"output_tokens_per_s_per_gpu", r->output_tokens_per_s_per_gpu, "tokens/s"},
         {"mean_kv_occupancy", r->mean_kv_occupancy, ""},
         {"kv_preemptions", (double)r->preemptions, "preemptions"},
+        {"prefix_hit_rate", r->prefix_hit_rate, ""},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         aif_status st = aif_results_add_metric(s->r, s->run_id, m[i].name, m[i].value, m[i].unit);

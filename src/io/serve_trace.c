@@ -1,12 +1,14 @@
 /* The serving simulator's request trace (serve_trace.h): the trace reader's record source
- * (plain, zstd or memory; trace_internal.h) cut into three-field rows, each checked and
- * handed to the simulator as it asks, so a trace of any length is read in constant memory.
- * Two layouts: the generic `arrival_s,input_tokens,output_tokens`, and the Azure LLM
- * inference 2023 trace's `TIMESTAMP,ContextTokens,GeneratedTokens` (dates). */
+ * (plain, zstd or memory; trace_internal.h) cut into rows, each checked and handed to the
+ * simulator as it asks, so a trace of any length is read in constant memory. Three
+ * layouts: the generic `arrival_s,input_tokens,output_tokens[,prefix]`, the Azure LLM
+ * inference 2023 trace's `TIMESTAMP,ContextTokens,GeneratedTokens` (dates), and Mooncake's
+ * JSON Lines with hash ids (serve_jsonl.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "aifactory/serve_trace.h"
+#include "serve_jsonl.h"
 #include "textcheck.h"
 #include "trace_internal.h"
 
@@ -20,10 +22,12 @@ struct aif_serve_trace {
     int64_t last_ns;
     int started; /* a record (header or row) has been seen */
     int azure;   /* the Azure LLM inference 2023 columns: dates, relative to the first row */
+    int jsonl;   /* Mooncake JSON Lines */
     int64_t origin_ns;
+    aif__jsonl_row row; /* the last JSONL row: its ids are handed out until the next */
 };
 
-static const char *const columns[3] = {"arrival_s", "input_tokens", "output_tokens"};
+static const char *const columns[4] = {"arrival_s", "input_tokens", "output_tokens", "prefix"};
 static const char *const azure_columns[3] = {"TIMESTAMP", "ContextTokens", "GeneratedTokens"};
 
 static unsigned long col_of(const char *rec, const char *field) {
@@ -37,8 +41,8 @@ static aif_status row_error(aif_serve_trace *t, aif_error *err, aif_status st, u
     return aif_error_set_at(err, st, t->name, line, col, "%s", msg);
 }
 
-/* The header, when the first record starts with a letter: exactly the generic names, or
- * exactly the Azure LLM inference 2023 ones. */
+/* The header, when the first record starts with a letter: exactly the generic names (the
+ * fourth, prefix, optional), or exactly the Azure LLM inference 2023 ones. */
 static aif_status header(aif_serve_trace *t, char *rec, char **f, int n, unsigned long line,
                          aif_error *err) {
     t->azure = n > 0 && strcmp(f[0], azure_columns[0]) == 0;
@@ -46,15 +50,21 @@ static aif_status header(aif_serve_trace *t, char *rec, char **f, int n, unsigne
     for (int i = 0; i < 3; i++) {
         if (i >= n || strcmp(f[i], want[i]) != 0) {
             return row_error(t, err, AIF_EPARSE, line, i < n ? col_of(rec, f[i]) : 1,
-                             "expected the header 'arrival_s,input_tokens,output_tokens' or "
-                             "'TIMESTAMP,ContextTokens,GeneratedTokens' (or no header), found "
+                             "expected the header 'arrival_s,input_tokens,output_tokens[,prefix]' "
+                             "or 'TIMESTAMP,ContextTokens,GeneratedTokens' (or no header), found "
                              "column '%s'%s",
                              i < n ? f[i] : "", i < n ? "" : " missing");
         }
     }
-    if (n > 3) {
+    int most = t->azure ? 3 : 4;
+    if (n == 4 && !t->azure && strcmp(f[3], columns[3]) != 0) {
         return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[3]),
-                         "expected 3 columns, found '%s'%s", f[3], " after them");
+                         "expected the fourth column 'prefix' (or none), found '%s'%s", f[3], "");
+    }
+    if (n > most) {
+        return row_error(t, err, AIF_EPARSE, line, col_of(rec, f[most]),
+                         "expected %s columns, found '%s' after them", most == 3 ? "3" : "4",
+                         f[most]);
     }
     return AIF_OK;
 }
@@ -69,6 +79,71 @@ static aif_status length(aif_serve_trace *t, char *rec, char *f, int which, unsi
                          (t->azure ? azure_columns : columns)[which], f);
     }
     *out = (long)v;
+    return AIF_OK;
+}
+
+/* The optional fourth column, "ID:TOKENS": the prompt's first TOKENS tokens are the same
+ * text in every request naming ID (1 to 64 letters, digits, '_', '-' or '.'); empty: none.
+ * The id is kept as its 64-bit FNV-1a hash. */
+static aif_status prefix_field(aif_serve_trace *t, char *rec, char *f, unsigned long line,
+                               aif_serve_request *out, aif_error *err) {
+    if (f[0] == '\0') {
+        return AIF_OK;
+    }
+    char *colon = strrchr(f, ':');
+    size_t n = colon ? (size_t)(colon - f) : 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)f[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-' || ch == '.')) {
+            n = 0;
+            break;
+        }
+        h = (h ^ ch) * 0x100000001b3ull;
+    }
+    if (n == 0 || n > 64) {
+        return row_error(t, err, AIF_EPARSE, line, col_of(rec, f),
+                         "prefix: expected ID:TOKENS (an id of 1 to 64 letters, digits, '_', '-' "
+                         "or '.', and the tokens it covers), found '%s'%s",
+                         f, "");
+    }
+    int64_t v;
+    if (aif__parse_int(colon + 1, 1, out->input_tokens, &v) != AIF_OK) {
+        char most[32];
+        snprintf(most, sizeof most, "%ld", out->input_tokens);
+        return row_error(t, err, AIF_EPARSE, line, col_of(rec, colon + 1),
+                         "prefix: expected the shared tokens as a whole number from 1 to the "
+                         "prompt's %s, found '%s'",
+                         most, colon + 1);
+    }
+    out->prefix_id = h;
+    out->prefix_tokens = (long)v;
+    return AIF_OK;
+}
+
+/* A Mooncake JSON Lines row (serve_jsonl.c), arrivals in ms from the trace's start. */
+static aif_status jsonl_row(aif_serve_trace *t, const char *rec, size_t len, unsigned long line,
+                            aif_serve_request *out, aif_error *err) {
+    aif_status st = aif__jsonl_row_parse(t->alloc, t->name, rec, len, line, &t->row, err);
+    if (st != AIF_OK) {
+        return st;
+    }
+    if (t->row.arrival_ns < t->last_ns) {
+        const char *at = strstr(rec, "\"timestamp\"");
+        return row_error(t, err, AIF_EPARSE, line, at ? col_of(rec, at) : 1,
+                         "timestamp: expected rows in arrival order, found one earlier than the "
+                         "row before%s%s",
+                         "", "");
+    }
+    t->last_ns = t->row.arrival_ns;
+    t->line = line;
+    out->arrival_s = (double)t->row.arrival_ns / 1e9;
+    out->input_tokens = t->row.input;
+    out->output_tokens = t->row.output;
+    out->hash_ids = t->row.count > 0 ? t->row.ids : NULL;
+    out->hash_count = t->row.count;
+    out->hash_block_tokens = t->row.count > 0 ? AIF_MOONCAKE_BLOCK_TOKENS : 0;
     return AIF_OK;
 }
 
@@ -88,8 +163,19 @@ static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) 
             return aif_error_set_at(err, AIF_EPARSE, t->name, line, fault.col, "%s",
                                     aif__text_fault_message(&fault, msg, sizeof msg));
         }
-        char *f[4];
-        int n = aif__csv_split(rec, len, f, 4);
+        if (!t->started) {
+            size_t i = 0;
+            while (i < len && (rec[i] == ' ' || rec[i] == '\t')) {
+                i++;
+            }
+            t->jsonl = i < len && rec[i] == '{';
+        }
+        if (t->jsonl) {
+            t->started = 1;
+            return jsonl_row(t, rec, len, line, out, err);
+        }
+        char *f[5];
+        int n = aif__csv_split(rec, len, f, 5);
         if (n < 0) {
             return aif_error_set_at(err, AIF_EPARSE, t->name, line, 1,
                                     "expected a CSV row, found a malformed quote");
@@ -104,13 +190,16 @@ static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) 
             }
             continue;
         }
-        if (n != 3) {
+        int most = t->azure ? 3 : 4;
+        if (n < 3 || n > most) {
             char found[32];
             snprintf(found, sizeof found, "%d", n);
-            return row_error(t, err, AIF_EPARSE, line, n > 3 ? col_of(rec, f[3]) : 1,
-                             "expected 3 columns (arrival_s,input_tokens,output_tokens), found "
-                             "%s%s",
-                             found, "");
+            return row_error(t, err, AIF_EPARSE, line, n > most ? col_of(rec, f[most]) : 1,
+                             "expected %s, found %s columns",
+                             t->azure ? "3 columns (TIMESTAMP,ContextTokens,GeneratedTokens)"
+                                      : "3 or 4 columns (arrival_s,input_tokens,output_tokens"
+                                        "[,prefix])",
+                             found);
         }
         int64_t ns;
         if (t->azure) {
@@ -142,7 +231,8 @@ static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) 
                              t->azure ? "TIMESTAMP" : "arrival_s", f[0]);
         }
         if ((st = length(t, rec, f[1], 1, line, &out->input_tokens, err)) != AIF_OK ||
-            (st = length(t, rec, f[2], 2, line, &out->output_tokens, err)) != AIF_OK) {
+            (st = length(t, rec, f[2], 2, line, &out->output_tokens, err)) != AIF_OK ||
+            (n == 4 && (st = prefix_field(t, rec, f[3], line, out, err)) != AIF_OK)) {
             return st;
         }
         t->last_ns = ns;
@@ -221,6 +311,7 @@ void aif_serve_trace_close(aif_serve_trace *t) {
         return;
     }
     aif__trace_source_close(t->src);
+    aif_free(t->alloc, t->row.ids, (size_t)t->row.ids_cap * sizeof *t->row.ids);
     aif_free(t->alloc, t->name, strlen(t->name) + 1);
     aif_free(t->alloc, t, sizeof *t);
 }

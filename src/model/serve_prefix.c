@@ -243,3 +243,66 @@ void aif__serve_cache_free(const aif_allocator *a, serve_cache *c) {
     aif_free(a, c->table, (size_t)c->table_cap * sizeof *c->table);
     memset(c, 0, sizeof *c);
 }
+
+/* ---- the infinite-cache bound ---- */
+
+aif_status aif_serve_prefix_bound(const aif_allocator *a, aif_serve_source *src, int block,
+                                  long max_requests, double *rate, aif_error *err) {
+    if (src == NULL || src->next == NULL || rate == NULL || block < 1) {
+        return aif_error_set(err, AIF_EINVAL, "serve: missing source, block size or result");
+    }
+    *rate = 0;
+    serve_cache c;
+    memset(&c, 0, sizeof c);
+    double hit = 0, total = 0;
+    aif_status st = AIF_OK;
+    for (long n = 0; max_requests <= 0 || n < max_requests; n++) {
+        aif_serve_request rq;
+        memset(&rq, 0, sizeof rq);
+        st = src->next(src->ctx, &rq, err);
+        if (st != AIF_OK) {
+            break;
+        }
+        if (rq.input_tokens < 1 || rq.hash_count < 0 || rq.prefix_tokens < 0 ||
+            (rq.hash_count > 0 && (rq.hash_ids == NULL || rq.hash_block_tokens < 1 ||
+                                   rq.hash_block_tokens % block != 0))) {
+            st = aif_error_set(err, AIF_EINVAL,
+                               "request %ld: expected a prompt of at least 1 token and hash "
+                               "blocks a whole number of %d-token KV blocks",
+                               n + 1, block);
+            break;
+        }
+        uint64_t *keys;
+        long nkeys, unit;
+        if (aif__serve_prefix_keys(a, &rq, block, &keys, &nkeys, &unit) != AIF_OK) {
+            st = AIF_ENOMEM;
+            break;
+        }
+        /* As the engine counts a hit on admission: leading whole units, one token left. */
+        long most = (rq.input_tokens - 1) / unit;
+        long m = aif__serve_cache_match(&c, keys, nkeys < most ? nkeys : most);
+        hit += (double)(m * unit);
+        total += (double)rq.input_tokens;
+        for (long i = m; i < nkeys && st == AIF_OK; i++) {
+            long slot;
+            if (aif__serve_cache_find(&c, keys[i]) < 0) {
+                st = aif__serve_cache_insert(a, &c, keys[i], 1, &slot);
+            }
+        }
+        aif_free(a, keys, (size_t)nkeys * sizeof *keys);
+        if (st != AIF_OK) {
+            break;
+        }
+    }
+    aif__serve_cache_free(a, &c);
+    if (st == AIF_EEMPTY) {
+        st = AIF_OK;
+    }
+    if (st == AIF_ENOMEM) {
+        return aif_error_set(err, st, "serve: out of memory");
+    }
+    if (st == AIF_OK) {
+        *rate = total > 0 ? hit / total : 0;
+    }
+    return st;
+}

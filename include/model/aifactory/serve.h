@@ -185,6 +185,18 @@ typedef struct aif_serve_result {
 aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, aif_serve_source *src,
                          long max_requests, aif_serve_result *out, aif_error *err);
 
+/* The prefix-hit rate the requests of `src` would get from one cache that never evicts
+ * and sees every request's prompt before the next arrives (an upper bound for any number
+ * of replicas, any routing and any cache size): each prompt's leading whole blocks already
+ * computed by an earlier prompt, at most its length less one token, as aif_serve_run
+ * counts a hit, over all prompt tokens. `block` is the KV block size (aif_serve_layout's
+ * kv_block_tokens). Reads up to max_requests requests (0: all). Errors: AIF_EINVAL (NULL,
+ * a block below 1, a request with no prompt or hash blocks that are not whole KV blocks),
+ * AIF_ENOMEM, whatever the source returns. Cost O(prompt blocks); memory O(distinct
+ * blocks), not O(requests in flight): for measurement, not inside a fleet run. */
+aif_status aif_serve_prefix_bound(const aif_allocator *a, aif_serve_source *src, int block,
+                                  long max_requests, double *rate, aif_error *err);
+
 /* ---- Synthetic workloads ---- */
 
 /* A token-length distribution; draws are rounded to whole tokens and are at least 1. */
