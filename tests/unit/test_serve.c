@@ -14,11 +14,11 @@
 #include <cmocka.h>
 
 #include "aifactory/serve.h"
+#include "model/serve_internal.h"
 
 /* A request with no shared prefix. */
 #define RQ(t, in, out)                                                                             \
     { .arrival_s = (t), .input_tokens = (in), .output_tokens = (out) }
-#include "model/serve_internal.h"
 
 #define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
 
