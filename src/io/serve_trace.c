@@ -149,6 +149,10 @@ static aif_status jsonl_row(aif_serve_trace *t, const char *rec, size_t len, uns
 
 static aif_status trace_next(void *ctx, aif_serve_request *out, aif_error *err) {
     aif_serve_trace *t = ctx;
+    /* Nothing shared unless the row says so. */
+    out->hash_ids = NULL;
+    out->hash_count = out->hash_block_tokens = out->prefix_tokens = 0;
+    out->prefix_id = 0;
     char *rec;
     size_t len;
     unsigned long line;

@@ -67,6 +67,30 @@ static void good_traces(void **state) {
     assert_true(rq[0].arrival_s == 0 && rq[0].input_tokens == 374 && rq[0].output_tokens == 44);
     assert_true(fabs(rq[1].arrival_s - 4.314579) < 1e-9);
     assert_true(rq[2].arrival_s == 60 && rq[2].input_tokens == 879);
+    assert_true(rq[2].hash_count == 0 && rq[2].prefix_tokens == 0);
+    /* The generic layout's prefix column: ID:TOKENS, empty for none. */
+    assert_int_equal(read_all("arrival_s,input_tokens,output_tokens,prefix\n0,100,10,sys-1:64\n"
+                              "1,200,5,\n2,300,5,sys-1:300\n3,50,1\n",
+                              rq, 8, &n, &err),
+                     AIF_EEMPTY);
+    assert_int_equal(n, 4);
+    assert_true(rq[0].prefix_tokens == 64 && rq[0].prefix_id != 0);
+    assert_true(rq[1].prefix_tokens == 0 && rq[3].prefix_tokens == 0);
+    assert_true(rq[2].prefix_tokens == 300 && rq[2].prefix_id == rq[0].prefix_id);
+    /* Mooncake JSON Lines: ms from the start, hash ids of 512-token blocks. */
+    assert_int_equal(read_all("{\"timestamp\": 0, \"input_length\": 6758, \"output_length\": "
+                              "500, \"hash_ids\": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]}\n"
+                              "\n {\"output_length\":3,\"input_length\":1,\"timestamp\":1500.5}\r\n"
+                              "{\"timestamp\": 3000, \"input_length\": 513, \"output_length\": 1, "
+                              "\"hash_ids\": []}",
+                              rq, 8, &n, &err),
+                     AIF_EEMPTY);
+    assert_int_equal(n, 3);
+    assert_true(rq[0].arrival_s == 0 && rq[0].input_tokens == 6758 && rq[0].output_tokens == 500);
+    assert_true(rq[0].hash_count == 14 && rq[0].hash_block_tokens == 512);
+    assert_true(rq[1].arrival_s == 1.5005 && rq[1].input_tokens == 1 && rq[1].output_tokens == 3);
+    assert_true(rq[1].hash_count == 0 && rq[1].hash_ids == NULL);
+    assert_true(rq[2].arrival_s == 3 && rq[2].hash_count == 0);
 }
 
 static void bad_rows(void **state) {
@@ -82,8 +106,44 @@ static void bad_rows(void **state) {
         {"-1,100,10\n", 1, 1, "arrival_s: expected seconds from 0"},
         {"x1,100,10\n", 1, 1, "expected the header"},
         {"2,100,10\n1,100,10\n", 2, 1, "expected rows in arrival order"},
-        {"0,100\n", 1, 1, "expected 3 columns"},
-        {"0,100,10,4\n", 1, 10, "expected 3 columns"},
+        {"0,100\n", 1, 1, "expected 3 or 4 columns"},
+        {"0,100,10,4\n", 1, 10, "prefix: expected ID:TOKENS"},
+        {"0,100,10,a:1,5\n", 1, 14, "expected 3 or 4 columns"},
+        {"0,100,10,sys:101\n", 1, 14,
+         "prefix: expected the shared tokens as a whole number "
+         "from 1 to the prompt's 100, found '101'"},
+        {"0,100,10,s y:10\n", 1, 10, "prefix: expected ID:TOKENS"},
+        {"0,100,10,:10\n", 1, 10, "prefix: expected ID:TOKENS"},
+        {"arrival_s,input_tokens,output_tokens,pre\n", 1, 38, "the fourth column 'prefix'"},
+        {"TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,5,5,a:1\n", 2, 25,
+         "expected 3 columns (TIMESTAMP"},
+        /* Mooncake JSON Lines */
+        {"{\"timestamp\": 0, \"input_length\": 10}\n", 1, 36, "expected the key 'output_length'"},
+        {"{\"timestamp\": 0, \"input_length\": -1, \"output_length\": 1}\n", 1, 34,
+         "input_length: expected a whole number of tokens from 1 to 1000000000, found '-1'"},
+        {"{\"timestamp\": 5, \"input_length\": 1, \"output_length\": 1}\n"
+         "{\"timestamp\": 4, \"input_length\": 1, \"output_length\": 1}\n",
+         2, 2, "timestamp: expected rows in arrival order"},
+        {"{\"timestamp\": 1e3, \"input_length\": 1, \"output_length\": 1}\n", 1, 15,
+         "timestamp: expected milliseconds"},
+        {"{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1, \"hash_ids\": [1, x]}\n", 1,
+         73, "hash_ids: expected a whole number"},
+        {"{\"timestamp\": 0, \"input_length\": 600, \"output_length\": 1, \"hash_ids\": [1,2,3]}\n",
+         1, 59, "hash_ids: expected one id per 512-token block of the prompt, found 3 ids for 600"},
+        {"{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1, \"hash_ids\": [-1]}\n", 1,
+         70, "hash_ids: expected a whole number from 0 to 2^63 - 1, found '-1'"},
+        {"{\"timestamp\": 0, \"input_length\": 1, \"output_len\": 1}\n", 1, 38,
+         "expected one of the keys timestamp, input_length, output_length, hash_ids, found "
+         "'output_len'"},
+        {"{\"timestamp\": 0, \"timestamp\": 1}\n", 1, 18, "found 'timestamp' again"},
+        {"{\"timestamp\": 0 \"input_length\": 1}\n", 1, 17,
+         "expected ',' or '}' after the "
+         "value of 'timestamp'"},
+        {"{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1} x\n", 1, 57,
+         "expected the end of the line after the object, found 'x'"},
+        {"{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n0,1,1\n", 2, 1,
+         "expected a request object"},
+        {"{\"timestamp\" 0}\n", 1, 14, "expected ':' after the key 'timestamp'"},
         {"arrival_s,input_tokens,output\n", 1, 24, "found column 'output'"},
         {"0,1\xff,2\n", 1, 4, "expected UTF-8"},
         {"0,100,2000000000\n", 1, 7, "from 1 to 1000000000"},
