@@ -1,10 +1,12 @@
-/* Fuzzes the serving simulator's request trace (serve_trace.h; generic and Azure 2023
- * layouts) and, on what it accepts, the simulator itself (serve.h): a small deployment
- * (llama3.1-8b on one H100) serves the first 64 requests.
+/* Fuzzes the serving simulator's request trace (serve_trace.h; generic with its prefix
+ * column, Azure 2023 and Mooncake JSON Lines layouts) and, on what it accepts, the
+ * simulator itself (serve.h): a small deployment (llama3.1-8b on two H100s) serves the
+ * first 64 requests with prefix caching, routed as byte 0 picks.
  * Input: byte 0 the allocation that fails (0: none), which walks the out-of-memory paths of
  * the reader and the simulator; the rest is the CSV text.
  * Properties: no crash, undefined behaviour or leak; accepted rows have lengths from 1 to
- * 10^9 and non-decreasing arrivals; a refused row names line >= 1 and a column; the
+ * 10^9 and non-decreasing arrivals, at most one 512-token hash id per prompt block and a
+ * shared prefix within the prompt; a refused row names line >= 1 and a column; the
  * simulation finishes every request it took, never over-commits the KV cache and holds no
  * block at the end, or stops with a range, input or memory error.
  * Memory comes from the counting allocator over fuzz_block_cache.h, which keeps the
@@ -43,6 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(rq.input_tokens >= 1 && rq.input_tokens <= 1000000000L);
         FUZZ_CHECK(rq.output_tokens >= 1 && rq.output_tokens <= 1000000000L);
         FUZZ_CHECK(rq.arrival_s >= last);
+        FUZZ_CHECK(rq.hash_count >= 0 && rq.hash_count <= (rq.input_tokens + 511) / 512);
+        FUZZ_CHECK(rq.hash_count == 0 || (rq.hash_ids != NULL && rq.hash_block_tokens == 512));
+        FUZZ_CHECK(rq.prefix_tokens >= 0 && rq.prefix_tokens <= rq.input_tokens);
         last = rq.arrival_s;
         rows++;
     }
@@ -62,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         c.precision = AIF_PREC_FP8;
         c.tp = 1;
         c.replicas = 2;
-        c.route = (aif_serve_route)(data[0] & 1);
+        c.route = (aif_serve_route)(data[0] % AIF_SERVE_ROUTE_COUNT);
+        c.prefix_caching = 1;
         tr = NULL;
         FUZZ_CHECK(aif_serve_trace_open_memory(&t.base, "fuzz.csv", text, len, &tr, &src, &err) ==
                        AIF_OK ||
