@@ -299,7 +299,9 @@ static void live_remove(deployment *d, serve_seq *s) {
 /* Return a request's record (and its prefix keys) to the pool. */
 static void seq_free(deployment *d, serve_seq *s) {
     live_remove(d, s);
-    aif_free(d->e.alloc, s->keys, (size_t)s->nkeys * sizeof *s->keys);
+    if (s->keys) {
+        aif_free(d->e.alloc, s->keys, (size_t)s->nkeys * sizeof *s->keys);
+    }
     aif_pool_put(d->seqs, s);
 }
 
@@ -322,7 +324,7 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
         d->live->lprev = s;
     }
     d->live = s;
-    if (d->e.prefix) {
+    if (d->e.prefix && (rq->hash_count > 0 || rq->prefix_tokens > 0)) {
         if (aif__serve_prefix_keys(d->e.alloc, rq, d->lay.kv_block_tokens, &s->keys, &s->nkeys,
                                    &s->unit_tokens) != AIF_OK) {
             return AIF_ENOMEM;
