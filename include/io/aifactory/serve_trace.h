@@ -1,15 +1,20 @@
 /* Request traces for the serving simulator (serve.h): a generic CSV of
- * `arrival_s,input_tokens,output_tokens` rows, or the Azure LLM inference 2023 trace
- * (`TIMESTAMP,ContextTokens,GeneratedTokens`), read as a stream (memory O(1) in the trace's
- * length) from a plain or zstd-compressed file, or from memory.
+ * `arrival_s,input_tokens,output_tokens[,prefix]` rows, the Azure LLM inference 2023 trace
+ * (`TIMESTAMP,ContextTokens,GeneratedTokens`) or Mooncake's JSON Lines, read as a stream
+ * (memory O(1) in the trace's length) from a plain or zstd-compressed file, or from memory.
  *
  * Generic: the first record may be the header `arrival_s,input_tokens,output_tokens`
- * (those names, in that order); arrival times are seconds from the start (decimal,
- * non-negative). Azure: the header is required; TIMESTAMP is a date ("2023-11-16
- * 18:15:46.6805900", UTC) and arrivals count from the first row. In both, blank lines are
- * skipped, arrivals must not decrease and lengths are whole numbers from 1 to 10^9.
- * A bad row stops the read with "FILE:LINE:COL: error: ..." (aif_error_format) naming what
- * was expected and what was found. Mooncake JSONL is not read yet (docs/serve.md). */
+ * (those names, in that order, and optionally `prefix`); arrival times are seconds from
+ * the start (decimal, non-negative); `prefix`, empty or ID:TOKENS, names a shared prefix
+ * of the prompt (aif_serve_request's prefix_id, the FNV-1a hash of ID, and prefix_tokens).
+ * Azure: the header is required; TIMESTAMP is a date ("2023-11-16 18:15:46.6805900", UTC)
+ * and arrivals count from the first row. Mooncake (the first record starts with '{'): one
+ * object per line with `timestamp` (ms), `input_length`, `output_length` and optional
+ * `hash_ids` (one per 512-token block: aif_serve_request's hash_ids, valid until the next
+ * request is read). In all, blank lines are skipped, arrivals must not decrease and
+ * lengths are whole numbers from 1 to 10^9. A bad row stops the read with
+ * "FILE:LINE:COL: error: ..." (aif_error_format) naming what was expected and what was
+ * found. docs/serve.md describes the layouts. */
 #ifndef AIFACTORY_SERVE_TRACE_H
 #define AIFACTORY_SERVE_TRACE_H
 

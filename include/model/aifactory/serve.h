@@ -178,10 +178,14 @@ typedef struct aif_serve_result {
  * every request finished. The source is only read forward, one request ahead.
  * Errors: as aif_serve_plan; AIF_ERANGE for a request that cannot be served (input + output
  * beyond the model's context, or more KV than a replica can ever hold; the message says
- * which request, 1-based, and the limit); AIF_EINVAL for a request with lengths below 1 or
- * an arrival that is negative, not finite or earlier than the one before; AIF_ENOMEM;
+ * which request, 1-based, and the limit); AIF_EINVAL for a request with lengths below 1,
+ * an arrival that is negative, not finite or earlier than the one before, a shared prefix
+ * longer than its prompt, or (prefix caching on) hash blocks that are not a whole number
+ * of KV blocks; AIF_ENOMEM;
  * whatever the source returns. Cost: O(iterations + requests * log(requests in flight)),
- * memory O(requests in flight). */
+ * plus O(prompt blocks) per request that shares a prefix (O(replicas x blocks) with
+ * prefix-affinity routing); memory O(requests in flight) plus each replica's cached
+ * blocks (at most its KV cache). */
 aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, aif_serve_source *src,
                          long max_requests, aif_serve_result *out, aif_error *err);
 
