@@ -69,8 +69,8 @@ typedef enum aif_serve_route {
     AIF_SERVE_ROUTE_COUNT
 } aif_serve_route;
 
-/* "round-robin" / "least-tokens" / "prefix-affinity"; parse returns AIF_EINVAL for anything else.
- */
+/* "round-robin", "least-tokens" or "prefix-affinity"; parse returns AIF_EINVAL for
+ * anything else. */
 const char *aif_serve_route_name(aif_serve_route r);
 aif_status aif_serve_route_parse(const char *name, aif_serve_route *out);
 
@@ -171,7 +171,9 @@ typedef struct aif_serve_result {
     long kv_blocks_at_end;         /* blocks still held once every request finished: 0 */
     long price_hits, price_misses; /* iteration-price cache */
     double prefix_hit_tokens;      /* numerator of prefix_hit_rate */
-    long prefix_evictions;         /* cached blocks (of G / block-size KV blocks) evicted */
+    long prefix_evictions;         /* cached prefix blocks evicted: a trace's hash blocks (each
+                                      G / kv_block_tokens KV blocks), or KV blocks of a named
+                                      prefix */
 } aif_serve_result;
 
 /* Simulate until the source is exhausted (or `max_requests` > 0 requests were taken) and
