@@ -23,21 +23,26 @@ typedef struct cursor {
     aif_error *err;
 } cursor;
 
-/* "FILE:LINE:COL" of position q (a record spans lines only when a quote is left open). */
-static aif_status fail(const cursor *c, const char *q, const char *fmt, const char *a,
-                       const char *b) {
-    unsigned long line = c->line;
+/* Line and column of position q (a record spans lines only when a quote is left open). */
+static void position(const cursor *c, const char *q, unsigned long *line, unsigned long *col) {
+    *line = c->line;
     const char *start = c->rec;
     for (const char *x = c->rec; x < q; x++) {
         if (*x == '\n') {
-            line++;
+            ++*line;
             start = x + 1;
         }
     }
+    *col = (unsigned long)(q - start) + 1;
+}
+
+static aif_status fail(const cursor *c, const char *q, const char *fmt, const char *a,
+                       const char *b) {
+    unsigned long line, col;
+    position(c, q, &line, &col);
     char msg[AIF_ERROR_MESSAGE_MAX];
     snprintf(msg, sizeof msg, fmt, a, b);
-    return aif_error_set_at(c->err, AIF_EPARSE, c->name, line, (unsigned long)(q - start) + 1, "%s",
-                            msg);
+    return aif_error_set_at(c->err, AIF_EPARSE, c->name, line, col, "%s", msg);
 }
 
 /* The text at q up to the next delimiter (at most 24 bytes), for "found '...'". */
@@ -289,6 +294,7 @@ aif_status aif__jsonl_row_parse(const aif_allocator *a, const char *name, const 
             return fail(&c, close, "expected the key '%s' in the request object%s", keys[k], "");
         }
     }
+    position(&c, seen[K_TIMESTAMP], &row->ts_line, &row->ts_col);
     long most = (row->input + AIF_MOONCAKE_BLOCK_TOKENS - 1) / AIF_MOONCAKE_BLOCK_TOKENS;
     if (row->count > most) {
         char what[96];

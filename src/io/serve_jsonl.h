@@ -20,6 +20,7 @@ typedef struct aif__jsonl_row {
     long input, output;
     uint64_t *ids; /* grown as needed, owned by the caller (free with ids_cap) */
     long count, ids_cap;
+    unsigned long ts_line, ts_col; /* where the timestamp key is, for ordering errors */
 } aif__jsonl_row;
 
 /* Parse record `rec` (len bytes, starting on line `line` of `name`) into *row. Keys in

@@ -130,8 +130,7 @@ static aif_status jsonl_row(aif_serve_trace *t, const char *rec, size_t len, uns
         return st;
     }
     if (t->row.arrival_ns < t->last_ns) {
-        const char *at = strstr(rec, "\"timestamp\"");
-        return row_error(t, err, AIF_EPARSE, line, at ? col_of(rec, at) : 1,
+        return row_error(t, err, AIF_EPARSE, t->row.ts_line, t->row.ts_col,
                          "timestamp: expected rows in arrival order, found one earlier than the "
                          "row before%s%s",
                          "", "");
