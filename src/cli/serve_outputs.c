@@ -22,8 +22,8 @@ static aif_status csv_request(void *ctx, const aif_serve_request_record *q) {
     if (q->output_tokens > 1) {
         fprintf(f, "%.9g", (q->finish_s - q->first_token_s) / (double)(q->output_tokens - 1));
     }
-    fprintf(f, ",%.9g,%.9g,%ld\n", q->finish_s - q->arrival_s, q->scheduled_s - q->arrival_s,
-            q->preemptions);
+    fprintf(f, ",%.9g,%.9g,%ld,%ld\n", q->finish_s - q->arrival_s, q->scheduled_s - q->arrival_s,
+            q->preemptions, q->cached_tokens);
     return o->store_observer.request(o->store_observer.ctx, q);
 }
 
@@ -118,8 +118,9 @@ static int open_csv(serve_outputs *o) {
     }
     o->csv_open = true;
     cli_interrupt_remove_on_signal(o->csv.tmp_path);
-    fprintf(o->csv.fp, "request,replica,arrival_s,scheduled_s,first_token_s,finish_s,"
-                       "input_tokens,output_tokens,ttft_s,tpot_s,e2e_s,queue_s,preemptions\n");
+    fprintf(o->csv.fp,
+            "request,replica,arrival_s,scheduled_s,first_token_s,finish_s,"
+            "input_tokens,output_tokens,ttft_s,tpot_s,e2e_s,queue_s,preemptions,cached_tokens\n");
     return CLI_EXIT_OK;
 }
 

@@ -19,6 +19,7 @@ static const char table_sql[] =
     " input_tokens INTEGER NOT NULL CHECK(input_tokens >= 1),"
     " output_tokens INTEGER NOT NULL CHECK(output_tokens >= 1),"
     " preemptions INTEGER NOT NULL,"
+    " cached_tokens INTEGER NOT NULL DEFAULT 0,"
     " ttft_s REAL GENERATED ALWAYS AS (first_token_s - arrival_s) VIRTUAL,"
     " tpot_s REAL GENERATED ALWAYS AS (CASE WHEN output_tokens > 1 THEN (finish_s -"
     " first_token_s) / (output_tokens - 1) END) VIRTUAL,"
@@ -28,8 +29,8 @@ static const char table_sql[] =
 
 static const char insert_sql[] =
     "INSERT INTO serve_requests(run_id, request, replica, arrival_s, scheduled_s, "
-    "first_token_s, finish_s, input_tokens, output_tokens, preemptions) "
-    "VALUES(?,?,?,?,?,?,?,?,?,?)";
+    "first_token_s, finish_s, input_tokens, output_tokens, preemptions, cached_tokens) "
+    "VALUES(?,?,?,?,?,?,?,?,?,?,?)";
 
 struct aif_serve_store {
     aif_results *r;
@@ -92,6 +93,7 @@ static aif_status on_request(void *ctx, const aif_serve_request_record *q) {
     sqlite3_bind_int64(st, 8, q->input_tokens);
     sqlite3_bind_int64(st, 9, q->output_tokens);
     sqlite3_bind_int64(st, 10, q->preemptions);
+    sqlite3_bind_int64(st, 11, q->cached_tokens);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
