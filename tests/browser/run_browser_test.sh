@@ -15,21 +15,8 @@ make_reports=$1
 modules=$2
 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
-chromium=${AIF_CHROMIUM:-/usr/bin/chromium}
-
-skip() {
-    if [ "${CI:-}" = "true" ]; then
-        echo "browser test: $1; CI must run this test (.ci/run installs it)" >&2
-        exit 1
-    fi
-    echo "browser test skipped: $1" >&2
-    exit 77
-}
-
-command -v node >/dev/null 2>&1 || skip "node not found (apt-get install nodejs)"
-[ -x "$chromium" ] || skip "$chromium not found (apt-get install chromium)"
-[ -f "$modules/playwright-core/package.json" ] ||
-    skip "playwright-core not in $modules (npm was unavailable when building)"
+# shellcheck source=prereqs.sh
+source "$here/prereqs.sh"
 
 rm -rf "$out"
 mkdir -p "$out"

@@ -15,20 +15,8 @@ mkdir -p "$3"
 out=$(cd "$3" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(realpath "$here/../data")
-chromium=${AIF_CHROMIUM:-/usr/bin/chromium}
-
-skip() {
-    if [ "${CI:-}" = "true" ]; then
-        echo "browser test: $1; CI must run this test (.ci/run installs it)" >&2
-        exit 1
-    fi
-    echo "browser test skipped: $1" >&2
-    exit 77
-}
-command -v node >/dev/null 2>&1 || skip "node not found (apt-get install nodejs)"
-[ -x "$chromium" ] || skip "$chromium not found (apt-get install chromium)"
-[ -f "$modules/playwright-core/package.json" ] ||
-    skip "playwright-core not in $modules (npm was unavailable when building)"
+# shellcheck source=prereqs.sh
+source "$here/prereqs.sh"
 
 rm -rf "$out"
 mkdir -p "$out"
