@@ -58,7 +58,8 @@ static const cli_option options[] = {
      .short_name = 'o',
      .value_name = "DIR",
      .help = "output folder (sweep.sqlite, report.html); default "
-             "./aifactory-out/<sweep>-<UTC time>/",
+             "./aifactory-out/<sweep>-<UTC time>/; with --db, the folder of report.html "
+             "alone (none without -o)",
      .set = cli_set_path,
      .offset = offsetof(sweep_args, out)},
     {.name = "resume",
@@ -213,6 +214,22 @@ static int open_store(const aif_sweep *sw, const char *file, const char *dir, ai
     return CLI_EXIT_OK;
 }
 
+/* A --db sweep's report folder, holding report.html alone, published whole (as `run -o`). */
+typedef struct report_page {
+    aif_outdir od;
+    bool published;
+} report_page;
+
+static int publish_page(void *ctx) {
+    report_page *p = ctx;
+    sigset_t saved;
+    cli_signals_defer(&saved);
+    int rc = cli_outdir_commit("sweep", &p->od);
+    cli_signals_restore(&saved);
+    p->published = rc == CLI_EXIT_OK;
+    return rc;
+}
+
 static void default_dir(const char *file, char *out, size_t n) {
     const char *slash = strrchr(file, '/');
     const char *base = slash ? slash + 1 : file;
@@ -268,9 +285,6 @@ static int sweep_main(const sweep_args *a, sweep_mpi *mpi) {
         return cli_usage_error(&spec, "--resume needs -o DIR, the folder of the sweep to resume "
                                       "(or --db URL)");
     }
-    if (a->db && a->out) {
-        return cli_usage_error(&spec, "--db and -o are two places for the runs: give one");
-    }
     aif_sweep *sw = NULL;
     int rc = load_sweep(file, &sw);
     if (rc != CLI_EXIT_OK) {
@@ -285,10 +299,20 @@ static int sweep_main(const sweep_args *a, sweep_mpi *mpi) {
     char path[AIF_OUTDIR_PATH_MAX + 16];
     store_path(dir, path, sizeof path);
     aif_outdir lock = {0};
+    report_page page = {0}; /* a --db sweep's report folder, published at the end */
+    bool page_open = false;
     aif_sweep_store *st = NULL;
     int64_t id = 0;
+    if (a->db && a->out) {
+        /* Claimed before the runs, so a folder aifactory may not replace is refused now
+         * rather than after them. */
+        rc = cli_outdir_begin("sweep", &page.od, dir);
+        page_open = rc == CLI_EXIT_OK;
+    }
     if (a->db) {
-        rc = sweep_db_open(sw, file, a->db, &st, &id);
+        if (rc == CLI_EXIT_OK) {
+            rc = sweep_db_open(sw, file, a->db, &st, &id);
+        }
         aif_sweep_store_url_shown(a->db, path, sizeof path); /* where the runs are */
     } else {
         /* --resume of a folder with no store yet starts the sweep, as a first run would. */
@@ -334,8 +358,14 @@ static int sweep_main(const sweep_args *a, sweep_mpi *mpi) {
     }
     size_t failed = 0;
     if (rc == CLI_EXIT_OK) {
-        rc = sweep_report(sw, st, id, file, dir, a->db ? path : NULL, a->common.json,
-                          a->common.quiet, &failed);
+        sweep_report_where where = {.db = a->db ? path : NULL,
+                                    .out_dir = a->db && !a->out ? NULL : dir,
+                                    .html_dir = page_open ? page.od.tmp
+                                                : a->db   ? NULL
+                                                          : dir,
+                                    .publish = page_open ? publish_page : NULL,
+                                    .publish_ctx = &page};
+        rc = sweep_report(sw, st, id, file, &where, a->common.json, a->common.quiet, &failed);
     }
     if (rc == CLI_EXIT_OK && failed > 0) {
         fprintf(stderr, "aifactory sweep: %zu of %zu runs failed (their errors are in %s)\n",
@@ -344,6 +374,9 @@ static int sweep_main(const sweep_args *a, sweep_mpi *mpi) {
     }
     aif_sweep_store_close(st);
     aif_outdir_abort(&lock);
+    if (page_open && !page.published) {
+        cli_outdir_abort(&page.od);
+    }
     free(done);
     free(pending);
     aif_sweep_destroy(sw);

@@ -110,7 +110,7 @@ static json_t *output_json(const aif_sweep *sw, const output_stats *s) {
 }
 
 static int print_json(const aif_sweep *sw, const run_row *rows, const output_stats *stats,
-                      const char *file, const char *dir, const char *db, size_t failed) {
+                      const char *file, const sweep_report_where *where, size_t failed) {
     size_t runs = aif_sweep_run_count(sw);
     const char *scenario = aif_sweep_scenario_path(sw);
     json_t *params = json_array();
@@ -140,12 +140,17 @@ static int print_json(const aif_sweep *sw, const run_row *rows, const output_sta
     json_object_set_new(o, "runs", list);
     json_object_set_new(o, "failed", json_integer((json_int_t)failed));
     json_object_set_new(o, "outputs", outputs);
-    json_object_set_new(o, db ? "db" : "out_dir", cli_json_text(db ? db : dir));
+    if (where->db) {
+        json_object_set_new(o, "db", cli_json_text(where->db));
+    }
+    if (where->out_dir) {
+        json_object_set_new(o, "out_dir", cli_json_text(where->out_dir));
+    }
     return cli_json_print("sweep", o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(12));
 }
 
 static void print_table(const aif_sweep *sw, const run_row *rows, const output_stats *stats,
-                        const char *dir, const char *db, size_t failed) {
+                        const sweep_report_where *w, size_t failed) {
     size_t runs = aif_sweep_run_count(sw);
     size_t reps = aif_sweep_replications(sw);
     printf("sweep: %zu runs (%zu points x %zu replication%s, %s design), %zu ok, %zu failed\n",
@@ -186,19 +191,22 @@ static void print_table(const aif_sweep *sw, const run_row *rows, const output_s
         }
     }
     char where[AIF_ERROR_MESSAGE_MAX];
-    if (db) {
-        snprintf(where, sizeof where, "%s (sweep %s)", db, aif_sweep_hash(sw));
+    if (w->db) {
+        snprintf(where, sizeof where, "%s (sweep %s)", w->db, aif_sweep_hash(sw));
     } else {
-        snprintf(where, sizeof where, "%s/sweep.sqlite", dir);
+        snprintf(where, sizeof where, "%s/sweep.sqlite", w->out_dir);
     }
     if (failed > 5) {
         printf("(%zu more failed runs; see runs.error in %s)\n", failed - 5, where);
     }
     printf("results: %s\n", where);
+    if (w->db && w->out_dir) {
+        printf("report: %s/report.html\n", w->out_dir);
+    }
 }
 
 int sweep_report(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const char *file,
-                 const char *dir, const char *db, bool json, bool quiet, size_t *failed) {
+                 const sweep_report_where *where, bool json, bool quiet, size_t *failed) {
     size_t runs = aif_sweep_run_count(sw);
     run_row *rows = calloc(runs, sizeof *rows);
     output_stats *stats = calloc(SWEEP_METRIC_COUNT, sizeof *stats);
@@ -229,14 +237,17 @@ int sweep_report(const aif_sweep *sw, aif_sweep_store *st, int64_t id, const cha
         }
     }
     /* The page first: --json and the table are the last things printed. A sweep into a
-     * database has no folder to write it into. */
-    if (rc == 0 && db == NULL) {
-        rc = sweep_html_write(sw, st, id, file, dir, rows, stats);
+     * database gets a page only when -o names a folder for it. */
+    if (rc == 0 && where->html_dir != NULL) {
+        rc = sweep_html_write(sw, st, id, file, where->html_dir, rows, stats);
+    }
+    if (rc == 0 && where->publish != NULL) {
+        rc = where->publish(where->publish_ctx);
     }
     if (rc == 0 && json) {
-        rc = print_json(sw, rows, stats, file, dir, db, *failed);
+        rc = print_json(sw, rows, stats, file, where, *failed);
     } else if (rc == 0 && !quiet) {
-        print_table(sw, rows, stats, dir, db, *failed);
+        print_table(sw, rows, stats, where, *failed);
     }
     free(rows);
     free(stats);

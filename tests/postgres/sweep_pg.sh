@@ -156,6 +156,10 @@ refused "another scheme" 2 "^aifactory sweep: --db: expected a postgresql:// URL
     --db "mysql://aif:s3cret@localhost/sweeps"
 refused "key=value form" 2 "^aifactory sweep: --db: expected a postgresql:// URL" \
     --db "host=$tmp/sock password=s3cret"
+mkdir notours && touch notours/keep
+refused "-o a folder that is not aifactory's, with --db" 2 "^aifactory sweep: notours" \
+    --db "$url" -o notours
+check "a refused -o leaves its folder" "keep" "$(ls notours)"
 q "postgresql://aif@/postgres?$server" "CREATE DATABASE other" || exit 1
 q "postgresql://aif@/other?$server" "CREATE TABLE sweeps (x integer)" || exit 1
 refused "someone else's sweeps table" 2 \
@@ -187,6 +191,23 @@ check "rerun exit" 0 $?
 cmp -s grid.json again.json || { echo "FAIL: the rerun's report differs"; fail=1; }
 check "runs after the rerun" 8 "$(q "$url" "SELECT count(*) FROM runs WHERE sweep = $grid_id")"
 [ "$(rows)" != "$after" ] || { echo "FAIL: a sweep without --resume ran nothing"; fail=1; }
+
+# --db with -o: the runs stay in the database, the folder gets report.html alone, the same
+# page as the SQLite sweep's of the same runs.
+"$bin" sweep "$grid" --db "$url" --resume -o pg-report --json >pg-report.json
+check "a report from the database: exit" 0 $?
+check "the report folder holds the page alone" "report.html" "$(ls pg-report)"
+cmp -s pg-report/report.html grid-sqlite/report.html ||
+    { echo "FAIL: the page from PostgreSQL differs from the SQLite sweep's"; fail=1; }
+python3 - "$url" <<'PY' || fail=1
+import json, sys
+r, pg = json.load(open("pg-report.json")), json.load(open("grid.json"))
+if r["runs"] != pg["runs"] or r.get("db") != sys.argv[1] or r.get("out_dir") != "pg-report":
+    sys.exit("FAIL: --db with -o printed db %r, out_dir %r" % (r.get("db"), r.get("out_dir")))
+PY
+"$bin" sweep "$grid" --db "$url" --resume -o pg-report >pg-report.txt
+check "the report, again, in the table: exit" 0 $?
+check "the table's last line" "report: pg-report/report.html" "$(tail -n 1 pg-report.txt)"
 
 # Two sweeps from two processes at the same instant into a database with no tables yet:
 # the schema is created once, and both sweeps' runs land.
