@@ -4,13 +4,15 @@
 # second each), as whole processes with /usr/bin/time: A then B, ROUNDS times, the ratio
 # of wall times A/B taken pair by pair (so a machine whose speed drifts does not bias
 # it); the median is printed, with each pair's wall and CPU seconds.
-# Usage: bench/bench_sweep_mpi.sh [AIFACTORY (build/release/aifactory)] [ROUNDS (5)]
+# Usage: bench/bench_sweep_mpi.sh [AIFACTORY (build/release/aifactory)] [ROUNDS (5)] [SWEEP]
+# SWEEP defaults to bench/sweep_default.yaml; bench/sweep_mpi_long.yaml (48 runs, ~20 s
+# serially) is the sweep of the figure quoted for the issue's target.
 # Runs as root too (Open MPI's root guard is lifted for this script only).
 set -euo pipefail
 bin=$(realpath "${1:-build/release/aifactory}")
 rounds=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
-sweep=$here/sweep_default.yaml
+sweep=$(realpath "${3:-$here/sweep_default.yaml}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
