@@ -48,6 +48,8 @@ static const char *fitting_tp(const aif_model_spec *m, const aif_perf_hw *hw, do
     return "no TP in the scale-up domain holds it: use a lower precision or a larger GPU";
 }
 
+static aif_status plan_decode(const aif_serve_config *c, aif_serve_layout *out, aif_error *err);
+
 aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
     if (c == NULL || out == NULL || c->model == NULL || c->hw == NULL) {
         return aif_error_set(err, AIF_EINVAL, "serve: missing model, system or output");
@@ -115,11 +117,49 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
     }
     out->kv_blocks_per_replica = (long)blocks;
     out->kv_tokens_per_replica = out->kv_blocks_per_replica * out->kv_block_tokens;
+    if (c->disagg) {
+        aif_serve_layout dl;
+        return plan_decode(c, &dl, err);
+    }
     return AIF_OK;
+}
+
+/* The decode pool of a disaggregated config as a config of its own (colocated). */
+static void decode_config(const aif_serve_config *c, aif_serve_config *out) {
+    *out = *c;
+    out->disagg = NULL;
+    out->observer = NULL;
+    out->hw = c->disagg->decode_hw ? c->disagg->decode_hw : c->hw;
+    out->tp = c->disagg->decode_tp > 0 ? c->disagg->decode_tp : c->tp;
+    out->replicas = c->disagg->decode_replicas;
+}
+
+/* The decode pool's layout; its refusals say they are the decode pool's. */
+static aif_status plan_decode(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
+    const aif_serve_disagg *g = c->disagg;
+    if (g->decode_replicas < 1 || g->decode_tp < 0 || !(g->link_bytes_per_s >= 0) ||
+        !isfinite(g->link_bytes_per_s)) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "serve: expected at least 1 decode replica, a non-negative decode "
+                             "TP and link bandwidth, found %d replicas, TP %d, %g bytes/s",
+                             g->decode_replicas, g->decode_tp, g->link_bytes_per_s);
+    }
+    aif_serve_config dc;
+    decode_config(c, &dc);
+    aif_status st = aif_serve_plan(&dc, out, err);
+    if (st != AIF_OK && err) {
+        char why[AIF_ERROR_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        aif_error_set(err, st, "decode pool: %s", why);
+    }
+    return st;
 }
 
 /* ---- the deployment ---- */
 
+/* An event: replica `replica`'s iteration ends (or it starts one), or, for replica < 0,
+ * the KV transfer out of prefill replica -1 - replica arrives. At one instant transfers
+ * come first, so KV that arrives as a decode iteration would start joins it. */
 typedef struct wake {
     int64_t t;
     int replica;
@@ -128,7 +168,12 @@ typedef struct wake {
 typedef struct deployment {
     serve_engine e;
     aif_serve_layout lay;
-    serve_replica *reps;
+    serve_replica *reps; /* disaggregated: the prefill replicas, then the decode ones */
+    int nreps;           /* all of them */
+    /* Disaggregation (cfg->disagg): the decode pool's engine and config, the transfers. */
+    serve_engine de;
+    aif_serve_config dcfg;
+    serve_xfer x;
     wake *heap;
     int heap_count;
     aif_pool *seqs;
@@ -182,6 +227,15 @@ static wake heap_pop(deployment *d) {
     return top;
 }
 
+/* Wake replica i at t unless it is already busy or due. */
+static void wake_replica(deployment *d, int i, int64_t t) {
+    serve_replica *r = &d->reps[i];
+    if (!r->busy && !r->queued) {
+        r->queued = 1;
+        heap_push(d, (wake){t, i});
+    }
+}
+
 /* Take the next request from the source and check it. *got = 0 at the end. */
 static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error *err) {
     *got = 0;
@@ -228,7 +282,25 @@ static aif_status pull(deployment *d, aif_serve_request *rq, int *got, aif_error
                              rq->hash_block_tokens);
     }
     long need = aif__serve_blocks(rq->input_tokens + rq->output_tokens, d->lay.kv_block_tokens);
-    if (need > d->lay.kv_blocks_per_replica) {
+    if (d->e.handoff) {
+        /* The prefill replica holds the prompt, the decode replica the whole context. */
+        if (aif__serve_blocks(rq->input_tokens, d->lay.kv_block_tokens) >
+            d->lay.kv_blocks_per_replica) {
+            return aif_error_set(err, AIF_ERANGE,
+                                 "request %ld: %ld input tokens need more KV cache than a "
+                                 "prefill replica holds (%ld tokens); use a larger TP or a lower "
+                                 "precision",
+                                 n, rq->input_tokens, d->lay.kv_tokens_per_replica);
+        }
+        if (need > d->de.lay.kv_blocks_per_replica) {
+            return aif_error_set(err, AIF_ERANGE,
+                                 "request %ld: %ld tokens need more KV cache than a decode "
+                                 "replica holds (%ld tokens); use a larger decode TP or a lower "
+                                 "precision",
+                                 n, rq->input_tokens + rq->output_tokens,
+                                 d->de.lay.kv_tokens_per_replica);
+        }
+    } else if (need > d->lay.kv_blocks_per_replica) {
         return aif_error_set(err, AIF_ERANGE,
                              "request %ld: %ld tokens need more KV cache than a replica holds "
                              "(%ld tokens); use a larger TP or a lower precision",
@@ -342,10 +414,7 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
     if (++d->in_flight > d->peak_in_flight) {
         d->peak_in_flight = d->in_flight;
     }
-    if (!rep->busy && !rep->queued) {
-        rep->queued = 1;
-        heap_push(d, (wake){t, r});
-    }
+    wake_replica(d, r, t);
     return AIF_OK;
 }
 
@@ -426,6 +495,57 @@ static void stat_of(const aif_hist *h, aif_serve_stat *out) {
     out->p99 = aif_hist_percentile(h, 99);
 }
 
+/* One pool's figures over the run's duration `dur` (seconds). */
+static void pool_of(const serve_engine *e, double dur, aif_serve_pool *out) {
+    const aif_serve_layout *l = &e->lay;
+    out->replicas = l->replicas;
+    out->tp = l->tp;
+    out->iterations = e->iterations;
+    if (e->iterations > 0) {
+        out->mean_batch = e->batch_seqs_sum / (double)e->iterations;
+        out->mean_batch_tokens = e->batch_tokens_sum / (double)e->iterations;
+    }
+    if (dur > 0) {
+        out->utilization = e->busy_ns / (dur * 1e9 * l->replicas);
+        out->mean_kv_occupancy =
+            e->kv_block_ns / (dur * 1e9) / ((double)l->kv_blocks_per_replica * l->replicas);
+    }
+    out->peak_kv_occupancy = (double)e->peak_blocks / (double)l->kv_blocks_per_replica;
+    out->preemptions = e->preemptions;
+}
+
+/* A disaggregated run's figures over both pools. */
+static void summarize_disagg(const deployment *d, aif_serve_result *out) {
+    double dur = out->duration_s;
+    const serve_engine *e = &d->e, *de = &d->de;
+    out->disaggregated = 1;
+    out->decode_layout = de->lay;
+    pool_of(e, dur, &out->prefill_pool);
+    pool_of(de, dur, &out->decode_pool);
+    double blocks = (double)e->lay.kv_blocks_per_replica * e->lay.replicas +
+                    (double)de->lay.kv_blocks_per_replica * de->lay.replicas;
+    if (dur > 0) {
+        double gpus = (double)e->lay.tp * e->lay.replicas + (double)de->lay.tp * de->lay.replicas;
+        out->output_tokens_per_s_per_gpu = out->output_tokens_per_s / gpus;
+        out->mean_kv_occupancy = (e->kv_block_ns + de->kv_block_ns) / (dur * 1e9) / blocks;
+    }
+    out->preemptions = e->preemptions + de->preemptions;
+    out->iterations = e->iterations + de->iterations;
+    if (out->iterations > 0) {
+        out->mean_batch = (e->batch_seqs_sum + de->batch_seqs_sum) / (double)out->iterations;
+        out->mean_batch_tokens =
+            (e->batch_tokens_sum + de->batch_tokens_sum) / (double)out->iterations;
+    }
+    out->peak_kv_occupancy = fmax(out->prefill_pool.peak_kv_occupancy,
+                                  out->decode_pool.peak_kv_occupancy);
+    out->price_hits += de->price_hits;
+    out->price_misses += de->price_misses;
+    out->kv_transfers = d->x.transfers;
+    out->kv_transfer_bytes = d->x.bytes;
+    stat_of(d->x.time, &out->kv_transfer_s);
+    out->kv_link_bytes_per_s = aif_serve_kv_link(d->e.cfg, &out->kv_link);
+}
+
 static void summarize(const deployment *d, aif_serve_result *out) {
     memset(out, 0, sizeof *out);
     out->layout = d->lay;
@@ -456,12 +576,44 @@ static void summarize(const deployment *d, aif_serve_result *out) {
     }
     out->peak_kv_occupancy = (double)d->e.peak_blocks / (double)d->lay.kv_blocks_per_replica;
     out->peak_in_flight = d->peak_in_flight;
-    for (int i = 0; i < d->lay.replicas; i++) {
+    for (int i = 0; i < d->nreps; i++) {
         out->kv_blocks_at_end += aif__serve_kv_used(&d->reps[i]);
         out->prefix_evictions += d->reps[i].cache.evictions;
     }
     out->price_hits = d->e.price_hits;
     out->price_misses = d->e.price_misses;
+    if (d->e.handoff) {
+        summarize_disagg(d, out);
+    }
+}
+
+/* Start every KV transfer that can start at t; each ends with an event of its prefill
+ * replica's link (replica -1 - p). */
+static void start_transfers(deployment *d, int64_t t) {
+    int p;
+    int64_t end;
+    while (aif__serve_xfer_start(&d->x, &d->de, d->reps + d->lay.replicas, t, &p, &end)) {
+        heap_push(d, (wake){end, -1 - p});
+    }
+}
+
+/* The KV out of prefill replica p has arrived: its blocks there are free, the sequence
+ * decodes on its decode replica, and the links take the next transfers. */
+static aif_status transfer_done(deployment *d, int p, int64_t t) {
+    serve_seq *s;
+    aif_status st = aif__serve_xfer_done(&d->x, p, t, &s);
+    if (st != AIF_OK) {
+        return st;
+    }
+    aif__serve_replica_release(&d->reps[p], s);
+    wake_replica(d, p, t);
+    int q = d->lay.replicas + s->dreplica;
+    if ((st = aif__serve_replica_admit_decode(&d->de, &d->reps[q], s)) != AIF_OK) {
+        return st;
+    }
+    wake_replica(d, q, t);
+    start_transfers(d, t);
+    return AIF_OK;
 }
 
 /* The event loop. */
@@ -496,21 +648,38 @@ static aif_status simulate(deployment *d, aif_error *err) {
             break;
         }
         wake w = heap_pop(d);
+        if (w.replica < 0) {
+            if ((st = transfer_done(d, -1 - w.replica, w.t)) != AIF_OK) {
+                return st;
+            }
+            continue;
+        }
         serve_replica *rep = &d->reps[w.replica];
+        serve_engine *e = w.replica < d->lay.replicas ? &d->e : &d->de;
         /* rep->queued stays set while it is handled, so a closed-loop arrival routed to it
          * joins the batch formed below instead of waking it twice. */
         if (rep->busy) {
-            d->e.finished_count = 0;
-            if ((st = aif__serve_replica_end(&d->e, rep, w.t)) != AIF_OK) {
+            e->finished_count = 0;
+            if ((st = aif__serve_replica_end(e, rep, w.t)) != AIF_OK) {
                 return st;
             }
-            for (long i = 0; i < d->e.finished_count; i++) {
-                if ((st = record(d, d->e.finished[i], w.t)) != AIF_OK) {
+            long done = 0;
+            for (long i = 0; i < e->finished_count; i++) {
+                serve_seq *s = e->finished[i];
+                if (s->state == SEQ_HANDOFF) {
+                    aif__serve_xfer_queue(&d->x, w.replica, s);
+                    continue;
+                }
+                done++;
+                if ((st = record(d, s, w.t)) != AIF_OK) {
                     return st;
                 }
             }
+            if (d->x.waiting > 0) {
+                start_transfers(d, w.t);
+            }
             /* Closed loop: each finished request is replaced at once. */
-            for (long i = 0; c->concurrency > 0 && i < d->e.finished_count; i++) {
+            for (long i = 0; c->concurrency > 0 && i < done; i++) {
                 aif_serve_request next;
                 int got = 0;
                 if ((st = pull(d, &next, &got, err)) != AIF_OK) {
@@ -521,7 +690,7 @@ static aif_status simulate(deployment *d, aif_error *err) {
                 }
             }
         }
-        int64_t end = aif__serve_replica_start(&d->e, rep, w.t, &st);
+        int64_t end = aif__serve_replica_start(e, rep, w.t, &st);
         if (st != AIF_OK) {
             return st;
         }
@@ -536,21 +705,31 @@ static aif_status simulate(deployment *d, aif_error *err) {
     return AIF_OK;
 }
 
+/* One event per replica, plus one per prefill replica's outgoing transfer. */
+static int heap_cap(const deployment *d) {
+    return d->nreps + (d->e.handoff ? d->lay.replicas : 0);
+}
+
 static void teardown(deployment *d) {
     const aif_allocator *a = d->e.alloc;
     for (serve_seq *s = d->live; s; s = s->lnext) {
         aif_free(a, s->keys, (size_t)s->nkeys * sizeof *s->keys);
     }
     if (d->reps) {
-        for (int i = 0; i < d->lay.replicas; i++) {
+        for (int i = 0; i < d->nreps; i++) {
             aif__serve_cache_free(a, &d->reps[i].cache);
             aif_free(a, d->reps[i].residue, sizeof(long) * (size_t)d->lay.kv_block_tokens);
             aif_free(a, d->reps[i].due, sizeof(serve_due) * (size_t)d->reps[i].due_cap);
         }
-        aif_free(a, d->reps, sizeof(serve_replica) * (size_t)d->lay.replicas);
+        aif_free(a, d->reps, sizeof(serve_replica) * (size_t)d->nreps);
     }
-    aif_free(a, d->heap, sizeof(wake) * (size_t)d->lay.replicas);
+    aif_free(a, d->heap, sizeof(wake) * (size_t)heap_cap(d));
     aif_free(a, d->e.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
+    if (d->e.handoff) {
+        aif_free(a, d->de.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
+        aif_free(a, d->de.finished, sizeof(serve_seq *) * (size_t)d->de.finished_cap);
+        aif__serve_xfer_free(a, &d->x);
+    }
     aif_free(a, d->e.finished, sizeof(serve_seq *) * (size_t)d->e.finished_cap);
     if (d->seqs) {
         aif_pool_destroy(d->seqs);
@@ -563,12 +742,19 @@ static void teardown(deployment *d) {
 
 static aif_status setup(deployment *d) {
     const aif_allocator *a = d->e.alloc;
-    int n = d->lay.replicas;
+    int n = d->nreps;
     d->reps = aif_calloc(a, (size_t)n, sizeof *d->reps);
-    d->heap = aif_calloc(a, (size_t)n, sizeof *d->heap);
+    d->heap = aif_calloc(a, (size_t)heap_cap(d), sizeof *d->heap);
     d->e.prices = aif_calloc(a, SERVE_PRICE_SLOTS, sizeof *d->e.prices);
     if (d->reps == NULL || d->heap == NULL || d->e.prices == NULL) {
         return AIF_ENOMEM;
+    }
+    if (d->e.handoff) {
+        d->de.prices = aif_calloc(a, SERVE_PRICE_SLOTS, sizeof *d->de.prices);
+        if (d->de.prices == NULL ||
+            aif__serve_xfer_init(a, &d->x, d->lay.replicas, d->de.lay.replicas) != AIF_OK) {
+            return AIF_ENOMEM;
+        }
     }
     for (int i = 0; i < n; i++) {
         d->reps[i].residue = aif_calloc(a, (size_t)d->lay.kv_block_tokens, sizeof(long));
@@ -611,6 +797,30 @@ aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, ai
     d.e.prefix = cfg->prefix_caching != 0;
     /* vLLM keeps 1% of the blocks free when it admits a new request. */
     d.e.watermark_blocks = d.lay.kv_blocks_per_replica / 100;
+    d.nreps = d.lay.replicas;
+    if (cfg->disagg) {
+        /* The config's replicas prefill; a second engine of the decode pool's own config
+         * (its system, TP and KV layout) decodes. */
+        decode_config(cfg, &d.dcfg);
+        if ((st = plan_decode(cfg, &d.de.lay, err)) != AIF_OK) {
+            return st;
+        }
+        d.de.alloc = a;
+        d.de.cfg = &d.dcfg;
+        d.de.calib = d.e.calib;
+        d.de.prefix = d.e.prefix;
+        d.de.watermark_blocks = d.de.lay.kv_blocks_per_replica / 100;
+        d.e.handoff = 1;
+        d.nreps += d.de.lay.replicas;
+        d.x.bytes_per_token = d.lay.kv_bytes_per_token;
+        d.x.bytes_per_s = aif_serve_kv_link(cfg, NULL);
+        if (!(d.x.bytes_per_s > 0)) {
+            return aif_error_set(err, AIF_EINVAL,
+                                 "serve: the link between the pools has no bandwidth (%g "
+                                 "bytes/s); give one",
+                                 d.x.bytes_per_s);
+        }
+    }
     d.src = src;
     d.max_requests = max_requests;
     st = setup(&d);

@@ -439,6 +439,7 @@ int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
     e->iterations++;
     e->batch_seqs_sum += (double)(r->cur_decode + r->cur_prefill_seqs);
     e->batch_tokens_sum += (double)(r->cur_decode + r->cur_prefill_tokens);
+    e->busy_ns += (double)dt;
     long used = aif__serve_kv_used(r);
     e->kv_block_ns += (double)used * (double)dt;
     if (used > e->peak_blocks) {
@@ -493,6 +494,14 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
                 if (st != AIF_OK) {
                     return st;
                 }
+            } else if (e->handoff) {
+                /* A prefill pool: the first token is out; the KV stays held here until
+                 * it has crossed to a decode replica (aif__serve_replica_release). */
+                aif_status st = finish(e, r, s);
+                if (st != AIF_OK) {
+                    return st;
+                }
+                s->state = SEQ_HANDOFF;
             } else {
                 s->state = SEQ_DECODE;
                 s->kp = i;
@@ -530,4 +539,36 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
     r->iter++;
     r->busy = 0;
     return AIF_OK;
+}
+
+/* ---- disaggregation (serve_disagg.c moves the KV between the pools) ---- */
+
+void aif__serve_replica_release(serve_replica *r, serve_seq *s) {
+    r->blocks_used -= s->blocks - shared_blocks(s);
+    release_units(r, s);
+    s->blocks = 0;
+}
+
+void aif__serve_replica_reserve(serve_engine *e, serve_replica *r, long blocks) {
+    r->blocks_used += blocks;
+    evict_to_fit(e, r);
+    long used = aif__serve_kv_used(r);
+    if (used > e->peak_blocks) {
+        e->peak_blocks = used;
+    }
+}
+
+aif_status aif__serve_replica_admit_decode(serve_engine *e, serve_replica *r, serve_seq *s) {
+    long block = e->lay.kv_block_tokens;
+    /* Its first decode step is the replica's next iteration; the blocks reserved for it
+     * are those a sequence that finished its prefill in iteration kp holds. */
+    s->state = SEQ_DECODE;
+    s->kp = r->busy ? r->iter : r->iter - 1;
+    s->gp = s->generated;
+    s->blocks = 0;
+    run_insert(r, s);
+    r->decoding++;
+    r->decode_base += s->prefill_len - s->kp;
+    r->residue[residue_of(s, block)]++;
+    return due_push(e, r, (serve_due){s->kp + s->output - s->gp, s->id, s, s->epoch});
 }

@@ -9,7 +9,7 @@
 #include "aifactory/hist.h"
 #include "aifactory/serve.h"
 
-enum { SEQ_WAITING, SEQ_PREFILL, SEQ_DECODE };
+enum { SEQ_WAITING, SEQ_PREFILL, SEQ_DECODE, SEQ_HANDOFF /* prefilled, KV not yet moved */ };
 
 typedef struct serve_seq serve_seq;
 struct serve_seq {
@@ -36,7 +36,8 @@ struct serve_seq {
     serve_seq *lprev, *lnext; /* the deployment's requests in flight (to free their keys) */
     uint32_t epoch;           /* bumped by preemption: stale completion entries are skipped */
     int state;
-    int replica;
+    int replica;  /* the one it was routed to (disaggregated: the prefill replica) */
+    int dreplica; /* disaggregated: the decode replica, from the transfer's start */
 };
 
 /* One replica's prefix cache: units of KV blocks keyed by a hash of the prompt up to and
@@ -139,6 +140,11 @@ typedef struct serve_engine {
     long price_hits, price_misses;
     long preemptions, iterations;
     double batch_seqs_sum, batch_tokens_sum;
+    double busy_ns; /* iteration time summed over the replicas */
+    /* 1: a prefill pool (disaggregation): a prompt whose prefill completes leaves with its
+     * first token (state SEQ_HANDOFF, in `finished`), its KV blocks still held until
+     * aif__serve_replica_release; 0: it decodes here. */
+    int handoff;
     double kv_block_ns; /* integral of blocks in use over time, all replicas */
     long peak_blocks;
     int prefix; /* prefix caching on */
@@ -169,6 +175,49 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
 
 /* Queue an arrived sequence on replica r. */
 void aif__serve_replica_enqueue(serve_replica *r, serve_seq *s);
+
+/* Disaggregation (serve_disagg.c). A prefill replica's handed-off sequence s has moved its
+ * KV: free its blocks and cache references. */
+void aif__serve_replica_release(serve_replica *r, serve_seq *s);
+
+/* Hold `blocks` blocks on replica r for a KV cache on its way (evicting free cached units
+ * as needed); the caller checked they are free. */
+void aif__serve_replica_reserve(serve_engine *e, serve_replica *r, long blocks);
+
+/* Sequence s's KV (prefill_len tokens, reserved) has arrived on decode replica r: it
+ * decodes from r's next iteration. Errors: AIF_ENOMEM. */
+aif_status aif__serve_replica_admit_decode(serve_engine *e, serve_replica *r, serve_seq *s);
+
+/* The KV transfers between the pools: a FIFO of prefilled sequences per prefill replica,
+ * one transfer at a time out of each prefill replica and into each decode replica. */
+typedef struct serve_xfer {
+    int prefill, decode;
+    double bytes_per_token, bytes_per_s;
+    serve_seq **head, **tail; /* [prefill] waiting to send, linked by next, oldest first */
+    serve_seq **sending;      /* [prefill] in flight, or NULL */
+    unsigned char *receiving; /* [decode] */
+    long *reserved;           /* [decode] transfers in flight into it */
+    long waiting;             /* queued, not started */
+    long transfers;           /* completed */
+    double bytes;             /* of the completed */
+    aif_hist *time;           /* first token to arrival, seconds */
+} serve_xfer;
+
+aif_status aif__serve_xfer_init(const aif_allocator *a, serve_xfer *x, int prefill, int decode);
+void aif__serve_xfer_free(const aif_allocator *a, serve_xfer *x);
+
+/* Prefill replica p handed off s at its first token. */
+void aif__serve_xfer_queue(serve_xfer *x, int p, serve_seq *s);
+
+/* Start the oldest waiting transfer that can start at `now` (its prefill replica idle, a
+ * decode replica idle with the blocks free for it): returns 1 with *p its prefill replica
+ * and *end its arrival, 0 when none can. `dreps` are the decode replicas. */
+int aif__serve_xfer_start(serve_xfer *x, serve_engine *de, serve_replica *dreps, int64_t now,
+                          int *p, int64_t *end);
+
+/* The transfer out of prefill replica p arrived at `now`: returns its sequence (its decode
+ * replica in dreplica), the links freed. Errors: AIF_ENOMEM (the histogram). */
+aif_status aif__serve_xfer_done(serve_xfer *x, int p, int64_t now, serve_seq **out);
 
 /* Blocks in use on a replica: the sequences' own and the cached ones they reference
  * (cached blocks nobody references count as free: they are evicted on demand). */

@@ -103,6 +103,23 @@ typedef struct aif_serve_observer {
     aif_status (*iteration)(void *ctx, const aif_serve_iteration_record *it);
 } aif_serve_observer;
 
+/* Prefill/decode disaggregation (DistServe, Splitwise; serve_disagg.c, docs/serve.md): the
+ * config's replicas x TP GPUs of its system become the prefill pool, and these settings the
+ * decode pool. A request is prefilled on a prefill replica (its first token comes from
+ * there), its KV cache (context tokens x aif_perf_kv_bytes_per_token at the config's
+ * precision) crosses the link between the pools, and a decode replica generates the rest.
+ * Transfers are FIFO: each prefill replica sends one at a time and each decode replica
+ * receives one at a time, at min(egress, ingress) bytes/s, and a transfer starts only when
+ * a decode replica has the KV blocks free for it (least outstanding tokens among those). */
+typedef struct aif_serve_disagg {
+    int decode_replicas;          /* >= 1 */
+    int decode_tp;                /* GPUs per decode replica; 0 = the config's tp */
+    const aif_perf_hw *decode_hw; /* one GPU of the decode system; NULL = the config's hw */
+    /* Bytes/s of one transfer; 0 = derived (aif_serve_kv_link): each replica's GPUs send
+     * their KV shards over their own links, at the calibration's link efficiency. */
+    double link_bytes_per_s;
+} aif_serve_disagg;
+
 /* The deployment and the engine's settings; zeros pick the documented defaults. */
 typedef struct aif_serve_config {
     const aif_model_spec *model; /* must outlive the run */
@@ -122,7 +139,26 @@ typedef struct aif_serve_config {
      * evicted least recently used first when free blocks run short; a prompt whose leading
      * blocks are cached skips their prefill. 0: off (every prompt prefilled whole). */
     int prefix_caching;
+    /* NULL: every replica prefills and decodes (colocated). Otherwise the replicas above are
+     * the prefill pool and this the decode pool (must outlive the run). */
+    const aif_serve_disagg *disagg;
 } aif_serve_config;
+
+typedef enum aif_serve_link {
+    AIF_SERVE_LINK_SCALEOUT, /* the GPUs' NICs */
+    AIF_SERVE_LINK_SCALEUP,  /* NVLink: both pools in one scale-up domain */
+    AIF_SERVE_LINK_GIVEN,    /* aif_serve_disagg.link_bytes_per_s */
+} aif_serve_link;
+
+/* "scale-out", "scale-up" or "given". */
+const char *aif_serve_link_name(aif_serve_link l);
+
+/* The link a disaggregated config's KV transfers cross: bytes/s of one transfer and
+ * which fabric (`kind` may be NULL); 0 for a colocated config. Scale-up when both pools are the same system
+ * and all their GPUs fit in one scale-up domain (an NVL72 rack), else scale-out (the NICs);
+ * per replica tp x the per-GPU bandwidth x calib->link_eff, the slower side of the two
+ * pools bounding a transfer; disagg->link_bytes_per_s overrides. O(1). */
+double aif_serve_kv_link(const aif_serve_config *cfg, aif_serve_link *kind);
 
 /* What the deployment holds, derived from the config (aif_serve_plan). KV capacity is the
  * HBM the calibration deems usable (calib->hbm_usable_frac: runtime, activations and
@@ -149,6 +185,16 @@ typedef struct aif_serve_stat {
     double mean, p50, p90, p99;
 } aif_serve_stat;
 
+/* One pool of a disaggregated deployment. */
+typedef struct aif_serve_pool {
+    int replicas, tp;
+    long iterations;
+    double mean_batch, mean_batch_tokens; /* per iteration */
+    double utilization;                   /* busy time / (duration x replicas) */
+    double mean_kv_occupancy, peak_kv_occupancy;
+    long preemptions;
+} aif_serve_pool;
+
 typedef struct aif_serve_result {
     aif_serve_layout layout;
     long requests_completed;
@@ -174,6 +220,18 @@ typedef struct aif_serve_result {
     long prefix_evictions;         /* cached prefix blocks evicted: a trace's hash blocks (each
                                       G / kv_block_tokens KV blocks), or KV blocks of a named
                                       prefix */
+    /* Disaggregated runs only (cfg->disagg; all zero otherwise). `layout` is then the
+     * prefill pool's; iterations, batches and KV occupancy above cover both pools, the
+     * occupancy as a fraction of all their blocks, its peak the higher pool's. */
+    int disaggregated;
+    aif_serve_layout decode_layout;
+    aif_serve_pool prefill_pool, decode_pool;
+    long kv_transfers;           /* KV caches moved from prefill to decode */
+    double kv_transfer_bytes;    /* their bytes */
+    aif_serve_stat kv_transfer_s; /* first token to the KV on a decode replica: the wait for
+                                     a link and free blocks plus bytes / link_bytes_per_s */
+    double kv_link_bytes_per_s;   /* of one transfer (aif_serve_kv_link) */
+    aif_serve_link kv_link;       /* which fabric */
 } aif_serve_result;
 
 /* Simulate until the source is exhausted (or `max_requests` > 0 requests were taken) and
