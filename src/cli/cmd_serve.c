@@ -128,6 +128,36 @@ static const cli_option options[] = {
      .set = cli_set_int,
      .range = CLI_RANGE(1, false, 65535, false),
      .offset = offsetof(serve_args, max_running)},
+    {.name = "prefill-replicas",
+     .value_name = "P",
+     .help = "disaggregate: P prefill replicas of --tp GPUs of --system (with --decode-replicas)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 1048576, false),
+     .offset = offsetof(serve_args, prefill_replicas)},
+    {.name = "decode-replicas",
+     .value_name = "D",
+     .help = "disaggregate: D decode replicas; each prompt's KV moves to one after its prefill",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 1048576, false),
+     .offset = offsetof(serve_args, decode_replicas)},
+    {.name = "decode-tp",
+     .value_name = "K",
+     .help = "GPUs per decode replica (default: --tp)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 64, false),
+     .offset = offsetof(serve_args, decode_tp)},
+    {.name = "decode-system",
+     .value_name = "ID",
+     .help = "system of the decode replicas (default: --system)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, decode_system)},
+    {.name = "kv-link-gbps",
+     .value_name = "GB_PER_S",
+     .help = "KV transfer bandwidth, GB/s per transfer (default: the systems' NICs or NVLink)",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e9, false),
+     .expects = "a positive number of GB/s",
+     .offset = offsetof(serve_args, kv_link_gbps)},
     {.name = "find-capacity",
      .help = "search the highest Poisson rate meeting --slo and report the goodput",
      .set = cli_set_flag,
@@ -172,7 +202,9 @@ static const cli_verb_spec spec = {
         "each iteration priced by the performance model. Reports TTFT, TPOT, end-to-end and\n"
         "queueing latency (mean, p50, p90, p99) and throughput; --find-capacity searches\n"
         "the highest arrival rate meeting a latency SLO and reports the goodput.\n"
-        "docs/serve.md.\n",
+        "--prefill-replicas P --decode-replicas D disaggregates (DistServe, Splitwise):\n"
+        "prompts prefill on one pool, their KV cache crosses the link to the other, which\n"
+        "decodes; --gpus is then optional (P x --tp + D x --decode-tp). docs/serve.md.\n",
     .examples = "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 5 "
                 "--requests 500\n"
                 "aifactory serve --model llama3.1-8b --system h100 --gpus 8 --tp 1 --concurrency "
@@ -180,13 +212,46 @@ static const cli_verb_spec spec = {
                 "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --tp 8 "
                 "--find-capacity --slo ttft_p99=2s,tpot_p99=200ms --requests 3000\n"
                 "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 20 "
-                "--requests 2000 -o serve-out\n",
+                "--requests 2000 -o serve-out\n"
+                "aifactory serve --model llama2-70b --system hgx-h100 --tp 8 --prefill-replicas 1 "
+                "--decode-replicas 2 --rate 8 --requests 300\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };
 
+/* The disaggregation flags: both pool sizes or neither; the rest need them. */
+static int check_disagg(const serve_args *a) {
+    bool on = a->prefill_replicas > 0 || a->decode_replicas > 0;
+    if (on && (a->prefill_replicas == 0 || a->decode_replicas == 0)) {
+        return cli_usage_error(&spec, "%s needs %s too, e.g. --prefill-replicas 1 "
+                                      "--decode-replicas 2",
+                               a->prefill_replicas ? "--prefill-replicas" : "--decode-replicas",
+                               a->prefill_replicas ? "--decode-replicas" : "--prefill-replicas");
+    }
+    if (!on && (a->decode_tp || a->decode_system || a->kv_link_gbps > 0)) {
+        return cli_usage_error(&spec, "--decode-tp, --decode-system and --kv-link-gbps apply to "
+                                      "a disaggregated deployment (--prefill-replicas P "
+                                      "--decode-replicas D)");
+    }
+    if (on && a->replicas) {
+        return cli_usage_error(&spec, "--replicas %d is for a colocated deployment; with "
+                                      "--prefill-replicas and --decode-replicas leave it out",
+                               a->replicas);
+    }
+    if (on && !a->tp) {
+        return cli_usage_error(&spec, "--prefill-replicas needs --tp K, the GPUs of each "
+                                      "prefill replica (e.g. --tp 8)");
+    }
+    return CLI_EXIT_OK;
+}
+
 static int check_request(const serve_args *a) {
-    if (!a->model_id || !a->system_id || !a->gpus) {
+    int rc = check_disagg(a);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    bool split = a->prefill_replicas > 0;
+    if (!a->model_id || !a->system_id || (!a->gpus && !split)) {
         return cli_usage_error(&spec, "--model, --system and --gpus are required");
     }
     int loads = (a->trace != NULL) + (a->rate > 0) + (a->concurrency > 0) + a->find_capacity;
@@ -227,9 +292,44 @@ static int parse_lengths(const char *flag, const char *text, const char *fallbac
     return CLI_EXIT_OK;
 }
 
+static int colocated_layout(const serve_args *a, serve_plan *p);
+
+/* The replicas and TP: the pools' as given (disaggregated), or colocated_layout; then
+ * checked by the library. */
+static int layout(const serve_args *a, serve_plan *p) {
+    if (a->prefill_replicas > 0) {
+        p->cfg.tp = a->tp;
+        p->cfg.replicas = a->prefill_replicas;
+        long total = (long)a->tp * a->prefill_replicas +
+                     (long)(a->decode_tp ? a->decode_tp : a->tp) * a->decode_replicas;
+        if (a->gpus && a->gpus != total) {
+            return cli_usage_error(&spec,
+                                   "--gpus %lld does not match the pools: %d prefill x TP %d + "
+                                   "%d decode x TP %d = %ld GPUs; give --gpus %ld or leave it out",
+                                   (long long)a->gpus, a->prefill_replicas, a->tp,
+                                   a->decode_replicas, a->decode_tp ? a->decode_tp : a->tp, total,
+                                   total);
+        }
+        p->gpus = total;
+    } else {
+        p->gpus = (long)a->gpus;
+        int rc = colocated_layout(a, p);
+        if (rc != CLI_EXIT_OK) {
+            return rc;
+        }
+    }
+    aif_serve_layout lay;
+    aif_error err = {0};
+    if (aif_serve_plan(&p->cfg, &lay, &err) != AIF_OK) {
+        fprintf(stderr, "aifactory serve: %s\n", err.message);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* TP and replicas from --gpus and whichever of --tp and --replicas was given; neither: the
  * TP the performance model picks for offline serving with one pipeline stage. */
-static int layout(const serve_args *a, serve_plan *p) {
+static int colocated_layout(const serve_args *a, serve_plan *p) {
     long gpus = (long)a->gpus;
     int tp = a->tp;
     if (tp == 0 && a->replicas > 0) {
@@ -261,12 +361,6 @@ static int layout(const serve_args *a, serve_plan *p) {
     }
     p->cfg.tp = tp;
     p->cfg.replicas = (int)(gpus / tp);
-    aif_serve_layout lay;
-    aif_error err = {0};
-    if (aif_serve_plan(&p->cfg, &lay, &err) != AIF_OK) {
-        fprintf(stderr, "aifactory serve: %s\n", err.message);
-        return CLI_EXIT_USAGE;
-    }
     return CLI_EXIT_OK;
 }
 
@@ -277,10 +371,40 @@ static json_t *stat_json(const aif_serve_stat *s) {
 }
 
 json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
-    return json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id, "gpus",
-                     (json_int_t)a->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas, "precision",
-                     aif_precision_name(p->cfg.precision), "route",
-                     aif_serve_route_name(p->cfg.route));
+    (void)a;
+    json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id,
+                          "gpus", (json_int_t)p->gpus, "tp", p->cfg.tp, "replicas",
+                          p->cfg.replicas, "precision", aif_precision_name(p->cfg.precision),
+                          "route", aif_serve_route_name(p->cfg.route));
+    if (o && p->cfg.disagg) {
+        /* Disaggregated: tp and replicas above are the prefill pool's. */
+        aif_serve_link kind;
+        double bw = aif_serve_kv_link(&p->cfg, &kind);
+        json_object_set_new(o, "decode_system", json_string(p->dhw.id));
+        json_object_set_new(o, "decode_tp", json_integer(p->disagg.decode_tp));
+        json_object_set_new(o, "decode_replicas", json_integer(p->disagg.decode_replicas));
+        json_object_set_new(o, "kv_link", json_string(aif_serve_link_name(kind)));
+        json_object_set_new(o, "kv_link_bytes_per_s", cli_json_g(bw, 6));
+    }
+    return o;
+}
+
+static json_t *pool_json(const aif_serve_pool *q, const aif_serve_layout *lay) {
+    json_t *o = json_object();
+    if (o == NULL) {
+        return NULL;
+    }
+    json_object_set_new(o, "replicas", json_integer(q->replicas));
+    json_object_set_new(o, "tp", json_integer(q->tp));
+    json_object_set_new(o, "kv_tokens_per_replica", json_integer(lay->kv_tokens_per_replica));
+    json_object_set_new(o, "iterations", json_integer(q->iterations));
+    json_object_set_new(o, "mean_batch", cli_json_g(q->mean_batch, 6));
+    json_object_set_new(o, "mean_batch_tokens", cli_json_g(q->mean_batch_tokens, 6));
+    json_object_set_new(o, "utilization", cli_json_fixed(q->utilization, 4));
+    json_object_set_new(o, "mean_kv_occupancy", cli_json_fixed(q->mean_kv_occupancy, 4));
+    json_object_set_new(o, "peak_kv_occupancy", cli_json_fixed(q->peak_kv_occupancy, 4));
+    json_object_set_new(o, "preemptions", json_integer(q->preemptions));
+    return o;
 }
 
 void serve_json_result(json_t *o, const aif_serve_result *r) {
@@ -303,6 +427,13 @@ void serve_json_result(json_t *o, const aif_serve_result *r) {
     json_object_set_new(o, "mean_kv_occupancy", cli_json_fixed(r->mean_kv_occupancy, 4));
     json_object_set_new(o, "peak_kv_occupancy", cli_json_fixed(r->peak_kv_occupancy, 4));
     json_object_set_new(o, "peak_in_flight", json_integer(r->peak_in_flight));
+    if (r->disaggregated) {
+        json_object_set_new(o, "kv_transfers", json_integer(r->kv_transfers));
+        json_object_set_new(o, "kv_transfer_bytes", cli_json_g(r->kv_transfer_bytes, 6));
+        json_object_set_new(o, "kv_transfer_s", stat_json(&r->kv_transfer_s));
+        json_object_set_new(o, "prefill_pool", pool_json(&r->prefill_pool, &r->layout));
+        json_object_set_new(o, "decode_pool", pool_json(&r->decode_pool, &r->decode_layout));
+    }
 }
 
 static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r,
@@ -323,10 +454,38 @@ static void print_stat(const char *name, const aif_serve_stat *s, double scale, 
            s->p50 * scale, s->p90 * scale, s->p99 * scale, unit);
 }
 
+/* The two pools and the link of a disaggregated deployment. */
+static void print_pools_header(const serve_plan *p, const aif_serve_layout *lay) {
+    aif_serve_config dc = p->cfg;
+    dc.disagg = NULL;
+    dc.hw = &p->dhw;
+    dc.tp = p->disagg.decode_tp;
+    dc.replicas = p->disagg.decode_replicas;
+    aif_serve_layout dl = {0};
+    (void)aif_serve_plan(&dc, &dl, NULL); /* checked with the whole config */
+    printf("  prefill pool      %d replica%s x TP %d of %s, KV cache %ld tokens per replica, "
+           "%s routing\n",
+           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, p->hw.id,
+           lay->kv_tokens_per_replica, aif_serve_route_name(p->cfg.route));
+    printf("  decode pool       %d replica%s x TP %d of %s, KV cache %ld tokens per replica, "
+           "least-tokens routing (%d-token blocks)\n",
+           dc.replicas, dc.replicas == 1 ? "" : "s", dc.tp, p->dhw.id, dl.kv_tokens_per_replica,
+           lay->kv_block_tokens);
+    aif_serve_link kind;
+    double bw = aif_serve_kv_link(&p->cfg, &kind);
+    printf("  KV link           %s, %.4g GB/s per transfer, one at a time out of each prefill "
+           "and into each decode replica\n",
+           aif_serve_link_name(kind), bw / 1e9);
+}
+
 void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serve_layout *lay) {
-    printf("%s on %lld%s%s, %s%s\n", p->m->id, (long long)a->gpus,
+    printf("%s on %lld%s%s, %s%s\n", p->m->id, (long long)p->gpus,
            p->from_catalog ? " GPUs of " : " x ", p->hw.id, aif_precision_name(p->cfg.precision),
            a->precision ? "" : " (default for this system)");
+    if (p->cfg.disagg) {
+        print_pools_header(p, lay);
+        return;
+    }
     printf("  deployment        %d replica%s x TP %d, KV cache %ld tokens per replica "
            "(%d-token blocks), %s routing\n",
            p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, lay->kv_tokens_per_replica,
@@ -374,6 +533,13 @@ static int prefix_bound(const serve_args *a, const serve_plan *p, long limit, in
     return CLI_EXIT_OK;
 }
 
+static void print_pool(const char *name, const aif_serve_pool *q) {
+    printf("  %-17s busy %.1f%%, %.4g sequences, %.4g tokens per iteration (mean of %ld); KV "
+           "%.1f%% mean, %.1f%% peak; %ld preemptions\n",
+           name, 100 * q->utilization, q->mean_batch, q->mean_batch_tokens, q->iterations,
+           100 * q->mean_kv_occupancy, 100 * q->peak_kv_occupancy, q->preemptions);
+}
+
 void serve_print_result(const aif_serve_result *r) {
     printf("  completed         %ld requests in %.4g s\n", r->requests_completed, r->duration_s);
     print_stat("TTFT", &r->ttft_s, 1, "s");
@@ -388,6 +554,13 @@ void serve_print_result(const aif_serve_result *r) {
            100 * r->mean_kv_occupancy, 100 * r->peak_kv_occupancy, r->preemptions);
     printf("  prefix cache      %.1f%% of prompt tokens hit, %ld cached blocks evicted\n",
            100 * r->prefix_hit_rate, r->prefix_evictions);
+    if (r->disaggregated) {
+        print_stat("KV transfer", &r->kv_transfer_s, 1, "s");
+        printf("  KV moved          %ld caches, %.4g GB (first token to decode replica above)\n",
+               r->kv_transfers, r->kv_transfer_bytes / 1e9);
+        print_pool("prefill pool", &r->prefill_pool);
+        print_pool("decode pool", &r->decode_pool);
+    }
 }
 
 /* Run the simulation on the load the command line names and print the result. */
@@ -482,6 +655,32 @@ static int find_capacity(const serve_args *a, serve_plan *p) {
     return rc;
 }
 
+/* The decode pool: its system (default --system), TP (default --tp) and the link. */
+static int resolve_decode(const serve_args *a, const aif_catalog *cat, serve_plan *p) {
+    p->dhw = p->hw;
+    if (a->decode_system) {
+        aif_error note;
+        if (aif_perf_hw_resolve(cat, a->decode_system, &p->dhw, &note) != AIF_OK) {
+            return cli_usage_error(&spec, "--decode-system: %s", note.message);
+        }
+        if (note.message[0] != '\0' && !a->common.quiet) {
+            fprintf(stderr, "aifactory serve: note: %s\n", note.message);
+        }
+        if (p->dhw.peak_flops[p->cfg.precision] <= 0) {
+            return cli_usage_error(&spec,
+                                   "--decode-system %s does not support %s, the precision of "
+                                   "both pools; give --precision one both support",
+                                   p->dhw.id, aif_precision_name(p->cfg.precision));
+        }
+    }
+    p->disagg = (aif_serve_disagg){.decode_replicas = a->decode_replicas,
+                                   .decode_tp = a->decode_tp ? a->decode_tp : a->tp,
+                                   .decode_hw = &p->dhw,
+                                   .link_bytes_per_s = a->kv_link_gbps * 1e9};
+    p->cfg.disagg = &p->disagg;
+    return CLI_EXIT_OK;
+}
+
 static int resolve_and_run(const serve_args *a, const aif_model_set *models,
                            const aif_catalog *cat) {
     serve_plan p;
@@ -522,6 +721,12 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
                                    a->prefix_cache);
         }
         p.cfg.prefix_caching = 0;
+    }
+    if (a->prefill_replicas > 0) {
+        int rc = resolve_decode(a, cat, &p);
+        if (rc != CLI_EXIT_OK) {
+            return rc;
+        }
     }
     p.cfg.kv_block_tokens = a->block;
     p.cfg.token_budget = (long)a->budget;

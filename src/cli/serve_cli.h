@@ -17,10 +17,11 @@
 typedef struct serve_args {
     cli_common common;
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
-    const char *slo, *out_dir, *prefix_cache;
+    const char *slo, *out_dir, *prefix_cache, *decode_system;
     int64_t gpus, requests, concurrency, budget, max_running;
     int32_t tp, replicas, block;
-    double rate, tolerance;
+    int32_t prefill_replicas, decode_replicas, decode_tp; /* disaggregation */
+    double rate, tolerance, kv_link_gbps;
     bool find_capacity, prefix_bound;
     uint64_t seed;
     cli_list catalogs, model_files;
@@ -34,6 +35,10 @@ typedef struct serve_plan {
     aif_serve_lengths in, out;
     aif_serve_slo slo;
     bool from_catalog;
+    long gpus; /* of the whole deployment (both pools when disaggregated) */
+    /* --prefill-replicas/--decode-replicas: cfg.disagg points at `disagg`. */
+    aif_perf_hw dhw;
+    aif_serve_disagg disagg;
 } serve_plan;
 
 /* The JSON object's deployment fields (model .. route), NULL when out of memory. */

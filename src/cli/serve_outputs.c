@@ -41,7 +41,7 @@ static int store_error(const serve_outputs *o, aif_status st) {
 
 static aif_status add_params(const serve_args *a, const serve_plan *p, serve_outputs *o) {
     char buf[5][64];
-    snprintf(buf[0], sizeof buf[0], "%lld", (long long)a->gpus);
+    snprintf(buf[0], sizeof buf[0], "%ld", p->gpus);
     snprintf(buf[1], sizeof buf[1], "%d", p->cfg.tp);
     snprintf(buf[2], sizeof buf[2], "%d", p->cfg.replicas);
     snprintf(buf[3], sizeof buf[3], "%.6g", a->rate);
@@ -81,6 +81,22 @@ static aif_status add_params(const serve_args *a, const serve_plan *p, serve_out
         st = aif_results_add_param(o->db, o->run_id, params[i].name, params[i].value,
                                    params[i].unit);
     }
+    if (st == AIF_OK && p->cfg.disagg) {
+        /* Disaggregated: the replicas and TP above are the prefill pool's. */
+        char d[3][64];
+        aif_serve_link kind;
+        snprintf(d[0], sizeof d[0], "%d", p->disagg.decode_replicas);
+        snprintf(d[1], sizeof d[1], "%d", p->disagg.decode_tp);
+        snprintf(d[2], sizeof d[2], "%.6g", aif_serve_kv_link(&p->cfg, &kind) / 1e9);
+        if ((st = aif_results_add_param(o->db, o->run_id, "decode system", p->dhw.id, "")) ==
+                AIF_OK &&
+            (st = aif_results_add_param(o->db, o->run_id, "decode replicas", d[0], "replicas")) ==
+                AIF_OK &&
+            (st = aif_results_add_param(o->db, o->run_id, "decode tensor parallel", d[1],
+                                        "GPUs")) == AIF_OK) {
+            st = aif_results_add_param(o->db, o->run_id, "KV link", d[2], "GB/s");
+        }
+    }
     return st;
 }
 
@@ -100,7 +116,24 @@ static int open_store(const serve_args *a, const serve_plan *p, serve_outputs *o
                            .seed = (int64_t)a->seed,
                            .wall_s = NAN};
     aif_serve_layout lay;
-    if ((st = aif_serve_plan(&p->cfg, &lay, &err)) == AIF_OK &&
+    if ((st = aif_serve_plan(&p->cfg, &lay, &err)) == AIF_OK && p->cfg.disagg) {
+        /* The series cover both pools: sequences per replica over all P + D replicas, the
+         * KV occupancy over all their blocks (the mean per replica, rounded down). */
+        aif_serve_config dc = p->cfg;
+        dc.disagg = NULL;
+        dc.hw = &p->dhw;
+        dc.tp = p->disagg.decode_tp;
+        dc.replicas = p->disagg.decode_replicas;
+        aif_serve_layout dl;
+        if ((st = aif_serve_plan(&dc, &dl, &err)) == AIF_OK) {
+            long n = (long)lay.replicas + dl.replicas;
+            lay.kv_blocks_per_replica = (lay.kv_blocks_per_replica * lay.replicas +
+                                         dl.kv_blocks_per_replica * dl.replicas) /
+                                        n;
+            lay.replicas = (int)n;
+        }
+    }
+    if (st == AIF_OK &&
         (st = aif_results_add_run(o->db, &run, &o->run_id)) == AIF_OK &&
         (st = add_params(a, p, o)) == AIF_OK) {
         st = aif_serve_store_open(o->db, o->run_id, &lay, &o->store);

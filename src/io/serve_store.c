@@ -179,6 +179,33 @@ static aif_status add_series(aif_serve_store *s) {
     return AIF_OK;
 }
 
+/* A disaggregated run's KV transfers and pools (serve.h's aif_serve_disagg). */
+static aif_status add_disagg_metrics(aif_serve_store *s, const aif_serve_result *r) {
+    struct {
+        const char *name;
+        double value;
+        const char *unit;
+    } m[] = {
+        {"kv_transfer_mean_s", r->kv_transfer_s.mean, "s"},
+        {"kv_transfer_p50_s", r->kv_transfer_s.p50, "s"},
+        {"kv_transfer_p90_s", r->kv_transfer_s.p90, "s"},
+        {"kv_transfer_p99_s", r->kv_transfer_s.p99, "s"},
+        {"kv_transfer_bytes", r->kv_transfer_bytes, "bytes"},
+        {"prefill_utilization", r->prefill_pool.utilization, ""},
+        {"prefill_mean_batch_tokens", r->prefill_pool.mean_batch_tokens, "tokens"},
+        {"decode_utilization", r->decode_pool.utilization, ""},
+        {"decode_mean_batch", r->decode_pool.mean_batch, "sequences"},
+        {"decode_kv_preemptions", (double)r->decode_pool.preemptions, "preemptions"},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        aif_status st = aif_results_add_metric(s->r, s->run_id, m[i].name, m[i].value, m[i].unit);
+        if (st != AIF_OK) {
+            return st;
+        }
+    }
+    return AIF_OK;
+}
+
 static aif_status add_metrics(aif_serve_store *s, const aif_serve_result *r) {
     struct {
         const char *name;
@@ -204,7 +231,7 @@ static aif_status add_metrics(aif_serve_store *s, const aif_serve_result *r) {
             return st;
         }
     }
-    return AIF_OK;
+    return r->disaggregated ? add_disagg_metrics(s, r) : AIF_OK;
 }
 
 aif_status aif_serve_store_finish(aif_serve_store *s, const aif_serve_result *result) {
