@@ -8,8 +8,11 @@
  *
  * Prints, per repetition, simulated requests per second of process CPU time and of wall
  * time, then the medians, the simulation's own figures (so a run that fell behind its load
- * shows) and the peak RSS. Usage: bench_serve [--reps R (5)] [--requests N (1000000)]
- * [--load F (0.8)] */
+ * shows) and the peak RSS. With --disagg P:D the deployment is disaggregated instead
+ * (serve.h's aif_serve_disagg): P prefill and D decode replicas of the same TP 8 H100s,
+ * the KV over their NICs, at D times the arrival rate (the decode pool's share).
+ * Usage: bench_serve [--reps R (5)] [--requests N (1000000)] [--load F (0.8)]
+ * [--disagg P:D] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,7 @@ int main(int argc, char **argv) {
     int reps = 5;
     long requests = 1000000;
     double load = 0.8;
+    int prefill = 0, decode = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--reps") == 0) {
             reps = atoi(argv[i + 1]);
@@ -32,8 +36,15 @@ int main(int argc, char **argv) {
             requests = atol(argv[i + 1]);
         } else if (strcmp(argv[i], "--load") == 0) {
             load = atof(argv[i + 1]);
+        } else if (strcmp(argv[i], "--disagg") == 0) {
+            if (sscanf(argv[i + 1], "%d:%d", &prefill, &decode) != 2 || prefill < 1 ||
+                decode < 1) {
+                fprintf(stderr, "bench_serve: --disagg expects P:D, e.g. 1:2\n");
+                return 2;
+            }
         } else {
-            fprintf(stderr, "usage: bench_serve [--reps R] [--requests N] [--load F]\n");
+            fprintf(stderr,
+                    "usage: bench_serve [--reps R] [--requests N] [--load F] [--disagg P:D]\n");
             return 2;
         }
     }
@@ -61,6 +72,13 @@ int main(int argc, char **argv) {
         return 1;
     }
     double rate = load * pr.tokens_per_s / 211.0;
+    aif_serve_disagg dg = {.decode_replicas = decode};
+    if (prefill > 0) {
+        c.replicas = prefill;
+        c.disagg = &dg;
+        rate *= decode;
+        printf("disaggregated: %d prefill and %d decode replicas\n", prefill, decode);
+    }
     printf("llama3.1-70b, 1 x TP 8 h100 fp8: offline %.0f output tokens/s = %.2f req/s; "
            "load %.2f -> %.2f req/s, %ld requests\n",
            pr.tokens_per_s, pr.tokens_per_s / 211.0, load, rate, requests);
