@@ -10,7 +10,7 @@
  * time, then the medians, the simulation's own figures (so a run that fell behind its load
  * shows) and the peak RSS. With --disagg P:D the deployment is disaggregated instead
  * (serve.h's aif_serve_disagg): P prefill and D decode replicas of the same TP 8 H100s,
- * the KV over their NICs, at D times the arrival rate (the decode pool's share).
+ * the KV over their NICs, at min(P, D) times the arrival rate.
  * Usage: bench_serve [--reps R (5)] [--requests N (1000000)] [--load F (0.8)]
  * [--disagg P:D] */
 #include <math.h>
@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
     if (prefill > 0) {
         c.replicas = prefill;
         c.disagg = &dg;
-        rate *= decode;
+        rate *= prefill < decode ? prefill : decode;
         printf("disaggregated: %d prefill and %d decode replicas\n", prefill, decode);
     }
     printf("llama3.1-70b, 1 x TP 8 h100 fp8: offline %.0f output tokens/s = %.2f req/s; "
