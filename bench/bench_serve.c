@@ -37,8 +37,7 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[i], "--load") == 0) {
             load = atof(argv[i + 1]);
         } else if (strcmp(argv[i], "--disagg") == 0) {
-            if (sscanf(argv[i + 1], "%d:%d", &prefill, &decode) != 2 || prefill < 1 ||
-                decode < 1) {
+            if (sscanf(argv[i + 1], "%d:%d", &prefill, &decode) != 2 || prefill < 1 || decode < 1) {
                 fprintf(stderr, "bench_serve: --disagg expects P:D, e.g. 1:2\n");
                 return 2;
             }

@@ -223,8 +223,9 @@ static const cli_verb_spec spec = {
 static int check_disagg(const serve_args *a) {
     bool on = a->prefill_replicas > 0 || a->decode_replicas > 0;
     if (on && (a->prefill_replicas == 0 || a->decode_replicas == 0)) {
-        return cli_usage_error(&spec, "%s needs %s too, e.g. --prefill-replicas 1 "
-                                      "--decode-replicas 2",
+        return cli_usage_error(&spec,
+                               "%s needs %s too, e.g. --prefill-replicas 1 "
+                               "--decode-replicas 2",
                                a->prefill_replicas ? "--prefill-replicas" : "--decode-replicas",
                                a->prefill_replicas ? "--decode-replicas" : "--prefill-replicas");
     }
@@ -234,8 +235,9 @@ static int check_disagg(const serve_args *a) {
                                       "--decode-replicas D)");
     }
     if (on && a->replicas) {
-        return cli_usage_error(&spec, "--replicas %d is for a colocated deployment; with "
-                                      "--prefill-replicas and --decode-replicas leave it out",
+        return cli_usage_error(&spec,
+                               "--replicas %d is for a colocated deployment; with "
+                               "--prefill-replicas and --decode-replicas leave it out",
                                a->replicas);
     }
     if (on && !a->tp) {
@@ -373,9 +375,9 @@ static json_t *stat_json(const aif_serve_stat *s) {
 json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
     (void)a;
     json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id,
-                          "gpus", (json_int_t)p->gpus, "tp", p->cfg.tp, "replicas",
-                          p->cfg.replicas, "precision", aif_precision_name(p->cfg.precision),
-                          "route", aif_serve_route_name(p->cfg.route));
+                          "gpus", (json_int_t)p->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas,
+                          "precision", aif_precision_name(p->cfg.precision), "route",
+                          aif_serve_route_name(p->cfg.route));
     if (o && p->cfg.disagg) {
         /* Disaggregated: tp and replicas above are the prefill pool's. */
         aif_serve_link kind;

@@ -133,8 +133,7 @@ static int open_store(const serve_args *a, const serve_plan *p, serve_outputs *o
             lay.replicas = (int)n;
         }
     }
-    if (st == AIF_OK &&
-        (st = aif_results_add_run(o->db, &run, &o->run_id)) == AIF_OK &&
+    if (st == AIF_OK && (st = aif_results_add_run(o->db, &run, &o->run_id)) == AIF_OK &&
         (st = add_params(a, p, o)) == AIF_OK) {
         st = aif_serve_store_open(o->db, o->run_id, &lay, &o->store);
     }

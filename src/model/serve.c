@@ -536,8 +536,8 @@ static void summarize_disagg(const deployment *d, aif_serve_result *out) {
         out->mean_batch_tokens =
             (e->batch_tokens_sum + de->batch_tokens_sum) / (double)out->iterations;
     }
-    out->peak_kv_occupancy = fmax(out->prefill_pool.peak_kv_occupancy,
-                                  out->decode_pool.peak_kv_occupancy);
+    out->peak_kv_occupancy =
+        fmax(out->prefill_pool.peak_kv_occupancy, out->decode_pool.peak_kv_occupancy);
     out->price_hits += de->price_hits;
     out->price_misses += de->price_misses;
     out->kv_transfers = d->x.transfers;

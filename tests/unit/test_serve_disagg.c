@@ -4,7 +4,8 @@
  * ingress run one after the other; latency rises with load; the same inputs give the same
  * result; neither pool over-commits its KV and every block comes back; with an infinitely
  * fast link and equal systems the decode pool batches exactly as a colocated replica's
- * decode phase; refusals name the decode pool; the capacity search counts both pools. */
+ * decode phase; refusals name the decode pool; the capacity search counts both pools;
+ * allocation failures leak nothing. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -329,6 +330,35 @@ static void capacity_counts_both_pools(void **state) {
     assert_int_equal(aif_serve_slo_violated(&q.slo, &cap.at_rate), -1);
 }
 
+/* Every allocation failure, in either pool or the transfers, is reported without a leak. */
+static void allocation_failures(void **state) {
+    (void)state;
+    aif_serve_disagg g;
+    aif_serve_config c = split(2, &g, 2);
+    c.tp = 4;
+    g.decode_tp = 4;
+    aif_serve_lengths li, lo;
+    assert_int_equal(aif_serve_lengths_parse("exp:500", &li, NULL), AIF_OK);
+    assert_int_equal(aif_serve_lengths_parse("exp:100", &lo, NULL), AIF_OK);
+    aif_test_allocator t;
+    aif_test_allocator_init(&t, 0);
+    aif_serve_synthetic gen;
+    aif_serve_source src;
+    aif_serve_result r;
+    aif_serve_synthetic_init(&gen, &li, &lo, 20, 5, &src);
+    assert_int_equal(aif_serve_run(&t.base, &c, &src, 3000, &r, NULL), AIF_OK);
+    assert_true(r.kv_transfers > 2500);
+    long total = t.allocations;
+    assert_int_equal(t.live_blocks, 0);
+    for (long k = 1; k <= total; k++) {
+        aif_test_allocator_init(&t, k);
+        aif_serve_synthetic_init(&gen, &li, &lo, 20, 5, &src);
+        aif_error err = {0};
+        assert_int_equal(aif_serve_run(&t.base, &c, &src, 3000, &r, &err), AIF_ENOMEM);
+        assert_int_equal(t.live_blocks, 0);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(link_choice),
@@ -340,6 +370,7 @@ int main(void) {
         cmocka_unit_test(infinite_link_is_decode_batching),
         cmocka_unit_test(refusals),
         cmocka_unit_test(capacity_counts_both_pools),
+        cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,10 +154,10 @@ typedef enum aif_serve_link {
 const char *aif_serve_link_name(aif_serve_link l);
 
 /* The link a disaggregated config's KV transfers cross: bytes/s of one transfer and
- * which fabric (`kind` may be NULL); 0 for a colocated config. Scale-up when both pools are the same system
- * and all their GPUs fit in one scale-up domain (an NVL72 rack), else scale-out (the NICs);
- * per replica tp x the per-GPU bandwidth x calib->link_eff, the slower side of the two
- * pools bounding a transfer; disagg->link_bytes_per_s overrides. O(1). */
+ * which fabric (`kind` may be NULL); 0 for a colocated config. Scale-up when both pools are the
+ * same system and all their GPUs fit in one scale-up domain (an NVL72 rack), else scale-out (the
+ * NICs); per replica tp x the per-GPU bandwidth x calib->link_eff, the slower side of the two pools
+ * bounding a transfer; disagg->link_bytes_per_s overrides. O(1). */
 double aif_serve_kv_link(const aif_serve_config *cfg, aif_serve_link *kind);
 
 /* What the deployment holds, derived from the config (aif_serve_plan). KV capacity is the
@@ -226,8 +226,8 @@ typedef struct aif_serve_result {
     int disaggregated;
     aif_serve_layout decode_layout;
     aif_serve_pool prefill_pool, decode_pool;
-    long kv_transfers;           /* KV caches moved from prefill to decode */
-    double kv_transfer_bytes;    /* their bytes */
+    long kv_transfers;            /* KV caches moved from prefill to decode */
+    double kv_transfer_bytes;     /* their bytes */
     aif_serve_stat kv_transfer_s; /* first token to the KV on a decode replica: the wait for
                                      a link and free blocks plus bytes / link_bytes_per_s */
     double kv_link_bytes_per_s;   /* of one transfer (aif_serve_kv_link) */
