@@ -162,7 +162,10 @@ static int due_less(const serve_due *a, const serve_due *b) {
     return a->iter < b->iter || (a->iter == b->iter && a->id < b->id);
 }
 
-static aif_status due_push(serve_engine *e, serve_replica *r, serve_due d) {
+/* Inlined into both callers: the colocated hot path (aif__serve_replica_end) keeps it as
+ * it was before disaggregation added a second caller. */
+static inline __attribute__((always_inline)) aif_status due_push(serve_engine *e, serve_replica *r,
+                                                                 serve_due d) {
     if (r->due_count == r->due_cap) {
         long cap = r->due_cap ? r->due_cap * 2 : 64;
         serve_due *p =
