@@ -91,6 +91,17 @@ static const cli_option options[] = {
      .help = "generated tokens, as --input-len (default 200; input default 1000)",
      .set = cli_set_text,
      .offset = offsetof(serve_args, output_len)},
+    {.name = "arrivals",
+     .value_name = "PROCESS",
+     .help = "--rate: poisson (default) or gamma:CV, gaps with that coefficient of variation",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, arrivals)},
+    {.name = "length-mix",
+     .value_name = "FILE",
+     .help = "draw (input, output) lengths jointly from a trace file's rows (any --trace "
+             "layout)",
+     .set = cli_set_path,
+     .offset = offsetof(serve_args, length_mix)},
     {.name = "seed",
      .value_name = "N",
      .help = "random seed of arrivals and lengths (default 1)",
@@ -110,6 +121,26 @@ static const cli_option options[] = {
      .help = "--trace: also report the hit rate of an infinite prefix cache (reads it twice)",
      .set = cli_set_flag,
      .offset = offsetof(serve_args, prefix_bound)},
+    {.name = "preemption",
+     .value_name = "MODE",
+     .help = "when KV runs out: recompute (default) or swap to host memory",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, preemption)},
+    {.name = "swap-space",
+     .value_name = "GIB",
+     .help = "--preemption swap: host swap space per GPU in GiB (default 4)",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e6, false),
+     .expects = "a positive number of GiB",
+     .offset = offsetof(serve_args, swap_space_gib)},
+    {.name = "host-link",
+     .value_name = "GB_PER_S",
+     .help = "--preemption swap: GPU-host bandwidth per GPU and direction (default: the "
+             "system's)",
+     .set = cli_set_number,
+     .range = CLI_RANGE(0, true, 1e6, false),
+     .expects = "a positive number of GB/s",
+     .offset = offsetof(serve_args, host_link_gbps)},
     {.name = "block-size",
      .value_name = "TOKENS",
      .help = "tokens per KV-cache block (default 16)",
@@ -275,6 +306,17 @@ static int check_request(const serve_args *a) {
         return cli_usage_error(&spec, "-o applies to one run (--rate, --concurrency or "
                                       "--trace), not to --find-capacity");
     }
+    if (a->arrivals && a->rate <= 0 && !a->find_capacity) {
+        return cli_usage_error(&spec, "--arrivals applies to --rate and --find-capacity");
+    }
+    if (a->length_mix && (a->trace || a->input_len || a->output_len)) {
+        return cli_usage_error(&spec, "--length-mix replaces --input-len and --output-len and "
+                                      "applies to synthetic loads, not --trace");
+    }
+    if ((a->swap_space_gib > 0 || a->host_link_gbps > 0) &&
+        (a->preemption == NULL || strcmp(a->preemption, "swap") != 0)) {
+        return cli_usage_error(&spec, "--swap-space and --host-link apply to --preemption swap");
+    }
     if (a->prefix_bound && !a->trace) {
         return cli_usage_error(&spec, "--prefix-bound applies to --trace");
     }
@@ -436,6 +478,20 @@ void serve_json_result(json_t *o, const aif_serve_result *r) {
         json_object_set_new(o, "prefill_pool", pool_json(&r->prefill_pool, &r->layout));
         json_object_set_new(o, "decode_pool", pool_json(&r->decode_pool, &r->decode_layout));
     }
+    if (r->layout.host_link_bytes_per_s > 0) {
+        /* Only with --preemption swap, so other runs print what they always did. */
+        json_object_set_new(o, "preemption", json_string("swap"));
+        json_object_set_new(
+            o, "swap_tokens_per_replica",
+            json_integer(r->layout.swap_blocks_per_replica * r->layout.kv_block_tokens));
+        json_object_set_new(o, "host_link_bytes_per_s",
+                            cli_json_g(r->layout.host_link_bytes_per_s, 6));
+        json_object_set_new(o, "swaps_out", json_integer(r->swap_outs));
+        json_object_set_new(o, "swaps_in", json_integer(r->swap_ins));
+        json_object_set_new(o, "swap_bytes", cli_json_g(r->swap_bytes, 6));
+        json_object_set_new(o, "swap_s", cli_json_g(r->swap_s, 6));
+        json_object_set_new(o, "peak_swap_occupancy", cli_json_fixed(r->peak_swap_occupancy, 4));
+    }
 }
 
 static int print_json(const serve_args *a, const serve_plan *p, const aif_serve_result *r,
@@ -499,10 +555,28 @@ static void print_text(const serve_args *a, const serve_plan *p, const aif_serve
     serve_print_header(a, p, &r->layout);
     if (a->trace) {
         printf("  load              trace %s\n", a->trace);
+    } else if (a->rate > 0 && (a->arrivals || a->length_mix)) {
+        char process[64];
+        if (p->arrival_cv == 1) {
+            snprintf(process, sizeof process, "Poisson");
+        } else {
+            snprintf(process, sizeof process, "gamma (CV %.4g)", p->arrival_cv);
+        }
+        if (a->length_mix) {
+            printf("  load              %s %.4g req/s, lengths from %s (%ld pairs), seed %llu\n",
+                   process, a->rate, a->length_mix, p->mix_count, (unsigned long long)a->seed);
+        } else {
+            printf("  load              %s %.4g req/s, input %s, output %s tokens, seed %llu\n",
+                   process, a->rate, a->input_len ? a->input_len : "1000",
+                   a->output_len ? a->output_len : "200", (unsigned long long)a->seed);
+        }
     } else if (a->rate > 0) {
         printf("  load              Poisson %.4g req/s, input %s, output %s tokens, seed %llu\n",
                a->rate, a->input_len ? a->input_len : "1000", a->output_len ? a->output_len : "200",
                (unsigned long long)a->seed);
+    } else if (a->length_mix) {
+        printf("  load              closed loop of %lld, lengths from %s (%ld pairs), seed %llu\n",
+               (long long)a->concurrency, a->length_mix, p->mix_count, (unsigned long long)a->seed);
     } else {
         printf("  load              closed loop of %lld, input %s, output %s tokens, seed %llu\n",
                (long long)a->concurrency, a->input_len ? a->input_len : "1000",
@@ -563,6 +637,14 @@ void serve_print_result(const aif_serve_result *r) {
         print_pool("prefill pool", &r->prefill_pool);
         print_pool("decode pool", &r->decode_pool);
     }
+    if (r->layout.host_link_bytes_per_s > 0) {
+        printf("  swap              %ld out, %ld in, %.4g GB moved in %.4g s (host link %.4g GB/s "
+               "per replica); host space %ld tokens per replica, %.1f%% at peak\n",
+               r->swap_outs, r->swap_ins, r->swap_bytes / 1e9, r->swap_s,
+               r->layout.host_link_bytes_per_s / 1e9,
+               r->layout.swap_blocks_per_replica * (long)r->layout.kv_block_tokens,
+               100 * r->peak_swap_occupancy);
+    }
 }
 
 /* Run the simulation on the load the command line names and print the result. */
@@ -581,6 +663,10 @@ static int simulate(const serve_args *a, serve_plan *p) {
         }
     } else {
         aif_serve_synthetic_init(&gen, &p->in, &p->out, a->rate, a->seed, &src);
+        aif_serve_synthetic_set_arrival_cv(&gen, p->arrival_cv, NULL);
+        if (p->mix) {
+            aif_serve_synthetic_set_mix(&gen, p->mix, p->mix_count, NULL);
+        }
     }
     serve_outputs outs;
     int rc = a->out_dir ? serve_outputs_begin(&outs, a, p) : CLI_EXIT_OK;
@@ -638,7 +724,10 @@ static int find_capacity(const serve_args *a, serve_plan *p) {
                                   .seed = a->seed,
                                   .requests = a->requests ? (long)a->requests : DEFAULT_REQUESTS,
                                   .tolerance = a->tolerance,
-                                  .slo = p->slo};
+                                  .slo = p->slo,
+                                  .arrival_cv = p->arrival_cv,
+                                  .mix = p->mix,
+                                  .mix_count = p->mix_count};
     aif_serve_capacity *c = malloc(sizeof *c);
     if (c == NULL) {
         fprintf(stderr, "aifactory serve: out of memory\n");
@@ -680,6 +769,26 @@ static int resolve_decode(const serve_args *a, const aif_catalog *cat, serve_pla
                                    .decode_hw = &p->dhw,
                                    .link_bytes_per_s = a->kv_link_gbps * 1e9};
     p->cfg.disagg = &p->disagg;
+    return CLI_EXIT_OK;
+}
+
+/* --length-mix FILE: the trace's (input, output) pairs; the lengths' means (for the TP
+ * choice and the report) become those of the mix. */
+static int load_mix(const serve_args *a, serve_plan *p) {
+    aif_error err = {0};
+    if (aif_serve_trace_lengths(NULL, a->length_mix, &p->mix, &p->mix_count, &err) != AIF_OK) {
+        char buf[AIF_ERROR_MESSAGE_MAX + 256];
+        aif_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s%s\n", err.file ? "" : "aifactory serve: --length-mix: ", buf);
+        return err.status == AIF_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+    }
+    double in = 0, out = 0;
+    for (long i = 0; i < p->mix_count; i++) {
+        in += (double)p->mix[2 * i];
+        out += (double)p->mix[2 * i + 1];
+    }
+    p->in = (aif_serve_lengths){AIF_SERVE_LEN_FIXED, in / (double)p->mix_count, 0, 0};
+    p->out = (aif_serve_lengths){AIF_SERVE_LEN_FIXED, out / (double)p->mix_count, 0, 0};
     return CLI_EXIT_OK;
 }
 
@@ -730,6 +839,12 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
             return rc;
         }
     }
+    if (a->preemption && aif_serve_preemption_parse(a->preemption, &p.cfg.preemption) != AIF_OK) {
+        return cli_usage_error(&spec, "--preemption expects recompute or swap, found '%s'",
+                               a->preemption);
+    }
+    p.cfg.swap_space_bytes = a->swap_space_gib * 1073741824.0;
+    p.cfg.host_link_bytes_per_s = a->host_link_gbps * 1e9;
     p.cfg.kv_block_tokens = a->block;
     p.cfg.token_budget = (long)a->budget;
     p.cfg.max_running = (long)a->max_running;
@@ -742,13 +857,22 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
     if (rc == CLI_EXIT_OK && a->slo && aif_serve_slo_parse(a->slo, &p.slo, &err) != AIF_OK) {
         rc = cli_usage_error(&spec, "--slo: %s", err.message);
     }
+    p.arrival_cv = 1;
+    if (rc == CLI_EXIT_OK && a->arrivals &&
+        aif_serve_arrivals_parse(a->arrivals, &p.arrival_cv, &err) != AIF_OK) {
+        rc = cli_usage_error(&spec, "--arrivals: %s", err.message);
+    }
+    if (rc == CLI_EXIT_OK && a->length_mix) {
+        rc = load_mix(a, &p);
+    }
     if (rc == CLI_EXIT_OK) {
         rc = layout(a, &p);
     }
-    if (rc != CLI_EXIT_OK) {
-        return rc;
+    if (rc == CLI_EXIT_OK) {
+        rc = a->find_capacity ? find_capacity(a, &p) : simulate(a, &p);
     }
-    return a->find_capacity ? find_capacity(a, &p) : simulate(a, &p);
+    aif_serve_trace_lengths_free(NULL, p.mix, p.mix_count);
+    return rc;
 }
 
 int cmd_serve(int argc, char **argv) {

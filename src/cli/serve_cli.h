@@ -17,11 +17,11 @@
 typedef struct serve_args {
     cli_common common;
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
-    const char *slo, *out_dir, *prefix_cache, *decode_system;
+    const char *slo, *out_dir, *prefix_cache, *decode_system, *preemption, *arrivals, *length_mix;
     int64_t gpus, requests, concurrency, budget, max_running;
     int32_t tp, replicas, block;
     int32_t prefill_replicas, decode_replicas, decode_tp; /* disaggregation */
-    double rate, tolerance, kv_link_gbps;
+    double rate, tolerance, kv_link_gbps, swap_space_gib, host_link_gbps;
     bool find_capacity, prefix_bound;
     uint64_t seed;
     cli_list catalogs, model_files;
@@ -33,6 +33,9 @@ typedef struct serve_plan {
     aif_perf_hw hw;
     aif_serve_config cfg;
     aif_serve_lengths in, out;
+    double arrival_cv; /* 1: Poisson */
+    long *mix;         /* --length-mix: [2 * mix_count] (input, output) pairs, or NULL */
+    long mix_count;
     aif_serve_slo slo;
     bool from_catalog;
     long gpus; /* of the whole deployment (both pools when disaggregated) */

@@ -224,8 +224,13 @@ static aif_status add_metrics(aif_serve_store *s, const aif_serve_result *r) {
         {"mean_kv_occupancy", r->mean_kv_occupancy, ""},
         {"kv_preemptions", (double)r->preemptions, "preemptions"},
         {"prefix_hit_rate", r->prefix_hit_rate, ""},
+        {"kv_swaps", (double)r->swap_outs, "swaps"},
+        {"kv_swap_bytes", r->swap_bytes, "bytes"},
+        {"kv_swap_s", r->swap_s, "s"},
     };
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+    /* Swap preemption's figures only when it was on, so other runs keep their rows. */
+    size_t n = sizeof m / sizeof m[0] - (r->layout.host_link_bytes_per_s > 0 ? 0 : 3);
+    for (size_t i = 0; i < n; i++) {
         aif_status st = aif_results_add_metric(s->r, s->run_id, m[i].name, m[i].value, m[i].unit);
         if (st != AIF_OK) {
             return st;

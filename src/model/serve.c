@@ -33,6 +33,35 @@ aif_status aif_serve_route_parse(const char *name, aif_serve_route *out) {
     return AIF_EINVAL;
 }
 
+static const char *const preemption_names[AIF_SERVE_PREEMPT_COUNT] = {"recompute", "swap"};
+
+const char *aif_serve_preemption_name(aif_serve_preemption p) {
+    return (unsigned)p < AIF_SERVE_PREEMPT_COUNT ? preemption_names[p] : "?";
+}
+
+aif_status aif_serve_preemption_parse(const char *name, aif_serve_preemption *out) {
+    for (int i = 0; name && i < AIF_SERVE_PREEMPT_COUNT; i++) {
+        if (strcmp(name, preemption_names[i]) == 0) {
+            *out = (aif_serve_preemption)i;
+            return AIF_OK;
+        }
+    }
+    return AIF_EINVAL;
+}
+
+double aif_serve_host_link_bytes_per_s(const aif_perf_hw *hw) {
+    const char *id = hw && hw->id ? hw->id : "";
+    /* Grace-Blackwell superchips: NVLink-C2C, 900 GB/s both ways for two GPUs. */
+    if (strstr(id, "gb200") || strstr(id, "gb300")) {
+        return 225e9;
+    }
+    /* A100: PCIe Gen4 x16; the rest: PCIe Gen5 x16 (64 GB/s each way). */
+    if (hw && hw->generation && strcmp(hw->generation, "ampere") == 0) {
+        return 32e9;
+    }
+    return 64e9;
+}
+
 /* What would hold the weights: the smallest TP that divides the heads, stays in the
  * scale-up domain and leaves usable HBM over, or a lower precision. */
 static const char *fitting_tp(const aif_model_spec *m, const aif_perf_hw *hw, double need,
@@ -66,7 +95,9 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
                              aif_precision_name(c->precision));
     }
     if (c->tp < 1 || c->replicas < 1 || c->kv_block_tokens < 0 || c->token_budget < 0 ||
-        c->max_running < 0 || c->concurrency < 0 || (unsigned)c->route >= AIF_SERVE_ROUTE_COUNT) {
+        c->max_running < 0 || c->concurrency < 0 || (unsigned)c->route >= AIF_SERVE_ROUTE_COUNT ||
+        (unsigned)c->preemption >= AIF_SERVE_PREEMPT_COUNT || !(c->swap_space_bytes >= 0) ||
+        !(c->host_link_bytes_per_s >= 0)) {
         return aif_error_set(err, AIF_EINVAL,
                              "serve: expected positive TP and replicas and non-negative engine "
                              "settings, found TP %d, %d replicas",
@@ -117,6 +148,20 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
     }
     out->kv_blocks_per_replica = (long)blocks;
     out->kv_tokens_per_replica = out->kv_blocks_per_replica * out->kv_block_tokens;
+    if (c->preemption == AIF_SERVE_PREEMPT_SWAP) {
+        /* vLLM's swap space: 4 GiB of host memory per GPU by default. */
+        double space = (c->swap_space_bytes > 0 ? c->swap_space_bytes : 4.0 * 1073741824.0) * c->tp;
+        double swap = floor(space / (out->kv_bytes_per_token * out->kv_block_tokens));
+        out->swap_blocks_per_replica = swap < 1e15 ? (long)swap : (long)1e15;
+        double link = c->host_link_bytes_per_s > 0 ? c->host_link_bytes_per_s
+                                                   : aif_serve_host_link_bytes_per_s(c->hw);
+        out->host_link_bytes_per_s = link * c->tp; /* each GPU copies its shard */
+    }
+    if (c->disagg && c->preemption == AIF_SERVE_PREEMPT_SWAP) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "serve: preemption by swap is not modelled with disaggregated "
+                             "pools; use recompute");
+    }
     if (c->disagg) {
         aif_serve_layout dl;
         return plan_decode(c, &dl, err);
@@ -181,7 +226,8 @@ typedef struct deployment {
     aif_serve_source *src;
     long max_requests, taken, in_flight, peak_in_flight;
     long next_replica;
-    serve_seq *live; /* requests in flight, newest first */
+    serve_seq *live;     /* requests in flight, newest first */
+    serve_router router; /* least-tokens and prefix-affinity: replicas by outstanding tokens */
     int64_t last_arrival_ns, first_arrival_ns, last_finish_ns;
     double input_done, output_done, hit_done;
     long completed;
@@ -348,13 +394,8 @@ static int pick_replica(deployment *d, const serve_seq *s) {
         }
         return best;
     }
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-        if (d->reps[i].outstanding_tokens < d->reps[best].outstanding_tokens) {
-            best = i;
-        }
-    }
-    return best;
+    /* The fewest tokens, ties to the lowest index: the router heap's top. */
+    return d->router.heap[0];
 }
 
 static void live_remove(deployment *d, serve_seq *s) {
@@ -407,6 +448,9 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
     s->replica = r;
     serve_replica *rep = &d->reps[r];
     rep->outstanding_tokens += s->input + s->output;
+    if (d->router.heap) {
+        aif__serve_router_fix(&d->router, d->reps, r);
+    }
     aif__serve_replica_enqueue(rep, s);
     if (s->id == 0) {
         d->first_arrival_ns = t;
@@ -576,7 +620,16 @@ static void summarize(const deployment *d, aif_serve_result *out) {
     }
     out->peak_kv_occupancy = (double)d->e.peak_blocks / (double)d->lay.kv_blocks_per_replica;
     out->peak_in_flight = d->peak_in_flight;
+    out->swap_outs = d->e.swap_outs;
+    out->swap_ins = d->e.swap_ins;
+    out->swap_bytes = d->e.swap_bytes;
+    out->swap_s = d->e.swap_ns / 1e9;
+    if (d->lay.swap_blocks_per_replica > 0) {
+        out->peak_swap_occupancy =
+            (double)d->e.peak_host_blocks / (double)d->lay.swap_blocks_per_replica;
+    }
     for (int i = 0; i < d->nreps; i++) {
+        out->swap_blocks_at_end += d->reps[i].host_blocks;
         out->kv_blocks_at_end += aif__serve_kv_used(&d->reps[i]);
         out->prefix_evictions += d->reps[i].cache.evictions;
     }
@@ -663,6 +716,9 @@ static aif_status simulate(deployment *d, aif_error *err) {
             if ((st = aif__serve_replica_end(e, rep, w.t)) != AIF_OK) {
                 return st;
             }
+            if (d->router.heap && w.replica < d->lay.replicas && e->finished_count > 0) {
+                aif__serve_router_fix(&d->router, d->reps, w.replica);
+            }
             long done = 0;
             for (long i = 0; i < e->finished_count; i++) {
                 serve_seq *s = e->finished[i];
@@ -724,6 +780,7 @@ static void teardown(deployment *d) {
         aif_free(a, d->reps, sizeof(serve_replica) * (size_t)d->nreps);
     }
     aif_free(a, d->heap, sizeof(wake) * (size_t)heap_cap(d));
+    aif__serve_router_free(a, &d->router);
     aif_free(a, d->e.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
     if (d->e.handoff) {
         aif_free(a, d->de.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
@@ -762,7 +819,13 @@ static aif_status setup(deployment *d) {
             return AIF_ENOMEM;
         }
     }
-    aif_status st = aif_pool_create(a, sizeof(serve_seq), 1024, &d->seqs);
+    aif_status st = AIF_OK;
+    if (d->e.cfg->route != AIF_SERVE_ROUTE_ROUND_ROBIN) {
+        st = aif__serve_router_init(a, &d->router, d->lay.replicas); /* the routed pool */
+    }
+    if (st == AIF_OK) {
+        st = aif_pool_create(a, sizeof(serve_seq), 1024, &d->seqs);
+    }
     if (st == AIF_OK) {
         st = aif_hist_create(a, &d->ttft);
     }
@@ -795,6 +858,8 @@ aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, ai
     d.e.calib = cfg->calib ? cfg->calib : aif_perf_calib_default();
     d.e.lay = d.lay;
     d.e.prefix = cfg->prefix_caching != 0;
+    d.e.swap = cfg->preemption == AIF_SERVE_PREEMPT_SWAP;
+    d.e.block_bytes = d.lay.kv_bytes_per_token * d.lay.kv_block_tokens;
     /* vLLM keeps 1% of the blocks free when it admits a new request. */
     d.e.watermark_blocks = d.lay.kv_blocks_per_replica / 100;
     d.nreps = d.lay.replicas;

@@ -125,6 +125,13 @@ static aif_status simulate(search *s, double rate, aif_serve_result *r, double *
     aif_serve_synthetic gen;
     aif_serve_source src;
     aif_serve_synthetic_init(&gen, &s->q->input, &s->q->output, rate, s->q->seed, &src);
+    if (s->q->arrival_cv > 0) {
+        gen.arrival_cv = s->q->arrival_cv;
+    }
+    if (s->q->mix) {
+        gen.mix = s->q->mix;
+        gen.mix_count = s->q->mix_count;
+    }
     aif_status st = aif_serve_run(s->a, &s->cfg, &src, s->requests, r, err);
     *span_s = gen.clock_s; /* the last arrival: the source is not read past the run */
     return st;

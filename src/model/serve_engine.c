@@ -293,12 +293,137 @@ static void decode_leave(serve_replica *r, const serve_seq *s, long block) {
     r->residue[residue_of(s, block)]--;
 }
 
-/* Preempt the newest running sequence: free its blocks and put it first in the queue to
- * be prefilled again with what it has generated (recompute). */
+/* ---- swap preemption ---- */
+
+/* The swapped list stays ordered by id, so the oldest request comes back first. */
+static void swap_insert(serve_replica *r, serve_seq *s) {
+    serve_seq *after = r->swap_tail;
+    while (after && after->id > s->id) {
+        after = after->prev;
+    }
+    s->prev = after;
+    s->next = after ? after->next : r->swap_head;
+    if (s->next) {
+        s->next->prev = s;
+    } else {
+        r->swap_tail = s;
+    }
+    if (after) {
+        after->next = s;
+    } else {
+        r->swap_head = s;
+    }
+}
+
+static void swap_remove(serve_replica *r, serve_seq *s) {
+    if (s->prev) {
+        s->prev->next = s->next;
+    } else {
+        r->swap_head = s->next;
+    }
+    if (s->next) {
+        s->next->prev = s->prev;
+    } else {
+        r->swap_tail = s->prev;
+    }
+}
+
+/* Copy sequence s's KV (all it has computed, cached units included) to host memory and
+ * free its blocks; a decoding sequence keeps its place in its output, a prefilling one its
+ * progress through the prompt. Returns 0, doing nothing, when there is nothing to copy (a
+ * prompt not started) or the replica's swap space cannot hold it. s is already off the
+ * running list; no chunk of it is scheduled (preemption comes before prefill). */
+static int swap_out(serve_engine *e, serve_replica *r, serve_seq *s) {
+    long block = e->lay.kv_block_tokens;
+    int decoding = s->state == SEQ_DECODE;
+    /* KV written before this iteration */
+    long ctx = decoding ? s->prefill_len + (r->iter - 1) - s->kp : s->prefill_done;
+    long blocks = aif__serve_blocks(ctx, block);
+    if (ctx == 0 || r->host_blocks + blocks > e->lay.swap_blocks_per_replica) {
+        return 0;
+    }
+    if (decoding) {
+        r->blocks_used -= blocks - shared_blocks(s);
+        decode_leave(r, s, block);
+        s->epoch++;
+        s->generated = s->gp + (r->iter - 1 - s->kp);
+        s->prefill_len = ctx; /* on return it decodes on from this context */
+        s->prefill_done = ctx;
+    } else {
+        r->blocks_used -= s->blocks - shared_blocks(s);
+        pre_remove(r, s);
+    }
+    release_units(r, s);
+    s->blocks = 0;
+    s->swap_blocks = blocks;
+    r->host_blocks += blocks;
+    if (r->host_blocks > e->peak_host_blocks) {
+        e->peak_host_blocks = r->host_blocks;
+    }
+    r->swap_bytes_now += (double)blocks * e->block_bytes;
+    s->state = SEQ_SWAPPED;
+    swap_insert(r, s);
+    e->swap_outs++;
+    return 1;
+}
+
+/* Bring swapped sequences back, oldest first, while their blocks (and a decode's token of
+ * this iteration) fit above the watermark: a decoding one decodes in this iteration, as if
+ * its prefill had ended in the last one; a prefilling one rejoins the prompts in progress,
+ * last, its blocks its own (its whole units pass to the cache again as its next chunk
+ * ends). */
+static aif_status swap_in(serve_engine *e, serve_replica *r) {
+    long block = e->lay.kv_block_tokens;
+    while (r->swap_head && r->running < e->lay.max_running) {
+        serve_seq *s = r->swap_head;
+        int decoding = s->prefill_done == s->prefill_len;
+        long need = decoding ? aif__serve_blocks(s->prefill_len + 1, block) : s->swap_blocks;
+        long reserve = r->running > 0 ? e->watermark_blocks : 0;
+        if (need > e->lay.kv_blocks_per_replica - aif__serve_kv_used(r) - reserve) {
+            break;
+        }
+        swap_remove(r, s);
+        r->host_blocks -= s->swap_blocks;
+        r->swap_bytes_now += (double)s->swap_blocks * e->block_bytes;
+        s->swap_blocks = 0;
+        e->swap_ins++;
+        r->blocks_used += need;
+        evict_to_fit(e, r);
+        if (!decoding) {
+            s->state = SEQ_PREFILL;
+            s->blocks = need;
+            run_insert(r, s);
+            pre_push_back(r, s);
+            continue;
+        }
+        s->state = SEQ_DECODE;
+        s->kp = r->iter - 1;
+        s->gp = s->generated;
+        r->decoding++;
+        r->decode_base += s->prefill_len - s->kp;
+        r->residue[residue_of(s, block)]++;
+        run_insert(r, s);
+        serve_due d = {s->kp + s->output - s->gp, s->id, s, s->epoch};
+        if (due_push(e, r, d) != AIF_OK) {
+            return AIF_ENOMEM;
+        }
+    }
+    return AIF_OK;
+}
+
+/* Preempt the newest running sequence: swap it out (swap mode, decoding, room on the host)
+ * or free its blocks and put it first in the queue to be prefilled again with what it has
+ * generated (recompute). */
 static void preempt_newest(serve_engine *e, serve_replica *r) {
     long block = e->lay.kv_block_tokens;
     serve_seq *s = r->run_tail;
     run_remove(r, s);
+    r->preempted_now = 1;
+    s->preempted++;
+    e->preemptions++;
+    if (e->swap && swap_out(e, r, s)) {
+        return;
+    }
     if (s->state == SEQ_DECODE) {
         /* Before iteration r->iter allocated anything: the blocks after iter - 1. */
         r->blocks_used -= decode_blocks_after(s, r->iter - 1, block) - shared_blocks(s);
@@ -315,8 +440,6 @@ static void preempt_newest(serve_engine *e, serve_replica *r) {
     s->chunk = 0;
     wait_push_front(r, s);
     s->state = SEQ_WAITING;
-    s->preempted++;
-    e->preemptions++;
 }
 
 /* Give sequence s up to `budget` prefill tokens within the free blocks (less `reserve`).
@@ -344,8 +467,9 @@ static long schedule_chunk(serve_engine *e, serve_replica *r, serve_seq *s, long
     return chunk;
 }
 
-/* Form the batch of iteration r->iter: decode tokens, then prefill chunks. */
-static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *span_sum) {
+/* Form the batch of iteration r->iter: decode tokens, swapped sequences back (swap mode),
+ * then prefill chunks. Errors: AIF_ENOMEM. */
+static aif_status form_batch(serve_engine *e, serve_replica *r, int64_t now, double *span_sum) {
     long block = e->lay.kv_block_tokens;
     long total = e->lay.kv_blocks_per_replica;
     long slot = r->iter % block;
@@ -356,6 +480,11 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
     }
     r->blocks_used += r->residue[slot];
     evict_to_fit(e, r);
+    /* Swapped sequences return before new work (vLLM: not in an iteration that preempted,
+     * unless nothing else runs) and, while any waits, no new request is admitted. */
+    if (r->swap_head && (!r->preempted_now || r->running == 0) && swap_in(e, r) != AIF_OK) {
+        return AIF_ENOMEM;
+    }
     r->cur_decode = r->decoding;
     long budget = e->lay.token_budget - r->decoding;
     long tokens = 0, seqs = 0;
@@ -376,7 +505,7 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
     }
     /* New requests in arrival order, while the budget, the sequence cap and the KV cache
      * (less a small watermark, so admissions do not starve running decodes) allow. */
-    while (budget > 0 && r->wait_head && r->running < e->lay.max_running &&
+    while (budget > 0 && r->wait_head && r->swap_head == NULL && r->running < e->lay.max_running &&
            (r->pre_tail == NULL ||
             r->pre_tail->prefill_done + r->pre_tail->chunk == r->pre_tail->prefill_len)) {
         serve_seq *s = r->wait_head;
@@ -408,17 +537,22 @@ static void form_batch(serve_engine *e, serve_replica *r, int64_t now, double *s
     }
     r->cur_prefill_seqs = seqs;
     r->cur_prefill_tokens = tokens;
+    return AIF_OK;
 }
 
 int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
                                  aif_status *status) {
     *status = AIF_OK;
-    if (r->running == 0 && r->wait_head == NULL) {
+    if (r->running == 0 && r->wait_head == NULL && r->swap_head == NULL) {
         r->busy = 0;
         return -1;
     }
     double span_sum = 0;
-    form_batch(e, r, now, &span_sum);
+    r->preempted_now = 0;
+    r->swap_bytes_now = 0;
+    if ((*status = form_batch(e, r, now, &span_sum)) != AIF_OK) {
+        return -1;
+    }
     /* Prompts in progress can hold every block between them with no decode to preempt;
      * the newest gives way until something moves (a lone request always fits). */
     while (r->cur_decode == 0 && r->cur_prefill_tokens == 0) {
@@ -430,13 +564,23 @@ int64_t aif__serve_replica_start(serve_engine *e, serve_replica *r, int64_t now,
             s->chunk = 0;
         }
         preempt_newest(e, r);
-        form_batch(e, r, now, &span_sum);
+        if ((*status = form_batch(e, r, now, &span_sum)) != AIF_OK) {
+            return -1;
+        }
     }
     double ctx = r->cur_decode > 0 ? (double)(r->decode_base + (int64_t)r->cur_decode * r->iter) /
                                          (double)r->cur_decode
                                    : 0.0;
     double span = r->cur_prefill_tokens > 0 ? span_sum / (double)r->cur_prefill_tokens : 0.0;
     int64_t dt = aif__serve_price_ns(e, r->cur_decode, ctx, r->cur_prefill_tokens, span);
+    if (r->swap_bytes_now > 0) {
+        /* The block copies run before the forward pass and hold up the whole batch (vLLM
+         * issues them ahead of the model step on the same stream): no overlap. */
+        int64_t copy = (int64_t)llround(r->swap_bytes_now / e->lay.host_link_bytes_per_s * 1e9);
+        dt += copy;
+        e->swap_ns += (double)copy;
+        e->swap_bytes += r->swap_bytes_now;
+    }
     r->busy = 1;
     r->cur_start_ns = now;
     e->iterations++;

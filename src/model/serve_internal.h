@@ -9,12 +9,18 @@
 #include "aifactory/hist.h"
 #include "aifactory/serve.h"
 
-enum { SEQ_WAITING, SEQ_PREFILL, SEQ_DECODE, SEQ_HANDOFF /* prefilled, KV not yet moved */ };
+enum {
+    SEQ_WAITING,
+    SEQ_PREFILL,
+    SEQ_DECODE,
+    SEQ_HANDOFF, /* prefilled, KV not yet moved */
+    SEQ_SWAPPED  /* KV in host memory (swap preemption) */
+};
 
 typedef struct serve_seq serve_seq;
 struct serve_seq {
-    serve_seq *prev, *next;                       /* running list (by id) or waiting queue */
-    serve_seq *pprev, *pnext;                     /* prefilling list, in admission order */
+    serve_seq *prev, *next;   /* running list (by id), waiting queue or swapped list (by id) */
+    serve_seq *pprev, *pnext; /* prefilling list, in admission order */
     int64_t arrival_ns, sched_ns, first_token_ns; /* -1 until it happens */
     long id;                                      /* arrival order, from 0 */
     long input, output;
@@ -23,9 +29,10 @@ struct serve_seq {
     long prefill_done; /* of prefill_len */
     long chunk;        /* prefill tokens scheduled in the iteration in progress */
     long generated;
-    long kp, gp;    /* decoding: iteration that finished the prefill, and `generated` then */
-    long blocks;    /* KV blocks held while prefilling (decoding: derived from kp) */
-    long preempted; /* times preempted (reported per request) */
+    long kp, gp;      /* decoding: iteration that finished the prefill, and `generated` then */
+    long blocks;      /* KV blocks held while prefilling (decoding: derived from kp) */
+    long preempted;   /* times preempted (reported per request) */
+    long swap_blocks; /* swapped out: KV blocks held in host memory (its whole context) */
     /* Prefix caching (serve_prefix.c): the keys of the prompt's whole cacheable units
      * (unit_tokens each, unit_blocks KV blocks), and how many leading units this sequence
      * references in its replica's cache; those blocks are the cache's, not counted in
@@ -109,6 +116,10 @@ typedef struct serve_replica {
     serve_seq *run_head, *run_tail; /* every admitted sequence, ordered by id */
     serve_seq *wait_head, *wait_tail;
     serve_seq *pre_head, *pre_tail;
+    serve_seq *swap_head, *swap_tail; /* swapped out to host memory, by id */
+    long host_blocks;                 /* held by swapped sequences */
+    double swap_bytes_now;            /* moved by the iteration being formed */
+    int preempted_now;                /* the iteration being formed preempted a sequence */
     long running, decoding;
     int64_t decode_base; /* sum over decoding sequences of prefill_len - kp */
     long *residue;       /* [kv_block_tokens] */
@@ -121,6 +132,20 @@ typedef struct serve_replica {
     long cur_decode, cur_prefill_seqs, cur_prefill_tokens;
     int64_t cur_start_ns;
 } serve_replica;
+
+/* Replicas by (outstanding tokens, index), an indexed min-heap (serve_route.c): heap[0] is
+ * the replica least-tokens routing picks; pos[r] is replica r's place in heap. */
+typedef struct serve_router {
+    int *heap, *pos;
+    int n;
+} serve_router;
+
+/* Errors: AIF_ENOMEM (free with aif__serve_router_free either way). */
+aif_status aif__serve_router_init(const aif_allocator *a, serve_router *h, int n);
+void aif__serve_router_free(const aif_allocator *a, serve_router *h);
+
+/* Replica `replica`'s outstanding tokens changed: restore the order. O(log R). */
+void aif__serve_router_fix(serve_router *h, const serve_replica *reps, int replica);
 
 /* Direct-mapped memo of iteration prices on a bucketed shape. */
 #define SERVE_PRICE_SLOTS 16384u
@@ -139,6 +164,10 @@ typedef struct serve_engine {
     serve_price_slot *prices;
     long price_hits, price_misses;
     long preemptions, iterations;
+    int swap;           /* preemption by swap */
+    double block_bytes; /* KV bytes of one block on a replica */
+    long swap_outs, swap_ins, peak_host_blocks;
+    double swap_bytes, swap_ns;
     double batch_seqs_sum, batch_tokens_sum;
     double busy_ns; /* iteration time summed over the replicas */
     /* 1: a prefill pool (disaggregation): a prompt whose prefill completes leaves with its

@@ -1,7 +1,8 @@
 /* Synthetic serving workloads (serve.h): token-length distributions written as short text
- * ("512", "uniform:100:2000", "exp:300:4000", "lognormal:1000:0.8:8000") and a Poisson
- * arrival process. Arrivals, input and output lengths draw from three streams of one seed,
- * so a different rate replays the same requests, only closer together or further apart. */
+ * ("512", "uniform:100:2000", "exp:300:4000", "lognormal:1000:0.8:8000") or a trace's
+ * empirical (input, output) mix, and a Poisson or gamma arrival process. Arrivals, input and output
+ * lengths draw from three streams of one seed, so a different rate replays the same requests, only
+ * closer together or further apart. */
 #include <math.h>
 #include <string.h>
 
@@ -148,11 +149,72 @@ static aif_status synthetic_next(void *ctx, aif_serve_request *out, aif_error *e
     (void)err;
     aif_serve_synthetic *g = ctx;
     if (g->rate_per_s > 0) {
-        g->clock_s += aif_dist_exponential(&g->arrivals, g->rate_per_s);
+        if (g->arrival_cv == 1) {
+            g->clock_s += aif_dist_exponential(&g->arrivals, g->rate_per_s);
+        } else {
+            /* Gamma with shape k = 1 / cv^2 and mean 1 / rate: scale 1 / (rate k). */
+            double k = 1.0 / (g->arrival_cv * g->arrival_cv);
+            g->clock_s += aif_dist_gamma(&g->arrivals, k, 1.0 / (g->rate_per_s * k));
+        }
     }
     out->arrival_s = g->clock_s;
+    if (g->mix) {
+        uint64_t i = aif_rng_below(&g->inputs, (uint64_t)g->mix_count);
+        out->input_tokens = g->mix[2 * i];
+        out->output_tokens = g->mix[2 * i + 1];
+        return AIF_OK;
+    }
     out->input_tokens = aif_serve_lengths_draw(&g->input, &g->inputs);
     out->output_tokens = aif_serve_lengths_draw(&g->output, &g->outputs);
+    return AIF_OK;
+}
+
+aif_status aif_serve_synthetic_set_arrival_cv(aif_serve_synthetic *g, double cv, aif_error *err) {
+    if (g == NULL || !(cv >= 0.01 && cv <= 100)) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "arrivals: expected a coefficient of variation from 0.01 to 100, "
+                             "found %g",
+                             cv);
+    }
+    g->arrival_cv = cv;
+    return AIF_OK;
+}
+
+aif_status aif_serve_synthetic_set_mix(aif_serve_synthetic *g, const long *pairs, long count,
+                                       aif_error *err) {
+    if (g == NULL || pairs == NULL || count < 1) {
+        return aif_error_set(err, AIF_EINVAL, "length mix: expected at least one pair");
+    }
+    for (long i = 0; i < 2 * count; i++) {
+        if (pairs[i] < 1) {
+            return aif_error_set(err, AIF_EINVAL, "length mix: pair %ld has a length below 1 (%ld)",
+                                 i / 2 + 1, pairs[i]);
+        }
+    }
+    g->mix = pairs;
+    g->mix_count = count;
+    return AIF_OK;
+}
+
+aif_status aif_serve_arrivals_parse(const char *text, double *cv, aif_error *err) {
+    if (text == NULL || cv == NULL) {
+        return aif_error_set(err, AIF_EINVAL, "arrivals: NULL argument");
+    }
+    if (strcmp(text, "poisson") == 0) {
+        *cv = 1;
+        return AIF_OK;
+    }
+    size_t end;
+    double x;
+    if (strncmp(text, "gamma:", 6) != 0 || aif_number_scan(text, 6, 0, &end, &x, NULL) != AIF_OK ||
+        text[end] != '\0' || !(x >= 0.01 && x <= 100)) {
+        aif_error_set_offset(err, AIF_EPARSE, strncmp(text, "gamma:", 6) == 0 ? 6 : 0,
+                             "expected poisson or gamma:CV (a coefficient of variation from "
+                             "0.01 to 100; 1 is Poisson), found '%s'",
+                             text);
+        return AIF_EPARSE;
+    }
+    *cv = x;
     return AIF_OK;
 }
 
@@ -163,6 +225,7 @@ void aif_serve_synthetic_init(aif_serve_synthetic *g, const aif_serve_lengths *i
     g->input = *input;
     g->output = *output;
     g->rate_per_s = rate_per_s;
+    g->arrival_cv = 1;
     aif_rng_seed(&g->arrivals, seed, STREAM_ARRIVALS);
     aif_rng_seed(&g->inputs, seed, STREAM_INPUTS);
     aif_rng_seed(&g->outputs, seed, STREAM_OUTPUTS);

@@ -46,4 +46,13 @@ unsigned long aif_serve_trace_line(const aif_serve_trace *t);
 /* Close and free; NULL is a no-op. */
 void aif_serve_trace_close(aif_serve_trace *t);
 
+/* Every row's (input, output) lengths of the trace at `path` (any layout the reader
+ * takes), as pairs (*pairs)[2i], (*pairs)[2i + 1], for aif_serve_synthetic_set_mix.
+ * Errors: as the reader's (err->file and line set for a bad row), AIF_EINVAL for a trace
+ * with no request, AIF_ENOMEM. Memory: two longs per row. Free with
+ * aif_serve_trace_lengths_free. */
+aif_status aif_serve_trace_lengths(const aif_allocator *a, const char *path, long **pairs,
+                                   long *count, aif_error *err);
+void aif_serve_trace_lengths_free(const aif_allocator *a, long *pairs, long count);
+
 #endif

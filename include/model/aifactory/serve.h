@@ -74,6 +74,28 @@ typedef enum aif_serve_route {
 const char *aif_serve_route_name(aif_serve_route r);
 aif_status aif_serve_route_parse(const char *name, aif_serve_route *out);
 
+/* What happens to a running sequence evicted from the KV cache when a decode step finds no
+ * free block (vLLM's preemption modes). */
+typedef enum aif_serve_preemption {
+    AIF_SERVE_PREEMPT_RECOMPUTE, /* its blocks are freed and its prompt plus output so far is
+                                    prefilled again later */
+    AIF_SERVE_PREEMPT_SWAP,      /* a decoding sequence's blocks are copied to host memory over
+                                    the host link and copied back when blocks free up; a
+                                    sequence still prefilling, or one the host swap space
+                                    cannot hold, is recomputed */
+    AIF_SERVE_PREEMPT_COUNT
+} aif_serve_preemption;
+
+/* "recompute" or "swap"; parse returns AIF_EINVAL for anything else. */
+const char *aif_serve_preemption_name(aif_serve_preemption p);
+aif_status aif_serve_preemption_parse(const char *name, aif_serve_preemption *out);
+
+/* Host link of one GPU of `hw`, bytes/s in one direction, for KV swapping: NVLink-C2C to
+ * the Grace CPU on GB200/GB300 (900 GB/s both ways per superchip of two GPUs: 225 GB/s
+ * per GPU per direction when both swap at once), PCIe Gen4 x16 on A100 (32 GB/s), PCIe
+ * Gen5 x16 otherwise (64 GB/s). docs/serve.md "Preemption by swap" has the sources. */
+double aif_serve_host_link_bytes_per_s(const aif_perf_hw *hw);
+
 /* One finished request, handed to an observer (a caller that keeps every request, such as
  * `serve -o DIR`). Times are seconds from the simulation's start (closed loop: from 0). */
 typedef struct aif_serve_request_record {
@@ -142,6 +164,10 @@ typedef struct aif_serve_config {
     /* NULL: every replica prefills and decodes (colocated). Otherwise the replicas above are
      * the prefill pool and this the decode pool (must outlive the run). */
     const aif_serve_disagg *disagg;
+    aif_serve_preemption preemption; /* recompute (0, the default) or swap */
+    double swap_space_bytes;         /* swap: host memory per GPU; 0 = 4 GiB (vLLM's default) */
+    double host_link_bytes_per_s;    /* swap: per GPU and direction; 0 = the system's
+                                        (aif_serve_host_link_bytes_per_s) */
 } aif_serve_config;
 
 typedef enum aif_serve_link {
@@ -171,6 +197,10 @@ typedef struct aif_serve_layout {
     double kv_bytes_per_replica; /* usable HBM minus weights, summed over the TP GPUs */
     long kv_blocks_per_replica;
     long kv_tokens_per_replica; /* blocks * block size */
+    /* swap preemption only (else 0): KV blocks the replica's host swap space holds and the
+     * replica's host link (its GPUs' links side by side), bytes/s per direction */
+    long swap_blocks_per_replica;
+    double host_link_bytes_per_s;
 } aif_serve_layout;
 
 /* Check the config and derive its layout. Errors: AIF_EINVAL (NULL, non-positive sizes,
@@ -232,6 +262,15 @@ typedef struct aif_serve_result {
                                      a link and free blocks plus bytes / link_bytes_per_s */
     double kv_link_bytes_per_s;   /* of one transfer (aif_serve_kv_link) */
     aif_serve_link kv_link;       /* which fabric */
+    /* Swap preemption (0 under recompute): sequences swapped out to host memory and back
+     * in (each swap-out is also a preemption), bytes moved both ways, the seconds the
+     * transfers added to iterations, the host swap space's peak occupancy (fraction of
+     * swap_blocks_per_replica, the highest replica) and its blocks still held at the end
+     * (0: none lost). */
+    long swap_outs, swap_ins;
+    double swap_bytes, swap_s;
+    double peak_swap_occupancy;
+    long swap_blocks_at_end;
 } aif_serve_result;
 
 /* Simulate until the source is exhausted (or `max_requests` > 0 requests were taken) and
@@ -295,12 +334,32 @@ typedef struct aif_serve_synthetic {
     double rate_per_s;
     double clock_s;
     aif_rng arrivals, inputs, outputs;
+    double arrival_cv; /* gaps' coefficient of variation; 1 = Poisson (the default) */
+    const long *mix;   /* NULL, or [2 * mix_count] (input, output) pairs to draw from */
+    long mix_count;
 } aif_serve_synthetic;
 
 /* Set up `g` and the source `src` reading from it (endless: bound it with max_requests). */
 void aif_serve_synthetic_init(aif_serve_synthetic *g, const aif_serve_lengths *input,
                               const aif_serve_lengths *output, double rate_per_s, uint64_t seed,
                               aif_serve_source *src);
+
+/* Gamma-distributed gaps between arrivals with mean 1 / rate and coefficient of variation
+ * `cv` (shape 1 / cv^2): below 1 more regular than Poisson, above 1 burstier; cv = 1 draws
+ * exactly the Poisson gaps aif_serve_synthetic_init's source draws. Call after init.
+ * Errors: AIF_EINVAL unless 0.01 <= cv <= 100. */
+aif_status aif_serve_synthetic_set_arrival_cv(aif_serve_synthetic *g, double cv, aif_error *err);
+
+/* Draw each request's (input, output) lengths jointly: one of `count` pairs
+ * pairs[2i], pairs[2i + 1], equally likely, from the inputs stream (a trace's empirical
+ * mix, aif_serve_trace_lengths). The pairs stay the caller's and must outlive the source;
+ * the length distributions are then unused. Errors: AIF_EINVAL (NULL, count < 1 or a
+ * length below 1). O(count) to check. */
+aif_status aif_serve_synthetic_set_mix(aif_serve_synthetic *g, const long *pairs, long count,
+                                       aif_error *err);
+
+/* Parse --arrivals: "poisson" (cv 1) or "gamma:CV". Errors: AIF_EPARSE. */
+aif_status aif_serve_arrivals_parse(const char *text, double *cv, aif_error *err);
 
 /* ---- Capacity at a latency target (serve_capacity.c) ---- */
 
@@ -347,6 +406,9 @@ typedef struct aif_serve_capacity_query {
     long requests;    /* per probe; 0 = 1000 */
     double tolerance; /* relative width of the answer's bracket; 0 = 0.01; 1e-4 to 1 */
     aif_serve_slo slo;
+    double arrival_cv; /* gamma gaps (aif_serve_synthetic_set_arrival_cv); 0 = Poisson */
+    const long *mix;   /* NULL, or pairs to draw lengths from (aif_serve_synthetic_set_mix) */
+    long mix_count;
 } aif_serve_capacity_query;
 
 /* One simulated rate: whether it met the SLO and the latencies measured. */
