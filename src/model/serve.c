@@ -226,8 +226,9 @@ typedef struct deployment {
     aif_serve_source *src;
     long max_requests, taken, in_flight, peak_in_flight;
     long next_replica;
-    serve_seq *live;     /* requests in flight, newest first */
-    serve_router router; /* least-tokens and prefix-affinity: replicas by outstanding tokens */
+    serve_seq *live;       /* requests in flight, newest first */
+    serve_router router;   /* least-tokens and prefix-affinity: replicas by outstanding tokens */
+    serve_holders holders; /* prefix-affinity: which replicas cache each unit */
     int64_t last_arrival_ns, first_arrival_ns, last_finish_ns;
     double input_done, output_done, hit_done;
     long completed;
@@ -381,18 +382,28 @@ static int pick_replica(deployment *d, const serve_seq *s) {
         return r;
     }
     if (d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY && s->nkeys > 0) {
-        /* The longest cached leading part of the prompt, then the fewest tokens. */
-        int best = 0;
-        long best_units = -1;
-        for (int i = 0; i < n; i++) {
-            long m = aif__serve_cache_match(&d->reps[i].cache, s->keys, s->nkeys);
-            if (m > best_units || (m == best_units && d->reps[i].outstanding_tokens <
-                                                          d->reps[best].outstanding_tokens)) {
-                best = i;
-                best_units = m;
+        /* The longest cached leading run of the prompt's units, then the fewest tokens, then
+         * the lowest index. A replica whose run ends at unit j holds unit j, so going down
+         * from the last unit the first unit whose holders include one with the run 0..j
+         * gives the longest run, and every replica with that run is among its holders. */
+        for (long j = s->nkeys - 1; j >= 0; j--) {
+            const serve_holder_entry *h = aif__serve_holders_get(&d->holders, s->keys[j]);
+            int best = -1;
+            for (int k = 0; h && k < h->n; k++) {
+                int c = h->reps[k];
+                if (aif__serve_cache_match(&d->reps[c].cache, s->keys, j + 1) <= j) {
+                    continue;
+                }
+                long tc = d->reps[c].outstanding_tokens;
+                long tb = best < 0 ? 0 : d->reps[best].outstanding_tokens;
+                if (best < 0 || tc < tb || (tc == tb && c < best)) {
+                    best = c;
+                }
+            }
+            if (best >= 0) {
+                return best;
             }
         }
-        return best;
     }
     /* The fewest tokens, ties to the lowest index: the router heap's top. */
     return d->router.heap[0];
@@ -781,6 +792,7 @@ static void teardown(deployment *d) {
     }
     aif_free(a, d->heap, sizeof(wake) * (size_t)heap_cap(d));
     aif__serve_router_free(a, &d->router);
+    aif__serve_holders_free(a, &d->holders);
     aif_free(a, d->e.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
     if (d->e.handoff) {
         aif_free(a, d->de.prices, sizeof(serve_price_slot) * SERVE_PRICE_SLOTS);
@@ -822,6 +834,11 @@ static aif_status setup(deployment *d) {
     aif_status st = AIF_OK;
     if (d->e.cfg->route != AIF_SERVE_ROUTE_ROUND_ROBIN) {
         st = aif__serve_router_init(a, &d->router, d->lay.replicas); /* the routed pool */
+    }
+    for (int i = 0; i < n && d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY; i++) {
+        d->reps[i].cache.holders = &d->holders;
+        d->reps[i].cache.holders_alloc = a;
+        d->reps[i].cache.replica = i;
     }
     if (st == AIF_OK) {
         st = aif_pool_create(a, sizeof(serve_seq), 1024, &d->seqs);

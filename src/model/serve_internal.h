@@ -47,6 +47,29 @@ struct serve_seq {
     int dreplica; /* disaggregated: the decode replica, from the transfer's start */
 };
 
+/* Which replicas cache each unit key (serve_holders.c), for prefix-affinity routing. */
+typedef struct serve_holder_entry {
+    uint64_t key; /* 0: empty slot (no unit key is 0) */
+    int *reps;    /* [n] replicas holding the unit, in no order */
+    int n, cap;
+} serve_holder_entry;
+
+typedef struct serve_holders {
+    serve_holder_entry *slots; /* [cap], cap a power of two or 0 */
+    long cap, count;
+} serve_holders;
+
+/* The entry of `key` (NULL: no replica holds it). O(1) expected. */
+const serve_holder_entry *aif__serve_holders_get(const serve_holders *h, uint64_t key);
+
+/* Replica `replica` now caches `key` (it did not). Errors: AIF_ENOMEM. */
+aif_status aif__serve_holders_add(const aif_allocator *a, serve_holders *h, uint64_t key,
+                                  int replica);
+
+/* Replica `replica` evicted `key`. O(replicas holding it). */
+void aif__serve_holders_remove(const aif_allocator *a, serve_holders *h, uint64_t key, int replica);
+void aif__serve_holders_free(const aif_allocator *a, serve_holders *h);
+
 /* One replica's prefix cache: units of KV blocks keyed by a hash of the prompt up to and
  * including them. Units live in an array at stable indices (a free list reuses them); an
  * open-addressing table (linear probing, backward-shift deletion) maps keys to them. Units
@@ -67,6 +90,11 @@ typedef struct serve_cache {
     long blocks;      /* held by every cached unit */
     long free_blocks; /* held by units no sequence references: evictable */
     long evictions;
+    /* prefix-affinity routing: the deployment's index of holders, kept in step by insert
+     * and evict (NULL: none), and this cache's replica */
+    serve_holders *holders;
+    const aif_allocator *holders_alloc;
+    int replica;
 } serve_cache;
 
 /* The unit holding `key`, or -1. O(1) expected. */

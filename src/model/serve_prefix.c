@@ -144,6 +144,9 @@ aif_status aif__serve_cache_insert(const aif_allocator *a, serve_cache *c, uint6
     if (grow(a, c) != AIF_OK) {
         return AIF_ENOMEM;
     }
+    if (c->holders && aif__serve_holders_add(a, c->holders, key, c->replica) != AIF_OK) {
+        return AIF_ENOMEM;
+    }
     long u;
     if (c->free_unit >= 0) {
         u = c->free_unit;
@@ -228,6 +231,9 @@ long aif__serve_cache_evict(serve_cache *c) {
     }
     lru_unlink(c, u);
     table_remove(c, u);
+    if (c->holders) {
+        aif__serve_holders_remove(c->holders_alloc, c->holders, c->units[u].key, c->replica);
+    }
     long blocks = c->units[u].blocks;
     c->blocks -= blocks;
     c->free_blocks -= blocks;

@@ -68,6 +68,46 @@ static void router_matches_scan(void **state) {
     }
 }
 
+/* The holders index against a plain table of who holds what, through random adds and
+ * removes of 200 keys on 50 replicas (the table grows and entries empty out). */
+static void holders_index(void **state) {
+    (void)state;
+    enum { KEYS = 200, REPS = 50 };
+    static unsigned char held[KEYS][REPS];
+    memset(held, 0, sizeof held);
+    serve_holders h = {0};
+    aif_rng rng;
+    aif_rng_seed(&rng, 3, 1);
+    for (int step = 0; step < 200000; step++) {
+        int k = (int)aif_rng_below(&rng, KEYS), r = (int)aif_rng_below(&rng, REPS);
+        uint64_t key = 0x1234567ull * (uint64_t)(k + 1);
+        if (held[k][r]) {
+            aif__serve_holders_remove(NULL, &h, key, r);
+            held[k][r] = 0;
+        } else {
+            assert_int_equal(aif__serve_holders_add(NULL, &h, key, r), AIF_OK);
+            held[k][r] = 1;
+        }
+        if (step % 1000 == 0) {
+            for (int j = 0; j < KEYS; j++) {
+                const serve_holder_entry *e =
+                    aif__serve_holders_get(&h, 0x1234567ull * (uint64_t)(j + 1));
+                int want = 0, got = 0;
+                for (int i = 0; i < REPS; i++) {
+                    want += held[j][i];
+                }
+                for (int i = 0; e && i < e->n; i++) {
+                    assert_true(held[j][e->reps[i]]);
+                    got++;
+                }
+                assert_int_equal(got, want);
+                assert_true(want > 0 || e == NULL);
+            }
+        }
+    }
+    aif__serve_holders_free(NULL, &h);
+}
+
 /* 300 replicas behind least-tokens routing: every request completes, every block comes
  * back, the same run gives the same bytes. */
 static void many_replicas(void **state) {
@@ -348,10 +388,15 @@ static void length_mix(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(router_matches_scan),    cmocka_unit_test(many_replicas),
-        cmocka_unit_test(swap_beats_recompute),   cmocka_unit_test(swap_conserves_blocks),
-        cmocka_unit_test(swap_with_prefix_cache), cmocka_unit_test(swap_without_space_is_recompute),
-        cmocka_unit_test(gamma_arrivals),         cmocka_unit_test(length_mix),
+        cmocka_unit_test(router_matches_scan),
+        cmocka_unit_test(holders_index),
+        cmocka_unit_test(many_replicas),
+        cmocka_unit_test(swap_beats_recompute),
+        cmocka_unit_test(swap_conserves_blocks),
+        cmocka_unit_test(swap_with_prefix_cache),
+        cmocka_unit_test(swap_without_space_is_recompute),
+        cmocka_unit_test(gamma_arrivals),
+        cmocka_unit_test(length_mix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
