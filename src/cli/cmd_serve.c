@@ -229,10 +229,12 @@ static const cli_verb_spec spec = {
              "--find-capacity --slo BOUNDS) [options]",
     .description =
         "Serving simulator: one deployment (replicas x TP GPUs) serving requests iteration\n"
-        "by iteration (continuous batching, chunked prefill, paged KV cache, preemption),\n"
-        "each iteration priced by the performance model. Reports TTFT, TPOT, end-to-end and\n"
-        "queueing latency (mean, p50, p90, p99) and throughput; --find-capacity searches\n"
-        "the highest arrival rate meeting a latency SLO and reports the goodput.\n"
+        "by iteration (continuous batching, chunked prefill, paged KV cache, preemption by\n"
+        "recompute or swap to host memory), each iteration priced by the performance model.\n"
+        "Loads: Poisson or gamma arrivals, a closed loop or a trace. Reports TTFT, TPOT,\n"
+        "end-to-end and queueing latency (mean, p50, p90, p99) and throughput;\n"
+        "--find-capacity searches the highest arrival rate meeting a latency SLO and\n"
+        "reports the goodput.\n"
         "--prefill-replicas P --decode-replicas D disaggregates (DistServe, Splitwise):\n"
         "prompts prefill on one pool, their KV cache crosses the link to the other, which\n"
         "decodes; --gpus is then optional (P x --tp + D x --decode-tp). docs/serve.md.\n",
@@ -245,7 +247,13 @@ static const cli_verb_spec spec = {
                 "aifactory serve --model llama2-70b --system hgx-h100 --gpus 8 --rate 20 "
                 "--requests 2000 -o serve-out\n"
                 "aifactory serve --model llama2-70b --system hgx-h100 --tp 8 --prefill-replicas 1 "
-                "--decode-replicas 2 --rate 8 --requests 300\n",
+                "--decode-replicas 2 --rate 8 --requests 300\n"
+                "aifactory serve --model llama3.1-70b --system hgx-h100 --gpus 2 --tp 2 --rate 2 "
+                "--arrivals gamma:2 --requests 100 --input-len uniform:8000:16000 --output-len "
+                "uniform:500:1500 --preemption swap\n"
+                "aifactory serve --model llama3.1-8b --system h100 --gpus 16 --tp 1 --route "
+                "least-tokens --rate 40 --requests 2000 --length-mix "
+                "tests/data/mooncake_conversation_1000.jsonl.zst\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };

@@ -39,6 +39,9 @@ aif_status aif_serve_trace_lengths(const aif_allocator *a, const char *path, lon
         n++;
     }
     aif_serve_trace_close(t);
+    if (err && err->file) {
+        err->file = path; /* the reader's copy of the name went with it */
+    }
     if (st == AIF_EEMPTY && n == 0) {
         st = aif_error_set(err, AIF_EINVAL, "%s: the trace holds no request", path);
     } else if (st == AIF_EEMPTY) {
