@@ -226,7 +226,7 @@ typedef struct deployment {
     aif_serve_source *src;
     long max_requests, taken, in_flight, peak_in_flight;
     long next_replica;
-    serve_seq *live;       /* requests in flight, newest first */
+    serve_seq *live;       /* requests in flight holding prefix keys, newest first */
     serve_router router;   /* least-tokens and prefix-affinity: replicas by outstanding tokens */
     serve_holders holders; /* prefix-affinity: which replicas cache each unit */
     int64_t last_arrival_ns, first_arrival_ns, last_finish_ns;
@@ -422,8 +422,8 @@ static void live_remove(deployment *d, serve_seq *s) {
 
 /* Return a request's record (and its prefix keys) to the pool. */
 static void seq_free(deployment *d, serve_seq *s) {
-    live_remove(d, s);
     if (s->keys) {
+        live_remove(d, s);
         aif_free(d->e.alloc, s->keys, (size_t)s->nkeys * sizeof *s->keys);
     }
     aif_pool_put(d->seqs, s);
@@ -443,17 +443,21 @@ static aif_status arrive(deployment *d, const aif_serve_request *rq, int64_t t) 
     s->output = rq->output_tokens;
     s->prefill_len = rq->input_tokens;
     s->cached_first = -1;
-    s->lnext = d->live;
-    if (d->live) {
-        d->live->lprev = s;
-    }
-    d->live = s;
     if (d->e.prefix && (rq->hash_count > 0 || rq->prefix_tokens > 0)) {
         if (aif__serve_prefix_keys(d->e.alloc, rq, d->lay.kv_block_tokens, &s->keys, &s->nkeys,
                                    &s->unit_tokens) != AIF_OK) {
             return AIF_ENOMEM;
         }
         s->unit_blocks = s->unit_tokens / d->lay.kv_block_tokens;
+    }
+    /* Only records holding keys are listed (teardown frees the keys; the pool holds the
+     * rest): at many replicas linking every request costs two cache misses. */
+    if (s->keys) {
+        s->lnext = d->live;
+        if (d->live) {
+            d->live->lprev = s;
+        }
+        d->live = s;
     }
     int r = pick_replica(d, s);
     s->replica = r;
