@@ -1,7 +1,8 @@
 /* One serving replica's engine: iteration-level continuous batching with a token budget,
  * decode first and then chunked prefill (Sarathi-Serve's stall-free schedule, as vLLM V1
- * and TensorRT-LLM run it), paged KV allocated block by block, and preemption by
- * recompute of the newest running sequence when a decode step finds no free block.
+ * and TensorRT-LLM run it), paged KV allocated block by block, and preemption of the newest
+ * running sequence when a decode step finds no free block: by recompute, or (swap mode) by
+ * copying its KV to host memory and back, the copies priced into the iteration.
  *
  * Decoding sequences are not visited per iteration: their block demand and attention
  * context follow from the iteration index (serve_internal.h), and their completions sit in

@@ -9,7 +9,9 @@
  * newest running sequence is preempted and later recomputed (its prompt plus what it had
  * generated is prefilled again). An iteration costs what the performance model prices for
  * the batch actually formed (aif_perf_iteration_s), memoized by a bucketed batch shape.
- * Requests reach replicas through a router (round-robin or least outstanding tokens).
+ * Requests reach replicas through a router (round-robin, least outstanding tokens or
+ * prefix affinity). With swap preemption a preempted sequence's KV goes to host memory
+ * over the host link and comes back, each copy adding its time to the iteration.
  *
  * Requests come from a source (aif_serve_source): synthetic Poisson arrivals with lengths
  * from aif_serve_lengths (aif_serve_synthetic_*), or a trace read by the io layer. Memory is
@@ -282,9 +284,10 @@ typedef struct aif_serve_result {
  * longer than its prompt, or (prefix caching on) hash blocks that are not a whole number
  * of KV blocks; AIF_ENOMEM;
  * whatever the source returns. Cost: O(iterations + requests * log(requests in flight)),
- * plus O(prompt blocks) per request that shares a prefix (O(replicas x blocks) with
- * prefix-affinity routing); memory O(requests in flight) plus each replica's cached
- * blocks (at most its KV cache). */
+ * times O(log replicas) for the event heap and least-tokens routing, plus O(prompt
+ * blocks) per request that shares a prefix (with prefix-affinity routing, times the
+ * replicas caching the unit that decides it); memory O(requests in flight) plus each
+ * replica's cached blocks (at most its KV cache) and, swapping, nothing per block. */
 aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, aif_serve_source *src,
                          long max_requests, aif_serve_result *out, aif_error *err);
 
@@ -326,8 +329,9 @@ double aif_serve_lengths_mean(const aif_serve_lengths *l);
 /* Draw one length. O(1). */
 long aif_serve_lengths_draw(const aif_serve_lengths *l, aif_rng *r);
 
-/* Poisson arrivals at `rate_per_s` (0: all at time 0, as closed loop wants) with input and
- * output lengths drawn independently. Arrivals, inputs and outputs use three streams of
+/* Poisson arrivals at `rate_per_s` (0: all at time 0, as closed loop wants; gamma gaps with
+ * aif_serve_synthetic_set_arrival_cv) with input and output lengths drawn independently
+ * (or as pairs from a mix, aif_serve_synthetic_set_mix). Arrivals, inputs and outputs use three streams of
  * `seed`, so changing the rate keeps the same lengths and scales the same gaps. */
 typedef struct aif_serve_synthetic {
     aif_serve_lengths input, output;
