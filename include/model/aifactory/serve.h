@@ -331,8 +331,8 @@ long aif_serve_lengths_draw(const aif_serve_lengths *l, aif_rng *r);
 
 /* Poisson arrivals at `rate_per_s` (0: all at time 0, as closed loop wants; gamma gaps with
  * aif_serve_synthetic_set_arrival_cv) with input and output lengths drawn independently
- * (or as pairs from a mix, aif_serve_synthetic_set_mix). Arrivals, inputs and outputs use three streams of
- * `seed`, so changing the rate keeps the same lengths and scales the same gaps. */
+ * (or as pairs from a mix, aif_serve_synthetic_set_mix). Arrivals, inputs and outputs use three
+ * streams of `seed`, so changing the rate keeps the same lengths and scales the same gaps. */
 typedef struct aif_serve_synthetic {
     aif_serve_lengths input, output;
     double rate_per_s;
