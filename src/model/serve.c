@@ -839,7 +839,9 @@ static aif_status setup(deployment *d) {
     if (d->e.cfg->route != AIF_SERVE_ROUTE_ROUND_ROBIN) {
         st = aif__serve_router_init(a, &d->router, d->lay.replicas); /* the routed pool */
     }
-    for (int i = 0; i < n && d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY; i++) {
+    /* Only the routed pool's caches (a disaggregated run's decode pool is not routed to). */
+    for (int i = 0; i < d->lay.replicas && d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY;
+         i++) {
         d->reps[i].cache.holders = &d->holders;
         d->reps[i].cache.holders_alloc = a;
         d->reps[i].cache.replica = i;
