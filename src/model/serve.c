@@ -159,7 +159,7 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
     }
     if (c->disagg && c->preemption == AIF_SERVE_PREEMPT_SWAP) {
         return aif_error_set(err, AIF_EINVAL,
-                             "serve: preemption by swap is not modelled with disaggregated "
+                             "preemption by swap is not modelled with disaggregated "
                              "pools; use recompute");
     }
     if (c->disagg) {
