@@ -45,6 +45,18 @@ static const cli_option options[] = {
      .set = cli_set_int32,
      .range = CLI_RANGE(1, false, 64, false),
      .offset = offsetof(serve_args, tp)},
+    {.name = "pp",
+     .value_name = "K",
+     .help = "pipeline stages per replica, dividing the model's layers (default 1)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 1024, false),
+     .offset = offsetof(serve_args, pp)},
+    {.name = "ep",
+     .value_name = "K",
+     .help = "MoE: GPUs per stage the experts spread over, a multiple of TP (default 1: none)",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(1, false, 4096, false),
+     .offset = offsetof(serve_args, ep)},
     {.name = "replicas",
      .value_name = "R",
      .help = "replicas (default: GPUs / TP)",
@@ -228,13 +240,13 @@ static const cli_verb_spec spec = {
     .usage = "--model ID --system ID --gpus N (--rate R | --concurrency C | --trace FILE | "
              "--find-capacity --slo BOUNDS) [options]",
     .description =
-        "Serving simulator: one deployment (replicas x TP GPUs) serving requests iteration\n"
-        "by iteration (continuous batching, chunked prefill, paged KV cache, preemption by\n"
-        "recompute or swap to host memory), each iteration priced by the performance model.\n"
-        "Loads: Poisson or gamma arrivals, a closed loop or a trace. Reports TTFT, TPOT,\n"
-        "end-to-end and queueing latency (mean, p50, p90, p99) and throughput;\n"
-        "--find-capacity searches the highest arrival rate meeting a latency SLO and\n"
-        "reports the goodput.\n"
+        "Serving simulator: one deployment (replicas x TP x PP GPUs; with --ep, x EP for\n"
+        "the MoE experts) serving requests iteration by iteration (continuous batching,\n"
+        "chunked prefill, paged KV cache, preemption by recompute or swap to host memory),\n"
+        "each iteration priced by the performance model. Loads: Poisson or gamma arrivals,\n"
+        "a closed loop or a trace. Reports TTFT, TPOT, end-to-end and queueing latency\n"
+        "(mean, p50, p90, p99) and throughput; --find-capacity searches the highest arrival\n"
+        "rate meeting a latency SLO and reports the goodput.\n"
         "--prefill-replicas P --decode-replicas D disaggregates (DistServe, Splitwise):\n"
         "prompts prefill on one pool, their KV cache crosses the link to the other, which\n"
         "decodes; --gpus is then optional (P x --tp + D x --decode-tp). docs/serve.md.\n",
@@ -253,7 +265,9 @@ static const cli_verb_spec spec = {
                 "uniform:500:1500 --preemption swap\n"
                 "aifactory serve --model llama3.1-8b --system h100 --gpus 16 --tp 1 --route "
                 "least-tokens --rate 40 --requests 2000 --length-mix "
-                "tests/data/mooncake_conversation_1000.jsonl.zst\n",
+                "tests/data/mooncake_conversation_1000.jsonl.zst\n"
+                "aifactory serve --model mixtral-8x7b --system hgx-h100 --gpus 8 --tp 2 --pp 2 "
+                "--ep 2 --rate 4 --requests 50\n",
     .options = options,
     .option_count = CLI_COUNT(options),
 };
@@ -278,6 +292,11 @@ static int check_disagg(const serve_args *a) {
                                "--replicas %d is for a colocated deployment; with "
                                "--prefill-replicas and --decode-replicas leave it out",
                                a->replicas);
+    }
+    if (on && (a->pp || a->ep)) {
+        /* The pools, the KV link and the per-GPU figures count TP GPUs per replica. */
+        return cli_usage_error(&spec, "--pp and --ep apply to colocated replicas; with "
+                                      "--prefill-replicas/--decode-replicas leave them out");
     }
     if (on && !a->tp) {
         return cli_usage_error(&spec, "--prefill-replicas needs --tp K, the GPUs of each "
@@ -380,23 +399,34 @@ static int layout(const serve_args *a, serve_plan *p) {
 }
 
 /* TP and replicas from --gpus and whichever of --tp and --replicas was given; neither: the
- * TP the performance model picks for offline serving with one pipeline stage. */
+ * TP the performance model picks for offline serving with --pp stages (default one). With
+ * --ep and no --tp, TP is 1: attention data parallel over the EP GPUs, as DeepSeek-V3's
+ * deployment runs it. A replica is TP x PP GPUs, or EP x PP with --ep. */
 static int colocated_layout(const serve_args *a, serve_plan *p) {
     long gpus = (long)a->gpus;
-    int tp = a->tp;
+    int tp = a->tp, pp = a->pp > 0 ? a->pp : 1, ep = a->ep > 0 ? a->ep : 1;
+    if (tp == 0 && ep > 1) {
+        tp = 1;
+    }
     if (tp == 0 && a->replicas > 0) {
         if (gpus % a->replicas != 0) {
             return cli_usage_error(&spec, "--replicas %d does not divide --gpus %ld", a->replicas,
                                    gpus);
         }
-        tp = (int)(gpus / a->replicas);
+        if (gpus / a->replicas % pp != 0) {
+            return cli_usage_error(&spec,
+                                   "--pp %d does not divide the %ld GPUs of each of --replicas "
+                                   "%d",
+                                   pp, gpus / a->replicas, a->replicas);
+        }
+        tp = (int)(gpus / a->replicas / pp);
     }
     if (tp == 0) {
         double din = a->trace ? aif_perf_calib_default()->mlperf_input_tokens
                               : aif_serve_lengths_mean(&p->in);
         double dout = a->trace ? 294.0 : aif_serve_lengths_mean(&p->out);
         aif_perf_infer_query q = {
-            p->m, &p->hw, gpus, p->cfg.precision, din, dout, AIF_WORKLOAD_OFFLINE, 0, 1, NULL};
+            p->m, &p->hw, gpus, p->cfg.precision, din, dout, AIF_WORKLOAD_OFFLINE, 0, pp, NULL};
         aif_perf_infer_result r;
         if (aif_perf_infer(aif_perf_calib_default(), &q, &r) != AIF_OK) {
             fprintf(stderr, "aifactory serve: %s\n", r.message);
@@ -404,15 +434,43 @@ static int colocated_layout(const serve_args *a, serve_plan *p) {
         }
         tp = r.tp;
     }
-    if (gpus % tp != 0) {
-        return cli_usage_error(&spec, "--tp %d does not divide --gpus %ld", tp, gpus);
-    }
-    if (a->replicas > 0 && (long)a->replicas * tp != gpus) {
-        return cli_usage_error(&spec, "--replicas %d x --tp %d is %ld GPUs, not --gpus %ld",
-                               a->replicas, tp, (long)a->replicas * tp, gpus);
-    }
     p->cfg.tp = tp;
-    p->cfg.replicas = (int)(gpus / tp);
+    p->cfg.pp = pp;
+    p->cfg.ep = ep;
+    if (pp == 1 && ep == 1) {
+        if (gpus % tp != 0) {
+            return cli_usage_error(&spec, "--tp %d does not divide --gpus %ld", tp, gpus);
+        }
+        if (a->replicas > 0 && (long)a->replicas * tp != gpus) {
+            return cli_usage_error(&spec, "--replicas %d x --tp %d is %ld GPUs, not --gpus %ld",
+                                   a->replicas, tp, (long)a->replicas * tp, gpus);
+        }
+    } else {
+        /* Checked by the plan first, so that a PP or EP the model refuses is named. */
+        aif_serve_layout one;
+        aif_error perr = {0};
+        p->cfg.replicas = 1;
+        if (aif_serve_plan(&p->cfg, &one, &perr) != AIF_OK && perr.status == AIF_EINVAL) {
+            fprintf(stderr, "aifactory serve: %s\n", perr.message);
+            return CLI_EXIT_USAGE;
+        }
+        aif_perf_parallel par = {tp, pp, ep};
+        long per = aif_perf_parallel_gpus(&par);
+        if (gpus % per != 0) {
+            return cli_usage_error(&spec,
+                                   "a replica of TP %d x PP %d%s is %ld GPUs, which does not "
+                                   "divide --gpus %ld; use --gpus a multiple of %ld",
+                                   tp, pp, ep > 1 ? " with EP over the stage" : "", per, gpus, per);
+        }
+        if (a->replicas > 0 && (long)a->replicas * per != gpus) {
+            return cli_usage_error(&spec,
+                                   "--replicas %d x %ld GPUs per replica is %ld GPUs, not --gpus "
+                                   "%ld",
+                                   a->replicas, per, (long)a->replicas * per, gpus);
+        }
+    }
+    aif_perf_parallel all = {tp, pp, ep};
+    p->cfg.replicas = (int)(gpus / aif_perf_parallel_gpus(&all));
     return CLI_EXIT_OK;
 }
 
@@ -424,10 +482,23 @@ static json_t *stat_json(const aif_serve_stat *s) {
 
 json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
     (void)a;
-    json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s,s:s}", "model", p->m->id, "system", p->hw.id,
-                          "gpus", (json_int_t)p->gpus, "tp", p->cfg.tp, "replicas", p->cfg.replicas,
-                          "precision", aif_precision_name(p->cfg.precision), "route",
-                          aif_serve_route_name(p->cfg.route));
+    json_t *o = json_pack("{s:s,s:s,s:I,s:i}", "model", p->m->id, "system", p->hw.id, "gpus",
+                          (json_int_t)p->gpus, "tp", p->cfg.tp);
+    /* pp and ep appear only when used, so runs without them print what they always did. */
+    if (o && p->cfg.pp > 1) {
+        json_object_set_new(o, "pp", json_integer(p->cfg.pp));
+    }
+    if (o && p->cfg.ep > 1) {
+        json_object_set_new(o, "ep", json_integer(p->cfg.ep));
+    }
+    if (o &&
+        (json_object_set_new(o, "replicas", json_integer(p->cfg.replicas)) != 0 ||
+         json_object_set_new(o, "precision", json_string(aif_precision_name(p->cfg.precision))) !=
+             0 ||
+         json_object_set_new(o, "route", json_string(aif_serve_route_name(p->cfg.route))) != 0)) {
+        json_decref(o);
+        return NULL;
+    }
     if (o && p->cfg.disagg) {
         /* Disaggregated: tp and replicas above are the prefill pool's. */
         aif_serve_link kind;
@@ -552,10 +623,17 @@ void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serv
         print_pools_header(p, lay);
         return;
     }
-    printf("  deployment        %d replica%s x TP %d, KV cache %ld tokens per replica "
+    char par[64] = "";
+    if (lay->ep > 1) {
+        snprintf(par, sizeof par, " x PP %d, experts over EP %d (%ld GPUs each)", lay->pp, lay->ep,
+                 lay->gpus_per_replica);
+    } else if (lay->pp > 1) {
+        snprintf(par, sizeof par, " x PP %d", lay->pp);
+    }
+    printf("  deployment        %d replica%s x TP %d%s, KV cache %ld tokens per replica "
            "(%d-token blocks), %s routing\n",
-           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, lay->kv_tokens_per_replica,
-           lay->kv_block_tokens, aif_serve_route_name(p->cfg.route));
+           p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, par,
+           lay->kv_tokens_per_replica, lay->kv_block_tokens, aif_serve_route_name(p->cfg.route));
 }
 
 static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r,

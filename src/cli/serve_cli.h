@@ -19,7 +19,7 @@ typedef struct serve_args {
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
     const char *slo, *out_dir, *prefix_cache, *decode_system, *preemption, *arrivals, *length_mix;
     int64_t gpus, requests, concurrency, budget, max_running;
-    int32_t tp, replicas, block;
+    int32_t tp, replicas, block, pp, ep;
     int32_t prefill_replicas, decode_replicas, decode_tp; /* disaggregation */
     double rate, tolerance, kv_link_gbps, swap_space_gib, host_link_gbps;
     bool find_capacity, prefix_bound;

@@ -46,6 +46,9 @@ static const aif_perf_calib default_calib = {
     .attn_prefill_rel = 0.8207,
     .attn_prefill_half_tokens = 405.0,
     .stage_overlap_p = 1.0,
+    /* ASSUMPTION (docs/perf.md "Pipeline and expert parallelism"): no published max/mean
+     * expert-parallel load figure is in docs/sources.md. */
+    .ep_imbalance = 1.2,
 };
 
 const aif_perf_calib *aif_perf_calib_default(void) {

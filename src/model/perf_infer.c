@@ -26,6 +26,8 @@ typedef struct replica {
     const aif_perf_hw *hw;
     aif_precision p;
     int tp, pp;
+    int ep;       /* expert-parallel GPUs per stage; 0 or 1 = none */
+    int skip_p2p; /* 1: stage_time leaves out the send to the next stage (priced apart) */
 } replica;
 
 static double kv_bytes_per_elem(aif_precision p) {
@@ -63,9 +65,82 @@ static double weight_bytes_read(const replica *r, double tokens) {
     return stored * aif_precision_bytes(r->p) / ((double)r->tp * r->pp);
 }
 
+/* The largest of `parts` pieces `pre` prefill tokens split into, when a prompt's chunk is
+ * not split and prompts average `plen` tokens: an even share, or one whole chunk. */
+static double largest_share(double pre, double parts, double plen) {
+    double even = pre / parts, whole = pre < plen ? pre : plen;
+    return even > whole ? even : whole;
+}
+
+static aif_perf_parallel par_of(const replica *r) {
+    return (aif_perf_parallel){r->tp, r->pp, r->ep};
+}
+
+/* One pipeline stage of an expert-parallel replica (r->ep > 1, a multiple of r->tp): the
+ * batch spreads over ep / tp attention groups of tp GPUs (data parallel); the busiest runs
+ * its share through attention and the non-expert weights, held by tp x pp GPUs each, while
+ * the routed experts, spread whole over ep GPUs, see every token of the stage (the busiest
+ * GPU ep_imbalance times its share), reached by the two all-to-alls of each layer. Every
+ * layer is taken as an MoE layer. The terms are stage_time's otherwise. */
+static double stage_time_ep(const replica *r, double dec, double ctx, double pre, double plen) {
+    const aif_model_spec *m = r->m;
+    const aif_perf_hw *hw = r->hw;
+    aif_perf_parallel par = par_of(r);
+    double groups = (double)r->ep / r->tp;
+    double gdec = dec / groups, gpre = largest_share(pre, groups, plen);
+    double gtok = gdec + gpre, tokens = dec + pre;
+    double bw = hw->hbm_bytes_per_s * r->c->mem_eff;
+    double peak = hw->peak_flops[r->p] * r->fw->compute_eff;
+    double apeak = attn_peak(hw, r->p) * r->fw->compute_eff;
+    double imb = r->c->ep_imbalance > 1.0 ? r->c->ep_imbalance : 1.0;
+    double routed = 0.0;
+    if (m->experts > 0 && m->experts_active < m->experts) {
+        routed = (m->params_total - m->params_active) * m->experts /
+                 (double)(m->experts - m->experts_active);
+    }
+    double rest = m->params_total - routed;
+    double routed_active = m->params_active - rest;
+    double dense_gpus = (double)r->tp * r->pp, expert_gpus = (double)r->ep * r->pp;
+    double w_read = (rest / dense_gpus + routed * expert_touch(m, tokens) / expert_gpus) *
+                    aif_precision_bytes(r->p);
+    double flops = 2.0 * (rest * gtok / dense_gpus + routed_active * tokens * imb / expert_gpus);
+    double t_gemm = aif_perf_overlap_s(r->c->stage_overlap_p, w_read / bw, flops / peak);
+    double layers = (double)m->layers / r->pp;
+    double kv_tok = aif_model_kv_elems_per_token_layer(m) * layers * kv_bytes_per_elem(r->p);
+    double d = aif_model_attn_dim(m);
+    double t_attn =
+        (gdec * ctx + gpre) * kv_tok / r->tp / bw + gdec * 4.0 * ctx * d * layers / r->tp / apeak;
+    if (gpre > 0) {
+        t_attn += gpre * 4.0 * plen * 0.5 * d * layers / r->tp /
+                  (apeak * aif_perf_attn_prefill_frac(r->c, plen));
+    }
+    /* One all-reduce per layer (attention) inside the group; the MoE layer's is replaced
+     * by the dispatch and combine all-to-alls, each GPU routing 1/tp of its group's tokens. */
+    double t_comm = 0;
+    if (r->tp > 1) {
+        double link = (r->tp <= hw->scaleup_domain_gpus ? hw->scaleup_bytes_per_s
+                                                        : hw->scaleout_bytes_per_s) *
+                      r->c->link_eff;
+        t_comm = layers * (r->fw->collective_latency_s * (r->tp - 1) +
+                           gtok * m->hidden * 2.0 * 2.0 * (r->tp - 1) / r->tp / link);
+    }
+    double t_a2a = layers * aif_perf_ep_alltoall_s(r->c, r->fw, m, hw, r->p, &par, gtok / r->tp);
+    double t_p2p = 0;
+    if (r->pp > 1 && !r->skip_p2p) {
+        t_p2p = aif_perf_pp_transfer_s(r->c, r->fw, m, hw, &par, gtok);
+    }
+    double act = gtok * m->hidden * 2.0;
+    double act_hbm = act > hw->l2_bytes ? act - hw->l2_bytes : 0.0;
+    double t_elem = r->fw->act_passes * layers * act_hbm / bw;
+    return t_gemm + t_attn + t_comm + t_a2a + t_p2p + t_elem + r->fw->iter_overhead_s;
+}
+
 /* One iteration on one pipeline stage: `dec` decode sequences at mean context `ctx`, plus
  * `pre` prefill tokens whose prompts average `plen` tokens. */
 static double stage_time(const replica *r, double dec, double ctx, double pre, double plen) {
+    if (r->ep > 1) {
+        return stage_time_ep(r, dec, ctx, pre, plen);
+    }
     const aif_model_spec *m = r->m;
     const aif_perf_hw *hw = r->hw;
     double n = (double)r->tp * r->pp;
@@ -99,7 +174,7 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
             (r->fw->collective_latency_s * (r->tp - 1) + bytes * 2.0 * (r->tp - 1) / r->tp / link);
     }
     double t_p2p = 0;
-    if (r->pp > 1) {
+    if (r->pp > 1 && !r->skip_p2p) {
         double link =
             (n <= hw->scaleup_domain_gpus ? hw->scaleup_bytes_per_s : hw->scaleout_bytes_per_s) *
             r->c->link_eff;
@@ -117,14 +192,14 @@ static double stage_time(const replica *r, double dec, double ctx, double pre, d
 double aif_perf_prefill_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
                           const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
                           double batch, double prompt_tokens) {
-    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1};
+    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1, 0, 0};
     return stage_time(&r, 0, 0, batch * prompt_tokens, prompt_tokens);
 }
 
 double aif_perf_decode_step_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
                               const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
                               int tp, double batch, double context) {
-    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1};
+    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1, 0, 0};
     return stage_time(&r, batch, context, 0, 0);
 }
 
@@ -132,9 +207,34 @@ double aif_perf_iteration_s(const aif_perf_calib *calib, const aif_perf_framewor
                             const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
                             double decode, double decode_context, double prefill,
                             double prefill_span) {
-    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1};
+    replica r = {calib, fw ? fw : &calib->serve, m, hw, p, tp, 1, 0, 0};
     /* stage_time takes the prompt length whose causal attention averages half of it. */
     return stage_time(&r, decode, decode_context, prefill, 2.0 * prefill_span);
+}
+
+double aif_perf_iteration_par_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                                const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
+                                const aif_perf_parallel *par, double decode, double decode_context,
+                                double prefill, double prefill_span) {
+    int pp = par->pp > 1 ? par->pp : 1;
+    replica r = {calib, fw ? fw : &calib->serve,   m, hw, p, par->tp,
+                 pp,    par->ep > 1 ? par->ep : 0, 1};
+    double plen = 2.0 * prefill_span;
+    if (pp == 1) {
+        return stage_time(&r, decode, decode_context, prefill, plen);
+    }
+    /* m = min(pp, sequences) micro-batches; the largest one's traversal of every stage. */
+    double seqs = decode + (prefill > 0 ? 1.0 : 0.0);
+    double mb = seqs < pp ? (seqs > 1.0 ? seqs : 1.0) : (double)pp;
+    double d = decode / mb, pre = largest_share(prefill, mb, plen);
+    double sent = d + pre; /* what one tp group of a stage sends on */
+    if (r.ep > 1) {
+        double groups = (double)r.ep / r.tp;
+        sent = d / groups + largest_share(pre, groups, plen);
+    }
+    aif_perf_parallel q = par_of(&r);
+    return pp * stage_time(&r, d, decode_context, pre, plen) +
+           (pp - 1) * aif_perf_pp_transfer_s(calib, fw, m, hw, &q, sent);
 }
 
 double aif_perf_kv_bytes_per_token(const aif_model_spec *m, aif_precision p) {
@@ -248,7 +348,8 @@ aif_status aif_perf_infer(const aif_perf_calib *calib, const aif_perf_infer_quer
         return AIF_EINVAL;
     }
     const aif_model_spec *m = q->model;
-    replica r = {calib, q->framework ? q->framework : &calib->serve, m, q->hw, q->precision, 1, 1};
+    replica r = {
+        calib, q->framework ? q->framework : &calib->serve, m, q->hw, q->precision, 1, 1, 0, 0};
     aif_perf_infer_result best = {0}, trial;
     int found = 0, slo_miss = 0, laid_out = 0;
     for (int tp = 1; tp <= 64; tp *= 2) {

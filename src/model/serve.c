@@ -77,6 +77,43 @@ static const char *fitting_tp(const aif_model_spec *m, const aif_perf_hw *hw, do
     return "no TP in the scale-up domain holds it: use a lower precision or a larger GPU";
 }
 
+/* Pipeline stages and expert parallelism: out->pp, ->ep and ->gpus_per_replica, or why
+ * the values cannot work and which would. */
+static aif_status plan_parallel(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
+    const aif_model_spec *m = c->model;
+    int pp = c->pp > 0 ? c->pp : 1, ep = c->ep > 0 ? c->ep : 1;
+    if (c->pp < 0 || m->layers % pp != 0) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "PP %d does not divide %s's %d layers; use a divisor of %d "
+                             "(1 = no pipeline)",
+                             c->pp, m->id, m->layers, m->layers);
+    }
+    if (c->ep < 0 || (ep > 1 && m->experts <= 0)) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "EP %d needs an MoE model; %s is dense: drop --ep (or use 1)", c->ep,
+                             m->id);
+    }
+    if (c->disagg && (pp > 1 || ep > 1)) {
+        /* The pools, the KV link and the per-GPU figures of disaggregation count TP GPUs
+         * per replica. */
+        return aif_error_set(err, AIF_EINVAL,
+                             "serve: PP %d and EP %d apply to colocated replicas; a "
+                             "disaggregated config takes neither (leave them 0 or 1)",
+                             pp, ep);
+    }
+    if (ep > 1 && (m->experts % ep != 0 || ep % c->tp != 0)) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "EP %d must divide %s's %d routed experts and be a multiple of TP "
+                             "%d; use a multiple of %d that divides %d",
+                             ep, m->id, m->experts, c->tp, c->tp, m->experts);
+    }
+    out->pp = pp;
+    out->ep = ep;
+    aif_perf_parallel par = {c->tp, pp, ep};
+    out->gpus_per_replica = aif_perf_parallel_gpus(&par);
+    return AIF_OK;
+}
+
 static aif_status plan_decode(const aif_serve_config *c, aif_serve_layout *out, aif_error *err);
 
 aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
@@ -116,6 +153,10 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
                              c->tp, c->hw->scaleup_domain_gpus, c->hw->id,
                              c->hw->scaleup_domain_gpus);
     }
+    aif_status pst = plan_parallel(c, out, err);
+    if (pst != AIF_OK) {
+        return pst;
+    }
     out->tp = c->tp;
     out->replicas = c->replicas;
     out->kv_block_tokens = c->kv_block_tokens ? c->kv_block_tokens : SERVE_DEFAULT_BLOCK;
@@ -129,14 +170,25 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
                              SERVE_MAX_RUNNING, SERVE_MAX_BUDGET, out->max_running,
                              out->token_budget, out->kv_block_tokens);
     }
-    out->weight_bytes_per_gpu = m->params_total * aif_precision_bytes(c->precision) / c->tp;
+    aif_perf_parallel par = {c->tp, out->pp, out->ep};
+    out->weight_bytes_per_gpu = aif_perf_weight_bytes_per_gpu(m, c->precision, &par);
     out->kv_bytes_per_token = aif_perf_kv_bytes_per_token(m, c->precision);
     double usable = c->hw->hbm_bytes * calib->hbm_usable_frac;
-    out->kv_bytes_per_replica = (usable - out->weight_bytes_per_gpu) * c->tp;
+    out->kv_bytes_per_replica =
+        (usable - out->weight_bytes_per_gpu) * (double)out->gpus_per_replica;
     double blocks =
         floor(out->kv_bytes_per_replica / (out->kv_bytes_per_token * out->kv_block_tokens));
     if (!(blocks >= 1)) {
         double need = m->params_total * aif_precision_bytes(c->precision);
+        if (out->pp > 1 || out->ep > 1) {
+            return aif_error_set(err, AIF_ERANGE,
+                                 "%s at %s holds %.0f GB of weights on each GPU of a TP %d x PP "
+                                 "%d x EP %d replica, over the %.0f GB (usable) of %s: no room "
+                                 "for KV cache; use more stages (--pp) or experts GPUs (--ep)",
+                                 m->id, aif_precision_name(c->precision),
+                                 out->weight_bytes_per_gpu / 1e9, c->tp, out->pp, out->ep,
+                                 usable / 1e9, c->hw->id);
+        }
         return aif_error_set(err, AIF_ERANGE,
                              "%s at %s needs %.0f GB of weights; TP %d x %.0f GB (usable) of "
                              "%s leaves no room for KV cache: %s",
@@ -584,7 +636,8 @@ static void summarize_disagg(const deployment *d, aif_serve_result *out) {
     double blocks = (double)e->lay.kv_blocks_per_replica * e->lay.replicas +
                     (double)de->lay.kv_blocks_per_replica * de->lay.replicas;
     if (dur > 0) {
-        double gpus = (double)e->lay.tp * e->lay.replicas + (double)de->lay.tp * de->lay.replicas;
+        double gpus = (double)e->lay.gpus_per_replica * e->lay.replicas +
+                      (double)de->lay.gpus_per_replica * de->lay.replicas;
         out->output_tokens_per_s_per_gpu = out->output_tokens_per_s / gpus;
         out->mean_kv_occupancy = (e->kv_block_ns + de->kv_block_ns) / (dur * 1e9) / blocks;
     }
@@ -618,7 +671,7 @@ static void summarize(const deployment *d, aif_serve_result *out) {
     out->input_tokens = d->input_done;
     out->output_tokens = d->output_done;
     if (dur > 0) {
-        double gpus = (double)d->lay.tp * d->lay.replicas;
+        double gpus = (double)d->lay.gpus_per_replica * d->lay.replicas;
         out->input_tokens_per_s = d->input_done / dur;
         out->output_tokens_per_s = d->output_done / dur;
         out->output_tokens_per_s_per_gpu = out->output_tokens_per_s / gpus;

@@ -288,8 +288,9 @@ aif_status aif_serve_find_capacity(const aif_allocator *a, const aif_serve_capac
      * requests carry; not completions over the run's duration, which would count the
      * finite run's drain (the last requests finishing after the arrivals stop) as lost. */
     const aif_serve_result *r = &out->at_rate;
-    double gpus = (double)r->layout.tp * r->layout.replicas +
-                  (double)r->decode_layout.tp * r->decode_layout.replicas; /* 0 colocated */
+    double gpus =
+        (double)r->layout.gpus_per_replica * r->layout.replicas +
+        (double)r->decode_layout.gpus_per_replica * r->decode_layout.replicas; /* 0 colocated */
     out->goodput_requests_per_s = lo;
     out->goodput_output_tokens_per_s = lo * r->output_tokens / (double)r->requests_completed;
     out->goodput_output_tokens_per_s_per_gpu = out->goodput_output_tokens_per_s / gpus;

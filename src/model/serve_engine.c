@@ -46,8 +46,9 @@ int64_t aif__serve_price_ns(serve_engine *e, long decode, double decode_context,
     }
     e->price_misses++;
     const aif_serve_config *c = e->cfg;
-    double s = aif_perf_iteration_s(e->calib, NULL, c->model, c->hw, c->precision, c->tp, d, ctx,
-                                    pre, span);
+    aif_perf_parallel par = {c->tp, e->lay.pp, e->lay.ep};
+    double s = aif_perf_iteration_par_s(e->calib, NULL, c->model, c->hw, c->precision, &par, d, ctx,
+                                        pre, span);
     int64_t ns = (int64_t)llround(s * 1e9);
     if (ns < 1) {
         ns = 1;

@@ -114,6 +114,11 @@ typedef struct aif_perf_calib {
     /* The same combination for the weight GEMMs of a serving iteration (aif_perf_infer,
      * prefill and decode primitives); 1 = additive, the committed end-to-end model. */
     double stage_overlap_p;
+    /* Expert parallelism: tokens the busiest GPU of an expert-parallel group gets in an MoE
+     * layer over the mean (max / mean routed load). ASSUMPTION (no published figure in
+     * docs/sources.md): 1.2, after the redundant-expert balancing DeepSeek-V3 deploys;
+     * values below 1 count as 1. docs/perf.md "Pipeline and expert parallelism". */
+    double ep_imbalance;
 } aif_perf_calib;
 
 /* The committed calibration (fitted values of docs/perf.md). Never NULL; immutable. */
@@ -219,6 +224,78 @@ double aif_perf_iteration_s(const aif_perf_calib *calib, const aif_perf_framewor
                             const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p, int tp,
                             double decode, double decode_context, double prefill,
                             double prefill_span);
+
+/* ---- Pipeline and expert parallelism of one replica (docs/perf.md) ---- */
+
+/* How one serving replica's GPUs split the model. Each of `pp` pipeline stages holds
+ * layers / pp consecutive layers on its own GPUs. Without expert parallelism (ep <= 1) a
+ * stage is `tp` GPUs sharding every layer (tensor parallel). With ep > 1 (MoE models; a
+ * multiple of tp) a stage is `ep` GPUs: the routed experts of each MoE layer are spread
+ * whole over them (E / ep experts per GPU) and the rest (attention, shared experts,
+ * embeddings) runs data parallel over ep / tp groups of tp GPUs, as DeepSeek-V3's
+ * deployment, SGLang's DP attention and vLLM's expert parallelism with data-parallel
+ * attention do; tokens reach their experts by two all-to-all exchanges per MoE layer. */
+typedef struct aif_perf_parallel {
+    int tp; /* >= 1 */
+    int pp; /* pipeline stages; 0 = 1 */
+    int ep; /* expert-parallel GPUs per stage; 0 or 1 = none */
+} aif_perf_parallel;
+
+/* GPUs of one replica: pp x tp, or pp x ep with expert parallelism. O(1). */
+long aif_perf_parallel_gpus(const aif_perf_parallel *par);
+
+/* Weight bytes one GPU holds at precision p: every weight / (tp x pp), or with expert
+ * parallelism the routed experts / (ep x pp) plus the rest / (tp x pp). O(1). */
+double aif_perf_weight_bytes_per_gpu(const aif_model_spec *m, aif_precision p,
+                                     const aif_perf_parallel *par);
+
+/* Seconds to send the activations of `tokens` tokens from one pipeline stage to the next
+ * (each of the stage's tp GPUs sends its 1/tp of the bf16 hidden vectors), over the
+ * scale-up link when the replica fits in one scale-up domain and the scale-out NIC
+ * otherwise, at link_eff, plus one collective latency. 0 for pp <= 1. O(1). */
+double aif_perf_pp_transfer_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                              const aif_model_spec *m, const aif_perf_hw *hw,
+                              const aif_perf_parallel *par, double tokens);
+
+/* Expected number of the ep GPUs one token's experts_active routed experts land on (each
+ * GPU holds experts / ep of them; the experts a token picks are distinct and, for this
+ * count, uniformly chosen): ep x (1 - C(E - E/ep, k) / C(E, k)). 1 for dense models or
+ * ep <= 1. O(k). */
+double aif_perf_ep_fanout(const aif_model_spec *m, int ep);
+
+/* Bytes one GPU sends in one all-to-all of one MoE layer when it routes `tokens` tokens:
+ * tokens x hidden x bytes x fanout x (ep - 1) / ep (the copies bound for other GPUs).
+ * `combine` 0: the dispatch, at one byte per element for FP8/FP4 weights and two for BF16
+ * (DeepSeek-V3 dispatches in FP8); 1: the combine, in BF16. 0 without expert parallelism.
+ * O(k). */
+double aif_perf_ep_alltoall_bytes(const aif_model_spec *m, aif_precision p,
+                                  const aif_perf_parallel *par, double tokens, int combine);
+
+/* Seconds of the two all-to-alls of one MoE layer (dispatch and combine) for a GPU that
+ * routes `tokens` tokens: each exchange moves its bytes x calib->ep_imbalance (the busiest
+ * GPU receives that much over the mean) over the scale-up link when the ep GPUs fit in
+ * one scale-up domain, the scale-out NIC otherwise, at link_eff, plus one collective
+ * latency. 0 without expert parallelism. O(k). */
+double aif_perf_ep_alltoall_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                              const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
+                              const aif_perf_parallel *par, double tokens);
+
+/* aif_perf_iteration_s on a replica laid out as `par`. With pp = 1 and no expert
+ * parallelism it is aif_perf_iteration_s, bit for bit. With pp > 1 the engine's batch runs
+ * as m = min(pp, sequences) micro-batches in flight across the stages (sequences: decode
+ * plus one when there is prefill); every sequence gets its token once its micro-batch has
+ * passed every stage, and with m <= pp micro-batches no stage is busy for more than that
+ * traversal, so the batch costs the traversal of its largest micro-batch:
+ * pp x stage time + (pp - 1) x aif_perf_pp_transfer_s. The largest micro-batch carries
+ * decode / m sequences and max(prefill / m, min(prefill, 2 x prefill_span)) prefill tokens
+ * (a prompt's chunk is not split; 2 x span is a lone prompt's length). A lone prompt of S
+ * tokens thus costs pp stage prefills of S plus pp - 1 transfers. With ep > 1 the same
+ * split spreads the batch over the ep / tp attention groups, while the experts see every
+ * token. Pure; O(k). Arguments are not checked. */
+double aif_perf_iteration_par_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
+                                const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
+                                const aif_perf_parallel *par, double decode, double decode_context,
+                                double prefill, double prefill_span);
 
 /* Bytes of KV cache one token holds across all layers at precision p (an FP8 cache for FP8
  * and FP4 weights, BF16 otherwise), summed over the GPUs that share it. Pure; O(1). */

@@ -163,6 +163,15 @@ typedef struct aif_serve_config {
      * evicted least recently used first when free blocks run short; a prompt whose leading
      * blocks are cached skips their prefill. 0: off (every prompt prefilled whole). */
     int prefix_caching;
+    /* Pipeline stages per replica (0 = 1): must divide the model's layers; each stage's
+     * GPUs hold layers / pp of it and the batch runs as micro-batches in flight across the
+     * stages (aif_perf_iteration_par_s). */
+    int pp;
+    /* MoE expert parallelism (0 or 1 = none): each stage's routed experts spread whole over
+     * `ep` GPUs, a multiple of tp dividing the model's experts; the rest runs data parallel
+     * over ep / tp groups of tp GPUs (aif_perf_parallel). A replica is then pp x ep GPUs.
+     * pp and ep are for colocated replicas: aif_serve_plan refuses them with `disagg`. */
+    int ep;
     /* NULL: every replica prefills and decodes (colocated). Otherwise the replicas above are
      * the prefill pool and this the decode pool (must outlive the run). */
     const aif_serve_disagg *disagg;
@@ -193,10 +202,12 @@ double aif_serve_kv_link(const aif_serve_config *cfg, aif_serve_link *kind);
  * workspace take the rest) minus the weights, over the replica's GPUs. */
 typedef struct aif_serve_layout {
     int tp, replicas, kv_block_tokens;
+    int pp, ep;            /* 1 when not used */
+    long gpus_per_replica; /* tp x pp, or ep x pp with expert parallelism */
     long token_budget, max_running;
     double weight_bytes_per_gpu;
     double kv_bytes_per_token;   /* whole replica */
-    double kv_bytes_per_replica; /* usable HBM minus weights, summed over the TP GPUs */
+    double kv_bytes_per_replica; /* usable HBM minus weights, summed over the replica's GPUs */
     long kv_blocks_per_replica;
     long kv_tokens_per_replica; /* blocks * block size */
     /* swap preemption only (else 0): KV blocks the replica's host swap space holds and the
@@ -207,6 +218,8 @@ typedef struct aif_serve_layout {
 
 /* Check the config and derive its layout. Errors: AIF_EINVAL (NULL, non-positive sizes,
  * a precision the hardware lacks, a bad model spec, tp not dividing the model's heads,
+ * pp not dividing its layers, ep on a dense model, not dividing its experts or not a
+ * multiple of tp, pp or ep above 1 with disagg,
  * max_running above 65,535 or token_budget above 1,048,576), AIF_ERANGE (tp beyond the
  * scale-up domain, or the weights leave no room for a KV block); err->message names the
  * value and what would work. O(1). */
