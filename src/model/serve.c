@@ -77,6 +77,23 @@ static const char *fitting_tp(const aif_model_spec *m, const aif_perf_hw *hw, do
     return "no TP in the scale-up domain holds it: use a lower precision or a larger GPU";
 }
 
+/* The smallest EP above the layout's (a multiple of TP dividing the experts; want_ep 1) or
+ * PP above it (dividing the layers; want_ep 0) whose weights per GPU leave usable HBM
+ * over, or 0 when none does. */
+static int fitting_width(const aif_serve_config *c, const aif_serve_layout *lay, double usable,
+                         int want_ep) {
+    const aif_model_spec *m = c->model;
+    int step = want_ep ? c->tp : 1, top = want_ep ? m->experts : m->layers;
+    int from = want_ep ? (lay->ep > 1 ? lay->ep : c->tp) + step : lay->pp + 1;
+    for (int k = from; k <= top; k += step) {
+        aif_perf_parallel par = {c->tp, want_ep ? lay->pp : k, want_ep ? k : lay->ep};
+        if (top % k == 0 && aif_perf_weight_bytes_per_gpu(m, c->precision, &par) < usable) {
+            return k;
+        }
+    }
+    return 0;
+}
+
 /* Pipeline stages and expert parallelism: out->pp, ->ep and ->gpus_per_replica, or why
  * the values cannot work and which would. */
 static aif_status plan_parallel(const aif_serve_config *c, aif_serve_layout *out, aif_error *err) {
@@ -102,10 +119,19 @@ static aif_status plan_parallel(const aif_serve_config *c, aif_serve_layout *out
                              pp, ep);
     }
     if (ep > 1 && (m->experts % ep != 0 || ep % c->tp != 0)) {
+        char fits[96] = "";
+        size_t used = 0;
+        for (int k = c->tp; k <= m->experts && used + 12 < sizeof fits; k += c->tp) {
+            if (m->experts % k == 0 && k > 1) {
+                used +=
+                    (size_t)snprintf(fits + used, sizeof fits - used, "%s%d", used ? ", " : "", k);
+            }
+        }
         return aif_error_set(err, AIF_EINVAL,
                              "EP %d must divide %s's %d routed experts and be a multiple of TP "
-                             "%d; use a multiple of %d that divides %d",
-                             ep, m->id, m->experts, c->tp, c->tp, m->experts);
+                             "%d; use %s",
+                             ep, m->id, m->experts, c->tp,
+                             used ? fits : "a smaller TP (or no --ep)");
     }
     out->pp = pp;
     out->ep = ep;
@@ -180,14 +206,25 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
         floor(out->kv_bytes_per_replica / (out->kv_bytes_per_token * out->kv_block_tokens));
     if (!(blocks >= 1)) {
         double need = m->params_total * aif_precision_bytes(c->precision);
-        if (out->pp > 1 || out->ep > 1) {
+        int ep_fit = fitting_width(c, out, usable, 1), pp_fit = fitting_width(c, out, usable, 0);
+        if ((out->pp > 1 || out->ep > 1) && ep_fit == 0 && pp_fit == 0) {
             return aif_error_set(err, AIF_ERANGE,
-                                 "%s at %s holds %.0f GB of weights on each GPU of a TP %d x PP "
-                                 "%d x EP %d replica, over the %.0f GB (usable) of %s: no room "
-                                 "for KV cache; use more stages (--pp) or experts GPUs (--ep)",
+                                 "%s at %s puts %.0f GB of weights on each GPU of a TP %d x PP "
+                                 "%d x EP %d replica, over the %.0f GB (usable) of %s; no larger "
+                                 "EP or PP holds it: use a lower precision or a larger GPU",
                                  m->id, aif_precision_name(c->precision),
                                  out->weight_bytes_per_gpu / 1e9, c->tp, out->pp, out->ep,
                                  usable / 1e9, c->hw->id);
+        }
+        if (out->pp > 1 || out->ep > 1) {
+            return aif_error_set(err, AIF_ERANGE,
+                                 "%s at %s puts %.0f GB of weights on each GPU of a TP %d x PP "
+                                 "%d x EP %d replica, over the %.0f GB (usable) of %s: no room "
+                                 "for KV cache; %s %d",
+                                 m->id, aif_precision_name(c->precision),
+                                 out->weight_bytes_per_gpu / 1e9, c->tp, out->pp, out->ep,
+                                 usable / 1e9, c->hw->id, ep_fit ? "use EP" : "use PP",
+                                 ep_fit ? ep_fit : pp_fit);
         }
         return aif_error_set(err, AIF_ERANGE,
                              "%s at %s needs %.0f GB of weights; TP %d x %.0f GB (usable) of "

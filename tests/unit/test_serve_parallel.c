@@ -231,14 +231,15 @@ static void refusals(void **state) {
     c = deployment("mixtral-8x7b", "h100", AIF_PREC_FP8, 2, 1, 3);
     assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
     assert_non_null(strstr(err.message, "EP 3 must divide mixtral-8x7b's 8 routed experts"));
+    assert_non_null(strstr(err.message, "use 2, 4, 8"));
     c = deployment("mixtral-8x7b", "h100", AIF_PREC_FP8, 4, 1, 2);
     assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
-    assert_non_null(strstr(err.message, "multiple of TP 4"));
+    assert_non_null(strstr(err.message, "multiple of TP 4; use 4, 8"));
     c = deployment("deepseek-v3", "h100", AIF_PREC_FP8, 8, 1, 1);
     assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_ERANGE);
     c = deployment("deepseek-v3", "h100", AIF_PREC_FP8, 1, 1, 8);
     assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_ERANGE);
-    assert_non_null(strstr(err.message, "--pp"));
+    assert_non_null(strstr(err.message, "use EP 16"));
 }
 
 /* An MoE deployment with PP and EP under load: the same inputs, the same result; every
