@@ -85,9 +85,21 @@ double aif_perf_ep_alltoall_s(const aif_perf_calib *calib, const aif_perf_framew
         return 0.0;
     }
     const aif_perf_framework *f = fw ? fw : &calib->serve;
-    double link = link_bytes_per_s(calib, hw, par->ep);
     double imb = calib->ep_imbalance > 1.0 ? calib->ep_imbalance : 1.0;
     double bytes = aif_perf_ep_alltoall_bytes(m, p, par, tokens, 0) +
                    aif_perf_ep_alltoall_bytes(m, p, par, tokens, 1);
-    return bytes * imb / link + 2.0 * f->collective_latency_s;
+    int dom = hw->scaleup_domain_gpus > 0 ? hw->scaleup_domain_gpus : 1;
+    if (par->ep <= dom) {
+        return bytes * imb / link_bytes_per_s(calib, hw, par->ep) + 2.0 * f->collective_latency_s;
+    }
+    /* Across domains a token crosses the NIC once per other domain holding one of its
+     * experts and reaches the GPUs there over NVLink (DeepSeek-V3's dispatch: IB to the
+     * same-index GPU of each target node, then NVLink forwarding). The two links run at
+     * once; the slower sets the time. */
+    int domains = (par->ep + dom - 1) / dom;
+    double per_copy = bytes / (aif_perf_ep_fanout(m, par->ep) * (par->ep - 1) / par->ep);
+    double nic_bytes = per_copy * aif_perf_ep_fanout(m, domains) * (domains - 1) / domains;
+    double nic_s = nic_bytes / link_bytes_per_s(calib, hw, par->ep);
+    double nvlink_s = bytes / link_bytes_per_s(calib, hw, dom);
+    return (nic_s > nvlink_s ? nic_s : nvlink_s) * imb + 2.0 * f->collective_latency_s;
 }

@@ -273,9 +273,11 @@ double aif_perf_ep_alltoall_bytes(const aif_model_spec *m, aif_precision p,
 
 /* Seconds of the two all-to-alls of one MoE layer (dispatch and combine) for a GPU that
  * routes `tokens` tokens: each exchange moves its bytes x calib->ep_imbalance (the busiest
- * GPU receives that much over the mean) over the scale-up link when the ep GPUs fit in
- * one scale-up domain, the scale-out NIC otherwise, at link_eff, plus one collective
- * latency. 0 without expert parallelism. O(k). */
+ * GPU receives that much over the mean) at link_eff, plus one collective latency. When the
+ * ep GPUs fit in one scale-up domain, over the scale-up link; beyond it, a token crosses
+ * the scale-out NIC once per other domain holding one of its experts (aif_perf_ep_fanout
+ * over the domains) while the copies reach their GPUs over the scale-up link, and the
+ * slower of the two sets the time. 0 without expert parallelism. O(k). */
 double aif_perf_ep_alltoall_s(const aif_perf_calib *calib, const aif_perf_framework *fw,
                               const aif_model_spec *m, const aif_perf_hw *hw, aif_precision p,
                               const aif_perf_parallel *par, double tokens);
