@@ -408,6 +408,20 @@ static int colocated_layout(const serve_args *a, serve_plan *p) {
     if (tp == 0 && ep > 1) {
         tp = 1;
     }
+    if (pp > 1 || ep > 1) {
+        /* A PP or EP the model refuses is named before any layout is searched. */
+        aif_serve_config probe = p->cfg;
+        aif_serve_layout lay;
+        aif_error perr = {0};
+        probe.tp = tp ? tp : 1;
+        probe.pp = pp;
+        probe.ep = ep;
+        probe.replicas = 1;
+        if (aif_serve_plan(&probe, &lay, &perr) != AIF_OK && perr.status == AIF_EINVAL) {
+            fprintf(stderr, "aifactory serve: %s\n", perr.message);
+            return CLI_EXIT_USAGE;
+        }
+    }
     if (tp == 0 && a->replicas > 0) {
         if (gpus % a->replicas != 0) {
             return cli_usage_error(&spec, "--replicas %d does not divide --gpus %ld", a->replicas,
@@ -446,14 +460,6 @@ static int colocated_layout(const serve_args *a, serve_plan *p) {
                                    a->replicas, tp, (long)a->replicas * tp, gpus);
         }
     } else {
-        /* Checked by the plan first, so that a PP or EP the model refuses is named. */
-        aif_serve_layout one;
-        aif_error perr = {0};
-        p->cfg.replicas = 1;
-        if (aif_serve_plan(&p->cfg, &one, &perr) != AIF_OK && perr.status == AIF_EINVAL) {
-            fprintf(stderr, "aifactory serve: %s\n", perr.message);
-            return CLI_EXIT_USAGE;
-        }
         aif_perf_parallel par = {tp, pp, ep};
         long per = aif_perf_parallel_gpus(&par);
         if (gpus % per != 0) {
