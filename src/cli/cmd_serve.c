@@ -293,7 +293,7 @@ static int check_disagg(const serve_args *a) {
                                "--prefill-replicas and --decode-replicas leave it out",
                                a->replicas);
     }
-    if (on && (a->pp || a->ep)) {
+    if (on && (a->pp > 1 || a->ep > 1)) {
         /* The pools, the KV link and the per-GPU figures count TP GPUs per replica. */
         return cli_usage_error(&spec, "--pp and --ep apply to colocated replicas; with "
                                       "--prefill-replicas/--decode-replicas leave them out");

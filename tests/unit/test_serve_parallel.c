@@ -251,6 +251,20 @@ static void refusals(void **state) {
     c = deployment("deepseek-v3", "h100", AIF_PREC_FP8, 1, 1, 8);
     assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_ERANGE);
     assert_non_null(strstr(err.message, "use EP 16"));
+    /* PP and EP are for colocated replicas: a disaggregated config with either is refused
+     * (its pools, KV link and per-GPU figures count TP GPUs per replica). */
+    aif_serve_disagg g = {.decode_replicas = 1};
+    c = deployment("mixtral-8x7b", "h100", AIF_PREC_FP8, 2, 2, 1);
+    c.disagg = &g;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
+    assert_non_null(strstr(err.message, "PP 2 and EP 1 apply to colocated replicas"));
+    c = deployment("mixtral-8x7b", "h100", AIF_PREC_FP8, 2, 1, 2);
+    c.disagg = &g;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
+    assert_non_null(strstr(err.message, "PP 1 and EP 2 apply to colocated replicas"));
+    c = deployment("mixtral-8x7b", "h100", AIF_PREC_FP8, 2, 1, 1);
+    c.disagg = &g;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_OK);
 }
 
 /* An MoE deployment with PP and EP under load: the same inputs, the same result; every
