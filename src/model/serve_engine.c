@@ -431,6 +431,9 @@ static void preempt_newest(serve_engine *e, serve_replica *r) {
         r->blocks_used -= decode_blocks_after(s, r->iter - 1, block) - shared_blocks(s);
         decode_leave(r, s, block);
         s->epoch++;
+        /* The tokens decoded since the prefill are kept (their text is the client's): the
+         * recompute prefills them with the prompt and decodes on from there. */
+        s->generated = s->gp + (r->iter - 1 - s->kp);
     } else {
         r->blocks_used -= s->blocks - shared_blocks(s);
         pre_remove(r, s);
