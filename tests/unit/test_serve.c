@@ -13,30 +13,14 @@
 
 #include <cmocka.h>
 
+#include "serve_test_util.h"
+
 #include "aifactory/serve.h"
 #include "model/serve_internal.h"
 
 /* A request with no shared prefix. */
 #define RQ(t, in, out)                                                                             \
     { .arrival_s = (t), .input_tokens = (in), .output_tokens = (out) }
-
-#define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
-
-/* A fixed list of requests as a source. */
-typedef struct list_source {
-    const aif_serve_request *rq;
-    long n, i;
-} list_source;
-
-static aif_status list_next(void *ctx, aif_serve_request *out, aif_error *err) {
-    (void)err;
-    list_source *l = ctx;
-    if (l->i == l->n) {
-        return AIF_EEMPTY;
-    }
-    *out = l->rq[l->i++];
-    return AIF_OK;
-}
 
 static aif_serve_config llama70b_h100(int tp, int replicas) {
     aif_serve_config c = {0};
@@ -46,18 +30,6 @@ static aif_serve_config llama70b_h100(int tp, int replicas) {
     c.tp = tp;
     c.replicas = replicas;
     return c;
-}
-
-static aif_status run_synthetic(const aif_serve_config *c, const char *in, const char *out,
-                                double rate, long n, uint64_t seed, aif_serve_result *r) {
-    aif_serve_lengths li, lo;
-    assert_int_equal(aif_serve_lengths_parse(in, &li, NULL), AIF_OK);
-    assert_int_equal(aif_serve_lengths_parse(out, &lo, NULL), AIF_OK);
-    aif_serve_synthetic g;
-    aif_serve_source src;
-    aif_serve_synthetic_init(&g, &li, &lo, rate, seed, &src);
-    aif_error err = {0};
-    return aif_serve_run(NULL, c, &src, n, r, &err);
 }
 
 static void lengths_parse(void **state) {

@@ -15,22 +15,9 @@
 
 #include <cmocka.h>
 
+#include "serve_test_util.h"
+
 #include "aifactory/serve.h"
-
-typedef struct list_source {
-    const aif_serve_request *rq;
-    long n, i;
-} list_source;
-
-static aif_status list_next(void *ctx, aif_serve_request *out, aif_error *err) {
-    (void)err;
-    list_source *l = ctx;
-    if (l->i == l->n) {
-        return AIF_EEMPTY;
-    }
-    *out = l->rq[l->i++];
-    return AIF_OK;
-}
 
 /* llama2-70b, FP8, on H100s: P prefill and D decode replicas of TP 8 (16+ GPUs: two
  * HGX nodes, so the KV crosses the NICs). */
@@ -45,30 +32,6 @@ static aif_serve_config split(int prefill, aif_serve_disagg *g, int decode) {
     c.replicas = prefill;
     c.disagg = g;
     return c;
-}
-
-static aif_status run_list(const aif_serve_config *c, const aif_serve_request *rq, long n,
-                           aif_serve_result *r) {
-    list_source ls = {rq, n, 0};
-    aif_serve_source src = {&ls, list_next};
-    aif_error err = {0};
-    return aif_serve_run(NULL, c, &src, 0, r, &err);
-}
-
-static aif_status run_synthetic(const aif_serve_config *c, const char *in, const char *out,
-                                double rate, long n, uint64_t seed, aif_serve_result *r) {
-    aif_serve_lengths li, lo;
-    assert_int_equal(aif_serve_lengths_parse(in, &li, NULL), AIF_OK);
-    assert_int_equal(aif_serve_lengths_parse(out, &lo, NULL), AIF_OK);
-    aif_serve_synthetic g;
-    aif_serve_source src;
-    aif_serve_synthetic_init(&g, &li, &lo, rate, seed, &src);
-    aif_error err = {0};
-    aif_status st = aif_serve_run(NULL, c, &src, n, r, &err);
-    if (st != AIF_OK) {
-        print_message("serve: %s\n", err.message);
-    }
-    return st;
 }
 
 /* The link: 8 GPUs x 50 GB/s of NIC x the calibration's link efficiency; scale-up when

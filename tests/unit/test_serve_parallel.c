@@ -14,24 +14,9 @@
 
 #include <cmocka.h>
 
+#include "serve_test_util.h"
+
 #include "aifactory/serve.h"
-
-#define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
-
-typedef struct list_source {
-    const aif_serve_request *rq;
-    long n, i;
-} list_source;
-
-static aif_status list_next(void *ctx, aif_serve_request *out, aif_error *err) {
-    (void)err;
-    list_source *l = ctx;
-    if (l->i == l->n) {
-        return AIF_EEMPTY;
-    }
-    *out = l->rq[l->i++];
-    return AIF_OK;
-}
 
 static aif_serve_config deployment(const char *model, const char *hw, aif_precision p, int tp,
                                    int pp, int ep) {

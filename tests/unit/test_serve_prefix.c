@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "serve_test_util.h"
+
 #include "aifactory/serve.h"
 #include "aifactory/serve_trace.h"
 #include "model/serve_internal.h"
@@ -28,21 +30,6 @@ static void data_path(char *buf, size_t size, const char *name) {
 
 #define MOONCAKE "mooncake_conversation_1000.jsonl.zst"
 
-typedef struct list_source {
-    const aif_serve_request *rq;
-    long n, i;
-} list_source;
-
-static aif_status list_next(void *ctx, aif_serve_request *out, aif_error *err) {
-    (void)err;
-    list_source *l = ctx;
-    if (l->i == l->n) {
-        return AIF_EEMPTY;
-    }
-    *out = l->rq[l->i++];
-    return AIF_OK;
-}
-
 static aif_serve_config small_deployment(int replicas, aif_serve_route route, int prefix) {
     aif_serve_config c = {0};
     c.model = aif_model_find("llama3.1-8b");
@@ -55,15 +42,11 @@ static aif_serve_config small_deployment(int replicas, aif_serve_route route, in
     return c;
 }
 
-static aif_status run_list(const aif_serve_config *c, const aif_serve_request *rq, long n,
-                           aif_serve_result *r) {
-    list_source ls = {rq, n, 0};
-    aif_serve_source src = {&ls, list_next};
-    aif_error err = {0};
-    aif_status st = aif_serve_run(NULL, c, &src, 0, r, &err);
-    if (st != AIF_OK) {
-        fail_msg("serve: %s", err.message);
-    }
+/* A list every test here expects to run. */
+static aif_status run_list_ok(const aif_serve_config *c, const aif_serve_request *rq, long n,
+                              aif_serve_result *r) {
+    aif_status st = run_list(c, rq, n, r);
+    assert_int_equal(st, AIF_OK);
     return st;
 }
 
@@ -208,8 +191,8 @@ static void shared_prefix_hits_and_lowers_ttft(void **state) {
     aif_serve_config off = on;
     off.prefix_caching = 0;
     aif_serve_result r_on, r_off;
-    run_list(&on, rq, SHARED_N, &r_on);
-    run_list(&off, rq, SHARED_N, &r_off);
+    run_list_ok(&on, rq, SHARED_N, &r_on);
+    run_list_ok(&off, rq, SHARED_N, &r_off);
     /* Every request after the first finds 187 whole 16-token blocks (2,992 tokens). */
     double want = (SHARED_N - 1) * 2992.0 / (SHARED_N * 4000.0);
     assert_true(fabs(r_on.prefix_hit_rate - want) < 1e-12);
@@ -223,7 +206,7 @@ static void shared_prefix_hits_and_lowers_ttft(void **state) {
     for (int i = 0; i < SHARED_N; i++) {
         rq[i].prefix_tokens = 0;
     }
-    run_list(&on, rq, SHARED_N, &r_on);
+    run_list_ok(&on, rq, SHARED_N, &r_on);
     assert_memory_equal(&r_on, &r_off, sizeof r_on);
 }
 
@@ -242,9 +225,9 @@ static void affinity_beats_round_robin(void **state) {
     }
     aif_serve_result rr, pa;
     aif_serve_config c = small_deployment(4, AIF_SERVE_ROUTE_ROUND_ROBIN, 1);
-    run_list(&c, rq, N, &rr);
+    run_list_ok(&c, rq, N, &rr);
     c.route = AIF_SERVE_ROUTE_PREFIX_AFFINITY;
-    run_list(&c, rq, N, &pa);
+    run_list_ok(&c, rq, N, &pa);
     /* Affinity: only the first request of each prefix misses. */
     assert_true(fabs(pa.prefix_hit_rate - (N - 3) * 2048.0 / (N * 3000.0)) < 1e-12);
     /* Round-robin: the first of each prefix on each of the four replicas misses (12). */
@@ -256,9 +239,9 @@ static void affinity_beats_round_robin(void **state) {
         rq[i].prefix_tokens = 0;
     }
     aif_serve_result lt;
-    run_list(&c, rq, N, &pa);
+    run_list_ok(&c, rq, N, &pa);
     c.route = AIF_SERVE_ROUTE_LEAST_TOKENS;
-    run_list(&c, rq, N, &lt);
+    run_list_ok(&c, rq, N, &lt);
     assert_memory_equal(&pa, &lt, sizeof pa);
 }
 
@@ -285,7 +268,7 @@ static void tight_cache_returns_every_block(void **state) {
     assert_int_equal(aif_serve_plan(&c, &lay, NULL), AIF_OK);
     assert_true(lay.kv_tokens_per_replica > 15000 && lay.kv_tokens_per_replica < 25000);
     aif_serve_result r;
-    run_list(&c, rq, N, &r);
+    run_list_ok(&c, rq, N, &r);
     assert_int_equal(r.requests_completed, N);
     assert_true(r.preemptions > 0);
     assert_true(r.prefix_evictions > 0);

@@ -13,22 +13,10 @@
 
 #include <cmocka.h>
 
+#include "serve_test_util.h"
+
 #include "aifactory/serve.h"
 #include "model/serve_internal.h"
-
-#define CLOSE(a, b, rel) assert_true(fabs((a) - (b)) <= (rel)*fabs(b))
-
-static aif_status run_synthetic(const aif_serve_config *c, const char *in, const char *out,
-                                double rate, long n, uint64_t seed, aif_serve_result *r) {
-    aif_serve_lengths li, lo;
-    assert_int_equal(aif_serve_lengths_parse(in, &li, NULL), AIF_OK);
-    assert_int_equal(aif_serve_lengths_parse(out, &lo, NULL), AIF_OK);
-    aif_serve_synthetic g;
-    aif_serve_source src;
-    aif_serve_synthetic_init(&g, &li, &lo, rate, seed, &src);
-    aif_error err = {0};
-    return aif_serve_run(NULL, c, &src, n, r, &err);
-}
 
 /* The replica a least-tokens scan picks: the fewest tokens, ties to the lowest index. */
 static int scan(const serve_replica *reps, int n) {
