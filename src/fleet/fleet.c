@@ -134,6 +134,33 @@ static void resolve_hw(const aif_catalog *cat, const aif_system *sys, fleet_type
     t->hw_scale = (t->hw && bw > 0) ? bw / t->hw->hbm_bytes_per_s : 1.0;
 }
 
+/* A type's serving rates are computed when first needed, not when the type appears: with
+ * goodput sizing each new (class, type) costs serving simulations (docs/run.md "Inference
+ * sizing"), and a type whose blocks come online after a short run ends never needs them.
+ * The rates depend on the type and the scenario alone, so when they are computed changes
+ * no result. */
+void fleet_size_type(aif_fleet *f, size_t type) {
+    fleet_type *t = &f->build.types[type];
+    if (t->sized) {
+        return;
+    }
+    t->sized = true;
+    const aif_scenario_inference *d = &f->in->inference;
+    /* 0 is an input built in code that never set it: the whole throughput. */
+    double utilization = d->serving_utilization > 0 ? d->serving_utilization : 1.0;
+    for (size_t k = 0; d->present && k < d->class_count && k < FLEET_MAX_CLASSES; k++) {
+        double tps = 0;
+        /* A class its system cannot serve at its target (the model does not fit, or no
+         * rate meets the latency limits) keeps 0: its demand there goes unserved. */
+        if (t->hw != NULL &&
+            aif_demand_sized_tokens_per_gpu(f->perf, f->goodput, d->sizing, &d->classes[k], t->hw,
+                                            &tps) == AIF_OK) {
+            /* GPUs held for serving, not only those busy: see serving_utilization. */
+            t->tokens_per_gpu[k] = tps * t->hw_scale * utilization;
+        }
+    }
+}
+
 static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
     for (size_t i = 0; i < f->build.ntypes; i++) {
         if (f->build.types[i].system == sys) {
@@ -152,17 +179,6 @@ static aif_status type_of(aif_fleet *f, const aif_system *sys, uint32_t *out) {
     t->dies_per_rack = (int64_t)(sys->packages.value * dies);
     if (aif_reliability_for_system(sys, &t->rel) != AIF_OK) {
         return aif_error_set(f->err, AIF_EINVAL, "system '%.60s' has no package count", sys->id);
-    }
-    const aif_scenario_inference *d = &f->in->inference;
-    /* 0 is an input built in code that never set it: the whole throughput. */
-    double utilization = d->serving_utilization > 0 ? d->serving_utilization : 1.0;
-    for (size_t k = 0; d->present && k < d->class_count && k < FLEET_MAX_CLASSES; k++) {
-        double tps = 0;
-        if (t->hw != NULL &&
-            aif_demand_tokens_per_gpu(f->perf, &d->classes[k], t->hw, &tps) == AIF_OK) {
-            /* GPUs held for serving, not only those busy: see serving_utilization. */
-            t->tokens_per_gpu[k] = tps * t->hw_scale * utilization;
-        }
     }
     *out = (uint32_t)f->build.ntypes++;
     return AIF_OK;
@@ -710,6 +726,10 @@ aif_status aif_fleet_create(const aif_allocator *a, const aif_fleet_input *in, a
         st = aif_perf_cache_create(a, aif_perf_calib_default(), 256, &f->perf);
     }
     if (st == AIF_OK) {
+        aif_goodput_effort effort = aif_demand_goodput_effort();
+        st = aif_goodput_cache_create(a, aif_perf_calib_default(), &effort, &f->goodput);
+    }
+    if (st == AIF_OK) {
         st = aif_ledger_create(a, &f->ledger);
     }
     if (st == AIF_OK) {
@@ -846,6 +866,34 @@ const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i) {
 aif_time aif_fleet_trigger_time(const aif_fleet *f, size_t i) {
     return i < f->in->contracts.trigger_count ? f->training.trigger_at[i] : AIF_TIME_MAX;
 }
+
+aif_status aif_fleet_serving_rate(aif_fleet *f, const aif_system *sys, size_t k,
+                                  double *tokens_per_s_per_gpu) {
+    if (f == NULL || sys == NULL || tokens_per_s_per_gpu == NULL) {
+        return AIF_EINVAL;
+    }
+    const aif_scenario_inference *d = &f->in->inference;
+    if (!d->present || k >= d->class_count || k >= FLEET_MAX_CLASSES) {
+        return AIF_ENOTFOUND;
+    }
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        if (f->build.types[t].system == sys) {
+            fleet_size_type(f, t);
+            *tokens_per_s_per_gpu = f->build.types[t].tokens_per_gpu[k];
+            return AIF_OK;
+        }
+    }
+    return AIF_ENOTFOUND;
+}
+
+long aif_fleet_serving_simulations(const aif_fleet *f) {
+    return f ? aif_goodput_cache_simulations(f->goodput) : 0;
+}
+
+long aif_fleet_serving_lookups_cached(const aif_fleet *f) {
+    return f ? aif_goodput_cache_hits(f->goodput) : 0;
+}
+
 size_t aif_fleet_block_count(const aif_fleet *f) {
     return f->build.blocks.count;
 }
@@ -863,6 +911,7 @@ void aif_fleet_destroy(aif_fleet *f) {
     size_t nw = f->in->investments.warrant_count ? f->in->investments.warrant_count : 1;
     aif_sim_destroy(f->sim);
     aif_perf_cache_destroy(f->perf);
+    aif_goodput_cache_destroy(f->goodput);
     aif_ledger_destroy(f->ledger);
     aif_free(f->alloc, f->build.cell_racks, cells * sizeof(int64_t));
     aif_free(f->alloc, f->build.cell_down, cells * sizeof(int64_t));

@@ -12,6 +12,7 @@
 #include "aifactory/contracts.h"
 #include "aifactory/error.h"
 #include "aifactory/fleet.h"
+#include "aifactory/goodput_cache.h"
 #include "aifactory/perf.h"
 #include "aifactory/reliability.h"
 #include "aifactory/rng.h"
@@ -80,6 +81,7 @@ typedef struct fleet_type {
     int64_t packages_per_rack;
     int64_t dies_per_rack;
     double tokens_per_gpu[FLEET_MAX_CLASSES]; /* 0: cannot serve the class */
+    bool sized;                               /* tokens_per_gpu computed (fleet_size_type) */
     aif_reliability rel; /* fault rates, blast radius and repair time of its form */
     double research_mfu; /* perf model's MFU for research on it; 0 until first asked */
 } fleet_type;
@@ -180,6 +182,7 @@ struct aif_fleet {
     aif_sim *sim;
     uint32_t self;
     aif_perf_cache *perf;
+    aif_goodput_cache *goodput; /* serving goodput per (class, system type): type_of */
     aif_ledger *ledger;
     bool ran;
     aif_error *err;   /* the create() caller's (may be NULL), only during create */
@@ -202,6 +205,9 @@ void fleet_integrate_power(aif_fleet *f, aif_time now);
 /* Integrate up to `now`, then draw at `busy_share` (busy GPUs / GPUs online) from now on. */
 void fleet_set_load(aif_fleet *f, aif_time now, double busy_share);
 double fleet_pue(const aif_fleet *f, double phase_pue);
+/* Compute type t's tokens_per_gpu on first need (no-op after): every reader of them calls
+ * it for the types it may use first. */
+void fleet_size_type(aif_fleet *f, size_t t);
 aif_status fleet_add_block(aif_fleet *f, const aif_block *b, int32_t order, double pue,
                            size_t *index);
 aif_status fleet_schedule_block(aif_fleet *f, size_t i);

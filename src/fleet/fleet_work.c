@@ -390,7 +390,16 @@ static aif_status procure(aif_fleet *f, aif_time now) {
     }
     /* Capacity that could only arrive after the period is not this run's question. */
     aif_time at = now + procure_horizon(f);
-    if (at >= in->simulation.end || !shortfall_at(f, at)) {
+    if (at >= in->simulation.end) {
+        return AIF_OK;
+    }
+    const fleet_block *blocks = f->build.blocks.data;
+    for (size_t i = 0; i < f->build.blocks.count; i++) {
+        if (blocks[i].b.online <= at && at < blocks[i].b.retire) {
+            fleet_size_type(f, blocks[i].type); /* the forecast serves on these types */
+        }
+    }
+    if (!shortfall_at(f, at)) {
         return AIF_OK;
     }
     aif_quote quotes[64];
@@ -565,6 +574,11 @@ aif_status fleet_hour(aif_fleet *f, aif_time now) {
         }
     }
     /* Inference first: each class takes GPUs type by type until its tokens are served. */
+    for (size_t t = 0; t < f->build.ntypes; t++) {
+        if (free_t[t] > 0) {
+            fleet_size_type(f, t); /* rates of a type with GPUs to serve on */
+        }
+    }
     const aif_scenario_inference *dm = &in->inference;
     int64_t inf_gpus = 0;
     for (size_t k = 0; dm->present && k < dm->class_count && k < FLEET_MAX_CLASSES; k++) {

@@ -245,7 +245,9 @@ static void bind_api(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
 
 static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     static const char *const keys[] = {"wau",     "dau_per_wau", "prompts_per_dau",     "classes",
-                                       "diurnal", "weekly",      "serving_utilization", "api"};
+                                       "diurnal", "weekly",      "serving_utilization", "sizing",
+                                       "api"};
+    static const char *const sizing[] = {"closed-form", "goodput"};
     aif_scenario_inference *in = &c->s->inference;
     const char *w = "demand.inference";
     const scn_cur cur = {&c->r, n, w, at};
@@ -272,6 +274,9 @@ static void bind_inference(scn_ctx *c, struct fy_node *n, scn_pos at) {
     aif__cur_num(&cur, "dau_per_wau", false, 1e-6, 1, &in->dau_per_wau);
     aif__cur_num(&cur, "prompts_per_dau", true, 1e-6, 1e6, &in->prompts_per_dau);
     aif__cur_num(&cur, "serving_utilization", false, 0.01, 1, &in->serving_utilization);
+    int sz = AIF_SIZING_CLOSED_FORM;
+    aif__cur_enum(&cur, "sizing", false, sizing, COUNT_OF(sizing), &sz);
+    in->sizing = (aif_inference_sizing)sz;
     if ((x = aif__cur_get(&cur, "classes")) != NULL) {
         bind_classes(c, x, aif__cur_key_pos(&cur, "classes"), in);
     } else {

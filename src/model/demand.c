@@ -3,6 +3,8 @@
 #include "aifactory/demand.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 static const double SECONDS_PER_YEAR = (double)(AIF_NS_PER_YEAR / AIF_NS_PER_S);
 
@@ -88,26 +90,130 @@ aif_workload aif_demand_workload(aif_latency_class c) {
     }
 }
 
+/* The class precision, or the hardware's inference precision when it lacks that one. */
+static aif_precision class_precision(const aif_scenario_model_class *c, const aif_perf_hw *hw) {
+    aif_precision prec = c->precision;
+    if ((unsigned)prec >= AIF_PREC_COUNT || !(hw->peak_flops[prec] > 0)) {
+        prec = hw->infer_precision;
+    }
+    return prec;
+}
+
+/* One scale-up domain, at most 72 GPUs: the unit a serving deployment is laid out on. */
+static long domain_gpus(const aif_perf_hw *hw) {
+    long gpus = hw->scaleup_domain_gpus < 72 ? hw->scaleup_domain_gpus : 72;
+    return gpus > 0 ? gpus : 1;
+}
+
 aif_status aif_demand_tokens_per_gpu(aif_perf_cache *cache, const aif_scenario_model_class *c,
                                      const aif_perf_hw *hw, double *tokens_per_s_per_gpu) {
     if (cache == NULL || c == NULL || c->model == NULL || hw == NULL ||
         tokens_per_s_per_gpu == NULL) {
         return AIF_EINVAL;
     }
-    aif_precision prec = c->precision;
-    if ((unsigned)prec >= AIF_PREC_COUNT || !(hw->peak_flops[prec] > 0)) {
-        prec = hw->infer_precision;
-    }
-    long gpus = hw->scaleup_domain_gpus < 72 ? hw->scaleup_domain_gpus : 72;
     aif_perf_infer_query q = {.model = c->model,
                               .hw = hw,
-                              .gpus = gpus > 0 ? gpus : 1,
-                              .precision = prec,
+                              .gpus = domain_gpus(hw),
+                              .precision = class_precision(c, hw),
                               .input_tokens = c->input_tokens,
                               .output_tokens = c->output_tokens,
                               .workload = aif_demand_workload(c->latency)};
     aif_perf_infer_result r;
     aif_status st = aif_perf_cache_infer(cache, &q, &r);
+    if (st != AIF_OK) {
+        return st;
+    }
+    *tokens_per_s_per_gpu = r.tokens_per_s_per_gpu;
+    return AIF_OK;
+}
+
+int aif_demand_latency_target(aif_latency_class c, double *ttft_p99_s, double *tpot_p99_s) {
+    /* src S7 row 18 (interactive) and MLPerf loadgen's Llama 2 70B server limits
+     * (docs/perf.md): the reference benchmark of each class. */
+    double ttft = 0, tpot = 0;
+    if (c == AIF_LATENCY_INTERACTIVE) {
+        ttft = 0.450;
+        tpot = 0.040;
+    } else if (c != AIF_LATENCY_OFFLINE) {
+        ttft = 2.0;
+        tpot = 0.200;
+    }
+    if (ttft_p99_s) {
+        *ttft_p99_s = ttft;
+    }
+    if (tpot_p99_s) {
+        *tpot_p99_s = tpot;
+    }
+    return ttft > 0;
+}
+
+aif_perf_serve_query aif_demand_serve_query(const aif_scenario_model_class *c,
+                                            const aif_perf_hw *hw) {
+    aif_perf_serve_query q = {.model = c->model,
+                              .hw = hw,
+                              .gpus = domain_gpus(hw),
+                              .precision = class_precision(c, hw),
+                              .workload = aif_demand_workload(c->latency),
+                              .input_tokens = c->input_tokens,
+                              .output_tokens = c->output_tokens};
+    aif_demand_latency_target(c->latency, &q.ttft_p99_s, &q.tpot_p99_s);
+    return q;
+}
+
+aif_goodput_effort aif_demand_goodput_effort(void) {
+    return (aif_goodput_effort){.requests = AIF_DEMAND_GOODPUT_REQUESTS,
+                                .max_output_tokens = AIF_DEMAND_GOODPUT_MAX_OUTPUT_TOKENS,
+                                .seed = 1};
+}
+
+/* The TPs a serving deployment of the fleet may take: powers of two up to 8 (one HGX
+ * board, the widest TP serving engines run in production), those dividing the domain. */
+static const int SERVE_TPS[] = {1, 2, 4, 8};
+
+aif_status aif_demand_serve_goodput(aif_goodput_cache *goodput, const aif_scenario_model_class *c,
+                                    const aif_perf_hw *hw, aif_perf_serve_result *best) {
+    if (goodput == NULL || c == NULL || c->model == NULL || hw == NULL || best == NULL ||
+        c->latency == AIF_LATENCY_OFFLINE) {
+        return AIF_EINVAL;
+    }
+    aif_perf_serve_query q = aif_demand_serve_query(c, hw);
+    aif_status st = AIF_ERANGE;
+    memset(best, 0, sizeof *best);
+    snprintf(best->message, sizeof best->message, "no TP of 1, 2, 4 or 8 divides %ld GPUs", q.gpus);
+    for (size_t i = 0; i < sizeof SERVE_TPS / sizeof SERVE_TPS[0]; i++) {
+        if (q.gpus % SERVE_TPS[i] != 0) {
+            continue;
+        }
+        q.tp = SERVE_TPS[i];
+        aif_perf_serve_result r;
+        aif_status s = aif_goodput_cache_get(goodput, &q, &r);
+        if (s == AIF_ENOMEM) {
+            return s;
+        }
+        if (s == AIF_OK && (st != AIF_OK || r.tokens_per_s_per_gpu > best->tokens_per_s_per_gpu)) {
+            *best = r;
+            st = AIF_OK;
+        } else if (s != AIF_OK && st != AIF_OK) {
+            *best = r; /* the widest failure's reason: the one closest to fitting */
+            st = s;
+        }
+    }
+    return st;
+}
+
+aif_status aif_demand_sized_tokens_per_gpu(aif_perf_cache *cache, aif_goodput_cache *goodput,
+                                           aif_inference_sizing sizing,
+                                           const aif_scenario_model_class *c, const aif_perf_hw *hw,
+                                           double *tokens_per_s_per_gpu) {
+    if (sizing == AIF_SIZING_CLOSED_FORM || goodput == NULL || c == NULL ||
+        c->latency == AIF_LATENCY_OFFLINE) {
+        return aif_demand_tokens_per_gpu(cache, c, hw, tokens_per_s_per_gpu);
+    }
+    if (c->model == NULL || hw == NULL || tokens_per_s_per_gpu == NULL) {
+        return AIF_EINVAL;
+    }
+    aif_perf_serve_result r;
+    aif_status st = aif_demand_serve_goodput(goodput, c, hw, &r);
     if (st != AIF_OK) {
         return st;
     }

@@ -106,8 +106,8 @@ static int pick_tp(const aif_perf_calib *calib, const aif_perf_serve_query *q, d
 
 static aif_status check(const aif_perf_serve_query *q, aif_perf_serve_result *out) {
     if (q->model == NULL || q->hw == NULL || q->gpus < 1 || q->requests < 0 ||
-        q->input_tokens < 0 || q->output_tokens < 0 || q->tp < 0 ||
-        (unsigned)q->precision >= AIF_PREC_COUNT) {
+        q->input_tokens < 0 || q->output_tokens < 0 || q->tp < 0 || q->ttft_p99_s < 0 ||
+        q->tpot_p99_s < 0 || q->tolerance < 0 || (unsigned)q->precision >= AIF_PREC_COUNT) {
         return fail(out, AIF_EINVAL, "bad serving query (sizes, model or hardware)");
     }
     if (q->workload != AIF_WORKLOAD_SERVER && q->workload != AIF_WORKLOAD_INTERACTIVE) {
@@ -133,9 +133,10 @@ static aif_status simulate(const aif_allocator *a, const aif_perf_calib *calib,
         .input = scaled(out->bench.input, q->input_tokens, q->model->max_context),
         .output = scaled(out->bench.output, q->output_tokens, q->model->max_context),
         .seed = q->seed ? q->seed : 1,
-        .requests = out->requests_per_probe};
-    cq.slo.limit_s[AIF_SERVE_SLO_TTFT_P99] = out->bench.ttft_p99_s;
-    cq.slo.limit_s[AIF_SERVE_SLO_TPOT_P99] = out->bench.tpot_p99_s;
+        .requests = out->requests_per_probe,
+        .tolerance = q->tolerance};
+    cq.slo.limit_s[AIF_SERVE_SLO_TTFT_P99] = out->ttft_limit_s;
+    cq.slo.limit_s[AIF_SERVE_SLO_TPOT_P99] = out->tpot_limit_s;
     aif_serve_capacity cap;
     aif_error err = {0};
     aif_status st = aif_serve_find_capacity(a, &cq, &cap, &err);
@@ -172,6 +173,8 @@ aif_status aif_perf_serve_goodput(const aif_allocator *a, const aif_perf_calib *
     calib = calib ? calib : aif_perf_calib_default();
     aif_mlperf_benchmark_for(q->model->id, q->workload, &out->bench);
     out->requests_per_probe = q->requests ? q->requests : AIF_PERF_SERVE_REQUESTS;
+    out->ttft_limit_s = q->ttft_p99_s > 0 ? q->ttft_p99_s : out->bench.ttft_p99_s;
+    out->tpot_limit_s = q->tpot_p99_s > 0 ? q->tpot_p99_s : out->bench.tpot_p99_s;
     double in = q->input_tokens > 0 ? q->input_tokens : calib->mlperf_input_tokens;
     double outl = q->output_tokens > 0 ? q->output_tokens : 294.0;
     out->tp = q->tp ? q->tp : pick_tp(calib, q, in, outl, out);

@@ -15,6 +15,7 @@
 
 #include "aifactory/catalog_read.h"
 #include "aifactory/contracts.h"
+#include "aifactory/demand.h"
 #include "aifactory/fleet.h"
 #include "aifactory/models.h"
 
@@ -27,7 +28,7 @@ typedef struct world {
     aif_scenario_rofr rofr;
     aif_scenario_tranche tranche;
     aif_scenario_frontier_run run;
-    aif_scenario_model_class cls;
+    aif_scenario_model_class cls[2];
     aif_scenario_point wau[2];
     aif_fleet_input in;
 } world;
@@ -59,13 +60,13 @@ static void world_init(world *w, uint64_t seed) {
                                   .rule = AIF_ROFR_NEVER};
     w->tranche = (aif_scenario_tranche){
         .vendor = "nvidia", .amount_usd = 10e9, .step_w = 1e9, .cap_usd = 100e9};
-    w->cls = (aif_scenario_model_class){.name = "chat",
-                                        .model = aif_model_find("llama3.1-70b"),
-                                        .share = 1.0,
-                                        .input_tokens = 1000,
-                                        .output_tokens = 300,
-                                        .latency = AIF_LATENCY_SERVER,
-                                        .precision = AIF_PREC_FP8};
+    w->cls[0] = (aif_scenario_model_class){.name = "chat",
+                                           .model = aif_model_find("llama3.1-70b"),
+                                           .share = 1.0,
+                                           .input_tokens = 1000,
+                                           .output_tokens = 300,
+                                           .latency = AIF_LATENCY_SERVER,
+                                           .precision = AIF_PREC_FP8};
     w->wau[0] = (aif_scenario_point){0, 7e8};
     w->wau[1] = (aif_scenario_point){aif_date_to_sim((aif_date){2028, 1, 1}, START), 1.5e9};
     w->run = (aif_scenario_frontier_run){.name = "frontier",
@@ -97,9 +98,14 @@ static void world_init(world *w, uint64_t seed) {
                                              .wau_point_count = 2,
                                              .dau_per_wau = 0.4,
                                              .prompts_per_dau = 8,
-                                             .classes = &w->cls,
+                                             .classes = w->cls,
                                              .class_count = 1,
-                                             .api_class = AIF_SCENARIO_NONE};
+                                             .api_class = AIF_SCENARIO_NONE,
+                                             /* These tests are about the engine, not the
+                                              * sizing: the closed form keeps them fast
+                                              * (serving_sized_by_goodput asks the
+                                              * simulator). */
+                                             .sizing = AIF_SIZING_CLOSED_FORM};
     for (int h = 0; h < 24; h++) {
         in->inference.diurnal[h] = 1.0 + 0.5 * sin(h * 0.2618);
     }
@@ -442,6 +448,70 @@ static void serving_utilization_holds_gpus(void **state) {
     assert_true(fabs(served[1] / served[0] - 1) < 1e-12);
 }
 
+/* Goodput sizing (`sizing: goodput`): the fleet's tokens/s per GPU for a class is the serving
+ * simulator's best goodput per GPU at the class's target (times serving_utilization),
+ * the closed form's under `sizing: closed-form`; two identical classes cost one set of
+ * simulations (one per TP), the second answered from the memo; the same input twice gives
+ * the same days. */
+static void serving_sized_by_goodput(void **state) {
+    (void)state;
+    const aif_perf_hw *hw = aif_perf_hw_find("gb200");
+    aif_goodput_effort effort = aif_demand_goodput_effort();
+    aif_goodput_cache *gc = NULL;
+    aif_perf_cache *pc = NULL;
+    assert_int_equal(aif_goodput_cache_create(NULL, NULL, &effort, &gc), AIF_OK);
+    assert_int_equal(aif_perf_cache_create(NULL, aif_perf_calib_default(), 16, &pc), AIF_OK);
+    double goodput = 0, closed = 0;
+    world w;
+    world_init(&w, 1);
+    w.in.simulation.end = 400 * AIF_NS_PER_DAY; /* the first block is online on day 303 */
+    w.cls[1] = w.cls[0];
+    w.cls[1].name = "twin";
+    w.cls[0].share = w.cls[1].share = 0.5;
+    assert_int_equal(
+        aif_demand_sized_tokens_per_gpu(pc, gc, AIF_SIZING_GOODPUT, &w.cls[0], hw, &goodput),
+        AIF_OK);
+    assert_int_equal(aif_demand_tokens_per_gpu(pc, &w.cls[0], hw, &closed), AIF_OK);
+    assert_true(goodput > 0 && closed > 0 && goodput != closed);
+
+    w.in.inference.class_count = 2;
+    w.in.inference.sizing = AIF_SIZING_GOODPUT;
+    w.in.inference.serving_utilization = 0.5;
+    aif_fleet *f = run_world(&w), *g = run_world(&w);
+    /* The run sized the type when its first block came online: one simulation per TP. */
+    assert_int_equal(aif_fleet_serving_simulations(f), 4);
+    double served = 0;
+    for (size_t d = 0; d < aif_fleet_day_count(f); d++) {
+        served += aif_fleet_day_at(f, d)->tokens_served;
+    }
+    assert_true(served > 0);
+    const aif_system *sys = aif_fleet_block_at(f, 0)->system;
+    double rate = 0;
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(aif_fleet_serving_rate(f, sys, k, &rate), AIF_OK);
+        assert_true(rate == goodput * 0.5);
+    }
+    assert_int_equal(aif_fleet_serving_simulations(f), 4); /* TP 1, 2, 4, 8 once */
+    assert_int_equal(aif_fleet_serving_lookups_cached(f), 4);
+    assert_int_equal(aif_fleet_serving_rate(f, sys, 2, &rate), AIF_ENOTFOUND);
+    assert_int_equal(aif_fleet_serving_rate(NULL, sys, 0, &rate), AIF_EINVAL);
+    assert_int_equal(aif_fleet_day_count(f), aif_fleet_day_count(g));
+    assert_memory_equal(aif_fleet_day_at(f, 0), aif_fleet_day_at(g, 0),
+                        aif_fleet_day_count(f) * sizeof(aif_fleet_day));
+    aif_fleet_destroy(f);
+    aif_fleet_destroy(g);
+
+    w.in.inference.sizing = AIF_SIZING_CLOSED_FORM;
+    f = run_world(&w);
+    assert_int_equal(aif_fleet_serving_rate(f, sys, 0, &rate), AIF_OK);
+    assert_true(rate == closed * 0.5);
+    assert_int_equal(aif_fleet_serving_simulations(f), 0);
+    aif_fleet_destroy(f);
+    world_free(&w);
+    aif_goodput_cache_destroy(gc);
+    aif_perf_cache_destroy(pc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tranches_on_gw_dates),
@@ -451,6 +521,7 @@ int main(void) {
         cmocka_unit_test(power_bill_follows_load),
         cmocka_unit_test(depreciation_counts_months_online),
         cmocka_unit_test(serving_utilization_holds_gpus),
+        cmocka_unit_test(serving_sized_by_goodput),
         cmocka_unit_test(determinism),
         cmocka_unit_test(allocation_failures),
     };

@@ -79,7 +79,9 @@ static void world_init(world *w, uint64_t seed, aif_date end) {
                                              .prompts_per_dau = 8,
                                              .classes = &w->cls,
                                              .class_count = 1,
-                                             .api_class = AIF_SCENARIO_NONE};
+                                             .api_class = AIF_SCENARIO_NONE,
+                                             /* the engine's sharing, not the sizing */
+                                             .sizing = AIF_SIZING_CLOSED_FORM};
     for (int h = 0; h < 24; h++) {
         in->inference.diurnal[h] = 1.0;
     }

@@ -473,6 +473,15 @@ static void wau_at_extreme_times(void **state) {
     s = load_text(text, NULL, 0, AIF_OK);
     assert_true(aif_scenario_wau_at(s, AIF_TIME_MIN) == 1e6);
     assert_true(aif_scenario_wau_at(s, AIF_TIME_MAX) == 3e6);
+    /* Inference sizing: closed-form unless the file says goodput; anything else refused. */
+    assert_int_equal(aif_scenario_inference_get(s)->sizing, AIF_SIZING_CLOSED_FORM);
+    aif_scenario_destroy(s);
+    const char *goodput[] = {"demand.inference.sizing=goodput"};
+    s = load_text(text, goodput, 1, AIF_OK);
+    assert_int_equal(aif_scenario_inference_get(s)->sizing, AIF_SIZING_GOODPUT);
+    aif_scenario_destroy(s);
+    const char *bad[] = {"demand.inference.sizing=simulated"};
+    s = load_text(text, bad, 1, AIF_EPARSE);
     aif_scenario_destroy(s);
 }
 

@@ -225,6 +225,23 @@ const aif_fleet_day *aif_fleet_day_at(const aif_fleet *f, size_t i);
 size_t aif_fleet_run_count(const aif_fleet *f);
 const aif_fleet_run_result *aif_fleet_run_at(const aif_fleet *f, size_t i);
 
+/* The output tokens/s per GPU the fleet sizes class k of the scenario's inference demand
+ * with on system `sys` (a system of a block of the fleet): the class's rate per GPU as
+ * demand.inference.sizing says (aif_demand_sized_tokens_per_gpu), times the hardware
+ * scale of a system the performance model lacks, times serving_utilization; 0 when the
+ * system cannot serve the class. The fleet computes a type's rates when it first needs
+ * them (a type none of whose blocks is online in the run may not have them yet): this
+ * computes them if not yet. Errors: AIF_EINVAL (NULL), AIF_ENOTFOUND (no block of the
+ * fleet has `sys`, or k is not a class). O(system types), plus the sizing on first ask. */
+aif_status aif_fleet_serving_rate(aif_fleet *f, const aif_system *sys, size_t k,
+                                  double *tokens_per_s_per_gpu);
+
+/* Serving-simulator runs the fleet's sizing made (one per distinct model, hardware,
+ * precision, latency target, lengths and TP; docs/run.md "Inference sizing") and the
+ * lookups its memo answered. O(1). */
+long aif_fleet_serving_simulations(const aif_fleet *f);
+long aif_fleet_serving_lookups_cached(const aif_fleet *f);
+
 /* When trigger `i` (index into in->contracts.triggers) fired: a date trigger at its date
  * (time 0 when the date is before the start), a compute trigger at the moment cumulative
  * training compute (frontier + research, see aif_fleet_summary) first reached its threshold.

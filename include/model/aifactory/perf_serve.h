@@ -49,6 +49,10 @@ typedef struct aif_perf_serve_query {
     double input_tokens, output_tokens;
     long requests; /* per probe; 0 = AIF_PERF_SERVE_REQUESTS */
     uint64_t seed; /* 0 = 1 */
+    /* Limits in seconds; 0 = the benchmark's. A caller with its own latency target (the
+     * fleet's latency classes) sets both. */
+    double ttft_p99_s, tpot_p99_s;
+    double tolerance; /* relative width of the capacity bracket; 0 = the search's 0.01 */
 } aif_perf_serve_query;
 
 /* Requests per probe by default: the answer moves by under 1% past it on the MLPerf rows
@@ -68,7 +72,8 @@ typedef struct aif_perf_serve_result {
     double offline_tokens_per_s;    /* aif_perf_infer offline at the same TP, for reference */
     long requests_per_probe;
     int probes;
-    char message[200]; /* why a query failed */
+    double ttft_limit_s, tpot_limit_s; /* the limits simulated (the benchmark's or the query's) */
+    char message[200];                 /* why a query failed */
 } aif_perf_serve_result;
 
 /* Goodput of `gpus` GPUs as replicas of `tp` GPUs at the benchmark's limits. One replica

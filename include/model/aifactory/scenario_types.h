@@ -318,6 +318,13 @@ typedef struct aif_scenario_model_class {
     aif_precision precision; /* serving precision; default fp8 */
 } aif_scenario_model_class;
 
+/* How the fleet sizes a latency class's serving GPUs (docs/run.md "Inference sizing"). */
+typedef enum aif_inference_sizing {
+    AIF_SIZING_CLOSED_FORM, /* the closed-form steady state of aif_perf_infer (default) */
+    AIF_SIZING_GOODPUT,     /* the serving simulator's goodput at the class's latency target */
+    AIF_SIZING_COUNT
+} aif_inference_sizing;
+
 typedef struct aif_scenario_inference {
     bool present; /* false when the file has no demand.inference */
     aif_wau_model wau_model;
@@ -328,11 +335,13 @@ typedef struct aif_scenario_inference {
     double logistic_rate_per_year;
     double dau_per_wau;     /* in (0, 1]; default 0.4 */
     double prompts_per_dau; /* > 0 */
-    /* Share of a serving GPU's throughput at its latency target that the fleet's serving
-     * capacity delivers over an hour, in [0.01, 1]; default 1. Below 1 the serving pool
-     * holds GPUs for sub-hour bursts, latency slack and redundancy, which research cannot
-     * borrow. 0 (an input built in code that never set it) counts as 1. */
+    /* Share of a serving GPU's throughput at its latency target (as `sizing` measures it)
+     * that the fleet's serving capacity delivers over an hour, in [0.01, 1]; default 1.
+     * Below 1 the serving pool holds GPUs for what the sizing leaves out (sub-hour bursts,
+     * redundancy), which research cannot borrow. 0 (an input built in code that never set
+     * it) counts as 1. */
     double serving_utilization;
+    aif_inference_sizing sizing; /* default (and 0) closed-form */
     const aif_scenario_model_class *classes;
     size_t class_count;
     double diurnal[24]; /* hourly weights (UTC hour), normalized to mean 1 */
