@@ -138,6 +138,12 @@ static const cli_option options[] = {
      .help = "when KV runs out: recompute (default) or swap to host memory",
      .set = cli_set_text,
      .offset = offsetof(serve_args, preemption)},
+    {.name = "admission",
+     .value_name = "POLICY",
+     .help = "when a waiting request starts: greedy (default; vLLM) or reserve (KV for its "
+             "whole prompt and output held from the start, never preempted; TensorRT-LLM)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, admission)},
     {.name = "swap-space",
      .value_name = "GIB",
      .help = "--preemption swap: host swap space per GPU in GiB (default 4)",
@@ -505,6 +511,11 @@ json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
         json_decref(o);
         return NULL;
     }
+    if (o && p->cfg.admission != AIF_SERVE_ADMIT_GREEDY) {
+        /* Only when not the default, as for pp and ep. */
+        json_object_set_new(o, "admission",
+                            json_string(aif_serve_admission_name(p->cfg.admission)));
+    }
     if (o && p->cfg.disagg) {
         /* Disaggregated: tp and replicas above are the prefill pool's. */
         aif_serve_link kind;
@@ -637,9 +648,10 @@ void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serv
         snprintf(par, sizeof par, " x PP %d", lay->pp);
     }
     printf("  deployment        %d replica%s x TP %d%s, KV cache %ld tokens per replica "
-           "(%d-token blocks), %s routing\n",
+           "(%d-token blocks), %s routing%s\n",
            p->cfg.replicas, p->cfg.replicas == 1 ? "" : "s", p->cfg.tp, par,
-           lay->kv_tokens_per_replica, lay->kv_block_tokens, aif_serve_route_name(p->cfg.route));
+           lay->kv_tokens_per_replica, lay->kv_block_tokens, aif_serve_route_name(p->cfg.route),
+           p->cfg.admission == AIF_SERVE_ADMIT_RESERVE ? ", reserving admission" : "");
 }
 
 static void print_text(const serve_args *a, const serve_plan *p, const aif_serve_result *r,
@@ -934,6 +946,10 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
     if (a->preemption && aif_serve_preemption_parse(a->preemption, &p.cfg.preemption) != AIF_OK) {
         return cli_usage_error(&spec, "--preemption expects recompute or swap, found '%s'",
                                a->preemption);
+    }
+    if (a->admission && aif_serve_admission_parse(a->admission, &p.cfg.admission) != AIF_OK) {
+        return cli_usage_error(&spec, "--admission expects greedy or reserve, found '%s'",
+                               a->admission);
     }
     p.cfg.swap_space_bytes = a->swap_space_gib * 1073741824.0;
     p.cfg.host_link_bytes_per_s = a->host_link_gbps * 1e9;

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "validate_serve.h"
+#include "validate_serve_curve.h"
 
 /* Held to the target for goodput at an SLO (10%); docs/validate.md. */
 #define TOLERANCE 0.10
@@ -174,6 +175,7 @@ static int print_json(const row_out *out) {
         json_array_append_new(arr, o);
         failed |= isnan(out[i].model);
     }
+    failed |= serve_curve_json(arr);
     json_t *root = json_pack("{s:o}", "rows", arr);
     int rc = cli_json_print("validate", root, JSON_PRESERVE_ORDER | JSON_COMPACT);
     return rc != CLI_EXIT_OK ? rc : (failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK);
@@ -231,5 +233,6 @@ int validate_serve(const cli_common *common) {
     summary(out, "v4.1", SRV);
     summary(out, "v5.0", SRV);
     summary(out, "v5.0", INT);
+    failed |= serve_curve_print();
     return failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }

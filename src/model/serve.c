@@ -16,6 +16,16 @@
 #define SERVE_MAX_RUNNING    65535L
 #define SERVE_MAX_BUDGET     1048576L
 
+/* The index of `name` in names[0..count), or -1 (also for NULL). */
+static int name_index(const char *const *names, int count, const char *name) {
+    for (int i = 0; name && i < count; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 static const char *const route_names[AIF_SERVE_ROUTE_COUNT] = {"round-robin", "least-tokens",
                                                                "prefix-affinity"};
 
@@ -24,13 +34,12 @@ const char *aif_serve_route_name(aif_serve_route r) {
 }
 
 aif_status aif_serve_route_parse(const char *name, aif_serve_route *out) {
-    for (int i = 0; name && i < AIF_SERVE_ROUTE_COUNT; i++) {
-        if (strcmp(name, route_names[i]) == 0) {
-            *out = (aif_serve_route)i;
-            return AIF_OK;
-        }
+    int i = name_index(route_names, AIF_SERVE_ROUTE_COUNT, name);
+    if (i < 0) {
+        return AIF_EINVAL;
     }
-    return AIF_EINVAL;
+    *out = (aif_serve_route)i;
+    return AIF_OK;
 }
 
 static const char *const preemption_names[AIF_SERVE_PREEMPT_COUNT] = {"recompute", "swap"};
@@ -40,13 +49,27 @@ const char *aif_serve_preemption_name(aif_serve_preemption p) {
 }
 
 aif_status aif_serve_preemption_parse(const char *name, aif_serve_preemption *out) {
-    for (int i = 0; name && i < AIF_SERVE_PREEMPT_COUNT; i++) {
-        if (strcmp(name, preemption_names[i]) == 0) {
-            *out = (aif_serve_preemption)i;
-            return AIF_OK;
-        }
+    int i = name_index(preemption_names, AIF_SERVE_PREEMPT_COUNT, name);
+    if (i < 0) {
+        return AIF_EINVAL;
     }
-    return AIF_EINVAL;
+    *out = (aif_serve_preemption)i;
+    return AIF_OK;
+}
+
+static const char *const admission_names[AIF_SERVE_ADMIT_COUNT] = {"greedy", "reserve"};
+
+const char *aif_serve_admission_name(aif_serve_admission a) {
+    return (unsigned)a < AIF_SERVE_ADMIT_COUNT ? admission_names[a] : "?";
+}
+
+aif_status aif_serve_admission_parse(const char *name, aif_serve_admission *out) {
+    int i = name_index(admission_names, AIF_SERVE_ADMIT_COUNT, name);
+    if (i < 0) {
+        return AIF_EINVAL;
+    }
+    *out = (aif_serve_admission)i;
+    return AIF_OK;
 }
 
 double aif_serve_host_link_bytes_per_s(const aif_perf_hw *hw) {
@@ -159,7 +182,8 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
     }
     if (c->tp < 1 || c->replicas < 1 || c->kv_block_tokens < 0 || c->token_budget < 0 ||
         c->max_running < 0 || c->concurrency < 0 || (unsigned)c->route >= AIF_SERVE_ROUTE_COUNT ||
-        (unsigned)c->preemption >= AIF_SERVE_PREEMPT_COUNT || !(c->swap_space_bytes >= 0) ||
+        (unsigned)c->preemption >= AIF_SERVE_PREEMPT_COUNT ||
+        (unsigned)c->admission >= AIF_SERVE_ADMIT_COUNT || !(c->swap_space_bytes >= 0) ||
         !(c->host_link_bytes_per_s >= 0)) {
         return aif_error_set(err, AIF_EINVAL,
                              "serve: expected positive TP and replicas and non-negative engine "
@@ -250,6 +274,12 @@ aif_status aif_serve_plan(const aif_serve_config *c, aif_serve_layout *out, aif_
         return aif_error_set(err, AIF_EINVAL,
                              "preemption by swap is not modelled with disaggregated "
                              "pools; use recompute");
+    }
+    if (c->admission == AIF_SERVE_ADMIT_RESERVE &&
+        (c->preemption == AIF_SERVE_PREEMPT_SWAP || c->disagg)) {
+        return aif_error_set(err, AIF_EINVAL,
+                             "reserve admission never preempts, so it takes no swap, and it is "
+                             "not modelled with disaggregated pools; use greedy admission");
     }
     if (c->disagg) {
         aif_serve_layout dl;
@@ -973,8 +1003,10 @@ aif_status aif_serve_run(const aif_allocator *a, const aif_serve_config *cfg, ai
     d.e.prefix = cfg->prefix_caching != 0;
     d.e.swap = cfg->preemption == AIF_SERVE_PREEMPT_SWAP;
     d.e.block_bytes = d.lay.kv_bytes_per_token * d.lay.kv_block_tokens;
-    /* vLLM keeps 1% of the blocks free when it admits a new request. */
-    d.e.watermark_blocks = d.lay.kv_blocks_per_replica / 100;
+    /* vLLM keeps 1% of the blocks free when it admits a new request; reserving admission
+     * needs no such slack (TensorRT-LLM keeps none). */
+    d.e.reserve = cfg->admission == AIF_SERVE_ADMIT_RESERVE;
+    d.e.watermark_blocks = d.e.reserve ? 0 : d.lay.kv_blocks_per_replica / 100;
     d.nreps = d.lay.replicas;
     if (cfg->disagg) {
         /* The config's replicas prefill; a second engine of the decode pool's own config

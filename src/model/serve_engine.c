@@ -413,6 +413,12 @@ static aif_status swap_in(serve_engine *e, serve_replica *r) {
     return AIF_OK;
 }
 
+/* Reserve admission: sequence s no longer runs here; its reservation is free. */
+static void unreserve(serve_replica *r, serve_seq *s) {
+    r->reserved_blocks -= s->reserved;
+    s->reserved = 0;
+}
+
 /* Preempt the newest running sequence: swap it out (swap mode, decoding, room on the host)
  * or free its blocks and put it first in the queue to be prefilled again with what it has
  * generated (recompute). */
@@ -420,6 +426,7 @@ static void preempt_newest(serve_engine *e, serve_replica *r) {
     long block = e->lay.kv_block_tokens;
     serve_seq *s = r->run_tail;
     run_remove(r, s);
+    unreserve(r, s);
     r->preempted_now = 1;
     s->preempted++;
     e->preemptions++;
@@ -514,6 +521,12 @@ static aif_status form_batch(serve_engine *e, serve_replica *r, int64_t now, dou
            (r->pre_tail == NULL ||
             r->pre_tail->prefill_done + r->pre_tail->chunk == r->pre_tail->prefill_len)) {
         serve_seq *s = r->wait_head;
+        /* Reserve admission: its whole prompt and output must fit beside what the running
+         * sequences hold reserved, so no decode step ever runs out of blocks. */
+        long whole = e->reserve ? aif__serve_blocks(s->input + s->output, block) : 0;
+        if (e->reserve && r->reserved_blocks + whole > total) {
+            break;
+        }
         long reserve = r->running > 0 ? e->watermark_blocks : 0;
         if (s->nkeys > 0) {
             attach_cached(r, s);
@@ -529,6 +542,8 @@ static aif_status form_batch(serve_engine *e, serve_replica *r, int64_t now, dou
             s->cached_first = s->prefill_done;
         }
         wait_pop_front(r);
+        s->reserved = whole;
+        r->reserved_blocks += whole;
         s->state = SEQ_PREFILL;
         if (s->sched_ns < 0) {
             s->sched_ns = now;
@@ -612,6 +627,7 @@ static aif_status finish(serve_engine *e, serve_replica *r, serve_seq *s) {
         e->finished_cap = cap;
     }
     run_remove(r, s);
+    unreserve(r, s);
     r->outstanding_tokens -= s->input + s->output;
     e->finished[e->finished_count++] = s;
     return AIF_OK;

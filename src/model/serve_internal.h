@@ -31,6 +31,7 @@ struct serve_seq {
     long generated;
     long kp, gp;      /* decoding: iteration that finished the prefill, and `generated` then */
     long blocks;      /* KV blocks held while prefilling (decoding: derived from kp) */
+    long reserved;    /* reserve admission: blocks of input + output held for it, else 0 */
     long preempted;   /* times preempted (reported per request) */
     long swap_blocks; /* swapped out: KV blocks held in host memory (its whole context) */
     /* Prefix caching (serve_prefix.c): the keys of the prompt's whole cacheable units
@@ -153,7 +154,8 @@ typedef struct serve_replica {
     long *residue;       /* [kv_block_tokens] */
     serve_due *due;      /* min-heap */
     long due_count, due_cap;
-    long blocks_used; /* private blocks of the sequences; cached ones are in `cache` */
+    long blocks_used;     /* private blocks of the sequences; cached ones are in `cache` */
+    long reserved_blocks; /* reserve admission: summed `reserved` of the running sequences */
     serve_cache cache;
     long outstanding_tokens; /* input + output of routed, unfinished requests */
     /* the iteration in progress */
@@ -193,6 +195,7 @@ typedef struct serve_engine {
     long price_hits, price_misses;
     long preemptions, iterations;
     int swap;           /* preemption by swap */
+    int reserve;        /* reserve admission (aif_serve_admission) */
     double block_bytes; /* KV bytes of one block on a replica */
     long swap_outs, swap_ins, peak_host_blocks;
     double swap_bytes, swap_ns;

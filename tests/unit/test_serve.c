@@ -197,6 +197,57 @@ static void preemption_under_kv_pressure(void **state) {
     assert_true(r.layout.kv_tokens_per_replica >= 39000 && r.layout.kv_tokens_per_replica <= 40000);
 }
 
+/* Reserve admission (TensorRT-LLM's GUARANTEED_NO_EVICT) under the same pressure: a request
+ * starts only when its whole prompt and output fit beside the running ones' reservations,
+ * so nothing is preempted and the reserved blocks never exceed the cache. */
+static void reserve_admission_never_preempts(void **state) {
+    (void)state;
+    aif_perf_hw small = *aif_perf_hw_find("h100");
+    aif_serve_config c = llama70b_h100(8, 1);
+    small.hbm_bytes = (68.98e9 / 8 + 40000 * 163840.0 / 8) / 0.9;
+    c.hw = &small;
+    c.admission = AIF_SERVE_ADMIT_RESERVE;
+    aif_serve_result r, again;
+    assert_int_equal(run_synthetic(&c, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &r),
+                     AIF_OK);
+    assert_int_equal(r.requests_completed, 400);
+    assert_int_equal(r.preemptions, 0);
+    assert_true(r.peak_kv_occupancy <= 1.0);
+    assert_int_equal(r.kv_blocks_at_end, 0);
+    /* Fewer sequences run at once than greedy admission packs in. */
+    aif_serve_config g = c;
+    g.admission = AIF_SERVE_ADMIT_GREEDY;
+    aif_serve_result gr;
+    assert_int_equal(run_synthetic(&g, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &gr),
+                     AIF_OK);
+    assert_true(gr.preemptions > 0);
+    assert_true(r.mean_batch < gr.mean_batch);
+    assert_int_equal(run_synthetic(&c, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &again),
+                     AIF_OK);
+    assert_memory_equal(&r, &again, sizeof r);
+    /* It never preempts, so swapping has nothing to do; disaggregated pools are not modelled. */
+    aif_serve_layout lay;
+    aif_error err = {0};
+    c.hw = aif_perf_hw_find("h100");
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_OK);
+    c.preemption = AIF_SERVE_PREEMPT_SWAP;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
+    assert_non_null(strstr(err.message, "reserve admission"));
+    c.preemption = AIF_SERVE_PREEMPT_RECOMPUTE;
+    aif_serve_disagg d = {.decode_replicas = 1};
+    c.disagg = &d;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
+    c.disagg = NULL;
+    c.admission = AIF_SERVE_ADMIT_COUNT;
+    assert_int_equal(aif_serve_plan(&c, &lay, &err), AIF_EINVAL);
+    aif_serve_admission a;
+    assert_int_equal(aif_serve_admission_parse("reserve", &a), AIF_OK);
+    assert_int_equal(a, AIF_SERVE_ADMIT_RESERVE);
+    assert_string_equal(aif_serve_admission_name(AIF_SERVE_ADMIT_GREEDY), "greedy");
+    assert_int_equal(aif_serve_admission_parse("fifo", &a), AIF_EINVAL);
+    assert_int_equal(aif_serve_admission_parse(NULL, &a), AIF_EINVAL);
+}
+
 static void deterministic(void **state) {
     (void)state;
     aif_serve_config c = llama70b_h100(4, 2);
@@ -341,6 +392,7 @@ int main(void) {
         cmocka_unit_test(lone_request_is_one_prefill),
         cmocka_unit_test(latency_rises_with_load),
         cmocka_unit_test(preemption_under_kv_pressure),
+        cmocka_unit_test(reserve_admission_never_preempts),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(routing),
         cmocka_unit_test(closed_loop),

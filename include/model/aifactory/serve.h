@@ -92,6 +92,22 @@ typedef enum aif_serve_preemption {
 const char *aif_serve_preemption_name(aif_serve_preemption p);
 aif_status aif_serve_preemption_parse(const char *name, aif_serve_preemption *out);
 
+/* When a waiting request may start (its prefill admitted). Greedy (vLLM): whenever its next
+ * prefill chunk fits in the free blocks; running sequences may later run out of blocks and
+ * be preempted. Reserve (TensorRT-LLM's GUARANTEED_NO_EVICT, its default): only when the
+ * blocks of its whole prompt and output fit beside those reserved for every running
+ * sequence, so none is ever preempted; shared prefix blocks are reserved by each sequence
+ * that uses them (a conservative count). */
+typedef enum aif_serve_admission {
+    AIF_SERVE_ADMIT_GREEDY,
+    AIF_SERVE_ADMIT_RESERVE,
+    AIF_SERVE_ADMIT_COUNT
+} aif_serve_admission;
+
+/* "greedy" or "reserve"; parse returns AIF_EINVAL for anything else. */
+const char *aif_serve_admission_name(aif_serve_admission a);
+aif_status aif_serve_admission_parse(const char *name, aif_serve_admission *out);
+
 /* Host link of one GPU of `hw`, bytes/s in one direction, for KV swapping: NVLink-C2C to
  * the Grace CPU on GB200/GB300 (900 GB/s both ways per superchip of two GPUs: 225 GB/s
  * per GPU per direction when both swap at once), PCIe Gen4 x16 on A100 (32 GB/s), PCIe
@@ -176,6 +192,8 @@ typedef struct aif_serve_config {
      * the prefill pool and this the decode pool (must outlive the run). */
     const aif_serve_disagg *disagg;
     aif_serve_preemption preemption; /* recompute (0, the default) or swap */
+    aif_serve_admission admission;   /* greedy (0, the default) or reserve; reserve takes
+                                        neither swap nor `disagg` (aif_serve_plan refuses) */
     double swap_space_bytes;         /* swap: host memory per GPU; 0 = 4 GiB (vLLM's default) */
     double host_link_bytes_per_s;    /* swap: per GPU and direction; 0 = the system's
                                         (aif_serve_host_link_bytes_per_s) */
