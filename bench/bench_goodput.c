@@ -63,11 +63,11 @@ int main(int argc, char **argv) {
     }
     const aif_scenario_model_class cls[CLASSES] = {
         {"chat", "llama3.1-70b", aif_model_find("llama3.1-70b"), 0.8, 5000, 500,
-         AIF_LATENCY_INTERACTIVE, AIF_PREC_FP8},
+         AIF_LATENCY_INTERACTIVE, AIF_PREC_FP8, 0, 0},
         {"reasoning", "deepseek-v3", aif_model_find("deepseek-v3"), 0.2, 20000, 3000,
-         AIF_LATENCY_SERVER, AIF_PREC_FP8},
+         AIF_LATENCY_SERVER, AIF_PREC_FP8, 0, 0},
         {"api", "llama3.1-405b", aif_model_find("llama3.1-405b"), 0, 3000, 1000, AIF_LATENCY_SERVER,
-         AIF_PREC_FP8}};
+         AIF_PREC_FP8, 0, 0}};
     double tps[MAX_EFFORTS][SYSTEMS][CLASSES] = {{{0}}};
     int tp[MAX_EFFORTS][SYSTEMS][CLASSES] = {{{0}}};
     double cost[MAX_EFFORTS] = {0};

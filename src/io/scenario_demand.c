@@ -148,9 +148,31 @@ static void bind_wau(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inf
     in->wau_point_count = k;
 }
 
+/* A class's own p99 latency limit (optional): a positive duration of at most an hour, for
+ * a class that has a latency target (not offline). */
+static void bind_class_limit(scn_ctx *c, const scn_cur *k, const char *key, aif_latency_class l,
+                             double *out_s) {
+    aif_time t = 0;
+    if (!aif__scn_duration(k, key, false, AIF_NS_PER_HOUR, &t)) {
+        return;
+    }
+    if (t <= 0) {
+        aif__scn_error(c, aif__cur_key_pos(k, key), "%s.%s: expected a positive duration, found 0",
+                       k->path, key);
+    } else if (l == AIF_LATENCY_OFFLINE) {
+        aif__scn_error(c, aif__cur_key_pos(k, key),
+                       "%s.%s: an offline class has no latency target; use latency: server or "
+                       "interactive",
+                       k->path, key);
+    } else {
+        *out_s = (double)t / 1e9;
+    }
+}
+
 static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
-    static const char *const keys[] = {"name",          "model",   "share",    "input_tokens",
-                                       "output_tokens", "latency", "precision"};
+    static const char *const keys[] = {"name",         "model",         "share",
+                                       "input_tokens", "output_tokens", "latency",
+                                       "precision",    "ttft_p99",      "tpot_p99"};
     static const char *const lat[] = {"server", "interactive", "offline"};
     static const char *const prec[] = {"bf16", "fp8", "fp4"};
     scn_each it = aif__scn_each_begin(c, n, at, "demand.inference.classes");
@@ -194,6 +216,8 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
         aif__cur_enum(&it.item, "precision", false, prec, COUNT_OF(prec), &p);
         v[i].latency = (aif_latency_class)l;
         v[i].precision = (aif_precision)p;
+        bind_class_limit(c, &it.item, "ttft_p99", v[i].latency, &v[i].ttft_p99_s);
+        bind_class_limit(c, &it.item, "tpot_p99", v[i].latency, &v[i].tpot_p99_s);
     }
     if (all_ok && fabs(total - 1.0) > 1e-6) {
         aif__scn_error(c, at, "demand.inference.classes: shares sum to %g, expected 1", total);

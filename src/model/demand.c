@@ -147,6 +147,25 @@ int aif_demand_latency_target(aif_latency_class c, double *ttft_p99_s, double *t
     return ttft > 0;
 }
 
+int aif_demand_class_target(const aif_scenario_model_class *c, double *ttft_p99_s,
+                            double *tpot_p99_s) {
+    double ttft = 0, tpot = 0;
+    int has = aif_demand_latency_target(c->latency, &ttft, &tpot);
+    if (has && c->ttft_p99_s > 0) {
+        ttft = c->ttft_p99_s;
+    }
+    if (has && c->tpot_p99_s > 0) {
+        tpot = c->tpot_p99_s;
+    }
+    if (ttft_p99_s) {
+        *ttft_p99_s = ttft;
+    }
+    if (tpot_p99_s) {
+        *tpot_p99_s = tpot;
+    }
+    return has;
+}
+
 aif_perf_serve_query aif_demand_serve_query(const aif_scenario_model_class *c,
                                             const aif_perf_hw *hw) {
     aif_perf_serve_query q = {.model = c->model,
@@ -156,7 +175,7 @@ aif_perf_serve_query aif_demand_serve_query(const aif_scenario_model_class *c,
                               .workload = aif_demand_workload(c->latency),
                               .input_tokens = c->input_tokens,
                               .output_tokens = c->output_tokens};
-    aif_demand_latency_target(c->latency, &q.ttft_p99_s, &q.tpot_p99_s);
+    aif_demand_class_target(c, &q.ttft_p99_s, &q.tpot_p99_s);
     return q;
 }
 

@@ -131,6 +131,20 @@ static void latency_targets(void **state) {
     assert_true(ttft == 0.45 && tpot == 0.04);
     assert_int_equal(aif_demand_latency_target(AIF_LATENCY_OFFLINE, &ttft, &tpot), 0);
     assert_true(ttft == 0 && tpot == 0);
+    /* A class's own limits replace its latency class's, one at a time; the serving query
+     * carries them. */
+    aif_scenario_model_class cls = {.latency = AIF_LATENCY_INTERACTIVE, .ttft_p99_s = 2.0};
+    assert_int_equal(aif_demand_class_target(&cls, &ttft, &tpot), 1);
+    assert_true(ttft == 2.0 && tpot == 0.04);
+    cls.tpot_p99_s = 0.03;
+    assert_int_equal(aif_demand_class_target(&cls, &ttft, &tpot), 1);
+    assert_true(ttft == 2.0 && tpot == 0.03);
+    cls.model = aif_model_find("llama3.1-8b");
+    aif_perf_serve_query q = aif_demand_serve_query(&cls, aif_perf_hw_find("h100"));
+    assert_true(q.ttft_p99_s == 2.0 && q.tpot_p99_s == 0.03);
+    cls.latency = AIF_LATENCY_OFFLINE;
+    assert_int_equal(aif_demand_class_target(&cls, &ttft, NULL), 0);
+    assert_true(ttft == 0);
 }
 
 /* Goodput sizing: the highest goodput per GPU over TP 1, 2, 4 and 8, each simulated once

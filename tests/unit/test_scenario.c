@@ -483,6 +483,28 @@ static void wau_at_extreme_times(void **state) {
     const char *bad[] = {"demand.inference.sizing=simulated"};
     s = load_text(text, bad, 1, AIF_EPARSE);
     aif_scenario_destroy(s);
+    /* A class's own p99 limits: durations with units, positive, at most an hour, and only
+     * for a class with a latency target. */
+    const char *limits[] = {"demand.inference.classes.0.ttft_p99=1.5 s",
+                            "demand.inference.classes.0.tpot_p99=30 ms"};
+    s = load_text(text, limits, 2, AIF_OK);
+    const aif_scenario_model_class *cls = &aif_scenario_inference_get(s)->classes[0];
+    assert_true(fabs(cls->ttft_p99_s - 1.5) < 1e-12 && fabs(cls->tpot_p99_s - 0.03) < 1e-12);
+    aif_scenario_destroy(s);
+    s = load_text(text, NULL, 0, AIF_OK);
+    cls = &aif_scenario_inference_get(s)->classes[0];
+    assert_true(cls->ttft_p99_s == 0 && cls->tpot_p99_s == 0);
+    aif_scenario_destroy(s);
+    const char *refused[][2] = {
+        {"demand.inference.classes.0.ttft_p99=0 s", NULL},
+        {"demand.inference.classes.0.ttft_p99=2 h", NULL},
+        {"demand.inference.classes.0.tpot_p99=40", NULL},
+        {"demand.inference.classes.0.latency=offline", "demand.inference.classes.0.tpot_p99=40 ms"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        s = load_text(text, refused[i], refused[i][1] ? 2 : 1, AIF_EPARSE);
+        aif_scenario_destroy(s);
+    }
 }
 
 int main(void) {

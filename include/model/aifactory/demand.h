@@ -57,10 +57,15 @@ aif_status aif_demand_tokens_per_gpu(aif_perf_cache *cache, const aif_scenario_m
  * 0). Returns 0 for offline, else 1. */
 int aif_demand_latency_target(aif_latency_class c, double *ttft_p99_s, double *tpot_p99_s);
 
+/* Class `c`'s latency target: its own ttft_p99_s / tpot_p99_s where set (> 0), else its
+ * latency class's (aif_demand_latency_target). Returns 0 for offline, else 1. O(1). */
+int aif_demand_class_target(const aif_scenario_model_class *c, double *ttft_p99_s,
+                            double *tpot_p99_s);
+
 /* The query the fleet asks of the serving simulator for class `c` on `hw`: one scale-up
  * domain (at most 72 GPUs) at the class precision (the hardware's inference precision when
- * it lacks that one), the class's latency target and its mean input and output lengths
- * (the MLPerf mix's shape scaled to those means, perf_serve.h). Only for server and
+ * it lacks that one), the class's latency target (aif_demand_class_target) and its mean input and
+ * output lengths (the MLPerf mix's shape scaled to those means, perf_serve.h). Only for server and
  * interactive classes. */
 aif_perf_serve_query aif_demand_serve_query(const aif_scenario_model_class *c,
                                             const aif_perf_hw *hw);

@@ -316,6 +316,9 @@ typedef struct aif_scenario_model_class {
     double output_tokens; /* per prompt */
     aif_latency_class latency;
     aif_precision precision; /* serving precision; default fp8 */
+    /* The class's own p99 limits in seconds, for goodput sizing (0: its latency class's,
+     * aif_demand_latency_target); only server and interactive classes take them. */
+    double ttft_p99_s, tpot_p99_s;
 } aif_scenario_model_class;
 
 /* How the fleet sizes a latency class's serving GPUs (docs/run.md "Inference sizing"). */
