@@ -18,7 +18,6 @@
 #include "json_out.h"
 #include "serve_cli.h"
 
-#define SERVE_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
 #define DEFAULT_REQUESTS 1000
 
 static const cli_option options[] = {
@@ -195,6 +194,14 @@ static const cli_option options[] = {
      .set = cli_set_int32,
      .range = CLI_RANGE(1, false, 64, false),
      .offset = offsetof(serve_args, decode_tp)},
+    {.name = "find-split",
+     .value_name = "N",
+     .help = "with --find-capacity and --tp: search every prefill:decode split of N replicas "
+             "(and N colocated) for the most goodput per GPU",
+     .set = cli_set_int32,
+     .range = CLI_RANGE(2, false, 64, false),
+     .expects = "a number of replicas from 2 to 64",
+     .offset = offsetof(serve_args, find_split)},
     {.name = "decode-system",
      .value_name = "ID",
      .help = "system of the decode replicas (default: --system)",
@@ -279,7 +286,29 @@ static const cli_verb_spec spec = {
 };
 
 /* The disaggregation flags: both pool sizes or neither; the rest need them. */
+static int check_split(const serve_args *a) {
+    if (!a->find_capacity || !a->tp) {
+        return cli_usage_error(&spec, "--find-split needs --find-capacity (with --slo) and "
+                                      "--tp K, the GPUs of each replica");
+    }
+    if (a->prefill_replicas || a->decode_replicas || a->replicas || a->gpus) {
+        return cli_usage_error(&spec, "--find-split N sets the replicas of each split; leave "
+                                      "out --prefill-replicas, --decode-replicas, --replicas and "
+                                      "--gpus");
+    }
+    if (a->pp > 1 || a->ep > 1 || (a->admission && strcmp(a->admission, "greedy") != 0) ||
+        (a->preemption && strcmp(a->preemption, "swap") == 0)) {
+        return cli_usage_error(&spec, "--find-split searches disaggregated pools, which take "
+                                      "neither --pp, --ep, --admission reserve nor "
+                                      "--preemption swap");
+    }
+    return CLI_EXIT_OK;
+}
+
 static int check_disagg(const serve_args *a) {
+    if (a->find_split) {
+        return check_split(a);
+    }
     bool on = a->prefill_replicas > 0 || a->decode_replicas > 0;
     if (on && (a->prefill_replicas == 0 || a->decode_replicas == 0)) {
         return cli_usage_error(&spec,
@@ -316,7 +345,7 @@ static int check_request(const serve_args *a) {
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    bool split = a->prefill_replicas > 0;
+    bool split = a->prefill_replicas > 0 || a->find_split > 0;
     if (!a->model_id || !a->system_id || (!a->gpus && !split)) {
         return cli_usage_error(&spec, "--model, --system and --gpus are required");
     }
@@ -374,7 +403,13 @@ static int colocated_layout(const serve_args *a, serve_plan *p);
 /* The replicas and TP: the pools' as given (disaggregated), or colocated_layout; then
  * checked by the library. */
 static int layout(const serve_args *a, serve_plan *p) {
-    if (a->prefill_replicas > 0) {
+    if (a->find_split) {
+        /* Checked as N colocated replicas here; each split is planned by its search. */
+        p->cfg.tp = a->tp;
+        p->cfg.replicas = a->find_split;
+        p->cfg.disagg = NULL;
+        p->gpus = (long)a->tp * a->find_split;
+    } else if (a->prefill_replicas > 0) {
         p->cfg.tp = a->tp;
         p->cfg.replicas = a->prefill_replicas;
         long total = (long)a->tp * a->prefill_replicas +
@@ -820,18 +855,23 @@ static int simulate(const serve_args *a, serve_plan *p) {
     return rc;
 }
 
+aif_serve_capacity_query serve_capacity_query(const serve_args *a, const serve_plan *p) {
+    return (aif_serve_capacity_query){.cfg = &p->cfg,
+                                      .input = p->in,
+                                      .output = p->out,
+                                      .seed = a->seed,
+                                      .requests =
+                                          a->requests ? (long)a->requests : DEFAULT_REQUESTS,
+                                      .tolerance = a->tolerance,
+                                      .slo = p->slo,
+                                      .arrival_cv = p->arrival_cv,
+                                      .mix = p->mix,
+                                      .mix_count = p->mix_count};
+}
+
 /* --find-capacity: search the rate and print the answer. */
 static int find_capacity(const serve_args *a, serve_plan *p) {
-    aif_serve_capacity_query q = {.cfg = &p->cfg,
-                                  .input = p->in,
-                                  .output = p->out,
-                                  .seed = a->seed,
-                                  .requests = a->requests ? (long)a->requests : DEFAULT_REQUESTS,
-                                  .tolerance = a->tolerance,
-                                  .slo = p->slo,
-                                  .arrival_cv = p->arrival_cv,
-                                  .mix = p->mix,
-                                  .mix_count = p->mix_count};
+    aif_serve_capacity_query q = serve_capacity_query(a, p);
     aif_serve_capacity *c = malloc(sizeof *c);
     if (c == NULL) {
         fprintf(stderr, "aifactory serve: out of memory\n");
@@ -937,7 +977,7 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
         }
         p.cfg.prefix_caching = 0;
     }
-    if (a->prefill_replicas > 0) {
+    if (a->prefill_replicas > 0 || a->find_split) {
         int rc = resolve_decode(a, cat, &p);
         if (rc != CLI_EXIT_OK) {
             return rc;
@@ -977,7 +1017,9 @@ static int resolve_and_run(const serve_args *a, const aif_model_set *models,
         rc = layout(a, &p);
     }
     if (rc == CLI_EXIT_OK) {
-        rc = a->find_capacity ? find_capacity(a, &p) : simulate(a, &p);
+        rc = a->find_split      ? serve_find_split(a, &p)
+             : a->find_capacity ? find_capacity(a, &p)
+                                : simulate(a, &p);
     }
     aif_serve_trace_lengths_free(NULL, p.mix, p.mix_count);
     return rc;

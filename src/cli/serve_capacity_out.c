@@ -7,8 +7,6 @@
 #include "json_out.h"
 #include "serve_cli.h"
 
-#define SERVE_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
-
 /* A latency as "210 ms" below a second, "2.5 s" above. */
 static void latency_text(double s, char *buf, size_t n) {
     if (s < 1) {

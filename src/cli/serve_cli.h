@@ -14,6 +14,9 @@
 #include "cli_outdir.h"
 #include "args.h"
 
+/* How every serve report prints JSON: keys in order, one line, 6 significant digits. */
+#define SERVE_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6))
+
 typedef struct serve_args {
     cli_common common;
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
@@ -22,6 +25,7 @@ typedef struct serve_args {
     int64_t gpus, requests, concurrency, budget, max_running;
     int32_t tp, replicas, block, pp, ep;
     int32_t prefill_replicas, decode_replicas, decode_tp; /* disaggregation */
+    int32_t find_split; /* --find-split N: search the P:D splits of N replicas */
     double rate, tolerance, kv_link_gbps, swap_space_gib, host_link_gbps;
     bool find_capacity, prefix_bound;
     uint64_t seed;
@@ -56,6 +60,14 @@ void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serv
 
 /* The text report's latency and throughput lines of one run. */
 void serve_print_result(const aif_serve_result *r);
+
+/* The capacity search the command line asks for, on p->cfg as it stands. */
+aif_serve_capacity_query serve_capacity_query(const serve_args *a, const serve_plan *p);
+
+/* --find-capacity --find-split N: every prefill:decode split of N replicas and N colocated
+ * ones, searched at the SLO and ranked by goodput per GPU (serve_split.c). Exit 2 when
+ * none meets the SLO. */
+int serve_find_split(const serve_args *a, serve_plan *p);
 
 /* -o DIR: the output folder of one run. */
 typedef struct serve_outputs {
