@@ -180,13 +180,20 @@ static void latency_rises_with_load(void **state) {
 
 /* A replica with little KV: decode runs out of blocks, the newest sequences are preempted
  * and recomputed, nothing is over-committed, every block comes back. */
+/* One TP-8 replica on H100s shrunk to leave about 40,000 tokens of KV (40,000 x 163,840 B
+ * / 8 GPUs over the weights), the GPU kept in *small. */
+static aif_serve_config kv_pressure(aif_perf_hw *small) {
+    *small = *aif_perf_hw_find("h100");
+    small->hbm_bytes = (68.98e9 / 8 + 40000 * 163840.0 / 8) / 0.9;
+    aif_serve_config c = llama70b_h100(8, 1);
+    c.hw = small;
+    return c;
+}
+
 static void preemption_under_kv_pressure(void **state) {
     (void)state;
-    aif_perf_hw small = *aif_perf_hw_find("h100");
-    aif_serve_config c = llama70b_h100(8, 1);
-    /* Leave about 40,000 tokens of KV: 40,000 x 163,840 B / 8 GPUs over the weights. */
-    small.hbm_bytes = (68.98e9 / 8 + 40000 * 163840.0 / 8) / 0.9;
-    c.hw = &small;
+    aif_perf_hw small;
+    aif_serve_config c = kv_pressure(&small);
     aif_serve_result r;
     assert_int_equal(run_synthetic(&c, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &r),
                      AIF_OK);
@@ -202,10 +209,8 @@ static void preemption_under_kv_pressure(void **state) {
  * so nothing is preempted and the reserved blocks never exceed the cache. */
 static void reserve_admission_never_preempts(void **state) {
     (void)state;
-    aif_perf_hw small = *aif_perf_hw_find("h100");
-    aif_serve_config c = llama70b_h100(8, 1);
-    small.hbm_bytes = (68.98e9 / 8 + 40000 * 163840.0 / 8) / 0.9;
-    c.hw = &small;
+    aif_perf_hw small;
+    aif_serve_config c = kv_pressure(&small);
     c.admission = AIF_SERVE_ADMIT_RESERVE;
     aif_serve_result r, again;
     assert_int_equal(run_synthetic(&c, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &r),
