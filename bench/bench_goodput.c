@@ -61,13 +61,31 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
-    const aif_scenario_model_class cls[CLASSES] = {
-        {"chat", "llama3.1-70b", aif_model_find("llama3.1-70b"), 0.8, 5000, 500,
-         AIF_LATENCY_INTERACTIVE, AIF_PREC_FP8, 0, 0},
-        {"reasoning", "deepseek-v3", aif_model_find("deepseek-v3"), 0.2, 20000, 3000,
-         AIF_LATENCY_SERVER, AIF_PREC_FP8, 0, 0},
-        {"api", "llama3.1-405b", aif_model_find("llama3.1-405b"), 0, 3000, 1000, AIF_LATENCY_SERVER,
-         AIF_PREC_FP8, 0, 0}};
+    /* The default scenario's classes (data/scenarios/openai-nvidia-10gw.yaml). */
+    const aif_scenario_model_class cls[CLASSES] = {{.name = "chat",
+                                                    .model_id = "llama3.1-70b",
+                                                    .model = aif_model_find("llama3.1-70b"),
+                                                    .share = 0.8,
+                                                    .input_tokens = 5000,
+                                                    .output_tokens = 500,
+                                                    .latency = AIF_LATENCY_INTERACTIVE,
+                                                    .precision = AIF_PREC_FP8},
+                                                   {.name = "reasoning",
+                                                    .model_id = "deepseek-v3",
+                                                    .model = aif_model_find("deepseek-v3"),
+                                                    .share = 0.2,
+                                                    .input_tokens = 20000,
+                                                    .output_tokens = 3000,
+                                                    .latency = AIF_LATENCY_SERVER,
+                                                    .precision = AIF_PREC_FP8},
+                                                   {.name = "api",
+                                                    .model_id = "llama3.1-405b",
+                                                    .model = aif_model_find("llama3.1-405b"),
+                                                    .share = 0,
+                                                    .input_tokens = 3000,
+                                                    .output_tokens = 1000,
+                                                    .latency = AIF_LATENCY_SERVER,
+                                                    .precision = AIF_PREC_FP8}};
     double tps[MAX_EFFORTS][SYSTEMS][CLASSES] = {{{0}}};
     int tp[MAX_EFFORTS][SYSTEMS][CLASSES] = {{{0}}};
     double cost[MAX_EFFORTS] = {0};

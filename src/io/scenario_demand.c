@@ -170,9 +170,10 @@ static void bind_class_limit(scn_ctx *c, const scn_cur *k, const char *key, aif_
 }
 
 static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario_inference *in) {
-    static const char *const keys[] = {"name",         "model",         "share",
-                                       "input_tokens", "output_tokens", "latency",
-                                       "precision",    "ttft_p99",      "tpot_p99"};
+    static const char *const keys[] = {"name",          "model",   "share",     "input_tokens",
+                                       "output_tokens", "latency", "precision", "ttft_p99",
+                                       "tpot_p99",      "serving"};
+    static const char *const serving[] = {"colocated", "disaggregated"};
     static const char *const lat[] = {"server", "interactive", "offline"};
     static const char *const prec[] = {"bf16", "fp8", "fp4"};
     scn_each it = aif__scn_each_begin(c, n, at, "demand.inference.classes");
@@ -218,6 +219,19 @@ static void bind_classes(scn_ctx *c, struct fy_node *n, scn_pos at, aif_scenario
         v[i].precision = (aif_precision)p;
         bind_class_limit(c, &it.item, "ttft_p99", v[i].latency, &v[i].ttft_p99_s);
         bind_class_limit(c, &it.item, "tpot_p99", v[i].latency, &v[i].tpot_p99_s);
+        int mode = 0;
+        if (aif__cur_enum(&it.item, "serving", false, serving, COUNT_OF(serving), &mode) &&
+            mode == 1) {
+            if (in->sizing != AIF_SIZING_GOODPUT || v[i].latency == AIF_LATENCY_OFFLINE) {
+                /* Only the serving simulator has pools; the closed form would ignore it. */
+                aif__scn_error(c, aif__cur_key_pos(&it.item, "serving"),
+                               "%s.serving: disaggregated pools are sized by the serving "
+                               "simulator: needs demand.inference.sizing: goodput and a "
+                               "server or interactive latency",
+                               w);
+            }
+            v[i].disaggregated = true;
+        }
     }
     if (all_ok && fabs(total - 1.0) > 1e-6) {
         aif__scn_error(c, at, "demand.inference.classes: shares sum to %g, expected 1", total);

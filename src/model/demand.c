@@ -189,6 +189,12 @@ aif_goodput_effort aif_demand_goodput_effort(void) {
  * board, the widest TP serving engines run in production), those dividing the domain. */
 static const int SERVE_TPS[] = {1, 2, 4, 8};
 
+/* The prefill:decode splits a disaggregated class is tried at, each replica of the TP:
+ * balanced, prefill-heavy (long prompts) and decode-heavy (long answers). ASSUMPTION: three
+ * splits bound the search's cost (3 simulations per TP); `serve --find-split` searches
+ * them all for one deployment. */
+static const int SERVE_SPLITS[][2] = {{1, 1}, {2, 1}, {1, 2}};
+
 aif_status aif_demand_serve_goodput(aif_goodput_cache *goodput, const aif_scenario_model_class *c,
                                     const aif_perf_hw *hw, aif_perf_serve_result *best) {
     if (goodput == NULL || c == NULL || c->model == NULL || hw == NULL || best == NULL ||
@@ -199,11 +205,17 @@ aif_status aif_demand_serve_goodput(aif_goodput_cache *goodput, const aif_scenar
     aif_status st = AIF_ERANGE;
     memset(best, 0, sizeof *best);
     snprintf(best->message, sizeof best->message, "no TP of 1, 2, 4 or 8 divides %ld GPUs", q.gpus);
-    for (size_t i = 0; i < sizeof SERVE_TPS / sizeof SERVE_TPS[0]; i++) {
+    size_t splits = c->disaggregated ? sizeof SERVE_SPLITS / sizeof SERVE_SPLITS[0] : 1;
+    for (size_t k = 0; k < sizeof SERVE_TPS / sizeof SERVE_TPS[0] * splits; k++) {
+        size_t i = k / splits;
         if (q.gpus % SERVE_TPS[i] != 0) {
             continue;
         }
         q.tp = SERVE_TPS[i];
+        if (c->disaggregated) {
+            q.prefill_replicas = SERVE_SPLITS[k % splits][0];
+            q.decode_replicas = SERVE_SPLITS[k % splits][1];
+        }
         aif_perf_serve_result r;
         aif_status s = aif_goodput_cache_get(goodput, &q, &r);
         if (s == AIF_ENOMEM) {

@@ -54,7 +54,8 @@ static int same(const aif_perf_serve_query *x, const aif_perf_serve_query *y) {
     return x->model == y->model && x->hw == y->hw && x->gpus == y->gpus && x->tp == y->tp &&
            x->precision == y->precision && x->workload == y->workload &&
            x->input_tokens == y->input_tokens && x->output_tokens == y->output_tokens &&
-           x->ttft_p99_s == y->ttft_p99_s && x->tpot_p99_s == y->tpot_p99_s;
+           x->ttft_p99_s == y->ttft_p99_s && x->tpot_p99_s == y->tpot_p99_s &&
+           x->prefill_replicas == y->prefill_replicas && x->decode_replicas == y->decode_replicas;
 }
 
 static aif_status grow(aif_goodput_cache *c) {

@@ -107,7 +107,9 @@ static int pick_tp(const aif_perf_calib *calib, const aif_perf_serve_query *q, d
 static aif_status check(const aif_perf_serve_query *q, aif_perf_serve_result *out) {
     if (q->model == NULL || q->hw == NULL || q->gpus < 1 || q->requests < 0 ||
         q->input_tokens < 0 || q->output_tokens < 0 || q->tp < 0 || q->ttft_p99_s < 0 ||
-        q->tpot_p99_s < 0 || q->tolerance < 0 || (unsigned)q->precision >= AIF_PREC_COUNT) {
+        q->tpot_p99_s < 0 || q->tolerance < 0 || (unsigned)q->precision >= AIF_PREC_COUNT ||
+        q->prefill_replicas < 0 || q->decode_replicas < 0 ||
+        (q->prefill_replicas > 0) != (q->decode_replicas > 0)) {
         return fail(out, AIF_EINVAL, "bad serving query (sizes, model or hardware)");
     }
     if (q->workload != AIF_WORKLOAD_SERVER && q->workload != AIF_WORKLOAD_INTERACTIVE) {
@@ -128,6 +130,11 @@ static aif_status simulate(const aif_allocator *a, const aif_perf_calib *calib,
                             .precision = q->precision,
                             .tp = out->tp,
                             .replicas = 1};
+    aif_serve_disagg pools = {.decode_replicas = q->decode_replicas, .decode_tp = out->tp};
+    if (q->prefill_replicas > 0) {
+        cfg.replicas = q->prefill_replicas;
+        cfg.disagg = &pools;
+    }
     aif_serve_capacity_query cq = {
         .cfg = &cfg,
         .input = scaled(out->bench.input, q->input_tokens, q->model->max_context),
@@ -145,8 +152,12 @@ static aif_status simulate(const aif_allocator *a, const aif_perf_calib *calib,
     }
     const aif_serve_result *r = &cap.at_rate;
     double n = (double)r->requests_completed;
-    out->goodput_requests_per_s = cap.goodput_requests_per_s * (double)out->replicas;
-    out->tokens_per_s = cap.goodput_output_tokens_per_s * (double)out->replicas;
+    /* The simulated unit's GPUs: one replica, or both pools; the system holds gpus / unit. */
+    double units = (double)q->gpus /
+                   ((double)out->tp *
+                    (q->prefill_replicas > 0 ? q->prefill_replicas + q->decode_replicas : 1));
+    out->goodput_requests_per_s = cap.goodput_requests_per_s * units;
+    out->tokens_per_s = cap.goodput_output_tokens_per_s * units;
     out->tokens_per_s_per_gpu = cap.goodput_output_tokens_per_s_per_gpu;
     out->input_mean = n > 0 ? r->input_tokens / n : 0;
     out->output_mean = n > 0 ? r->output_tokens / n : 0;
@@ -188,6 +199,8 @@ aif_status aif_perf_serve_goodput(const aif_allocator *a, const aif_perf_calib *
         return AIF_ERANGE;
     }
     out->replicas = q->gpus / out->tp;
+    out->prefill_replicas = q->prefill_replicas;
+    out->decode_replicas = q->decode_replicas;
     aif_perf_infer_query oq = {
         q->model, q->hw, out->tp, q->precision, in, outl, AIF_WORKLOAD_OFFLINE, out->tp, 1, NULL};
     aif_perf_infer_result orr;

@@ -62,6 +62,10 @@ static void simulates_each_combination_once(void **state) {
     assert_int_equal(aif_goodput_cache_get(c, &q, &b), AIF_OK);
     assert_int_equal(aif_goodput_cache_simulations(c), 2);
     assert_true(b.tokens_per_s_per_gpu != a.tokens_per_s_per_gpu);
+    q.prefill_replicas = q.decode_replicas = 1; /* disaggregated: another key */
+    assert_int_equal(aif_goodput_cache_get(c, &q, &b), AIF_OK);
+    assert_int_equal(aif_goodput_cache_simulations(c), 3);
+    assert_int_equal(b.prefill_replicas, 1);
     aif_goodput_cache_destroy(c);
 }
 
@@ -215,6 +219,40 @@ static void class_sizing(void **state) {
     aif_perf_cache_destroy(pc);
 }
 
+/* A disaggregated class: every TP at three prefill:decode splits (12 simulations on an
+ * 8-GPU domain), the best per GPU kept with its split. */
+static void class_disaggregated(void **state) {
+    (void)state;
+    const aif_perf_hw *hw = aif_perf_hw_find("h100");
+    aif_scenario_model_class cls = {.name = "chat",
+                                    .model = aif_model_find("llama3.1-8b"),
+                                    .share = 1,
+                                    .input_tokens = 2000,
+                                    .output_tokens = 150,
+                                    .latency = AIF_LATENCY_SERVER,
+                                    .precision = AIF_PREC_FP8,
+                                    .disaggregated = true};
+    aif_goodput_cache *gc = NULL;
+    assert_int_equal(aif_goodput_cache_create(NULL, NULL, &SMALL, &gc), AIF_OK);
+    aif_perf_serve_result best;
+    assert_int_equal(aif_demand_serve_goodput(gc, &cls, hw, &best), AIF_OK);
+    assert_int_equal(aif_goodput_cache_simulations(gc), 12);
+    assert_true(best.prefill_replicas >= 1 && best.decode_replicas >= 1);
+    const int splits[][2] = {{1, 1}, {2, 1}, {1, 2}};
+    for (int i = 0; i < 3; i++) {
+        aif_perf_serve_query q = aif_demand_serve_query(&cls, hw);
+        q.tp = best.tp;
+        q.prefill_replicas = splits[i][0];
+        q.decode_replicas = splits[i][1];
+        aif_perf_serve_result r;
+        if (aif_goodput_cache_get(gc, &q, &r) == AIF_OK) {
+            assert_true(r.tokens_per_s_per_gpu <= best.tokens_per_s_per_gpu);
+        }
+    }
+    assert_int_equal(aif_goodput_cache_simulations(gc), 12); /* all asked before */
+    aif_goodput_cache_destroy(gc);
+}
+
 /* A class no TP can serve at its target: the refusal, with the widest TP's reason. */
 static void class_no_tp_meets_target(void **state) {
     (void)state;
@@ -247,6 +285,7 @@ int main(void) {
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(latency_targets),
         cmocka_unit_test(class_sizing),
+        cmocka_unit_test(class_disaggregated),
         cmocka_unit_test(class_no_tp_meets_target),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,47 @@ static void goodput_scales_with_replicas(void **state) {
                 1e-9 * r1.tokens_per_s_per_gpu);
 }
 
+/* A disaggregated unit is the serving simulator's pools: its goodput per GPU is that of
+ * `serve --find-capacity` on P prefill and D decode replicas, the system scaled by GPUs;
+ * a split with one side empty is refused. */
+static void goodput_disaggregated(void **state) {
+    (void)state;
+    aif_perf_serve_query q = small(AIF_WORKLOAD_SERVER, 6, 1);
+    q.prefill_replicas = 2;
+    q.decode_replicas = 1;
+    q.input_tokens = 2000;
+    q.output_tokens = 200;
+    aif_perf_serve_result r;
+    assert_int_equal(aif_perf_serve_goodput(NULL, NULL, &q, &r), AIF_OK);
+    assert_int_equal(r.prefill_replicas, 2);
+    assert_int_equal(r.decode_replicas, 1);
+    assert_true(fabs(r.tokens_per_s - 6 * r.tokens_per_s_per_gpu) <= 1e-9 * r.tokens_per_s);
+    aif_serve_disagg pools = {.decode_replicas = 1, .decode_tp = 1};
+    aif_serve_config cfg = {.model = q.model,
+                            .hw = q.hw,
+                            .precision = q.precision,
+                            .tp = 1,
+                            .replicas = 2,
+                            .disagg = &pools};
+    /* The benchmark's mix scaled to the query's means, as perf_serve.c scales it. */
+    aif_serve_capacity_query cq = {.cfg = &cfg, .seed = 5, .requests = 1500};
+    aif_mlperf_benchmark b;
+    assert_int_equal(aif_mlperf_benchmark_for("llama3.1-8b", AIF_WORKLOAD_SERVER, &b), AIF_OK);
+    cq.input = b.input;
+    cq.output = b.output;
+    cq.input.a = 2000 * exp(-0.5 * b.input.b * b.input.b);
+    cq.input.c = fmin(8 * 2000.0, 0.5 * (double)q.model->max_context);
+    cq.output.a = 200 * exp(-0.5 * b.output.b * b.output.b);
+    cq.output.c = fmin(8 * 200.0, 0.5 * (double)q.model->max_context);
+    cq.slo.limit_s[AIF_SERVE_SLO_TTFT_P99] = r.ttft_limit_s;
+    cq.slo.limit_s[AIF_SERVE_SLO_TPOT_P99] = r.tpot_limit_s;
+    aif_serve_capacity cap;
+    assert_int_equal(aif_serve_find_capacity(NULL, &cq, &cap, NULL), AIF_OK);
+    assert_true(cap.goodput_output_tokens_per_s_per_gpu == r.tokens_per_s_per_gpu);
+    q.decode_replicas = 0;
+    assert_int_equal(aif_perf_serve_goodput(NULL, NULL, &q, &r), AIF_EINVAL);
+}
+
 /* Stricter limits never serve more. */
 static void interactive_below_server(void **state) {
     (void)state;
@@ -162,6 +203,7 @@ int main(void) {
         cmocka_unit_test(length_mix_means),
         cmocka_unit_test(goodput_meets_and_repeats),
         cmocka_unit_test(goodput_scales_with_replicas),
+        cmocka_unit_test(goodput_disaggregated),
         cmocka_unit_test(interactive_below_server),
         cmocka_unit_test(refusals),
         cmocka_unit_test(given_means),

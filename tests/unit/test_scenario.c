@@ -505,6 +505,17 @@ static void wau_at_extreme_times(void **state) {
         s = load_text(text, refused[i], refused[i][1] ? 2 : 1, AIF_EPARSE);
         aif_scenario_destroy(s);
     }
+    /* Disaggregated serving: only with goodput sizing (the closed form has no pools). */
+    const char *disagg[] = {"demand.inference.sizing=goodput",
+                            "demand.inference.classes.0.serving=disaggregated"};
+    s = load_text(text, disagg, 2, AIF_OK);
+    assert_true(aif_scenario_inference_get(s)->classes[0].disaggregated);
+    aif_scenario_destroy(s);
+    s = load_text(text, disagg + 1, 1, AIF_EPARSE);
+    aif_scenario_destroy(s);
+    const char *unknown[] = {"demand.inference.classes.0.serving=split"};
+    s = load_text(text, unknown, 1, AIF_EPARSE);
+    aif_scenario_destroy(s);
 }
 
 int main(void) {

@@ -71,13 +71,15 @@ aif_perf_serve_query aif_demand_serve_query(const aif_scenario_model_class *c,
                                             const aif_perf_hw *hw);
 
 /* The serving simulator's best goodput for class `c` on one scale-up domain of `hw`: each
- * TP of 1, 2, 4 and 8 that divides the domain is simulated (aif_demand_serve_query with
+ * TP of 1, 2, 4 and 8 that divides the domain is simulated (a disaggregated class: at
+ * prefill:decode splits of 1:1, 2:1 and 1:2 replicas of that TP, best->prefill_replicas and
+ * decode_replicas telling which won) (aif_demand_serve_query with
  * that TP, through `goodput`, borrowed) and the highest output tokens/s per GPU is kept,
  * as an operator deploys the layout that serves most per GPU (the closed form's TP pick
  * can miss the latency target the simulator measures). Server and interactive classes
  * only. Errors: AIF_EINVAL (NULL, an offline class), AIF_ENOMEM, and, when no TP meets
- * the target, the widest TP's (AIF_ERANGE with best->message). Cost: up to 4 simulations
- * per new combination. */
+ * the target, the widest TP's (AIF_ERANGE with best->message). Cost: up to 4 (disaggregated: 12)
+ * simulations per new combination. */
 aif_status aif_demand_serve_goodput(aif_goodput_cache *goodput, const aif_scenario_model_class *c,
                                     const aif_perf_hw *hw, aif_perf_serve_result *best);
 

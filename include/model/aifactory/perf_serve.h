@@ -53,6 +53,10 @@ typedef struct aif_perf_serve_query {
      * fleet's latency classes) sets both. */
     double ttft_p99_s, tpot_p99_s;
     double tolerance; /* relative width of the capacity bracket; 0 = the search's 0.01 */
+    /* Both 0: colocated replicas of tp GPUs. Both >= 1: one disaggregated unit of
+     * prefill_replicas prefill and decode_replicas decode replicas of tp GPUs each on `hw`
+     * (serve.h), its goodput per GPU over the unit's GPUs and scaled to `gpus`. */
+    int prefill_replicas, decode_replicas;
 } aif_perf_serve_query;
 
 /* Requests per probe by default: the answer moves by under 1% past it on the MLPerf rows
@@ -62,6 +66,7 @@ typedef struct aif_perf_serve_query {
 typedef struct aif_perf_serve_result {
     aif_mlperf_benchmark bench;
     int tp;
+    int prefill_replicas, decode_replicas; /* the query's: 0 colocated */
     long replicas;
     double goodput_requests_per_s; /* whole system */
     double tokens_per_s;           /* output tokens of the goodput, whole system */

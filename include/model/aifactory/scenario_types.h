@@ -319,6 +319,9 @@ typedef struct aif_scenario_model_class {
     /* The class's own p99 limits in seconds, for goodput sizing (0: its latency class's,
      * aif_demand_latency_target); only server and interactive classes take them. */
     double ttft_p99_s, tpot_p99_s;
+    /* Served by separate prefill and decode pools (goodput sizing only): the best of the
+     * splits in aif_demand_serve_goodput instead of colocated replicas. */
+    bool disaggregated;
 } aif_scenario_model_class;
 
 /* How the fleet sizes a latency class's serving GPUs (docs/run.md "Inference sizing"). */
