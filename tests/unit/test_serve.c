@@ -230,6 +230,22 @@ static void reserve_admission_never_preempts(void **state) {
     assert_int_equal(run_synthetic(&c, "uniform:500:1500", "uniform:200:800", 1000, 400, 3, &again),
                      AIF_OK);
     assert_memory_equal(&r, &again, sizeof r);
+    /* Shared prefixes under the same pressure: each sequence reserves its shared blocks too,
+     * so still nothing is preempted, and every block comes back. */
+    aif_serve_request rq[300];
+    for (int i = 0; i < 300; i++) {
+        rq[i] = (aif_serve_request){.arrival_s = 0.01 * i,
+                                    .input_tokens = 1500 + 7 * (i % 50),
+                                    .output_tokens = 300 + 11 * (i % 40),
+                                    .prefix_id = (uint64_t)(i % 4) + 1,
+                                    .prefix_tokens = 1000};
+    }
+    c.prefix_caching = 1;
+    assert_int_equal(run_list(&c, rq, 300, &r), AIF_OK);
+    assert_int_equal(r.requests_completed, 300);
+    assert_int_equal(r.preemptions, 0);
+    assert_true(r.prefix_hit_rate > 0);
+    assert_int_equal(r.kv_blocks_at_end, 0);
     /* It never preempts, so swapping has nothing to do; disaggregated pools are not modelled. */
     aif_serve_layout lay;
     aif_error err = {0};
