@@ -194,6 +194,12 @@ static const cli_option options[] = {
      .set = cli_set_int32,
      .range = CLI_RANGE(1, false, 64, false),
      .offset = offsetof(serve_args, decode_tp)},
+    {.name = "kv-transfer",
+     .value_name = "WHEN",
+     .help = "disaggregated: a prompt's KV moves after its prefill (default) or layerwise, "
+             "during the prefill's last iteration while the link is idle (Splitwise)",
+     .set = cli_set_text,
+     .offset = offsetof(serve_args, kv_transfer)},
     {.name = "find-split",
      .value_name = "N",
      .help = "with --find-capacity and --tp: search every prefill:decode split of N replicas "
@@ -317,10 +323,10 @@ static int check_disagg(const serve_args *a) {
                                a->prefill_replicas ? "--prefill-replicas" : "--decode-replicas",
                                a->prefill_replicas ? "--decode-replicas" : "--prefill-replicas");
     }
-    if (!on && (a->decode_tp || a->decode_system || a->kv_link_gbps > 0)) {
-        return cli_usage_error(&spec, "--decode-tp, --decode-system and --kv-link-gbps apply to "
-                                      "a disaggregated deployment (--prefill-replicas P "
-                                      "--decode-replicas D)");
+    if (!on && (a->decode_tp || a->decode_system || a->kv_link_gbps > 0 || a->kv_transfer)) {
+        return cli_usage_error(&spec, "--decode-tp, --decode-system, --kv-link-gbps and "
+                                      "--kv-transfer apply to a disaggregated deployment "
+                                      "(--prefill-replicas P --decode-replicas D)");
     }
     if (on && a->replicas) {
         return cli_usage_error(&spec,
@@ -560,6 +566,10 @@ json_t *serve_json_header(const serve_args *a, const serve_plan *p) {
         json_object_set_new(o, "decode_replicas", json_integer(p->disagg.decode_replicas));
         json_object_set_new(o, "kv_link", json_string(aif_serve_link_name(kind)));
         json_object_set_new(o, "kv_link_bytes_per_s", cli_json_g(bw, 6));
+        if (p->disagg.layerwise) {
+            /* Only when not the default, so earlier outputs are unchanged. */
+            json_object_set_new(o, "kv_transfer", json_string("layerwise"));
+        }
     }
     return o;
 }
@@ -663,8 +673,9 @@ static void print_pools_header(const serve_plan *p, const aif_serve_layout *lay)
     aif_serve_link kind;
     double bw = aif_serve_kv_link(&p->cfg, &kind);
     printf("  KV link           %s, %.4g GB/s per transfer, one at a time out of each prefill "
-           "and into each decode replica\n",
-           aif_serve_link_name(kind), bw / 1e9);
+           "and into each decode replica%s\n",
+           aif_serve_link_name(kind), bw / 1e9,
+           p->disagg.layerwise ? ", layer by layer during the last prefill iteration" : "");
 }
 
 void serve_print_header(const serve_args *a, const serve_plan *p, const aif_serve_layout *lay) {
@@ -912,6 +923,13 @@ static int resolve_decode(const serve_args *a, const aif_catalog *cat, serve_pla
                                    .decode_tp = a->decode_tp ? a->decode_tp : a->tp,
                                    .decode_hw = &p->dhw,
                                    .link_bytes_per_s = a->kv_link_gbps * 1e9};
+    if (a->kv_transfer) {
+        if (strcmp(a->kv_transfer, "after") != 0 && strcmp(a->kv_transfer, "layerwise") != 0) {
+            return cli_usage_error(&spec, "--kv-transfer expects after or layerwise, found '%s'",
+                                   a->kv_transfer);
+        }
+        p->disagg.layerwise = strcmp(a->kv_transfer, "layerwise") == 0;
+    }
     p->cfg.disagg = &p->disagg;
     return CLI_EXIT_OK;
 }

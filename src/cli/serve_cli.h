@@ -21,7 +21,7 @@ typedef struct serve_args {
     cli_common common;
     const char *model_id, *system_id, *precision, *trace, *input_len, *output_len, *route;
     const char *slo, *out_dir, *prefix_cache, *decode_system, *preemption, *arrivals, *length_mix,
-        *admission;
+        *admission, *kv_transfer;
     int64_t gpus, requests, concurrency, budget, max_running;
     int32_t tp, replicas, block, pp, ep;
     int32_t prefill_replicas, decode_replicas, decode_tp; /* disaggregation */

@@ -948,6 +948,8 @@ static aif_status setup(deployment *d) {
             aif__serve_xfer_init(a, &d->x, d->lay.replicas, d->de.lay.replicas) != AIF_OK) {
             return AIF_ENOMEM;
         }
+        d->x.layerwise = d->e.cfg->disagg->layerwise != 0;
+        d->x.layers = d->e.cfg->model->layers;
     }
     for (int i = 0; i < n; i++) {
         d->reps[i].residue = aif_calloc(a, (size_t)d->lay.kv_block_tokens, sizeof(long));

@@ -61,8 +61,10 @@ aif_status aif__serve_xfer_init(const aif_allocator *a, serve_xfer *x, int prefi
     x->sending = aif_calloc(a, (size_t)prefill, sizeof *x->sending);
     x->receiving = aif_calloc(a, (size_t)decode, sizeof *x->receiving);
     x->reserved = aif_calloc(a, (size_t)decode, sizeof *x->reserved);
+    x->egress_idle_ns = aif_calloc(a, (size_t)prefill, sizeof *x->egress_idle_ns);
+    x->ingress_idle_ns = aif_calloc(a, (size_t)decode, sizeof *x->ingress_idle_ns);
     if (x->head == NULL || x->tail == NULL || x->sending == NULL || x->receiving == NULL ||
-        x->reserved == NULL) {
+        x->reserved == NULL || x->egress_idle_ns == NULL || x->ingress_idle_ns == NULL) {
         return AIF_ENOMEM;
     }
     return aif_hist_create(a, &x->time);
@@ -74,6 +76,8 @@ void aif__serve_xfer_free(const aif_allocator *a, serve_xfer *x) {
     aif_free(a, x->sending, (size_t)x->prefill * sizeof *x->sending);
     aif_free(a, x->receiving, (size_t)x->decode * sizeof *x->receiving);
     aif_free(a, x->reserved, (size_t)x->decode * sizeof *x->reserved);
+    aif_free(a, x->egress_idle_ns, (size_t)x->prefill * sizeof *x->egress_idle_ns);
+    aif_free(a, x->ingress_idle_ns, (size_t)x->decode * sizeof *x->ingress_idle_ns);
     aif_hist_destroy(x->time);
     memset(x, 0, sizeof *x);
 }
@@ -144,8 +148,20 @@ int aif__serve_xfer_start(serve_xfer *x, serve_engine *de, serve_replica *dreps,
     dreps[q].outstanding_tokens += s->input + s->output;
     aif__serve_replica_reserve(de, &dreps[q], blocks);
     double bytes = (double)s->prefill_len * x->bytes_per_token;
+    int64_t ns = (int64_t)llround(bytes / x->bytes_per_s * 1e9);
+    if (x->layerwise) {
+        /* Layer by layer from the start of the prefill's last iteration, as long as both
+         * ends were idle: that much is already across when the prompt's last layer ends;
+         * the last layer's KV always crosses after. */
+        int64_t idle = s->last_chunk_ns;
+        idle = x->egress_idle_ns[from] > idle ? x->egress_idle_ns[from] : idle;
+        idle = x->ingress_idle_ns[q] > idle ? x->ingress_idle_ns[q] : idle;
+        int64_t early = s->first_token_ns > idle ? s->first_token_ns - idle : 0;
+        int64_t tail = ns / (x->layers > 0 ? x->layers : 1);
+        ns = ns - early > tail ? ns - early : tail;
+    }
     *p = from;
-    *end = now + (int64_t)llround(bytes / x->bytes_per_s * 1e9);
+    *end = now + ns;
     return 1;
 }
 
@@ -154,6 +170,8 @@ aif_status aif__serve_xfer_done(serve_xfer *x, int p, int64_t now, serve_seq **o
     x->sending[p] = NULL;
     x->receiving[s->dreplica] = 0;
     x->reserved[s->dreplica]--;
+    x->egress_idle_ns[p] = now;
+    x->ingress_idle_ns[s->dreplica] = now;
     x->transfers++;
     x->bytes += (double)s->prefill_len * x->bytes_per_token;
     *out = s;

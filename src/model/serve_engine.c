@@ -663,6 +663,7 @@ aif_status aif__serve_replica_end(serve_engine *e, serve_replica *r, int64_t now
                     return st;
                 }
             } else if (e->handoff) {
+                s->last_chunk_ns = r->cur_start_ns;
                 /* A prefill pool: the first token is out; the KV stays held here until
                  * it has crossed to a decode replica (aif__serve_replica_release). */
                 aif_status st = finish(e, r, s);

@@ -22,7 +22,8 @@ struct serve_seq {
     serve_seq *prev, *next;   /* running list (by id), waiting queue or swapped list (by id) */
     serve_seq *pprev, *pnext; /* prefilling list, in admission order */
     int64_t arrival_ns, sched_ns, first_token_ns; /* -1 until it happens */
-    long id;                                      /* arrival order, from 0 */
+    int64_t last_chunk_ns; /* disaggregated: start of the iteration that ended its prefill */
+    long id;               /* arrival order, from 0 */
     long input, output;
     long prefill_len;  /* tokens to prefill this time: input, or input + generated after
                           a preemption (recompute) */
@@ -257,6 +258,10 @@ typedef struct serve_xfer {
     serve_seq **sending;      /* [prefill] in flight, or NULL */
     unsigned char *receiving; /* [decode] */
     long *reserved;           /* [decode] transfers in flight into it */
+    int64_t *egress_idle_ns;  /* [prefill] when its last transfer ended (layer-wise mode) */
+    int64_t *ingress_idle_ns; /* [decode] likewise */
+    int layerwise;            /* aif_serve_disagg.layerwise */
+    int layers;               /* the model's: the last layer's share moves after the prefill */
     long waiting;             /* queued, not started */
     long transfers;           /* completed */
     double bytes;             /* of the completed */

@@ -158,6 +158,10 @@ typedef struct aif_serve_disagg {
     /* Bytes/s of one transfer; 0 = derived (aif_serve_kv_link): each replica's GPUs send
      * their KV shards over their own links, at the calibration's link efficiency. */
     double link_bytes_per_s;
+    /* 0: a prompt's KV moves after its prefill ends. 1: layer by layer during the
+     * iteration that ends its prefill (Splitwise), as far as both ends of the link were
+     * idle then; the last layer's share always moves after. */
+    int layerwise;
 } aif_serve_disagg;
 
 /* The deployment and the engine's settings; zeros pick the documented defaults. */
