@@ -151,19 +151,25 @@ static void latency_targets(void **state) {
     assert_true(ttft == 0);
 }
 
+/* A one-class demand of `model` at FP8 with these mean lengths and latency class. */
+static aif_scenario_model_class one_class(const char *model, double in, double out,
+                                          aif_latency_class latency) {
+    return (aif_scenario_model_class){.name = "class",
+                                      .model = aif_model_find(model),
+                                      .share = 1,
+                                      .input_tokens = in,
+                                      .output_tokens = out,
+                                      .latency = latency,
+                                      .precision = AIF_PREC_FP8};
+}
+
 /* Goodput sizing: the highest goodput per GPU over TP 1, 2, 4 and 8, each simulated once
  * at the class's target and lengths; closed-form sizing and offline classes: the closed
  * form. Two caches give the same answers (fixed seed). */
 static void class_sizing(void **state) {
     (void)state;
     const aif_perf_hw *hw = aif_perf_hw_find("h100");
-    aif_scenario_model_class cls = {.name = "chat",
-                                    .model = aif_model_find("llama3.1-8b"),
-                                    .share = 1,
-                                    .input_tokens = 600,
-                                    .output_tokens = 150,
-                                    .latency = AIF_LATENCY_INTERACTIVE,
-                                    .precision = AIF_PREC_FP8};
+    aif_scenario_model_class cls = one_class("llama3.1-8b", 600, 150, AIF_LATENCY_INTERACTIVE);
     aif_perf_cache *pc = NULL;
     aif_goodput_cache *gc = NULL, *again = NULL;
     assert_int_equal(aif_perf_cache_create(NULL, aif_perf_calib_default(), 16, &pc), AIF_OK);
@@ -224,14 +230,8 @@ static void class_sizing(void **state) {
 static void class_disaggregated(void **state) {
     (void)state;
     const aif_perf_hw *hw = aif_perf_hw_find("h100");
-    aif_scenario_model_class cls = {.name = "chat",
-                                    .model = aif_model_find("llama3.1-8b"),
-                                    .share = 1,
-                                    .input_tokens = 2000,
-                                    .output_tokens = 150,
-                                    .latency = AIF_LATENCY_SERVER,
-                                    .precision = AIF_PREC_FP8,
-                                    .disaggregated = true};
+    aif_scenario_model_class cls = one_class("llama3.1-8b", 2000, 150, AIF_LATENCY_SERVER);
+    cls.disaggregated = true;
     aif_goodput_cache *gc = NULL;
     assert_int_equal(aif_goodput_cache_create(NULL, NULL, &SMALL, &gc), AIF_OK);
     aif_perf_serve_result best;
@@ -257,13 +257,7 @@ static void class_disaggregated(void **state) {
 static void class_no_tp_meets_target(void **state) {
     (void)state;
     const aif_perf_hw *hw = aif_perf_hw_find("h100");
-    aif_scenario_model_class cls = {.name = "big",
-                                    .model = aif_model_find("deepseek-v3"),
-                                    .share = 1,
-                                    .input_tokens = 1000,
-                                    .output_tokens = 100,
-                                    .latency = AIF_LATENCY_SERVER,
-                                    .precision = AIF_PREC_FP8};
+    aif_scenario_model_class cls = one_class("deepseek-v3", 1000, 100, AIF_LATENCY_SERVER);
     aif_goodput_cache *gc = NULL;
     assert_int_equal(aif_goodput_cache_create(NULL, NULL, &SMALL, &gc), AIF_OK);
     aif_perf_serve_result r;
