@@ -502,17 +502,17 @@ static int pick_replica(deployment *d, const serve_seq *s) {
     }
     if (d->e.cfg->route == AIF_SERVE_ROUTE_PREFIX_AFFINITY && s->nkeys > 0) {
         /* The longest cached leading run of the prompt's units, then the fewest tokens, then
-         * the lowest index. A replica whose run ends at unit j holds unit j, so going down
-         * from the last unit the first unit whose holders include one with the run 0..j
-         * gives the longest run, and every replica with that run is among its holders. */
+         * the lowest index. A replica that caches unit j caches its whole run 0..j: a unit's
+         * key chains its prefix's, every sequence that references a unit references the
+         * units before it, and a sequence returns its units deepest first, so the LRU never
+         * frees a unit before the units after it (serve_prefix.c). Going down from the last
+         * unit, the first with holders gives the longest run, and its holders are exactly
+         * the replicas with that run. */
         for (long j = s->nkeys - 1; j >= 0; j--) {
             const serve_holder_entry *h = aif__serve_holders_get(&d->holders, s->keys[j]);
             int best = -1;
             for (int k = 0; h && k < h->n; k++) {
                 int c = h->reps[k];
-                if (aif__serve_cache_match(&d->reps[c].cache, s->keys, j + 1) <= j) {
-                    continue;
-                }
                 long tc = d->reps[c].outstanding_tokens;
                 long tb = best < 0 ? 0 : d->reps[best].outstanding_tokens;
                 if (best < 0 || tc < tb || (tc == tb && c < best)) {
