@@ -230,10 +230,9 @@ static void evict_to_fit(serve_engine *e, serve_replica *r) {
 }
 
 /* Drop sequence s's references, its last unit first so its first unit is the most
- * recently used and evicted last (vLLM frees a sequence's blocks in that order). */
-/* Deepest unit first: the LRU list then frees a cached run from its end, so no replica
- * caches a unit without the units before it, which prefix-affinity routing relies on
- * (pick_replica in serve.c). */
+ * recently used and evicted last (vLLM frees a sequence's blocks in that order). The LRU
+ * list then frees a cached run from its end, so no replica caches a unit without the
+ * units before it, which prefix-affinity routing relies on (pick_replica in serve.c). */
 static void release_units(serve_replica *r, serve_seq *s) {
     for (long j = s->ref_units - 1; j >= 0; j--) {
         aif__serve_cache_unref(&r->cache, aif__serve_cache_find(&r->cache, s->keys[j]));
