@@ -100,6 +100,69 @@ static void cache_hit_ref_lru_evict(void **state) {
     aif__serve_cache_free(NULL, &c);
 }
 
+/* The discipline the engine follows (a sequence references the cached leading run of its
+ * prompt's chain, adds the units after it in order, and returns them deepest first) keeps
+ * every cached run whole under random evictions: no unit is cached without the units
+ * before it, which prefix-affinity routing relies on. 8 chains share their first units (a
+ * tree of depth 12); 4,000 sequences of random lifetimes. */
+static void runs_evict_from_their_end(void **state) {
+    (void)state;
+    enum { CHAINS = 8, DEPTH = 12, LIVE = 6, STEPS = 4000 };
+    uint64_t key[CHAINS][DEPTH];
+    for (int p = 0; p < CHAINS; p++) {
+        for (int j = 0; j < DEPTH; j++) {
+            /* Chains p and q share units up to their common prefix length (p ^ q)'s rank. */
+            int shared = j < 3 ? 0 : (j < 6 ? p / 4 : (j < 9 ? p / 2 : p));
+            key[p][j] = (uint64_t)(j + 1) * 1000003u + (uint64_t)shared * 7919u + 1;
+        }
+    }
+    serve_cache c;
+    memset(&c, 0, sizeof c);
+    struct live {
+        int chain, units, left;
+        long slot[DEPTH];
+    } live[LIVE];
+    memset(live, 0, sizeof live);
+    uint64_t x = 88172645463325252ull;
+    for (int step = 0; step < STEPS; step++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        struct live *q = &live[x % LIVE];
+        if (q->units > 0 && --q->left <= 0) {
+            for (int j = q->units - 1; j >= 0; j--) { /* deepest first */
+                aif__serve_cache_unref(&c, q->slot[j]);
+            }
+            q->units = 0;
+        } else if (q->units == 0) {
+            q->chain = (int)((x >> 8) % CHAINS);
+            q->left = 1 + (int)((x >> 16) % 9);
+            int want = 1 + (int)((x >> 24) % DEPTH);
+            for (int j = 0; j < want; j++) {
+                long u = aif__serve_cache_find(&c, key[q->chain][j]);
+                if (u >= 0) {
+                    aif__serve_cache_ref(&c, u);
+                } else {
+                    assert_int_equal(aif__serve_cache_insert(NULL, &c, key[q->chain][j], 1, &u),
+                                     AIF_OK);
+                }
+                q->slot[j] = u;
+            }
+            q->units = want;
+        }
+        for (int e = (int)((x >> 32) % 4); e > 0; e--) {
+            aif__serve_cache_evict(&c);
+        }
+        for (int p = 0; p < CHAINS; p++) {
+            for (int j = 1; j < DEPTH; j++) {
+                if (aif__serve_cache_find(&c, key[p][j]) >= 0) {
+                    assert_true(aif__serve_cache_find(&c, key[p][j - 1]) >= 0);
+                }
+            }
+        }
+    }
+    assert_true(c.evictions > 100);
+    aif__serve_cache_free(NULL, &c);
+}
+
 /* Many keys through growth and backward-shift deletion: every lookup stays right. */
 static void cache_table_churn(void **state) {
     (void)state;
@@ -369,6 +432,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cache_hit_ref_lru_evict),
         cmocka_unit_test(cache_table_churn),
+        cmocka_unit_test(runs_evict_from_their_end),
         cmocka_unit_test(keys_chain),
         cmocka_unit_test(shared_prefix_hits_and_lowers_ttft),
         cmocka_unit_test(affinity_beats_round_robin),
