@@ -205,28 +205,31 @@ aif_status aif_demand_serve_goodput(aif_goodput_cache *goodput, const aif_scenar
     aif_status st = AIF_ERANGE;
     memset(best, 0, sizeof *best);
     snprintf(best->message, sizeof best->message, "no TP of 1, 2, 4 or 8 divides %ld GPUs", q.gpus);
-    size_t splits = c->disaggregated ? sizeof SERVE_SPLITS / sizeof SERVE_SPLITS[0] : 1;
-    for (size_t k = 0; k < sizeof SERVE_TPS / sizeof SERVE_TPS[0] * splits; k++) {
-        size_t i = k / splits;
+    /* A colocated class is one layout per TP: the split {0, 0}. */
+    static const int COLOCATED[][2] = {{0, 0}};
+    const int(*splits)[2] = c->disaggregated ? SERVE_SPLITS : COLOCATED;
+    size_t nsplits = c->disaggregated ? sizeof SERVE_SPLITS / sizeof SERVE_SPLITS[0] : 1;
+    for (size_t i = 0; i < sizeof SERVE_TPS / sizeof SERVE_TPS[0]; i++) {
         if (q.gpus % SERVE_TPS[i] != 0) {
             continue;
         }
         q.tp = SERVE_TPS[i];
-        if (c->disaggregated) {
-            q.prefill_replicas = SERVE_SPLITS[k % splits][0];
-            q.decode_replicas = SERVE_SPLITS[k % splits][1];
-        }
-        aif_perf_serve_result r;
-        aif_status s = aif_goodput_cache_get(goodput, &q, &r);
-        if (s == AIF_ENOMEM) {
-            return s;
-        }
-        if (s == AIF_OK && (st != AIF_OK || r.tokens_per_s_per_gpu > best->tokens_per_s_per_gpu)) {
-            *best = r;
-            st = AIF_OK;
-        } else if (s != AIF_OK && st != AIF_OK) {
-            *best = r; /* the widest failure's reason: the one closest to fitting */
-            st = s;
+        for (size_t k = 0; k < nsplits; k++) {
+            q.prefill_replicas = splits[k][0];
+            q.decode_replicas = splits[k][1];
+            aif_perf_serve_result r;
+            aif_status s = aif_goodput_cache_get(goodput, &q, &r);
+            if (s == AIF_ENOMEM) {
+                return s;
+            }
+            if (s == AIF_OK &&
+                (st != AIF_OK || r.tokens_per_s_per_gpu > best->tokens_per_s_per_gpu)) {
+                *best = r;
+                st = AIF_OK;
+            } else if (s != AIF_OK && st != AIF_OK) {
+                *best = r; /* the widest failure's reason: the one closest to fitting */
+                st = s;
+            }
         }
     }
     return st;
